@@ -1,0 +1,42 @@
+package io.sluice.config;
+
+import io.sluice.util.CidrSet;
+import java.nio.file.Path;
+
+/**
+ * One SMTP listener ({@code listeners[]} in sluice.yaml).
+ *
+ * @param name          unique name, used in logs and metric labels ({@code name})
+ * @param address       literal IP address to bind ({@code address}, default 127.0.0.1)
+ * @param port          TCP port 1-65535 ({@code port}, default 2525)
+ * @param tls           none | starttls | implicit ({@code tls}, default none)
+ * @param tlsCertFile   PEM certificate chain ({@code tls_cert}); required unless tls is none
+ * @param tlsKeyFile    PEM PKCS#8 private key ({@code tls_key}); required unless tls is none
+ * @param relayNetworks client networks allowed to relay without AUTH ({@code relay_networks}, default
+ *                      127.0.0.0/8 and ::1/128)
+ * @param auth          SMTP AUTH on this listener ({@code auth})
+ */
+public record ListenerSettings(
+        String name,
+        String address,
+        int port,
+        TlsMode tls,
+        Path tlsCertFile,
+        Path tlsKeyFile,
+        CidrSet relayNetworks,
+        AuthSettings auth) {
+
+    public static final String DEFAULT_ADDRESS = "127.0.0.1";
+    public static final int DEFAULT_PORT = 2525;
+    public static final String DEFAULT_RELAY_NETWORKS = "127.0.0.0/8, ::1/128";
+
+    /** Transport security of a listener. */
+    public enum TlsMode {
+        /** Plain text only; STARTTLS is not offered. */
+        NONE,
+        /** Plain text, with STARTTLS offered in EHLO. */
+        STARTTLS,
+        /** TLS from the first byte (SMTPS, port 465 style). */
+        IMPLICIT
+    }
+}

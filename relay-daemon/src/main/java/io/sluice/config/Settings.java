@@ -1,0 +1,45 @@
+package io.sluice.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One immutable snapshot of the daemon's configuration, built and validated once by {@link SettingsLoader}.
+ *
+ * <p>Contract: every field is already validated and carries its default when the file omitted it. A reload builds a
+ * new snapshot and swaps the reference atomically (see {@link SettingsHolder}); nothing mutates a snapshot.
+ *
+ * @param source      the file this snapshot was read from (for messages), or null when built in code
+ * @param listeners   SMTP listeners, at least one, unique names and unique address:port pairs
+ * @param smtp        ingress protocol limits and timeouts
+ * @param journal     journal location and durability
+ * @param queue       queue limits
+ * @param admin       admin HTTP endpoint
+ */
+public record Settings(
+        Path source,
+        List<ListenerSettings> listeners,
+        SmtpSettings smtp,
+        JournalSettings journal,
+        QueueSettings queue,
+        AdminSettings admin) {
+
+    public Settings {
+        listeners = List.copyOf(listeners);
+        Objects.requireNonNull(smtp, "smtp");
+        Objects.requireNonNull(journal, "journal");
+        Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(admin, "admin");
+    }
+
+    /** The listener with this name, or null. */
+    public ListenerSettings listener(String name) {
+        for (ListenerSettings l : listeners) {
+            if (l.name().equals(name)) {
+                return l;
+            }
+        }
+        return null;
+    }
+}

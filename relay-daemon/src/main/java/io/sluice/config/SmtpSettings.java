@@ -1,0 +1,72 @@
+package io.sluice.config;
+
+import java.time.Duration;
+
+/**
+ * Ingress SMTP limits and timeouts ({@code smtp} in sluice.yaml). Every length is in octets and includes the CRLF.
+ *
+ * @param hostname               name in the greeting, EHLO reply and Received header ({@code hostname},
+ *                               default: the machine's host name)
+ * @param maxCommandLineOctets   longest command line ({@code max_command_line}, default 512, RFC 5321 4.5.3.1.4)
+ * @param maxTextLineOctets      longest line of message text ({@code max_text_line}, default 1000, RFC 5321
+ *                               4.5.3.1.6)
+ * @param maxMessageBytes        largest message as stored ({@code max_message_size}, default 20MiB); advertised
+ *                               in EHLO SIZE and checked at MAIL and during DATA
+ * @param maxRecipients          recipients per message ({@code max_recipients}, default 1000)
+ * @param maxConnections         concurrent connections over all listeners ({@code max_connections}, default 1000)
+ * @param maxConnectionsPerIp    concurrent connections per client IP ({@code max_connections_per_ip}, default 50)
+ * @param maxErrors              protocol errors in one session before 421 and close ({@code max_errors},
+ *                               default 10)
+ * @param maxPipelinedBytes      unprocessed input buffered per session before reading stops
+ *                               ({@code max_pipelined_bytes}, default 64KiB)
+ * @param bareLf                 bare LF or CR inside DATA: normalize (store as CRLF) or reject
+ *                               ({@code bare_lf}, default normalize)
+ * @param maxInflightDataBytes   message bytes held in memory over all sessions (receiving or waiting for the
+ *                               journal) before sessions stop reading ({@code max_inflight_data_bytes},
+ *                               default 256MiB)
+ * @param hopLimit               Received headers allowed before 554 5.4.6 ({@code hop_limit}, default 50)
+ * @param commandTimeout         wait for the next command ({@code command_timeout}, default 5m, RFC 5321
+ *                               4.5.3.2.7)
+ * @param dataTimeout            wait for more message text during DATA ({@code data_timeout}, default 3m)
+ * @param maxSoftDelay           longest reply delay applied as soft back-pressure ({@code max_soft_delay},
+ *                               default 1s)
+ */
+public record SmtpSettings(
+        String hostname,
+        int maxCommandLineOctets,
+        int maxTextLineOctets,
+        long maxMessageBytes,
+        int maxRecipients,
+        int maxConnections,
+        int maxConnectionsPerIp,
+        int maxErrors,
+        int maxPipelinedBytes,
+        BareLfPolicy bareLf,
+        long maxInflightDataBytes,
+        int hopLimit,
+        Duration commandTimeout,
+        Duration dataTimeout,
+        Duration maxSoftDelay) {
+
+    public static final int DEFAULT_MAX_COMMAND_LINE = 512;
+    public static final int DEFAULT_MAX_TEXT_LINE = 1000;
+    public static final long DEFAULT_MAX_MESSAGE_BYTES = 20L * 1024 * 1024;
+    public static final int DEFAULT_MAX_RECIPIENTS = 1000;
+    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 50;
+    public static final int DEFAULT_MAX_ERRORS = 10;
+    public static final int DEFAULT_MAX_PIPELINED_BYTES = 64 * 1024;
+    public static final long DEFAULT_MAX_INFLIGHT_DATA_BYTES = 256L * 1024 * 1024;
+    public static final int DEFAULT_HOP_LIMIT = 50;
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_DATA_TIMEOUT = Duration.ofMinutes(3);
+    public static final Duration DEFAULT_MAX_SOFT_DELAY = Duration.ofSeconds(1);
+
+    /** What to do with a bare LF or bare CR inside message text. */
+    public enum BareLfPolicy {
+        /** Store it as CRLF. It never counts as a line end for dot-stuffing or end of data. */
+        NORMALIZE,
+        /** Read the message to its end, then refuse it with 550 5.6.11. */
+        REJECT
+    }
+}
