@@ -66,7 +66,7 @@ public record SmtpSettings(
     public enum BareLfPolicy {
         /** Store it as CRLF. It never counts as a line end for dot-stuffing or end of data. */
         NORMALIZE,
-        /** Read the message to its end, then refuse it with 550 5.6.11. */
+        /** Read the message to its end, then refuse it with 550 5.6.0. */
         REJECT
     }
 }
