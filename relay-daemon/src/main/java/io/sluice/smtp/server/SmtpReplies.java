@@ -1,0 +1,73 @@
+package io.sluice.smtp.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Fixed ingress replies, each with its enhanced status code (RFC 3463, RFC 2034), kept as shared read-only buffers
+ * so the common replies cost no allocation beyond a duplicate. Wording follows Postfix where it has a reply for the
+ * same case, so operators recognise it.
+ */
+final class SmtpReplies {
+    static final ByteBuf MAIL_OK = fixed("250 2.1.0 Ok");
+    static final ByteBuf RCPT_OK = fixed("250 2.1.5 Ok");
+    static final ByteBuf OK = fixed("250 2.0.0 Ok");
+    static final ByteBuf START_DATA = fixed("354 End data with <CR><LF>.<CR><LF>");
+    static final ByteBuf BYE = fixed("221 2.0.0 Bye");
+    static final ByteBuf VRFY = fixed("252 2.0.0 Cannot VRFY user, but will accept message and attempt delivery");
+    static final ByteBuf HELP = fixed("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP STARTTLS AUTH");
+    static final ByteBuf READY_TLS = fixed("220 2.0.0 Ready to start TLS");
+
+    static final ByteBuf NEED_HELO = fixed("503 5.5.1 Error: send HELO/EHLO first");
+    static final ByteBuf NESTED_MAIL = fixed("503 5.5.1 Error: nested MAIL command");
+    static final ByteBuf NEED_MAIL = fixed("503 5.5.1 Error: need MAIL command");
+    static final ByteBuf NEED_RCPT = fixed("503 5.5.1 Error: need RCPT command");
+    static final ByteBuf NO_VALID_RCPT = fixed("554 5.5.1 Error: no valid recipients");
+    static final ByteBuf TLS_ACTIVE = fixed("503 5.5.1 Error: TLS already active");
+    static final ByteBuf TLS_UNAVAILABLE = fixed("502 5.5.1 Error: command not implemented");
+    static final ByteBuf NOT_IMPLEMENTED = fixed("502 5.5.1 Error: command not implemented");
+    static final ByteBuf UNKNOWN = fixed("500 5.5.2 Error: command not recognized");
+    static final ByteBuf LINE_TOO_LONG = fixed("500 5.5.2 Error: command line too long");
+    static final ByteBuf BARE_LINE_ENDING = fixed("500 5.5.2 Error: bare <CR> or <LF> received");
+    static final ByteBuf NUL = fixed("500 5.5.2 Error: NUL character received");
+    static final ByteBuf HELO_SYNTAX = fixed("501 5.5.4 Syntax: EHLO hostname");
+    static final ByteBuf NO_ARGUMENT = fixed("501 5.5.4 Syntax: command takes no argument");
+    static final ByteBuf TOO_MANY_RECIPIENTS = fixed("452 4.5.3 Error: too many recipients");
+    static final ByteBuf NON_ASCII = fixed("553 5.6.7 Error: non-ASCII address needs SMTPUTF8");
+
+    static final ByteBuf MESSAGE_TOO_BIG = fixed("552 5.3.4 Error: message file too big");
+    static final ByteBuf SIZE_TOO_BIG = fixed("552 5.3.4 Error: message size exceeds fixed limit");
+    static final ByteBuf TEXT_LINE_TOO_LONG = fixed("554 5.6.0 Error: message has a line longer than the limit");
+    static final ByteBuf DATA_BARE_LINE_ENDING = fixed("550 5.6.0 Error: bare <CR> or <LF> in message text");
+    static final ByteBuf DATA_NUL = fixed("554 5.6.0 Error: NUL character in message text");
+    static final ByteBuf TOO_MANY_HOPS = fixed("554 5.4.6 Error: too many hops");
+
+    static final ByteBuf QUEUE_WRITE_ERROR = fixed("451 4.3.0 Error: queue file write error");
+    static final ByteBuf INSUFFICIENT_STORAGE = fixed("452 4.3.1 Insufficient system storage");
+
+    static final ByteBuf SHUTTING_DOWN = fixed("421 4.3.2 Service shutting down, closing transmission channel");
+    static final ByteBuf TOO_MANY_CONNECTIONS = fixed("421 4.7.0 Error: too many connections");
+    static final ByteBuf TOO_MANY_CONNECTIONS_FROM_IP = fixed("421 4.7.0 Error: too many connections from your address");
+    static final ByteBuf TOO_MANY_ERRORS = fixed("421 4.7.0 Error: too many errors");
+    static final ByteBuf TIMEOUT = fixed("421 4.4.2 Error: timeout exceeded");
+
+    private SmtpReplies() {
+    }
+
+    private static ByteBuf fixed(String line) {
+        byte[] bytes = (line + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        return Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes)).asReadOnly();
+    }
+
+    /** A one-off reply line (CRLF appended). */
+    static ByteBuf text(String line) {
+        return Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.UTF_8);
+    }
+
+    /** The status code of a reply buffer. */
+    static int code(ByteBuf reply) {
+        int i = reply.readerIndex();
+        return (reply.getByte(i) - '0') * 100 + (reply.getByte(i + 1) - '0') * 10 + (reply.getByte(i + 2) - '0');
+    }
+}

@@ -1,0 +1,218 @@
+package io.sluice.smtp.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns received message text into what the journal stores (DESIGN.md "Submission hygiene"), in this order:
+ * count Received headers against the hop limit (RFC 5321 6.3: refuse looping mail with 554 5.4.6); add Message-ID
+ * and Date when missing (RFC 5322 3.6); honour {@code X-Sluice-*} headers as routing tags only from trusted
+ * (relay-allowed or authenticated) clients, and strip them from every message; prepend our Received header
+ * (RFC 5321 4.4).
+ *
+ * <p>Input: the text buffer from DATA, whose reader index leaves {@link #HEADROOM} free octets in front so the
+ * added headers are written in place without copying the message. Only when {@code X-Sluice-*} headers must be cut
+ * out, or the added headers exceed the headroom, is the message copied once. The header section ends at the first
+ * empty line or the first line that is not a header field. Event loop; one instance per server, stateless.
+ */
+final class SubmissionHygiene {
+    /** Octets reserved in front of the DATA text for the headers added here. */
+    static final int HEADROOM = 1024;
+    private static final int MAX_SHOWN_HELO = 255;
+    private static final byte[] X_SLUICE = "x-sluice-".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RECEIVED = "received".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MESSAGE_ID = "message-id".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATE = "date".getBytes(StandardCharsets.US_ASCII);
+
+    private final String hostname;
+    private final int hopLimit;
+
+    SubmissionHygiene(String hostname, int hopLimit) {
+        this.hostname = hostname;
+        this.hopLimit = hopLimit;
+    }
+
+    /** Who sent the message, for the Received header and the trust decision. */
+    record Origin(String heloName, String clientIp, String protocol, boolean trusted) {
+    }
+
+    /** The outcome: the text to store (null when refused), the tags, and the refusal reply if any. */
+    record Result(ByteBuf text, Map<String, String> tags, ByteBuf refusal) {
+    }
+
+    /**
+     * Applies the rules to {@code text}, which this method owns from now on: it is either returned (possibly
+     * replaced by a copy, the original released) or released when the message is refused.
+     */
+    Result apply(ByteBuf text, String messageId, Origin origin, String singleRecipient, ZonedDateTime now,
+            ByteBufAllocator alloc) {
+        HeaderScan scan = scan(text);
+        if (scan.received >= hopLimit) {
+            text.release();
+            return new Result(null, Map.of(), SmtpReplies.TOO_MANY_HOPS.duplicate());
+        }
+        Map<String, String> tags = origin.trusted() ? scan.tags : Map.of();
+        byte[] prefix = prefix(messageId, origin, singleRecipient, now, scan).getBytes(StandardCharsets.UTF_8);
+        if (scan.stripStart.length == 0 && prefix.length <= text.readerIndex()) {
+            int start = text.readerIndex() - prefix.length;
+            text.setBytes(start, prefix);
+            text.readerIndex(start);
+            return new Result(text, tags, null);
+        }
+        ByteBuf copy = alloc.directBuffer(prefix.length + text.readableBytes());
+        copy.writeBytes(prefix);
+        int pos = text.readerIndex();
+        for (int i = 0; i < scan.stripCount; i++) {
+            copy.writeBytes(text, pos, scan.stripStart[i] - pos);
+            pos = scan.stripEnd[i];
+        }
+        copy.writeBytes(text, pos, text.writerIndex() - pos);
+        text.release();
+        return new Result(copy, tags, null);
+    }
+
+    private String prefix(String id, Origin origin, String singleRecipient, ZonedDateTime now, HeaderScan scan) {
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(now);
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("Received: from ").append(printable(origin.heloName()))
+                .append(" ([").append(origin.clientIp()).append("])\r\n\tby ").append(hostname)
+                .append(" (Sluice) with ").append(origin.protocol()).append(" id ").append(id);
+        if (singleRecipient != null) {
+            sb.append("\r\n\tfor <").append(singleRecipient).append('>');
+        }
+        sb.append("; ").append(date).append("\r\n");
+        if (!scan.hasMessageId) {
+            sb.append("Message-ID: <").append(id).append('@').append(hostname).append(">\r\n");
+        }
+        if (!scan.hasDate) {
+            sb.append("Date: ").append(date).append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    private static String printable(String helo) {
+        String shown = helo.length() > MAX_SHOWN_HELO ? helo.substring(0, MAX_SHOWN_HELO) : helo;
+        StringBuilder sb = new StringBuilder(shown.length());
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            sb.append(c > ' ' && c < 0x7f && c != '(' && c != ')' ? c : '?');
+        }
+        return sb.toString();
+    }
+
+    /** What the header section holds. */
+    private static final class HeaderScan {
+        int received;
+        boolean hasMessageId;
+        boolean hasDate;
+        int[] stripStart = new int[0];
+        int[] stripEnd = new int[0];
+        int stripCount;
+        Map<String, String> tags = Map.of();
+
+        void strip(int start, int end) {
+            if (stripCount == stripStart.length) {
+                stripStart = java.util.Arrays.copyOf(stripStart, stripCount * 2 + 2);
+                stripEnd = java.util.Arrays.copyOf(stripEnd, stripCount * 2 + 2);
+            }
+            stripStart[stripCount] = start;
+            stripEnd[stripCount] = end;
+            stripCount++;
+        }
+    }
+
+    private static HeaderScan scan(ByteBuf text) {
+        HeaderScan scan = new HeaderScan();
+        int end = text.writerIndex();
+        int pos = text.readerIndex();
+        int stripping = -1;
+        while (pos < end) {
+            int lf = text.indexOf(pos, end, (byte) '\n');
+            int lineEnd = lf < 0 ? end : lf + 1;
+            byte first = text.getByte(pos);
+            if (first == '\r' || first == '\n') {
+                break;
+            }
+            if (first == ' ' || first == '\t') {
+                pos = lineEnd;
+                continue;
+            }
+            if (stripping >= 0) {
+                scan.strip(stripping, pos);
+                stripping = -1;
+            }
+            int colon = fieldNameEnd(text, pos, lineEnd);
+            if (colon < 0) {
+                break;
+            }
+            int nameLength = colon - pos;
+            if (nameIs(text, pos, nameLength, RECEIVED)) {
+                scan.received++;
+            } else if (nameIs(text, pos, nameLength, MESSAGE_ID)) {
+                scan.hasMessageId = true;
+            } else if (nameIs(text, pos, nameLength, DATE)) {
+                scan.hasDate = true;
+            } else if (nameLength > X_SLUICE.length && startsWithIgnoreCase(text, pos, X_SLUICE)) {
+                stripping = pos;
+            }
+            pos = lineEnd;
+        }
+        if (stripping >= 0) {
+            scan.strip(stripping, pos);
+        }
+        if (scan.stripCount > 0) {
+            scan.tags = tags(text, scan);
+        }
+        return scan;
+    }
+
+    /** Index of the colon ending a field name, or -1 when the line is not a header field (RFC 5322 2.2). */
+    private static int fieldNameEnd(ByteBuf text, int start, int end) {
+        for (int i = start; i < end; i++) {
+            byte b = text.getByte(i);
+            if (b == ':') {
+                return i == start ? -1 : i;
+            }
+            if (b <= ' ' || b >= 0x7f) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean nameIs(ByteBuf text, int start, int length, byte[] lowerName) {
+        return length == lowerName.length && startsWithIgnoreCase(text, start, lowerName);
+    }
+
+    private static boolean startsWithIgnoreCase(ByteBuf text, int start, byte[] lower) {
+        for (int i = 0; i < lower.length; i++) {
+            int b = text.getByte(start + i);
+            if (b >= 'A' && b <= 'Z') {
+                b += 32;
+            }
+            if (b != lower[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, String> tags(ByteBuf text, HeaderScan scan) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (int i = 0; i < scan.stripCount; i++) {
+            String field = text.toString(scan.stripStart[i], scan.stripEnd[i] - scan.stripStart[i],
+                    StandardCharsets.UTF_8);
+            int colon = field.indexOf(':');
+            String name = field.substring(X_SLUICE.length, colon).toLowerCase(Locale.ROOT);
+            String value = field.substring(colon + 1).replaceAll("\r\n[ \t]+", " ").strip();
+            tags.put(name, value);
+        }
+        return Map.copyOf(tags);
+    }
+}
