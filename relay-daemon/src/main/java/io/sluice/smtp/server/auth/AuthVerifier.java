@@ -1,0 +1,302 @@
+package io.sluice.smtp.server.auth;
+
+import io.sluice.config.AuthSettings;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks AUTH credentials against a {@link UsersFile} without ever hashing on the caller's (event-loop) thread.
+ *
+ * <p>Input: {@link Credentials} from a {@link SaslExchange} and the client's address. Output: a
+ * {@code CompletableFuture<AuthResult>} (SUCCESS(user), INVALID, THROTTLED, TEMPORARY_FAILURE). Order of checks in
+ * {@link #verify}:
+ * <ol>
+ *   <li>closed: TEMPORARY_FAILURE at once;</li>
+ *   <li>{@link FailureThrottle}: a client (IPv4 address or IPv6 /64) with {@code maxFailuresPerIp} failures in the
+ *       last minute gets THROTTLED at once, with no hashing;</li>
+ *   <li>{@link SuccessCache}: the same (user, password) succeeded less than {@code cacheTtl} ago against the same
+ *       hash: SUCCESS at once, without the pool;</li>
+ *   <li>otherwise PBKDF2 runs on a small worker pool with a bounded queue; if the queue is full the result is
+ *       TEMPORARY_FAILURE at once (never block the event loop, never queue without bound). Unknown users are
+ *       checked against a decoy hash of the same cost, so timing does not reveal which names exist.</li>
+ * </ol>
+ * INVALID (unknown user or wrong password) counts as a failure for the throttle; THROTTLED and TEMPORARY_FAILURE
+ * do not.
+ *
+ * <p>Threading: {@code verify} is thread-safe and non-blocking (a few microseconds: one HMAC and a lock-protected
+ * map update). An immediate result comes back as an already-completed future, so dependent stages run on the
+ * caller's thread; a pooled result completes on a worker thread named {@code sluice-auth-N}, so the session must
+ * hop back to its event loop before touching the channel. {@code verify} takes ownership of the credentials and
+ * zeroes the password once it is no longer needed.
+ *
+ * <p>Limits ({@link Limits}): worker threads (default 1 on a 2-core box, 2 from 4 cores: PBKDF2 costs 60-250 ms of
+ * CPU, and the event loops must keep a core), queue capacity (default {@value Limits#DEFAULT_QUEUE_CAPACITY}),
+ * tracked clients (default {@value Limits#DEFAULT_MAX_TRACKED_CLIENTS}). Config keys: {@code auth.cache_ttl},
+ * {@code auth.max_failures_per_ip}, {@code auth.users_file} (via {@link #replaceUsers} on reload).
+ *
+ * <p>Shutdown: {@link #close()} refuses new work, completes every queued check with TEMPORARY_FAILURE, and waits
+ * up to {@value #CLOSE_WAIT_SECONDS} s for checks already running (PBKDF2 cannot be interrupted).
+ */
+public final class AuthVerifier implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuthVerifier.class);
+
+    /** How long {@link #close()} waits for running checks. */
+    static final long CLOSE_WAIT_SECONDS = 5;
+
+    /**
+     * Sizes of the worker pool and the throttle map.
+     *
+     * @param threads           worker threads doing PBKDF2, at least 1
+     * @param queueCapacity     checks that may wait for a worker, at least 1
+     * @param maxTrackedClients client addresses the failure throttle remembers, at least 1
+     */
+    public record Limits(int threads, int queueCapacity, int maxTrackedClients) {
+        public static final int DEFAULT_QUEUE_CAPACITY = 32;
+        public static final int DEFAULT_MAX_TRACKED_CLIENTS = 10_000;
+
+        public Limits {
+            if (threads < 1 || queueCapacity < 1 || maxTrackedClients < 1) {
+                throw new IllegalArgumentException("auth limits must be >= 1: " + threads + ", " + queueCapacity
+                        + ", " + maxTrackedClients);
+            }
+        }
+
+        /** Half the processors (1 to 2 threads), {@value #DEFAULT_QUEUE_CAPACITY} queued, 10,000 clients. */
+        public static Limits defaults() {
+            int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors() / 2));
+            return new Limits(threads, DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_TRACKED_CLIENTS);
+        }
+    }
+
+    /** The users and the decoy hash for unknown names, swapped together on reload. */
+    private record Snapshot(UsersFile users, PasswordHash decoy) {
+        static Snapshot of(UsersFile users) {
+            return new Snapshot(users, PasswordHash.decoy(users.maxIterations()));
+        }
+    }
+
+    private final ThreadPoolExecutor pool;
+    private final SuccessCache cache;
+    private final FailureThrottle throttle;
+    private final LongSupplier nanoClock;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Snapshot snapshot;
+
+    private final LongAdder cacheHits = new LongAdder();
+    private final LongAdder checksRun = new LongAdder();
+    private final LongAdder queueFullRejections = new LongAdder();
+    private final LongAdder throttledAttempts = new LongAdder();
+
+    /**
+     * A verifier for one listener's settings ({@code cache_ttl}, {@code max_failures_per_ip}) with default limits
+     * and {@link System#nanoTime()}.
+     */
+    public static AuthVerifier create(AuthSettings settings, UsersFile users) {
+        Duration ttl = settings.cacheTtl() == null ? AuthSettings.DEFAULT_CACHE_TTL : settings.cacheTtl();
+        return new AuthVerifier(users, ttl, settings.maxFailuresPerIp(), Limits.defaults(), System::nanoTime);
+    }
+
+    /**
+     * @param users            the users snapshot to check against
+     * @param cacheTtl         how long a success is cached; zero disables the cache
+     * @param maxFailuresPerIp failures per client per sliding minute before THROTTLED; zero disables throttling
+     * @param limits           pool and map sizes
+     * @param nanoClock        monotonic nanosecond time, {@code System::nanoTime} outside tests
+     */
+    public AuthVerifier(UsersFile users, Duration cacheTtl, int maxFailuresPerIp, Limits limits,
+                        LongSupplier nanoClock) {
+        this(users, cacheTtl, maxFailuresPerIp, limits.maxTrackedClients(), nanoClock,
+                newPool(limits.threads(), limits.queueCapacity()));
+    }
+
+    /** For tests that need to hold the pool's workers; the verifier owns and shuts down {@code pool}. */
+    AuthVerifier(UsersFile users, Duration cacheTtl, int maxFailuresPerIp, int maxTrackedClients,
+                 LongSupplier nanoClock, ThreadPoolExecutor pool) {
+        Objects.requireNonNull(cacheTtl, "cacheTtl");
+        if (cacheTtl.isNegative()) {
+            throw new IllegalArgumentException("cacheTtl must not be negative: " + cacheTtl);
+        }
+        this.snapshot = Snapshot.of(Objects.requireNonNull(users, "users"));
+        this.cache = new SuccessCache(cacheTtl.toNanos());
+        this.throttle = new FailureThrottle(maxFailuresPerIp, maxTrackedClients);
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.pool = Objects.requireNonNull(pool, "pool");
+    }
+
+    /** The bounded pool used by the public constructor: fixed size, {@code ArrayBlockingQueue}, abort when full. */
+    static ThreadPoolExecutor newPool(int threads, int queueCapacity) {
+        AtomicInteger counter = new AtomicInteger();
+        ThreadFactory factory = runnable -> {
+            Thread thread = new Thread(runnable, "sluice-auth-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(queueCapacity), factory, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /**
+     * Verifies {@code credentials} for a client at {@code client}. Never blocks; see the class comment for the
+     * order of checks and the completing thread. Takes ownership of {@code credentials} (zeroes the password).
+     */
+    public CompletableFuture<AuthResult> verify(Credentials credentials, InetAddress client) {
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(client, "client");
+        if (closed.get()) {
+            credentials.clear();
+            return CompletableFuture.completedFuture(AuthResult.TEMPORARY_FAILURE);
+        }
+        long now = nanoClock.getAsLong();
+        if (!throttle.tryBegin(client, now)) {
+            throttledAttempts.increment();
+            credentials.clear();
+            return CompletableFuture.completedFuture(AuthResult.THROTTLED);
+        }
+        Snapshot current = snapshot;
+        String user = credentials.user();
+        byte[] fingerprint = cache.fingerprint(user, credentials.password());
+        if (cache.hit(user, fingerprint, current.users().lookup(user), now)) {
+            cacheHits.increment();
+            throttle.finish(client, now, false);
+            credentials.clear();
+            return CompletableFuture.completedFuture(AuthResult.success(user));
+        }
+        Check check = new Check(credentials, client, fingerprint);
+        try {
+            pool.execute(check);
+        } catch (RejectedExecutionException e) {
+            // Queue full, or close() ran since the check above.
+            queueFullRejections.increment();
+            check.abandon();
+        }
+        return check.result;
+    }
+
+    /** True if an attempt from {@code client} now would be THROTTLED (lets a session refuse AUTH up front). */
+    public boolean isThrottled(InetAddress client) {
+        return throttle.isThrottled(Objects.requireNonNull(client, "client"), nanoClock.getAsLong());
+    }
+
+    /** Switches to a reloaded users file and forgets cached successes. Checks already running use either one. */
+    public void replaceUsers(UsersFile users) {
+        snapshot = Snapshot.of(Objects.requireNonNull(users, "users"));
+        cache.clear();
+    }
+
+    /** The users snapshot in use. */
+    public UsersFile users() {
+        return snapshot.users();
+    }
+
+    /** Successes answered from the cache, without the pool. */
+    public long cacheHits() {
+        return cacheHits.sum();
+    }
+
+    /** PBKDF2 checks started on the pool (including decoy checks for unknown users). */
+    public long checksRun() {
+        return checksRun.sum();
+    }
+
+    /** Checks refused because the pool's queue was full (or the verifier was closing). */
+    public long queueFullRejections() {
+        return queueFullRejections.sum();
+    }
+
+    /** Attempts refused by the failure throttle. */
+    public long throttledAttempts() {
+        return throttledAttempts.sum();
+    }
+
+    /** Client addresses the throttle currently tracks. */
+    public int trackedClients() {
+        return throttle.trackedClients();
+    }
+
+    /** Idempotent; see the class comment. Restores the interrupt flag if interrupted while waiting. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<Runnable> queued = pool.shutdownNow();
+        for (Runnable runnable : queued) {
+            if (runnable instanceof Check check) {
+                check.abandon();
+            }
+        }
+        try {
+            pool.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        cache.clear();
+    }
+
+    /** One queued PBKDF2 check; completes {@link #result} exactly once, by {@link #run} or {@link #abandon}. */
+    private final class Check implements Runnable {
+        final CompletableFuture<AuthResult> result = new CompletableFuture<>();
+        private final Credentials credentials;
+        private final InetAddress client;
+        private final byte[] fingerprint;
+
+        Check(Credentials credentials, InetAddress client, byte[] fingerprint) {
+            this.credentials = credentials;
+            this.client = client;
+            this.fingerprint = fingerprint;
+        }
+
+        @Override
+        public void run() {
+            checksRun.increment();
+            AuthResult outcome = AuthResult.TEMPORARY_FAILURE;
+            try {
+                outcome = check();
+            } catch (RuntimeException e) {
+                // Keep the worker alive and the session answered; a bug here must not look like a bad password.
+                LOG.warn("AUTH check failed internally", e);
+            } finally {
+                credentials.clear();
+                throttle.finish(client, nanoClock.getAsLong(), outcome.outcome() == AuthResult.Outcome.INVALID);
+                result.complete(outcome);
+            }
+        }
+
+        private AuthResult check() {
+            Snapshot current = snapshot;
+            String user = credentials.user();
+            PasswordHash hash = current.users().lookup(user);
+            if (hash == null) {
+                current.decoy().matches(credentials.password());
+                return AuthResult.INVALID;
+            }
+            if (!hash.matches(credentials.password())) {
+                return AuthResult.INVALID;
+            }
+            cache.put(user, fingerprint, hash, nanoClock.getAsLong());
+            return AuthResult.success(user);
+        }
+
+        /** Completes without checking (queue full or closing). */
+        void abandon() {
+            credentials.clear();
+            throttle.finish(client, nanoClock.getAsLong(), false);
+            result.complete(AuthResult.TEMPORARY_FAILURE);
+        }
+    }
+}
