@@ -1,0 +1,107 @@
+package io.sluice.config;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Loads {@code conf/sluice.yaml} into a validated, immutable {@link Settings} snapshot: the only way settings are
+ * built from a file, used at start, by {@code sluice check-config} and by reload.
+ *
+ * <p>Input: a UTF-8 YAML file (one document; the key reference and defaults are in the shipped
+ * conf/sluice.yaml). The YAML is composed to nodes with snakeyaml-engine (never to Java objects, so no tags
+ * construct anything, and every node keeps its line), then read by {@link SettingsReader}. Output: the snapshot,
+ * or a {@link ConfigException} listing every problem as {@code <file>:<line>: <key path>: <problem>}. An empty
+ * file gives all defaults.
+ *
+ * <p>Side effects: checks that named files (TLS, users, token) are readable; when {@code smtp.hostname} is not
+ * set, looks up this machine's name once per process. Relative paths are kept as written and resolve against the
+ * working directory. Thread-safe (no shared state apart from the cached host name).
+ */
+public final class SettingsLoader {
+
+    /** Bounds alias expansion so a "billion laughs" file cannot exhaust memory. */
+    private static final int MAX_ALIASES = 50;
+
+    private SettingsLoader() {
+    }
+
+    /** Reads and validates the file; the snapshot's {@code source} is {@code file}. */
+    public static Settings load(Path file) throws ConfigException {
+        String source = file.toString();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw fileProblem(source, "file not found" + (file.isAbsolute() ? ""
+                    : " (relative to the working directory " + Path.of("").toAbsolutePath() + ")"));
+        } catch (AccessDeniedException e) {
+            throw fileProblem(source, "permission denied");
+        } catch (CharacterCodingException e) {
+            throw fileProblem(source, "not valid UTF-8");
+        } catch (IOException e) {
+            throw fileProblem(source, "cannot read: " + e.getMessage());
+        }
+        return parse(text, source, file);
+    }
+
+    /**
+     * Validates YAML text; {@code sourceName} stands for the file in messages. The snapshot's {@code source} is
+     * null (no file).
+     */
+    public static Settings parse(String yaml, String sourceName) throws ConfigException {
+        return parse(yaml, sourceName, null);
+    }
+
+    /** The snapshot of an empty file: every default. */
+    public static Settings defaults() {
+        try {
+            return parse("", "<defaults>");
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the built-in defaults do not validate: " + e.getMessage(), e);
+        }
+    }
+
+    private static Settings parse(String yaml, String sourceName, Path source) throws ConfigException {
+        Node document = compose(yaml, sourceName);
+        ConfigErrors errors = new ConfigErrors(sourceName);
+        Settings settings = SettingsReader.read(document, source, errors);
+        errors.throwIfAny();
+        return settings;
+    }
+
+    /** The document's root node, or null for an empty document; YAML syntax errors become a ConfigException. */
+    private static Node compose(String yaml, String sourceName) throws ConfigException {
+        LoadSettings settings = LoadSettings.builder()
+                .setLabel(sourceName)
+                .setMaxAliasesForCollections(MAX_ALIASES)
+                .setAllowRecursiveKeys(false)
+                .build();
+        try {
+            return new Compose(settings).composeString(yaml).orElse(null);
+        } catch (MarkedYamlEngineException e) {
+            Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
+            String context = e.getContext() == null || e.getContext().isBlank() ? "" : e.getContext() + ": ";
+            String column = mark == null ? "" : " at column " + (mark.getColumn() + 1);
+            throw new ConfigException(List.of(ConfigErrors.format(sourceName, mark == null ? 0 : mark.getLine() + 1,
+                    "", "YAML syntax error" + column + ": " + context + e.getProblem())));
+        } catch (YamlEngineException e) {
+            throw fileProblem(sourceName, "YAML error: " + e.getMessage());
+        }
+    }
+
+    private static ConfigException fileProblem(String source, String problem) {
+        return new ConfigException(List.of(ConfigErrors.format(source, 0, "", problem)));
+    }
+}

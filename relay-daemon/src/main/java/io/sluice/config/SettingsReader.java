@@ -1,0 +1,29 @@
+package io.sluice.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Turns a composed sluice.yaml document into a {@link Settings} snapshot, section by section.
+ *
+ * <p>Top-level keys: {@code listeners}, {@code smtp}, {@code journal}, {@code queue}, {@code admin}; each may be
+ * absent or null, which means all of its defaults. Problems go to the given {@link ConfigErrors}; when there are
+ * any, the returned snapshot holds defaults in their place and must be discarded (the loader throws instead).
+ */
+final class SettingsReader {
+
+    private SettingsReader() {
+    }
+
+    static Settings read(Node document, Path source, ConfigErrors errors) {
+        YamlMapping doc = YamlMapping.root(document, errors);
+        List<ListenerSettings> listeners = ListenersSection.read(doc);
+        SmtpSettings smtp = SmtpSection.read(doc.mapping("smtp"));
+        JournalSettings journal = JournalSection.read(doc.mapping("journal"));
+        QueueSettings queue = QueueSection.read(doc.mapping("queue"));
+        AdminSettings admin = AdminSection.read(doc.mapping("admin"), listeners);
+        doc.finish();
+        return new Settings(source, listeners, smtp, journal, queue, admin);
+    }
+}
