@@ -7,7 +7,7 @@ import java.time.Duration;
  * SMTP AUTH for one listener ({@code listeners[].auth}).
  *
  * @param enabled         offer AUTH PLAIN and LOGIN ({@code enabled}, default false)
- * @param usersFile       file of {@code user:pbkdf2-sha256$iterations$salt$hash} lines ({@code users_file});
+ * @param usersFile       file of {@code user:$pbkdf2-sha256$iterations$salt$hash} lines ({@code users_file});
  *                        required when enabled
  * @param allowPlaintext  offer AUTH before TLS ({@code allow_plaintext}, default false)
  * @param cacheTtl        how long a successful (user, password) check is cached ({@code cache_ttl}, default 5m)
