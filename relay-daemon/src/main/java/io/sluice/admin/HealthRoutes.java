@@ -1,0 +1,51 @@
+package io.sluice.admin;
+
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.util.Objects;
+
+/**
+ * The liveness and readiness routes for systemd, load balancers and orchestrators.
+ *
+ * <p>{@code GET /healthz}: 200 {@code ok} for as long as the process serves HTTP. It runs on the event loop on
+ * purpose: an answer proves the shared loop is turning, and it must not queue behind a slow scrape.
+ *
+ * <p>{@code GET /readyz}: 200 {@code ready} when the {@link ReadinessProbe} returns null, else 503 with its reason
+ * (cut to {@value #MAX_REASON_CHARS} characters). A probe that throws counts as not ready. Runs on the worker.
+ */
+public final class HealthRoutes {
+    public static final String HEALTHZ = "/healthz";
+    public static final String READYZ = "/readyz";
+    static final int MAX_REASON_CHARS = 200;
+
+    private HealthRoutes() {
+    }
+
+    public static Route healthz() {
+        return new Route(HttpMethod.GET, HEALTHZ, Route.Access.PUBLIC, Route.Execution.EVENT_LOOP,
+                request -> AdminResponse.text(HttpResponseStatus.OK, "ok"));
+    }
+
+    public static Route readyz(ReadinessProbe probe) {
+        Objects.requireNonNull(probe, "probe");
+        return new Route(HttpMethod.GET, READYZ, Route.Access.PUBLIC, Route.Execution.WORKER,
+                request -> readiness(probe));
+    }
+
+    private static AdminResponse readiness(ReadinessProbe probe) {
+        String reason;
+        try {
+            reason = probe.notReadyReason();
+        } catch (RuntimeException e) {
+            reason = "readiness probe failed: " + e;
+        }
+        if (reason == null) {
+            return AdminResponse.text(HttpResponseStatus.OK, "ready");
+        }
+        if (reason.length() > MAX_REASON_CHARS) {
+            reason = reason.substring(0, MAX_REASON_CHARS);
+        }
+        return AdminResponse.text(HttpResponseStatus.SERVICE_UNAVAILABLE, reason);
+    }
+}

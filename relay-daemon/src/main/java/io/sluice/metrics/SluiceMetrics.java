@@ -1,0 +1,228 @@
+package io.sluice.metrics;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Every Sluice metric, declared in one place, on a registry of its own.
+ *
+ * <p>Role: the single catalogue of metric names, help texts, label names and buckets (STYLE #10). Other packages
+ * never build metrics; they record through pre-bound handles ({@link #forListener}, {@link #journal()}) or feed
+ * a callback gauge ({@code bind*}). Names are prefixed {@code sluice_}; label values come from configuration
+ * (listener names) or from closed enums ({@link RejectReason}, {@link ConnectionRejectReason}), so cardinality is
+ * bounded. Counter names below are the exposition names; the client library keeps the {@code _total} suffix.
+ *
+ * <p>Output: {@link #registry()} is scraped by the admin server's {@code /metrics}. It is not the library's static
+ * default registry, so tests can build several instances side by side.
+ *
+ * <p>Threading: construction is single-threaded; every other method is thread-safe. Recording through the handles
+ * costs a few atomic adds and allocates nothing: counters are the client library's (without exemplars), but its
+ * {@code Histogram.observe} and {@code Gauge.inc} allocate a lambda per call in 1.9.0, so histograms are our
+ * {@link BucketHistogram} and the connection gauge reads {@link java.util.concurrent.atomic.LongAdder}s at scrape.
+ *
+ * <p>Failure modes: a bound callback that throws during a scrape is skipped for that scrape (its series is absent)
+ * and counted in {@value #CALLBACK_FAILURES}, so one broken supplier cannot take down {@code /metrics}.
+ */
+public final class SluiceMetrics {
+    public static final String CONNECTIONS_CURRENT = "sluice_connections_current";
+    public static final String CONNECTIONS = "sluice_connections_total";
+    public static final String CONNECTIONS_REJECTED = "sluice_connections_rejected_total";
+    public static final String MESSAGES_RECEIVED = "sluice_messages_received_total";
+    public static final String RECIPIENTS_RECEIVED = "sluice_recipients_received_total";
+    public static final String MESSAGES_RECEIVED_BYTES = "sluice_messages_received_bytes_total";
+    public static final String SMTP_REJECTIONS = "sluice_smtp_rejections_total";
+    public static final String SUBMISSION_SECONDS = "sluice_submission_seconds";
+    public static final String JOURNAL_APPEND_SECONDS = "sluice_journal_append_seconds";
+    public static final String JOURNAL_SYNC_SECONDS = "sluice_journal_sync_seconds";
+    public static final String JOURNAL_BATCH_SIZE = "sluice_journal_batch_size";
+    public static final String QUEUE_PENDING_MESSAGES = "sluice_queue_pending_messages";
+    public static final String QUEUE_PENDING_RECIPIENTS = "sluice_queue_pending_recipients";
+    public static final String JOURNAL_FREE_BYTES = "sluice_journal_free_bytes";
+    public static final String CALLBACK_FAILURES = "sluice_metrics_callback_failures_total";
+
+    public static final String LABEL_LISTENER = "listener";
+    public static final String LABEL_REASON = "reason";
+    public static final String LABEL_METRIC = "metric";
+
+    /** Journal append and msync: 50 µs (a warm append) to 1 s (a stalled disk). */
+    static final double[] JOURNAL_LATENCY_BUCKETS = {
+        0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0};
+    /** End of DATA to 250: one msync at best, up to the soft back-pressure delay (1 s) plus a slow sync. */
+    static final double[] SUBMISSION_BUCKETS = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0};
+    /** Messages per group commit: 1 when idle, growing with load. */
+    static final double[] BATCH_SIZE_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Map<String, ListenerMetrics> listeners = new ConcurrentHashMap<>();
+
+    private final Counter connections;
+    private final Counter connectionsRejected;
+    private final Counter messagesReceived;
+    private final Counter recipientsReceived;
+    private final Counter messageBytesReceived;
+    private final Counter smtpRejections;
+    private final BucketHistogram submissionSeconds;
+    private final JournalMetrics journal;
+
+    private final SuppliedGauge queuePendingMessages;
+    private final SuppliedGauge queuePendingRecipients;
+    private final SuppliedGauge journalFreeBytes;
+
+    /** All Sluice metrics plus the JVM's (memory, GC, threads, classes, process). */
+    public SluiceMetrics() {
+        this(true);
+    }
+
+    /**
+     * @param jvmMetrics also register the client library's JVM and process metrics; tests that build many
+     *                   instances may leave them out, since each registration adds GC notification listeners
+     */
+    public SluiceMetrics(boolean jvmMetrics) {
+        GaugeWithCallback.builder().name(CONNECTIONS_CURRENT).help("SMTP sessions open now")
+                .labelNames(LABEL_LISTENER)
+                .callback(cb -> listeners.values().forEach(l -> cb.call(l.connectionsCurrent(), l.listener())))
+                .register(registry);
+        connections = counter(CONNECTIONS, "SMTP sessions accepted", LABEL_LISTENER);
+        connectionsRejected = counter(CONNECTIONS_REJECTED,
+                "Connections refused before the SMTP greeting, by reason", LABEL_LISTENER, LABEL_REASON);
+        messagesReceived = counter(MESSAGES_RECEIVED, "Messages acknowledged with 250 after DATA", LABEL_LISTENER);
+        recipientsReceived = counter(RECIPIENTS_RECEIVED, "Recipients of acknowledged messages", LABEL_LISTENER);
+        messageBytesReceived = counter(MESSAGES_RECEIVED_BYTES, "Bytes of acknowledged messages", LABEL_LISTENER);
+        smtpRejections = counter(SMTP_REJECTIONS, "SMTP commands or messages refused, by reason",
+                LABEL_LISTENER, LABEL_REASON);
+        submissionSeconds = histogram(SUBMISSION_SECONDS, "Time from the end of DATA to the 250 reply",
+                SUBMISSION_BUCKETS, Unit.SECONDS, LABEL_LISTENER);
+
+        journal = new JournalMetrics(
+                histogram(JOURNAL_APPEND_SECONDS, "Time to append one message to the journal",
+                        JOURNAL_LATENCY_BUCKETS, Unit.SECONDS).labelValues(),
+                histogram(JOURNAL_SYNC_SECONDS, "Time of one group-commit sync (msync) of the journal",
+                        JOURNAL_LATENCY_BUCKETS, Unit.SECONDS).labelValues(),
+                histogram(JOURNAL_BATCH_SIZE, "Messages made durable per group commit", BATCH_SIZE_BUCKETS, null)
+                        .labelValues());
+
+        // Registered after the gauges it counts for, so a failure shows in the scrape where it happened.
+        Counter callbackFailures = Counter.builder().name(CALLBACK_FAILURES)
+                .help("Scrapes where a gauge callback threw and its series was left out")
+                .labelNames(LABEL_METRIC).withoutExemplars().build();
+        queuePendingMessages = suppliedGauge(QUEUE_PENDING_MESSAGES,
+                "Messages with at least one recipient not yet final", callbackFailures);
+        queuePendingRecipients = suppliedGauge(QUEUE_PENDING_RECIPIENTS,
+                "Recipients without a final outcome", callbackFailures);
+        journalFreeBytes = suppliedGauge(JOURNAL_FREE_BYTES,
+                "Usable bytes on the journal's file system", callbackFailures);
+        registry.register(callbackFailures);
+
+        if (jvmMetrics) {
+            JvmMetrics.builder().register(registry);
+        }
+    }
+
+    /** The registry holding every metric above; scrape it for exposition. */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * The handles of one listener, created on first use with all its series at zero. Call it once per listener
+     * (at bind) and keep the result: the lookup is a map access, the handles are not.
+     */
+    public ListenerMetrics forListener(String name) {
+        Objects.requireNonNull(name, "name");
+        return listeners.computeIfAbsent(name, this::bindListener);
+    }
+
+    /** The journal writer's handles. */
+    public JournalMetrics journal() {
+        return journal;
+    }
+
+    /** Feeds {@value #QUEUE_PENDING_MESSAGES}; called at each scrape, off the hot path. Replaces any earlier one. */
+    public void bindQueuePendingMessages(LongSupplier supplier) {
+        queuePendingMessages.bind(supplier);
+    }
+
+    /** Feeds {@value #QUEUE_PENDING_RECIPIENTS}; called at each scrape. Replaces any earlier one. */
+    public void bindQueuePendingRecipients(LongSupplier supplier) {
+        queuePendingRecipients.bind(supplier);
+    }
+
+    /** Feeds {@value #JOURNAL_FREE_BYTES}; called at each scrape. Replaces any earlier one. */
+    public void bindJournalFreeBytes(LongSupplier supplier) {
+        journalFreeBytes.bind(supplier);
+    }
+
+    private ListenerMetrics bindListener(String name) {
+        CounterDataPoint[] rejected = new CounterDataPoint[ConnectionRejectReason.values().length];
+        for (ConnectionRejectReason r : ConnectionRejectReason.values()) {
+            rejected[r.ordinal()] = connectionsRejected.labelValues(name, r.label());
+        }
+        CounterDataPoint[] refusals = new CounterDataPoint[RejectReason.values().length];
+        for (RejectReason r : RejectReason.values()) {
+            refusals[r.ordinal()] = smtpRejections.labelValues(name, r.label());
+        }
+        return new ListenerMetrics(name,
+                connections.labelValues(name),
+                rejected,
+                messagesReceived.labelValues(name),
+                recipientsReceived.labelValues(name),
+                messageBytesReceived.labelValues(name),
+                refusals,
+                submissionSeconds.labelValues(name));
+    }
+
+    private Counter counter(String name, String help, String... labels) {
+        return Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars().register(registry);
+    }
+
+    private BucketHistogram histogram(String name, String help, double[] buckets, Unit unit, String... labels) {
+        BucketHistogram histogram = new BucketHistogram(name, help, unit, buckets, labels);
+        registry.register(histogram);
+        return histogram;
+    }
+
+    private SuppliedGauge suppliedGauge(String name, String help, Counter failures) {
+        SuppliedGauge gauge = new SuppliedGauge(failures.labelValues(name));
+        GaugeWithCallback.builder().name(name).help(help).callback(gauge::report).register(registry);
+        return gauge;
+    }
+
+    /** The late-bound value source of one callback gauge: absent until the daemon binds it. */
+    private static final class SuppliedGauge {
+        private final CounterDataPoint failures;
+        private volatile LongSupplier supplier;
+
+        SuppliedGauge(CounterDataPoint failures) {
+            this.failures = failures;
+        }
+
+        void bind(LongSupplier s) {
+            supplier = Objects.requireNonNull(s, "supplier");
+        }
+
+        void report(GaugeWithCallback.Callback callback) {
+            LongSupplier s = supplier;
+            if (s == null) {
+                return;
+            }
+            long value;
+            try {
+                value = s.getAsLong();
+            } catch (RuntimeException e) {
+                failures.inc();
+                return;
+            }
+            callback.call(value);
+        }
+    }
+}
