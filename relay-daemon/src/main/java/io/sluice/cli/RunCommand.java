@@ -1,0 +1,55 @@
+package io.sluice.cli;
+
+import io.sluice.config.ConfigException;
+import io.sluice.config.Settings;
+import io.sluice.config.SettingsLoader;
+import io.sluice.daemon.Daemon;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.logging.log4j.LogManager;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * {@code sluice run --config FILE}: runs the daemon in the foreground until SIGTERM or SIGINT, then stops in order
+ * (see {@link Daemon#shutdown}) and exits 0. An invalid config or a failed start exits 1 with the reason.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the Sluice daemon in the foreground.")
+final class RunCommand implements Callable<Integer> {
+    private static volatile boolean running;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "config file")
+    Path config;
+
+    static boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings;
+        try {
+            settings = SettingsLoader.load(config);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(settings);
+        } catch (Exception e) {
+            System.err.println("sluice: cannot start: " + e.getMessage());
+            LogManager.shutdown();
+            return 1;
+        }
+        running = true;
+        Runnable stop = () -> new Thread(daemon::shutdown, "sluice-shutdown").start();
+        Signal.handle(new Signal("TERM"), signal -> stop.run());
+        Signal.handle(new Signal("INT"), signal -> stop.run());
+        daemon.awaitShutdown();
+        LogManager.shutdown();
+        running = false;
+        return 0;
+    }
+}

@@ -1,0 +1,31 @@
+package io.sluice.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sluice} command: entry point of the runnable jar. Each subcommand is its own class; exit codes are
+ * 0 success, 1 a problem the command found (invalid config, failed action), 2 bad usage.
+ */
+@Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = SluiceCli.Version.class,
+        description = "Sluice SMTP relay: daemon and operator commands.",
+        subcommands = {RunCommand.class, CheckConfigCommand.class, JournalCommand.class, UsersCommand.class,
+                CommandLine.HelpCommand.class})
+public final class SluiceCli {
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new SluiceCli()).execute(args);
+        if (code != 0 || !RunCommand.isRunning()) {
+            System.exit(code);
+        }
+    }
+
+    /** The jar's Implementation-Version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = SluiceCli.class.getPackage().getImplementationVersion();
+            return new String[] {"sluice " + (version == null ? "development build" : version)};
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.sluice.daemon;
+
+import io.sluice.admin.AdminServer;
+import io.sluice.admin.BearerToken;
+import io.sluice.admin.HealthRoutes;
+import io.sluice.admin.MetricsRoute;
+import io.sluice.admin.RouteTable;
+import io.sluice.config.AdminSettings;
+import io.sluice.config.ListenerSettings;
+import io.sluice.config.Settings;
+import io.sluice.config.SettingsHolder;
+import io.sluice.journal.Journal;
+import io.sluice.journal.JournalObserver;
+import io.sluice.journal.JournalWriter;
+import io.sluice.journal.Recovery;
+import io.sluice.journal.RecoveryResult;
+import io.sluice.journal.WriterOptions;
+import io.sluice.metrics.JournalMetrics;
+import io.sluice.metrics.SluiceMetrics;
+import io.sluice.smtp.server.SmtpServer;
+import io.sluice.smtp.server.auth.AuthVerifier;
+import io.sluice.smtp.server.auth.UsersFile;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every stage from one {@link Settings} snapshot, starts them in dependency order and
+ * stops them in reverse (DESIGN.md "Shutdown").
+ *
+ * <p>Start: open the journal, recover the pending set from {@code state/} (logging count and time), start the
+ * journal writer, bind the admin endpoint and the SMTP listeners. Any failure stops what was started and throws.
+ *
+ * <p>Stop ({@link #shutdown}, idempotent, from any thread): close the listeners, answer idle sessions
+ * {@code 421 4.3.2}, let DATA in progress finish (10 s), complete every message handed to the journal, sync and
+ * close the journal, then the admin endpoint and the event loops.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    static final Duration DATA_GRACE = Duration.ofSeconds(10);
+    static final Duration DRAIN_LIMIT = Duration.ofSeconds(15);
+
+    private final SettingsHolder settings;
+    private final SluiceMetrics metrics;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Map<String, AuthVerifier> authVerifiers = new HashMap<>();
+    private Journal journal;
+    private JournalWriter writer;
+    private EventLoops eventLoops;
+    private SmtpServer smtp;
+    private AdminServer admin;
+    private boolean shutDown;
+
+    private Daemon(Settings settings) {
+        this.settings = new SettingsHolder(settings);
+        this.metrics = new SluiceMetrics();
+    }
+
+    /** Builds and starts everything; on failure releases what was started and rethrows. */
+    public static Daemon start(Settings settings) throws Exception {
+        Daemon daemon = new Daemon(settings);
+        try {
+            daemon.startStages();
+            return daemon;
+        } catch (Exception | Error e) {
+            daemon.shutdown();
+            throw e;
+        }
+    }
+
+    private void startStages() throws Exception {
+        Settings current = settings.current();
+        journal = Journal.open(current.journal(), current.smtp().maxMessageBytes());
+        RecoveryResult recovered = Recovery.recover(journal);
+        LOG.info("journal {}: {}", journal.dir(), recovered);
+        JournalMetrics journalMetrics = metrics.journal();
+        writer = JournalWriter.start(journal, recovered, new WriterOptions()
+                .checkpointInterval(current.journal().checkpointInterval())
+                .observer(new JournalObserver() {
+                    @Override
+                    public void onAppend(long appendNanos, int bodyBytes) {
+                        journalMetrics.appendNanos(appendNanos);
+                    }
+
+                    @Override
+                    public void onSync(long syncNanos, int batchSize, int outcomes) {
+                        journalMetrics.syncNanos(syncNanos);
+                        journalMetrics.batchSize(batchSize);
+                    }
+                }));
+        metrics.bindQueuePendingMessages(recovered.pending()::pendingMessages);
+        metrics.bindQueuePendingRecipients(recovered.pending()::pendingRecipients);
+        metrics.bindJournalFreeBytes(journal::freeBytes);
+
+        eventLoops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        for (ListenerSettings listener : current.listeners()) {
+            if (listener.auth().enabled()) {
+                authVerifiers.put(listener.name(),
+                        AuthVerifier.create(listener.auth(), UsersFile.load(listener.auth().usersFile())));
+            }
+        }
+        startAdmin(current.admin());
+        smtp = new SmtpServer(new SmtpServer.Dependencies(settings, eventLoops.group(),
+                eventLoops.serverChannelClass(), writer, journal::nextMessageId,
+                recovered.pending()::pendingRecipients, journal::freeBytes,
+                name -> new IngressMetrics(metrics.forListener(name)), authVerifiers));
+        smtp.start();
+        LOG.info("sluice ready");
+    }
+
+    private void startAdmin(AdminSettings settings) throws Exception {
+        if (!settings.enabled()) {
+            return;
+        }
+        BearerToken token = settings.tokenFile() == null ? null : BearerToken.load(settings.tokenFile());
+        RouteTable routes = RouteTable.builder()
+                .bearerToken(token)
+                .add(HealthRoutes.healthz())
+                .add(HealthRoutes.readyz(this::notReadyReason))
+                .add(MetricsRoute.route(metrics.registry()))
+                .build();
+        admin = new AdminServer(new InetSocketAddress(settings.address(), settings.port()), eventLoops.group(),
+                eventLoops.serverChannelClass(), routes);
+        admin.start();
+        LOG.info("admin http on {}", admin.localAddress());
+    }
+
+    /** Null when ready: listeners bound and the journal writable; otherwise why not. */
+    private String notReadyReason() {
+        if (smtp == null || !smtp.isListening()) {
+            return "listeners not bound";
+        }
+        if (writer.failure() != null) {
+            return "journal write failed: " + writer.failure().getMessage();
+        }
+        if (journal.freeBytes() < settings.current().journal().minFreeBytes()) {
+            return "journal disk below journal.min_free";
+        }
+        return null;
+    }
+
+    /** The port listener {@code index} is bound to (tests configure port 0). */
+    public int smtpPort(int index) {
+        return smtp.boundPort(index);
+    }
+
+    /** The admin port, or -1 when admin is disabled. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    public SettingsHolder settings() {
+        return settings;
+    }
+
+    /** Orderly stop; safe to call more than once and from any thread. */
+    public void shutdown() {
+        synchronized (this) {
+            if (shutDown) {
+                return;
+            }
+            shutDown = true;
+        }
+        LOG.info("shutting down");
+        long start = System.nanoTime();
+        try {
+            if (smtp != null) {
+                smtp.stopAccepting();
+                smtp.drainSessions(DATA_GRACE, DRAIN_LIMIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeQuietly(writer);
+            closeQuietly(journal);
+            closeQuietly(admin);
+            authVerifiers.values().forEach(Daemon::closeQuietly);
+            closeQuietly(eventLoops);
+            LOG.info("stopped in {} ms", (System.nanoTime() - start) / 1_000_000);
+            stopped.countDown();
+        }
+    }
+
+    /** Blocks until {@link #shutdown} has finished. */
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("error while stopping {}", closeable.getClass().getSimpleName(), e);
+        }
+    }
+}

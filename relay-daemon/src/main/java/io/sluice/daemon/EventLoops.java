@@ -1,0 +1,42 @@
+package io.sluice.daemon;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one Netty event-loop group that ingress and admin share (DESIGN.md "Threading"): native epoll when it loads,
+ * NIO otherwise, about one thread per core.
+ */
+final class EventLoops implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final Class<? extends ServerChannel> serverChannelClass;
+
+    EventLoops(int threads) {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("sluice-io"), factory);
+        this.serverChannelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    EventLoopGroup group() {
+        return group;
+    }
+
+    Class<? extends ServerChannel> serverChannelClass() {
+        return serverChannelClass;
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

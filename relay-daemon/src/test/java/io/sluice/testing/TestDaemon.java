@@ -1,0 +1,126 @@
+package io.sluice.testing;
+
+import io.sluice.config.Settings;
+import io.sluice.config.SettingsLoader;
+import io.sluice.daemon.Daemon;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The real daemon, in-process, on free loopback ports, from a real YAML file written to a temp dir. Tests add YAML
+ * lines to the listener, {@code smtp}, {@code journal} and {@code queue} sections.
+ */
+public final class TestDaemon implements AutoCloseable {
+    private final Daemon daemon;
+    private final Path dir;
+    private final Path config;
+
+    private TestDaemon(Daemon daemon, Path dir, Path config) {
+        this.daemon = daemon;
+        this.dir = dir;
+        this.config = config;
+    }
+
+    public static Builder in(Path dir) {
+        return new Builder(dir);
+    }
+
+    public int smtpPort() {
+        return daemon.smtpPort(0);
+    }
+
+    public int adminPort() {
+        return daemon.adminPort();
+    }
+
+    public Path journalDir() {
+        return dir.resolve("journal");
+    }
+
+    public Path config() {
+        return config;
+    }
+
+    public Daemon daemon() {
+        return daemon;
+    }
+
+    public SmtpClient connect() throws java.io.IOException {
+        return new SmtpClient("127.0.0.1", smtpPort());
+    }
+
+    @Override
+    public void close() {
+        daemon.shutdown();
+    }
+
+    /** Config fragments; each is a block of YAML lines without leading indentation. */
+    public static final class Builder {
+        private final Path dir;
+        private final StringBuilder listener = new StringBuilder();
+        private final StringBuilder smtp = new StringBuilder();
+        private final StringBuilder journal = new StringBuilder();
+        private final StringBuilder queue = new StringBuilder();
+
+        private Builder(Path dir) {
+            this.dir = dir;
+        }
+
+        public Builder listener(String yamlLines) {
+            listener.append(indent(yamlLines, "    "));
+            return this;
+        }
+
+        public Builder smtp(String yamlLines) {
+            smtp.append(indent(yamlLines, "  "));
+            return this;
+        }
+
+        public Builder journal(String yamlLines) {
+            journal.append(indent(yamlLines, "  "));
+            return this;
+        }
+
+        public Builder queue(String yamlLines) {
+            queue.append(indent(yamlLines, "  "));
+            return this;
+        }
+
+        /** Writes the YAML that {@link #start} would use and returns its path. */
+        public Path writeConfig() throws Exception {
+            String yaml = "listeners:\n"
+                    + "  - name: default\n"
+                    + "    address: 127.0.0.1\n"
+                    + "    port: " + FreePorts.next() + "\n"
+                    + listener
+                    + "smtp:\n"
+                    + "  hostname: mx.sluice.test\n"
+                    + smtp
+                    + "journal:\n"
+                    + "  dir: " + dir.resolve("journal") + "\n"
+                    + "  min_free: 1MiB\n"
+                    + journal
+                    + (queue.length() > 0 ? "queue:\n" + queue : "")
+                    + "admin:\n"
+                    + "  port: " + FreePorts.next() + "\n";
+            Path config = dir.resolve("sluice.yaml");
+            Files.writeString(config, yaml, StandardCharsets.UTF_8);
+            return config;
+        }
+
+        public TestDaemon start() throws Exception {
+            Path config = writeConfig();
+            Settings settings = SettingsLoader.load(config);
+            return new TestDaemon(Daemon.start(settings), dir, config);
+        }
+
+        private static String indent(String lines, String prefix) {
+            StringBuilder sb = new StringBuilder();
+            for (String line : lines.split("\n")) {
+                sb.append(prefix).append(line).append('\n');
+            }
+            return sb.toString();
+        }
+    }
+}
