@@ -1,0 +1,98 @@
+package io.sluice.journal;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One complete message handed from an SMTP session to the {@link JournalWriter}: envelope, metadata and the exact
+ * bytes to store.
+ *
+ * <p>Ownership: from {@link JournalWriter#offer} until its {@link AppendCallback} runs, the journal reads
+ * {@link #body()} between its position and limit (it moves the position while copying and restores it) and the
+ * caller must not touch the buffer. After the callback the journal holds no reference to the message or its body, so the caller may
+ * release pooled memory then. Fields are immutable; the callback slot is written by {@code offer} (producer
+ * thread) and read and cleared by the writer thread, ordered by the queue hand-off.
+ */
+public final class AcceptedMessage {
+    private final long id;
+    private final long receivedAtMillis;
+    private final String listener;
+    private final String clientAddress;
+    private final String heloName;
+    private final String authIdentity;
+    private final String sender;
+    private final List<String> recipients;
+    private final ByteBuffer body;
+
+    /** Set by {@link JournalWriter#offer}, cleared by the writer after the callback. */
+    AppendCallback callback;
+
+    /**
+     * @param id               from {@link Journal#nextMessageId()}
+     * @param receivedAtMillis when the final dot arrived, epoch millis
+     * @param listener         listener name (for logs and dumps)
+     * @param clientAddress    client IP literal
+     * @param heloName         the EHLO/HELO argument as given
+     * @param authIdentity     SMTP AUTH identity, or null when not authenticated
+     * @param sender           MAIL FROM address, "" for the null reverse-path {@code <>}
+     * @param recipients       RCPT TO addresses in order; recipient i of OUTCOME records is element i
+     * @param body             the message bytes to store, from position to limit
+     */
+    public AcceptedMessage(long id, long receivedAtMillis, String listener, String clientAddress, String heloName,
+                           String authIdentity, String sender, List<String> recipients, ByteBuffer body) {
+        this.id = id;
+        this.receivedAtMillis = receivedAtMillis;
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.clientAddress = Objects.requireNonNull(clientAddress, "clientAddress");
+        this.heloName = Objects.requireNonNull(heloName, "heloName");
+        this.authIdentity = authIdentity;
+        this.sender = Objects.requireNonNull(sender, "sender");
+        this.recipients = Objects.requireNonNull(recipients, "recipients");
+        this.body = Objects.requireNonNull(body, "body");
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public long receivedAtMillis() {
+        return receivedAtMillis;
+    }
+
+    public String listener() {
+        return listener;
+    }
+
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    public String heloName() {
+        return heloName;
+    }
+
+    /** The AUTH identity, or null. */
+    public String authIdentity() {
+        return authIdentity;
+    }
+
+    /** The reverse-path; "" means {@code <>}. */
+    public String sender() {
+        return sender;
+    }
+
+    public List<String> recipients() {
+        return recipients;
+    }
+
+    public ByteBuffer body() {
+        return body;
+    }
+
+    @Override
+    public String toString() {
+        return "AcceptedMessage[" + MessageIds.format(id) + ", " + recipients.size() + " rcpt, "
+            + body.remaining() + " bytes]";
+    }
+}

@@ -1,0 +1,115 @@
+package io.sluice.journal;
+
+import static io.sluice.journal.AcceptedDescriptor.BODY_LENGTH_OFFSET;
+import static io.sluice.journal.AcceptedDescriptor.BODY_OFFSET_OFFSET;
+import static io.sluice.journal.AcceptedDescriptor.MESSAGE_ID_OFFSET;
+import static io.sluice.journal.AcceptedDescriptor.RECEIVED_AT_OFFSET;
+import static io.sluice.journal.AcceptedDescriptor.RECIPIENT_COUNT_OFFSET;
+import static io.sluice.journal.AcceptedDescriptor.STRINGS_OFFSET;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Reads ACCEPTED records back from {@code bodies/}: by index ({@link #read}) or in order ({@link #next}), the
+ * envelope into an {@link AcceptedRecord} and the body, in 64 KiB chunks, into a {@link BodyConsumer}.
+ *
+ * <p>Uses its own Chronicle tailer (never a named one, so it writes nothing); single-threaded. Reading touches
+ * the mapped pages of the body: keep it off Netty event loops. Throws {@link JournalFormatException} for a record
+ * that is not a readable ACCEPTED.
+ */
+public final class BodiesReader implements AutoCloseable {
+    private static final int CHUNK = 64 * 1024;
+
+    private final SingleChronicleQueue queue;
+    private final boolean ownsQueue;
+    private final ExcerptTailer tailer;
+    private byte[] chunk;
+
+    BodiesReader(SingleChronicleQueue queue, boolean ownsQueue) {
+        this.queue = queue;
+        this.ownsQueue = ownsQueue;
+        this.tailer = queue.createTailer();
+    }
+
+    /** Opens a reader on the journal's {@code bodies/}; the journal must stay open while it is used. */
+    public static BodiesReader open(Journal journal) {
+        return new BodiesReader(journal.bodies(), false);
+    }
+
+    /** Reads the record at {@code bodiesIndex}; false if there is none. {@code body} may be null to skip it. */
+    public boolean read(long bodiesIndex, AcceptedRecord into, BodyConsumer body) {
+        if (!tailer.moveToIndex(bodiesIndex)) {
+            return false;
+        }
+        return next(into, body);
+    }
+
+    /** Reads the next record in order (the first one after opening); false at the end. */
+    public boolean next(AcceptedRecord into, BodyConsumer body) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return false;
+            }
+            decode(dc.wire().bytes(), dc.index(), into, body);
+            return true;
+        }
+    }
+
+    private void decode(Bytes<?> b, long index, AcceptedRecord into, BodyConsumer body) {
+        long start = b.readPosition();
+        int type = b.readUnsignedByte(start + RecordHeader.TYPE_OFFSET);
+        if (type != RecordHeader.TYPE_ACCEPTED) {
+            throw new JournalFormatException(String.format("record 0x%x in bodies/ has type 0x%02x", index, type));
+        }
+        RecordHeader.checkVersion(type, b.readUnsignedByte(start + RecordHeader.VERSION_OFFSET), index);
+        int recipients = b.readUnsignedShort(start + RECIPIENT_COUNT_OFFSET);
+        int bodyOffset = b.readInt(start + BODY_OFFSET_OFFSET);
+        int bodyLength = b.readInt(start + BODY_LENGTH_OFFSET);
+        if (bodyOffset < STRINGS_OFFSET || bodyLength < 0 || start + bodyOffset + bodyLength > b.readLimit()) {
+            throw new JournalFormatException(String.format("record 0x%x in bodies/ has a bad body range", index));
+        }
+        into.bodiesIndex = index;
+        into.id = b.readLong(start + MESSAGE_ID_OFFSET);
+        into.receivedAtMillis = b.readLong(start + RECEIVED_AT_OFFSET);
+        into.bodyLength = bodyLength;
+        b.readPosition(start + STRINGS_OFFSET);
+        into.listener = Utf8Field.read(b);
+        into.clientAddress = Utf8Field.read(b);
+        into.heloName = Utf8Field.read(b);
+        String auth = Utf8Field.read(b);
+        into.authIdentity = auth.isEmpty() ? null : auth;
+        into.sender = Utf8Field.read(b);
+        into.recipients.clear();
+        for (int i = 0; i < recipients; i++) {
+            into.recipients.add(Utf8Field.read(b));
+        }
+        if (b.readPosition() != start + bodyOffset) {
+            throw new JournalFormatException(String.format("record 0x%x in bodies/: envelope does not end at the body",
+                index));
+        }
+        if (body != null) {
+            if (chunk == null) {
+                chunk = new byte[CHUNK];
+            }
+            long pos = start + bodyOffset;
+            long end = pos + bodyLength;
+            while (pos < end) {
+                int n = (int) Math.min(CHUNK, end - pos);
+                b.read(pos, chunk, 0, n);
+                body.accept(chunk, 0, n);
+                pos += n;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+        if (ownsQueue) {
+            queue.close();
+        }
+    }
+}

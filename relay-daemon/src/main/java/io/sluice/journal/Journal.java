@@ -1,0 +1,166 @@
+package io.sluice.journal;
+
+import io.sluice.config.JournalSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+
+/**
+ * The journal: three Chronicle queues under {@code journal.dir}.
+ * <ul>
+ *   <li>{@code bodies/}: ACCEPTED records, envelope plus message bytes ({@link AcceptedDescriptor});</li>
+ *   <li>{@code state/}: QUEUED, OUTCOME and CHECKPOINT records ({@link QueuedDescriptor},
+ *       {@link OutcomeDescriptor}, {@link CheckpointDescriptor});</li>
+ *   <li>{@code events/}: the lifecycle event stream (written by the events stage, later).</li>
+ * </ul>
+ * All are built with {@code SyncMode.SYNC}, ten-minute roll cycles and analytics disabled ({@link JournalQueues}).
+ *
+ * <p>Lifecycle: {@link #open}, then {@link Recovery#recover}, then {@link JournalWriter#start} (the only appender of
+ * {@code bodies/} and {@code state/}), then serve; at shutdown close the writer, then this. Reopening after an
+ * unclean stop needs nothing special: an excerpt a crash left half-written stays invisible.
+ *
+ * <p>Threading: {@link #nextMessageId()} and {@link #freeBytes()} are safe from any thread. Limits: 2026.4 has no
+ * retention, so cycle files accumulate until a compactor deletes them (not part of this class).
+ */
+public final class Journal implements AutoCloseable {
+    /** Smallest {@code bodies/} block size (Chronicle's default). */
+    public static final long MIN_BODIES_BLOCK_SIZE = JournalQueues.DEFAULT_BLOCK_SIZE;
+    /** Room reserved per ACCEPTED record for the envelope when sizing the block (recipients, strings, header). */
+    public static final long ENVELOPE_ALLOWANCE_BYTES = RecipientBlock.MAX_LENGTH + (1 << 20);
+    /** Largest {@code smtp.max_message_size} the journal accepts. */
+    public static final long MAX_MESSAGE_BYTES_LIMIT = 512L << 20;
+
+    private final JournalSettings settings;
+    private final Path dir;
+    private final long bodiesBlockSize;
+    private final SingleChronicleQueue bodies;
+    private final SingleChronicleQueue state;
+    private final SingleChronicleQueue events;
+    private final MessageIdSequence messageIds;
+    private final FreeSpace freeSpace;
+    private boolean closed;
+
+    private Journal(JournalSettings settings, long maxMessageBytes, RollCycle rollCycle, TimeProvider time)
+        throws IOException {
+        this.settings = settings;
+        this.dir = settings.dir().toAbsolutePath();
+        this.bodiesBlockSize = bodiesBlockSize(maxMessageBytes);
+        Files.createDirectories(dir);
+        this.freeSpace = new FreeSpace(dir);
+        this.messageIds = new MessageIdSequence(System.currentTimeMillis());
+        SingleChronicleQueue b = null;
+        SingleChronicleQueue s = null;
+        try {
+            b = JournalQueues.open(dir.resolve("bodies"), bodiesBlockSize, rollCycle, time);
+            s = JournalQueues.open(dir.resolve("state"), JournalQueues.DEFAULT_BLOCK_SIZE, rollCycle, time);
+            this.events = JournalQueues.open(dir.resolve("events"), JournalQueues.DEFAULT_BLOCK_SIZE, rollCycle, time);
+        } catch (RuntimeException e) {
+            if (b != null) {
+                b.close();
+            }
+            if (s != null) {
+                s.close();
+            }
+            throw e;
+        }
+        this.bodies = b;
+        this.state = s;
+    }
+
+    /**
+     * Opens (creating if needed) the journal at {@code settings.dir()} with ten-minute roll cycles.
+     *
+     * @param maxMessageBytes {@code smtp.max_message_size}; sizes the {@code bodies/} block so such a message fits
+     */
+    public static Journal open(JournalSettings settings, long maxMessageBytes) throws IOException {
+        return open(settings, maxMessageBytes, RollCycles.TEN_MINUTELY, SystemTimeProvider.INSTANCE);
+    }
+
+    /** As {@link #open(JournalSettings, long)} with another roll cycle and clock (tests roll every second). */
+    static Journal open(JournalSettings settings, long maxMessageBytes, RollCycle rollCycle, TimeProvider time)
+        throws IOException {
+        return new Journal(settings, maxMessageBytes, rollCycle, time);
+    }
+
+    /**
+     * Block size of {@code bodies/}: four times (largest message + envelope allowance), rounded up to a power of
+     * two, at least 64 MiB. Chronicle caps one excerpt at a quarter of the block.
+     */
+    public static long bodiesBlockSize(long maxMessageBytes) {
+        if (maxMessageBytes <= 0 || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT) {
+            throw new IllegalArgumentException("max message size must be 1.." + MAX_MESSAGE_BYTES_LIMIT
+                + " bytes, got " + maxMessageBytes);
+        }
+        long needed = 4 * (maxMessageBytes + ENVELOPE_ALLOWANCE_BYTES);
+        long size = Long.highestOneBit(needed);
+        if (size < needed) {
+            size <<= 1;
+        }
+        return Math.max(MIN_BODIES_BLOCK_SIZE, size);
+    }
+
+    /** A new message id, unique across restarts of this journal; thread-safe and lock-free. */
+    public long nextMessageId() {
+        return messageIds.next();
+    }
+
+    /** Usable bytes on the journal's file system, refreshed by the writer about every 100 ms. */
+    public long freeBytes() {
+        return freeSpace.bytes();
+    }
+
+    public JournalSettings settings() {
+        return settings;
+    }
+
+    /** The journal directory (absolute). */
+    public Path dir() {
+        return dir;
+    }
+
+    public long bodiesBlockSize() {
+        return bodiesBlockSize;
+    }
+
+    /** Largest ACCEPTED record (envelope + body) {@code bodies/} can hold: a quarter of its block size. */
+    public long maxAcceptedRecordBytes() {
+        return bodiesBlockSize / 4;
+    }
+
+    SingleChronicleQueue bodies() {
+        return bodies;
+    }
+
+    SingleChronicleQueue state() {
+        return state;
+    }
+
+    SingleChronicleQueue events() {
+        return events;
+    }
+
+    MessageIdSequence messageIds() {
+        return messageIds;
+    }
+
+    FreeSpace freeSpace() {
+        return freeSpace;
+    }
+
+    /** Closes the queues. Close the {@link JournalWriter} first. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        events.close();
+        state.close();
+        bodies.close();
+    }
+}

@@ -1,0 +1,157 @@
+package io.sluice.journal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.collections.Long2ObjectHashMap;
+
+/**
+ * Offline inspection: prints one JSON line per ACCEPTED message in {@code bodies/}, in journal order:
+ * <pre>
+ * {"id":"0186a3f2c4500001","bodiesIndex":"0x2da86500000000","time":"2026-11-22T08:50:01.123Z",
+ *  "listener":"main","client":"127.0.0.1","helo":"app1","auth":null,"sender":"a@example.com",
+ *  "recipients":["b@example.org"],"size":1234,"sha256":"...","state":"pending","recipientStates":["pending"]}
+ * </pre>
+ * {@code size} and {@code sha256} are of the stored bytes. {@code recipientStates} has one entry per recipient:
+ * {@code pending} or its final outcome ({@code delivered}, {@code bounced}, {@code expired}, {@code suppressed}).
+ * {@code state} is the common value when all recipients agree, else {@code mixed}; {@code unqueued} means there is
+ * no QUEUED record (the writer failed between the two records, or a crash cut the batch: never acknowledged).
+ *
+ * <p>Safe while the daemon runs: both queues are opened read-only (no files created, no write lock, no named
+ * tailer) and a record being written stays invisible. Reads all of {@code state/} first (memory proportional to
+ * the messages in it), then streams {@code bodies/}. Single-threaded.
+ */
+public final class JournalDump {
+    private static final String PENDING = "pending";
+
+    private JournalDump() {
+    }
+
+    /**
+     * Dumps the journal at {@code dir} to {@code out}; returns the number of messages printed.
+     *
+     * @throws IOException if {@code dir} holds no {@code bodies/} queue
+     */
+    public static long dump(Path dir, PrintStream out) throws IOException {
+        Path bodiesDir = dir.resolve("bodies");
+        if (!Files.isDirectory(bodiesDir)) {
+            throw new IOException("no journal at " + dir + " (missing bodies/)");
+        }
+        Long2ObjectHashMap<byte[]> outcomes = readOutcomes(dir.resolve("state"));
+        MessageDigest sha256 = sha256();
+        BodyConsumer digest = sha256::update;
+        AcceptedRecord record = new AcceptedRecord();
+        StringBuilder line = new StringBuilder(512);
+        long count = 0;
+        try (BodiesReader reader = new BodiesReader(JournalQueues.openReadOnly(bodiesDir), true)) {
+            while (true) {
+                sha256.reset();
+                if (!reader.next(record, digest)) {
+                    break;
+                }
+                line.setLength(0);
+                format(line, record, sha256.digest(), outcomes.get(record.id()));
+                out.println(line);
+                count++;
+            }
+        }
+        out.flush();
+        return count;
+    }
+
+    /** Message id to one outcome code per recipient (0 = pending), from QUEUED and OUTCOME records. */
+    private static Long2ObjectHashMap<byte[]> readOutcomes(Path stateDir) {
+        Long2ObjectHashMap<byte[]> byId = new Long2ObjectHashMap<>();
+        if (!Files.isDirectory(stateDir)) {
+            return byId;
+        }
+        try (SingleChronicleQueue state = JournalQueues.openReadOnly(stateDir);
+             ExcerptTailer tailer = state.createTailer()) {
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return byId;
+                    }
+                    Bytes<?> b = dc.wire().bytes();
+                    long s = b.readPosition();
+                    int type = b.readUnsignedByte(s + RecordHeader.TYPE_OFFSET);
+                    if (type == RecordHeader.TYPE_QUEUED) {
+                        int recipients = b.readUnsignedShort(s + QueuedDescriptor.RECIPIENT_COUNT_OFFSET);
+                        byId.put(b.readLong(s + QueuedDescriptor.MESSAGE_ID_OFFSET), new byte[recipients]);
+                    } else if (type == RecordHeader.TYPE_OUTCOME) {
+                        byte[] codes = byId.get(b.readLong(s + OutcomeDescriptor.MESSAGE_ID_OFFSET));
+                        int recipient = b.readUnsignedShort(s + OutcomeDescriptor.RECIPIENT_INDEX_OFFSET);
+                        if (codes != null && recipient < codes.length) {
+                            codes[recipient] = (byte) b.readUnsignedByte(s + OutcomeDescriptor.OUTCOME_CODE_OFFSET);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static void format(StringBuilder line, AcceptedRecord r, byte[] digest, byte[] codes) {
+        line.append("{\"id\":\"").append(MessageIds.format(r.id())).append('"');
+        line.append(",\"bodiesIndex\":\"0x").append(Long.toHexString(r.bodiesIndex())).append('"');
+        line.append(",\"time\":\"").append(Instant.ofEpochMilli(r.receivedAtMillis())).append('"');
+        line.append(",\"listener\":");
+        JsonText.string(line, r.listener());
+        line.append(",\"client\":");
+        JsonText.string(line, r.clientAddress());
+        line.append(",\"helo\":");
+        JsonText.string(line, r.heloName());
+        line.append(",\"auth\":");
+        JsonText.string(line, r.authIdentity());
+        line.append(",\"sender\":");
+        JsonText.string(line, r.sender());
+        line.append(",\"recipients\":[");
+        for (int i = 0; i < r.recipients().size(); i++) {
+            if (i > 0) {
+                line.append(',');
+            }
+            JsonText.string(line, r.recipients().get(i));
+        }
+        line.append("],\"size\":").append(r.bodyLength());
+        line.append(",\"sha256\":\"");
+        for (byte d : digest) {
+            line.append(Character.forDigit((d >> 4) & 0xF, 16)).append(Character.forDigit(d & 0xF, 16));
+        }
+        line.append('"');
+        String state = null;
+        StringBuilder perRecipient = new StringBuilder();
+        for (int i = 0; i < r.recipients().size(); i++) {
+            String s = codes == null ? "unqueued" : stateName(i < codes.length ? codes[i] : 0);
+            state = state == null || state.equals(s) ? s : "mixed";
+            perRecipient.append(i > 0 ? ",\"" : "\"").append(s).append('"');
+        }
+        line.append(",\"state\":\"").append(state).append('"');
+        line.append(",\"recipientStates\":[").append(perRecipient).append("]}");
+    }
+
+    private static String stateName(byte code) {
+        if (code == 0) {
+            return PENDING;
+        }
+        try {
+            return OutcomeCode.fromCode(code).label();
+        } catch (IllegalArgumentException e) {
+            return "unknown-" + code;
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.sluice.journal;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.BitUtil;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write path of the journal: SMTP sessions (Netty event loops) {@link #offer} complete messages, the future
+ * delivery stage {@link #offerOutcome offers outcomes}; one agent thread ({@link JournalWriterAgent}, run by an
+ * Agrona {@link AgentRunner}, parking when idle and woken by offers) appends them with group commit and calls back
+ * once they are durable.
+ *
+ * <p>Inputs: a bounded MPSC queue of {@link AcceptedMessage} ({@code queueCapacity}) and a bounded MPSC ring
+ * buffer of outcomes; both offers return false when full (reserve-before-work: the caller answers 451 or retries
+ * later) or when the writer is closing or failed. Outputs: {@link AppendCallback} per message,
+ * {@link OutcomeListener} per outcome, {@link JournalObserver} timings, CHECKPOINT records every
+ * {@code journal.checkpoint_interval} (only if something changed), and {@link Journal#freeBytes()} refreshes.
+ *
+ * <p>Threading: offers are thread-safe and lock-free (no allocation); callbacks run on the writer thread.
+ * {@link #close()} stops new offers, writes everything already offered, a final checkpoint and a sync, and calls
+ * back every message before it returns. Failure: see {@link #failure()}.
+ */
+public final class JournalWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
+    private static final long CLOSE_WAIT_SECONDS = 60;
+
+    private final ManyToOneConcurrentArrayQueue<AcceptedMessage> accepted;
+    private final ManyToOneRingBuffer outcomes;
+    private final AtomicInteger offersInProgress = new AtomicInteger();
+    private final JournalWriterAgent agent;
+    private final WakeableIdleStrategy idle;
+    private final AgentRunner runner;
+    private final Thread thread;
+    private volatile boolean closing;
+
+    private JournalWriter(Journal journal, RecoveryResult recovered, WriterOptions options) {
+        this.accepted = new ManyToOneConcurrentArrayQueue<>(options.queueCapacity());
+        int ringBytes = BitUtil.findNextPositivePowerOfTwo(options.outcomeBufferBytes());
+        this.outcomes = new ManyToOneRingBuffer(new UnsafeBuffer(
+            ByteBuffer.allocateDirect(ringBytes + RingBufferDescriptor.TRAILER_LENGTH)));
+        this.agent = new JournalWriterAgent(journal, recovered, options, accepted, outcomes, offersInProgress);
+        this.idle = new WakeableIdleStrategy(options.maxParkNanos(), agent::hasWork);
+        this.runner = new AgentRunner(idle, t -> LOG.error("journal writer error", t), null, agent);
+        this.thread = AgentRunner.startOnThread(runner);
+    }
+
+    /**
+     * Starts the writer thread. {@code recovered} must come from {@link Recovery#recover} on this journal: its
+     * pending set is handed over to the writer thread and must not be modified by the caller afterwards (its
+     * counters stay readable).
+     */
+    public static JournalWriter start(Journal journal, RecoveryResult recovered, WriterOptions options) {
+        return new JournalWriter(Objects.requireNonNull(journal), Objects.requireNonNull(recovered),
+            Objects.requireNonNull(options));
+    }
+
+    /**
+     * Hands a complete message to the writer. Returns false, without calling back, if the queue is full or the
+     * writer is closing or failed; otherwise exactly one method of {@code callback} runs later on the writer
+     * thread. The caller must not touch {@code message.body()} until then.
+     */
+    public boolean offer(AcceptedMessage message, AppendCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        offersInProgress.getAndIncrement();
+        try {
+            if (closing || agent.failure() != null) {
+                return false;
+            }
+            message.callback = callback;
+            if (!accepted.offer(message)) {
+                message.callback = null;
+                return false;
+            }
+        } finally {
+            offersInProgress.getAndDecrement();
+        }
+        idle.wake(thread);
+        return true;
+    }
+
+    /**
+     * Records the final outcome of one recipient (OUTCOME record). Returns false if the outcome buffer is full or
+     * the writer is closing; otherwise the {@link OutcomeListener} hears about it after its group commit. An outcome
+     * for a recipient that is not pending is dropped and reported with {@code recorded = false}.
+     */
+    public boolean offerOutcome(long messageId, int recipientIndex, OutcomeCode outcome, long timeMillis) {
+        if (recipientIndex < 0 || recipientIndex > RecipientBlock.MAX_RECIPIENTS) {
+            throw new IllegalArgumentException("recipient index " + recipientIndex);
+        }
+        offersInProgress.getAndIncrement();
+        try {
+            if (closing) {
+                return false;
+            }
+            int index = outcomes.tryClaim(JournalWriterAgent.OUTCOME_MSG_TYPE, JournalWriterAgent.OUTCOME_MSG_LENGTH);
+            if (index < 0) {
+                return false;
+            }
+            AtomicBuffer buffer = outcomes.buffer();
+            buffer.putLong(index, messageId);
+            buffer.putLong(index + 8, timeMillis);
+            buffer.putInt(index + 16, recipientIndex);
+            buffer.putInt(index + 20, outcome.code());
+            outcomes.commit(index);
+        } finally {
+            offersInProgress.getAndDecrement();
+        }
+        idle.wake(thread);
+        return true;
+    }
+
+    /** Asks for a checkpoint at the next cycle, even if the interval has not passed. Thread-safe. */
+    public void requestCheckpoint() {
+        agent.checkpointRequested = true;
+        idle.wake(thread);
+    }
+
+    /** Messages offered but not yet taken by the writer (approximate). */
+    public int queuedMessages() {
+        return accepted.size();
+    }
+
+    /**
+     * The sync error that stopped the writer, or null while healthy. Once set, offers return false and nothing more
+     * is acknowledged: the daemon should stop and restart (recovery keeps every acknowledged message).
+     */
+    public Throwable failure() {
+        return agent.failure();
+    }
+
+    /**
+     * Stops accepting offers, appends and syncs everything already offered (callbacks included), writes a final
+     * checkpoint unless disabled, then stops the thread and closes the appenders. Idempotent. Close the
+     * {@link Journal} afterwards.
+     */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        agent.closing = true;
+        LockSupport.unpark(thread); // unconditionally: the agent may be parked with nothing queued
+        try {
+            if (!agent.drained.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.error("journal writer did not drain within {} s; stopping it anyway", CLOSE_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        runner.close();
+    }
+}

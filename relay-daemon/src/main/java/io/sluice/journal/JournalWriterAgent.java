@@ -1,0 +1,360 @@
+package io.sluice.journal;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal writer loop: the only appender of {@code bodies/} and {@code state/} (Chronicle allows one writer
+ * per queue), and the owner of the {@link PendingSet} once started.
+ *
+ * <p>Each {@link #doWork()} cycle reads the clock once, then: appends OUTCOME records from the outcome ring
+ * buffer; drains up to {@code maxBatch} accepted messages, appending ACCEPTED then QUEUED for each; writes a
+ * checkpoint when due; then commits: one {@link Syncer} call for the whole batch (with {@code journal.sync:
+ * batch}) and only after it returns the callbacks. There is no timer: whatever arrived during one sync forms the
+ * next batch, so batches grow with load and an idle message waits one msync.
+ *
+ * <p>Allocation: per message only the recipient block the pending set retains (and its entry); encoding, body copy
+ * and batching reuse preallocated state. Failures: an invalid message or an append error fails that message
+ * only; a sync error fails the batch and the writer for good ({@link #failure}), after which every message is
+ * failed at once. Callbacks run on this thread; their exceptions are logged.
+ */
+final class JournalWriterAgent implements Agent {
+    static final int OUTCOME_MSG_TYPE = 1;
+    /** Outcome ring-buffer message: id (8), time (8), recipient index (4), outcome code (4). */
+    static final int OUTCOME_MSG_LENGTH = 24;
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalWriterAgent.class);
+
+    private final Journal journal;
+    private final PendingSet pending;
+    private final ManyToOneConcurrentArrayQueue<AcceptedMessage> accepted;
+    private final ManyToOneRingBuffer outcomes;
+    private final AtomicInteger offersInProgress;
+    private final boolean syncEnabled;
+    private final Syncer syncer;
+    private final JournalObserver observer;
+    private final OutcomeListener outcomeListener;
+    private final EpochClock clock;
+    private final long checkpointIntervalMs;
+    private final boolean checkpointOnClose;
+    private final int maxBatch;
+    private final AcceptedEncoder acceptedEncoder = new AcceptedEncoder();
+    private final CheckpointWriter checkpointWriter = new CheckpointWriter();
+    private final MessageHandler outcomeHandler = this::onOutcome;
+
+    private final AcceptedMessage[] batch;
+    private final long[] batchIndex;
+    private int batchSize;
+    private final long[] outIds;
+    private final int[] outRecipients;
+    private final OutcomeCode[] outCodes;
+    private final boolean[] outRecorded;
+    private int outCount;
+
+    private ExcerptAppender bodiesAppender;
+    private ExcerptAppender stateAppender;
+    private SyncTarget syncTarget;
+    private long checkpointSequence;
+    private long nextCheckpointMs;
+    private long changesSinceCheckpoint;
+    private long highestIdAppended = -1;
+    private boolean unsyncedWrites;
+    private boolean drainedDone;
+
+    volatile boolean closing;
+    volatile boolean checkpointRequested;
+    private volatile Throwable failure;
+    final CountDownLatch drained = new CountDownLatch(1);
+
+    JournalWriterAgent(Journal journal, RecoveryResult recovered, WriterOptions options,
+                       ManyToOneConcurrentArrayQueue<AcceptedMessage> accepted, ManyToOneRingBuffer outcomes,
+                       AtomicInteger offersInProgress) {
+        this.journal = journal;
+        this.pending = recovered.pending();
+        this.checkpointSequence = recovered.checkpointSequence();
+        this.highestIdAppended = recovered.highestMessageId();
+        this.accepted = accepted;
+        this.outcomes = outcomes;
+        this.offersInProgress = offersInProgress;
+        this.syncEnabled = journal.settings().sync() == io.sluice.config.JournalSettings.SyncPolicy.BATCH;
+        this.syncer = options.syncerOrDefault();
+        this.observer = options.observer();
+        this.outcomeListener = options.outcomeListener();
+        this.clock = options.clock();
+        this.checkpointIntervalMs = options.checkpointIntervalOr(journal.settings().checkpointInterval()).toMillis();
+        this.checkpointOnClose = options.checkpointOnClose();
+        this.maxBatch = options.maxBatch();
+        this.batch = new AcceptedMessage[maxBatch];
+        this.batchIndex = new long[maxBatch];
+        this.outIds = new long[maxBatch];
+        this.outRecipients = new int[maxBatch];
+        this.outCodes = new OutcomeCode[maxBatch];
+        this.outRecorded = new boolean[maxBatch];
+    }
+
+    @Override
+    public String roleName() {
+        return "sluice-journal-writer";
+    }
+
+    @Override
+    public void onStart() {
+        // Chronicle appenders are single-threaded: create them on the thread that uses them.
+        bodiesAppender = journal.bodies().createAppender();
+        stateAppender = journal.state().createAppender();
+        syncTarget = new SyncTarget(bodiesAppender, stateAppender,
+            journal.bodies().file().toPath(), journal.state().file().toPath());
+        nextCheckpointMs = clock.time() + checkpointIntervalMs;
+    }
+
+    @Override
+    public int doWork() {
+        long now = clock.time();
+        int work = 0;
+        if (failure == null) {
+            work += outcomes.read(outcomeHandler, maxBatch - outCount);
+            work += appendAccepted();
+            if (checkpointRequested || (changesSinceCheckpoint > 0 && now >= nextCheckpointMs)) {
+                checkpoint(now);
+                work++;
+            }
+            commit(false);
+        } else {
+            work += failWaiting();
+        }
+        journal.freeSpace().refresh(now);
+        if (closing && !drainedDone && offersInProgress.get() == 0 && accepted.isEmpty() && outcomes.size() == 0) {
+            finishClose(now);
+        }
+        return work;
+    }
+
+    boolean hasWork() {
+        return !accepted.isEmpty() || outcomes.size() > 0 || (closing && !drainedDone) || checkpointRequested;
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    private int appendAccepted() {
+        int n = 0;
+        AcceptedMessage m;
+        while (batchSize < maxBatch && (m = accepted.poll()) != null) {
+            n++;
+            append(m);
+        }
+        return n;
+    }
+
+    private void append(AcceptedMessage m) {
+        long start = System.nanoTime();
+        byte[] block;
+        try {
+            if (pending.get(m.id()) != null) {
+                throw new IllegalArgumentException("message id " + MessageIds.format(m.id()) + " is already pending");
+            }
+            block = RecipientBlock.encode(m.recipients());
+            acceptedEncoder.measure(m, block, journal.maxAcceptedRecordBytes());
+        } catch (IllegalArgumentException e) {
+            failNow(m, e);
+            return;
+        }
+        long bodiesIndex;
+        try {
+            try (DocumentContext dc = bodiesAppender.writingDocument()) {
+                try {
+                    acceptedEncoder.write(dc.wire().bytes(), m, block);
+                } catch (RuntimeException e) {
+                    dc.rollbackOnClose();
+                    throw e;
+                }
+            }
+            bodiesIndex = bodiesAppender.lastIndexAppended();
+            unsyncedWrites = true;
+            try (DocumentContext dc = stateAppender.writingDocument()) {
+                try {
+                    StateEncoder.writeQueued(dc.wire().bytes(), m.id(), bodiesIndex, m.recipients().size(), block);
+                } catch (RuntimeException e) {
+                    dc.rollbackOnClose();
+                    throw e;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("appending message {} failed", MessageIds.format(m.id()), e);
+            failNow(m, e);
+            return;
+        }
+        pending.add(m.id(), bodiesIndex, block, m.recipients().size());
+        highestIdAppended = Math.max(highestIdAppended, m.id());
+        changesSinceCheckpoint++;
+        batch[batchSize] = m;
+        batchIndex[batchSize] = bodiesIndex;
+        batchSize++;
+        observer.onAppend(System.nanoTime() - start, m.body().remaining());
+    }
+
+    private void onOutcome(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
+        long id = buffer.getLong(index);
+        long time = buffer.getLong(index + 8);
+        int recipient = buffer.getInt(index + 16);
+        OutcomeCode code = OutcomeCode.fromCode(buffer.getInt(index + 20));
+        boolean recorded = false;
+        if (pending.isPending(id, recipient)) {
+            try {
+                try (DocumentContext dc = stateAppender.writingDocument()) {
+                    try {
+                        StateEncoder.writeOutcome(dc.wire().bytes(), id, recipient, code.code(), time);
+                    } catch (RuntimeException e) {
+                        dc.rollbackOnClose();
+                        throw e;
+                    }
+                }
+                pending.complete(id, recipient);
+                changesSinceCheckpoint++;
+                unsyncedWrites = true;
+                recorded = true;
+            } catch (RuntimeException e) {
+                LOG.error("appending outcome of {} recipient {} failed", MessageIds.format(id), recipient, e);
+            }
+        }
+        outIds[outCount] = id;
+        outRecipients[outCount] = recipient;
+        outCodes[outCount] = code;
+        outRecorded[outCount] = recorded;
+        outCount++;
+    }
+
+    private void checkpoint(long now) {
+        checkpointRequested = false;
+        nextCheckpointMs = now + checkpointIntervalMs;
+        long start = System.nanoTime();
+        long highestId = Math.max(highestIdAppended, journal.messageIds().lastIssued());
+        long sequence = ++checkpointSequence;
+        unsyncedWrites = true;
+        try {
+            checkpointWriter.write(stateAppender, pending, sequence, now, highestId);
+            changesSinceCheckpoint = 0;
+        } catch (RuntimeException e) {
+            LOG.error("writing checkpoint {} failed; recovery will use an earlier one", sequence, e);
+            return;
+        }
+        observer.onCheckpoint(System.nanoTime() - start, pending.pendingMessages(), pending.pendingRecipients());
+    }
+
+    /** Syncs what this cycle wrote (per policy, or always when {@code forceSync}), then completes callbacks. */
+    private void commit(boolean forceSync) {
+        if (unsyncedWrites && (syncEnabled || forceSync)) {
+            long start = System.nanoTime();
+            try {
+                syncer.sync(syncTarget);
+            } catch (Throwable t) {
+                fail(t);
+                complete(t);
+                return;
+            }
+            observer.onSync(System.nanoTime() - start, batchSize, outCount);
+        }
+        unsyncedWrites = unsyncedWrites && !syncEnabled && !forceSync;
+        complete(null);
+    }
+
+    private void complete(Throwable cause) {
+        for (int i = 0; i < batchSize; i++) {
+            AcceptedMessage m = batch[i];
+            batch[i] = null;
+            if (cause == null) {
+                AppendCallback cb = m.callback;
+                m.callback = null;
+                try {
+                    cb.appended(m, batchIndex[i]);
+                } catch (Throwable t) {
+                    LOG.error("append callback of {} threw", MessageIds.format(m.id()), t);
+                }
+            } else {
+                failNow(m, cause);
+            }
+        }
+        batchSize = 0;
+        for (int i = 0; i < outCount; i++) {
+            try {
+                outcomeListener.outcomeRecorded(outIds[i], outRecipients[i], outCodes[i], cause == null && outRecorded[i]);
+            } catch (Throwable t) {
+                LOG.error("outcome listener threw", t);
+            }
+            outCodes[i] = null;
+        }
+        outCount = 0;
+    }
+
+    private void failNow(AcceptedMessage m, Throwable cause) {
+        AppendCallback cb = m.callback;
+        m.callback = null;
+        try {
+            cb.failed(m, cause);
+        } catch (Throwable t) {
+            LOG.error("failure callback of {} threw", MessageIds.format(m.id()), t);
+        }
+    }
+
+    private void fail(Throwable t) {
+        if (failure == null) {
+            failure = t;
+            LOG.error("journal sync failed; the writer stops acknowledging messages until restart", t);
+        }
+    }
+
+    private int failWaiting() {
+        int n = 0;
+        AcceptedMessage m;
+        while ((m = accepted.poll()) != null) {
+            failNow(m, failure);
+            n++;
+        }
+        n += outcomes.read((type, buffer, index, length) -> outcomeListener.outcomeRecorded(
+            buffer.getLong(index), buffer.getInt(index + 16), OutcomeCode.fromCode(buffer.getInt(index + 20)), false));
+        return n;
+    }
+
+    private void finishClose(long now) {
+        if (failure == null) {
+            if (checkpointOnClose && changesSinceCheckpoint > 0) {
+                checkpoint(now);
+            }
+            commit(true);
+        }
+        drainedDone = true;
+        drained.countDown();
+    }
+
+    @Override
+    public void onClose() {
+        if (!drainedDone) {
+            // Stopped without the close handshake (an error escaped the loop): nothing waiting may hang.
+            fail(new IllegalStateException("journal writer stopped"));
+            failWaiting();
+            complete(failure);
+        }
+        try {
+            syncer.close();
+        } catch (Exception e) {
+            LOG.warn("closing the syncer failed", e);
+        }
+        if (stateAppender != null) {
+            stateAppender.close();
+        }
+        if (bodiesAppender != null) {
+            bodiesAppender.close();
+        }
+    }
+}

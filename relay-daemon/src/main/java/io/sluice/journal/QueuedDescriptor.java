@@ -1,0 +1,39 @@
+package io.sluice.journal;
+
+/**
+ * Layout of a QUEUED record in {@code state/}: the message's recipients entered the pending set. Written in the
+ * same group commit as its ACCEPTED record and always after it.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------+---------------+-------------------------------+
+ *  | type = 0x10   |  version = 1  |        recipient count        |  0
+ *  +---------------+---------------+-------------------------------+
+ *  |                    recipient block length                     |  4
+ *  +---------------------------------------------------------------+
+ *  |                          message id                           |  8
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                bodies index of the ACCEPTED record            | 16
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |  recipient block: count x (u16 length + UTF-8)               ... 24
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * Recipient {@code i} of OUTCOME records is the i-th entry of this block. The block is at most
+ * {@link RecipientBlock#MAX_LENGTH} bytes.
+ */
+public final class QueuedDescriptor {
+    public static final int RECIPIENT_COUNT_OFFSET = 2;
+    public static final int RECIPIENT_BLOCK_LENGTH_OFFSET = 4;
+    public static final int MESSAGE_ID_OFFSET = 8;
+    public static final int BODIES_INDEX_OFFSET = 16;
+    public static final int RECIPIENT_BLOCK_OFFSET = 24;
+    /** Bytes of the fixed header. */
+    public static final int HEADER_LENGTH = RECIPIENT_BLOCK_OFFSET;
+
+    private QueuedDescriptor() {
+    }
+}

@@ -1,0 +1,86 @@
+package io.sluice.journal;
+
+import static io.sluice.journal.RecordHeader.TYPE_CHECKPOINT_BEGIN;
+import static io.sluice.journal.RecordHeader.TYPE_CHECKPOINT_END;
+import static io.sluice.journal.RecordHeader.TYPE_CHECKPOINT_PART;
+import static io.sluice.journal.RecordHeader.TYPE_OUTCOME;
+import static io.sluice.journal.RecordHeader.TYPE_QUEUED;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Applies {@code state/} records to a {@link PendingSet}: QUEUED adds a message, OUTCOME completes a recipient,
+ * checkpoint records are skipped (they change nothing). An unknown record type or a newer version stops the replay
+ * with {@link JournalFormatException}. Single-threaded: one instance per replay.
+ */
+final class StateReplay {
+    final PendingSet pending;
+    long highestMessageId = -1;
+    long records;
+    long ignoredOutcomes;
+
+    StateReplay(PendingSet pending) {
+        this.pending = pending;
+    }
+
+    /** Reads and applies records from the tailer's position to the end. */
+    void applyRemaining(ExcerptTailer tailer) {
+        while (true) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return;
+                }
+                apply(dc.wire().bytes(), dc.index());
+            }
+        }
+    }
+
+    void apply(Bytes<?> b, long index) {
+        long start = b.readPosition();
+        int type = b.readUnsignedByte(start + RecordHeader.TYPE_OFFSET);
+        RecordHeader.checkVersion(type, b.readUnsignedByte(start + RecordHeader.VERSION_OFFSET), index);
+        switch (type) {
+            case TYPE_QUEUED -> applyQueued(b, start, index);
+            case TYPE_OUTCOME -> applyOutcome(b, start);
+            case TYPE_CHECKPOINT_BEGIN, TYPE_CHECKPOINT_PART, TYPE_CHECKPOINT_END -> {
+                return;
+            }
+            default -> throw new JournalFormatException(
+                String.format("unknown state record type 0x%02x at index 0x%x", type, index));
+        }
+        records++;
+    }
+
+    private void applyQueued(Bytes<?> b, long start, long index) {
+        int count = b.readUnsignedShort(start + QueuedDescriptor.RECIPIENT_COUNT_OFFSET);
+        int blockLength = b.readInt(start + QueuedDescriptor.RECIPIENT_BLOCK_LENGTH_OFFSET);
+        long id = b.readLong(start + QueuedDescriptor.MESSAGE_ID_OFFSET);
+        long bodiesIndex = b.readLong(start + QueuedDescriptor.BODIES_INDEX_OFFSET);
+        byte[] block = readBlock(b, start + QueuedDescriptor.RECIPIENT_BLOCK_OFFSET, blockLength, count, index);
+        pending.add(id, bodiesIndex, block, count);
+        highestMessageId = Math.max(highestMessageId, id);
+    }
+
+    private void applyOutcome(Bytes<?> b, long start) {
+        int recipient = b.readUnsignedShort(start + OutcomeDescriptor.RECIPIENT_INDEX_OFFSET);
+        long id = b.readLong(start + OutcomeDescriptor.MESSAGE_ID_OFFSET);
+        if (!pending.complete(id, recipient)) {
+            ignoredOutcomes++;
+        }
+    }
+
+    /** Copies a recipient block at absolute {@code offset} and checks it holds {@code count} entries. */
+    static byte[] readBlock(Bytes<?> b, long offset, int length, int count, long index) {
+        if (length < 0 || offset + length > b.readLimit()) {
+            throw new JournalFormatException(String.format("recipient block at index 0x%x overruns its record", index));
+        }
+        byte[] block = new byte[length];
+        b.read(offset, block, 0, length);
+        if (RecipientBlock.count(block) != count) {
+            throw new JournalFormatException(String.format("recipient count mismatch at index 0x%x", index));
+        }
+        return block;
+    }
+}
