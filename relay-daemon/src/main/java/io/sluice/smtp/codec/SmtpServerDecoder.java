@@ -45,6 +45,7 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
     private final ReadGate gate;
     private final CommandLine line = new CommandLine();
 
+    private ChannelHandlerContext ctx;
     private ByteBuf cumulation;
     private Mode mode = Mode.COMMAND;
     private boolean paused;
@@ -98,11 +99,16 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
     }
 
     /** Fires any complete frames already buffered. Safe to call from inside a frame's handling. */
-    public void resume(ChannelHandlerContext ctx) {
+    public void resume() {
         paused = false;
-        if (!draining) {
+        if (!draining && ctx != null) {
             drain(ctx);
         }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
     }
 
     public boolean isPaused() {

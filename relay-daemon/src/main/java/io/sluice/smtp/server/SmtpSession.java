@@ -351,7 +351,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
             }
             gate.open(ReadGate.DELAYED);
             ctx.write(reply.duplicate());
-            decoder.resume(ctx);
+            decoder.resume();
             ctx.flush();
         }, delayMillis, TimeUnit.MILLISECONDS);
     }
@@ -416,13 +416,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
         }
         gate.open(ReadGate.INFLIGHT_BUDGET);
         beginData();
-        decoder.resume(ctx);
+        decoder.resume();
         ctx.flush();
     }
 
     private void beginData() {
-        int initial = (int) Math.min(SubmissionHygiene.HEADROOM + 16 * 1024L, Integer.MAX_VALUE);
-        text = ctx.alloc().directBuffer(initial, SubmissionHygiene.HEADROOM + (int) limits.maxMessageBytes() + 2);
+        int capacity = SubmissionHygiene.HEADROOM + (int) limits.maxMessageBytes();
+        text = ctx.alloc().directBuffer(Math.min(SubmissionHygiene.HEADROOM + 16 * 1024, capacity), capacity);
         text.writerIndex(SubmissionHygiene.HEADROOM).readerIndex(SubmissionHygiene.HEADROOM);
         textAccounted = 0;
         decoder.startData(text, limits.maxMessageBytes(), limits.maxTextLineOctets(),
@@ -469,7 +469,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
             return;
         }
         queued = new AcceptedMessage(id, System.currentTimeMillis(), listener.name(), clientIp, heloName,
-                authIdentity, sender, List.copyOf(recipients), text.nioBuffer(), cleaned.tags());
+                authIdentity, sender, List.copyOf(recipients), text.nioBuffer());
         state = State.QUEUEING;
         decoder.pause();
         if (!listener.journal().offer(queued, this)) {
@@ -477,7 +477,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
             releaseText();
             resetTransaction();
             refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
-            decoder.resume(ctx);
+            decoder.resume();
         }
     }
 
@@ -528,7 +528,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
             return;
         }
         lastActivityNanos = System.nanoTime();
-        decoder.resume(ctx);
+        decoder.resume();
         ctx.flush();
     }
 
@@ -629,7 +629,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
             reply(SmtpReplies.text(reply));
         }
         if (decoder.isPaused() && state != State.CLOSED && !closingAfterReply) {
-            decoder.resume(ctx);
+            decoder.resume();
         }
         ctx.flush();
     }
