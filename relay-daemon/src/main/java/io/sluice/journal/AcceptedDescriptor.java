@@ -26,6 +26,8 @@ package io.sluice.journal;
  *  |  HELO name       u16 length + UTF-8                          ...
  *  |  auth identity   u16 length + UTF-8   (length 0: no AUTH)    ...
  *  |  sender          u16 length + UTF-8   (length 0: null path)  ...
+ *  |  routing tags    u16 length + UTF-8   ("name=value" lines,    ...
+ *  |                  LF-separated; length 0: none)                ...
  *  |  recipient block: count x (u16 length + UTF-8)               ...
  *  +---------------------------------------------------------------+
  *  |  body: the message bytes exactly as stored                   ... body offset
@@ -48,8 +50,8 @@ public final class AcceptedDescriptor {
     public static final int STRINGS_OFFSET = 32;
     /** Bytes of the fixed header. */
     public static final int HEADER_LENGTH = STRINGS_OFFSET;
-    /** Length prefixes of the five strings before the recipient block. */
-    public static final int STRING_PREFIXES_LENGTH = 5 * Utf8Field.LENGTH_PREFIX;
+    /** Length prefixes of the six strings before the recipient block. */
+    public static final int STRING_PREFIXES_LENGTH = 6 * Utf8Field.LENGTH_PREFIX;
 
     private AcceptedDescriptor() {
     }

@@ -19,6 +19,7 @@ final class AcceptedEncoder {
     private int heloLength;
     private int authLength;
     private int senderLength;
+    private int tagsLength;
     private int bodyOffset;
 
     /**
@@ -32,8 +33,10 @@ final class AcceptedEncoder {
         heloLength = Utf8Field.checkedLength(m.heloName(), "HELO name");
         authLength = Utf8Field.checkedLength(m.authIdentity(), "auth identity");
         senderLength = Utf8Field.checkedLength(m.sender(), "sender");
+        tagsLength = Utf8Field.checkedLength(m.routingTags(), "routing tags");
         long offset = (long) HEADER_LENGTH + STRING_PREFIXES_LENGTH
-            + listenerLength + clientLength + heloLength + authLength + senderLength + recipientBlock.length;
+            + listenerLength + clientLength + heloLength + authLength + senderLength + tagsLength
+            + recipientBlock.length;
         long total = offset + m.body().remaining();
         if (total > maxRecordBytes) {
             throw new IllegalArgumentException("message of " + m.body().remaining() + " bytes makes a "
@@ -61,6 +64,7 @@ final class AcceptedEncoder {
         Utf8Field.write(out, m.heloName(), heloLength);
         Utf8Field.write(out, m.authIdentity(), authLength);
         Utf8Field.write(out, m.sender(), senderLength);
+        Utf8Field.write(out, m.routingTags(), tagsLength);
         out.write(recipientBlock);
         int position = body.position();
         try {

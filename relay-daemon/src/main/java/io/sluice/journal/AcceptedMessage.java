@@ -22,6 +22,7 @@ public final class AcceptedMessage {
     private final String heloName;
     private final String authIdentity;
     private final String sender;
+    private final String routingTags;
     private final List<String> recipients;
     private final ByteBuffer body;
 
@@ -41,6 +42,17 @@ public final class AcceptedMessage {
      */
     public AcceptedMessage(long id, long receivedAtMillis, String listener, String clientAddress, String heloName,
                            String authIdentity, String sender, List<String> recipients, ByteBuffer body) {
+        this(id, receivedAtMillis, listener, clientAddress, heloName, authIdentity, sender, "", recipients, body);
+    }
+
+    /**
+     * As above, with routing tags: {@code name=value} lines (LF-separated) from the trusted client's
+     * {@code X-Sluice-*} headers, "" when none.
+     */
+    public AcceptedMessage(long id, long receivedAtMillis, String listener, String clientAddress, String heloName,
+                           String authIdentity, String sender, String routingTags, List<String> recipients,
+                           ByteBuffer body) {
+        this.routingTags = Objects.requireNonNull(routingTags, "routingTags");
         this.id = id;
         this.receivedAtMillis = receivedAtMillis;
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -78,6 +90,10 @@ public final class AcceptedMessage {
     }
 
     /** The reverse-path; "" means {@code <>}. */
+    public String routingTags() {
+        return routingTags;
+    }
+
     public String sender() {
         return sender;
     }

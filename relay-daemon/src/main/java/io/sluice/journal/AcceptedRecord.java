@@ -16,6 +16,7 @@ public final class AcceptedRecord {
     String heloName;
     String authIdentity;
     String sender;
+    String routingTags;
     final List<String> recipients = new ArrayList<>();
     int bodyLength;
 
@@ -42,6 +43,11 @@ public final class AcceptedRecord {
 
     public String heloName() {
         return heloName;
+    }
+
+    /** {@code name=value} lines from trusted {@code X-Sluice-*} headers, LF-separated; "" when none. */
+    public String routingTags() {
+        return routingTags;
     }
 
     /** Null when the client did not authenticate. */

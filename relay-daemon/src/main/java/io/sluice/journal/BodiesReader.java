@@ -82,6 +82,7 @@ public final class BodiesReader implements AutoCloseable {
         String auth = Utf8Field.read(b);
         into.authIdentity = auth.isEmpty() ? null : auth;
         into.sender = Utf8Field.read(b);
+        into.routingTags = Utf8Field.read(b);
         into.recipients.clear();
         for (int i = 0; i < recipients; i++) {
             into.recipients.add(Utf8Field.read(b));

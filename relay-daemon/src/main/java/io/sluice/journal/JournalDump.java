@@ -17,7 +17,7 @@ import org.agrona.collections.Long2ObjectHashMap;
  * Offline inspection: prints one JSON line per ACCEPTED message in {@code bodies/}, in journal order:
  * <pre>
  * {"id":"0186a3f2c4500001","bodiesIndex":"0x2da86500000000","time":"2026-11-22T08:50:01.123Z",
- *  "listener":"main","client":"127.0.0.1","helo":"app1","auth":null,"sender":"a@example.com",
+ *  "listener":"main","client":"127.0.0.1","helo":"app1","auth":null,"sender":"a@example.com","tags":{},
  *  "recipients":["b@example.org"],"size":1234,"sha256":"...","state":"pending","recipientStates":["pending"]}
  * </pre>
  * {@code size} and {@code sha256} are of the stored bytes. {@code recipientStates} has one entry per recipient:
@@ -112,7 +112,18 @@ public final class JournalDump {
         JsonText.string(line, r.authIdentity());
         line.append(",\"sender\":");
         JsonText.string(line, r.sender());
-        line.append(",\"recipients\":[");
+        line.append(",\"tags\":{");
+        if (!r.routingTags().isEmpty()) {
+            String[] tags = r.routingTags().split("\n");
+            for (int i = 0; i < tags.length; i++) {
+                int eq = tags[i].indexOf('=');
+                line.append(i > 0 ? "," : "");
+                JsonText.string(line, tags[i].substring(0, eq));
+                line.append(':');
+                JsonText.string(line, tags[i].substring(eq + 1));
+            }
+        }
+        line.append("},\"recipients\":[");
         for (int i = 0; i < r.recipients().size(); i++) {
             if (i > 0) {
                 line.append(',');

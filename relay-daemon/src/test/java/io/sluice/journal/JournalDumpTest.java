@@ -57,7 +57,7 @@ class JournalDumpTest {
             assertThat(lines.get(0)).isEqualTo("{\"id\":\"0000000000000011\",\"bodiesIndex\":\"0x"
                 + Long.toHexString(recorder.appended.get(0x11L)) + "\",\"time\":\"2026-09-21T14:13:20.123Z\""
                 + ",\"listener\":\"main\",\"client\":\"127.0.0.1\",\"helo\":\"app.example\",\"auth\":null"
-                + ",\"sender\":\"a@example.com\",\"recipients\":[\"x@example.org\",\"y@example.org\"]"
+                + ",\"sender\":\"a@example.com\",\"tags\":{},\"recipients\":[\"x@example.org\",\"y@example.org\"]"
                 + ",\"size\":" + body1.length + ",\"sha256\":\"" + TestJournals.sha256(body1) + "\""
                 + ",\"state\":\"mixed\",\"recipientStates\":[\"delivered\",\"pending\"]}");
             assertThat(lines.get(1)).contains("\"id\":\"0000000000000022\"", "\"state\":\"delivered\"",

@@ -16,7 +16,8 @@ import java.util.List;
 public final class StoredMessages {
 
     /** One stored message. */
-    public record Stored(String id, String sender, List<String> recipients, String authIdentity, byte[] bytes) {
+    public record Stored(String id, String sender, List<String> recipients, String authIdentity, String routingTags,
+            byte[] bytes) {
         public String text() {
             return new String(bytes, StandardCharsets.UTF_8);
         }
@@ -37,7 +38,7 @@ public final class StoredMessages {
                     break;
                 }
                 result.add(new Stored(MessageIds.format(record.id()), record.sender(), List.copyOf(record.recipients()),
-                        record.authIdentity(), body.toByteArray()));
+                        record.authIdentity(), record.routingTags(), body.toByteArray()));
             }
         }
         return result;

@@ -469,7 +469,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
             return;
         }
         queued = new AcceptedMessage(id, System.currentTimeMillis(), listener.name(), clientIp, heloName,
-                authIdentity, sender, List.copyOf(recipients), text.nioBuffer());
+                authIdentity, sender, routingTags(cleaned.tags()), List.copyOf(recipients), text.nioBuffer());
         state = State.QUEUEING;
         decoder.pause();
         if (!listener.journal().offer(queued, this)) {
@@ -479,6 +479,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
             refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
             decoder.resume();
         }
+    }
+
+    /** Trusted {@code X-Sluice-*} tags as the journal stores them: {@code name=value} lines. */
+    private static String routingTags(java.util.Map<String, String> tags) {
+        if (tags.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        tags.forEach((name, value) -> sb.append(sb.length() > 0 ? "\n" : "").append(name).append('=').append(value));
+        return sb.toString();
     }
 
     private String protocol() {

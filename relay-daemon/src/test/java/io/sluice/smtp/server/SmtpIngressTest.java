@@ -73,6 +73,7 @@ class SmtpIngressTest {
         }
         Stored message = StoredMessages.read(dir.resolve("journal")).get(0);
         assertThat(message.sender()).isEmpty();
+        assertThat(message.routingTags()).as("trusted client's tags are kept").isEqualTo("pool=bulk\nstream=news letters");
         String stored = message.text();
         assertThat(stored).doesNotContain("\tfor <").contains("Message-ID: <" + message.id() + "@mx.sluice.test>\r\n")
                 .containsPattern("\r\nDate: [A-Z][a-z]{2}, \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d\\d:\\d\\d:\\d\\d ");
