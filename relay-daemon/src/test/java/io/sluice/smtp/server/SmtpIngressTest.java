@@ -174,6 +174,30 @@ class SmtpIngressTest {
     }
 
     @Test
+    void shouldStoreMessageOfTheLargestAllowedSize() throws Exception {
+        // DEPENDENCIES.md: Chronicle's per-record limit depends on the block size; the largest message must fit.
+        String line = "x".repeat(998) + "\r\n";
+        String head = "Subject: big\r\nMessage-ID: <big@client.test>\r\nDate: Sun, 22 Nov 2026 08:00:00 +0000\r\n\r\n";
+        int lines = (int) ((20L * 1024 * 1024 - head.length()) / line.length());
+        StringBuilder text = new StringBuilder(head.length() + lines * line.length());
+        text.append(head);
+        for (int i = 0; i < lines; i++) {
+            text.append(line);
+        }
+        try (TestDaemon daemon = TestDaemon.in(dir).start(); SmtpClient c = daemon.connect()) {
+            c.reply();
+            c.send("EHLO c\r\nMAIL FROM:<a@client.test> SIZE=" + text.length() + "\r\nRCPT TO:<b@dest.test>\r\nDATA\r\n");
+            assertThat(c.replies(4)).last().asString().startsWith("354");
+            c.send(text.append(".\r\n").toString());
+            assertThat(c.reply()).startsWith("250 2.0.0 Ok: queued as ");
+        }
+        Stored stored = StoredMessages.read(dir.resolve("journal")).get(0);
+        String storedText = stored.text();
+        assertThat(storedText.length() - storedText.indexOf("Subject: big")).isEqualTo(text.length() - 3);
+        assertThat(text.length() - 3).isGreaterThan(20 * 1024 * 1024 - 1000).isLessThanOrEqualTo(20 * 1024 * 1024);
+    }
+
+    @Test
     void shouldRefuseOverlongTextLine() throws Exception {
         try (TestDaemon daemon = TestDaemon.in(dir).start(); SmtpClient c = daemon.connect()) {
             c.reply();
