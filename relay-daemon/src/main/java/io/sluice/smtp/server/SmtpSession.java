@@ -100,7 +100,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
         clientIp = remote.getAddress().getHostAddress();
         relayByNetwork = listenerSettings.relayNetworks().contains(remote.getAddress());
         lastActivityNanos = System.nanoTime();
-        scheduleTimeoutCheck(limits.commandTimeout().toNanos());
+        scheduleTimeoutCheck(Math.min(limits.commandTimeout().toNanos(), limits.dataTimeout().toNanos()));
         listener.sessions().add(this);
         if (listenerSettings.tls() != ListenerSettings.TlsMode.IMPLICIT) {
             greet();
@@ -729,6 +729,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
             closeWith(SmtpReplies.TIMEOUT, Rejection.TIMEOUT);
             return;
         }
-        scheduleTimeoutCheck(waitingOnUs ? limit : limit - idle);
+        // The state (and so the limit) can change before the next check: never sleep past the shorter timeout.
+        long shortest = Math.min(limits.commandTimeout().toNanos(), limits.dataTimeout().toNanos());
+        scheduleTimeoutCheck(Math.min(waitingOnUs ? limit : limit - idle, shortest));
     }
 }

@@ -285,6 +285,61 @@ class SmtpIngressTest {
     }
 
     @Test
+    void shouldCapConnectionsOverAllClients() throws Exception {
+        try (TestDaemon daemon = TestDaemon.in(dir).smtp("max_connections: 2\nmax_connections_per_ip: 2").start();
+                SmtpClient first = daemon.connect();
+                SmtpClient second = new SmtpClient("127.0.0.1", daemon.smtpPort(), "127.0.0.2")) {
+            assertThat(first.reply()).startsWith("220");
+            assertThat(second.reply()).startsWith("220");
+            try (SmtpClient third = new SmtpClient("127.0.0.1", daemon.smtpPort(), "127.0.0.3")) {
+                assertThat(third.reply()).isEqualTo("421 4.7.0 Error: too many connections");
+            }
+            first.command("QUIT");
+            assertThat(first.isClosedByServer()).isTrue();
+            Thread.sleep(200);
+            try (SmtpClient fourth = new SmtpClient("127.0.0.1", daemon.smtpPort(), "127.0.0.4")) {
+                assertThat(fourth.reply()).as("a slot is free again").startsWith("220");
+            }
+        }
+    }
+
+    @Test
+    void shouldTimeOutClientSilentInsideData() throws Exception {
+        try (TestDaemon daemon = TestDaemon.in(dir).smtp("data_timeout: 1s").start(); SmtpClient c = daemon.connect()) {
+            c.reply();
+            c.send("EHLO c\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<b@dest.test>\r\nDATA\r\nSubject: half\r\n");
+            assertThat(c.replies(4)).last().asString().startsWith("354");
+            assertThat(c.reply()).isEqualTo("421 4.4.2 Error: timeout exceeded");
+        }
+        assertThat(StoredMessages.read(dir.resolve("journal"))).isEmpty();
+    }
+
+    @Test
+    void shouldDelayMailReplyAsSoftBackPressure() throws Exception {
+        try (TestDaemon daemon = TestDaemon.in(dir).queue("max_pending_recipients: 4").smtp("max_soft_delay: 800ms")
+                .start(); SmtpClient c = daemon.connect()) {
+            c.reply();
+            c.command("EHLO c");
+            long quick = timedMail(c);
+            for (int i = 0; i < 3; i++) {
+                c.send("RCPT TO:<r" + i + "@dest.test>\r\n");
+                c.reply();
+            }
+            c.send("DATA\r\nSubject: x\r\n\r\nhi\r\n.\r\n");
+            assertThat(c.replies(2).get(1)).startsWith("250 2.0.0");
+            long delayed = timedMail(c);
+            assertThat(quick).as("below half the limit: no delay").isLessThan(300);
+            assertThat(delayed).as("3 of 4 pending: about half of max_soft_delay").isBetween(250L, 2000L);
+        }
+    }
+
+    private static long timedMail(SmtpClient c) throws Exception {
+        long start = System.nanoTime();
+        assertThat(c.command("MAIL FROM:<a@client.test>")).isEqualTo("250 2.1.0 Ok");
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @Test
     void shouldCapConnectionsPerClientAddress() throws Exception {
         try (TestDaemon daemon = TestDaemon.in(dir).smtp("max_connections_per_ip: 2").start();
                 SmtpClient first = daemon.connect(); SmtpClient second = daemon.connect();
