@@ -575,9 +575,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
         }
         // RFC 3207 4.2 and CVE-2011-0411: nothing the client pipelined after STARTTLS may be acted on.
         decoder.discardBuffered();
-        SslHandler ssl = listener.sslContext().newHandler(ctx.alloc());
-        ssl.engine().setUseClientMode(false);
-        ctx.pipeline().addFirst("tls", new SslHandler(ssl.engine(), true));
+        // startTls=true: the 220 below still goes out in plain text, everything after it is TLS.
+        ctx.pipeline().addFirst("tls", new SslHandler(listener.sslContext().newEngine(ctx.alloc()), true));
         ctx.writeAndFlush(SmtpReplies.READY_TLS.duplicate());
         // RFC 3207 4.2: forget everything learned from the client before TLS.
         resetTransaction();

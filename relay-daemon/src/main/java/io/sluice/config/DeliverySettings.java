@@ -1,0 +1,77 @@
+package io.sluice.config;
+
+import java.time.Duration;
+
+/**
+ * Outbound delivery ({@code delivery} in sluice.yaml). Timeouts follow RFC 5321 4.5.3.2.
+ *
+ * @param mxPort                    TCP port of MX hosts ({@code mx_port}, default 25; labs use a loopback port)
+ * @param allowPrivateMx            deliver to loopback/private/link-local/own addresses found in MX or A records
+ *                                  ({@code allow_private_mx}, default false; tests set true)
+ * @param ehloName                  name sent in EHLO ({@code ehlo_name}, default: smtp.hostname)
+ * @param bindAddress               source IP literal for outbound connections ({@code bind_address}, default none:
+ *                                  the kernel chooses)
+ * @param tls                       opportunistic | required | none ({@code tls}, default opportunistic)
+ * @param connectTimeout            TCP connect ({@code connect_timeout}, default 30s)
+ * @param greetingTimeout           wait for the 220 ({@code greeting_timeout}, default 5m)
+ * @param commandTimeout            EHLO/MAIL/RCPT/RSET/QUIT replies ({@code command_timeout}, default 5m)
+ * @param dataInitiationTimeout     reply to DATA ({@code data_initiation_timeout}, default 2m)
+ * @param dataBlockTimeout          each write of message text ({@code data_block_timeout}, default 3m)
+ * @param dataTerminationTimeout    reply to the final dot ({@code data_termination_timeout}, default 10m)
+ * @param maxRecipientsPerMessage   recipients of one domain per transaction ({@code max_recipients_per_transaction},
+ *                                  default 100)
+ * @param maxConnectionsPerSite     concurrent connections per (source, site) ({@code max_connections_per_site},
+ *                                  default 10)
+ * @param maxDeliveriesPerConnection transactions before a connection is closed ({@code max_deliveries_per_connection},
+ *                                  default 100)
+ * @param connectionMaxAge          oldest a connection may be reused ({@code connection_max_age}, default 5m)
+ * @param idleTimeout               close an unused connection after ({@code idle_timeout}, default 30s)
+ * @param retryFirst                first retry interval ({@code retry.first}, default 5m)
+ * @param retryMultiplier           growth per attempt ({@code retry.multiplier}, default 2.0)
+ * @param retryMax                  longest interval ({@code retry.max}, default 4h)
+ * @param maxAge                    give up (expire) after ({@code max_age}, default 5d)
+ * @param dsn                       send RFC 3464 DSNs on bounce/expiry ({@code dsn}, default true)
+ * @param assumeDeliveredOnDotTimeout treat a timeout after the final dot as delivered
+ *                                  ({@code assume_delivered_on_dot_timeout}, default false)
+ */
+public record DeliverySettings(
+        int mxPort,
+        boolean allowPrivateMx,
+        String ehloName,
+        String bindAddress,
+        OutboundTls tls,
+        Duration connectTimeout,
+        Duration greetingTimeout,
+        Duration commandTimeout,
+        Duration dataInitiationTimeout,
+        Duration dataBlockTimeout,
+        Duration dataTerminationTimeout,
+        int maxRecipientsPerMessage,
+        int maxConnectionsPerSite,
+        int maxDeliveriesPerConnection,
+        Duration connectionMaxAge,
+        Duration idleTimeout,
+        Duration retryFirst,
+        double retryMultiplier,
+        Duration retryMax,
+        Duration maxAge,
+        boolean dsn,
+        boolean assumeDeliveredOnDotTimeout) {
+
+    /** Outbound TLS policy. */
+    public enum OutboundTls {
+        /** STARTTLS when offered; after a failed handshake retry in clear text and remember that per site. */
+        OPPORTUNISTIC,
+        /** Never send without TLS: a site without STARTTLS gets a temporary failure. */
+        REQUIRED,
+        /** Never use STARTTLS. */
+        NONE
+    }
+
+    public static DeliverySettings defaults(String hostname) {
+        return new DeliverySettings(25, false, hostname, null, OutboundTls.OPPORTUNISTIC, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofMinutes(3),
+                Duration.ofMinutes(10), 100, 10, 100, Duration.ofMinutes(5), Duration.ofSeconds(30),
+                Duration.ofMinutes(5), 2.0, Duration.ofHours(4), Duration.ofDays(5), true, false);
+    }
+}
