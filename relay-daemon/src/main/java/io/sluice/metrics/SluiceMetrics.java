@@ -111,7 +111,7 @@ public final class SluiceMetrics {
                 histogram(JOURNAL_BATCH_SIZE, "Messages made durable per group commit", BATCH_SIZE_BUCKETS, null)
                         .labelValues());
 
-        // Registered after the gauges it counts for, so a failure shows in the scrape where it happened.
+        // The registry collects in no fixed order, so a failure shows in the scrape where it happened or the next.
         Counter callbackFailures = Counter.builder().name(CALLBACK_FAILURES)
                 .help("Scrapes where a gauge callback threw and its series was left out")
                 .labelNames(LABEL_METRIC).withoutExemplars().build();

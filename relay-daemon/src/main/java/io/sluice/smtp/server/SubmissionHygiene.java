@@ -213,6 +213,6 @@ final class SubmissionHygiene {
             String value = field.substring(colon + 1).replaceAll("\r\n[ \t]+", " ").strip();
             tags.put(name, value);
         }
-        return Map.copyOf(tags);
+        return java.util.Collections.unmodifiableMap(tags);
     }
 }
