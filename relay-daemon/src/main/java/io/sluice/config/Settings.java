@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param journal     journal location and durability
  * @param queue       queue limits
  * @param admin       admin HTTP endpoint
+ * @param dns         DNS resolution for delivery
+ * @param delivery    outbound delivery: MX port, SMTP client timeouts, connection limits, retries
  */
 public record Settings(
         Path source,
@@ -23,7 +25,9 @@ public record Settings(
         SmtpSettings smtp,
         JournalSettings journal,
         QueueSettings queue,
-        AdminSettings admin) {
+        AdminSettings admin,
+        DnsSettings dns,
+        DeliverySettings delivery) {
 
     public Settings {
         listeners = List.copyOf(listeners);
@@ -31,6 +35,8 @@ public record Settings(
         Objects.requireNonNull(journal, "journal");
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(dns, "dns");
+        Objects.requireNonNull(delivery, "delivery");
     }
 
     /** The listener with this name, or null. */

@@ -7,9 +7,11 @@ import org.snakeyaml.engine.v2.nodes.Node;
 /**
  * Turns a composed sluice.yaml document into a {@link Settings} snapshot, section by section.
  *
- * <p>Top-level keys: {@code listeners}, {@code smtp}, {@code journal}, {@code queue}, {@code admin}; each may be
- * absent or null, which means all of its defaults. Problems go to the given {@link ConfigErrors}; when there are
- * any, the returned snapshot holds defaults in their place and must be discarded (the loader throws instead).
+ * <p>Top-level keys: {@code listeners}, {@code smtp}, {@code journal}, {@code queue}, {@code admin}, {@code dns},
+ * {@code delivery}; each may be absent or null, which means all of its defaults. Problems go to the given
+ * {@link ConfigErrors}; when there are any, the returned snapshot holds defaults in their place and must be
+ * discarded (the loader throws instead). {@code delivery.ehlo_name} defaults to {@code smtp.hostname}, so smtp is
+ * read first.
  */
 final class SettingsReader {
 
@@ -23,7 +25,9 @@ final class SettingsReader {
         JournalSettings journal = JournalSection.read(doc.mapping("journal"));
         QueueSettings queue = QueueSection.read(doc.mapping("queue"));
         AdminSettings admin = AdminSection.read(doc.mapping("admin"), listeners);
+        DnsSettings dns = DnsSection.read(doc.mapping("dns"));
+        DeliverySettings delivery = DeliverySection.read(doc.mapping("delivery"), smtp.hostname());
         doc.finish();
-        return new Settings(source, listeners, smtp, journal, queue, admin);
+        return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery);
     }
 }

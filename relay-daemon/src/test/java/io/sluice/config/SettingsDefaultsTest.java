@@ -3,6 +3,7 @@ package io.sluice.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.config.DeliverySettings.OutboundTls;
 import io.sluice.config.JournalSettings.SyncPolicy;
 import io.sluice.config.ListenerSettings.TlsMode;
 import io.sluice.config.SmtpSettings.BareLfPolicy;
@@ -36,6 +37,13 @@ class SettingsDefaultsTest {
                 1024L * 1024 * 1024, Duration.ofMinutes(1)));
         assertThat(s.queue()).isEqualTo(new QueueSettings(5_000_000));
         assertThat(s.admin()).isEqualTo(new AdminSettings(true, "127.0.0.1", 8025, null));
+        assertThat(s.dns()).isEqualTo(new DnsSettings(List.of(), Duration.ofSeconds(5), Duration.ofHours(1),
+                Duration.ofMinutes(5)));
+        assertThat(s.delivery()).isEqualTo(new DeliverySettings(25, false, DefaultHostname.get(), null,
+                OutboundTls.OPPORTUNISTIC, Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(5),
+                Duration.ofMinutes(2), Duration.ofMinutes(3), Duration.ofMinutes(10), 100, 10, 100,
+                Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(5), 2.0, Duration.ofHours(4),
+                Duration.ofDays(5), true, false));
     }
 
     @Test
@@ -49,6 +57,11 @@ class SettingsDefaultsTest {
                 admin:
                   token_file:
                   port:
+                dns:
+                  resolvers:
+                delivery:
+                  ehlo_name:
+                  retry:
                 """;
         assertThat(withoutSource(SettingsLoader.parse(yaml, "x.yaml"))).isEqualTo(SettingsLoader.defaults());
     }
@@ -71,7 +84,12 @@ class SettingsDefaultsTest {
                 "max_connections", "max_connections_per_ip", "max_errors", "max_pipelined_bytes", "bare_lf",
                 "max_inflight_data_bytes", "hop_limit", "command_timeout", "data_timeout", "max_soft_delay",
                 "journal", "dir", "sync", "min_free", "checkpoint_interval", "queue", "max_pending_recipients",
-                "admin", "token_file")) {
+                "admin", "token_file", "dns", "resolvers", "timeout", "max_cache_ttl", "negative_ttl", "delivery",
+                "mx_port", "allow_private_mx", "ehlo_name", "bind_address", "connect_timeout", "greeting_timeout",
+                "data_initiation_timeout", "data_block_timeout", "data_termination_timeout",
+                "max_recipients_per_transaction", "max_connections_per_site", "max_deliveries_per_connection",
+                "connection_max_age", "idle_timeout", "retry", "first", "multiplier", "max", "max_age", "dsn",
+                "assume_delivered_on_dot_timeout")) {
             assertThat(text).as(key).containsPattern("(?m)^\\s*(- )?" + key + ":");
         }
         for (String line : text.split("\n")) {
@@ -180,7 +198,8 @@ class SettingsDefaultsTest {
         assertThatThrownBy(() -> s.listeners().get(0).relayNetworks().specs().add("10.0.0.0/8"))
                 .isInstanceOf(UnsupportedOperationException.class);
         List<ListenerSettings> mutable = new ArrayList<>(s.listeners());
-        Settings copy = new Settings(null, mutable, s.smtp(), s.journal(), s.queue(), s.admin());
+        Settings copy = new Settings(null, mutable, s.smtp(), s.journal(), s.queue(), s.admin(), s.dns(),
+                s.delivery());
         mutable.clear();
         assertThat(copy.listeners()).hasSize(2);
         assertThat(copy.listener("b").port()).isEqualTo(2526);
@@ -198,6 +217,7 @@ class SettingsDefaultsTest {
     }
 
     private static Settings withoutSource(Settings s) {
-        return new Settings(null, s.listeners(), s.smtp(), s.journal(), s.queue(), s.admin());
+        return new Settings(null, s.listeners(), s.smtp(), s.journal(), s.queue(), s.admin(), s.dns(),
+                s.delivery());
     }
 }
