@@ -1,0 +1,196 @@
+package io.sluice.delivery;
+
+import static io.sluice.delivery.OutboundFixture.await;
+import static io.sluice.delivery.OutboundFixture.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.sluice.config.DeliverySettings.OutboundTls;
+import io.sluice.testing.SelfSignedPem;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * STARTTLS to a scripted next hop with a self-signed certificate (made by openssl): opportunistic TLS succeeds
+ * without trusting it, EHLO is repeated inside TLS, a failed handshake is TLS_FAILED and the clear-text retry
+ * works, {@code tls: required} without STARTTLS is TLS_UNAVAILABLE, a refused STARTTLS continues in clear text,
+ * and bytes injected after the 220 are a protocol error.
+ */
+class OutboundTlsTest {
+    private static final String EHLO_STARTTLS = """
+            S: 220 mx.test ESMTP
+            C: EHLO sluice.test
+            S: 250-mx.test
+            S: 250-SIZE 1000
+            S: 250 STARTTLS
+            """;
+
+    @TempDir
+    static Path dir;
+    private static SSLContext serverTls;
+    private static X509TrustManager trustingTheCert;
+
+    private final OutboundFixture fixture = new OutboundFixture();
+    private ScriptedMx mx;
+
+    @BeforeAll
+    static void makeCertificate() throws Exception {
+        SelfSignedPem pem = SelfSignedPem.create(dir, "mx.test");
+        serverTls = ((JdkSslContext) SslContextBuilder.forServer(pem.cert().toFile(), pem.key().toFile())
+                .sslProvider(SslProvider.JDK).build()).context();
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(pem.cert())) {
+            store.setCertificateEntry("mx", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        trustingTheCert = (X509TrustManager) factory.getTrustManagers()[0];
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (mx != null) {
+            mx.close();
+        }
+        fixture.close();
+    }
+
+    @Test
+    void shouldStartTlsAndForgetTheCapabilitiesLearnedBefore() throws Exception {
+        String text = "Subject: secret\r\n\r\n.hidden\r\n";
+        mx = ScriptedMx.startTls("127.0.0.2", serverTls, EHLO_STARTTLS + """
+                C: STARTTLS
+                S: 220 2.0.0 Ready to start TLS
+                !tls
+                C: EHLO sluice.test
+                S: 250-mx.test
+                S: 250 PIPELINING
+                C: MAIL FROM:<s@sender.test>
+                C: RCPT TO:<a@dest.test>
+                C: DATA
+                S: 250 Ok
+                S: 250 Ok
+                S: 354 go ahead
+                T:
+                S: 250 2.0.0 Ok
+                """);
+        OutboundConnector connector = fixture.connector(OutboundFixture.settings(),
+                new OpportunisticTls(trustingTheCert));
+
+        OutboundConnection c = await(connector.connect(mx.address(), "mx.test", false));
+        TransactionResult r = await(c.send(OutboundMessage.of("s@sender.test", List.of("a@dest.test"),
+                fixture.body(text), false, false)));
+
+        assertThat(c.tlsActive()).isTrue();
+        assertThat(c.tlsPeerVerified()).isTrue();
+        assertThat(c.capabilities().startTls()).isFalse();
+        assertThat(c.capabilities().size()).isFalse();
+        assertThat(r.isDelivered(0)).isTrue();
+        await(c.quit());
+        mx.assertPlayed();
+        assertThat(new String(mx.session(0).texts.get(0), StandardCharsets.UTF_8))
+                .isEqualTo("Subject: secret\r\n\r\n..hidden\r\n");
+    }
+
+    @Test
+    void shouldUseTlsWithAnUntrustedCertificate() throws Exception {
+        mx = ScriptedMx.startTls("127.0.0.2", serverTls, EHLO_STARTTLS + """
+                C: STARTTLS
+                S: 220 2.0.0 Ready to start TLS
+                !tls
+                C: EHLO sluice.test
+                S: 250 mx.test
+                """);
+
+        OutboundConnection c = await(fixture.connector().connect(mx.address(), "mx.test", false));
+
+        assertThat(c.tlsActive()).isTrue();
+        assertThat(c.tlsPeerVerified()).isFalse();
+        await(c.quit());
+        mx.assertPlayed();
+    }
+
+    @Test
+    void shouldReportTlsFailedAndConnectInClearTextWhenTlsIsDisabledForTheSite() throws Exception {
+        mx = ScriptedMx.startTls("127.0.0.2", serverTls, EHLO_STARTTLS + """
+                C: STARTTLS
+                S: 220 2.0.0 Ready to start TLS
+                !garbage
+                """, EHLO_STARTTLS);
+        OutboundConnector connector = fixture.connector();
+
+        OutboundException e = failure(connector.connect(mx.address(), "mx.test", false));
+        OutboundConnection retry = await(connector.connect(mx.address(), "mx.test", true));
+
+        assertThat(e.kind()).isEqualTo(FailureKind.TLS_FAILED);
+        assertThat(e.stage()).isEqualTo(Stage.TLS_HANDSHAKE);
+        assertThat(retry.tlsActive()).isFalse();
+        assertThat(retry.isUsable()).isTrue();
+        await(retry.quit());
+        mx.assertPlayed();
+    }
+
+    @Test
+    void shouldFailTemporarilyWhenTlsIsRequiredAndNotOffered() throws Exception {
+        mx = ScriptedMx.start("127.0.0.2", """
+                S: 220 mx.test ESMTP
+                C: EHLO sluice.test
+                S: 250-mx.test
+                S: 250 PIPELINING
+                C: QUIT
+                """);
+        OutboundConnector connector = fixture.connector(OutboundFixture.settings(OutboundTls.REQUIRED,
+                OutboundFixture.NORMAL, OutboundFixture.NORMAL, null));
+
+        OutboundException e = failure(connector.connect(mx.address(), "mx.test", true));
+
+        assertThat(e.kind()).isEqualTo(FailureKind.TLS_UNAVAILABLE);
+        mx.assertPlayed();
+    }
+
+    @Test
+    void shouldContinueInClearTextWhenStartTlsIsRefused() throws Exception {
+        mx = ScriptedMx.start("127.0.0.2", EHLO_STARTTLS + """
+                C: STARTTLS
+                S: 454 4.7.0 TLS not available due to temporary reason
+                """);
+
+        OutboundConnection c = await(fixture.connector().connect(mx.address(), "mx.test", false));
+
+        assertThat(c.tlsActive()).isFalse();
+        assertThat(c.capabilities().maxSize()).isEqualTo(1000);
+        await(c.quit());
+        mx.assertPlayed();
+    }
+
+    @Test
+    void shouldRejectRepliesInjectedAfterTheStartTlsReply() throws Exception {
+        mx = ScriptedMx.start("127.0.0.2", EHLO_STARTTLS + """
+                C: STARTTLS
+                S: 220 2.0.0 Ready to start TLS
+                S: 250 injected in clear text
+                !sleep 300
+                !close
+                """);
+
+        OutboundException e = failure(fixture.connector().connect(mx.address(), "mx.test", false));
+
+        assertThat(e.kind()).isEqualTo(FailureKind.PROTOCOL_ERROR);
+        mx.assertPlayed();
+    }
+}
