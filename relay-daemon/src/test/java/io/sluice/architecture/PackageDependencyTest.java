@@ -34,13 +34,15 @@ class PackageDependencyTest {
             Map.entry("smtp.codec", Set.of("util", "model", "config")),
             Map.entry("journal", Set.of("util", "model", "config", "metrics")),
             Map.entry("smtp.server.auth", Set.of("util", "model", "config")),
+            Map.entry("dns", Set.of("util", "model", "config")),
+            Map.entry("delivery", Set.of("util", "model", "config", "metrics", "journal", "dns")),
             Map.entry("smtp.server", Set.of("util", "model", "config", "metrics", "smtp.codec", "journal",
                     "smtp.server.auth")),
             Map.entry("admin", Set.of("util", "model", "config", "metrics")),
             Map.entry("daemon", Set.of("util", "model", "config", "metrics", "smtp.codec", "journal",
-                    "smtp.server.auth", "smtp.server", "admin")),
+                    "smtp.server.auth", "smtp.server", "dns", "delivery", "admin")),
             Map.entry("cli", Set.of("util", "model", "config", "metrics", "journal", "smtp.server.auth", "daemon")));
-    private static final Set<String> NETTY_ALLOWED = Set.of("smtp.codec", "smtp.server", "admin", "daemon");
+    private static final Set<String> NETTY_ALLOWED = Set.of("smtp.codec", "smtp.server", "admin", "delivery", "daemon");
 
     @Test
     void shouldImportOnlyAllowedPackages() throws IOException {
