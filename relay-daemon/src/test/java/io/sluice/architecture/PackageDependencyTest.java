@@ -35,6 +35,7 @@ class PackageDependencyTest {
             Map.entry("journal", Set.of("util", "model", "config", "metrics")),
             Map.entry("smtp.server.auth", Set.of("util", "model", "config")),
             Map.entry("dns", Set.of("util", "model", "config")),
+            Map.entry("bounce", Set.of("util", "model", "config")),
             Map.entry("delivery", Set.of("util", "model", "config", "metrics", "journal", "dns")),
             Map.entry("smtp.server", Set.of("util", "model", "config", "metrics", "smtp.codec", "journal",
                     "smtp.server.auth")),
