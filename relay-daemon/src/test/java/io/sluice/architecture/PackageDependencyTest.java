@@ -36,6 +36,7 @@ class PackageDependencyTest {
             Map.entry("smtp.server.auth", Set.of("util", "model", "config")),
             Map.entry("dns", Set.of("util", "model", "config")),
             Map.entry("bounce", Set.of("util", "model", "config")),
+            Map.entry("scheduler", Set.of("util", "model", "config", "metrics", "journal", "dns")),
             Map.entry("delivery", Set.of("util", "model", "config", "metrics", "journal", "dns")),
             Map.entry("smtp.server", Set.of("util", "model", "config", "metrics", "smtp.codec", "journal",
                     "smtp.server.auth")),

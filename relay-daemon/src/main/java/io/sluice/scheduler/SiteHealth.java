@@ -1,0 +1,78 @@
+package io.sluice.scheduler;
+
+/**
+ * Connection health of one site (the MX host set of its destinations), after Postfix's dead-destination idea
+ * (DESIGN.md "Retries and health"): after {@code failuresToDie} connection attempts in a row fail, the site is dead;
+ * its queue is held and only one probe connection is allowed, at growing intervals ({@code firstProbe}, doubling
+ * up to {@code maxProbe}), instead of a timer per message. One successful connection revives it.
+ *
+ * <p>A "failure" here is the site not letting us in (refused, timed out, greeted with 421/554, TLS required but
+ * missing), not a reply about one message. Owned by the scheduler thread; not thread-safe; allocation-free.
+ */
+public final class SiteHealth {
+    private final int failuresToDie;
+    private final long firstProbeMillis;
+    private final long maxProbeMillis;
+
+    private int consecutiveFailures;
+    private boolean dead;
+    private boolean probeInFlight;
+    private long probeIntervalMillis;
+    private long nextProbeAtMillis;
+
+    public SiteHealth(int failuresToDie, long firstProbeMillis, long maxProbeMillis) {
+        if (failuresToDie < 1 || firstProbeMillis <= 0 || maxProbeMillis < firstProbeMillis) {
+            throw new IllegalArgumentException("bad site health settings");
+        }
+        this.failuresToDie = failuresToDie;
+        this.firstProbeMillis = firstProbeMillis;
+        this.maxProbeMillis = maxProbeMillis;
+    }
+
+    /** Whether a new connection may be opened now (always while alive; one probe when due while dead). */
+    public boolean mayConnect(long nowMillis) {
+        return !dead || !probeInFlight && nowMillis >= nextProbeAtMillis;
+    }
+
+    /** A connection attempt starts; while dead it is the probe. */
+    public void connecting() {
+        if (dead) {
+            probeInFlight = true;
+        }
+    }
+
+    /** The site let us in: alive again. */
+    public void connected() {
+        consecutiveFailures = 0;
+        dead = false;
+        probeInFlight = false;
+        probeIntervalMillis = 0;
+    }
+
+    /** A connection attempt failed at {@code nowMillis}. */
+    public void connectFailed(long nowMillis) {
+        consecutiveFailures++;
+        if (dead) {
+            probeInFlight = false;
+            probeIntervalMillis = Math.min(maxProbeMillis, probeIntervalMillis * 2);
+            nextProbeAtMillis = nowMillis + probeIntervalMillis;
+        } else if (consecutiveFailures >= failuresToDie) {
+            dead = true;
+            probeIntervalMillis = firstProbeMillis;
+            nextProbeAtMillis = nowMillis + probeIntervalMillis;
+        }
+    }
+
+    public boolean isDead() {
+        return dead;
+    }
+
+    /** When the next probe may start (meaningful while dead). */
+    public long nextProbeAtMillis() {
+        return nextProbeAtMillis;
+    }
+
+    public int consecutiveFailures() {
+        return consecutiveFailures;
+    }
+}
