@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param admin       admin HTTP endpoint
  * @param dns         DNS resolution for delivery
  * @param delivery    outbound delivery: MX port, SMTP client timeouts, connection limits, retries
+ * @param events      the lifecycle event log: JSON-lines file, rotation, events/ stream cap
  */
 public record Settings(
         Path source,
@@ -27,7 +28,8 @@ public record Settings(
         QueueSettings queue,
         AdminSettings admin,
         DnsSettings dns,
-        DeliverySettings delivery) {
+        DeliverySettings delivery,
+        EventsSettings events) {
 
     public Settings {
         listeners = List.copyOf(listeners);
@@ -37,6 +39,7 @@ public record Settings(
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(dns, "dns");
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(events, "events");
     }
 
     /** The listener with this name, or null. */

@@ -27,7 +27,8 @@ final class SettingsReader {
         AdminSettings admin = AdminSection.read(doc.mapping("admin"), listeners);
         DnsSettings dns = DnsSection.read(doc.mapping("dns"));
         DeliverySettings delivery = DeliverySection.read(doc.mapping("delivery"), smtp.hostname());
+        EventsSettings events = EventsSection.read(doc.mapping("events"));
         doc.finish();
-        return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery);
+        return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events);
     }
 }

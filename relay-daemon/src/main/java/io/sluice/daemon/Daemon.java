@@ -9,6 +9,8 @@ import io.sluice.config.AdminSettings;
 import io.sluice.config.ListenerSettings;
 import io.sluice.config.Settings;
 import io.sluice.config.SettingsHolder;
+import io.sluice.events.EventLog;
+import io.sluice.journal.EventStream;
 import io.sluice.journal.Journal;
 import io.sluice.journal.JournalObserver;
 import io.sluice.journal.JournalWriter;
@@ -50,6 +52,7 @@ public final class Daemon implements AutoCloseable {
     private final Map<String, AuthVerifier> authVerifiers = new HashMap<>();
     private Journal journal;
     private JournalWriter writer;
+    private EventLog events;
     private EventLoops eventLoops;
     private SmtpServer smtp;
     private AdminServer admin;
@@ -92,6 +95,7 @@ public final class Daemon implements AutoCloseable {
                         journalMetrics.batchSize(batchSize);
                     }
                 }));
+        events = EventLog.start(EventStream.of(journal), current.events());
         metrics.bindQueuePendingMessages(recovered.pending()::pendingMessages);
         metrics.bindQueuePendingRecipients(recovered.pending()::pendingRecipients);
         metrics.bindJournalFreeBytes(journal::freeBytes);
@@ -107,7 +111,7 @@ public final class Daemon implements AutoCloseable {
         smtp = new SmtpServer(new SmtpServer.Dependencies(settings, eventLoops.group(),
                 eventLoops.serverChannelClass(), writer, journal::nextMessageId,
                 recovered.pending()::pendingRecipients, journal::freeBytes,
-                name -> new IngressMetrics(metrics.forListener(name)), authVerifiers));
+                name -> new IngressMetrics(metrics.forListener(name)), authVerifiers, events));
         smtp.start();
         LOG.info("sluice ready");
     }
@@ -175,6 +179,7 @@ public final class Daemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            closeQuietly(events);
             closeQuietly(writer);
             closeQuietly(journal);
             closeQuietly(admin);

@@ -38,11 +38,13 @@ class PackageDependencyTest {
             Map.entry("bounce", Set.of("util", "model", "config")),
             Map.entry("scheduler", Set.of("util", "model", "config", "metrics", "journal", "dns")),
             Map.entry("delivery", Set.of("util", "model", "config", "metrics", "journal", "dns")),
+            Map.entry("events", Set.of("util", "model", "config", "metrics", "journal")),
             Map.entry("smtp.server", Set.of("util", "model", "config", "metrics", "smtp.codec", "journal",
-                    "smtp.server.auth")),
+                    "events", "smtp.server.auth")),
             Map.entry("admin", Set.of("util", "model", "config", "metrics")),
             Map.entry("daemon", Set.of("util", "model", "config", "metrics", "smtp.codec", "journal",
-                    "smtp.server.auth", "smtp.server", "dns", "delivery", "admin")),
+                    "smtp.server.auth", "smtp.server", "dns", "delivery", "events", "bounce", "scheduler",
+                    "admin")),
             Map.entry("cli", Set.of("util", "model", "config", "metrics", "journal", "smtp.server.auth", "daemon")));
     private static final Set<String> NETTY_ALLOWED = Set.of("smtp.codec", "smtp.server", "admin", "delivery", "daemon");
 

@@ -89,7 +89,8 @@ class SettingsDefaultsTest {
                 "data_initiation_timeout", "data_block_timeout", "data_termination_timeout",
                 "max_recipients_per_transaction", "max_connections_per_site", "max_deliveries_per_connection",
                 "connection_max_age", "idle_timeout", "retry", "first", "multiplier", "max", "max_age", "dsn",
-                "assume_delivered_on_dot_timeout")) {
+                "assume_delivered_on_dot_timeout", "events", "log_file", "log_max_size", "log_max_files",
+                "max_stream_size")) {
             assertThat(text).as(key).containsPattern("(?m)^\\s*(- )?" + key + ":");
         }
         for (String line : text.split("\n")) {
@@ -199,7 +200,7 @@ class SettingsDefaultsTest {
                 .isInstanceOf(UnsupportedOperationException.class);
         List<ListenerSettings> mutable = new ArrayList<>(s.listeners());
         Settings copy = new Settings(null, mutable, s.smtp(), s.journal(), s.queue(), s.admin(), s.dns(),
-                s.delivery());
+                s.delivery(), s.events());
         mutable.clear();
         assertThat(copy.listeners()).hasSize(2);
         assertThat(copy.listener("b").port()).isEqualTo(2526);
@@ -218,6 +219,6 @@ class SettingsDefaultsTest {
 
     private static Settings withoutSource(Settings s) {
         return new Settings(null, s.listeners(), s.smtp(), s.journal(), s.queue(), s.admin(), s.dns(),
-                s.delivery());
+                s.delivery(), s.events());
     }
 }

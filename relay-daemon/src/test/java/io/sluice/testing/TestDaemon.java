@@ -38,6 +38,11 @@ public final class TestDaemon implements AutoCloseable {
         return dir.resolve("journal");
     }
 
+    /** The JSON-lines event log of this daemon. */
+    public Path eventLog() {
+        return dir.resolve("events").resolve("events.jsonl");
+    }
+
     public Path config() {
         return config;
     }
@@ -103,7 +108,9 @@ public final class TestDaemon implements AutoCloseable {
                     + journal
                     + (queue.length() > 0 ? "queue:\n" + queue : "")
                     + "admin:\n"
-                    + "  port: " + FreePorts.next() + "\n";
+                    + "  port: " + FreePorts.next() + "\n"
+                    + "events:\n"
+                    + "  log_file: " + dir.resolve("events").resolve("events.jsonl") + "\n";
             Path config = dir.resolve("sluice.yaml");
             Files.writeString(config, yaml, StandardCharsets.UTF_8);
             return config;

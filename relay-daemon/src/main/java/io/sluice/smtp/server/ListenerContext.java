@@ -3,6 +3,7 @@ package io.sluice.smtp.server;
 import io.netty.handler.ssl.SslContext;
 import io.sluice.config.ListenerSettings;
 import io.sluice.config.SettingsHolder;
+import io.sluice.events.EventPublisher;
 import io.sluice.journal.JournalWriter;
 import io.sluice.smtp.server.auth.AuthVerifier;
 import java.util.function.BooleanSupplier;
@@ -11,7 +12,7 @@ import java.util.function.LongSupplier;
 /**
  * What every session of one listener shares: its name and first settings, TLS context, the journal writer and id
  * source, the shared memory budget and back-pressure, the AUTH verifier (null when the listener has no AUTH), the
- * session registry for shutdown, and the observer. Immutable; thread-safe parts only.
+ * session registry for shutdown, the event log, and the observer. Immutable; thread-safe parts only.
  */
 record ListenerContext(
         String name,
@@ -25,6 +26,7 @@ record ListenerContext(
         BackPressure backPressure,
         AuthVerifier authVerifier,
         SessionRegistry sessions,
+        EventPublisher events,
         BooleanSupplier shuttingDown) {
 
     boolean isShuttingDown() {

@@ -14,6 +14,7 @@ import io.netty.util.AttributeKey;
 import io.sluice.config.ListenerSettings;
 import io.sluice.config.Settings;
 import io.sluice.config.SettingsHolder;
+import io.sluice.events.EventPublisher;
 import io.sluice.journal.JournalWriter;
 import io.sluice.smtp.codec.ReadGate;
 import io.sluice.smtp.codec.SmtpServerDecoder;
@@ -51,7 +52,8 @@ public final class SmtpServer {
             LongSupplier pendingRecipients,
             LongSupplier journalFreeBytes,
             Function<String, IngressObserver> observers,
-            Map<String, AuthVerifier> authVerifiers) {
+            Map<String, AuthVerifier> authVerifiers,
+            EventPublisher events) {
     }
 
     private final Dependencies deps;
@@ -96,7 +98,7 @@ public final class SmtpServer {
         return new ListenerContext(listener.name(), deps.settings(), listener, ssl, deps.journal(),
                 deps.messageIds(), deps.observers().apply(listener.name()), budget, backPressure,
                 listener.auth().enabled() ? deps.authVerifiers().get(listener.name()) : null, sessions,
-                () -> shuttingDown);
+                deps.events(), () -> shuttingDown);
     }
 
     private ServerBootstrap bootstrap(ListenerContext context) {

@@ -10,6 +10,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.config.ListenerSettings;
 import io.sluice.config.Settings;
 import io.sluice.config.SmtpSettings;
+import io.sluice.events.LifecycleEvent;
 import io.sluice.journal.AcceptedMessage;
 import io.sluice.journal.AppendCallback;
 import io.sluice.smtp.codec.CommandLine;
@@ -529,8 +530,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
         if (appendFailure != null) {
             refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
         } else {
-            ctx.write(SmtpReplies.text("250 2.0.0 Ok: queued as " + io.sluice.journal.MessageIds.format(message.id())));
+            String id = io.sluice.journal.MessageIds.format(message.id());
+            ctx.write(SmtpReplies.text("250 2.0.0 Ok: queued as " + id));
             listener.observer().messageAccepted(message.recipients().size(), bytes, System.nanoTime() - dataEndNanos);
+            listener.events().publish(LifecycleEvent.received(message.receivedAtMillis(), id, listener.name(),
+                    clientIp, authIdentity, message.sender(), message.recipients(), bytes));
         }
         resetTransaction();
         if (listener.isShuttingDown()) {

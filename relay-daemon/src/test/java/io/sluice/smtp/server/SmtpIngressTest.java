@@ -54,6 +54,12 @@ class SmtpIngressTest {
         assertThat(stored).hasSize(1);
         Stored message = stored.get(0);
         assertThat(message.id()).isEqualTo(id);
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("events").resolve("events.jsonl")))
+                .as("one received event in the JSON log").singleElement().asString()
+                .startsWith("{\"type\":\"received\",\"time\":\"")
+                .contains("\"id\":\"" + id + "\",\"listener\":\"default\",\"client\":\"127.0.0.1\"",
+                        "\"sender\":\"a@client.test\",\"recipients\":[\"b@dest.test\"],\"size\":"
+                                + message.bytes().length + "}");
         assertThat(message.sender()).isEqualTo("a@client.test");
         assertThat(message.recipients()).containsExactly("b@dest.test");
         assertThat(message.text()).startsWith("Received: from client.test ([127.0.0.1])\r\n\tby mx.sluice.test (Sluice)"

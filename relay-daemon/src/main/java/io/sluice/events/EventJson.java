@@ -1,0 +1,91 @@
+package io.sluice.events;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Writes a {@link LifecycleEvent} as one JSON object (no line break inside), in a fixed field order so that log
+ * lines are easy to read and to grep. Strings are escaped per RFC 8259; control characters in remote reply text
+ * become {@code \\u00XX}. Pure; thread-safe.
+ */
+public final class EventJson {
+
+    private EventJson() {
+    }
+
+    public static void append(LifecycleEvent e, StringBuilder out) {
+        out.append("{\"type\":\"").append(e.type().label()).append('"');
+        out.append(",\"time\":\"").append(Instant.ofEpochMilli(e.timeMillis())).append('"');
+        string(out, "id", e.id());
+        string(out, "listener", e.listener());
+        string(out, "client", e.client());
+        string(out, "auth", e.authIdentity());
+        string(out, "sender", e.sender());
+        if (e.recipients() != null) {
+            out.append(",\"recipients\":[");
+            List<String> recipients = e.recipients();
+            for (int i = 0; i < recipients.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                quoted(out, recipients.get(i));
+            }
+            out.append(']');
+        }
+        number(out, "size", e.sizeBytes());
+        string(out, "recipient", e.recipient());
+        string(out, "site", e.site());
+        string(out, "mx", e.mxHost());
+        string(out, "source", e.source());
+        number(out, "code", e.replyCode());
+        string(out, "status", e.enhancedStatus());
+        string(out, "text", e.text());
+        number(out, "attempt", e.attempt());
+        number(out, "latency_ms", e.latencyMillis());
+        out.append('}');
+    }
+
+    private static void string(StringBuilder out, String name, String value) {
+        if (value != null) {
+            out.append(",\"").append(name).append("\":");
+            quoted(out, value);
+        }
+    }
+
+    private static void number(StringBuilder out, String name, long value) {
+        if (value >= 0) {
+            out.append(",\"").append(name).append("\":").append(value);
+        }
+    }
+
+    private static void quoted(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"':
+                    out.append("\\\"");
+                    break;
+                case '\\':
+                    out.append("\\\\");
+                    break;
+                case '\n':
+                    out.append("\\n");
+                    break;
+                case '\r':
+                    out.append("\\r");
+                    break;
+                case '\t':
+                    out.append("\\t");
+                    break;
+                default:
+                    if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+            }
+        }
+        out.append('"');
+    }
+}

@@ -1,0 +1,21 @@
+package io.sluice.events;
+
+/** What happened to a message or recipient; the JSON {@code type} field is the lower-case name. */
+public enum EventType {
+    /** Acknowledged with 250 and journaled (one event per message). */
+    RECEIVED,
+    /** A delivery attempt to an MX host started. */
+    ATTEMPT,
+    /** The next hop accepted the recipient (2xx after the final dot). */
+    DELIVERED,
+    /** A temporary failure; the recipient will be retried. */
+    DEFERRED,
+    /** A permanent failure; the recipient is final. */
+    BOUNCED,
+    /** The recipient reached delivery.max_age without success; final. */
+    EXPIRED;
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,68 @@
+package io.sluice.events;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One lifecycle event (docs/events.md). Fields that do not apply to a type are null (or -1 for numbers) and are left
+ * out of the JSON.
+ *
+ * @param type           what happened
+ * @param timeMillis     when, epoch millis
+ * @param id             the message's queue id (16 hex digits)
+ * @param listener       ingress listener (received)
+ * @param client         client IP (received)
+ * @param authIdentity   SMTP AUTH identity (received), null when none
+ * @param sender         envelope sender, "" for {@code <>} (received)
+ * @param recipients     envelope recipients (received)
+ * @param sizeBytes      stored size (received)
+ * @param recipient      the recipient this event is about (delivery events)
+ * @param site           the site key (delivery events)
+ * @param mxHost         the MX host name (delivery events)
+ * @param source         the source IP / EHLO identity used (delivery events)
+ * @param replyCode      the SMTP reply code, -1 when none (delivery events)
+ * @param enhancedStatus the RFC 3463 code, e.g. {@code 5.1.1}
+ * @param text           the reply text or our explanation
+ * @param attempt        attempt number, from 1 (delivery events), -1 when not applicable
+ * @param latencyMillis  attempt duration or end-to-end latency, -1 when not applicable
+ */
+public record LifecycleEvent(
+        EventType type,
+        long timeMillis,
+        String id,
+        String listener,
+        String client,
+        String authIdentity,
+        String sender,
+        List<String> recipients,
+        long sizeBytes,
+        String recipient,
+        String site,
+        String mxHost,
+        String source,
+        int replyCode,
+        String enhancedStatus,
+        String text,
+        int attempt,
+        long latencyMillis) {
+
+    public LifecycleEvent {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(id, "id");
+    }
+
+    /** A message was acknowledged. */
+    public static LifecycleEvent received(long timeMillis, String id, String listener, String client,
+            String authIdentity, String sender, List<String> recipients, long sizeBytes) {
+        return new LifecycleEvent(EventType.RECEIVED, timeMillis, id, listener, client, authIdentity, sender,
+                recipients, sizeBytes, null, null, null, null, -1, null, null, -1, -1);
+    }
+
+    /** An event about one recipient's delivery. */
+    public static LifecycleEvent delivery(EventType type, long timeMillis, String id, String recipient, String site,
+            String mxHost, String source, int replyCode, String enhancedStatus, String text, int attempt,
+            long latencyMillis) {
+        return new LifecycleEvent(type, timeMillis, id, null, null, null, null, null, -1, recipient, site, mxHost,
+                source, replyCode, enhancedStatus, text, attempt, latencyMillis);
+    }
+}
