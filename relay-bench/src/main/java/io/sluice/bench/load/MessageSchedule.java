@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * start is the moment of the claim. Open loop: message {@code i} is intended to start at
  * {@code origin + i / rate}; a free slot claims the next number and waits until then, so when every slot is busy
  * messages start late, and that lateness is charged to their latency (coordinated omission is not hidden). The
- * origin is the first claim, so connection set-up does not count as lateness.
+ * origin is the first claim, so connection set-up does not count as lateness; the measured messages get an origin
+ * of their own (the first measured claim), so a backlog built up during a cold warm-up is not charged to them.
  *
  * <p>Numbers {@code 0 .. warmup-1} are warm-up. Threading: {@link #claim} is called from every event loop
  * (one atomic increment); {@link #stop()} from any thread. Limits: at most {@code total} claims succeed.
@@ -24,6 +25,7 @@ public final class MessageSchedule {
     private final double nanosPerMessage;
     private final AtomicLong next = new AtomicLong();
     private final AtomicLong originNanos = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong measuredOriginNanos = new AtomicLong(Long.MIN_VALUE);
     private volatile boolean stopped;
 
     /**
@@ -50,12 +52,18 @@ public final class MessageSchedule {
             return NONE;
         }
         originNanos.compareAndSet(Long.MIN_VALUE, nowNanos);
+        if (n >= warmup) {
+            measuredOriginNanos.compareAndSet(Long.MIN_VALUE, nowNanos);
+        }
         return n;
     }
 
     /** @return when message {@code n} should start; for closed loop the caller uses its claim time instead */
     public long intendedStartNanos(long n) {
-        return originNanos.get() + (long) (n * nanosPerMessage);
+        if (n < warmup) {
+            return originNanos.get() + (long) (n * nanosPerMessage);
+        }
+        return measuredOriginNanos.get() + (long) ((n - warmup) * nanosPerMessage);
     }
 
     public boolean openLoop() {
