@@ -9,6 +9,22 @@ public enum Rejection {
     UNKNOWN_COMMAND, BAD_SEQUENCE, AUTH_FAILED, HOP_LIMIT, BACK_PRESSURE_PENDING, BACK_PRESSURE_DISK,
     JOURNAL_UNAVAILABLE, TOO_MANY_ERRORS, TIMEOUT, TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS_PER_IP, SHUTTING_DOWN;
 
+    /** Why message text that did not complete cleanly was refused. */
+    static Rejection forDataResult(io.sluice.smtp.codec.DataResult result) {
+        switch (result) {
+            case TOO_BIG:
+                return MESSAGE_TOO_BIG;
+            case LINE_TOO_LONG:
+                return LINE_TOO_LONG;
+            case BARE_LINE_ENDING:
+                return BARE_LINE_ENDING;
+            case NUL:
+                return NUL;
+            default:
+                throw new IllegalArgumentException("not a refusal: " + result);
+        }
+    }
+
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

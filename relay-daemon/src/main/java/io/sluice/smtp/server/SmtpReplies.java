@@ -65,6 +65,22 @@ final class SmtpReplies {
         return Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.UTF_8);
     }
 
+    /** The refusal for message text that did not complete cleanly. */
+    static ByteBuf forDataResult(io.sluice.smtp.codec.DataResult result) {
+        switch (result) {
+            case TOO_BIG:
+                return MESSAGE_TOO_BIG;
+            case LINE_TOO_LONG:
+                return TEXT_LINE_TOO_LONG;
+            case BARE_LINE_ENDING:
+                return DATA_BARE_LINE_ENDING;
+            case NUL:
+                return DATA_NUL;
+            default:
+                throw new IllegalArgumentException("not a refusal: " + result);
+        }
+    }
+
     /** The status code of a reply buffer. */
     static int code(ByteBuf reply) {
         int i = reply.readerIndex();

@@ -71,8 +71,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
     private String sender;
     private boolean smtpUtf8;
     private final List<String> recipients = new ArrayList<>();
-    private ByteBuf text;
-    private long textAccounted;
+    private final MessageText text;
     private long dataEndNanos;
     private AcceptedMessage queued;
     private volatile Throwable appendFailure;
@@ -87,6 +86,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
         this.listenerSettings = current != null ? current : listener.initialSettings();
         this.limits = settings.smtp();
         this.hygiene = new SubmissionHygiene(limits.hostname(), limits.hopLimit());
+        this.text = new MessageText(listener.budget());
     }
 
     void bind(SmtpServerDecoder decoder, ReadGate gate) {
@@ -125,7 +125,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
         }
         listener.sessions().remove(this);
         if (queued == null) {
-            releaseText();
+            text.release();
         }
         super.channelInactive(ctx);
     }
@@ -159,12 +159,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         lastActivityNanos = System.nanoTime();
-        if (state == State.DATA && text != null) {
-            long grown = text.writerIndex() - textAccounted;
-            if (grown > 0) {
-                listener.budget().add(grown);
-                textAccounted += grown;
-            }
+        if (state == State.DATA) {
+            text.accountGrowth();
         }
         ctx.flush();
     }
@@ -272,20 +268,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
             reply(SmtpReplies.text("250 " + limits.hostname()));
             return;
         }
-        StringBuilder sb = new StringBuilder(200);
-        sb.append("250-").append(limits.hostname()).append("\r\n");
-        sb.append("250-PIPELINING\r\n");
-        sb.append("250-SIZE ").append(limits.maxMessageBytes()).append("\r\n");
-        if (listenerSettings.tls() == ListenerSettings.TlsMode.STARTTLS && !tlsActive) {
-            sb.append("250-STARTTLS\r\n");
-        }
-        if (authOffered()) {
-            sb.append("250-AUTH PLAIN LOGIN\r\n");
-        }
-        sb.append("250-ENHANCEDSTATUSCODES\r\n");
-        sb.append("250-8BITMIME\r\n");
-        sb.append("250 SMTPUTF8");
-        reply(SmtpReplies.text(sb.toString()));
+        reply(SmtpReplies.text(EhloReply.text(limits.hostname(), limits.maxMessageBytes(),
+                listenerSettings.tls() == ListenerSettings.TlsMode.STARTTLS && !tlsActive, authOffered())));
     }
 
     private boolean authOffered() {
@@ -422,11 +406,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
     }
 
     private void beginData() {
-        int capacity = SubmissionHygiene.HEADROOM + (int) limits.maxMessageBytes();
-        text = ctx.alloc().directBuffer(Math.min(SubmissionHygiene.HEADROOM + 16 * 1024, capacity), capacity);
-        text.writerIndex(SubmissionHygiene.HEADROOM).readerIndex(SubmissionHygiene.HEADROOM);
-        textAccounted = 0;
-        decoder.startData(text, limits.maxMessageBytes(), limits.maxTextLineOctets(),
+        decoder.startData(text.begin(ctx.alloc(), limits.maxMessageBytes()), limits.maxMessageBytes(),
+                limits.maxTextLineOctets(),
                 limits.bareLf() == SmtpSettings.BareLfPolicy.NORMALIZE);
         state = State.DATA;
         lastActivityNanos = System.nanoTime();
@@ -435,47 +416,32 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
 
     private void onDataEnd(DataResult result) {
         dataEndNanos = System.nanoTime();
-        long grown = text.writerIndex() - textAccounted;
-        listener.budget().add(grown);
-        textAccounted += grown;
+        text.accountGrowth();
         if (result != DataResult.COMPLETE) {
-            releaseText();
+            text.release();
             resetTransaction();
-            switch (result) {
-                case TOO_BIG:
-                    refuseMessage(SmtpReplies.MESSAGE_TOO_BIG, Rejection.MESSAGE_TOO_BIG);
-                    break;
-                case LINE_TOO_LONG:
-                    refuseMessage(SmtpReplies.TEXT_LINE_TOO_LONG, Rejection.LINE_TOO_LONG);
-                    break;
-                case BARE_LINE_ENDING:
-                    refuseMessage(SmtpReplies.DATA_BARE_LINE_ENDING, Rejection.BARE_LINE_ENDING);
-                    break;
-                default:
-                    refuseMessage(SmtpReplies.DATA_NUL, Rejection.NUL);
-                    break;
-            }
+            refuseMessage(SmtpReplies.forDataResult(result), Rejection.forDataResult(result));
             return;
         }
         long id = listener.ids().getAsLong();
         String idText = io.sluice.journal.MessageIds.format(id);
-        SubmissionHygiene.Result cleaned = hygiene.apply(text, idText,
+        SubmissionHygiene.Result cleaned = hygiene.apply(text.buffer(), idText,
                 new SubmissionHygiene.Origin(heloName, clientIp, protocol(), authIdentity != null || relayByNetwork),
                 recipients.size() == 1 ? recipients.get(0) : null, ZonedDateTime.now(), ctx.alloc());
-        text = cleaned.text();
+        text.replace(cleaned.text());
         if (cleaned.refusal() != null) {
-            releaseText();
+            text.release();
             resetTransaction();
             refuseMessage(cleaned.refusal(), Rejection.HOP_LIMIT);
             return;
         }
         queued = new AcceptedMessage(id, System.currentTimeMillis(), listener.name(), clientIp, heloName,
-                authIdentity, sender, routingTags(cleaned.tags()), List.copyOf(recipients), text.nioBuffer());
+                authIdentity, sender, routingTags(cleaned.tags()), List.copyOf(recipients), text.buffer().nioBuffer());
         state = State.QUEUEING;
         decoder.pause();
         if (!listener.journal().offer(queued, this)) {
             queued = null;
-            releaseText();
+            text.release();
             resetTransaction();
             refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
             decoder.resume();
@@ -522,8 +488,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
     private void completeQueued() {
         AcceptedMessage message = queued;
         queued = null;
-        long bytes = text.readableBytes();
-        releaseText();
+        long bytes = text.buffer().readableBytes();
+        text.release();
         if (state == State.CLOSED) {
             return;
         }
@@ -544,15 +510,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter implements AppendCa
         lastActivityNanos = System.nanoTime();
         decoder.resume();
         ctx.flush();
-    }
-
-    private void releaseText() {
-        if (text != null) {
-            text.release();
-            text = null;
-            listener.budget().release(textAccounted);
-            textAccounted = 0;
-        }
     }
 
     private void resetTransaction() {
