@@ -1,12 +1,13 @@
 package io.sluice.events;
 
+import io.sluice.util.JsonText;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * Writes a {@link LifecycleEvent} as one JSON object (no line break inside), in a fixed field order so that log
- * lines are easy to read and to grep. Strings are escaped per RFC 8259; control characters in remote reply text
- * become {@code \\u00XX}. Pure; thread-safe.
+ * lines are easy to read and to grep. Strings are escaped by {@link JsonText} (RFC 8259; control characters in
+ * remote reply text become {@code \\u00XX}). Pure; thread-safe.
  */
 public final class EventJson {
 
@@ -59,33 +60,6 @@ public final class EventJson {
     }
 
     private static void quoted(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"':
-                    out.append("\\\"");
-                    break;
-                case '\\':
-                    out.append("\\\\");
-                    break;
-                case '\n':
-                    out.append("\\n");
-                    break;
-                case '\r':
-                    out.append("\\r");
-                    break;
-                case '\t':
-                    out.append("\\t");
-                    break;
-                default:
-                    if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-            }
-        }
-        out.append('"');
+        JsonText.string(out, s);
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.journal;
 
+import io.sluice.util.JsonText;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -1,17 +1,17 @@
-package io.sluice.journal;
+package io.sluice.util;
 
 /**
  * Appends JSON string literals: quotes, backslash and control characters escaped (RFC 8259), U+2028/U+2029
  * escaped so a line stays one line for any reader, everything else copied. Stateless.
  */
-final class JsonText {
+public final class JsonText {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private JsonText() {
     }
 
     /** Appends {@code s} as a JSON string, or {@code null} for null. */
-    static StringBuilder string(StringBuilder out, String s) {
+    public static StringBuilder string(StringBuilder out, String s) {
         if (s == null) {
             return out.append("null");
         }
