@@ -1,0 +1,396 @@
+package io.sluice.delivery;
+
+import io.sluice.config.DeliverySettings;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Outbound connections of one (source, site) ready queue (issue 3 item 4; DESIGN.md "egress"), tagged by MX host.
+ *
+ * <p>{@link #acquire} hands out a {@link Lease}: an idle connection to the same MX host when one is usable (after a
+ * successful RSET, which proves it alive; a failed RSET drops it and the next candidate is tried), else a new one
+ * from the {@link OutboundConnector} while fewer than {@code max_connections_per_site} connections are leased or
+ * being opened. When every slot is taken it fails at once with the pool's {@link PoolFullException}: the pool never
+ * queues callers. An idle connection to another MX host of the site yields its slot when the cap is reached.
+ *
+ * <p>{@link Lease#release()} keeps the connection idle unless it is unusable, has made
+ * {@code max_deliveries_per_connection} transactions or is {@code connection_max_age} old (then QUIT, or abort when
+ * broken). Idle connections are closed after {@code idle_timeout} by one sweep task per pool on {@code timer}
+ * (scheduled only while something is idle), not a timer per connection. A broken connection is never reused.
+ *
+ * <p>Slots: {@link #available()} = cap - leased - opening; acquire succeeds (modulo connect failures) exactly when
+ * it is above zero. The listener runs whenever a slot may have come free (release, discard, failed open, failed
+ * RSET), outside the lock, on the releasing thread (often an event loop): it must only signal, e.g. unpark the
+ * scheduler.
+ *
+ * <p>Threading: thread-safe; state is guarded by {@code this}, and no I/O, future completion or listener call
+ * happens under the lock. Lease futures complete on the connection's event loop (on the caller's thread for the
+ * pool-full refusal). {@link #close()} quits idle connections; leased ones are closed when returned, and opens in
+ * flight are closed when they complete (their acquire fails with {@link IllegalStateException}).
+ */
+public final class ConnectionPool {
+    private final String name;
+    private final OutboundConnector connector;
+    private final ScheduledExecutorService timer;
+    private final Runnable listener;
+    private final int cap;
+    private final int maxDeliveries;
+    private final long maxAgeNanos;
+    private final long idleTimeoutNanos;
+    private final PoolFullException full;
+    private final CompletableFuture<Lease> refused;
+
+    /** Idle connections per MX host tag, most recently used first. */
+    private final Map<String, ArrayDeque<Pooled>> idleByHost = new HashMap<>();
+    private int idle;
+    private int leased;
+    private int opening;
+    private long created;
+    private long reused;
+    private boolean closed;
+    private ScheduledFuture<?> sweep;
+
+    /**
+     * @param name      for messages and logs, e.g. "default/mx.example.com"
+     * @param connector opens connections (its settings give the limits and the source)
+     * @param timer     runs the idle sweep (an event loop group is fine)
+     * @param listener  told when a slot may have come free; must not block; may be null
+     */
+    public ConnectionPool(String name, OutboundConnector connector, ScheduledExecutorService timer,
+                          Runnable listener) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.connector = Objects.requireNonNull(connector, "connector");
+        this.timer = Objects.requireNonNull(timer, "timer");
+        this.listener = listener;
+        DeliverySettings s = connector.settings();
+        this.cap = Math.max(1, s.maxConnectionsPerSite());
+        this.maxDeliveries = Math.max(1, s.maxDeliveriesPerConnection());
+        this.maxAgeNanos = s.connectionMaxAge().toNanos();
+        this.idleTimeoutNanos = Math.max(1, s.idleTimeout().toNanos());
+        this.full = new PoolFullException(name, cap);
+        this.refused = CompletableFuture.failedFuture(full);
+    }
+
+    /** {@link #acquire(InetSocketAddress, String, boolean)} with STARTTLS allowed. */
+    public CompletableFuture<Lease> acquire(InetSocketAddress mx, String mxHostName) {
+        return acquire(mx, mxHostName, false);
+    }
+
+    /**
+     * A lease on a connection to {@code mxHostName} at {@code mx}. Fails with {@link PoolFullException} (already
+     * completed) when no slot is free, with an {@link OutboundException} when opening a new connection failed, with
+     * {@link IllegalStateException} when the pool is closed.
+     *
+     * @param mxHostName         the tag: connections are reused only for the same MX host name (exact string)
+     * @param tlsDisabledForSite passed to {@link OutboundConnector#connect} for a new connection
+     */
+    public CompletableFuture<Lease> acquire(InetSocketAddress mx, String mxHostName, boolean tlsDisabledForSite) {
+        Objects.requireNonNull(mx, "mx");
+        String tag = mxHostName == null ? mx.getHostString() : mxHostName;
+        Pooled candidate;
+        List<Pooled> toClose = new ArrayList<>(0);
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("connection pool " + name
+                        + " closed"));
+            }
+            if (leased + opening >= cap) {
+                return refused;
+            }
+            candidate = takeIdleLocked(tag, toClose);
+            if (candidate == null) {
+                makeRoomLocked(toClose);
+                opening++;
+                created++;
+            }
+        }
+        closeAll(toClose);
+        CompletableFuture<Lease> result = new CompletableFuture<>();
+        if (candidate != null) {
+            resetThenLease(candidate, mx, tag, tlsDisabledForSite, result);
+        } else {
+            open(mx, tag, tlsDisabledForSite, result);
+        }
+        return result;
+    }
+
+    /** Slots an acquire could take now: cap minus leased minus opening. */
+    public synchronized int available() {
+        return cap - leased - opening;
+    }
+
+    /** Established connections in the pool (idle + leased; not those still opening). */
+    public synchronized int open() {
+        return idle + leased;
+    }
+
+    public synchronized int idle() {
+        return idle;
+    }
+
+    public synchronized int leased() {
+        return leased;
+    }
+
+    public synchronized int opening() {
+        return opening;
+    }
+
+    /** Connection attempts started since the pool was made. */
+    public synchronized long created() {
+        return created;
+    }
+
+    /** Leases served by an existing connection (after RSET) instead of a new one. */
+    public synchronized long reused() {
+        return reused;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Quits every idle connection; later acquires fail. Completes when the idle connections are closed. */
+    public CompletableFuture<Void> close() {
+        List<Pooled> toClose = new ArrayList<>();
+        synchronized (this) {
+            closed = true;
+            for (ArrayDeque<Pooled> q : idleByHost.values()) {
+                toClose.addAll(q);
+                q.clear();
+            }
+            idle = 0;
+            if (sweep != null) {
+                sweep.cancel(false);
+                sweep = null;
+            }
+        }
+        CompletableFuture<?>[] quits = new CompletableFuture<?>[toClose.size()];
+        for (int i = 0; i < quits.length; i++) {
+            quits[i] = toClose.get(i).connection.quit();
+        }
+        return CompletableFuture.allOf(quits);
+    }
+
+    @Override
+    public String toString() {
+        synchronized (this) {
+            return "ConnectionPool[" + name + ", idle " + idle + ", leased " + leased + ", opening " + opening
+                    + ", cap " + cap + "]";
+        }
+    }
+
+    // Lease side.
+
+    void release(Pooled pooled, boolean keep) {
+        OutboundConnection c = pooled.connection;
+        boolean kept = false;
+        synchronized (this) {
+            leased--;
+            if (keep && !closed && reusable(c, System.nanoTime())) {
+                pooled.idleSinceNanos = System.nanoTime();
+                idleByHost.computeIfAbsent(pooled.tag, t -> new ArrayDeque<>()).addFirst(pooled);
+                idle++;
+                scheduleSweepLocked(idleTimeoutNanos);
+                kept = true;
+            }
+        }
+        if (!kept) {
+            close(pooled);
+        }
+        notifyListener();
+    }
+
+    // Internals.
+
+    private boolean reusable(OutboundConnection c, long now) {
+        return c.isUsable() && c.deliveries() < maxDeliveries && now - c.createdAtNanos() < maxAgeNanos;
+    }
+
+    /** Pops the most recent reusable idle connection to {@code tag}, moving it to leased; stale ones to toClose. */
+    private Pooled takeIdleLocked(String tag, List<Pooled> toClose) {
+        ArrayDeque<Pooled> q = idleByHost.get(tag);
+        if (q == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        Pooled p;
+        while ((p = q.pollFirst()) != null) {
+            idle--;
+            if (reusable(p.connection, now)) {
+                leased++;
+                reused++;
+                return p;
+            }
+            toClose.add(p);
+        }
+        return null;
+    }
+
+    /** At the cap with no idle connection to this host: the oldest idle connection to another host yields. */
+    private void makeRoomLocked(List<Pooled> toClose) {
+        if (idle + leased + opening < cap) {
+            return;
+        }
+        Pooled oldest = null;
+        for (ArrayDeque<Pooled> q : idleByHost.values()) {
+            Pooled last = q.peekLast();
+            if (last != null && (oldest == null || last.idleSinceNanos - oldest.idleSinceNanos < 0)) {
+                oldest = last;
+            }
+        }
+        if (oldest != null) {
+            idleByHost.get(oldest.tag).pollLast();
+            idle--;
+            toClose.add(oldest);
+        }
+    }
+
+    private void resetThenLease(Pooled candidate, InetSocketAddress mx, String tag, boolean tlsDisabled,
+                                CompletableFuture<Lease> result) {
+        candidate.connection.reset().whenComplete((reply, error) -> {
+            if (error == null && reply.isPositive()) {
+                result.complete(new Lease(this, candidate, true));
+                return;
+            }
+            // The slot stays with this acquire: try the next idle connection, else open a new one.
+            Pooled next;
+            boolean openNew = false;
+            boolean refuse = false;
+            List<Pooled> toClose = new ArrayList<>(1);
+            toClose.add(candidate);
+            synchronized (this) {
+                leased--;
+                reused--;
+                if (closed) {
+                    refuse = true;
+                    next = null;
+                } else {
+                    next = takeIdleLocked(tag, toClose);
+                    if (next == null) {
+                        makeRoomLocked(toClose);
+                        opening++;
+                        created++;
+                        openNew = true;
+                    }
+                }
+            }
+            closeAll(toClose);
+            if (refuse) {
+                result.completeExceptionally(new IllegalStateException("connection pool " + name + " closed"));
+                notifyListener();
+            } else if (next != null) {
+                resetThenLease(next, mx, tag, tlsDisabled, result);
+            } else if (openNew) {
+                open(mx, tag, tlsDisabled, result);
+            }
+        });
+    }
+
+    private void open(InetSocketAddress mx, String tag, boolean tlsDisabled, CompletableFuture<Lease> result) {
+        CompletableFuture<OutboundConnection> connecting;
+        try {
+            connecting = connector.connect(mx, tag, tlsDisabled);
+        } catch (RuntimeException e) {
+            connecting = CompletableFuture.failedFuture(e);
+        }
+        connecting.whenComplete((connection, error) -> {
+            boolean lateClose = false;
+            synchronized (this) {
+                opening--;
+                if (error == null) {
+                    if (closed) {
+                        lateClose = true;
+                    } else {
+                        leased++;
+                    }
+                }
+            }
+            if (error != null) {
+                notifyListener();
+                result.completeExceptionally(error);
+            } else if (lateClose) {
+                connection.quit();
+                result.completeExceptionally(new IllegalStateException("connection pool " + name + " closed"));
+            } else {
+                result.complete(new Lease(this, new Pooled(tag, connection), false));
+            }
+        });
+    }
+
+    private void scheduleSweepLocked(long delayNanos) {
+        if (sweep == null && !closed) {
+            sweep = timer.schedule(this::sweep, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Closes idle connections past idle_timeout (or broken meanwhile); runs again while anything is idle. */
+    private void sweep() {
+        List<Pooled> toClose = new ArrayList<>();
+        synchronized (this) {
+            sweep = null;
+            long now = System.nanoTime();
+            long nextDue = Long.MAX_VALUE;
+            for (ArrayDeque<Pooled> q : idleByHost.values()) {
+                for (Iterator<Pooled> it = q.iterator(); it.hasNext(); ) {
+                    Pooled p = it.next();
+                    long idleFor = now - p.idleSinceNanos;
+                    if (idleFor >= idleTimeoutNanos || !p.connection.isUsable()) {
+                        it.remove();
+                        idle--;
+                        toClose.add(p);
+                    } else {
+                        nextDue = Math.min(nextDue, idleTimeoutNanos - idleFor);
+                    }
+                }
+            }
+            if (idle > 0) {
+                scheduleSweepLocked(nextDue);
+            }
+        }
+        closeAll(toClose);
+    }
+
+    private static void closeAll(List<Pooled> toClose) {
+        for (int i = 0; i < toClose.size(); i++) {
+            close(toClose.get(i));
+        }
+    }
+
+    private static void close(Pooled p) {
+        if (p.connection.isUsable()) {
+            p.connection.quit();
+        } else {
+            p.connection.abort();
+        }
+    }
+
+    private void notifyListener() {
+        if (listener != null) {
+            listener.run();
+        }
+    }
+
+    /** One connection of the pool with its MX host tag; lives as long as the connection. */
+    static final class Pooled {
+        final String tag;
+        final OutboundConnection connection;
+        /** Guarded by the pool's lock. */
+        long idleSinceNanos;
+
+        Pooled(String tag, OutboundConnection connection) {
+            this.tag = tag;
+            this.connection = connection;
+        }
+    }
+}

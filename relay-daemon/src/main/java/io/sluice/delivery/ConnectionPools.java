@@ -1,0 +1,86 @@
+package io.sluice.delivery;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The {@link ConnectionPool}s by key, one per (source, site) ready queue; the key type is the caller's (a record of
+ * source and site, or a string). Pools are made on first use and live until {@link #remove} or {@link #close()}.
+ *
+ * <p>Inputs: which connector serves a key (its settings carry the source's bind address and EHLO name, and the
+ * limits), the timer for idle sweeps, and a listener told the key of a pool in which a slot may have come free (it
+ * must not block: it runs on event loops). Threading: thread-safe; {@link #pool} is a lock-free lookup after the
+ * first call for a key.
+ */
+public final class ConnectionPools<K> {
+    private final Function<? super K, OutboundConnector> connectors;
+    private final ScheduledExecutorService timer;
+    private final Consumer<? super K> onSlotFree;
+    private final ConcurrentHashMap<K, ConnectionPool> pools = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * @param connectors  the connector for a key's source
+     * @param timer       idle sweeps
+     * @param onSlotFree  told the key when a slot of its pool may have come free; may be null
+     */
+    public ConnectionPools(Function<? super K, OutboundConnector> connectors, ScheduledExecutorService timer,
+                           Consumer<? super K> onSlotFree) {
+        this.connectors = Objects.requireNonNull(connectors, "connectors");
+        this.timer = Objects.requireNonNull(timer, "timer");
+        this.onSlotFree = onSlotFree;
+    }
+
+    /** The pool for {@code key}, made on first use. Throws {@link IllegalStateException} after {@link #close()}. */
+    public ConnectionPool pool(K key) {
+        ConnectionPool pool = pools.get(key);
+        if (pool != null) {
+            return pool;
+        }
+        if (closed) {
+            throw new IllegalStateException("connection pools closed");
+        }
+        return pools.computeIfAbsent(key, k -> new ConnectionPool(String.valueOf(k), connectors.apply(k), timer,
+                onSlotFree == null ? null : () -> onSlotFree.accept(k)));
+    }
+
+    /** The pool for {@code key} if one exists, else null. */
+    public ConnectionPool existing(K key) {
+        return pools.get(key);
+    }
+
+    /** Forgets the pool of {@code key} and closes it (e.g. a site that is gone); completes when idle ones closed. */
+    public CompletableFuture<Void> remove(K key) {
+        ConnectionPool pool = pools.remove(key);
+        return pool == null ? CompletableFuture.completedFuture(null) : pool.close();
+    }
+
+    public int size() {
+        return pools.size();
+    }
+
+    /** Established connections over all pools (for the connections-open gauge). */
+    public int openConnections() {
+        int open = 0;
+        for (ConnectionPool pool : pools.values()) {
+            open += pool.open();
+        }
+        return open;
+    }
+
+    /** Closes every pool; completes when their idle connections are closed. */
+    public CompletableFuture<Void> close() {
+        closed = true;
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (K key : new ArrayList<>(pools.keySet())) {
+            all.add(remove(key));
+        }
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+    }
+}

@@ -1,0 +1,344 @@
+package io.sluice.delivery;
+
+import static io.sluice.delivery.OutboundFixture.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.config.DeliverySettings;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connection pool against real sinks on loopback (Wiser, and the scripted server where the test needs a
+ * misbehaving next hop): reuse, the cap and its fail-fast refusal, per-connection limits, idle close, broken and
+ * RSET-failed connections never reused, tagging by MX host, close.
+ */
+class ConnectionPoolTest {
+    private static final Duration LONG = Duration.ofSeconds(30);
+    private static final String EHLO_PLAIN = """
+            S: 220 mx.test ESMTP
+            C: EHLO sluice.test
+            S: 250 mx.test
+            """;
+    private static final String ONE_MESSAGE = """
+            C: MAIL FROM:<s@sender.test>
+            S: 250 Ok
+            C: RCPT TO:<r@dest.test>
+            S: 250 Ok
+            C: DATA
+            S: 354 go ahead
+            T:
+            S: 250 2.0.0 Ok
+            """;
+
+    private final OutboundFixture fixture = new OutboundFixture();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final AtomicInteger slotFree = new AtomicInteger();
+    private final List<AutoCloseable> servers = new ArrayList<>();
+    private ConnectionPool pool;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (pool != null) {
+            pool.close().get();
+        }
+        for (AutoCloseable s : servers) {
+            s.close();
+        }
+        timer.shutdownNow();
+        fixture.close();
+    }
+
+    static DeliverySettings limits(int cap, int maxDeliveries, Duration maxAge, Duration idleTimeout) {
+        DeliverySettings d = OutboundFixture.settings();
+        return new DeliverySettings(d.mxPort(), d.allowPrivateMx(), d.ehloName(), d.bindAddress(), d.tls(),
+                d.connectTimeout(), d.greetingTimeout(), d.commandTimeout(), d.dataInitiationTimeout(),
+                d.dataBlockTimeout(), d.dataTerminationTimeout(), d.maxRecipientsPerMessage(), cap, maxDeliveries,
+                maxAge, idleTimeout, d.retryFirst(), d.retryMultiplier(), d.retryMax(), d.maxAge(), d.dsn(),
+                d.assumeDeliveredOnDotTimeout());
+    }
+
+    private ConnectionPool pool(DeliverySettings settings) {
+        pool = new ConnectionPool("default/site.test", fixture.connector(settings), timer, slotFree::incrementAndGet);
+        return pool;
+    }
+
+    private PoolSink sink(String host) throws Exception {
+        PoolSink sink = new PoolSink(host);
+        servers.add(sink);
+        return sink;
+    }
+
+    private ScriptedMx scripted(String... scripts) throws Exception {
+        ScriptedMx mx = ScriptedMx.start("127.0.0.2", scripts);
+        servers.add(mx);
+        return mx;
+    }
+
+    private void deliver(Lease lease, int i) throws Exception {
+        TransactionResult r = await(lease.connection().send(OutboundMessage.of("s@sender.test",
+                List.of("r@dest.test"), fixture.body("Subject: " + i + "\r\n\r\nbody " + i + "\r\n"), false, false)));
+        assertThat(r.isDelivered(0)).as("%s", r).isTrue();
+    }
+
+    private void deliverAndRelease(PoolSink sink, int i) throws Exception {
+        Lease lease = await(pool.acquire(sink.address(), sink.name()));
+        deliver(lease, i);
+        lease.release();
+    }
+
+    private static Throwable failure(CompletableFuture<?> f) throws InterruptedException {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("completed normally");
+    }
+
+    @Test
+    void shouldSendManyMessagesOverOneSession() throws Exception {
+        PoolSink sink = sink("127.0.0.2");
+        pool(limits(10, 100, LONG, LONG));
+
+        for (int i = 0; i < 5; i++) {
+            deliverAndRelease(sink, i);
+        }
+
+        assertThat(sink.wiser.getMessages()).hasSize(5);
+        assertThat(sink.sessions.get()).isEqualTo(1);
+        assertThat(pool.created()).isEqualTo(1);
+        assertThat(pool.reused()).isEqualTo(4);
+        assertThat(pool.idle()).isEqualTo(1);
+        assertThat(pool.open()).isEqualTo(1);
+        assertThat(pool.leased()).isZero();
+    }
+
+    @Test
+    void shouldRefuseAcquireBeyondTheCapAtOnceAndSucceedAfterARelease() throws Exception {
+        PoolSink sink = sink("127.0.0.2");
+        pool(limits(2, 100, LONG, LONG));
+        Lease a = await(pool.acquire(sink.address(), sink.name()));
+        Lease b = await(pool.acquire(sink.address(), sink.name()));
+
+        CompletableFuture<Lease> third = pool.acquire(sink.address(), sink.name());
+
+        assertThat(third).isCompletedExceptionally();
+        assertThat(failure(third)).isInstanceOf(PoolFullException.class);
+        assertThat(pool.available()).isZero();
+        assertThat(pool.leased()).isEqualTo(2);
+        assertThat(slotFree.get()).isZero();
+
+        a.release();
+
+        assertThat(slotFree.get()).isEqualTo(1);
+        assertThat(pool.available()).isEqualTo(1);
+        Lease c = await(pool.acquire(sink.address(), sink.name()));
+        assertThat(c.reused()).isTrue();
+        assertThat(c.connection()).isSameAs(a.connection());
+        assertThat(b.connection()).isNotSameAs(a.connection());
+        assertThat(pool.created()).isEqualTo(2);
+        assertThat(sink.sessions.get()).isEqualTo(2);
+        assertThatThrownBy(a::release).isInstanceOf(IllegalStateException.class);
+        b.release();
+        c.release();
+        assertThat(pool.available()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldOpenANewConnectionAfterMaxDeliveriesPerConnection() throws Exception {
+        PoolSink sink = sink("127.0.0.2");
+        pool(limits(10, 2, LONG, LONG));
+
+        for (int i = 0; i < 5; i++) {
+            deliverAndRelease(sink, i);
+        }
+
+        assertThat(sink.wiser.getMessages()).hasSize(5);
+        assertThat(sink.sessions.get()).isEqualTo(3);
+        assertThat(pool.created()).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.ended.get() == 2);
+        assertThat(pool.open()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotReuseAConnectionOlderThanMaxAge() throws Exception {
+        PoolSink sink = sink("127.0.0.2");
+        pool(limits(10, 100, Duration.ofMillis(300), LONG));
+        Lease first = await(pool.acquire(sink.address(), sink.name()));
+        deliver(first, 0);
+        first.release();
+
+        Thread.sleep(400);
+        Lease second = await(pool.acquire(sink.address(), sink.name()));
+
+        assertThat(second.reused()).isFalse();
+        assertThat(second.connection()).isNotSameAs(first.connection());
+        deliver(second, 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.ended.get() == 1);
+        assertThat(first.connection().isUsable()).isFalse();
+        assertThat(pool.created()).isEqualTo(2);
+        Thread.sleep(400);
+        second.release();
+        // Older than max age at release: closed instead of kept.
+        assertThat(pool.idle()).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.ended.get() == 2);
+    }
+
+    @Test
+    void shouldCloseIdleConnectionsAfterIdleTimeout() throws Exception {
+        PoolSink sink = sink("127.0.0.2");
+        pool(limits(10, 100, LONG, Duration.ofMillis(200)));
+        Lease a = await(pool.acquire(sink.address(), sink.name()));
+        Lease b = await(pool.acquire(sink.address(), sink.name()));
+        a.release();
+        b.release();
+        assertThat(pool.idle()).isEqualTo(2);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> pool.open() == 0);
+
+        assertThat(pool.idle()).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.ended.get() == 2);
+        assertThat(a.connection().isUsable()).isFalse();
+        assertThat(b.connection().isUsable()).isFalse();
+        // The pool still works after the sweep.
+        deliverAndRelease(sink, 0);
+        assertThat(pool.created()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldNeverReuseAConnectionTheServerDropped() throws Exception {
+        ScriptedMx mx = scripted(EHLO_PLAIN + ONE_MESSAGE + "!close\n", EHLO_PLAIN + ONE_MESSAGE);
+        pool(limits(10, 100, LONG, LONG));
+        Lease first = await(pool.acquire(mx.address(), "mx.test"));
+        deliver(first, 0);
+        first.release();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !first.connection().isUsable());
+
+        Lease second = await(pool.acquire(mx.address(), "mx.test"));
+
+        assertThat(second.reused()).isFalse();
+        assertThat(second.connection()).isNotSameAs(first.connection());
+        deliver(second, 1);
+        second.release();
+        pool.close().get();
+        mx.assertPlayed();
+        assertThat(mx.connections()).isEqualTo(2);
+        assertThat(pool.reused()).isZero();
+    }
+
+    @Test
+    void shouldDropAConnectionWhoseRsetFailsAndOpenAnother() throws Exception {
+        ScriptedMx mx = scripted(EHLO_PLAIN + ONE_MESSAGE + """
+                C: RSET
+                S: 500 5.5.1 no
+                """, EHLO_PLAIN + ONE_MESSAGE);
+        pool(limits(10, 100, LONG, LONG));
+        Lease first = await(pool.acquire(mx.address(), "mx.test"));
+        deliver(first, 0);
+        first.release();
+        assertThat(pool.idle()).isEqualTo(1);
+
+        Lease second = await(pool.acquire(mx.address(), "mx.test"));
+
+        assertThat(second.reused()).isFalse();
+        assertThat(second.connection()).isNotSameAs(first.connection());
+        assertThat(first.connection().isUsable()).isFalse();
+        assertThat(pool.leased()).isEqualTo(1);
+        assertThat(pool.open()).isEqualTo(1);
+        deliver(second, 1);
+        second.release();
+        pool.close().get();
+        mx.assertPlayed();
+        assertThat(mx.session(0).clientLines()).endsWith("RSET");
+        assertThat(pool.reused()).isZero();
+        assertThat(pool.created()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldKeepSeparateConnectionsPerMxHost() throws Exception {
+        PoolSink mx1 = sink("127.0.0.2");
+        PoolSink mx2 = sink("127.0.0.3");
+        pool(limits(10, 100, LONG, LONG));
+        Lease one = await(pool.acquire(mx1.address(), mx1.name()));
+        one.release();
+
+        Lease two = await(pool.acquire(mx2.address(), mx2.name()));
+        two.release();
+        Lease oneAgain = await(pool.acquire(mx1.address(), mx1.name()));
+
+        assertThat(two.reused()).isFalse();
+        assertThat(two.connection().remoteAddress()).isEqualTo(mx2.address());
+        assertThat(two.connection().mxHostName()).isEqualTo(mx2.name());
+        assertThat(oneAgain.reused()).isTrue();
+        assertThat(oneAgain.connection()).isSameAs(one.connection());
+        deliver(oneAgain, 0);
+        oneAgain.release();
+        assertThat(mx1.sessions.get()).isEqualTo(1);
+        assertThat(mx2.sessions.get()).isEqualTo(1);
+        assertThat(mx1.wiser.getMessages()).hasSize(1);
+        assertThat(pool.idle()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldCloseAnIdleConnectionToAnotherMxHostWhenAtTheCap() throws Exception {
+        PoolSink mx1 = sink("127.0.0.2");
+        PoolSink mx2 = sink("127.0.0.3");
+        pool(limits(1, 100, LONG, LONG));
+        await(pool.acquire(mx1.address(), mx1.name())).release();
+
+        Lease two = await(pool.acquire(mx2.address(), mx2.name()));
+
+        assertThat(two.connection().remoteAddress()).isEqualTo(mx2.address());
+        await().atMost(Duration.ofSeconds(5)).until(() -> mx1.ended.get() == 1);
+        assertThat(pool.open()).isEqualTo(1);
+        assertThat(pool.idle()).isZero();
+    }
+
+    @Test
+    void shouldFreeTheSlotWhenAConnectFails() throws Exception {
+        InetSocketAddress nobody;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.2"))) {
+            nobody = new InetSocketAddress(s.getInetAddress(), s.getLocalPort());
+        }
+        pool(limits(1, 100, LONG, LONG));
+
+        Throwable error = failure(pool.acquire(nobody, "mx.test"));
+
+        assertThat(error).isInstanceOf(OutboundException.class);
+        assertThat(((OutboundException) error).kind()).isEqualTo(FailureKind.CONNECT_FAILED);
+        assertThat(pool.opening()).isZero();
+        assertThat(pool.available()).isEqualTo(1);
+        assertThat(slotFree.get()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldQuitIdleConnectionsOnCloseAndLeasedOnesWhenReturned() throws Exception {
+        PoolSink sink = sink("127.0.0.2");
+        pool(limits(10, 100, LONG, LONG));
+        Lease idle = await(pool.acquire(sink.address(), sink.name()));
+        Lease busy = await(pool.acquire(sink.address(), sink.name()));
+        idle.release();
+
+        pool.close().get();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.ended.get() == 1);
+        assertThat(failure(pool.acquire(sink.address(), sink.name()))).isInstanceOf(IllegalStateException.class);
+        deliver(busy, 0);
+        busy.release();
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.ended.get() == 2);
+        assertThat(pool.open()).isZero();
+        assertThat(sink.wiser.getMessages()).hasSize(1);
+    }
+}
