@@ -9,7 +9,7 @@ package io.sluice.journal;
  * <pre>
  * CHECKPOINT_BEGIN (48 bytes)
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x12   |  version = 1  |        reserved (0)           |  0
+ *  | type = 0x12   |  version = 2  |        reserved (0)           |  0
  *  +---------------+---------------+-------------------------------+
  *  |                         reserved (0)                          |  4
  *  +---------------------------------------------------------------+
@@ -22,7 +22,7 @@ package io.sluice.journal;
  *
  * CHECKPOINT_PART (16 bytes + entries; a part is closed once it passes {@link #PART_TARGET_BYTES})
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x13   |  version = 1  |        reserved (0)           |  0
+ *  | type = 0x13   |  version = 2  |        reserved (0)           |  0
  *  +---------------+---------------+-------------------------------+
  *  |                          entry count                          |  4
  *  +---------------------------------------------------------------+
@@ -35,19 +35,23 @@ package io.sluice.journal;
  *  |                         message id (i64)                      | +0
  *  |                         bodies index (i64)                    | +8
  *  +-------------------------------+-------------------------------+
- *  |        recipient count        |        reserved (0)           | +16
+ *  |        recipient count        |   flags (bit 0: retry words)  | +16
  *  +-------------------------------+-------------------------------+
  *  |                    recipient block length                     | +20
  *  +---------------------------------------------------------------+
  *  |  pending bitmap: ceil(count / 64) x i64, bit i of word i/64  ... +24
  *  |  set = recipient i still pending                              |
  *  +---------------------------------------------------------------+
+ *  |  retry words, only if flags bit 0: count x i64, word i =     ...
+ *  |  attempts (u16) << 48 | next due epoch millis (48 bits),      |
+ *  |  0 = recipient i never deferred (or no longer pending)        |
+ *  +---------------------------------------------------------------+
  *  |  recipient block (as in QUEUED)                              ...
  *  +---------------------------------------------------------------+
  *
  * CHECKPOINT_END (40 bytes)
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x14   |  version = 1  |        reserved (0)           |  0
+ *  | type = 0x14   |  version = 2  |        reserved (0)           |  0
  *  +---------------+---------------+-------------------------------+
  *  |                         reserved (0)                          |  4
  *  +---------------------------------------------------------------+
@@ -58,8 +62,10 @@ package io.sluice.journal;
  *  +---------------------------------------------------------------+ 40
  * </pre>
  *
- * Recovery checks that the sequence matches in every record and that the counts in BEGIN, END and the entries
- * agree; otherwise it falls back to replaying {@code state/} from the start.
+ * Version 2 (written now) added the entry flags and retry words; in version 1 the flags field is reserved (0) and
+ * no retry words exist, so a version 1 checkpoint still loads, with no recipient deferred. Each record of a
+ * checkpoint carries its own version. Recovery checks that the sequence matches in every record and that the
+ * counts in BEGIN, END and the entries agree; otherwise it falls back to replaying {@code state/} from the start.
  */
 public final class CheckpointDescriptor {
     public static final int SEQUENCE_OFFSET = 8;
@@ -78,7 +84,10 @@ public final class CheckpointDescriptor {
     public static final int ENTRY_MESSAGE_ID_OFFSET = 0;
     public static final int ENTRY_BODIES_INDEX_OFFSET = 8;
     public static final int ENTRY_RECIPIENT_COUNT_OFFSET = 16;
+    public static final int ENTRY_FLAGS_OFFSET = 18;
     public static final int ENTRY_BLOCK_LENGTH_OFFSET = 20;
+    /** Entry flag (version 2): retry words follow the pending bitmap. */
+    public static final int ENTRY_FLAG_RETRIES = 1;
     public static final int ENTRY_BITMAP_OFFSET = 24;
 
     public static final int END_BEGIN_INDEX_OFFSET = 16;

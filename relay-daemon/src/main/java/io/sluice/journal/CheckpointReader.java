@@ -8,6 +8,7 @@ import static io.sluice.journal.CheckpointDescriptor.END_RECIPIENTS_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.ENTRY_BITMAP_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.ENTRY_BLOCK_LENGTH_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.ENTRY_BODIES_INDEX_OFFSET;
+import static io.sluice.journal.CheckpointDescriptor.ENTRY_FLAGS_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.ENTRY_MESSAGE_ID_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.ENTRY_RECIPIENT_COUNT_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.PART_ENTRIES_OFFSET;
@@ -17,7 +18,7 @@ import static io.sluice.journal.CheckpointDescriptor.SEQUENCE_OFFSET;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
- * Loads one checkpoint (BEGIN, PARTs, END; layout: {@link CheckpointDescriptor}) into a {@link PendingSet}, fed
+ * Loads one checkpoint (BEGIN, PARTs, END; layout: {@link CheckpointDescriptor}, versions 1 and 2) into a {@link PendingSet}, fed
  * one record at a time in order, and cross-checks sequence numbers and counts. Throws
  * {@link Recovery.CheckpointMismatch} when they disagree, so recovery falls back to a full replay.
  * Single-threaded: one instance per checkpoint.
@@ -48,7 +49,8 @@ final class CheckpointReader {
     void read(Bytes<?> b, long index) {
         long start = b.readPosition();
         int type = b.readUnsignedByte(start + RecordHeader.TYPE_OFFSET);
-        RecordHeader.checkVersion(type, b.readUnsignedByte(start + RecordHeader.VERSION_OFFSET), index);
+        int version = b.readUnsignedByte(start + RecordHeader.VERSION_OFFSET);
+        RecordHeader.checkVersion(type, version, index);
         if (b.readLong(start + SEQUENCE_OFFSET) != sequence) {
             throw new Recovery.CheckpointMismatch("record 0x" + Long.toHexString(index) + " is from another checkpoint");
         }
@@ -61,7 +63,7 @@ final class CheckpointReader {
             }
             case RecordHeader.TYPE_CHECKPOINT_PART -> {
                 requireBegun(index);
-                readPart(b, start, index);
+                readPart(b, start, index, version);
             }
             case RecordHeader.TYPE_CHECKPOINT_END -> {
                 requireBegun(index);
@@ -86,7 +88,7 @@ final class CheckpointReader {
         }
     }
 
-    private void readPart(Bytes<?> b, long start, long index) {
+    private void readPart(Bytes<?> b, long start, long index, int version) {
         int count = b.readInt(start + PART_ENTRY_COUNT_OFFSET);
         long pos = start + PART_ENTRIES_OFFSET;
         long limit = b.readLimit();
@@ -98,14 +100,26 @@ final class CheckpointReader {
             long bodiesIndex = b.readLong(pos + ENTRY_BODIES_INDEX_OFFSET);
             int recipients = b.readUnsignedShort(pos + ENTRY_RECIPIENT_COUNT_OFFSET);
             int blockLength = b.readInt(pos + ENTRY_BLOCK_LENGTH_OFFSET);
+            boolean hasRetries = version >= 2
+                && (b.readUnsignedShort(pos + ENTRY_FLAGS_OFFSET) & CheckpointDescriptor.ENTRY_FLAG_RETRIES) != 0;
             int words = CheckpointDescriptor.bitmapWords(recipients);
+            long blockOffset = pos + ENTRY_BITMAP_OFFSET + 8L * words + (hasRetries ? 8L * recipients : 0);
+            if (blockOffset > limit) {
+                throw new JournalFormatException("checkpoint part at 0x" + Long.toHexString(index) + " is truncated");
+            }
             long[] bitmap = new long[words];
             for (int w = 0; w < words; w++) {
                 bitmap[w] = b.readLong(pos + ENTRY_BITMAP_OFFSET + 8L * w);
             }
-            long blockOffset = pos + ENTRY_BITMAP_OFFSET + 8L * words;
+            long[] retryWords = null;
+            if (hasRetries) {
+                retryWords = new long[recipients];
+                for (int r = 0; r < recipients; r++) {
+                    retryWords[r] = b.readLong(pos + ENTRY_BITMAP_OFFSET + 8L * (words + r));
+                }
+            }
             byte[] block = StateReplay.readBlock(b, blockOffset, blockLength, recipients, index);
-            if (!pending.restore(id, bodiesIndex, block, recipients, bitmap)) {
+            if (!pending.restore(id, bodiesIndex, block, recipients, bitmap, retryWords)) {
                 throw new Recovery.CheckpointMismatch("message " + MessageIds.format(id) + " appears twice");
             }
             highestIdIssued = Math.max(highestIdIssued, id);

@@ -42,7 +42,7 @@ final class CheckpointWriter {
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
             b.writeUnsignedByte(RecordHeader.TYPE_CHECKPOINT_BEGIN);
-            b.writeUnsignedByte(RecordHeader.VERSION);
+            b.writeUnsignedByte(RecordHeader.CHECKPOINT_VERSION);
             b.writeUnsignedShort(0);
             b.writeInt(0);
             b.writeLong(sequence);
@@ -69,7 +69,7 @@ final class CheckpointWriter {
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
             b.writeUnsignedByte(RecordHeader.TYPE_CHECKPOINT_END);
-            b.writeUnsignedByte(RecordHeader.VERSION);
+            b.writeUnsignedByte(RecordHeader.CHECKPOINT_VERSION);
             b.writeUnsignedShort(0);
             b.writeInt(0);
             b.writeLong(sequence);
@@ -88,7 +88,7 @@ final class CheckpointWriter {
             partStart = b.writePosition();
             partEntries = 0;
             b.writeUnsignedByte(RecordHeader.TYPE_CHECKPOINT_PART);
-            b.writeUnsignedByte(RecordHeader.VERSION);
+            b.writeUnsignedByte(RecordHeader.CHECKPOINT_VERSION);
             b.writeUnsignedShort(0);
             b.writeInt(0); // entry count, patched in closePart()
             b.writeLong(sequence);
@@ -98,11 +98,17 @@ final class CheckpointWriter {
         byte[] block = m.recipientBlock();
         b.writeLong(m.id());
         b.writeLong(m.bodiesIndex());
+        boolean retries = m.hasRetries();
         b.writeUnsignedShort(count);
-        b.writeUnsignedShort(0);
+        b.writeUnsignedShort(retries ? CheckpointDescriptor.ENTRY_FLAG_RETRIES : 0);
         b.writeInt(block.length);
         for (int i = 0; i < CheckpointDescriptor.bitmapWords(count); i++) {
             b.writeLong(m.word(i));
+        }
+        if (retries) {
+            for (int i = 0; i < count; i++) {
+                b.writeLong(m.retryWord(i));
+            }
         }
         b.write(block);
         partEntries++;

@@ -3,6 +3,7 @@ package io.sluice.journal;
 import io.sluice.util.JsonText;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -22,17 +23,24 @@ import org.agrona.collections.Long2ObjectHashMap;
  *  "recipients":["b@example.org"],"size":1234,"sha256":"...","state":"pending","recipientStates":["pending"]}
  * </pre>
  * {@code size} and {@code sha256} are of the stored bytes. {@code recipientStates} has one entry per recipient:
- * {@code pending} or its final outcome ({@code delivered}, {@code bounced}, {@code expired}, {@code suppressed}).
- * {@code state} is the common value when all recipients agree, else {@code mixed}; {@code unqueued} means there is
- * no QUEUED record (the writer failed between the two records, or a crash cut the batch: never acknowledged).
+ * {@code pending} (never tried, or no DEFERRED yet), {@code deferred} (failed temporarily, waiting for a retry) or
+ * its final outcome ({@code delivered}, {@code bounced}, {@code expired}, {@code suppressed}). {@code state} is the
+ * common value when all recipients agree, else {@code mixed}; {@code unqueued} means there is no QUEUED record (the
+ * writer failed between the two records, or a crash cut the batch: never acknowledged).
+ *
+ * <p>Only when some recipient is deferred, a {@code retries} array follows with one entry per recipient: null for
+ * recipients that are not deferred, else the last DEFERRED's failed attempts so far, next due time and last reply
+ * (code 0 = no reply, e.g. a connection failure):
+ * <pre>
+ *  ...,"state":"mixed","recipientStates":["deferred","delivered"],
+ *  "retries":[{"attempts":2,"nextDue":"2026-11-22T09:05:00Z","replyCode":451,"reply":"4.7.1 try later"},null]}
+ * </pre>
  *
  * <p>Safe while the daemon runs: both queues are opened read-only (no files created, no write lock, no named
  * tailer) and a record being written stays invisible. Reads all of {@code state/} first (memory proportional to
  * the messages in it), then streams {@code bodies/}. Single-threaded.
  */
 public final class JournalDump {
-    private static final String PENDING = "pending";
-
     private JournalDump() {
     }
 
@@ -46,7 +54,7 @@ public final class JournalDump {
         if (!Files.isDirectory(bodiesDir)) {
             throw new IOException("no journal at " + dir + " (missing bodies/)");
         }
-        Long2ObjectHashMap<byte[]> outcomes = readOutcomes(dir.resolve("state"));
+        Long2ObjectHashMap<DumpRecipients> outcomes = readOutcomes(dir.resolve("state"));
         MessageDigest sha256 = sha256();
         BodyConsumer digest = sha256::update;
         AcceptedRecord record = new AcceptedRecord();
@@ -68,9 +76,9 @@ public final class JournalDump {
         return count;
     }
 
-    /** Message id to one outcome code per recipient (0 = pending), from QUEUED and OUTCOME records. */
-    private static Long2ObjectHashMap<byte[]> readOutcomes(Path stateDir) {
-        Long2ObjectHashMap<byte[]> byId = new Long2ObjectHashMap<>();
+    /** Message id to its recipients' states, from QUEUED, DEFERRED and OUTCOME records. */
+    private static Long2ObjectHashMap<DumpRecipients> readOutcomes(Path stateDir) {
+        Long2ObjectHashMap<DumpRecipients> byId = new Long2ObjectHashMap<>();
         if (!Files.isDirectory(stateDir)) {
             return byId;
         }
@@ -86,20 +94,37 @@ public final class JournalDump {
                     int type = b.readUnsignedByte(s + RecordHeader.TYPE_OFFSET);
                     if (type == RecordHeader.TYPE_QUEUED) {
                         int recipients = b.readUnsignedShort(s + QueuedDescriptor.RECIPIENT_COUNT_OFFSET);
-                        byId.put(b.readLong(s + QueuedDescriptor.MESSAGE_ID_OFFSET), new byte[recipients]);
+                        byId.put(b.readLong(s + QueuedDescriptor.MESSAGE_ID_OFFSET), new DumpRecipients(recipients));
                     } else if (type == RecordHeader.TYPE_OUTCOME) {
-                        byte[] codes = byId.get(b.readLong(s + OutcomeDescriptor.MESSAGE_ID_OFFSET));
-                        int recipient = b.readUnsignedShort(s + OutcomeDescriptor.RECIPIENT_INDEX_OFFSET);
-                        if (codes != null && recipient < codes.length) {
-                            codes[recipient] = (byte) b.readUnsignedByte(s + OutcomeDescriptor.OUTCOME_CODE_OFFSET);
+                        DumpRecipients r = byId.get(b.readLong(s + OutcomeDescriptor.MESSAGE_ID_OFFSET));
+                        if (r != null) {
+                            r.outcome(b.readUnsignedShort(s + OutcomeDescriptor.RECIPIENT_INDEX_OFFSET),
+                                b.readUnsignedByte(s + OutcomeDescriptor.OUTCOME_CODE_OFFSET));
                         }
+                    } else if (type == RecordHeader.TYPE_DEFERRED) {
+                        readDeferred(b, s, byId);
                     }
                 }
             }
         }
     }
 
-    static void format(StringBuilder line, AcceptedRecord r, byte[] digest, byte[] codes) {
+    private static void readDeferred(Bytes<?> b, long s, Long2ObjectHashMap<DumpRecipients> byId) {
+        DumpRecipients r = byId.get(b.readLong(s + DeferredDescriptor.MESSAGE_ID_OFFSET));
+        if (r == null) {
+            return;
+        }
+        int textLength = b.readUnsignedShort(s + DeferredDescriptor.REPLY_TEXT_LENGTH_OFFSET);
+        byte[] text = new byte[Math.max(0, (int) Math.min(textLength,
+            b.readLimit() - s - DeferredDescriptor.REPLY_TEXT_OFFSET))];
+        b.read(s + DeferredDescriptor.REPLY_TEXT_OFFSET, text, 0, text.length);
+        r.deferred(b.readUnsignedShort(s + DeferredDescriptor.RECIPIENT_INDEX_OFFSET),
+            b.readInt(s + DeferredDescriptor.ATTEMPTS_OFFSET), b.readLong(s + DeferredDescriptor.NEXT_DUE_OFFSET),
+            b.readUnsignedShort(s + DeferredDescriptor.REPLY_CODE_OFFSET),
+            new String(text, StandardCharsets.UTF_8));
+    }
+
+    static void format(StringBuilder line, AcceptedRecord r, byte[] digest, DumpRecipients states) {
         line.append("{\"id\":\"").append(MessageIds.format(r.id())).append('"');
         line.append(",\"bodiesIndex\":\"0x").append(Long.toHexString(r.bodiesIndex())).append('"');
         line.append(",\"time\":\"").append(Instant.ofEpochMilli(r.receivedAtMillis())).append('"');
@@ -140,23 +165,16 @@ public final class JournalDump {
         String state = null;
         StringBuilder perRecipient = new StringBuilder();
         for (int i = 0; i < r.recipients().size(); i++) {
-            String s = codes == null ? "unqueued" : stateName(i < codes.length ? codes[i] : 0);
+            String s = states == null ? "unqueued" : states.state(i);
             state = state == null || state.equals(s) ? s : "mixed";
             perRecipient.append(i > 0 ? ",\"" : "\"").append(s).append('"');
         }
         line.append(",\"state\":\"").append(state).append('"');
-        line.append(",\"recipientStates\":[").append(perRecipient).append("]}");
-    }
-
-    private static String stateName(byte code) {
-        if (code == 0) {
-            return PENDING;
+        line.append(",\"recipientStates\":[").append(perRecipient).append(']');
+        if (states != null) {
+            states.appendRetries(line, r.recipients().size());
         }
-        try {
-            return OutcomeCode.fromCode(code).label();
-        } catch (IllegalArgumentException e) {
-            return "unknown-" + code;
-        }
+        line.append('}');
     }
 
     private static MessageDigest sha256() {

@@ -16,15 +16,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write path of the journal: SMTP sessions (Netty event loops) {@link #offer} complete messages, the future
- * delivery stage {@link #offerOutcome offers outcomes}; one agent thread ({@link JournalWriterAgent}, run by an
+ * The write path of the journal: SMTP sessions (Netty event loops) {@link #offer} complete messages, the delivery
+ * stage {@link #offerOutcome offers outcomes} and {@link #offerDeferred deferrals}; one agent thread ({@link JournalWriterAgent}, run by an
  * Agrona {@link AgentRunner}, parking when idle and woken by offers) appends them with group commit and calls back
  * once they are durable.
  *
  * <p>Inputs: a bounded MPSC queue of {@link AcceptedMessage} ({@code queueCapacity}) and a bounded MPSC ring
- * buffer of outcomes; both offers return false when full (reserve-before-work: the caller answers 451 or retries
- * later) or when the writer is closing or failed. Outputs: {@link AppendCallback} per message,
- * {@link OutcomeListener} per outcome, {@link JournalObserver} timings, CHECKPOINT records every
+ * buffer shared by outcomes and deferrals; offers return false when full (reserve-before-work: the caller answers 451
+ * or retries later) or when the writer is closing or failed. Outputs: {@link AppendCallback} and
+ * {@link QueuedListener} per message, {@link OutcomeListener} per outcome, {@link DeferredListener} per deferral, {@link JournalObserver} timings, CHECKPOINT records every
  * {@code journal.checkpoint_interval} (only if something changed), and {@link Journal#freeBytes()} refreshes.
  *
  * <p>Threading: offers are thread-safe and lock-free (no allocation); callbacks run on the writer thread.
@@ -112,6 +112,55 @@ public final class JournalWriter implements AutoCloseable {
             buffer.putLong(index + 8, timeMillis);
             buffer.putInt(index + 16, recipientIndex);
             buffer.putInt(index + 20, outcome.code());
+            outcomes.commit(index);
+        } finally {
+            offersInProgress.getAndDecrement();
+        }
+        idle.wake(thread);
+        return true;
+    }
+
+    /**
+     * Records that one recipient failed temporarily (DEFERRED record): {@code attempts} failed attempts so far
+     * (at least 1), due again at {@code nextDueMillis}, after reply {@code replyCode} (0 when there was none, e.g.
+     * a connection failure; at most 999) with {@code replyText} (may be null; cut to
+     * {@link DeferredDescriptor#MAX_REPLY_TEXT_BYTES} UTF-8 bytes at a character boundary). Returns false if the
+     * buffer is full or the writer is closing; otherwise the {@link DeferredListener} hears about it after its
+     * group commit, and the pending set (and later checkpoints) carry the schedule. A deferral for a recipient that
+     * is not pending is dropped and reported with {@code recorded = false}. Thread-safe; allocates nothing (the
+     * text is encoded straight into the ring buffer).
+     *
+     * @throws IllegalArgumentException for an out-of-range recipient index, attempts or reply code
+     */
+    public boolean offerDeferred(long messageId, int recipientIndex, int attempts, long nextDueMillis,
+                                 int replyCode, String replyText) {
+        if (recipientIndex < 0 || recipientIndex > RecipientBlock.MAX_RECIPIENTS) {
+            throw new IllegalArgumentException("recipient index " + recipientIndex);
+        }
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1: " + attempts);
+        }
+        if (replyCode < 0 || replyCode > DeferredDescriptor.MAX_REPLY_CODE) {
+            throw new IllegalArgumentException("reply code " + replyCode);
+        }
+        int textLength = CappedUtf8.length(replyText, DeferredDescriptor.MAX_REPLY_TEXT_BYTES);
+        offersInProgress.getAndIncrement();
+        try {
+            if (closing) {
+                return false;
+            }
+            int index = outcomes.tryClaim(JournalWriterAgent.DEFERRED_MSG_TYPE,
+                JournalWriterAgent.DEFERRED_MSG_HEADER + textLength);
+            if (index < 0) {
+                return false;
+            }
+            AtomicBuffer buffer = outcomes.buffer();
+            buffer.putLong(index, messageId);
+            buffer.putLong(index + 8, nextDueMillis);
+            buffer.putInt(index + 16, recipientIndex);
+            buffer.putInt(index + 20, attempts);
+            buffer.putInt(index + 24, replyCode);
+            CappedUtf8.write(replyText, textLength, buffer, index + JournalWriterAgent.DEFERRED_MSG_HEADER);
             outcomes.commit(index);
         } finally {
             offersInProgress.getAndDecrement();

@@ -17,14 +17,16 @@ import org.slf4j.LoggerFactory;
  * The journal writer loop: the only appender of {@code bodies/} and {@code state/} (Chronicle allows one writer
  * per queue), and the owner of the {@link PendingSet} once started.
  *
- * <p>Each {@link #doWork()} cycle reads the clock once, then: appends OUTCOME records from the outcome ring
- * buffer; drains up to {@code maxBatch} accepted messages, appending ACCEPTED then QUEUED for each; writes a
+ * <p>Each {@link #doWork()} cycle reads the clock once, then: appends OUTCOME and DEFERRED records from the
+ * outcome ring buffer (updating the pending set); drains up to {@code maxBatch} accepted messages, appending ACCEPTED then QUEUED for each; writes a
  * checkpoint when due; then commits: one {@link Syncer} call for the whole batch (with {@code journal.sync:
- * batch}) and only after it returns the callbacks. There is no timer: whatever arrived during one sync forms the
+ * batch}) and only after it returns the callbacks ({@link QueuedListener} then {@link AppendCallback} per message,
+ * then the outcome and deferral listeners). There is no timer: whatever arrived during one sync forms the
  * next batch, so batches grow with load and an idle message waits one msync.
  *
- * <p>Allocation: per message only the recipient block the pending set retains (and its entry); encoding, body copy
- * and batching reuse preallocated state. Failures: an invalid message or an append error fails that message
+ * <p>Allocation: per message only the recipient block the pending set retains (and its entry), plus one retry
+ * array the first time one of its recipients is deferred; encoding, body copy, batching and outcome/deferral
+ * notices ({@link StateNotices}) reuse preallocated state. Failures: an invalid message or an append error fails that message
  * only; a sync error fails the batch and the writer for good ({@link #failure}), after which every message is
  * failed at once. Callbacks run on this thread; their exceptions are logged.
  */
@@ -32,6 +34,12 @@ final class JournalWriterAgent implements Agent {
     static final int OUTCOME_MSG_TYPE = 1;
     /** Outcome ring-buffer message: id (8), time (8), recipient index (4), outcome code (4). */
     static final int OUTCOME_MSG_LENGTH = 24;
+    static final int DEFERRED_MSG_TYPE = 2;
+    /**
+     * Deferral ring-buffer message: id (8), next due (8), recipient index (4), attempts (4), reply code (4), then
+     * the capped UTF-8 reply text (message length minus this).
+     */
+    static final int DEFERRED_MSG_HEADER = 28;
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalWriterAgent.class);
 
@@ -43,23 +51,19 @@ final class JournalWriterAgent implements Agent {
     private final boolean syncEnabled;
     private final Syncer syncer;
     private final JournalObserver observer;
-    private final OutcomeListener outcomeListener;
+    private final QueuedListener queuedListener;
     private final EpochClock clock;
     private final long checkpointIntervalMs;
     private final boolean checkpointOnClose;
     private final int maxBatch;
     private final AcceptedEncoder acceptedEncoder = new AcceptedEncoder();
     private final CheckpointWriter checkpointWriter = new CheckpointWriter();
-    private final MessageHandler outcomeHandler = this::onOutcome;
+    private final MessageHandler outcomeHandler = this::onRingMessage;
 
     private final AcceptedMessage[] batch;
     private final long[] batchIndex;
     private int batchSize;
-    private final long[] outIds;
-    private final int[] outRecipients;
-    private final OutcomeCode[] outCodes;
-    private final boolean[] outRecorded;
-    private int outCount;
+    private final StateNotices notices;
 
     private ExcerptAppender bodiesAppender;
     private ExcerptAppender stateAppender;
@@ -89,17 +93,14 @@ final class JournalWriterAgent implements Agent {
         this.syncEnabled = journal.settings().sync() == io.sluice.config.JournalSettings.SyncPolicy.BATCH;
         this.syncer = options.syncerOrDefault();
         this.observer = options.observer();
-        this.outcomeListener = options.outcomeListener();
+        this.queuedListener = options.queuedListener();
         this.clock = options.clock();
         this.checkpointIntervalMs = options.checkpointIntervalOr(journal.settings().checkpointInterval()).toMillis();
         this.checkpointOnClose = options.checkpointOnClose();
         this.maxBatch = options.maxBatch();
         this.batch = new AcceptedMessage[maxBatch];
         this.batchIndex = new long[maxBatch];
-        this.outIds = new long[maxBatch];
-        this.outRecipients = new int[maxBatch];
-        this.outCodes = new OutcomeCode[maxBatch];
-        this.outRecorded = new boolean[maxBatch];
+        this.notices = new StateNotices(maxBatch, options.outcomeListener(), options.deferredListener());
     }
 
     @Override
@@ -122,7 +123,7 @@ final class JournalWriterAgent implements Agent {
         long now = clock.time();
         int work = 0;
         if (failure == null) {
-            work += outcomes.read(outcomeHandler, maxBatch - outCount);
+            work += outcomes.read(outcomeHandler, notices.room());
             work += appendAccepted();
             if (checkpointRequested || (changesSinceCheckpoint > 0 && now >= nextCheckpointMs)) {
                 checkpoint(now);
@@ -204,13 +205,50 @@ final class JournalWriterAgent implements Agent {
         observer.onAppend(System.nanoTime() - start, m.body().remaining());
     }
 
-    private void onOutcome(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
+    private void onRingMessage(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
+        if (msgTypeId == DEFERRED_MSG_TYPE) {
+            onDeferred(buffer, index, length);
+        } else {
+            onOutcome(buffer, index);
+        }
+    }
+
+    private void onDeferred(MutableDirectBuffer buffer, int index, int length) {
+        long id = buffer.getLong(index);
+        long nextDue = buffer.getLong(index + 8);
+        int recipient = buffer.getInt(index + 16);
+        int attempts = buffer.getInt(index + 20);
+        int replyCode = buffer.getInt(index + 24);
+        boolean recorded = false;
+        if (failure == null && pending.isPending(id, recipient)) {
+            try {
+                try (DocumentContext dc = stateAppender.writingDocument()) {
+                    try {
+                        StateEncoder.writeDeferred(dc.wire().bytes(), id, recipient, attempts, nextDue, replyCode,
+                            buffer, index + DEFERRED_MSG_HEADER, length - DEFERRED_MSG_HEADER);
+                    } catch (RuntimeException e) {
+                        dc.rollbackOnClose();
+                        throw e;
+                    }
+                }
+                pending.defer(id, recipient, attempts, nextDue);
+                changesSinceCheckpoint++;
+                unsyncedWrites = true;
+                recorded = true;
+            } catch (RuntimeException e) {
+                LOG.error("appending deferral of {} recipient {} failed", MessageIds.format(id), recipient, e);
+            }
+        }
+        notices.deferral(id, recipient, attempts, nextDue, recorded);
+    }
+
+    private void onOutcome(MutableDirectBuffer buffer, int index) {
         long id = buffer.getLong(index);
         long time = buffer.getLong(index + 8);
         int recipient = buffer.getInt(index + 16);
         OutcomeCode code = OutcomeCode.fromCode(buffer.getInt(index + 20));
         boolean recorded = false;
-        if (pending.isPending(id, recipient)) {
+        if (failure == null && pending.isPending(id, recipient)) {
             try {
                 try (DocumentContext dc = stateAppender.writingDocument()) {
                     try {
@@ -228,11 +266,7 @@ final class JournalWriterAgent implements Agent {
                 LOG.error("appending outcome of {} recipient {} failed", MessageIds.format(id), recipient, e);
             }
         }
-        outIds[outCount] = id;
-        outRecipients[outCount] = recipient;
-        outCodes[outCount] = code;
-        outRecorded[outCount] = recorded;
-        outCount++;
+        notices.outcome(id, recipient, code, recorded);
     }
 
     private void checkpoint(long now) {
@@ -263,7 +297,7 @@ final class JournalWriterAgent implements Agent {
                 complete(t);
                 return;
             }
-            observer.onSync(System.nanoTime() - start, batchSize, outCount);
+            observer.onSync(System.nanoTime() - start, batchSize, notices.size());
         }
         unsyncedWrites = unsyncedWrites && !syncEnabled && !forceSync;
         complete(null);
@@ -274,6 +308,11 @@ final class JournalWriterAgent implements Agent {
             AcceptedMessage m = batch[i];
             batch[i] = null;
             if (cause == null) {
+                try {
+                    queuedListener.queued(m.id(), batchIndex[i], m.receivedAtMillis(), m.recipients());
+                } catch (Throwable t) {
+                    LOG.error("queued listener threw for {}", MessageIds.format(m.id()), t);
+                }
                 AppendCallback cb = m.callback;
                 m.callback = null;
                 try {
@@ -286,15 +325,7 @@ final class JournalWriterAgent implements Agent {
             }
         }
         batchSize = 0;
-        for (int i = 0; i < outCount; i++) {
-            try {
-                outcomeListener.outcomeRecorded(outIds[i], outRecipients[i], outCodes[i], cause == null && outRecorded[i]);
-            } catch (Throwable t) {
-                LOG.error("outcome listener threw", t);
-            }
-            outCodes[i] = null;
-        }
-        outCount = 0;
+        notices.publish(cause != null);
     }
 
     private void failNow(AcceptedMessage m, Throwable cause) {
@@ -321,8 +352,8 @@ final class JournalWriterAgent implements Agent {
             failNow(m, failure);
             n++;
         }
-        n += outcomes.read((type, buffer, index, length) -> outcomeListener.outcomeRecorded(
-            buffer.getLong(index), buffer.getInt(index + 16), OutcomeCode.fromCode(buffer.getInt(index + 20)), false));
+        n += outcomes.read(outcomeHandler, notices.room()); // reported as not recorded: the writer failed
+        notices.publish(true);
         return n;
     }
 

@@ -3,13 +3,22 @@ package io.sluice.journal;
 import java.util.List;
 
 /**
- * One message in the {@link PendingSet}: its ids, its recipients (as a {@link RecipientBlock}) and which of them
- * still wait for a final outcome.
+ * One message in the {@link PendingSet}: its ids, its recipients (as a {@link RecipientBlock}), which of them
+ * still wait for a final outcome, and the retry schedule of those that were deferred (failed attempts so far and
+ * next due time, from the last DEFERRED record).
  *
- * <p>Memory: one object (about 48 bytes) plus the recipient block; the pending flags live in a {@code long} for
- * the first 64 recipients and in an array only beyond that. Threading: owned by the pending set's owner thread.
+ * <p>Memory: one object (about 56 bytes) plus the recipient block; the pending flags live in a {@code long} for
+ * the first 64 recipients and in an array only beyond that. The retry schedule costs nothing until a recipient is
+ * first deferred, then one packed {@code long} per recipient of the message (attempts in the top 16 bits, clamped
+ * to 65535; next due in the low 48 bits, clamped to [0, 2^48) ms, i.e. until the year 10889), plus the array
+ * header. Threading: owned by the pending set's owner thread.
  */
 public final class PendingMessage {
+    /** Low bits of a retry word that hold the next due time. */
+    static final int DUE_BITS = 48;
+    static final long MAX_DUE_MILLIS = (1L << DUE_BITS) - 1;
+    static final int MAX_ATTEMPTS = 0xFFFF;
+
     private final long id;
     private final long bodiesIndex;
     private final byte[] recipientBlock;
@@ -17,6 +26,8 @@ public final class PendingMessage {
     private char pendingCount;
     private long lowBits;
     private final long[] highBits;
+    /** Packed retry word per recipient ({@link #packRetry}), 0 = never deferred; null until the first deferral. */
+    private long[] retries;
 
     PendingMessage(long id, long bodiesIndex, byte[] recipientBlock, int recipientCount) {
         this.id = id;
@@ -54,6 +65,21 @@ public final class PendingMessage {
             return false;
         }
         return (word(recipientIndex >>> 6) & (1L << recipientIndex)) != 0;
+    }
+
+    /** True if recipient {@code recipientIndex} is pending and was deferred at least once. */
+    public boolean isDeferred(int recipientIndex) {
+        return retryWord(recipientIndex) != 0;
+    }
+
+    /** Failed attempts so far of a pending recipient (from its last DEFERRED), 0 if never deferred. */
+    public int attempts(int recipientIndex) {
+        return (int) (retryWord(recipientIndex) >>> DUE_BITS);
+    }
+
+    /** When a deferred recipient is due again (epoch millis), 0 if never deferred. */
+    public long nextDueMillis(int recipientIndex) {
+        return retryWord(recipientIndex) & MAX_DUE_MILLIS;
     }
 
     /** Recipient {@code index} (decoded on each call). */
@@ -103,7 +129,54 @@ public final class PendingMessage {
         int w = recipientIndex >>> 6;
         setWord(w, word(w) & ~(1L << recipientIndex));
         pendingCount--;
+        if (retries != null) {
+            retries[recipientIndex] = 0;
+        }
         return true;
+    }
+
+    /** Sets the retry schedule of a pending recipient; returns false (changing nothing) if it is not pending. */
+    boolean defer(int recipientIndex, int attempts, long nextDueMillis) {
+        if (!isPending(recipientIndex)) {
+            return false;
+        }
+        if (retries == null) {
+            retries = new long[recipientCount];
+        }
+        retries[recipientIndex] = packRetry(attempts, nextDueMillis);
+        return true;
+    }
+
+    /** True if some recipient was ever deferred (the checkpoint then writes the retry words). */
+    boolean hasRetries() {
+        return retries != null;
+    }
+
+    /** The packed retry word of recipient {@code i}: 0 when never deferred or no longer pending. */
+    long retryWord(int recipientIndex) {
+        if (retries == null || recipientIndex < 0 || recipientIndex >= recipientCount) {
+            return 0;
+        }
+        return retries[recipientIndex];
+    }
+
+    /** Restores retry words from a checkpoint; words of recipients that are not pending are dropped. */
+    void restoreRetries(long[] words) {
+        for (int i = 0; i < recipientCount; i++) {
+            if (words[i] != 0 && isPending(i)) {
+                if (retries == null) {
+                    retries = new long[recipientCount];
+                }
+                retries[i] = words[i];
+            }
+        }
+    }
+
+    /** Attempts (clamped to [1, 65535]) in the top 16 bits, next due (clamped to [0, 2^48)) below: never 0. */
+    static long packRetry(int attempts, long nextDueMillis) {
+        long a = Math.max(1, Math.min(MAX_ATTEMPTS, attempts));
+        long due = Math.max(0, Math.min(MAX_DUE_MILLIS, nextDueMillis));
+        return a << DUE_BITS | due;
     }
 
     @Override

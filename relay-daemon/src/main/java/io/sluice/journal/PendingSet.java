@@ -5,17 +5,20 @@ import java.util.function.Consumer;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
- * The messages that still have recipients without a final outcome: id to {@link PendingMessage}. Built by
- * {@link Recovery}, then owned and updated by the journal writer as it appends QUEUED and OUTCOME records, and
- * snapshotted by it into CHECKPOINT records.
+ * The messages that still have recipients without a final outcome: id to {@link PendingMessage}, with the retry
+ * schedule (attempts, next due) of deferred recipients. Built by {@link Recovery}, then owned and updated by the
+ * journal writer as it appends QUEUED, DEFERRED and OUTCOME records, and snapshotted by it into CHECKPOINT
+ * records.
  *
  * <p>Threading: all methods except {@link #pendingMessages()} and {@link #pendingRecipients()} belong to one owner
  * thread at a time (recovery's caller, then the writer thread; {@link JournalWriter#start} hands it over). The two
  * counters are volatile, written only by the owner, so back-pressure checks on event loops read them freely.
  *
  * <p>Memory: an Agrona primitive map (no boxed keys) plus one small object and one byte array per message; about
- * 140 bytes per single-recipient message (measured by {@code PendingSetTest}), so a million pending recipients take
- * roughly 135 MiB of heap, and less per recipient for multi-recipient messages.
+ * 150 bytes per single-recipient message (measured by {@code PendingSetTest}), so a million pending recipients take
+ * roughly 145 MiB of heap, and less per recipient for multi-recipient messages. A deferred message adds one
+ * {@code long[]} of one word per recipient (24 bytes for a single recipient): a million deferred single-recipient
+ * messages take roughly 170 MiB.
  */
 public final class PendingSet {
     private final Long2ObjectHashMap<PendingMessage> byId = new Long2ObjectHashMap<>(1024, 0.65f, true);
@@ -49,8 +52,12 @@ public final class PendingSet {
         return true;
     }
 
-    /** Adds a message from a checkpoint entry, with the given pending bitmap. */
-    boolean restore(long id, long bodiesIndex, byte[] recipientBlock, int recipientCount, long[] bitmap) {
+    /**
+     * Adds a message from a checkpoint entry, with the given pending bitmap and retry words (one per recipient,
+     * {@link PendingMessage#packRetry} format, or null when none was deferred).
+     */
+    boolean restore(long id, long bodiesIndex, byte[] recipientBlock, int recipientCount, long[] bitmap,
+                    long[] retryWords) {
         if (byId.containsKey(id)) {
             return false;
         }
@@ -59,6 +66,9 @@ public final class PendingSet {
             m.setWord(i, m.word(i) & bitmap[i]);
         }
         m.recount();
+        if (retryWords != null) {
+            m.restoreRetries(retryWords);
+        }
         if (m.pendingCount() == 0) {
             return true;
         }
@@ -83,6 +93,17 @@ public final class PendingSet {
             pendingMessages = pendingMessages - 1;
         }
         return true;
+    }
+
+    /**
+     * Records the retry schedule of one recipient after a failed attempt (a DEFERRED record): {@code attempts}
+     * failed attempts so far, due again at {@code nextDueMillis}. The last call wins. Returns false (changing
+     * nothing) if that recipient is not pending. Attempts are kept clamped to [1, 65535] and the due time to
+     * [0, 2^48) ms (see {@link PendingMessage}).
+     */
+    public boolean defer(long id, int recipientIndex, int attempts, long nextDueMillis) {
+        PendingMessage m = byId.get(id);
+        return m != null && m.defer(recipientIndex, attempts, nextDueMillis);
     }
 
     /** The pending message with this id, or null. */

@@ -35,19 +35,33 @@ public final class RecordHeader {
     public static final int TYPE_CHECKPOINT_PART = 0x13;
     /** {@code state/}: a pending-set snapshot is complete. */
     public static final int TYPE_CHECKPOINT_END = 0x14;
+    /** {@code state/}: one recipient failed temporarily and waits for a retry, see {@link DeferredDescriptor}. */
+    public static final int TYPE_DEFERRED = 0x15;
 
-    /** The version this code writes and the newest it reads. */
+    /** The version this code writes for every record type except the checkpoint records. */
     public static final int VERSION = 1;
+    /**
+     * The version this code writes for CHECKPOINT BEGIN, PART and END: 2 added the retry schedule of deferred
+     * recipients to PART entries. Version 1 checkpoints are still read (their recipients have no retry state).
+     */
+    public static final int CHECKPOINT_VERSION = 2;
 
     private RecordHeader() {
     }
 
+    /** The newest version of record {@code type} this code reads (and the one it writes). */
+    public static int newestVersion(int type) {
+        return type == TYPE_CHECKPOINT_BEGIN || type == TYPE_CHECKPOINT_PART || type == TYPE_CHECKPOINT_END
+            ? CHECKPOINT_VERSION : VERSION;
+    }
+
     /** Throws {@link JournalFormatException} if {@code version} is newer than this code understands. */
     public static void checkVersion(int type, int version, long index) {
-        if (version < 1 || version > VERSION) {
+        int newest = newestVersion(type);
+        if (version < 1 || version > newest) {
             throw new JournalFormatException(String.format(
                 "record type 0x%02x at index 0x%x has version %d; this build reads up to %d",
-                type, index, version, VERSION));
+                type, index, version, newest));
         }
     }
 }

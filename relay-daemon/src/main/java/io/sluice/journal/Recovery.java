@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * grows with pending mail, not with bytes on disk.
  *
  * <p>Steps: scan backward from the end of {@code state/} to the last CHECKPOINT_END; load that snapshot
- * (BEGIN, PARTs, END, cross-checked); apply the QUEUED and OUTCOME records after it. With no complete checkpoint,
+ * (BEGIN, PARTs, END, cross-checked); apply the QUEUED, DEFERRED and OUTCOME records after it. With no complete checkpoint,
  * or one that fails its cross-checks (logged as a warning), replay from the first record. Finally advance the
  * journal's message ids past every id seen. Call it once, after {@link Journal#open} and before serving or
  * starting the writer, on one thread.
@@ -46,7 +46,7 @@ public final class Recovery {
         return result;
     }
 
-    /** Replays every QUEUED and OUTCOME record from the first, ignoring checkpoints (also the test oracle). */
+    /** Replays every QUEUED, DEFERRED and OUTCOME record from the first, ignoring checkpoints (also the test oracle). */
     static RecoveryResult replayAll(Journal journal) {
         RecoveryResult r = replayAll(journal, System.nanoTime());
         journal.messageIds().advancePast(r.highestMessageId());

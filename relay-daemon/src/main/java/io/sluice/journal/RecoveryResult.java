@@ -8,7 +8,8 @@ package io.sluice.journal;
  * @param checkpointSequence sequence of the checkpoint recovery started from, 0 if none; the writer continues after
  * @param checkpointIndex    state index of that checkpoint's BEGIN record, or -1 when replayed from the start
  * @param recordsReplayed    state records applied after the checkpoint (or from the start)
- * @param ignoredOutcomes    OUTCOME records for recipients that were not pending (duplicates); expected 0
+ * @param ignoredOutcomes    OUTCOME and DEFERRED records for recipients that were not pending (duplicates, or a
+ *                           DEFERRED that lost a race with the final outcome); expected 0
  * @param elapsedMillis      wall time of the recovery
  */
 public record RecoveryResult(
@@ -30,6 +31,6 @@ public record RecoveryResult(
         return "recovered " + pending.pendingMessages() + " pending messages (" + pending.pendingRecipients()
             + " recipients) in " + elapsedMillis + " ms: "
             + (fromCheckpoint() ? "checkpoint " + checkpointSequence + " + " : "full replay, ")
-            + recordsReplayed + " records" + (ignoredOutcomes > 0 ? ", " + ignoredOutcomes + " ignored outcomes" : "");
+            + recordsReplayed + " records" + (ignoredOutcomes > 0 ? ", " + ignoredOutcomes + " ignored outcome/deferred records" : "");
     }
 }

@@ -1,10 +1,13 @@
 package io.sluice.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Writes the small {@code state/} records QUEUED ({@link QueuedDescriptor}) and OUTCOME
- * ({@link OutcomeDescriptor}) into a Chronicle excerpt. No allocation; stateless.
+ * Writes the small {@code state/} records QUEUED ({@link QueuedDescriptor}), OUTCOME ({@link OutcomeDescriptor})
+ * and DEFERRED ({@link DeferredDescriptor}) into a Chronicle excerpt. No allocation (except the String overload of
+ * {@link #writeDeferred}, for tools and tests); stateless.
  */
 final class StateEncoder {
     private StateEncoder() {
@@ -29,5 +32,29 @@ final class StateEncoder {
         out.writeUnsignedShort(0);
         out.writeLong(messageId);
         out.writeLong(timeMillis);
+    }
+
+    /** Writes a DEFERRED whose reply text is already capped UTF-8 in {@code text} at {@code textOffset}. */
+    static void writeDeferred(Bytes<?> out, long messageId, int recipientIndex, int attempts, long nextDueMillis,
+                              int replyCode, DirectBuffer text, int textOffset, int textLength) {
+        out.writeUnsignedByte(RecordHeader.TYPE_DEFERRED);
+        out.writeUnsignedByte(RecordHeader.VERSION);
+        out.writeUnsignedShort(recipientIndex);
+        out.writeInt(attempts);
+        out.writeLong(messageId);
+        out.writeLong(nextDueMillis);
+        out.writeUnsignedShort(replyCode);
+        out.writeUnsignedShort(textLength);
+        for (int i = 0; i < textLength; i++) {
+            out.writeByte(text.getByte(textOffset + i));
+        }
+    }
+
+    /** Writes a DEFERRED, capping {@code replyText} to {@link DeferredDescriptor#MAX_REPLY_TEXT_BYTES}. */
+    static void writeDeferred(Bytes<?> out, long messageId, int recipientIndex, int attempts, long nextDueMillis,
+                              int replyCode, String replyText) {
+        UnsafeBuffer text = new UnsafeBuffer(new byte[DeferredDescriptor.MAX_REPLY_TEXT_BYTES]);
+        int length = CappedUtf8.write(replyText, DeferredDescriptor.MAX_REPLY_TEXT_BYTES, text, 0);
+        writeDeferred(out, messageId, recipientIndex, attempts, nextDueMillis, replyCode, text, 0, length);
     }
 }

@@ -3,6 +3,7 @@ package io.sluice.journal;
 import static io.sluice.journal.RecordHeader.TYPE_CHECKPOINT_BEGIN;
 import static io.sluice.journal.RecordHeader.TYPE_CHECKPOINT_END;
 import static io.sluice.journal.RecordHeader.TYPE_CHECKPOINT_PART;
+import static io.sluice.journal.RecordHeader.TYPE_DEFERRED;
 import static io.sluice.journal.RecordHeader.TYPE_OUTCOME;
 import static io.sluice.journal.RecordHeader.TYPE_QUEUED;
 
@@ -12,13 +13,14 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * Applies {@code state/} records to a {@link PendingSet}: QUEUED adds a message, OUTCOME completes a recipient,
- * checkpoint records are skipped (they change nothing). An unknown record type or a newer version stops the replay
+ * DEFERRED sets a recipient's retry schedule (attempts, next due), checkpoint records are skipped (they change nothing). An unknown record type or a newer version stops the replay
  * with {@link JournalFormatException}. Single-threaded: one instance per replay.
  */
 final class StateReplay {
     final PendingSet pending;
     long highestMessageId = -1;
     long records;
+    /** OUTCOME and DEFERRED records for recipients that were not pending. */
     long ignoredOutcomes;
 
     StateReplay(PendingSet pending) {
@@ -44,6 +46,7 @@ final class StateReplay {
         switch (type) {
             case TYPE_QUEUED -> applyQueued(b, start, index);
             case TYPE_OUTCOME -> applyOutcome(b, start);
+            case TYPE_DEFERRED -> applyDeferred(b, start);
             case TYPE_CHECKPOINT_BEGIN, TYPE_CHECKPOINT_PART, TYPE_CHECKPOINT_END -> {
                 return;
             }
@@ -67,6 +70,16 @@ final class StateReplay {
         int recipient = b.readUnsignedShort(start + OutcomeDescriptor.RECIPIENT_INDEX_OFFSET);
         long id = b.readLong(start + OutcomeDescriptor.MESSAGE_ID_OFFSET);
         if (!pending.complete(id, recipient)) {
+            ignoredOutcomes++;
+        }
+    }
+
+    private void applyDeferred(Bytes<?> b, long start) {
+        int recipient = b.readUnsignedShort(start + DeferredDescriptor.RECIPIENT_INDEX_OFFSET);
+        int attempts = b.readInt(start + DeferredDescriptor.ATTEMPTS_OFFSET);
+        long id = b.readLong(start + DeferredDescriptor.MESSAGE_ID_OFFSET);
+        long nextDue = b.readLong(start + DeferredDescriptor.NEXT_DUE_OFFSET);
+        if (!pending.defer(id, recipient, attempts, nextDue)) {
             ignoredOutcomes++;
         }
     }

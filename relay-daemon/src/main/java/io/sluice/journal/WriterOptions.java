@@ -14,8 +14,13 @@ public final class WriterOptions {
     public static final int DEFAULT_QUEUE_CAPACITY = 4096;
     /** Most messages appended per group commit. */
     public static final int DEFAULT_MAX_BATCH = 1024;
-    /** Bytes of the outcome ring buffer (32 bytes per outcome: about 32k outcomes). */
+    /**
+     * Bytes of the outcome ring buffer, shared by outcomes (32 bytes each: about 32k) and deferrals (40 bytes plus
+     * the reply text, at most 552).
+     */
     public static final int DEFAULT_OUTCOME_BUFFER_BYTES = 1 << 20;
+    /** Smallest outcome ring buffer: Agrona caps one message at 1/8 of it, and a deferral may take 552 bytes. */
+    public static final int MIN_OUTCOME_BUFFER_BYTES = 8 << 10;
     /** Longest the writer parks when idle; producers unpark it on offer, so this only paces timers. */
     public static final long DEFAULT_MAX_PARK_NANOS = 10_000_000L;
 
@@ -26,6 +31,8 @@ public final class WriterOptions {
     private Syncer syncer;
     private JournalObserver observer = JournalObserver.NONE;
     private OutcomeListener outcomeListener = OutcomeListener.NONE;
+    private DeferredListener deferredListener = DeferredListener.NONE;
+    private QueuedListener queuedListener = QueuedListener.NONE;
     private EpochClock clock = SystemEpochClock.INSTANCE;
     private Duration checkpointInterval;
     private boolean checkpointOnClose = true;
@@ -46,10 +53,10 @@ public final class WriterOptions {
         return this;
     }
 
-    /** Rounded up to a power of two. */
+    /** Rounded up to a power of two; at least {@link #MIN_OUTCOME_BUFFER_BYTES}. */
     public WriterOptions outcomeBufferBytes(int bytes) {
-        if (bytes < 1024) {
-            throw new IllegalArgumentException("outcome buffer must be at least 1 KiB");
+        if (bytes < MIN_OUTCOME_BUFFER_BYTES) {
+            throw new IllegalArgumentException("outcome buffer must be at least " + MIN_OUTCOME_BUFFER_BYTES + " bytes");
         }
         this.outcomeBufferBytes = bytes;
         return this;
@@ -73,6 +80,20 @@ public final class WriterOptions {
 
     public WriterOptions outcomeListener(OutcomeListener listener) {
         this.outcomeListener = Objects.requireNonNull(listener);
+        return this;
+    }
+
+    public WriterOptions deferredListener(DeferredListener listener) {
+        this.deferredListener = Objects.requireNonNull(listener);
+        return this;
+    }
+
+    /**
+     * Hears about each message once it is durable, on the writer thread, right before its {@link AppendCallback}.
+     * Must not block: hand off to your own queue (see {@link QueuedListener}).
+     */
+    public WriterOptions queuedListener(QueuedListener listener) {
+        this.queuedListener = Objects.requireNonNull(listener);
         return this;
     }
 
@@ -123,6 +144,14 @@ public final class WriterOptions {
 
     OutcomeListener outcomeListener() {
         return outcomeListener;
+    }
+
+    DeferredListener deferredListener() {
+        return deferredListener;
+    }
+
+    QueuedListener queuedListener() {
+        return queuedListener;
     }
 
     EpochClock clock() {

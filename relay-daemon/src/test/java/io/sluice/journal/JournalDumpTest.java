@@ -35,7 +35,8 @@ class JournalDumpTest {
         TestJournals.Recorder recorder = new TestJournals.Recorder(3);
         try (Journal journal = TestJournals.open(dir);
              JournalWriter writer = JournalWriter.start(journal, Recovery.recover(journal),
-                 new WriterOptions().outcomeListener((id, r, o, rec) -> outcomesHeard.incrementAndGet()))) {
+                 new WriterOptions().outcomeListener((id, r, o, rec) -> outcomesHeard.incrementAndGet())
+                     .deferredListener((id, r, a, d, rec) -> outcomesHeard.incrementAndGet()))) {
             writer.offer(new AcceptedMessage(0x11, 1_790_000_000_123L, "main", "127.0.0.1", "app.example", null,
                 "a@example.com", List.of("x@example.org", "y@example.org"), ByteBuffer.wrap(body1)), recorder);
             writer.offer(TestJournals.message(0x22, "two"), recorder);
@@ -43,11 +44,14 @@ class JournalDumpTest {
                 "üser", "", List.of("a@x.org", "b@x.org", "c@x.org"), ByteBuffer.wrap(body3)), recorder);
             recorder.await();
             writer.offerOutcome(0x11, 0, OutcomeCode.DELIVERED, 1);
+            writer.offerDeferred(0x11, 1, 1, 1_790_000_060_000L, 0, null);
+            writer.offerDeferred(0x11, 1, 2, 1_790_000_300_000L, 451, "4.7.1 \"later\"");
+            writer.offerDeferred(0x22, 0, 1, 1_790_000_060_000L, 421, "busy");
             writer.offerOutcome(0x22, 0, OutcomeCode.DELIVERED, 1);
             writer.offerOutcome(0x33, 0, OutcomeCode.BOUNCED, 1);
             writer.offerOutcome(0x33, 1, OutcomeCode.EXPIRED, 1);
             writer.offerOutcome(0x33, 2, OutcomeCode.SUPPRESSED, 1);
-            await().until(() -> outcomesHeard.get() == 5);
+            await().until(() -> outcomesHeard.get() == 8);
 
             // The daemon is still running: the dump must see everything and change nothing.
             Map<String, String> filesBefore = listing(dir);
@@ -60,9 +64,11 @@ class JournalDumpTest {
                 + ",\"listener\":\"main\",\"client\":\"127.0.0.1\",\"helo\":\"app.example\",\"auth\":null"
                 + ",\"sender\":\"a@example.com\",\"tags\":{},\"recipients\":[\"x@example.org\",\"y@example.org\"]"
                 + ",\"size\":" + body1.length + ",\"sha256\":\"" + TestJournals.sha256(body1) + "\""
-                + ",\"state\":\"mixed\",\"recipientStates\":[\"delivered\",\"pending\"]}");
+                + ",\"state\":\"mixed\",\"recipientStates\":[\"delivered\",\"deferred\"]"
+                + ",\"retries\":[null,{\"attempts\":2,\"nextDue\":\"2026-09-21T14:18:20Z\",\"replyCode\":451"
+                + ",\"reply\":\"4.7.1 \\\"later\\\"\"}]}");
             assertThat(lines.get(1)).contains("\"id\":\"0000000000000022\"", "\"state\":\"delivered\"",
-                "\"recipientStates\":[\"delivered\"]", "\"size\":3");
+                "\"recipientStates\":[\"delivered\"]}", "\"size\":3").doesNotContain("retries");
             assertThat(lines.get(2)).contains("\"listener\":\"sub\\\"mission\"", "\"helo\":\"he\\\\lo\\n\\u0001\"",
                 "\"auth\":\"üser\"", "\"sender\":\"\"", "\"size\":4",
                 "\"sha256\":\"" + TestJournals.sha256(body3) + "\"", "\"state\":\"mixed\"",

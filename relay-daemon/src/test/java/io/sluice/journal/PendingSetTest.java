@@ -34,6 +34,43 @@ class PendingSetTest {
     }
 
     @Test
+    void shouldKeepTheLastRetryScheduleOfPendingRecipientsOnly() {
+        PendingSet set = new PendingSet();
+        set.add(7, 70, List.of("a@x.org", "b@x.org"));
+        assertThat(set.get(7).isDeferred(0)).isFalse();
+        assertThat(set.get(7).attempts(0)).isZero();
+        assertThat(set.get(7).nextDueMillis(0)).isZero();
+
+        assertThat(set.defer(7, 0, 1, 1000)).isTrue();
+        assertThat(set.defer(7, 0, 2, 5000)).isTrue();
+        assertThat(set.get(7).isDeferred(0)).isTrue();
+        assertThat(set.get(7).attempts(0)).isEqualTo(2);
+        assertThat(set.get(7).nextDueMillis(0)).isEqualTo(5000);
+        assertThat(set.get(7).isDeferred(1)).isFalse();
+        assertThat(set.pendingRecipients()).as("deferred recipients stay pending").isEqualTo(2);
+
+        assertThat(set.defer(7, 2, 1, 1000)).as("index out of range").isFalse();
+        assertThat(set.defer(8, 0, 1, 1000)).as("unknown message").isFalse();
+        assertThat(set.complete(7, 0)).isTrue();
+        assertThat(set.get(7).isDeferred(0)).as("final clears the schedule").isFalse();
+        assertThat(set.defer(7, 0, 3, 9000)).as("already final").isFalse();
+        assertThat(set.get(7).attempts(0)).isZero();
+    }
+
+    @Test
+    void shouldClampRetryValuesToWhatThePackedWordHolds() {
+        PendingSet set = new PendingSet();
+        set.add(1, 10, List.of("a@x.org", "b@x.org"));
+        set.defer(1, 0, 1_000_000, Long.MAX_VALUE);
+        set.defer(1, 1, 1, -1);
+        assertThat(set.get(1).attempts(0)).isEqualTo(65_535);
+        assertThat(set.get(1).nextDueMillis(0)).isEqualTo((1L << 48) - 1);
+        assertThat(set.get(1).isDeferred(1)).isTrue();
+        assertThat(set.get(1).nextDueMillis(1)).isZero();
+        assertThat(set.get(1).attempts(1)).isEqualTo(1);
+    }
+
+    @Test
     void shouldTrackRecipientsBeyondTheFirstSixtyFour() {
         List<String> rcpts = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -80,8 +117,17 @@ class PendingSetTest {
         long after = usedHeapAfterGc();
         long perRecipient = (after - before) / n;
         assertThat(set.pendingRecipients()).isEqualTo(n);
-        // Measured ~140 bytes (entry, recipient block, map slots): a million take ~135 MiB.
+        // Measured ~146 bytes (entry, recipient block, map slots): a million take ~145 MiB.
         assertThat(perRecipient).isLessThan(250);
+
+        // Every one of them deferred (the sink-down case): one long[1] more each.
+        for (int i = 0; i < n; i++) {
+            set.defer(1_000_000_000L + i, 0, 3, 1_790_000_000_000L + i);
+        }
+        long deferred = (usedHeapAfterGc() - before) / n;
+        assertThat(set.get(1_000_000_000L + n - 1).attempts(0)).isEqualTo(3);
+        // Measured ~170 bytes: a million deferred recipients take ~170 MiB, far below 512 MiB.
+        assertThat(deferred).isLessThan(280);
     }
 
     @Test

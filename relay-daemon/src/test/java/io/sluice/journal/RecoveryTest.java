@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Recovery from the last checkpoint plus tail equals a full replay and an in-memory model, over random histories,
+ * Recovery from the last checkpoint plus tail equals a full replay and an in-memory model (pending flags and retry
+ * schedules), over random histories of QUEUED, OUTCOME and DEFERRED records, version 1 checkpoints,
  * writer-produced journals, rolled cycle files, inconsistent or cut-short checkpoints and unknown records.
  */
 class RecoveryTest {
@@ -47,11 +48,20 @@ class RecoveryTest {
                         rcpts.add("r" + id + "-" + i + "@example.org");
                     }
                     queued(state, live, id, 1000 + id, rcpts);
-                } else if (dice < 97) {
+                } else if (dice < 70) {
                     List<Long> ids = new ArrayList<>(model.keySet());
                     long id = ids.get(random.nextInt(ids.size()));
                     int rcpt = random.nextInt(model.get(id).recipients().size());
                     outcome(state, live, id, rcpt); // may repeat a final recipient: must be ignored
+                } else if (dice < 97) {
+                    // Deferrals, repeated per recipient (the last wins), some for final recipients or unknown
+                    // messages (ignored), some out of the in-memory range (clamped alike on both paths).
+                    List<Long> ids = new ArrayList<>(model.keySet());
+                    long id = random.nextInt(20) == 0 ? nextId + 5 : ids.get(random.nextInt(ids.size()));
+                    int rcpt = model.containsKey(id) ? random.nextInt(model.get(id).recipients().size()) : 0;
+                    int attempts = random.nextInt(50) == 0 ? 70_000 + random.nextInt(10) : 1 + random.nextInt(9);
+                    long due = random.nextInt(50) == 0 ? -5 : 1_790_000_000_000L + random.nextInt(1_000_000);
+                    deferred(state, live, id, rcpt, attempts, due);
                 } else {
                     checkpointWriter.write(state, live, ++checkpoints, op, nextId);
                 }
@@ -81,6 +91,9 @@ class RecoveryTest {
             assertThat(TestJournals.snapshot(fromCheckpoint.pending())).isEqualTo(model);
             assertThat(TestJournals.snapshot(fullReplay.pending())).isEqualTo(model);
             assertThat(fromCheckpoint.pending().pendingMessages()).isEqualTo(model.size());
+            assertThat(model.values().stream().flatMap(e -> e.retries().stream()).filter(w -> w != 0).count())
+                .as("deferred recipients in the model").isGreaterThan(20);
+            assertThat(fullReplay.ignoredOutcomes()).isGreaterThan(0);
             assertThat(fromCheckpoint.pending().pendingRecipients()).isEqualTo(
                 model.values().stream().flatMap(e -> e.pending().stream()).filter(p -> p).count());
         }
@@ -219,6 +232,97 @@ class RecoveryTest {
     }
 
     @Test
+    void shouldLoadAVersionOneCheckpointAndApplyDeferralsAfterIt() throws Exception {
+        byte[] block = RecipientBlock.encode(List.of("a@x.org", "b@x.org"));
+        try (Journal journal = TestJournals.open(dir);
+             ExcerptAppender state = journal.state().createAppender()) {
+            PendingSet live = new PendingSet();
+            queued(state, live, 1, 11, List.of("a@x.org", "b@x.org"));
+            // A checkpoint as version 1 wrote it: reserved 0 where version 2 has flags, no retry words.
+            writeRaw(state, b -> {
+                b.writeUnsignedByte(RecordHeader.TYPE_CHECKPOINT_BEGIN);
+                b.writeUnsignedByte(1);
+                b.writeUnsignedShort(0);
+                b.writeInt(0);
+                b.writeLong(7);
+                b.writeLong(0);
+                b.writeLong(1);
+                b.writeLong(1);
+                b.writeLong(2);
+            });
+            long beginIndex = state.lastIndexAppended();
+            writeRaw(state, b -> {
+                b.writeUnsignedByte(RecordHeader.TYPE_CHECKPOINT_PART);
+                b.writeUnsignedByte(1);
+                b.writeUnsignedShort(0);
+                b.writeInt(1);
+                b.writeLong(7);
+                b.writeLong(1);
+                b.writeLong(11);
+                b.writeUnsignedShort(2);
+                b.writeUnsignedShort(0);
+                b.writeInt(block.length);
+                b.writeLong(0b11);
+                b.write(block);
+            });
+            writeRaw(state, b -> {
+                b.writeUnsignedByte(RecordHeader.TYPE_CHECKPOINT_END);
+                b.writeUnsignedByte(1);
+                b.writeUnsignedShort(0);
+                b.writeInt(0);
+                b.writeLong(7);
+                b.writeLong(beginIndex);
+                b.writeLong(1);
+                b.writeLong(2);
+            });
+            deferred(state, live, 1, 1, 3, 1_790_000_123_456L);
+        }
+        try (Journal journal = TestJournals.open(dir)) {
+            RecoveryResult recovered = Recovery.recover(journal);
+            assertThat(recovered.fromCheckpoint()).isTrue();
+            assertThat(recovered.checkpointSequence()).isEqualTo(7);
+            assertThat(recovered.recordsReplayed()).isEqualTo(1);
+            assertThat(TestJournals.snapshot(recovered.pending())).isEqualTo(model);
+            PendingMessage m = recovered.pending().get(1);
+            assertThat(m.isDeferred(0)).isFalse();
+            assertThat(m.attempts(1)).isEqualTo(3);
+            assertThat(m.nextDueMillis(1)).isEqualTo(1_790_000_123_456L);
+        }
+    }
+
+    @Test
+    void shouldRefuseACheckpointVersionItDoesNotKnow() throws Exception {
+        try (Journal journal = TestJournals.open(dir);
+             ExcerptAppender state = journal.state().createAppender()) {
+            writeRaw(state, b -> {
+                b.writeUnsignedByte(RecordHeader.TYPE_CHECKPOINT_BEGIN);
+                b.writeUnsignedByte(RecordHeader.CHECKPOINT_VERSION + 1);
+                b.writeUnsignedShort(0);
+                b.writeInt(0);
+                b.writeLong(1);
+                for (int i = 0; i < 4; i++) {
+                    b.writeLong(0);
+                }
+            });
+            long beginIndex = state.lastIndexAppended();
+            writeRaw(state, b -> {
+                b.writeUnsignedByte(RecordHeader.TYPE_CHECKPOINT_END);
+                b.writeUnsignedByte(RecordHeader.CHECKPOINT_VERSION + 1);
+                b.writeUnsignedShort(0);
+                b.writeInt(0);
+                b.writeLong(1);
+                b.writeLong(beginIndex);
+                b.writeLong(0);
+                b.writeLong(0);
+            });
+        }
+        try (Journal journal = TestJournals.open(dir)) {
+            assertThatThrownBy(() -> Recovery.recover(journal)).isInstanceOf(JournalFormatException.class)
+                .hasMessageContaining("0x12").hasMessageContaining("version 3; this build reads up to 2");
+        }
+    }
+
+    @Test
     void shouldRefuseARecordTypeItDoesNotKnow() throws Exception {
         try (Journal journal = TestJournals.open(dir);
              ExcerptAppender state = journal.state().createAppender()) {
@@ -252,10 +356,25 @@ class RecoveryTest {
         }
         List<Boolean> flags = new ArrayList<>(e.pending());
         flags.set(rcpt, false);
+        List<Long> retries = new ArrayList<>(e.retries());
+        retries.set(rcpt, 0L);
         if (flags.contains(true)) {
-            model.put(id, new TestJournals.Entry(e.bodiesIndex(), e.recipients(), List.copyOf(flags)));
+            model.put(id, new TestJournals.Entry(e.bodiesIndex(), e.recipients(), List.copyOf(flags),
+                List.copyOf(retries)));
         } else {
             model.remove(id);
+        }
+    }
+
+    private void deferred(ExcerptAppender state, PendingSet live, long id, int rcpt, int attempts, long due) {
+        writeRaw(state, b -> StateEncoder.writeDeferred(b, id, rcpt, attempts, due, 451, "4.7.1 later " + attempts));
+        boolean applied = live.defer(id, rcpt, attempts, due);
+        TestJournals.Entry e = model.get(id);
+        assertThat(applied).isEqualTo(e != null && e.pending().get(rcpt));
+        if (applied) {
+            List<Long> retries = new ArrayList<>(e.retries());
+            retries.set(rcpt, PendingMessage.packRetry(attempts, due));
+            model.put(id, new TestJournals.Entry(e.bodiesIndex(), e.recipients(), e.pending(), List.copyOf(retries)));
         }
     }
 

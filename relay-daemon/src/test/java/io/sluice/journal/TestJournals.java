@@ -51,18 +51,26 @@ final class TestJournals {
         }
     }
 
-    /** A pending set as plain values, for equality checks. */
-    record Entry(long bodiesIndex, List<String> recipients, List<Boolean> pending) {
+    /**
+     * A pending set as plain values, for equality checks; {@code retries} holds one packed retry word per recipient
+     * ({@link PendingMessage#packRetry}, 0 = not deferred).
+     */
+    record Entry(long bodiesIndex, List<String> recipients, List<Boolean> pending, List<Long> retries) {
+        Entry(long bodiesIndex, List<String> recipients, List<Boolean> pending) {
+            this(bodiesIndex, recipients, pending, java.util.Collections.nCopies(recipients.size(), 0L));
+        }
     }
 
     static Map<Long, Entry> snapshot(PendingSet set) {
         Map<Long, Entry> out = new TreeMap<>();
         set.forEach(m -> {
             Boolean[] flags = new Boolean[m.recipientCount()];
+            Long[] retries = new Long[m.recipientCount()];
             for (int i = 0; i < flags.length; i++) {
                 flags[i] = m.isPending(i);
+                retries[i] = m.retryWord(i);
             }
-            out.put(m.id(), new Entry(m.bodiesIndex(), m.recipients(), List.of(flags)));
+            out.put(m.id(), new Entry(m.bodiesIndex(), m.recipients(), List.of(flags), List.of(retries)));
         });
         return out;
     }

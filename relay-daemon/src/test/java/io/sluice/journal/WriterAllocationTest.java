@@ -61,6 +61,43 @@ class WriterAllocationTest {
         }
     }
 
+    @Test
+    void shouldNotAllocateWhenOfferingDeferralsOrOutcomes() throws Exception {
+        com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        String reply = "4.7.1 <someone@example.org>: Recipient address rejected: greylisted, try again later é";
+        AtomicInteger heard = new AtomicInteger();
+        try (Journal journal = TestJournals.open(dir);
+             JournalWriter writer = JournalWriter.start(journal, Recovery.recover(journal), new WriterOptions()
+                 .deferredListener((id, r, a, d, rec) -> heard.incrementAndGet())
+                 .outcomeListener((id, r, o, rec) -> heard.incrementAndGet()))) {
+            for (int i = 0; i < 200; i++) { // warm up (class loading, JIT of the encoder)
+                offerBoth(writer, i, reply);
+            }
+            long before = threads.getThreadAllocatedBytes(self);
+            for (int i = 0; i < 2000; i++) {
+                offerBoth(writer, i, reply);
+            }
+            long allocated = threads.getThreadAllocatedBytes(self) - before;
+            assertThat(allocated).as("bytes allocated by 4000 offers").isLessThan(4096);
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (heard.get() < 4400 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(heard.get()).isEqualTo(4400);
+        }
+    }
+
+    private static void offerBoth(JournalWriter writer, int i, String reply) {
+        while (!writer.offerDeferred(1_000 + i, 0, 1 + i % 5, 1_790_000_000_000L + i, 451, reply)) {
+            Thread.onSpinWait();
+        }
+        while (!writer.offerOutcome(1_000 + i, 0, OutcomeCode.DELIVERED, i)) {
+            Thread.onSpinWait();
+        }
+    }
+
     private static void offerAll(JournalWriter writer, List<AcceptedMessage> batch, AppendCallback cb,
                                  AtomicInteger done, int target) throws InterruptedException {
         for (AcceptedMessage m : batch) {

@@ -1,0 +1,50 @@
+package io.sluice.journal;
+
+/**
+ * Layout of a DEFERRED record in {@code state/}: one recipient of one message failed temporarily (a 4xx reply or
+ * connection trouble) and is due for another attempt. Mandatory after every failed attempt so that a restart keeps
+ * the retry schedule; the last one per recipient wins. The writer drops a DEFERRED for a recipient that is not
+ * pending, and recovery ignores one (counting it in {@link RecoveryResult#ignoredOutcomes()}).
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------+---------------+-------------------------------+
+ *  | type = 0x15   |  version = 1  |        recipient index        |  0
+ *  +---------------+---------------+-------------------------------+
+ *  |              attempts: failed attempts so far (i32, >= 1)     |  4
+ *  +---------------------------------------------------------------+
+ *  |                          message id                           |  8
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                  next due (epoch millis, i64)                 | 16
+ *  |                                                               |
+ *  +-------------------------------+-------------------------------+
+ *  |   last reply code (u16, 0 =   |     reply text length (u16)   | 24
+ *  |   no reply: connection/DNS)   |                               |
+ *  +-------------------------------+-------------------------------+
+ *  |  last reply text: UTF-8, at most {@link #MAX_REPLY_TEXT_BYTES} bytes  ... 28
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * The reply text is cut at a character boundary to {@link #MAX_REPLY_TEXT_BYTES}; unpaired surrogates become
+ * {@code '?'}.
+ */
+public final class DeferredDescriptor {
+    public static final int RECIPIENT_INDEX_OFFSET = 2;
+    public static final int ATTEMPTS_OFFSET = 4;
+    public static final int MESSAGE_ID_OFFSET = 8;
+    public static final int NEXT_DUE_OFFSET = 16;
+    public static final int REPLY_CODE_OFFSET = 24;
+    public static final int REPLY_TEXT_LENGTH_OFFSET = 26;
+    public static final int REPLY_TEXT_OFFSET = 28;
+    /** Bytes of the fixed part. */
+    public static final int HEADER_LENGTH = REPLY_TEXT_OFFSET;
+    /** Longest reply text kept, in UTF-8 bytes: enough for a multi-line SMTP reply's gist. */
+    public static final int MAX_REPLY_TEXT_BYTES = 512;
+    /** Largest reply code accepted (SMTP codes are three digits). */
+    public static final int MAX_REPLY_CODE = 999;
+
+    private DeferredDescriptor() {
+    }
+}

@@ -1,0 +1,24 @@
+package io.sluice.journal;
+
+import java.util.List;
+
+/**
+ * Hears about every message once its ACCEPTED and QUEUED records are durable (after the group commit's sync, right
+ * before its {@link AppendCallback#appended}): the feed for the delivery scheduler. Called on the journal writer
+ * thread, in append order, once per message; never for a message that failed.
+ *
+ * <p>Must not block and must return quickly (the next group commit waits for it): hand off to your own queue.
+ * Exceptions are logged and otherwise ignored (the message stays acknowledged and pending in the journal).
+ */
+@FunctionalInterface
+public interface QueuedListener {
+    /** Listener that ignores everything. */
+    QueuedListener NONE = (id, bodiesIndex, receivedAtMillis, recipients) -> { };
+
+    /**
+     * @param bodiesIndex      Chronicle index of the ACCEPTED record in {@code bodies/}
+     * @param recipients       the message's recipients in RCPT order (recipient i of OUTCOME and DEFERRED
+     *                         records is element i); the list the session offered, not copied: do not modify it
+     */
+    void queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients);
+}
