@@ -1,5 +1,6 @@
 package io.sluice.journal;
 
+import io.sluice.util.JsonText;
 import java.time.Instant;
 
 /**
