@@ -490,6 +490,11 @@ public final class Scheduler implements Agent {
         return refusedQueued.get();
     }
 
+    /** No resolution in flight or wanted. Scheduler thread (tests). */
+    boolean dnsIdle() {
+        return dnsInFlight == 0 && resolveWanted.isEmpty();
+    }
+
     /** Journal records waiting because the writer's buffer was full. Scheduler thread. */
     int recorderBacklog() {
         return recorder.backlog();
