@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import org.agrona.DeadlineTimerWheel;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
@@ -34,20 +32,18 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * then joins the site's ready queue, so domains at the same MX hosts share one queue. Sites with ready work sit in
  * a round-robin ring and each gets one task per turn, within its cap ({@code maxInFlightPerSite}) and its
  * {@link SiteHealth} (a dead site gets one probe at a time, when due). TEMPORARY results and temporary DNS
- * failures write DEFERRED and set a retry on a {@link DeadlineTimerWheel} at the {@link RetryPolicy} time; when a
+ * failures write DEFERRED and set a retry on the timer wheel ({@link RetryTimers}) at the {@link RetryPolicy} time; when a
  * retry comes due the domain is resolved again. Expiry ({@code max_age}) is checked whenever a batch is (re)queued
  * or its retry comes due; retry times never pass the expiry.
  *
  * <p>Threading: {@link #doWork} and {@link #loadRecovered} on the scheduler thread only (load before the agent
  * starts, and before the journal writer takes over the pending set); offers and counters from any thread.
- * Limits: a queued message is refused (counted in {@link #refusedQueued}) when the inbound queue is full; it stays
+ * Limits: a queued message is refused (counted in {@link SchedulerCounters#refusedQueuedMessages}) when the inbound queue is full; it stays
  * pending in the journal and comes back at the next restart. Sites are never forgotten (their health matters);
  * domains are dropped when their last batch is done.
  */
 public final class Scheduler implements Agent {
-    private static final long NO_TIMER = Long.MIN_VALUE;
     private static final int DRAIN_LIMIT = 256;
-    private static final int TIMER_POLL_TICKS = 65_536;
     private static final int DISPATCH_LIMIT = 256;
     private static final int MAX_RECORDER_BACKLOG = 10_000;
 
@@ -76,23 +72,14 @@ public final class Scheduler implements Agent {
     private final ArrayDeque<SiteState> ring = new ArrayDeque<>();
     private final ArrayDeque<DomainState> resolveWanted = new ArrayDeque<>();
     private final Long2ObjectHashMap<Batch> inFlight = new Long2ObjectHashMap<>();
-    private final Long2ObjectHashMap<Object> timers = new Long2ObjectHashMap<>();
-    private final DeadlineTimerWheel wheel;
-    private final DeadlineTimerWheel.TimerHandler onTimer = this::onTimer;
+    private final RetryTimers timers;
+    private final java.util.function.Consumer<Object> onTimer = this::onTimer;
 
     private long now;
     private long nextTaskId = 1;
     private int dnsInFlight;
-    private long scheduledRecipients;
-    private long readyRecipients;
-    private long inFlightRecipients;
-    private int deadSites;
-    private volatile long scheduledView;
-    private volatile long readyView;
-    private volatile long inFlightView;
-    private volatile int deadSitesView;
-    private final java.util.concurrent.atomic.AtomicLong refusedQueued = new java.util.concurrent.atomic.AtomicLong();
-
+    private final SchedulerCounters counters = new SchedulerCounters();
+    
     /**
      * @param wakeUp called after every successful offer, e.g. to unpark the agent's idle strategy; may be a no-op
      */
@@ -112,7 +99,7 @@ public final class Scheduler implements Agent {
         this.dnsIn = new ManyToOneConcurrentArrayQueue<>(options.maxDnsInFlight());
         this.resultsIn = new ManyToOneConcurrentArrayQueue<>(options.maxInFlight());
         this.now = clock.time();
-        this.wheel = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, now, 256, 1024);
+        this.timers = new RetryTimers(now);
     }
 
     @Override
@@ -126,7 +113,7 @@ public final class Scheduler implements Agent {
             wakeUp.run();
             return true;
         }
-        refusedQueued.incrementAndGet();
+        counters.refusedQueued();
         return false;
     }
 
@@ -166,7 +153,7 @@ public final class Scheduler implements Agent {
                 schedule(b, at);
             }
             b.add(i, address, m.attempts(i));
-            scheduledRecipients++;
+            counters.scheduled++;
         }
     }
 
@@ -177,12 +164,12 @@ public final class Scheduler implements Agent {
         work += resultsIn.drain(this::onResult, DRAIN_LIMIT);
         work += dnsIn.drain(this::onResolved, DRAIN_LIMIT);
         work += queuedIn.drain(this::onQueued, DRAIN_LIMIT);
-        work += pollTimers();
+        work += timers.poll(now, onTimer);
         work += startResolutions();
         if (recorder.backlog() < MAX_RECORDER_BACKLOG) {
             work += dispatchRound();
         }
-        publishCounters();
+        counters.publish();
         return work;
     }
 
@@ -224,7 +211,7 @@ public final class Scheduler implements Agent {
             addReady(d.site, b);
         } else {
             d.waiting.addLast(b);
-            scheduledRecipients += b.size;
+            counters.scheduled += b.size;
             wantResolve(d);
         }
     }
@@ -232,7 +219,7 @@ public final class Scheduler implements Agent {
     private void addReady(SiteState site, Batch b) {
         b.site = site;
         site.ready.addLast(b);
-        readyRecipients += b.size;
+        counters.ready += b.size;
         enterRing(site);
     }
 
@@ -279,7 +266,7 @@ public final class Scheduler implements Agent {
         }
         Batch b;
         while ((b = d.waiting.poll()) != null) {
-            scheduledRecipients -= b.size;
+            counters.scheduled -= b.size;
             if (dest instanceof Destination.Permanent p) {
                 finish(b, OutcomeCode.BOUNCED, p.code(), p.enhancedStatus(), p.text());
             } else if (dest instanceof Destination.Temporary t) {
@@ -305,7 +292,7 @@ public final class Scheduler implements Agent {
             }
             Batch b = site.ready.poll();
             if (policy.isExpired(now, b.receivedAtMillis)) {
-                readyRecipients -= b.size;
+                counters.ready -= b.size;
                 finish(b, OutcomeCode.EXPIRED, 0, "4.4.7", "Message expired: max_age reached");
                 enterRing(site);
                 continue;
@@ -319,8 +306,8 @@ public final class Scheduler implements Agent {
             }
             site.health.connecting();
             site.inFlight++;
-            readyRecipients -= b.size;
-            inFlightRecipients += b.size;
+            counters.ready -= b.size;
+            counters.inFlight += b.size;
             inFlight.put(task.taskId(), b);
             dispatched++;
             enterRing(site);
@@ -340,9 +327,8 @@ public final class Scheduler implements Agent {
     }
 
     private void scheduleProbe(SiteState site) {
-        if (site.probeTimerId == NO_TIMER && site.inFlight == 0) { // else the probe's result brings it back
-            site.probeTimerId = wheel.scheduleTimer(site.health.nextProbeAtMillis());
-            timers.put(site.probeTimerId, site);
+        if (site.probeTimerId == RetryTimers.NONE && site.inFlight == 0) { // else the probe's result brings it back
+            site.probeTimerId = timers.schedule(site.health.nextProbeAtMillis(), site);
         }
     }
 
@@ -358,9 +344,9 @@ public final class Scheduler implements Agent {
         } else {
             site.health.connectFailed(now);
         }
-        deadSites += (site.health.isDead() ? 1 : 0) - (wasDead ? 1 : 0);
+        counters.deadSites += (site.health.isDead() ? 1 : 0) - (wasDead ? 1 : 0);
         site.inFlight--;
-        inFlightRecipients -= b.size;
+        counters.inFlight -= b.size;
         int kept = 0;
         int tempCode = 0;
         String tempText = null;
@@ -399,38 +385,23 @@ public final class Scheduler implements Agent {
         }
         b.site = null;
         schedule(b, due);
-        scheduledRecipients += b.size;
+        counters.scheduled += b.size;
     }
 
     private void schedule(Batch b, long due) {
-        b.timerId = wheel.scheduleTimer(due);
-        timers.put(b.timerId, b);
+        b.timerId = timers.schedule(due, b);
     }
 
-    private int pollTimers() {
-        if (wheel.timerCount() == 0) {
-            wheel.currentTickTime(now); // nothing to miss: skip the idle ticks
-            return 0;
-        }
-        int n = 0;
-        for (int t = 0; t < TIMER_POLL_TICKS && wheel.currentTickTime() <= now; t++) {
-            n += wheel.poll(now, onTimer, Integer.MAX_VALUE);
-        }
-        return n + wheel.poll(now, onTimer, Integer.MAX_VALUE);
-    }
-
-    private boolean onTimer(TimeUnit unit, long nowMillis, long timerId) {
-        Object target = timers.remove(timerId);
+    private void onTimer(Object target) {
         if (target instanceof Batch b) {
-            b.timerId = NO_TIMER;
-            scheduledRecipients -= b.size;
+            b.timerId = RetryTimers.NONE;
+            counters.scheduled -= b.size;
             b.domain.site = null; // a retry looks the domain up again
             route(b);
         } else if (target instanceof SiteState site) {
-            site.probeTimerId = NO_TIMER;
+            site.probeTimerId = RetryTimers.NONE;
             enterRing(site);
         }
-        return true;
     }
 
     /** Gives up on every recipient of {@code b}. */
@@ -458,36 +429,9 @@ public final class Scheduler implements Agent {
         return address.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 
-    private void publishCounters() {
-        scheduledView = scheduledRecipients;
-        readyView = readyRecipients;
-        inFlightView = inFlightRecipients;
-        deadSitesView = deadSites;
-    }
-
-    /** Recipients waiting for DNS or a retry timer. Any thread. */
-    public long scheduledRecipients() {
-        return scheduledView;
-    }
-
-    /** Recipients in site ready queues. Any thread. */
-    public long readyRecipients() {
-        return readyView;
-    }
-
-    /** Recipients in tasks handed to the dispatcher and not yet reported. Any thread. */
-    public long inFlightRecipients() {
-        return inFlightView;
-    }
-
-    /** Sites currently marked dead. Any thread. */
-    public int deadSites() {
-        return deadSitesView;
-    }
-
-    /** Queued messages refused because the inbound queue was full. Any thread. */
-    public long refusedQueued() {
-        return refusedQueued.get();
+    /** Gauges for metrics; readable from any thread. */
+    public SchedulerCounters counters() {
+        return counters;
     }
 
     /** No resolution in flight or wanted. Scheduler thread (tests). */

@@ -30,9 +30,9 @@ class SchedulerRecoveryTest {
         try (SchedulerFixture f = new SchedulerFixture(dir, SchedulerFixture.options(100))) {
             f.dns.mx("rec.test", 10, "mx.rec.test").a("mx.rec.test", "127.0.0.20");
             f.start(recovered -> f.scheduler.loadRecovered(recovered.pending(), id -> T0));
-            assertThat(f.scheduler.scheduledRecipients()).isZero(); // published by the first doWork
+            assertThat(f.scheduler.counters().scheduledRecipients()).isZero(); // published by the first doWork
             f.scheduler.doWork();
-            assertThat(f.scheduler.scheduledRecipients()).isEqualTo(21);
+            assertThat(f.scheduler.counters().scheduledRecipients()).isEqualTo(21);
 
             List<Integer> perStep = new ArrayList<>();
             int seen = 0;
@@ -40,7 +40,7 @@ class SchedulerRecoveryTest {
                 f.clock.set(T0 + step * 10_000L);
                 f.settle();
                 f.runUntil("due ones resolved and dispatched at step " + step,
-                        () -> f.scheduler.dnsIdle() && f.scheduler.readyRecipients() == 0);
+                        () -> f.scheduler.dnsIdle() && f.scheduler.counters().readyRecipients() == 0);
                 perStep.add(f.dispatched.size() - seen);
                 seen = f.dispatched.size();
             }

@@ -39,7 +39,7 @@ class SchedulerTest {
         f.accept(1, "x@A.test");
         f.accept(2, "y@b.test");
 
-        f.runUntil("one task dispatched, one ready", () -> f.dispatched.size() == 1 && f.scheduler.readyRecipients() == 1);
+        f.runUntil("one task dispatched, one ready", () -> f.dispatched.size() == 1 && f.scheduler.counters().readyRecipients() == 1);
         f.settle();
         assertThat(f.dispatched).hasSize(1).as("cap 1 holds the other domain at the same site");
         DeliveryTask first = f.dispatched.get(0);
@@ -54,7 +54,7 @@ class SchedulerTest {
         assertThat(f.domainsDispatched()).containsExactlyInAnyOrder("a.test", "b.test");
         assertThat(f.dispatched).extracting(t -> t.recipients().get(0)).containsExactlyInAnyOrder("x@A.test", "y@b.test");
         f.delivered(f.dispatched.get(1));
-        f.runUntil("nothing in flight", () -> f.scheduler.inFlightRecipients() == 0);
+        f.runUntil("nothing in flight", () -> f.scheduler.counters().inFlightRecipients() == 0);
         f.awaitJournalled(2);
         assertThat(f.journalled).containsExactlyInAnyOrder("1/0/delivered", "2/0/delivered");
     }
@@ -72,7 +72,7 @@ class SchedulerTest {
             f.accept(i, "r" + i + "@busy.test");
         }
         f.accept(7, "q@quiet.test");
-        f.runUntil("all ready", () -> f.scheduler.readyRecipients() == 6);
+        f.runUntil("all ready", () -> f.scheduler.counters().readyRecipients() == 6);
         f.refuseDispatch = false;
         f.scheduler.doWork();
 
@@ -88,16 +88,16 @@ class SchedulerTest {
         for (int i = 1; i <= 5; i++) {
             f.accept(i, "r@cap.test");
         }
-        f.runUntil("two in flight, three ready", () -> f.scheduler.readyRecipients() == 3 && f.dispatched.size() == 2);
+        f.runUntil("two in flight, three ready", () -> f.scheduler.counters().readyRecipients() == 3 && f.dispatched.size() == 2);
         f.settle();
         assertThat(f.dispatched).hasSize(2);
-        assertThat(f.scheduler.inFlightRecipients()).isEqualTo(2);
+        assertThat(f.scheduler.counters().inFlightRecipients()).isEqualTo(2);
 
         f.delivered(f.dispatched.get(0));
         f.runUntil("a freed slot is used", () -> f.dispatched.size() == 3);
         f.settle();
         assertThat(f.dispatched).hasSize(3);
-        assertThat(f.scheduler.inFlightRecipients()).isEqualTo(2);
+        assertThat(f.scheduler.counters().inFlightRecipients()).isEqualTo(2);
     }
 
     @Test
@@ -121,7 +121,7 @@ class SchedulerTest {
         f.accept(1, "a@slow.test");
         f.runUntil("dispatched", () -> f.dispatched.size() == 1);
         f.report(f.dispatched.get(0), SiteSignal.CONNECTED, RecipientResult.temporary(451, "4.7.1 greylisted"));
-        f.runUntil("scheduled for retry", () -> f.scheduler.scheduledRecipients() == 1);
+        f.runUntil("scheduled for retry", () -> f.scheduler.counters().scheduledRecipients() == 1);
         f.awaitJournalled(1);
         String[] deferred = f.journalled.get(0).split("/");
         assertThat(deferred).startsWith("1", "0", "deferred", "1");
@@ -147,7 +147,7 @@ class SchedulerTest {
         f.runUntil("dispatched", () -> f.dispatched.size() == 1);
         f.report(f.dispatched.get(0), SiteSignal.CONNECTED, RecipientResult.delivered(),
                 RecipientResult.permanent(550, "5.1.1", "no such user"));
-        f.runUntil("done", () -> f.scheduler.inFlightRecipients() == 0);
+        f.runUntil("done", () -> f.scheduler.counters().inFlightRecipients() == 0);
         f.awaitJournalled(2);
         assertThat(f.journalled).containsExactly("1/0/delivered", "1/1/bounced");
         assertThat(f.failures).containsExactly("1/1/b@hard.test/bounced/550/5.1.1");
@@ -172,7 +172,7 @@ class SchedulerTest {
         f.dns.servfail("sf.test");
         f.start();
         f.accept(1, "a@sf.test");
-        f.runUntil("deferred", () -> f.scheduler.scheduledRecipients() == 1 && f.scheduler.recorderBacklog() == 0
+        f.runUntil("deferred", () -> f.scheduler.counters().scheduledRecipients() == 1 && f.scheduler.recorderBacklog() == 0
                 && !f.journalled.isEmpty());
         assertThat(f.journalled.get(0)).startsWith("1/0/deferred/1/");
         assertThat(f.dispatched).isEmpty();
@@ -192,7 +192,7 @@ class SchedulerTest {
         f.runUntil("dispatched", () -> f.dispatched.size() == 1);
         f.clock.set(T0 + SchedulerFixture.MAX_AGE - 1000); // the retry interval is capped at the expiry
         f.report(f.dispatched.get(0), SiteSignal.CONNECTED, RecipientResult.temporary(421, "busy"));
-        f.runUntil("scheduled", () -> f.scheduler.scheduledRecipients() == 1);
+        f.runUntil("scheduled", () -> f.scheduler.counters().scheduledRecipients() == 1);
         f.clock.set(T0 + SchedulerFixture.MAX_AGE);
         f.runUntil("expired", () -> f.failures.size() == 1);
         f.awaitJournalled(2);
@@ -212,11 +212,11 @@ class SchedulerTest {
         f.runUntil("two dispatched", () -> f.dispatched.size() == 2);
         f.report(f.dispatched.get(0), SiteSignal.CONNECT_FAILED, RecipientResult.temporary(0, "refused"));
         f.report(f.dispatched.get(1), SiteSignal.CONNECT_FAILED, RecipientResult.temporary(0, "refused"));
-        f.runUntil("site dead", () -> f.scheduler.deadSites() == 1);
+        f.runUntil("site dead", () -> f.scheduler.counters().deadSites() == 1);
         for (int i = 3; i <= 5; i++) {
             f.accept(i, "r@dead.test");
         }
-        f.runUntil("held in the ready queue", () -> f.scheduler.readyRecipients() == 3);
+        f.runUntil("held in the ready queue", () -> f.scheduler.counters().readyRecipients() == 3);
         f.settle();
         assertThat(f.dispatched).as("held while dead").hasSize(2);
 
@@ -228,7 +228,7 @@ class SchedulerTest {
 
         f.delivered(f.dispatched.get(2));
         f.runUntil("alive again, the rest goes", () -> f.dispatched.size() == 5);
-        assertThat(f.scheduler.deadSites()).isZero();
+        assertThat(f.scheduler.counters().deadSites()).isZero();
         assertThat(f.dispatched.get(4).probe()).isFalse();
     }
 }
