@@ -47,4 +47,15 @@ final class Batch {
         }
         return max;
     }
+
+    /** The task for this batch's next attempt (the domain must have hosts and the batch a site). */
+    DeliveryTask toTask(long taskId, boolean probe) {
+        int[] next = new int[size];
+        for (int i = 0; i < size; i++) {
+            next[i] = attempts[i] + 1;
+        }
+        return new DeliveryTask(taskId, messageId, bodiesIndex, receivedAtMillis, domain.name, site.key,
+                domain.hosts.hosts(), java.util.List.of(java.util.Arrays.copyOf(addresses, size)),
+                java.util.Arrays.copyOf(indexes, size), next, probe);
+    }
 }

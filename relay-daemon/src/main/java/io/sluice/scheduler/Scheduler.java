@@ -32,13 +32,14 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * then joins the site's ready queue, so domains at the same MX hosts share one queue. Sites with ready work sit in
  * a round-robin ring and each gets one task per turn, within its cap ({@code maxInFlightPerSite}) and its
  * {@link SiteHealth} (a dead site gets one probe at a time, when due). TEMPORARY results and temporary DNS
- * failures write DEFERRED and set a retry on the timer wheel ({@link RetryTimers}) at the {@link RetryPolicy} time; when a
- * retry comes due the domain is resolved again. Expiry ({@code max_age}) is checked whenever a batch is (re)queued
- * or its retry comes due; retry times never pass the expiry.
+ * failures write DEFERRED and set a retry on the timer wheel ({@link RetryTimers}) at the {@link RetryPolicy}
+ * time; when a retry comes due the domain is resolved again. Expiry ({@code max_age}) is checked whenever a
+ * batch is (re)queued, comes due or reaches the head of a ready queue; retry times never pass the expiry. Not
+ * yet checked for tasks in flight (the delivery stage's timeouts bound those).
  *
- * <p>Threading: {@link #doWork} and {@link #loadRecovered} on the scheduler thread only (load before the agent
- * starts, and before the journal writer takes over the pending set); offers and counters from any thread.
- * Limits: a queued message is refused (counted in {@link SchedulerCounters#refusedQueuedMessages}) when the inbound queue is full; it stays
+ * <p>Threading: {@link #doWork} and {@link #loadRecovered} on the scheduler thread only (see there for when to
+ * load); offers and counters from any thread. Limits: a queued message is refused (counted in
+ * {@link SchedulerCounters#refusedQueuedMessages}) when the inbound queue is full; it stays
  * pending in the journal and comes back at the next restart. Sites are never forgotten (their health matters);
  * domains are dropped when their last batch is done.
  */
@@ -129,7 +130,9 @@ public final class Scheduler implements Agent {
     /**
      * Queues every pending recipient of a recovered pending set: deferred ones at their recorded due time (with
      * their attempts), the rest spread uniformly over {@code recoverySpreadMillis} so a restart does not fire
-     * everything at once. Call on the scheduler thread before it runs, and before the journal writer takes the set.
+     * everything at once. Call before the agent runs, after {@code JournalWriter.start} (the writer feeds
+     * {@link #offerQueued}) but before ingress opens: until then nothing changes the set (the writer only changes it
+     * for new messages and for this scheduler's records), so reading it here is safe.
      */
     public void loadRecovered(PendingSet pending, ReceivedTimes receivedTimes) {
         now = clock.time();
@@ -298,7 +301,7 @@ public final class Scheduler implements Agent {
                 continue;
             }
             boolean probe = site.health.isDead();
-            DeliveryTask task = toTask(b, probe);
+            DeliveryTask task = b.toTask(nextTaskId++, probe);
             if (!dispatcher.dispatch(task)) {
                 site.ready.addFirst(b);
                 enterRing(site);
@@ -313,17 +316,6 @@ public final class Scheduler implements Agent {
             enterRing(site);
         }
         return dispatched;
-    }
-
-    private DeliveryTask toTask(Batch b, boolean probe) {
-        int[] indexes = java.util.Arrays.copyOf(b.indexes, b.size);
-        int[] attempts = new int[b.size];
-        for (int i = 0; i < b.size; i++) {
-            attempts[i] = b.attempts[i] + 1;
-        }
-        return new DeliveryTask(nextTaskId++, b.messageId, b.bodiesIndex, b.receivedAtMillis, b.domain.name,
-                b.site.key, b.domain.hosts.hosts(), List.of(java.util.Arrays.copyOf(b.addresses, b.size)),
-                indexes, attempts, probe);
     }
 
     private void scheduleProbe(SiteState site) {

@@ -5,7 +5,8 @@ import io.sluice.config.DeliverySettings;
 /**
  * Sizes and limits of the {@link Scheduler}.
  *
- * @param maxRecipientsPerTask  recipients of one message to one domain per task ({@code max_recipients_per_transaction})
+ * @param maxRecipientsPerTask  recipients of one message to one domain per task
+ *                              ({@code max_recipients_per_transaction})
  * @param maxInFlightPerSite    tasks in flight per site ({@code max_connections_per_site})
  * @param queueCapacity         capacity of the inbound queued-message queue (power of two)
  * @param maxInFlight           tasks in flight in total; also the reserved capacity of the result queue

@@ -73,7 +73,7 @@ final class SchedulerFixture implements AutoCloseable {
         journal = Journal.open(new JournalSettings(dir, JournalSettings.SyncPolicy.BATCH, 0, Duration.ofMinutes(1)),
                 1 << 20);
         RecoveryResult recovered = Recovery.recover(journal);
-        java.util.concurrent.atomic.AtomicReference<Scheduler> ref = new java.util.concurrent.atomic.AtomicReference<>();
+        var ref = new java.util.concurrent.atomic.AtomicReference<Scheduler>();
         writer = JournalWriter.start(journal, recovered, new WriterOptions()
                 .queuedListener((id, bodiesIndex, receivedAt, rcpts) ->
                         assertThat(ref.get().offerQueued(id, bodiesIndex, receivedAt, rcpts)).isTrue())

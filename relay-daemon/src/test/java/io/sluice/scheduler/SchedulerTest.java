@@ -39,7 +39,8 @@ class SchedulerTest {
         f.accept(1, "x@A.test");
         f.accept(2, "y@b.test");
 
-        f.runUntil("one task dispatched, one ready", () -> f.dispatched.size() == 1 && f.scheduler.counters().readyRecipients() == 1);
+        f.runUntil("one task dispatched, one ready",
+                () -> f.dispatched.size() == 1 && f.scheduler.counters().readyRecipients() == 1);
         f.settle();
         assertThat(f.dispatched).hasSize(1).as("cap 1 holds the other domain at the same site");
         DeliveryTask first = f.dispatched.get(0);
@@ -52,7 +53,8 @@ class SchedulerTest {
         f.runUntil("second dispatched", () -> f.dispatched.size() == 2);
         assertThat(f.dispatched.get(1).site()).isEqualTo(first.site());
         assertThat(f.domainsDispatched()).containsExactlyInAnyOrder("a.test", "b.test");
-        assertThat(f.dispatched).extracting(t -> t.recipients().get(0)).containsExactlyInAnyOrder("x@A.test", "y@b.test");
+        assertThat(f.dispatched).extracting(t -> t.recipients().get(0))
+                .containsExactlyInAnyOrder("x@A.test", "y@b.test");
         f.delivered(f.dispatched.get(1));
         f.runUntil("nothing in flight", () -> f.scheduler.counters().inFlightRecipients() == 0);
         f.awaitJournalled(2);
@@ -88,7 +90,8 @@ class SchedulerTest {
         for (int i = 1; i <= 5; i++) {
             f.accept(i, "r@cap.test");
         }
-        f.runUntil("two in flight, three ready", () -> f.scheduler.counters().readyRecipients() == 3 && f.dispatched.size() == 2);
+        f.runUntil("two in flight, three ready",
+                () -> f.scheduler.counters().readyRecipients() == 3 && f.dispatched.size() == 2);
         f.settle();
         assertThat(f.dispatched).hasSize(2);
         assertThat(f.scheduler.counters().inFlightRecipients()).isEqualTo(2);
@@ -172,7 +175,8 @@ class SchedulerTest {
         f.dns.servfail("sf.test");
         f.start();
         f.accept(1, "a@sf.test");
-        f.runUntil("deferred", () -> f.scheduler.counters().scheduledRecipients() == 1 && f.scheduler.recorderBacklog() == 0
+        f.runUntil("deferred", () -> f.scheduler.counters().scheduledRecipients() == 1
+                && f.scheduler.recorderBacklog() == 0
                 && !f.journalled.isEmpty());
         assertThat(f.journalled.get(0)).startsWith("1/0/deferred/1/");
         assertThat(f.dispatched).isEmpty();
