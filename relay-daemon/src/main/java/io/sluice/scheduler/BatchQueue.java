@@ -1,0 +1,57 @@
+package io.sluice.scheduler;
+
+/** FIFO of {@link Batch}es linked through {@link Batch#next}, with counts kept as it changes (never scanned). */
+final class BatchQueue {
+    private Batch head;
+    private Batch tail;
+    private int batches;
+    private long recipients;
+
+    void addLast(Batch b) {
+        b.next = null;
+        if (tail == null) {
+            head = b;
+        } else {
+            tail.next = b;
+        }
+        tail = b;
+        batches++;
+        recipients += b.size;
+    }
+
+    void addFirst(Batch b) {
+        b.next = head;
+        head = b;
+        if (tail == null) {
+            tail = b;
+        }
+        batches++;
+        recipients += b.size;
+    }
+
+    Batch poll() {
+        Batch b = head;
+        if (b != null) {
+            head = b.next;
+            if (head == null) {
+                tail = null;
+            }
+            b.next = null;
+            batches--;
+            recipients -= b.size;
+        }
+        return b;
+    }
+
+    boolean isEmpty() {
+        return head == null;
+    }
+
+    int batches() {
+        return batches;
+    }
+
+    long recipients() {
+        return recipients;
+    }
+}

@@ -1,0 +1,35 @@
+package io.sluice.scheduler;
+
+/**
+ * What happened to one recipient of a {@link DeliveryTask}, as the delivery stage reports it.
+ *
+ * @param kind           DELIVERED (2xx after the dot), TEMPORARY (4xx or connection trouble: retry), PERMANENT (5xx)
+ * @param code           SMTP reply code; 0 when there was no reply (connection failure); at most 999
+ * @param enhancedStatus RFC 3463 status (may be null when the server sent none)
+ * @param text           reply text (may be null)
+ */
+public record RecipientResult(Kind kind, int code, String enhancedStatus, String text) {
+
+    /** Final or not. */
+    public enum Kind { DELIVERED, TEMPORARY, PERMANENT }
+
+    private static final RecipientResult DELIVERED = new RecipientResult(Kind.DELIVERED, 250, null, null);
+
+    public RecipientResult {
+        if (kind == null || code < 0 || code > 999) {
+            throw new IllegalArgumentException("bad recipient result: " + kind + " " + code);
+        }
+    }
+
+    public static RecipientResult delivered() {
+        return DELIVERED;
+    }
+
+    public static RecipientResult temporary(int code, String text) {
+        return new RecipientResult(Kind.TEMPORARY, code, null, text);
+    }
+
+    public static RecipientResult permanent(int code, String enhancedStatus, String text) {
+        return new RecipientResult(Kind.PERMANENT, code, enhancedStatus, text);
+    }
+}

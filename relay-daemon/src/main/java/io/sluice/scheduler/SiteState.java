@@ -1,0 +1,21 @@
+package io.sluice.scheduler;
+
+import io.sluice.dns.SiteKey;
+
+/**
+ * One site (MX host set): its ready queue shared by every domain hosted there, tasks in flight, health, and
+ * whether it sits in the scheduler's round-robin ring. Scheduler thread only.
+ */
+final class SiteState {
+    final SiteKey key;
+    final SiteHealth health;
+    final BatchQueue ready = new BatchQueue();
+    int inFlight;
+    boolean inRing;
+    long probeTimerId = Long.MIN_VALUE;
+
+    SiteState(SiteKey key, SiteHealth health) {
+        this.key = key;
+        this.health = health;
+    }
+}
