@@ -71,6 +71,7 @@ class DeliveryDispatcherTest {
         assertThat(got.bytes()).isEqualTo(TEXT.getBytes(StandardCharsets.UTF_8));
         assertThat(backup.messages).isEmpty();
         assertThat(f.dispatcher.outstanding()).isZero();
+        assertThat(f.allocator.metric().usedDirectMemory()).as("body buffer released").isZero();
     }
 
     @Test
@@ -126,6 +127,7 @@ class DeliveryDispatcherTest {
         f.runUntil("deferred", () -> f.journalled.size() == 2);
         assertThat(f.journalled).containsExactlyInAnyOrder("1/0/deferred/1", "1/1/deferred/1");
         assertThat(f.bounced).isEmpty();
+        assertThat(f.allocator.metric().usedDirectMemory()).as("body buffer released on failure").isZero();
     }
 
     @Test
@@ -144,5 +146,6 @@ class DeliveryDispatcherTest {
         assertThat(mx.sessions.get()).as("one connection, reused with RSET").isEqualTo(1);
         assertThat(f.pool("mx.f.test").created()).isEqualTo(1);
         assertThat(f.pool("mx.f.test").reused()).isEqualTo(4);
+        assertThat(f.allocator.metric().usedDirectMemory()).as("body buffers released").isZero();
     }
 }

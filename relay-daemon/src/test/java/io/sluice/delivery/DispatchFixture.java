@@ -2,7 +2,7 @@ package io.sluice.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -53,6 +53,8 @@ final class DispatchFixture implements AutoCloseable {
     private final Journal journal;
     private final JournalWriter writer;
     private final ConnectionPools<SiteKey> pools;
+    /** Unpooled so its metric shows body buffers not yet released. */
+    final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(true);
     final DeliveryDispatcher dispatcher;
     final Scheduler scheduler;
 
@@ -79,7 +81,7 @@ final class DispatchFixture implements AutoCloseable {
         OutboundConnector connector = new OutboundConnector(group, NioSocketChannel.class, settings, null);
         pools = new ConnectionPools<>(site -> connector, group, null);
         dispatcher = new DeliveryDispatcher(journal, pools, settings, group, r -> ref.get().offerResult(r),
-                PooledByteBufAllocator.DEFAULT, 64);
+                allocator, 64);
         scheduler = new Scheduler(new SchedulerOptions(10, perSite, 1024, 64, 64, 0, 3, 60_000, 600_000),
                 RetryPolicy.from(settings), resolver, dispatcher, writer,
                 (id, rcpt, address, expired, code, status, text) ->
