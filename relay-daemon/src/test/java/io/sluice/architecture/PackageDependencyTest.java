@@ -37,7 +37,7 @@ class PackageDependencyTest {
             Map.entry("dns", Set.of("util", "model", "config")),
             Map.entry("bounce", Set.of("util", "model", "config")),
             Map.entry("scheduler", Set.of("util", "model", "config", "metrics", "journal", "dns")),
-            Map.entry("delivery", Set.of("util", "model", "config", "metrics", "journal", "dns")),
+            Map.entry("delivery", Set.of("util", "model", "config", "metrics", "journal", "dns", "scheduler")),
             Map.entry("events", Set.of("util", "model", "config", "metrics", "journal")),
             Map.entry("smtp.server", Set.of("util", "model", "config", "metrics", "smtp.codec", "journal",
                     "events", "smtp.server.auth")),

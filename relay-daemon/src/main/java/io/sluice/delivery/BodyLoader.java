@@ -1,0 +1,96 @@
+package io.sluice.delivery;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.sluice.journal.AcceptedRecord;
+import io.sluice.journal.BodiesReader;
+import io.sluice.journal.BodyConsumer;
+import io.sluice.journal.Journal;
+import io.sluice.scheduler.DeliveryTask;
+
+/**
+ * Loads what a {@link DeliveryTask} does not carry from the message's ACCEPTED record (DESIGN.md "Bodies are read
+ * off the event loops"): the envelope sender and the body, copied into a direct buffer from the given allocator
+ * (pooled in the daemon), as an {@link OutboundMessage} for the task's recipients.
+ *
+ * <p>The caller owns the returned message's body and must release it once the send has completed (or on any
+ * path that does not send). {@code eightBit} is found while copying (any byte above 0x7f); SMTPUTF8 need comes
+ * from the addresses ({@link OutboundMessage#requiresSmtpUtf8()}), as the record keeps no flag for it.
+ *
+ * <p>Threading: one thread only (the body reader thread): the {@link BodiesReader} and the record are reused.
+ * Failure: {@link BodyUnavailableException} when there is no ACCEPTED record of the task's message at its index;
+ * runtime exceptions of the journal propagate (the buffer is released first).
+ */
+final class BodyLoader implements AutoCloseable {
+    private final BodiesReader reader;
+    private final ByteBufAllocator allocator;
+    private final AcceptedRecord record = new AcceptedRecord();
+    private final Copier copier = new Copier();
+
+    BodyLoader(Journal journal, ByteBufAllocator allocator) {
+        this.reader = BodiesReader.open(journal);
+        this.allocator = allocator;
+    }
+
+    OutboundMessage load(DeliveryTask task) throws BodyUnavailableException {
+        // Envelope first (no body) to size the buffer exactly, then the body.
+        if (!reader.read(task.bodiesIndex(), record, null) || record.id() != task.messageId()) {
+            throw new BodyUnavailableException("no ACCEPTED record of message " + task.messageId() + " at index 0x"
+                    + Long.toHexString(task.bodiesIndex()));
+        }
+        ByteBuf body = allocator.directBuffer(Math.max(1, record.bodyLength()));
+        try {
+            copier.start(body);
+            if (!reader.read(task.bodiesIndex(), record, copier) || record.id() != task.messageId()) {
+                throw new BodyUnavailableException("ACCEPTED record of message " + task.messageId()
+                        + " vanished while reading");
+            }
+            OutboundMessage message = OutboundMessage.of(record.sender(), task.recipients(), body, false,
+                    copier.eightBit);
+            copier.start(null);
+            return message;
+        } catch (BodyUnavailableException | RuntimeException e) {
+            copier.start(null);
+            body.release();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+
+    /** No usable ACCEPTED record for a task. */
+    static final class BodyUnavailableException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BodyUnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    /** Copies body chunks into the current buffer, noting 8-bit bytes. Reused for every message. */
+    private static final class Copier implements BodyConsumer {
+        private ByteBuf target;
+        private boolean eightBit;
+
+        void start(ByteBuf buffer) {
+            target = buffer;
+            eightBit = false;
+        }
+
+        @Override
+        public void accept(byte[] chunk, int offset, int length) {
+            if (!eightBit) {
+                for (int i = offset; i < offset + length; i++) {
+                    if (chunk[i] < 0) {
+                        eightBit = true;
+                        break;
+                    }
+                }
+            }
+            target.writeBytes(chunk, offset, length);
+        }
+    }
+}

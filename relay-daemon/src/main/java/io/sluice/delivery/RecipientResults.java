@@ -1,0 +1,46 @@
+package io.sluice.delivery;
+
+import io.sluice.scheduler.RecipientResult;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Turns a {@link TransactionResult} into the scheduler's {@link RecipientResult}s (DESIGN.md "Retries"): 2xx
+ * delivered; 5xx permanent with the reply's code, enhanced status and text; 4xx and connection trouble temporary;
+ * {@link RecipientStatus#UNKNOWN} (dot sent, no reply) temporary unless {@code assume_delivered_on_dot_timeout}
+ * says delivered (at-least-once by default). Stateless.
+ */
+final class RecipientResults {
+    private RecipientResults() {
+    }
+
+    static List<RecipientResult> from(TransactionResult tr, boolean assumeDeliveredOnDotTimeout) {
+        int n = tr.recipients().size();
+        List<RecipientResult> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(one(tr, i, assumeDeliveredOnDotTimeout));
+        }
+        return out;
+    }
+
+    static RecipientResult one(TransactionResult tr, int i, boolean assumeDeliveredOnDotTimeout) {
+        SmtpReply reply = tr.reply(i);
+        switch (tr.status(i)) {
+            case DELIVERED:
+                return RecipientResult.delivered();
+            case PERMANENT:
+                return RecipientResult.permanent(reply.code(), reply.enhancedStatus(), reply.text());
+            case UNKNOWN:
+                return assumeDeliveredOnDotTimeout ? RecipientResult.delivered()
+                        : RecipientResult.temporary(reply.code(), reply.text());
+            default:
+                return RecipientResult.temporary(reply.code(), reply.text());
+        }
+    }
+
+    /** The same temporary result for every recipient of a task (nothing was sent). */
+    static List<RecipientResult> allTemporary(int count, String text) {
+        return Collections.nCopies(count, RecipientResult.temporary(0, text));
+    }
+}

@@ -1,0 +1,146 @@
+package io.sluice.delivery;
+
+import io.sluice.config.DeliverySettings;
+import io.sluice.dns.MxHost;
+import io.sluice.dns.SiteKey;
+import io.sluice.scheduler.DeliveryTask;
+import io.sluice.scheduler.TaskResult;
+import io.sluice.scheduler.TaskResult.SiteSignal;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * One delivery attempt of one {@link DeliveryTask} (issue 3 items 3-5): walks the task's MX hosts in the given
+ * order, each host's addresses in order, leasing a connection from the site's {@link ConnectionPool}, and sends
+ * the message once on the first connection that opens.
+ *
+ * <p>Failover: any failure to open a session ({@link OutboundException}: refused, timeout, 421 greeting, EHLO
+ * refused, {@code TLS_UNAVAILABLE}, ...) moves to the next address, then the next host. {@code TLS_FAILED} retries
+ * the same address once in clear text and makes the site clear-text for a while ({@link ClearTextSites}). When
+ * every address failed the result is {@link TaskResult#connectFailed} (so {@code SiteHealth} can act) with the
+ * last failure as text. Once a session is open, the transaction's outcome is final for this attempt (no next MX):
+ * per recipient via {@link RecipientResults}, signal CONNECTED.
+ *
+ * <p>Pool full ({@link PoolFullException}): every recipient is reported TEMPORARY "connection limit reached" with
+ * signal CONNECTED (the site is not at fault: its connections are busy). This is the simplest correct choice:
+ * nothing is lost, the scheduler writes DEFERRED and retries at the policy time. It is rare when the scheduler's
+ * per-site cap is at most {@code max_connections_per_site} (the default), because the lease is released before
+ * the result is reported.
+ *
+ * <p>Order at the end, on every path: lease released (or discarded when unusable), body buffer released, then the
+ * result handed to {@code done} exactly once. Threading: started on the body reader thread; continues on the
+ * connections' event loops; never blocks.
+ */
+final class TaskDelivery {
+    private final DeliveryTask task;
+    private final OutboundMessage message;
+    private final ConnectionPool pool;
+    private final DeliverySettings settings;
+    private final ClearTextSites<SiteKey> clearText;
+    private final Consumer<TaskResult> done;
+    private int host;
+    private int address;
+    private boolean clearTextRetry;
+    private String lastFailure = "no MX host address";
+
+    TaskDelivery(DeliveryTask task, OutboundMessage message, ConnectionPool pool, DeliverySettings settings,
+                 ClearTextSites<SiteKey> clearText, Consumer<TaskResult> done) {
+        this.task = task;
+        this.message = message;
+        this.pool = pool;
+        this.settings = settings;
+        this.clearText = clearText;
+        this.done = done;
+    }
+
+    void start() {
+        tryCurrent();
+    }
+
+    private void tryCurrent() {
+        if (host >= task.hosts().size()) {
+            finish(TaskResult.connectFailed(task, "no MX host of " + task.domain() + " took a connection: "
+                    + lastFailure));
+            return;
+        }
+        MxHost mx = task.hosts().get(host);
+        InetSocketAddress target = new InetSocketAddress(mx.addresses().get(address), settings.mxPort());
+        boolean inClear = clearTextRetry || clearText.inClearText(task.site());
+        CompletableFuture<Lease> leasing;
+        try {
+            leasing = pool.acquire(target, mx.name(), inClear);
+        } catch (RuntimeException e) {
+            leasing = CompletableFuture.failedFuture(e);
+        }
+        leasing.whenComplete((lease, error) -> {
+            if (error == null) {
+                send(lease);
+            } else {
+                connectFailed(unwrap(error));
+            }
+        });
+    }
+
+    private void connectFailed(Throwable error) {
+        if (error instanceof PoolFullException) {
+            finish(temporary("connection limit reached for " + task.site() + " (" + error.getMessage() + ")"));
+            return;
+        }
+        if (!(error instanceof OutboundException failure)) {
+            finish(temporary("delivery stage unavailable: " + error));
+            return;
+        }
+        lastFailure = failure.getMessage();
+        if (failure.kind() == FailureKind.TLS_FAILED && !clearTextRetry) {
+            clearText.tlsFailed(task.site());
+            clearTextRetry = true;
+            tryCurrent();
+            return;
+        }
+        clearTextRetry = false;
+        address++;
+        if (address >= task.hosts().get(host).addresses().size()) {
+            address = 0;
+            host++;
+        }
+        tryCurrent();
+    }
+
+    private void send(Lease lease) {
+        CompletableFuture<TransactionResult> sending;
+        try {
+            sending = lease.connection().send(message);
+        } catch (RuntimeException e) {
+            sending = CompletableFuture.failedFuture(e);
+        }
+        sending.whenComplete((result, error) -> {
+            if (error == null && lease.connection().isUsable()) {
+                lease.release();
+            } else {
+                lease.discard();
+            }
+            if (error != null) {
+                finish(temporary("send on " + lease.connection() + " failed: " + unwrap(error)));
+            } else {
+                finish(new TaskResult(task.taskId(), SiteSignal.CONNECTED,
+                        RecipientResults.from(result, settings.assumeDeliveredOnDotTimeout())));
+            }
+        });
+    }
+
+    private TaskResult temporary(String text) {
+        return new TaskResult(task.taskId(), SiteSignal.CONNECTED,
+                RecipientResults.allTemporary(task.recipientCount(), text));
+    }
+
+    private void finish(TaskResult result) {
+        message.body().release();
+        done.accept(result);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+}
