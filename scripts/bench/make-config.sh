@@ -3,7 +3,9 @@
 #   listeners[0].port 2525 -> 25028 (the peer rig's port for "ours"), smtp.hostname -> sluice.bench.test,
 #   smtp.max_connections_per_ip 50 -> 1000 (open-loop sluice-bench runs use more than 50 connections),
 #   journal.dir -> JOURNAL_DIR, journal.sync -> SYNC (batch | none), journal.min_free stays 1GiB,
-#   queue.max_pending_recipients stays 5_000_000.
+#   queue.max_pending_recipients stays 5_000_000,
+#   dns.resolvers [] -> ["127.0.0.1:9"]: a loopback port where no resolver listens, so the delivery stage's
+#   lookups fail and accepted mail is only deferred; this machine may send traffic to loopback only.
 # usage: make-config.sh SYNC JOURNAL_DIR OUT_FILE
 set -euo pipefail
 sync="$1"; dir="$2"; out="$3"
@@ -14,5 +16,6 @@ sed -e 's|^\(    port: \)2525 |\125028|' \
     -e 's|^\(  max_connections_per_ip: \)50 |\11000|' \
     -e "s|^\(  dir: \)data/journal |\1$dir|" \
     -e "s|^\(  sync: \)batch |\1$sync|" \
+    -e 's|^\(  resolvers: \)\[\] |\1["127.0.0.1:9"]|' \
     "$root/conf/sluice.yaml" > "$out"
 diff -u "$root/conf/sluice.yaml" "$out" || true

@@ -35,11 +35,14 @@ import org.slf4j.LoggerFactory;
  * stops them in reverse (DESIGN.md "Shutdown").
  *
  * <p>Start: open the journal, recover the pending set from {@code state/} (logging count and time), start the
- * journal writer, bind the admin endpoint and the SMTP listeners. Any failure stops what was started and throws.
+ * journal writer (its queued listener feeds the scheduler through a {@link QueuedHandoff}), start the
+ * {@link DeliveryStage} (which loads the recovered pending set into the scheduler), bind the admin endpoint and the
+ * SMTP listeners. Any failure stops what was started and throws.
  *
  * <p>Stop ({@link #shutdown}, idempotent, from any thread): close the listeners, answer idle sessions
- * {@code 421 4.3.2}, let DATA in progress finish (10 s), complete every message handed to the journal, sync and
- * close the journal, then the admin endpoint and the event loops.
+ * {@code 421 4.3.2}, let DATA in progress finish (10 s), stop delivery (scheduler, dispatcher, pools, resolver),
+ * then complete every message handed to the journal, sync and close the journal, then the admin endpoint and the
+ * event loops.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -54,6 +57,7 @@ public final class Daemon implements AutoCloseable {
     private JournalWriter writer;
     private EventLog events;
     private EventLoops eventLoops;
+    private DeliveryStage delivery;
     private SmtpServer smtp;
     private AdminServer admin;
     private boolean shutDown;
@@ -81,8 +85,10 @@ public final class Daemon implements AutoCloseable {
         RecoveryResult recovered = Recovery.recover(journal);
         LOG.info("journal {}: {}", journal.dir(), recovered);
         JournalMetrics journalMetrics = metrics.journal();
+        QueuedHandoff handoff = new QueuedHandoff();
         writer = JournalWriter.start(journal, recovered, new WriterOptions()
                 .checkpointInterval(current.journal().checkpointInterval())
+                .queuedListener(handoff)
                 .observer(new JournalObserver() {
                     @Override
                     public void onAppend(long appendNanos, int bodyBytes) {
@@ -101,6 +107,8 @@ public final class Daemon implements AutoCloseable {
         metrics.bindJournalFreeBytes(journal::freeBytes);
 
         eventLoops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        // Load order (Scheduler#loadRecovered): after the writer started, before ingress opens.
+        delivery = DeliveryStage.start(current, journal, writer, recovered.pending(), eventLoops, handoff);
         for (ListenerSettings listener : current.listeners()) {
             if (listener.auth().enabled()) {
                 authVerifiers.put(listener.name(),
@@ -179,6 +187,7 @@ public final class Daemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            closeQuietly(delivery);
             closeQuietly(events);
             closeQuietly(writer);
             closeQuietly(journal);

@@ -9,9 +9,17 @@ import java.nio.file.Path;
 
 /**
  * The real daemon, in-process, on free loopback ports, from a real YAML file written to a temp dir. Tests add YAML
- * lines to the listener, {@code smtp}, {@code journal} and {@code queue} sections.
+ * lines to the listener, {@code smtp}, {@code journal}, {@code queue} and {@code delivery} sections.
+ *
+ * <p>Network safety: the daemon delivers pending mail, so DNS always points at loopback. By default at a free
+ * loopback port where nothing listens (lookups fail or time out within {@link #UNUSED_DNS_TIMEOUT}, so mail is
+ * deferred and never leaves the machine); tests that deliver pass a {@link TestDnsServer} with {@link Builder#dns}
+ * and allow loopback MX hosts with {@code delivery("allow_private_mx: true")}.
  */
 public final class TestDaemon implements AutoCloseable {
+    /** {@code dns.timeout} when no test DNS server is given. */
+    static final String UNUSED_DNS_TIMEOUT = "200ms";
+
     private final Daemon daemon;
     private final Path dir;
     private final Path config;
@@ -67,6 +75,9 @@ public final class TestDaemon implements AutoCloseable {
         private final StringBuilder smtp = new StringBuilder();
         private final StringBuilder journal = new StringBuilder();
         private final StringBuilder queue = new StringBuilder();
+        private final StringBuilder delivery = new StringBuilder();
+        private String dnsResolver;
+        private String dnsTimeout = UNUSED_DNS_TIMEOUT;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -92,6 +103,18 @@ public final class TestDaemon implements AutoCloseable {
             return this;
         }
 
+        public Builder delivery(String yamlLines) {
+            delivery.append(indent(yamlLines, "  "));
+            return this;
+        }
+
+        /** Resolves through {@code server} (on loopback) instead of the default unused loopback port. */
+        public Builder dns(TestDnsServer server) {
+            dnsResolver = server.resolverSpec();
+            dnsTimeout = "2s";
+            return this;
+        }
+
         /** Writes the YAML that {@link #start} would use and returns its path. */
         public Path writeConfig() throws Exception {
             String yaml = "listeners:\n"
@@ -107,6 +130,11 @@ public final class TestDaemon implements AutoCloseable {
                     + "  min_free: 1MiB\n"
                     + journal
                     + (queue.length() > 0 ? "queue:\n" + queue : "")
+                    + "dns:\n"
+                    + "  resolvers: [\"" + (dnsResolver != null ? dnsResolver : "127.0.0.1:" + FreePorts.next())
+                    + "\"]\n"
+                    + "  timeout: " + dnsTimeout + "\n"
+                    + (delivery.length() > 0 ? "delivery:\n" + delivery : "")
                     + "admin:\n"
                     + "  port: " + FreePorts.next() + "\n"
                     + "events:\n"

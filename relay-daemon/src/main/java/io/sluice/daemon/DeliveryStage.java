@@ -1,0 +1,133 @@
+package io.sluice.daemon;
+
+import io.netty.buffer.PooledByteBufAllocator;
+import io.sluice.config.Settings;
+import io.sluice.delivery.ConnectionPools;
+import io.sluice.delivery.DeliveryDispatcher;
+import io.sluice.delivery.OpportunisticTls;
+import io.sluice.delivery.OutboundConnector;
+import io.sluice.dns.MxResolver;
+import io.sluice.dns.SiteKey;
+import io.sluice.journal.Journal;
+import io.sluice.journal.JournalWriter;
+import io.sluice.journal.PendingSet;
+import io.sluice.scheduler.BounceSink;
+import io.sluice.scheduler.ReceivedTimes;
+import io.sluice.scheduler.RetryPolicy;
+import io.sluice.scheduler.Scheduler;
+import io.sluice.scheduler.SchedulerOptions;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Outbound delivery, assembled (architecture.md "Delivery core"): the {@link MxResolver}, one
+ * {@link OutboundConnector} on the shared event loops (JDK trust store judging peers, {@link OpportunisticTls}),
+ * {@link ConnectionPools} per site, the {@link DeliveryDispatcher} and the {@link Scheduler} run by an Agrona
+ * {@link AgentRunner} on its own thread ({@code sluice-scheduler}).
+ *
+ * <p>Inputs: newly durable messages through the {@link QueuedHandoff} (connected here), the recovered pending set
+ * (loaded before the runner starts; received times from {@link ReceivedTimes#ID_TIME_FLOOR}, which errs towards
+ * expiring early). Outputs: OUTCOME/DEFERRED records to the writer; bounces to {@link BounceSink#NONE} (no DSNs
+ * yet).
+ *
+ * <p>Threading: the scheduler idles with a backoff that parks at most {@link #MAX_PARK_NANOS}; every offer unparks
+ * the runner thread, so new work does not wait for the park to end. Start on the daemon's start thread, after
+ * {@code JournalWriter.start} and before ingress opens (the scheduler's load order). {@link #close} stops the
+ * scheduler first, then the dispatcher (queued tasks reported TEMPORARY into the stopped scheduler's queue, which
+ * has a slot reserved per task, so nothing blocks), then the pools (bounded wait) and the resolver. Deliveries
+ * still in flight at close are not recorded; their recipients stay pending and are retried after restart
+ * (at-least-once).
+ */
+final class DeliveryStage implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryStage.class);
+    static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long POOLS_CLOSE_SECONDS = 5;
+
+    private final MxResolver resolver;
+    private final ConnectionPools<SiteKey> pools;
+    private final DeliveryDispatcher dispatcher;
+    private final AgentRunner runner;
+
+    private DeliveryStage(MxResolver resolver, ConnectionPools<SiteKey> pools, DeliveryDispatcher dispatcher,
+                          AgentRunner runner) {
+        this.resolver = resolver;
+        this.pools = pools;
+        this.dispatcher = dispatcher;
+        this.runner = runner;
+    }
+
+    /** Builds and starts the stage; on failure closes what was built and rethrows. */
+    static DeliveryStage start(Settings settings, Journal journal, JournalWriter writer, PendingSet recovered,
+                               EventLoops loops, QueuedHandoff handoff) {
+        MxResolver resolver = new MxResolver(settings.dns(), settings.delivery());
+        ConnectionPools<SiteKey> pools = null;
+        DeliveryDispatcher dispatcher = null;
+        try {
+            OutboundConnector connector = new OutboundConnector(loops.group(), loops.socketChannelClass(),
+                    settings.delivery(), null, OpportunisticTls.jdkDefault());
+            pools = new ConnectionPools<>(site -> connector, loops.group(), null);
+            SchedulerOptions options = SchedulerOptions.from(settings.delivery());
+            Scheduler[] scheduler = new Scheduler[1];
+            dispatcher = new DeliveryDispatcher(journal, pools, settings.delivery(), loops.group(),
+                    r -> scheduler[0].offerResult(r), PooledByteBufAllocator.DEFAULT, options.maxInFlight());
+            AgentRunner[] runner = new AgentRunner[1];
+            scheduler[0] = new Scheduler(options, RetryPolicy.from(settings.delivery()), resolver, dispatcher,
+                    writer, BounceSink.NONE, SystemEpochClock.INSTANCE, new Random(), () -> wake(runner[0]));
+            scheduler[0].loadRecovered(recovered, ReceivedTimes.ID_TIME_FLOOR);
+            handoff.connect(scheduler[0]);
+            dispatcher.start();
+            ErrorHandler errors = e -> LOG.error("scheduler error", e);
+            runner[0] = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, MAX_PARK_NANOS), errors, null,
+                    scheduler[0]);
+            AgentRunner.startOnThread(runner[0]);
+            return new DeliveryStage(resolver, pools, dispatcher, runner[0]);
+        } catch (RuntimeException | Error e) {
+            closeAll(null, dispatcher, pools, resolver);
+            throw e;
+        }
+    }
+
+    /** Unparks the scheduler thread; before the runner exists, the first park is short anyway. */
+    private static void wake(AgentRunner runner) {
+        Thread thread = runner == null ? null : runner.thread();
+        if (thread != null) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(runner, dispatcher, pools, resolver);
+    }
+
+    private static void closeAll(AgentRunner runner, DeliveryDispatcher dispatcher, ConnectionPools<SiteKey> pools,
+                                 MxResolver resolver) {
+        if (runner != null) {
+            runner.close();
+        }
+        if (dispatcher != null) {
+            try {
+                dispatcher.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (pools != null) {
+            try {
+                pools.close().get(POOLS_CLOSE_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("connection pools did not close cleanly", e);
+            }
+        }
+        resolver.close();
+    }
+}
