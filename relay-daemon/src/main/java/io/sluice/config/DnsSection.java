@@ -37,7 +37,7 @@ final class DnsSection {
     private static List<String> resolvers(YamlMapping m) {
         List<YamlMapping.Item> items = m.scalarList("resolvers");
         if (items == null) {
-            return List.of();
+            return DnsSettings.DEFAULT_RESOLVERS;
         }
         List<String> good = new ArrayList<>();
         Map<InetSocketAddress, YamlMapping.Item> seen = new HashMap<>();

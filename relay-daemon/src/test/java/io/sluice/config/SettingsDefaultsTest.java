@@ -37,7 +37,7 @@ class SettingsDefaultsTest {
                 1024L * 1024 * 1024, Duration.ofMinutes(1)));
         assertThat(s.queue()).isEqualTo(new QueueSettings(5_000_000));
         assertThat(s.admin()).isEqualTo(new AdminSettings(true, "127.0.0.1", 8025, null));
-        assertThat(s.dns()).isEqualTo(new DnsSettings(List.of(), Duration.ofSeconds(5), Duration.ofHours(1),
+        assertThat(s.dns()).isEqualTo(new DnsSettings(List.of("127.0.0.1:53"), Duration.ofSeconds(5), Duration.ofHours(1),
                 Duration.ofMinutes(5)));
         assertThat(s.delivery()).isEqualTo(new DeliverySettings(25, false, DefaultHostname.get(), null,
                 OutboundTls.OPPORTUNISTIC, Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(5),
