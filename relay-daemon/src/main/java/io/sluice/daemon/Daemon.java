@@ -108,7 +108,8 @@ public final class Daemon implements AutoCloseable {
 
         eventLoops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
         // Load order (Scheduler#loadRecovered): after the writer started, before ingress opens.
-        delivery = DeliveryStage.start(current, journal, writer, recovered.pending(), eventLoops, handoff);
+        delivery = DeliveryStage.start(current, journal, writer, recovered.pending(), eventLoops, handoff,
+                events);
         for (ListenerSettings listener : current.listeners()) {
             if (listener.auth().enabled()) {
                 authVerifiers.put(listener.name(),

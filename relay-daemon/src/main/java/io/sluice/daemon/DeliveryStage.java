@@ -8,6 +8,7 @@ import io.sluice.delivery.OpportunisticTls;
 import io.sluice.delivery.OutboundConnector;
 import io.sluice.dns.MxResolver;
 import io.sluice.dns.SiteKey;
+import io.sluice.events.EventPublisher;
 import io.sluice.journal.Journal;
 import io.sluice.journal.JournalWriter;
 import io.sluice.journal.PendingSet;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>Inputs: newly durable messages through the {@link QueuedHandoff} (connected here), the recovered pending set
  * (loaded before the runner starts; received times from {@link ReceivedTimes#ID_TIME_FLOOR}, which errs towards
  * expiring early). Outputs: OUTCOME/DEFERRED records to the writer; bounces to {@link BounceSink#NONE} (no DSNs
- * yet).
+ * yet); delivery events ({@code attempt} from the dispatcher, the outcomes from the scheduler) to the daemon's
+ * event log.
  *
  * <p>Threading: the scheduler idles with a backoff that parks at most {@link #MAX_PARK_NANOS}; every offer unparks
  * the runner thread, so new work does not wait for the park to end. Start on the daemon's start thread, after
@@ -65,7 +67,7 @@ final class DeliveryStage implements AutoCloseable {
 
     /** Builds and starts the stage; on failure closes what was built and rethrows. */
     static DeliveryStage start(Settings settings, Journal journal, JournalWriter writer, PendingSet recovered,
-                               EventLoops loops, QueuedHandoff handoff) {
+                               EventLoops loops, QueuedHandoff handoff, EventPublisher events) {
         MxResolver resolver = new MxResolver(settings.dns(), settings.delivery());
         ConnectionPools<SiteKey> pools = null;
         DeliveryDispatcher dispatcher = null;
@@ -76,10 +78,10 @@ final class DeliveryStage implements AutoCloseable {
             SchedulerOptions options = SchedulerOptions.from(settings.delivery());
             Scheduler[] scheduler = new Scheduler[1];
             dispatcher = new DeliveryDispatcher(journal, pools, settings.delivery(), loops.group(),
-                    r -> scheduler[0].offerResult(r), PooledByteBufAllocator.DEFAULT, options.maxInFlight());
+                    r -> scheduler[0].offerResult(r), PooledByteBufAllocator.DEFAULT, options.maxInFlight(), events);
             AgentRunner[] runner = new AgentRunner[1];
             scheduler[0] = new Scheduler(options, RetryPolicy.from(settings.delivery()), resolver, dispatcher,
-                    writer, BounceSink.NONE, SystemEpochClock.INSTANCE, new Random(), () -> wake(runner[0]));
+                    writer, BounceSink.NONE, events, SystemEpochClock.INSTANCE, new Random(), () -> wake(runner[0]));
             scheduler[0].loadRecovered(recovered, ReceivedTimes.ID_TIME_FLOOR);
             handoff.connect(scheduler[0]);
             dispatcher.start();

@@ -3,6 +3,7 @@ package io.sluice.delivery;
 import io.netty.buffer.ByteBufAllocator;
 import io.sluice.config.DeliverySettings;
 import io.sluice.dns.SiteKey;
+import io.sluice.events.EventPublisher;
 import io.sluice.journal.Journal;
 import io.sluice.scheduler.DeliveryTask;
 import io.sluice.scheduler.Dispatcher;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * (the scheduler reserves a slot per task in flight, so this should not happen). {@link #close()} stops the
  * reader and reports tasks still queued as TEMPORARY; deliveries already started finish on their own.
  *
+ * <p>Events: each {@link TaskDelivery} publishes one {@code attempt} event per recipient when it has a session
+ * (to {@code events}; non-blocking, may drop), with the source {@code delivery.bind_address} or {@code default}.
+ *
  * <p>Threading: {@link #dispatch} on the scheduler thread (non-blocking); the rest is internal.
  */
 public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
@@ -53,6 +57,8 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
     private final Predicate<TaskResult> results;
     private final ByteBufAllocator allocator;
     private final int maxOutstanding;
+    private final EventPublisher events;
+    private final String source;
     private final ArrayBlockingQueue<DeliveryTask> toRead;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final ClearTextSites<SiteKey> clearText = new ClearTextSites<>(CLEAR_TEXT_MEMORY_NANOS);
@@ -71,6 +77,13 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
     public DeliveryDispatcher(Journal journal, ConnectionPools<SiteKey> pools, DeliverySettings settings,
                               ScheduledExecutorService timer, Predicate<TaskResult> results,
                               ByteBufAllocator allocator, int maxOutstanding) {
+        this(journal, pools, settings, timer, results, allocator, maxOutstanding, EventPublisher.NONE);
+    }
+
+    /** As above, publishing {@code attempt} events to {@code events}. */
+    public DeliveryDispatcher(Journal journal, ConnectionPools<SiteKey> pools, DeliverySettings settings,
+                              ScheduledExecutorService timer, Predicate<TaskResult> results,
+                              ByteBufAllocator allocator, int maxOutstanding, EventPublisher events) {
         if (maxOutstanding < 1) {
             throw new IllegalArgumentException("maxOutstanding must be positive");
         }
@@ -81,6 +94,9 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
         this.results = Objects.requireNonNull(results, "results");
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.maxOutstanding = maxOutstanding;
+        this.events = Objects.requireNonNull(events, "events");
+        this.source = settings.bindAddress() == null || settings.bindAddress().isEmpty() ? "default"
+                : settings.bindAddress();
         this.toRead = new ArrayBlockingQueue<>(maxOutstanding);
         this.reader = new Thread(this::readLoop, "sluice-body-reader");
         this.reader.setDaemon(true);
@@ -168,7 +184,7 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
                     RecipientResults.allTemporary(task.recipientCount(), "delivery stopped: " + e.getMessage())));
             return;
         }
-        new TaskDelivery(task, message, pool, settings, clearText, this::report).start();
+        new TaskDelivery(task, message, pool, settings, clearText, this::report, events, source).start();
     }
 
     private void report(TaskResult result) {

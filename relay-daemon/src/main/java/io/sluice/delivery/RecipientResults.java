@@ -28,7 +28,8 @@ final class RecipientResults {
         SmtpReply reply = tr.reply(i);
         switch (tr.status(i)) {
             case DELIVERED:
-                return RecipientResult.delivered();
+                return reply == null ? RecipientResult.delivered()
+                        : RecipientResult.delivered(reply.code(), reply.enhancedStatus(), reply.text());
             case PERMANENT:
                 return RecipientResult.permanent(reply.code(), reply.enhancedStatus(), reply.text());
             case UNKNOWN:

@@ -3,6 +3,10 @@ package io.sluice.delivery;
 import io.sluice.config.DeliverySettings;
 import io.sluice.dns.MxHost;
 import io.sluice.dns.SiteKey;
+import io.sluice.events.EventPublisher;
+import io.sluice.events.EventType;
+import io.sluice.events.LifecycleEvent;
+import io.sluice.journal.MessageIds;
 import io.sluice.scheduler.DeliveryTask;
 import io.sluice.scheduler.TaskResult;
 import io.sluice.scheduler.TaskResult.SiteSignal;
@@ -10,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * One delivery attempt of one {@link DeliveryTask} (issue 3 items 3-5): walks the task's MX hosts in the given
@@ -29,6 +34,11 @@ import java.util.function.Consumer;
  * per-site cap is at most {@code max_connections_per_site} (the default), because the lease is released before
  * the result is reported.
  *
+ * <p>Events: when a session is leased, one {@code attempt} event per recipient (MX host, site, {@code source},
+ * attempt number; latency = time from the start of this attempt to having the session, near 0 on a reused
+ * connection); the result names the MX host and source so the scheduler's outcome events can, too. Publishing
+ * never blocks and may drop. Failed connections publish nothing here: their text reaches the {@code deferred} event.
+ *
  * <p>Order at the end, on every path: lease released (or discarded when unusable), body buffer released, then the
  * result handed to {@code done} exactly once. Threading: started on the body reader thread; continues on the
  * connections' event loops; never blocks.
@@ -40,19 +50,25 @@ final class TaskDelivery {
     private final DeliverySettings settings;
     private final ClearTextSites<SiteKey> clearText;
     private final Consumer<TaskResult> done;
+    private final EventPublisher events;
+    private final String source;
+    private final long startedAtMillis = System.currentTimeMillis();
     private int host;
     private int address;
     private boolean clearTextRetry;
     private String lastFailure = "no MX host address";
 
     TaskDelivery(DeliveryTask task, OutboundMessage message, ConnectionPool pool, DeliverySettings settings,
-                 ClearTextSites<SiteKey> clearText, Consumer<TaskResult> done) {
+                 ClearTextSites<SiteKey> clearText, Consumer<TaskResult> done, EventPublisher events,
+                 String source) {
         this.task = task;
         this.message = message;
         this.pool = pool;
         this.settings = settings;
         this.clearText = clearText;
         this.done = done;
+        this.events = events;
+        this.source = source;
     }
 
     void start() {
@@ -109,6 +125,8 @@ final class TaskDelivery {
     }
 
     private void send(Lease lease) {
+        String mxName = task.hosts().get(host).name();
+        publishAttempts(mxName);
         CompletableFuture<TransactionResult> sending;
         try {
             sending = lease.connection().send(message);
@@ -122,12 +140,33 @@ final class TaskDelivery {
                 lease.discard();
             }
             if (error != null) {
-                finish(temporary("send on " + lease.connection() + " failed: " + unwrap(error)));
+                finish(new TaskResult(task.taskId(), SiteSignal.CONNECTED, RecipientResults.allTemporary(
+                        task.recipientCount(), "send on " + lease.connection() + " failed: " + unwrap(error)),
+                        mxName, source));
             } else {
                 finish(new TaskResult(task.taskId(), SiteSignal.CONNECTED,
-                        RecipientResults.from(result, settings.assumeDeliveredOnDotTimeout())));
+                        RecipientResults.from(result, settings.assumeDeliveredOnDotTimeout()), mxName, source));
             }
         });
+    }
+
+    /** One {@code attempt} event per recipient; never blocks, may drop. */
+    private void publishAttempts(String mxName) {
+        if (events == EventPublisher.NONE) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        String id = MessageIds.format(task.messageId());
+        String site = task.site().toString();
+        try {
+            for (int i = 0; i < task.recipientCount(); i++) {
+                events.publish(LifecycleEvent.delivery(EventType.ATTEMPT, now, id, task.recipients().get(i), site,
+                        mxName, source, -1, null, null, task.attempt(i), now - startedAtMillis));
+            }
+        } catch (RuntimeException e) { // a broken publisher must not cost the delivery
+            LoggerFactory.getLogger(TaskDelivery.class).warn("attempt events for task {} not published",
+                    task.taskId(), e);
+        }
     }
 
     private TaskResult temporary(String text) {

@@ -16,6 +16,8 @@ final class Batch {
     final int[] attempts;
     int size;
     long timerId = Long.MIN_VALUE;
+    /** When the current (or last) task of this batch was dispatched, for the attempt's duration. */
+    long dispatchedAtMillis;
     SiteState site;
     Batch next;
 

@@ -25,6 +25,11 @@ public record RecipientResult(Kind kind, int code, String enhancedStatus, String
         return DELIVERED;
     }
 
+    /** Delivered, with the reply the next hop gave after the final dot (for the event log). */
+    public static RecipientResult delivered(int code, String enhancedStatus, String text) {
+        return new RecipientResult(Kind.DELIVERED, code, enhancedStatus, text);
+    }
+
     public static RecipientResult temporary(int code, String text) {
         return new RecipientResult(Kind.TEMPORARY, code, null, text);
     }

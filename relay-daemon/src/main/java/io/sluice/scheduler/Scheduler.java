@@ -2,6 +2,7 @@ package io.sluice.scheduler;
 
 import io.sluice.dns.Destination;
 import io.sluice.dns.MxResolver;
+import io.sluice.events.EventPublisher;
 import io.sluice.journal.OutcomeCode;
 import io.sluice.journal.PendingMessage;
 import io.sluice.journal.PendingSet;
@@ -25,7 +26,8 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * per domain, and reserves a completion slot before asking), and {@link #offerResult} (the delivery stage; a slot
  * is reserved per task in flight, so it cannot fail for a dispatched task). Outputs: {@link DeliveryTask}s to the
  * {@link Dispatcher}, OUTCOME and DEFERRED records to the journal writer (backlogged, never dropped, see
- * {@link OutcomeRecorder}), given-up recipients to the {@link BounceSink}.
+ * {@link OutcomeRecorder}), given-up recipients to the {@link BounceSink}, delivery events for each decision to the
+ * {@link EventPublisher} ({@link OutcomeEvents}; non-blocking, may drop).
  *
  * <p>Flow: recipients of a message are grouped per domain (lower-cased part after the last {@code @}) into
  * {@link Batch}es of at most {@code maxRecipientsPerTask}; a batch waits at its domain until DNS names the site,
@@ -59,6 +61,7 @@ public final class Scheduler implements Agent {
     private final MxResolver resolver;
     private final Dispatcher dispatcher;
     private final OutcomeRecorder recorder;
+    private final OutcomeEvents events;
     private final BounceSink bounces;
     private final EpochClock clock;
     private final Random random;
@@ -81,17 +84,26 @@ public final class Scheduler implements Agent {
     private int dnsInFlight;
     private final SchedulerCounters counters = new SchedulerCounters();
     
-    /**
-     * @param wakeUp called after every successful offer, e.g. to unpark the agent's idle strategy; may be a no-op
-     */
+    /** A scheduler without an event log ({@link EventPublisher#NONE}). */
     public Scheduler(SchedulerOptions options, RetryPolicy policy, MxResolver resolver, Dispatcher dispatcher,
                      io.sluice.journal.JournalWriter writer, BounceSink bounces, EpochClock clock, Random random,
                      Runnable wakeUp) {
+        this(options, policy, resolver, dispatcher, writer, bounces, EventPublisher.NONE, clock, random, wakeUp);
+    }
+
+    /**
+     * @param events where delivered/deferred/bounced/expired events go (never blocks; may drop)
+     * @param wakeUp called after every successful offer, e.g. to unpark the agent's idle strategy; may be a no-op
+     */
+    public Scheduler(SchedulerOptions options, RetryPolicy policy, MxResolver resolver, Dispatcher dispatcher,
+                     io.sluice.journal.JournalWriter writer, BounceSink bounces, EventPublisher events,
+                     EpochClock clock, Random random, Runnable wakeUp) {
         this.options = options;
         this.policy = policy;
         this.resolver = resolver;
         this.dispatcher = dispatcher;
         this.recorder = new OutcomeRecorder(writer);
+        this.events = new OutcomeEvents(events);
         this.bounces = bounces;
         this.clock = clock;
         this.random = random;
@@ -273,7 +285,7 @@ public final class Scheduler implements Agent {
             if (dest instanceof Destination.Permanent p) {
                 finish(b, OutcomeCode.BOUNCED, p.code(), p.enhancedStatus(), p.text());
             } else if (dest instanceof Destination.Temporary t) {
-                defer(b, t.code(), t.enhancedStatus() + " " + t.text());
+                defer(b, t.code(), t.enhancedStatus(), t.enhancedStatus() + " " + t.text(), null, -1);
             } else {
                 route(b);
             }
@@ -308,6 +320,7 @@ public final class Scheduler implements Agent {
                 break; // the delivery stage is full; try again next cycle
             }
             site.health.connecting();
+            b.dispatchedAtMillis = now;
             site.inFlight++;
             counters.ready -= b.size;
             counters.inFlight += b.size;
@@ -341,39 +354,48 @@ public final class Scheduler implements Agent {
         counters.inFlight -= b.size;
         int kept = 0;
         int tempCode = 0;
+        String tempStatus = null;
         String tempText = null;
         for (int i = 0; i < b.size; i++) {
             RecipientResult rr = i < r.recipients().size() ? r.recipients().get(i)
                     : RecipientResult.temporary(0, "no result reported");
             switch (rr.kind()) {
-                case DELIVERED -> recorder.outcome(b.messageId, b.indexes[i], OutcomeCode.DELIVERED, now);
-                case PERMANENT -> giveUp(b, i, OutcomeCode.BOUNCED, rr.code(), rr.enhancedStatus(), rr.text());
+                case DELIVERED -> {
+                    recorder.outcome(b.messageId, b.indexes[i], OutcomeCode.DELIVERED, now);
+                    events.delivered(b, i, rr, r, now);
+                }
+                case PERMANENT -> giveUp(b, i, OutcomeCode.BOUNCED, rr.code(), rr.enhancedStatus(), rr.text(), r);
                 case TEMPORARY -> {
                     b.indexes[kept] = b.indexes[i];
                     b.addresses[kept] = b.addresses[i];
                     b.attempts[kept] = b.attempts[i];
                     kept++;
                     tempCode = rr.code();
+                    tempStatus = rr.enhancedStatus();
                     tempText = rr.text();
                 }
             }
         }
         b.size = kept;
         if (kept > 0) {
-            defer(b, tempCode, tempText);
+            defer(b, tempCode, tempStatus, tempText, r, now - b.dispatchedAtMillis);
         } else {
             done(b);
         }
         enterRing(site);
     }
 
-    /** Every recipient of {@code b} failed temporarily: DEFERRED each, and one retry timer for the batch. */
-    private void defer(Batch b, int code, String text) {
+    /**
+     * Every recipient of {@code b} failed temporarily: DEFERRED each (and its event), and one retry timer for the
+     * batch. {@code via} and {@code attemptMillis} describe the delivery attempt, null and -1 when there was none.
+     */
+    private void defer(Batch b, int code, String status, String text, TaskResult via, long attemptMillis) {
         int attempts = b.maxAttempts() + 1;
         long due = policy.nextAttemptAtMillis(now, attempts, b.receivedAtMillis, random.nextDouble());
         for (int i = 0; i < b.size; i++) {
             b.attempts[i]++;
             recorder.deferred(b.messageId, b.indexes[i], b.attempts[i], due, code, text);
+            events.deferred(b, i, code, status, text, via, attemptMillis, now);
         }
         b.site = null;
         schedule(b, due);
@@ -399,14 +421,17 @@ public final class Scheduler implements Agent {
     /** Gives up on every recipient of {@code b}. */
     private void finish(Batch b, OutcomeCode outcome, int code, String status, String text) {
         for (int i = 0; i < b.size; i++) {
-            giveUp(b, i, outcome, code, status, text);
+            giveUp(b, i, outcome, code, status, text, null);
         }
         done(b);
     }
 
-    private void giveUp(Batch b, int i, OutcomeCode outcome, int code, String status, String text) {
-        bounces.failed(b.messageId, b.indexes[i], b.addresses[i], outcome == OutcomeCode.EXPIRED, code, status, text);
+    /** {@code via}: the delivery attempt's result that led here, null for DNS failures and expiry. */
+    private void giveUp(Batch b, int i, OutcomeCode outcome, int code, String status, String text, TaskResult via) {
+        boolean expired = outcome == OutcomeCode.EXPIRED;
+        bounces.failed(b.messageId, b.indexes[i], b.addresses[i], expired, code, status, text);
         recorder.outcome(b.messageId, b.indexes[i], outcome, now);
+        events.gaveUp(b, i, expired, code, status, text, via, now);
     }
 
     private void done(Batch b) {

@@ -3,20 +3,29 @@ package io.sluice.scheduler;
 import java.util.List;
 
 /**
- * The delivery stage's report on one {@link DeliveryTask}: a site-level signal for {@link SiteHealth} and one
- * {@link RecipientResult} per task recipient (same order as the task).
+ * The delivery stage's report on one {@link DeliveryTask}: a site-level signal for {@link SiteHealth}, one
+ * {@link RecipientResult} per task recipient (same order as the task), and where the attempt went (for the
+ * delivery events; the scheduler itself does not use it).
  *
  * @param taskId     the task's id
  * @param site       CONNECTED if some MX host let us in (the site is alive), CONNECT_FAILED if none did
  * @param recipients one result per task recipient; for CONNECT_FAILED usually all TEMPORARY with code 0
+ * @param mxHost     the MX host whose session carried the transaction; null when no session was used
+ * @param source     the source address used ({@code delivery.bind_address}, or {@code default}); null when unknown
  */
-public record TaskResult(long taskId, SiteSignal site, List<RecipientResult> recipients) {
+public record TaskResult(long taskId, SiteSignal site, List<RecipientResult> recipients, String mxHost,
+                         String source) {
 
     /** Whether the site let us in. */
     public enum SiteSignal { CONNECTED, CONNECT_FAILED }
 
     public TaskResult {
         recipients = List.copyOf(recipients);
+    }
+
+    /** A result that did not go through a session (no MX host or source to report). */
+    public TaskResult(long taskId, SiteSignal site, List<RecipientResult> recipients) {
+        this(taskId, site, recipients, null, null);
     }
 
     /** No MX host of the task's site accepted a connection: every recipient is retried later. */

@@ -6,6 +6,7 @@ import io.sluice.config.DeliverySettings;
 import io.sluice.config.DnsSettings;
 import io.sluice.config.JournalSettings;
 import io.sluice.dns.MxResolver;
+import io.sluice.events.LifecycleEvent;
 import io.sluice.journal.AcceptedMessage;
 import io.sluice.journal.AppendCallback;
 import io.sluice.journal.Journal;
@@ -40,6 +41,8 @@ final class SchedulerFixture implements AutoCloseable {
     /** "id/rcpt/label" for outcomes, "id/rcpt/deferred/attempts/due" for deferrals, in record order. */
     final List<String> journalled = new CopyOnWriteArrayList<>();
     final List<String> failures = new ArrayList<>();
+    /** Delivery events the scheduler published, in order. */
+    final List<LifecycleEvent> events = new CopyOnWriteArrayList<>();
     final RetryPolicy policy = new RetryPolicy(FIRST_RETRY, 2.0, 3_600_000, MAX_AGE);
     final Path dir;
     final SchedulerOptions options;
@@ -85,7 +88,7 @@ final class SchedulerFixture implements AutoCloseable {
         scheduler = new Scheduler(options, policy, resolver, this::dispatch, writer,
                 (id, rcpt, address, expired, code, status, text) -> failures.add(id + "/" + rcpt + "/" + address
                         + "/" + (expired ? "expired" : "bounced") + "/" + code + "/" + status),
-                clock::get, new Random(42), () -> { });
+                events::add, clock::get, new Random(42), () -> { });
         ref.set(scheduler);
         beforeStart.accept(recovered);
         return this;
@@ -136,6 +139,12 @@ final class SchedulerFixture implements AutoCloseable {
 
     void report(DeliveryTask task, TaskResult.SiteSignal signal, RecipientResult... results) {
         assertThat(scheduler.offerResult(new TaskResult(task.taskId(), signal, List.of(results)))).isTrue();
+    }
+
+    /** A result from a session at {@code mx} using {@code source}, as the delivery stage reports it. */
+    void reportVia(DeliveryTask task, String mx, String source, RecipientResult... results) {
+        assertThat(scheduler.offerResult(new TaskResult(task.taskId(), TaskResult.SiteSignal.CONNECTED,
+                List.of(results), mx, source))).isTrue();
     }
 
     void delivered(DeliveryTask task) {
