@@ -19,29 +19,9 @@ final class Utf8Field {
     private Utf8Field() {
     }
 
-    /** UTF-8 length of {@code s} (null counts as empty). */
+    /** UTF-8 length of {@code s} (null counts as empty; a lone surrogate counts as the one byte of '?'). */
     static int utf8Length(CharSequence s) {
-        if (s == null) {
-            return 0;
-        }
-        int n = 0;
-        int len = s.length();
-        for (int i = 0; i < len; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                n++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
+        return CappedUtf8.length(s, Integer.MAX_VALUE);
     }
 
     /** UTF-8 length of {@code s}, or throws {@link IllegalArgumentException} naming {@code what} if too long. */
