@@ -26,7 +26,8 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * per domain, and reserves a completion slot before asking), and {@link #offerResult} (the delivery stage; a slot
  * is reserved per task in flight, so it cannot fail for a dispatched task). Outputs: {@link DeliveryTask}s to the
  * {@link Dispatcher}, OUTCOME and DEFERRED records to the journal writer (backlogged, never dropped, see
- * {@link OutcomeRecorder}), given-up recipients to the {@link BounceSink}, delivery events for each decision to the
+ * {@link OutcomeRecorder}), given-up recipients to the {@link BounceSink} when it takes outcomes (it then writes
+ * the DSN and the OUTCOME; backlogged the same way, see {@link BounceHandoff}), delivery events for each decision to the
  * {@link EventPublisher} ({@link OutcomeEvents}; non-blocking, may drop).
  *
  * <p>Flow: recipients of a message are grouped per domain (lower-cased part after the last {@code @}) into
@@ -63,6 +64,7 @@ public final class Scheduler implements Agent {
     private final OutcomeRecorder recorder;
     private final OutcomeEvents events;
     private final BounceSink bounces;
+    private final BounceHandoff bounceHandoff;
     private final EpochClock clock;
     private final Random random;
     private final Runnable wakeUp;
@@ -105,6 +107,7 @@ public final class Scheduler implements Agent {
         this.recorder = new OutcomeRecorder(writer);
         this.events = new OutcomeEvents(events);
         this.bounces = bounces;
+        this.bounceHandoff = new BounceHandoff(bounces);
         this.clock = clock;
         this.random = random;
         this.wakeUp = wakeUp;
@@ -176,12 +179,13 @@ public final class Scheduler implements Agent {
     public int doWork() {
         now = clock.time();
         int work = recorder.flush();
+        work += bounceHandoff.flush();
         work += resultsIn.drain(this::onResult, DRAIN_LIMIT);
         work += dnsIn.drain(this::onResolved, DRAIN_LIMIT);
         work += queuedIn.drain(this::onQueued, DRAIN_LIMIT);
         work += timers.poll(now, onTimer);
         work += startResolutions();
-        if (recorder.backlog() < MAX_RECORDER_BACKLOG) {
+        if (recorder.backlog() < MAX_RECORDER_BACKLOG && bounceHandoff.backlog() < MAX_RECORDER_BACKLOG) {
             work += dispatchRound();
         }
         counters.publish();
@@ -429,8 +433,12 @@ public final class Scheduler implements Agent {
     /** {@code via}: the delivery attempt's result that led here, null for DNS failures and expiry. */
     private void giveUp(Batch b, int i, OutcomeCode outcome, int code, String status, String text, TaskResult via) {
         boolean expired = outcome == OutcomeCode.EXPIRED;
-        bounces.failed(b.messageId, b.indexes[i], b.addresses[i], expired, code, status, text);
-        recorder.outcome(b.messageId, b.indexes[i], outcome, now);
+        if (bounces.takesOutcomes()) {
+            bounceHandoff.offer(new GivenUp(b.messageId, b.bodiesIndex, b.indexes[i], b.addresses[i], expired, code,
+                    status, text, via == null ? null : via.mxHost(), b.attempts[i], now));
+        } else {
+            recorder.outcome(b.messageId, b.indexes[i], outcome, now);
+        }
         events.gaveUp(b, i, expired, code, status, text, via, now);
     }
 
@@ -456,8 +464,8 @@ public final class Scheduler implements Agent {
         return dnsInFlight == 0 && resolveWanted.isEmpty();
     }
 
-    /** Journal records waiting because the writer's buffer was full. Scheduler thread. */
+    /** Journal records (and given-up recipients) waiting because the writer or the bounce sink was full. */
     int recorderBacklog() {
-        return recorder.backlog();
+        return recorder.backlog() + bounceHandoff.backlog();
     }
 }

@@ -16,8 +16,11 @@ import io.sluice.journal.AcceptedMessage;
 import io.sluice.journal.AppendCallback;
 import io.sluice.journal.Journal;
 import io.sluice.journal.JournalWriter;
+import io.sluice.journal.OutcomeCode;
 import io.sluice.journal.Recovery;
 import io.sluice.journal.WriterOptions;
+import io.sluice.scheduler.BounceSink;
+import io.sluice.scheduler.GivenUp;
 import io.sluice.scheduler.RetryPolicy;
 import io.sluice.scheduler.Scheduler;
 import io.sluice.scheduler.SchedulerOptions;
@@ -84,8 +87,20 @@ final class DispatchFixture implements AutoCloseable {
                 allocator, 64);
         scheduler = new Scheduler(new SchedulerOptions(10, perSite, 1024, 64, 64, 0, 3, 60_000, 600_000),
                 RetryPolicy.from(settings), resolver, dispatcher, writer,
-                (id, rcpt, address, expired, code, status, text) ->
-                        bounced.add(id + "/" + rcpt + "/" + address + "/" + code + "/" + status),
+                new BounceSink() { // records each give-up and writes its OUTCOME at once (no DSN)
+                    @Override
+                    public boolean takesOutcomes() {
+                        return true;
+                    }
+
+                    @Override
+                    public boolean offer(GivenUp g) {
+                        bounced.add(g.messageId() + "/" + g.recipientIndex() + "/" + g.recipient() + "/" + g.code()
+                                + "/" + g.enhancedStatus());
+                        return writer.offerOutcome(g.messageId(), g.recipientIndex(),
+                                g.expired() ? OutcomeCode.EXPIRED : OutcomeCode.BOUNCED, g.timeMillis());
+                    }
+                },
                 System::currentTimeMillis, new Random(7), () -> { });
         ref.set(scheduler);
         dispatcher.start();

@@ -11,6 +11,7 @@ import io.sluice.journal.AcceptedMessage;
 import io.sluice.journal.AppendCallback;
 import io.sluice.journal.Journal;
 import io.sluice.journal.JournalWriter;
+import io.sluice.journal.OutcomeCode;
 import io.sluice.journal.Recovery;
 import io.sluice.journal.RecoveryResult;
 import io.sluice.journal.WriterOptions;
@@ -86,12 +87,31 @@ final class SchedulerFixture implements AutoCloseable {
                         journalled.add(id + "/" + rcpt + "/deferred/" + attempts + "/" + due
                                 + (recorded ? "" : "/unrecorded"))));
         scheduler = new Scheduler(options, policy, resolver, this::dispatch, writer,
-                (id, rcpt, address, expired, code, status, text) -> failures.add(id + "/" + rcpt + "/" + address
-                        + "/" + (expired ? "expired" : "bounced") + "/" + code + "/" + status),
+                new RecordingBounceSink(),
                 events::add, clock::get, new Random(42), () -> { });
         ref.set(scheduler);
         beforeStart.accept(recovered);
         return this;
+    }
+
+    /**
+     * A sink that takes outcomes, records each given-up recipient in {@link #failures} and writes its OUTCOME at
+     * once (a DSN-less sink), so the journal order is what the scheduler decided.
+     */
+    private final class RecordingBounceSink implements BounceSink {
+        @Override
+        public boolean takesOutcomes() {
+            return true;
+        }
+
+        @Override
+        public boolean offer(GivenUp g) {
+            failures.add(g.messageId() + "/" + g.recipientIndex() + "/" + g.recipient() + "/"
+                    + (g.expired() ? "expired" : "bounced") + "/" + g.code() + "/" + g.enhancedStatus());
+            assertThat(writer.offerOutcome(g.messageId(), g.recipientIndex(),
+                    g.expired() ? OutcomeCode.EXPIRED : OutcomeCode.BOUNCED, g.timeMillis())).isTrue();
+            return true;
+        }
     }
 
     SchedulerFixture start() throws Exception {

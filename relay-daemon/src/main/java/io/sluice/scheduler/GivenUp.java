@@ -1,0 +1,22 @@
+package io.sluice.scheduler;
+
+/**
+ * One recipient the scheduler gave up on, handed to a {@link BounceSink} that writes its OUTCOME (after any DSN).
+ * Immutable; created only on the give-up path (bounces and expiries are not the hot path).
+ *
+ * @param messageId      the message
+ * @param bodiesIndex    where its ACCEPTED record was when the scheduler learnt of it (journal compaction may
+ *                       have moved it since; readers resolve the id, not only the index)
+ * @param recipientIndex the recipient's index in the message's envelope
+ * @param recipient      the recipient's address
+ * @param expired        true for {@code delivery.max_age} expiry, false for a permanent failure
+ * @param code           the SMTP reply code that decided it; 0 for expiry and for failures without a reply
+ * @param enhancedStatus the RFC 3463 status, e.g. {@code 5.1.1}
+ * @param text           the reply text or the reason
+ * @param mxHost         the MX host whose reply decided it; null when there was no session (DNS, expiry)
+ * @param attempts       delivery attempts made so far
+ * @param timeMillis     when the scheduler gave up (epoch ms), the OUTCOME's time
+ */
+public record GivenUp(long messageId, long bodiesIndex, int recipientIndex, String recipient, boolean expired,
+                      int code, String enhancedStatus, String text, String mxHost, int attempts, long timeMillis) {
+}
