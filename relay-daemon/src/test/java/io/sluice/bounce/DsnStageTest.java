@@ -135,8 +135,10 @@ class DsnStageTest {
         drive(() -> outcomes().size() == 3);
 
         List<Stored> dsns = dsns();
-        assertThat(dsns).extracting(d -> d.record.recipients().get(0)).containsExactly("a@client.test", "b@client.test");
-        assertThat(dsns.get(0).text).contains("Final-Recipient: rfc822; x@dest.test", "Final-Recipient: rfc822; y@dest.test");
+        assertThat(dsns).extracting(d -> d.record.recipients().get(0))
+                .containsExactly("a@client.test", "b@client.test");
+        assertThat(dsns.get(0).text)
+                .contains("Final-Recipient: rfc822; x@dest.test", "Final-Recipient: rfc822; y@dest.test");
         assertThat(dsns.get(1).text).contains("Final-Recipient: rfc822; z@dest.test").doesNotContain("x@dest.test");
     }
 
@@ -214,6 +216,26 @@ class DsnStageTest {
             assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(DsnStage.CLOSE_WAIT_MILLIS));
         }
         assertThat(stage.offer(bounced(original, 0, "a@dest.test"))).as("closed").isFalse();
+    }
+
+    @Test
+    void shouldStopWithinTheCloseWaitAndLeaveTheRecipientPendingWhenTheJournalHangs() throws Exception {
+        start(new WriterOptions());
+        Stored original = append("app@client.test", List.of("a@dest.test"), "Subject: t\r\n\r\nt\r\n");
+        syncer.open = false;
+        DsnStage stage = DsnStage.start(journal, writer, HOST, e -> events.add(e));
+        assertThat(stage.offer(bounced(original, 0, "a@dest.test"))).isTrue();
+        awaitTrue(() -> syncer.waiting);
+
+        long start = System.nanoTime();
+        stage.close();
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(tookMillis).isBetween(DsnStage.CLOSE_WAIT_MILLIS - 100, DsnStage.CLOSE_WAIT_MILLIS + 2_000);
+        syncer.open = true;
+        awaitTrue(() -> journalled.stream().filter(s -> s.startsWith("queued ")).count() == 2);
+        Thread.sleep(100);
+        assertThat(outcomes()).as("abandoned: no OUTCOME, still pending").isEmpty();
     }
 
     private static GivenUp bounced(Stored m, int rcpt, String address) {
