@@ -24,7 +24,8 @@ import java.util.function.ToLongFunction;
  * label values come from configuration (listener names), from closed enums ({@link RejectReason},
  * {@link ConnectionRejectReason}, {@link DeliveryOutcome}, {@link DnsFailure}) or, for sites, from a bounded set
  * (the busiest {@value DeliveryMetrics#MAX_SITE_LABELS} plus {@code other}), so cardinality is bounded. The
- * metrics reference is docs/metrics.md. Counter names below are the exposition names; the client library keeps the {@code _total} suffix.
+ * metrics reference is docs/metrics.md. Counter names below are the exposition names; the client library keeps
+ * the {@code _total} suffix.
  *
  * <p>Output: {@link #registry()} is scraped by the admin server's {@code /metrics}. It is not the library's static
  * default registry, so tests can build several instances side by side.
