@@ -13,6 +13,7 @@ import io.sluice.events.EventPublisher;
 import io.sluice.journal.Journal;
 import io.sluice.journal.JournalWriter;
 import io.sluice.journal.PendingSet;
+import io.sluice.metrics.SluiceMetrics;
 import io.sluice.scheduler.BounceSink;
 import io.sluice.scheduler.ReceivedTimes;
 import io.sluice.scheduler.RetryPolicy;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * expiring early). Outputs: OUTCOME/DEFERRED records to the writer; given-up recipients to the {@link DsnStage}
  * (which writes their DSN, then their OUTCOME) when {@code delivery.dsn} is on, else {@link BounceSink#NONE};
  * delivery events ({@code attempt} from the dispatcher, the outcomes from the scheduler) to the daemon's
- * event log.
+ * event log; the delivery metrics ({@link AttemptTimer} around the scheduler's port, {@link DeliveryGauges}).
  *
  * <p>Threading: the scheduler idles with a backoff that parks at most {@link #MAX_PARK_NANOS}; every offer unparks
  * the runner thread, so new work does not wait for the park to end. Start on the daemon's start thread, after
@@ -72,7 +73,8 @@ final class DeliveryStage implements AutoCloseable {
 
     /** Builds and starts the stage; on failure closes what was built and rethrows. */
     static DeliveryStage start(Settings settings, Journal journal, JournalWriter writer, PendingSet recovered,
-                               EventLoops loops, QueuedHandoff handoff, EventPublisher events) {
+                               EventLoops loops, QueuedHandoff handoff, EventPublisher events,
+                               SluiceMetrics metrics) {
         MxResolver resolver = new MxResolver(settings.dns(), settings.delivery());
         ConnectionPools<SiteKey> pools = null;
         DeliveryDispatcher dispatcher = null;
@@ -86,12 +88,15 @@ final class DeliveryStage implements AutoCloseable {
             pools = new ConnectionPools<>(site -> connector, loops.group(), null);
             SchedulerOptions options = SchedulerOptions.from(settings.delivery());
             Scheduler[] scheduler = new Scheduler[1];
+            AttemptTimer attempts = new AttemptTimer(options.maxInFlight(), metrics.delivery());
             dispatcher = new DeliveryDispatcher(journal, pools, settings.delivery(), loops.group(),
-                    r -> scheduler[0].offerResult(r), PooledByteBufAllocator.DEFAULT, options.maxInFlight(), events);
+                    attempts.observing(r -> scheduler[0].offerResult(r)), PooledByteBufAllocator.DEFAULT,
+                    options.maxInFlight(), events);
             AgentRunner[] runner = new AgentRunner[1];
-            scheduler[0] = new Scheduler(options, RetryPolicy.from(settings.delivery()), resolver, dispatcher,
-                    writer, dsn != null ? dsn : BounceSink.NONE, events, SystemEpochClock.INSTANCE, new Random(),
-                    () -> wake(runner[0]));
+            scheduler[0] = new Scheduler(options, RetryPolicy.from(settings.delivery()), resolver,
+                    attempts.timing(dispatcher), writer, dsn != null ? dsn : BounceSink.NONE, events,
+                    SystemEpochClock.INSTANCE, new Random(), () -> wake(runner[0]));
+            DeliveryGauges.bind(metrics, scheduler[0].counters(), pools, resolver.counters());
             scheduler[0].loadRecovered(recovered, ReceivedTimes.ID_TIME_FLOOR);
             handoff.connect(scheduler[0]);
             dispatcher.start();
