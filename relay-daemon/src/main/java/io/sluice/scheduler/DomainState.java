@@ -4,19 +4,32 @@ import io.sluice.dns.Destination;
 
 /**
  * One destination domain: its batches waiting for DNS, whether a resolution is in flight (at most one), and the
- * cached result (hosts and site) until a retry asks for a fresh look. Scheduler thread only.
+ * cached result (hosts and site) until a retry asks for a fresh look. Scheduler thread only, except
+ * {@link #answer}, which the DNS completion thread writes before handing this object to the scheduler through the
+ * completion queue (whose offer/poll pair orders the write before the read).
  */
 final class DomainState {
+    /** Lower case (per char, {@link DomainTable#lower}). */
     final String name;
+    /** {@link DomainTable}'s hash of {@link #name} and its bucket chain. */
+    final int hash;
+    DomainState hashNext;
     final BatchQueue waiting = new BatchQueue();
     Destination.Hosts hosts;
     SiteState site;
     boolean resolving;
     boolean wantsResolve;
+    /** The answer of the resolution in flight, set by the DNS completion thread (see the class comment). */
+    Destination answer;
     /** Batches of this domain anywhere (waiting, ready, in flight, on a timer): the domain is dropped at 0. */
     int liveBatches;
+    /** {@link BatchIntake}'s scratch: the batch of the message being grouped that is still open here, or null. */
+    Batch open;
+    /** {@link BatchIntake}'s scratch: the recovered due time {@link #open} was made for. */
+    long openDueMillis;
 
-    DomainState(String name) {
+    DomainState(String name, int hash) {
         this.name = name;
+        this.hash = hash;
     }
 }
