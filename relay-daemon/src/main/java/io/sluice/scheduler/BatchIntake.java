@@ -94,7 +94,9 @@ final class BatchIntake {
     }
 
     private Batch newBatch(long id, long bodiesIndex, long receivedAtMillis, DomainState d) {
-        d.liveBatches++;
+        if (d.liveBatches++ == 0) {
+            domains.busy(d);
+        }
         return pool.take(id, bodiesIndex, receivedAtMillis, d);
     }
 

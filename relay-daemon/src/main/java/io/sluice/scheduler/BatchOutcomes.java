@@ -11,7 +11,8 @@ import java.util.Random;
  * {@link BounceHandoff} when the {@link BounceSink} takes outcomes (it writes the OUTCOME after any DSN), else their
  * OUTCOME to the recorder; one event per decision to {@link OutcomeEvents}; deferred batches onto the
  * {@link RetryTimers} at the {@link RetryPolicy} time (never past expiry); finished batches back to the
- * {@link BatchPool}, and their domain out of the {@link DomainTable} when it has no live batch and no lookup.
+ * {@link BatchPool}, and their domain onto the {@link DomainTable}'s idle list when it has no live batch and no
+ * lookup.
  * Allocation-free on the delivered and deferred paths (the give-up path makes a {@link GivenUp}). Scheduler thread
  * only.
  */
@@ -77,7 +78,7 @@ final class BatchOutcomes {
             defer(b, lastTemporary.code(), lastTemporary.enhancedStatus(), lastTemporary.text(), r,
                     now - b.dispatchedAtMillis, now);
         } else {
-            done(b);
+            done(b, now);
         }
     }
 
@@ -103,7 +104,7 @@ final class BatchOutcomes {
         for (int i = 0; i < b.size; i++) {
             giveUp(b, i, outcome, code, status, text, null, now);
         }
-        done(b);
+        done(b, now);
     }
 
     /** {@code via}: the delivery attempt's result that led here, null for DNS failures and expiry. */
@@ -120,10 +121,10 @@ final class BatchOutcomes {
     }
 
     /** {@code b} is over: its domain may go, and the batch is recycled (nothing refers to it any more). */
-    private void done(Batch b) {
+    private void done(Batch b, long now) {
         DomainState d = b.domain;
         if (--d.liveBatches == 0 && !d.resolving && !d.wantsResolve) {
-            domains.remove(d);
+            domains.idle(d, now);
         }
         pool.release(b);
     }

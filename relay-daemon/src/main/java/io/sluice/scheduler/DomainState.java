@@ -21,8 +21,15 @@ final class DomainState {
     boolean wantsResolve;
     /** The answer of the resolution in flight, set by the DNS completion thread (see the class comment). */
     Destination answer;
-    /** Batches of this domain anywhere (waiting, ready, in flight, on a timer): the domain is dropped at 0. */
+    /** When the cached answer ({@link #hosts}, {@link #site}) arrived; older than a minute means ask again. */
+    long answeredAtMillis;
+    /** Batches of this domain anywhere (waiting, ready, in flight, on a timer); at 0 the domain idles. */
     int liveBatches;
+    /** On {@link DomainTable}'s idle list (no live batch, no lookup) since {@link #idleSinceMillis}. */
+    boolean idle;
+    long idleSinceMillis;
+    DomainState idlePrev;
+    DomainState idleNext;
     /** {@link BatchIntake}'s scratch: the batch of the message being grouped that is still open here, or null. */
     Batch open;
     /** {@link BatchIntake}'s scratch: the recovered due time {@link #open} was made for. */

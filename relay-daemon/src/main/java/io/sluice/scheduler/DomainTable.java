@@ -6,13 +6,24 @@ package io.sluice.scheduler;
  * nothing; only a new domain allocates its name and state. A chained hash table (intrusive chain through
  * {@link DomainState#hashNext}) that doubles when it passes a load factor of 0.75 and never shrinks.
  *
+ * <p>A domain whose last batch is done is not forgotten at once: it waits on an idle list (oldest first) for
+ * {@code idleMillis}, so a steady trickle to one domain keeps its state and its cached DNS answer instead of making
+ * and resolving it again for every message. {@link #evictIdle} forgets the expired ones, a bounded number per call.
+ *
  * <p>Domain names are compared after {@link Character#toLowerCase(char)} per char (exact for ASCII and A-labels;
  * for U-labels it is the simple case mapping, the same for every address, so one domain still gets one state).
  * Scheduler thread only.
  */
 final class DomainTable {
+    private final long idleMillis;
     private DomainState[] buckets = new DomainState[256];
     private int size;
+    private DomainState idleHead;
+    private DomainState idleTail;
+
+    DomainTable(long idleMillis) {
+        this.idleMillis = idleMillis;
+    }
 
     /** The state of {@code address}'s domain, made (with no live batches) if there is none. */
     DomainState lookup(String address) {
@@ -34,8 +45,54 @@ final class DomainTable {
         return d;
     }
 
-    /** Forgets {@code d} (its last batch is done and no resolution is in flight or wanted). */
-    void remove(DomainState d) {
+    /** {@code d} has no live batch and no lookup: it idles from {@code nowMillis}, oldest first. */
+    void idle(DomainState d, long nowMillis) {
+        d.idle = true;
+        d.idleSinceMillis = nowMillis;
+        d.idlePrev = idleTail;
+        d.idleNext = null;
+        if (idleTail == null) {
+            idleHead = d;
+        } else {
+            idleTail.idleNext = d;
+        }
+        idleTail = d;
+    }
+
+    /** {@code d} has work again (its first live batch): off the idle list. */
+    void busy(DomainState d) {
+        if (!d.idle) {
+            return;
+        }
+        d.idle = false;
+        if (d.idlePrev == null) {
+            idleHead = d.idleNext;
+        } else {
+            d.idlePrev.idleNext = d.idleNext;
+        }
+        if (d.idleNext == null) {
+            idleTail = d.idlePrev;
+        } else {
+            d.idleNext.idlePrev = d.idlePrev;
+        }
+        d.idlePrev = null;
+        d.idleNext = null;
+    }
+
+    /** Forgets up to {@code limit} domains idle for {@code idleMillis}; returns how many. */
+    int evictIdle(long nowMillis, int limit) {
+        int n = 0;
+        DomainState d;
+        while (n < limit && (d = idleHead) != null && nowMillis - d.idleSinceMillis >= idleMillis) {
+            busy(d);
+            remove(d);
+            n++;
+        }
+        return n;
+    }
+
+    /** Forgets {@code d} (no live batch, no lookup in flight or wanted, not idle-listed). */
+    private void remove(DomainState d) {
         int i = d.hash & (buckets.length - 1);
         DomainState prev = null;
         for (DomainState c = buckets[i]; c != null; prev = c, c = c.hashNext) {

@@ -74,7 +74,7 @@ final class Resolutions {
     }
 
     /** Hands every waiting batch of each answered domain to {@code handler}; returns domains answered. */
-    int drain(int limit, Answered handler) {
+    int drain(int limit, long nowMillis, Answered handler) {
         int n = 0;
         DomainState d;
         while (n < limit && (d = answers.poll()) != null) {
@@ -86,6 +86,7 @@ final class Resolutions {
             if (answer instanceof Destination.Hosts hosts) {
                 d.hosts = hosts;
                 d.site = site(hosts.site());
+                d.answeredAtMillis = nowMillis;
             }
             Batch b;
             while ((b = d.waiting.poll()) != null) {

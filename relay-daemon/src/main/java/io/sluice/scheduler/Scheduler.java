@@ -33,7 +33,8 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * {@link Batch}es of at most {@code maxRecipientsPerTask}; a batch waits at its domain until DNS names the site,
  * then joins the site's ready queue, so domains at the same MX hosts share one queue. TEMPORARY results and
  * temporary DNS failures write DEFERRED and set a retry on the timer wheel ({@link RetryTimers}); when a retry comes
- * due the domain is resolved again. A task the delivery stage hands back untried
+ * due the domain is resolved again, and so it is when its answer is a minute old; a domain without work is
+ * remembered (with its answer) for a minute, so a trickle of mail to it needs no lookup per message. A task the delivery stage hands back untried
  * ({@link TaskResult#notAttempted}) returns to the head of its site's queue with no record. Expiry ({@code max_age})
  * is checked whenever a batch is (re)queued, comes due or reaches the head of a ready queue; retry times never pass
  * the expiry. Not yet checked for tasks in flight (the delivery stage's timeouts bound those).
@@ -49,13 +50,16 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * <p>Threading: {@link #doWork} and {@link #loadRecovered} on the scheduler thread only (see there for when to
  * load); offers, counters, {@link #stopDispatching} and {@link #isDrained} from any thread. Limits: a queued message
  * is refused (counted in {@link SchedulerCounters#refusedQueuedMessages}) when the inbound queue is full; it stays
- * pending in the journal and comes back at the next restart. Domains are dropped when their last batch is done.
+ * pending in the journal and comes back at the next restart. Domains are dropped a minute after their last batch
+ * is done; sites (and their health) are never dropped.
  */
 public final class Scheduler implements Agent {
     private static final int DRAIN_LIMIT = 256;
     private static final int DISPATCH_LIMIT = 256;
     private static final int MAX_RECORDER_BACKLOG = 10_000;
     private static final int MAX_FREE_BATCHES = 4096;
+    /** How long a domain's DNS answer is used before a new batch asks again, and how long an idle domain stays. */
+    private static final long DOMAIN_MEMORY_MILLIS = 60_000;
 
     /** One queued message on its way from the writer thread (see the class comment on why it is not pooled). */
     private record Queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients) {
@@ -70,6 +74,7 @@ public final class Scheduler implements Agent {
     private final RetryTimers timers;
     private final OutcomeRecorder recorder;
     private final BounceHandoff bounceHandoff;
+    private final DomainTable domains;
     private final BatchIntake intake;
     private final Resolutions resolutions;
     private final DispatchRing ring;
@@ -105,7 +110,7 @@ public final class Scheduler implements Agent {
         this.timers = new RetryTimers(now);
         this.recorder = new OutcomeRecorder(writer);
         this.bounceHandoff = new BounceHandoff(bounces);
-        DomainTable domains = new DomainTable();
+        this.domains = new DomainTable(DOMAIN_MEMORY_MILLIS);
         BatchPool pool = new BatchPool(options.maxRecipientsPerTask(), MAX_FREE_BATCHES);
         this.outcomes = new BatchOutcomes(policy, recorder, new OutcomeEvents(events), bounces, bounceHandoff, timers,
                 counters, pool, domains, random);
@@ -175,10 +180,11 @@ public final class Scheduler implements Agent {
         int work = recorder.flush();
         work += bounceHandoff.flush();
         work += resultsIn.drain(onResult, DRAIN_LIMIT);
-        work += resolutions.drain(DRAIN_LIMIT, onAnswered);
+        work += resolutions.drain(DRAIN_LIMIT, now, onAnswered);
         work += queuedIn.drain(onQueued, DRAIN_LIMIT);
         work += timers.poll(now, onTimer);
         work += resolutions.start();
+        work += domains.evictIdle(now, DRAIN_LIMIT);
         if (dispatching && recorder.backlog() < MAX_RECORDER_BACKLOG
                 && bounceHandoff.backlog() < MAX_RECORDER_BACKLOG) {
             work += ring.dispatch(now, DISPATCH_LIMIT);
@@ -194,10 +200,14 @@ public final class Scheduler implements Agent {
 
     /** Puts a batch where it belongs now: expired, at its site's ready queue, or waiting for DNS. */
     private void route(Batch b) {
+        DomainState d = b.domain;
+        if (d.site != null && now - d.answeredAtMillis >= DOMAIN_MEMORY_MILLIS) {
+            d.site = null; // an old answer: look again (the resolver's cache honours the TTL)
+        }
         if (policy.isExpired(now, b.receivedAtMillis)) {
             expire(b);
-        } else if (b.domain.site != null) {
-            ring.addReady(b.domain.site, b);
+        } else if (d.site != null) {
+            ring.addReady(d.site, b);
         } else {
             resolutions.await(b);
         }
