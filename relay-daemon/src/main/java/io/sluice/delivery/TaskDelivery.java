@@ -83,9 +83,16 @@ final class TaskDelivery {
         tryCurrent();
     }
 
-    /** Never tried (the dispatcher is closing while this waited for a slot): back to the scheduler untried. */
+    /**
+     * The dispatcher is closing while this waited for a slot: back to the scheduler untried, or, when an earlier
+     * address of this attempt already failed to connect, as the failed connection attempt it was.
+     */
     void handBack() {
-        finish(TaskResult.notAttempted(task));
+        if (host > 0 || address > 0 || clearTextRetry) {
+            finish(TaskResult.connectFailed(task, "delivery stopped; before that: " + lastFailure));
+        } else {
+            finish(TaskResult.notAttempted(task));
+        }
     }
 
     private void tryCurrent() {
