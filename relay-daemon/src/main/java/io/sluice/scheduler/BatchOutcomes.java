@@ -46,7 +46,8 @@ final class BatchOutcomes {
     /**
      * The result of an attempt on {@code b} (no longer in flight): delivered and permanently failed recipients are
      * final; the temporary ones stay in the batch (compacted in order) and are deferred together, with the last
-     * temporary reply as the reason. A missing result for a recipient counts as temporary.
+     * temporary reply as the reason, unless {@code max_age} passed while the task was in flight: then they expire
+     * now (no DEFERRED that could only lead to expiry). A missing result for a recipient counts as temporary.
      */
     void apply(Batch b, TaskResult r, long now) {
         int kept = 0;
@@ -74,7 +75,12 @@ final class BatchOutcomes {
             b.addresses[i] = null;
         }
         b.size = kept;
-        if (kept > 0) {
+        if (kept > 0 && policy.isExpired(now, b.receivedAtMillis)) {
+            for (int i = 0; i < kept; i++) {
+                b.attempts[i]++; // this attempt counts among those made before expiry
+            }
+            finish(b, OutcomeCode.EXPIRED, 0, "4.4.7", "Message expired: max_age reached", now);
+        } else if (kept > 0) {
             defer(b, lastTemporary.code(), lastTemporary.enhancedStatus(), lastTemporary.text(), r,
                     now - b.dispatchedAtMillis, now);
         } else {
