@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * SMTP listeners. Any failure stops what was started and throws.
  *
  * <p>Stop ({@link #shutdown}, idempotent, from any thread): close the listeners, answer idle sessions
- * {@code 421 4.3.2}, let DATA in progress finish (10 s), stop delivery (scheduler, dispatcher, pools, resolver),
- * then complete every message handed to the journal, sync and close the journal, then the admin endpoint and the
- * event loops.
+ * {@code 421 4.3.2}, let DATA in progress finish (10 s), stop delivery ({@link DeliveryStage#close}: no new
+ * tasks, deliveries in flight finish for up to 10 s and their OUTCOME/DEFERRED records reach the journal writer,
+ * which is why the writer, the event log and the event loops are closed after it), then complete every message
+ * handed to the journal, sync and close the journal, then the admin endpoint and the event loops.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);

@@ -44,29 +44,39 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: the scheduler idles with a backoff that parks at most {@link #MAX_PARK_NANOS}; every offer unparks
  * the runner thread, so new work does not wait for the park to end. Start on the daemon's start thread, after
- * {@code JournalWriter.start} and before ingress opens (the scheduler's load order). {@link #close} stops the
- * scheduler first, then the DSN stage (bounded wait; the journal writer is still open), then the dispatcher
- * (queued tasks reported TEMPORARY into the stopped scheduler's queue, which has a slot reserved per task, so
- * nothing blocks), then the pools (bounded wait) and the resolver. Deliveries
- * still in flight at close are not recorded; their recipients stay pending and are retried after restart
- * (at-least-once).
+ * {@code JournalWriter.start} and before ingress opens (the scheduler's load order).
+ *
+ * <p>{@link #close} (DESIGN.md "Shutdown"), with the journal writer and the event loops still running (the daemon
+ * closes them after this stage): the scheduler stops dispatching; the dispatcher stops taking tasks and hands back
+ * untried the tasks it had not started (back into the scheduler's ready queues: no record, no attempt counted);
+ * deliveries in flight get up to {@link #IN_FLIGHT_GRACE_MILLIS} to finish, while the scheduler keeps running and
+ * turns their results into OUTCOME/DEFERRED records and flushes its backlogs to the writer
+ * ({@link Scheduler#isDrained}); only then is the scheduler stopped, then the DSN stage (bounded wait; it writes
+ * the DSNs and OUTCOMEs of recipients given up on so far), then the pools (bounded wait) and the resolver. A
+ * delivery still in flight after the grace is not recorded: its recipients stay pending in the journal and are
+ * delivered again after restart (at-least-once), and so are recipients whose records were still backlogged
+ * behind a full writer.
  */
 final class DeliveryStage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryStage.class);
     static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long POOLS_CLOSE_SECONDS = 5;
+    /** How long close waits for deliveries in flight and their records (the daemon's DATA drain is as long). */
+    static final long IN_FLIGHT_GRACE_MILLIS = 10_000;
 
     private final MxResolver resolver;
     private final ConnectionPools<SiteKey> pools;
     private final DeliveryDispatcher dispatcher;
+    private final Scheduler scheduler;
     private final AgentRunner runner;
     private final DsnStage dsn;
 
     private DeliveryStage(MxResolver resolver, ConnectionPools<SiteKey> pools, DeliveryDispatcher dispatcher,
-                          AgentRunner runner, DsnStage dsn) {
+                          Scheduler scheduler, AgentRunner runner, DsnStage dsn) {
         this.resolver = resolver;
         this.pools = pools;
         this.dispatcher = dispatcher;
+        this.scheduler = scheduler;
         this.runner = runner;
         this.dsn = dsn;
     }
@@ -85,13 +95,22 @@ final class DeliveryStage implements AutoCloseable {
             }
             OutboundConnector connector = new OutboundConnector(loops.group(), loops.socketChannelClass(),
                     settings.delivery(), null, OpportunisticTls.jdkDefault());
-            pools = new ConnectionPools<>(site -> connector, loops.group(), null);
+            DeliveryDispatcher[] slotFree = new DeliveryDispatcher[1];
+            pools = new ConnectionPools<>(site -> connector, loops.group(), site -> {
+                DeliveryDispatcher d = slotFree[0];
+                if (d != null) {
+                    d.slotFree(site);
+                }
+            });
+            // Per-site cap = delivery.max_connections_per_site, the pools' cap: a site never has more tasks out
+            // than connection slots, so a full pool is a rare race (and then the task waits, see SlotWaiters).
             SchedulerOptions options = SchedulerOptions.from(settings.delivery());
             Scheduler[] scheduler = new Scheduler[1];
             AttemptTimer attempts = new AttemptTimer(options.maxInFlight(), metrics.delivery());
             dispatcher = new DeliveryDispatcher(journal, pools, settings.delivery(), loops.group(),
                     attempts.observing(r -> scheduler[0].offerResult(r)), PooledByteBufAllocator.DEFAULT,
                     options.maxInFlight(), events);
+            slotFree[0] = dispatcher;
             AgentRunner[] runner = new AgentRunner[1];
             scheduler[0] = new Scheduler(options, RetryPolicy.from(settings.delivery()), resolver,
                     attempts.timing(dispatcher), writer, dsn != null ? dsn : BounceSink.NONE, events,
@@ -104,7 +123,7 @@ final class DeliveryStage implements AutoCloseable {
             runner[0] = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, MAX_PARK_NANOS), errors, null,
                     scheduler[0]);
             AgentRunner.startOnThread(runner[0]);
-            return new DeliveryStage(resolver, pools, dispatcher, runner[0], dsn);
+            return new DeliveryStage(resolver, pools, dispatcher, scheduler[0], runner[0], dsn);
         } catch (RuntimeException | Error e) {
             closeAll(null, dsn, dispatcher, pools, resolver);
             throw e;
@@ -121,7 +140,27 @@ final class DeliveryStage implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(runner, dsn, dispatcher, pools, resolver);
+        scheduler.stopDispatching();
+        try {
+            dispatcher.close(); // hands back what it had not started; deliveries in flight go on
+            awaitInFlight();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeAll(runner, dsn, null, pools, resolver);
+    }
+
+    /** Waits (bounded) until no delivery is in flight and the scheduler has offered every record to the writer. */
+    private void awaitInFlight() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(IN_FLIGHT_GRACE_MILLIS);
+        while (dispatcher.outstanding() > 0 || !scheduler.isDrained()) {
+            if (System.nanoTime() - deadline >= 0) {
+                LOG.warn("delivery stopped with {} tasks still in flight after {} ms; their recipients stay pending "
+                        + "and are tried again after restart", dispatcher.outstanding(), IN_FLIGHT_GRACE_MILLIS);
+                return;
+            }
+            Thread.sleep(10);
+        }
     }
 
     private static void closeAll(AgentRunner runner, DsnStage dsn, DeliveryDispatcher dispatcher,

@@ -35,8 +35,14 @@ import org.slf4j.LoggerFactory;
  * <p>Failure modes: a body that cannot be read (record missing, journal error) makes every recipient TEMPORARY
  * (logged as an error; the scheduler retries and eventually expires it). A refused result offer is retried on
  * {@code timer} every 10 ms for up to 10 s, then logged as an error with the whole result: never dropped silently
- * (the scheduler reserves a slot per task in flight, so this should not happen). {@link #close()} stops the
- * reader and reports tasks still queued as TEMPORARY; deliveries already started finish on their own.
+ * (the scheduler reserves a slot per task in flight, so this should not happen). {@link #close()} stops taking
+ * tasks, stops the reader and hands back tasks still queued or waiting for a connection slot untried
+ * ({@link TaskResult#notAttempted}: no DEFERRED, no attempt counted); deliveries already started finish on their
+ * own and report as usual ({@link #outstanding()} says how many are left).
+ *
+ * <p>Pool full: a delivery whose site's pool has no free slot waits in {@link SlotWaiters} (no result, no deferral)
+ * and is woken when a delivery of that site finishes or {@link #slotFree} is called (wire it as the
+ * {@link ConnectionPools} listener).
  *
  * <p>Events: each {@link TaskDelivery} publishes one {@code attempt} event per recipient when it has a session
  * (to {@code events}; non-blocking, may drop), with the source {@code delivery.bind_address} or {@code default}.
@@ -62,6 +68,7 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
     private final ArrayBlockingQueue<DeliveryTask> toRead;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final ClearTextSites<SiteKey> clearText = new ClearTextSites<>(CLEAR_TEXT_MEMORY_NANOS);
+    private final SlotWaiters waiters = new SlotWaiters();
     private final Thread reader;
     private volatile boolean running;
 
@@ -128,12 +135,20 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
         return true;
     }
 
+    /** A slot of {@code site}'s pool may have come free (the {@link ConnectionPools} listener). Any thread. */
+    public void slotFree(SiteKey site) {
+        waiters.wake(site);
+    }
+
     /** Tasks accepted and not yet reported. */
     public int outstanding() {
         return outstanding.get();
     }
 
-    /** Stops the reader thread (waiting for the task it is on) and reports the tasks still queued as TEMPORARY. */
+    /**
+     * Stops taking tasks and the reader thread (waiting for the task it is on), and hands back untried the tasks
+     * still queued or waiting for a slot. Deliveries in progress go on and report; see {@link #outstanding()}.
+     */
     @Override
     public void close() throws InterruptedException {
         running = false;
@@ -144,9 +159,9 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
         List<DeliveryTask> left = new ArrayList<>();
         toRead.drainTo(left);
         for (DeliveryTask task : left) {
-            report(new TaskResult(task.taskId(), TaskResult.SiteSignal.CONNECTED,
-                    RecipientResults.allTemporary(task.recipientCount(), "delivery stopped")));
+            report(TaskResult.notAttempted(task));
         }
+        waiters.close();
     }
 
     private void readLoop() {
@@ -180,11 +195,14 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
             pool = pools.pool(task.site());
         } catch (RuntimeException e) {
             message.body().release();
-            report(new TaskResult(task.taskId(), TaskResult.SiteSignal.CONNECTED,
-                    RecipientResults.allTemporary(task.recipientCount(), "delivery stopped: " + e.getMessage())));
+            report(TaskResult.notAttempted(task)); // the pools are closed: delivery is stopping
             return;
         }
-        new TaskDelivery(task, message, pool, settings, clearText, this::report, events, source).start();
+        SiteKey site = task.site();
+        new TaskDelivery(task, message, pool, settings, clearText, result -> {
+            report(result);
+            waiters.wake(site); // its lease was released before this: a waiter of the site may go
+        }, events, source, waiters).start();
     }
 
     private void report(TaskResult result) {

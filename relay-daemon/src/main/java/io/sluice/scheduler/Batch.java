@@ -1,34 +1,55 @@
 package io.sluice.scheduler;
 
+import java.util.List;
+
 /**
  * The scheduler's unit of work: some recipients of one message at one domain (at most one task's worth), waiting
- * for DNS, ready at a site, in flight, or waiting for a retry timer. Mutable, reused across attempts, linked
- * intrusively into at most one {@link BatchQueue} at a time. Scheduler thread only.
+ * for DNS, ready at a site, in flight, or waiting for a retry timer. Mutable, reused across attempts and, once
+ * done, recycled for another message by {@link BatchPool}; linked intrusively into at most one
+ * {@link BatchQueue} (or the pool's free list) at a time. Scheduler thread only.
  */
 final class Batch {
-    final long messageId;
-    final long bodiesIndex;
-    final long receivedAtMillis;
-    final DomainState domain;
+    long messageId;
+    long bodiesIndex;
+    long receivedAtMillis;
+    DomainState domain;
     final int[] indexes;
     final String[] addresses;
     /** Failed attempts so far, per recipient. */
     final int[] attempts;
     int size;
-    long timerId = Long.MIN_VALUE;
+    long timerId = RetryTimers.NONE;
     /** When the current (or last) task of this batch was dispatched, for the attempt's duration. */
     long dispatchedAtMillis;
     SiteState site;
     Batch next;
 
-    Batch(long messageId, long bodiesIndex, long receivedAtMillis, DomainState domain, int capacity) {
+    Batch(int capacity) {
+        this.indexes = new int[capacity];
+        this.addresses = new String[capacity];
+        this.attempts = new int[capacity];
+    }
+
+    /** Makes this (empty) batch the start of a batch of message {@code messageId} at {@code domain}. */
+    Batch reset(long messageId, long bodiesIndex, long receivedAtMillis, DomainState domain) {
         this.messageId = messageId;
         this.bodiesIndex = bodiesIndex;
         this.receivedAtMillis = receivedAtMillis;
         this.domain = domain;
-        this.indexes = new int[capacity];
-        this.addresses = new String[capacity];
-        this.attempts = new int[capacity];
+        this.size = 0;
+        this.timerId = RetryTimers.NONE;
+        this.dispatchedAtMillis = 0;
+        this.site = null;
+        this.next = null;
+        return this;
+    }
+
+    /** Drops references so a pooled batch pins no addresses or states. */
+    void clear() {
+        java.util.Arrays.fill(addresses, 0, addresses.length, null);
+        domain = null;
+        site = null;
+        size = 0;
     }
 
     void add(int index, String address, int failedAttempts) {
@@ -50,14 +71,23 @@ final class Batch {
         return max;
     }
 
-    /** The task for this batch's next attempt (the domain must have hosts and the batch a site). */
+    /**
+     * The task for this batch's next attempt (the domain must have hosts and the batch a site). A new task per
+     * dispatch, built with the fewest objects the immutable task allows (the task, its two int arrays, and one
+     * immutable recipient list that is a single object for one or two recipients): it goes to other threads and
+     * lives as long as the delivery stage and its events hold it, which the scheduler cannot see.
+     */
     DeliveryTask toTask(long taskId, boolean probe) {
         int[] next = new int[size];
         for (int i = 0; i < size; i++) {
             next[i] = attempts[i] + 1;
         }
+        List<String> recipients = switch (size) {
+            case 1 -> List.of(addresses[0]);
+            case 2 -> List.of(addresses[0], addresses[1]);
+            default -> List.of(java.util.Arrays.copyOf(addresses, size));
+        };
         return new DeliveryTask(taskId, messageId, bodiesIndex, receivedAtMillis, domain.name, site.key,
-                domain.hosts.hosts(), java.util.List.of(java.util.Arrays.copyOf(addresses, size)),
-                java.util.Arrays.copyOf(indexes, size), next, probe);
+                domain.hosts.hosts(), recipients, java.util.Arrays.copyOf(indexes, size), next, probe, true);
     }
 }

@@ -3,6 +3,7 @@ package io.sluice.scheduler;
 import io.sluice.dns.MxHost;
 import io.sluice.dns.SiteKey;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One delivery attempt the scheduler hands to the {@link Dispatcher}: one message, its recipients at one domain
@@ -10,31 +11,97 @@ import java.util.List;
  *
  * <p>The scheduler does not know the sender or the body: the delivery stage reads both from the ACCEPTED record at
  * {@link #bodiesIndex()}. Recipient {@code i} of this task is recipient {@link #recipientIndex(int)} of the message
- * (the index OUTCOME and DEFERRED records use). Immutable once built; safe to pass to any thread.
- *
- * @param taskId           scheduler-assigned id; echo it in the {@link TaskResult}
- * @param messageId        journal message id
- * @param bodiesIndex      Chronicle index of the message's ACCEPTED record in {@code bodies/}
- * @param receivedAtMillis when the message was accepted
- * @param domain           destination domain, lower case
- * @param site             the site (MX host set) of the domain
- * @param hosts            MX hosts in trying order, from DNS
- * @param recipients       recipient addresses, in task order
- * @param probe            true when the site is dead and this task is its single probe
+ * (the index OUTCOME and DEFERRED records use). Immutable once built; safe to pass to any thread. (A class with
+ * record-style accessors rather than a record, so the scheduler can hand over arrays it built for the task without
+ * a second defensive copy; the public constructor still copies.)
  */
-public record DeliveryTask(long taskId, long messageId, long bodiesIndex, long receivedAtMillis, String domain,
-                           SiteKey site, List<MxHost> hosts, List<String> recipients, int[] recipientIndexes,
-                           int[] attempts, boolean probe) {
+public final class DeliveryTask {
+    private final long taskId;
+    private final long messageId;
+    private final long bodiesIndex;
+    private final long receivedAtMillis;
+    private final String domain;
+    private final SiteKey site;
+    private final List<MxHost> hosts;
+    private final List<String> recipients;
+    private final int[] recipientIndexes;
+    private final int[] attempts;
+    private final boolean probe;
 
-    /** Defensive copies: the scheduler reuses its own arrays. */
-    public DeliveryTask {
-        hosts = List.copyOf(hosts);
-        recipients = List.copyOf(recipients);
-        recipientIndexes = recipientIndexes.clone();
-        attempts = attempts.clone();
+    /**
+     * @param taskId           scheduler-assigned id; echo it in the {@link TaskResult}
+     * @param messageId        journal message id
+     * @param bodiesIndex      Chronicle index of the message's ACCEPTED record in {@code bodies/}
+     * @param receivedAtMillis when the message was accepted
+     * @param domain           destination domain, lower case
+     * @param site             the site (MX host set) of the domain
+     * @param hosts            MX hosts in trying order, from DNS
+     * @param recipients       recipient addresses, in task order
+     * @param recipientIndexes the message's index of each task recipient
+     * @param attempts         which attempt this is per task recipient (1 = first try)
+     * @param probe            true when the site is dead and this task is its single probe
+     */
+    public DeliveryTask(long taskId, long messageId, long bodiesIndex, long receivedAtMillis, String domain,
+                        SiteKey site, List<MxHost> hosts, List<String> recipients, int[] recipientIndexes,
+                        int[] attempts, boolean probe) {
+        this(taskId, messageId, bodiesIndex, receivedAtMillis, domain, site, List.copyOf(hosts),
+                List.copyOf(recipients), recipientIndexes.clone(), attempts.clone(), probe, true);
+    }
+
+    /** Takes the lists (immutable) and arrays (not shared with anyone) as they are: the scheduler's path. */
+    DeliveryTask(long taskId, long messageId, long bodiesIndex, long receivedAtMillis, String domain, SiteKey site,
+                 List<MxHost> hosts, List<String> recipients, int[] recipientIndexes, int[] attempts, boolean probe,
+                 boolean owned) {
         if (recipientIndexes.length != recipients.size() || attempts.length != recipients.size()) {
             throw new IllegalArgumentException("recipient arrays differ in length");
         }
+        this.taskId = taskId;
+        this.messageId = messageId;
+        this.bodiesIndex = bodiesIndex;
+        this.receivedAtMillis = receivedAtMillis;
+        this.domain = domain;
+        this.site = site;
+        this.hosts = Objects.requireNonNull(hosts, "hosts");
+        this.recipients = recipients;
+        this.recipientIndexes = recipientIndexes;
+        this.attempts = attempts;
+        this.probe = probe;
+    }
+
+    public long taskId() {
+        return taskId;
+    }
+
+    public long messageId() {
+        return messageId;
+    }
+
+    public long bodiesIndex() {
+        return bodiesIndex;
+    }
+
+    public long receivedAtMillis() {
+        return receivedAtMillis;
+    }
+
+    public String domain() {
+        return domain;
+    }
+
+    public SiteKey site() {
+        return site;
+    }
+
+    public List<MxHost> hosts() {
+        return hosts;
+    }
+
+    public List<String> recipients() {
+        return recipients;
+    }
+
+    public boolean probe() {
+        return probe;
     }
 
     public int recipientCount() {
@@ -51,13 +118,20 @@ public record DeliveryTask(long taskId, long messageId, long bodiesIndex, long r
         return attempts[i];
     }
 
-    @Override
+    /** A copy of the message's indexes of the task recipients. */
     public int[] recipientIndexes() {
         return recipientIndexes.clone();
     }
 
-    @Override
+    /** A copy of the attempt numbers per task recipient. */
     public int[] attempts() {
         return attempts.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "DeliveryTask[taskId=" + taskId + ", messageId=" + messageId + ", domain=" + domain + ", site=" + site
+                + ", recipients=" + recipients + ", attempts=" + java.util.Arrays.toString(attempts) + ", probe="
+                + probe + "]";
     }
 }

@@ -4,19 +4,39 @@ import io.sluice.dns.Destination;
 
 /**
  * One destination domain: its batches waiting for DNS, whether a resolution is in flight (at most one), and the
- * cached result (hosts and site) until a retry asks for a fresh look. Scheduler thread only.
+ * cached result (hosts and site) until a retry asks for a fresh look. Scheduler thread only, except
+ * {@link #answer}, which the DNS completion thread writes before handing this object to the scheduler through the
+ * completion queue (whose offer/poll pair orders the write before the read).
  */
 final class DomainState {
+    /** Lower case (per char, {@link DomainTable#lower}). */
     final String name;
+    /** {@link DomainTable}'s hash of {@link #name} and its bucket chain. */
+    final int hash;
+    DomainState hashNext;
     final BatchQueue waiting = new BatchQueue();
     Destination.Hosts hosts;
     SiteState site;
     boolean resolving;
     boolean wantsResolve;
-    /** Batches of this domain anywhere (waiting, ready, in flight, on a timer): the domain is dropped at 0. */
+    /** The answer of the resolution in flight, set by the DNS completion thread (see the class comment). */
+    Destination answer;
+    /** When the cached answer ({@link #hosts}, {@link #site}) arrived; older than a minute means ask again. */
+    long answeredAtMillis;
+    /** Batches of this domain anywhere (waiting, ready, in flight, on a timer); at 0 the domain idles. */
     int liveBatches;
+    /** On {@link DomainTable}'s idle list (no live batch, no lookup) since {@link #idleSinceMillis}. */
+    boolean idle;
+    long idleSinceMillis;
+    DomainState idlePrev;
+    DomainState idleNext;
+    /** {@link BatchIntake}'s scratch: the batch of the message being grouped that is still open here, or null. */
+    Batch open;
+    /** {@link BatchIntake}'s scratch: the recovered due time {@link #open} was made for. */
+    long openDueMillis;
 
-    DomainState(String name) {
+    DomainState(String name, int hash) {
         this.name = name;
+        this.hash = hash;
     }
 }

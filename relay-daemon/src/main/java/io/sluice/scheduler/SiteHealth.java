@@ -41,6 +41,11 @@ public final class SiteHealth {
         }
     }
 
+    /** The attempt begun by {@link #connecting} never happened (handed back untried): a probe is not used up. */
+    public void notConnecting() {
+        probeInFlight = false;
+    }
+
     /** The site let us in: alive again. */
     public void connected() {
         consecutiveFailures = 0;

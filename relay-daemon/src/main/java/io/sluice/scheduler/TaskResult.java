@@ -8,7 +8,8 @@ import java.util.List;
  * delivery events; the scheduler itself does not use it).
  *
  * @param taskId     the task's id
- * @param site       CONNECTED if some MX host let us in (the site is alive), CONNECT_FAILED if none did
+ * @param site       CONNECTED if some MX host let us in (the site is alive), CONNECT_FAILED if none did,
+ *                   NOT_ATTEMPTED if the delivery stage never tried (see {@link #notAttempted})
  * @param recipients one result per task recipient; for CONNECT_FAILED usually all TEMPORARY with code 0
  * @param mxHost     the MX host whose session carried the transaction; null when no session was used
  * @param source     the source address used ({@code delivery.bind_address}, or {@code default}); null when unknown
@@ -16,8 +17,8 @@ import java.util.List;
 public record TaskResult(long taskId, SiteSignal site, List<RecipientResult> recipients, String mxHost,
                          String source) {
 
-    /** Whether the site let us in. */
-    public enum SiteSignal { CONNECTED, CONNECT_FAILED }
+    /** Whether the site let us in, or whether it was asked at all. */
+    public enum SiteSignal { CONNECTED, CONNECT_FAILED, NOT_ATTEMPTED }
 
     public TaskResult {
         recipients = List.copyOf(recipients);
@@ -33,5 +34,14 @@ public record TaskResult(long taskId, SiteSignal site, List<RecipientResult> rec
         RecipientResult r = RecipientResult.temporary(0, reason);
         return new TaskResult(task.taskId(), SiteSignal.CONNECT_FAILED,
                 java.util.Collections.nCopies(task.recipientCount(), r));
+    }
+
+    /**
+     * The delivery stage hands the task back untried (stopping, or no connection slot it could wait for): the
+     * scheduler puts its recipients back at the head of their site's ready queue, with no DEFERRED record, no
+     * attempt counted and no effect on the site's health. No recipient results.
+     */
+    public static TaskResult notAttempted(DeliveryTask task) {
+        return new TaskResult(task.taskId(), SiteSignal.NOT_ATTEMPTED, List.of());
     }
 }

@@ -62,12 +62,17 @@ final class DispatchFixture implements AutoCloseable {
     final Scheduler scheduler;
 
     DispatchFixture(Path dir, int mxPort, int perSite) throws Exception {
+        this(dir, mxPort, perSite, 4);
+    }
+
+    /** As above with {@code delivery.max_connections_per_site} = {@code poolCap} (the scheduler's cap may differ). */
+    DispatchFixture(Path dir, int mxPort, int perSite, int poolCap) throws Exception {
         this.mxPort = mxPort;
         this.dns = TestDnsServer.start("test");
         DeliverySettings d = OutboundFixture.settings();
         settings = new DeliverySettings(mxPort, true, d.ehloName(), null, d.tls(), Duration.ofSeconds(2),
                 d.greetingTimeout(), d.commandTimeout(), d.dataInitiationTimeout(), d.dataBlockTimeout(),
-                d.dataTerminationTimeout(), 10, 4, 100, Duration.ofMinutes(5), Duration.ofSeconds(30),
+                d.dataTerminationTimeout(), 10, poolCap, 100, Duration.ofMinutes(5), Duration.ofSeconds(30),
                 d.retryFirst(), d.retryMultiplier(), d.retryMax(), d.maxAge(), d.dsn(), false);
         resolver = new MxResolver(new DnsSettings(List.of(dns.resolverSpec()), Duration.ofSeconds(2),
                 Duration.ofHours(1), Duration.ofMinutes(5)), settings);

@@ -207,6 +207,24 @@ class SchedulerTest {
     }
 
     @Test
+    void shouldExpireATemporaryFailureThatComesBackAfterMaxAgeWithoutDeferring() throws Exception {
+        fixture(10);
+        f.dns.mx("slowback.test", 10, "mx.slowback.test").a("mx.slowback.test", "127.0.0.15");
+        f.start();
+        f.accept(1, "a@slowback.test", "b@slowback.test");
+        f.runUntil("dispatched", () -> f.dispatched.size() == 1);
+        f.clock.set(T0 + SchedulerFixture.MAX_AGE); // max_age passes while the task is in flight
+        f.report(f.dispatched.get(0), SiteSignal.CONNECTED, RecipientResult.delivered(),
+                RecipientResult.temporary(421, "busy"));
+        f.runUntil("expired", () -> f.failures.size() == 1);
+        f.awaitJournalled(2);
+        f.settle();
+        assertThat(f.journalled).containsExactly("1/0/delivered", "1/1/expired");
+        assertThat(f.failures).containsExactly("1/1/b@slowback.test/expired/0/4.4.7");
+        assertThat(f.scheduler.counters().scheduledRecipients()).isZero();
+    }
+
+    @Test
     void shouldHoldADeadSitesQueueAndProbeWithOneTask() throws Exception {
         fixture(10);
         f.dns.mx("dead.test", 10, "mx.dead.test").a("mx.dead.test", "127.0.0.12");

@@ -1,0 +1,109 @@
+package io.sluice.scheduler;
+
+import io.sluice.journal.PendingMessage;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Turns a message's recipients into {@link Batch}es per domain (the scheduler's intake): a newly queued message's
+ * batches go to {@code route} (which puts each where it belongs now), a recovered message's batches onto the
+ * {@link RetryTimers} at their recorded due time (deferred recipients) or spread over
+ * {@code recoverySpreadMillis} (the rest), one batch per domain and due time.
+ *
+ * <p>Grouping uses scratch state on the {@link DomainState}s ({@link DomainState#open}) and one reused array of
+ * the domains a message touched, so a message to already-known domains allocates nothing here (batches come from
+ * the {@link BatchPool}). Batches of one message are routed in the order their domains first appear; a batch that
+ * fills up is routed at once and a fresh one continues. Scheduler thread only.
+ */
+final class BatchIntake {
+    private final DomainTable domains;
+    private final BatchPool pool;
+    private final RetryTimers timers;
+    private final SchedulerCounters counters;
+    private final Consumer<Batch> route;
+    private final Random random;
+    private final long recoverySpreadMillis;
+    private DomainState[] touched = new DomainState[16];
+    private int touchedCount;
+
+    BatchIntake(DomainTable domains, BatchPool pool, RetryTimers timers, SchedulerCounters counters,
+                Consumer<Batch> route, Random random, long recoverySpreadMillis) {
+        this.domains = domains;
+        this.pool = pool;
+        this.timers = timers;
+        this.counters = counters;
+        this.route = route;
+        this.random = random;
+        this.recoverySpreadMillis = recoverySpreadMillis;
+    }
+
+    /** A newly durable message: every recipient, first attempt. */
+    void queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients) {
+        for (int i = 0; i < recipients.size(); i++) {
+            String address = recipients.get(i);
+            DomainState d = domains.lookup(address);
+            Batch b = d.open;
+            if (b == null) {
+                b = d.open = newBatch(id, bodiesIndex, receivedAtMillis, d);
+                touch(d);
+            } else if (b.isFull()) {
+                Batch full = b;
+                b = d.open = newBatch(id, bodiesIndex, receivedAtMillis, d); // before routing: keeps d live
+                route.accept(full);
+            }
+            b.add(i, address, 0);
+        }
+        for (int t = 0; t < touchedCount; t++) {
+            DomainState d = touched[t];
+            Batch b = d.open;
+            d.open = null;
+            touched[t] = null;
+            route.accept(b);
+        }
+        touchedCount = 0;
+    }
+
+    /** A recovered message: its pending recipients onto the timers, with their recorded attempts. */
+    void recovered(PendingMessage m, long receivedAtMillis, long nowMillis) {
+        for (int i = 0; i < m.recipientCount(); i++) {
+            if (!m.isPending(i)) {
+                continue;
+            }
+            String address = m.recipient(i);
+            long due = m.isDeferred(i) ? m.nextDueMillis(i) : 0;
+            DomainState d = domains.lookup(address);
+            Batch b = d.open;
+            if (b == null || b.isFull() || d.openDueMillis != due) {
+                if (b == null) {
+                    touch(d);
+                }
+                b = d.open = newBatch(m.id(), m.bodiesIndex(), receivedAtMillis, d);
+                d.openDueMillis = due;
+                long at = due > 0 ? due : nowMillis + (long) (random.nextDouble() * recoverySpreadMillis);
+                b.timerId = timers.schedule(at, b);
+            }
+            b.add(i, address, m.attempts(i));
+            counters.scheduled++;
+        }
+        for (int t = 0; t < touchedCount; t++) {
+            touched[t].open = null;
+            touched[t] = null;
+        }
+        touchedCount = 0;
+    }
+
+    private Batch newBatch(long id, long bodiesIndex, long receivedAtMillis, DomainState d) {
+        if (d.liveBatches++ == 0) {
+            domains.busy(d);
+        }
+        return pool.take(id, bodiesIndex, receivedAtMillis, d);
+    }
+
+    private void touch(DomainState d) {
+        if (touchedCount == touched.length) {
+            touched = java.util.Arrays.copyOf(touched, touchedCount * 2);
+        }
+        touched[touchedCount++] = d;
+    }
+}

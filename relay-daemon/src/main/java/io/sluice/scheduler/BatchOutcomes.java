@@ -1,0 +1,137 @@
+package io.sluice.scheduler;
+
+import io.sluice.journal.OutcomeCode;
+import java.util.Random;
+
+/**
+ * The scheduler's decisions about recipients (DESIGN.md "Retries and health"): applies a task's
+ * {@link TaskResult} per recipient, defers, gives up, and ends a batch's life.
+ *
+ * <p>Outputs: DELIVERED OUTCOMEs and DEFERRED records to the {@link OutcomeRecorder}; given-up recipients to the
+ * {@link BounceHandoff} when the {@link BounceSink} takes outcomes (it writes the OUTCOME after any DSN), else their
+ * OUTCOME to the recorder; one event per decision to {@link OutcomeEvents}; deferred batches onto the
+ * {@link RetryTimers} at the {@link RetryPolicy} time (never past expiry); finished batches back to the
+ * {@link BatchPool}, and their domain onto the {@link DomainTable}'s idle list when it has no live batch and no
+ * lookup.
+ * Allocation-free on the delivered and deferred paths (the give-up path makes a {@link GivenUp}). Scheduler thread
+ * only.
+ */
+final class BatchOutcomes {
+    private final RetryPolicy policy;
+    private final OutcomeRecorder recorder;
+    private final OutcomeEvents events;
+    private final BounceSink bounces;
+    private final BounceHandoff bounceHandoff;
+    private final RetryTimers timers;
+    private final SchedulerCounters counters;
+    private final BatchPool pool;
+    private final DomainTable domains;
+    private final Random random;
+
+    BatchOutcomes(RetryPolicy policy, OutcomeRecorder recorder, OutcomeEvents events, BounceSink bounces,
+                  BounceHandoff bounceHandoff, RetryTimers timers, SchedulerCounters counters, BatchPool pool,
+                  DomainTable domains, Random random) {
+        this.policy = policy;
+        this.recorder = recorder;
+        this.events = events;
+        this.bounces = bounces;
+        this.bounceHandoff = bounceHandoff;
+        this.timers = timers;
+        this.counters = counters;
+        this.pool = pool;
+        this.domains = domains;
+        this.random = random;
+    }
+
+    /**
+     * The result of an attempt on {@code b} (no longer in flight): delivered and permanently failed recipients are
+     * final; the temporary ones stay in the batch (compacted in order) and are deferred together, with the last
+     * temporary reply as the reason, unless {@code max_age} passed while the task was in flight: then they expire
+     * now (no DEFERRED that could only lead to expiry). A missing result for a recipient counts as temporary.
+     */
+    void apply(Batch b, TaskResult r, long now) {
+        int kept = 0;
+        RecipientResult lastTemporary = null;
+        for (int i = 0; i < b.size; i++) {
+            RecipientResult rr = i < r.recipients().size() ? r.recipients().get(i) : null;
+            RecipientResult.Kind kind = rr == null ? RecipientResult.Kind.TEMPORARY : rr.kind();
+            switch (kind) {
+                case DELIVERED -> {
+                    recorder.outcome(b.messageId, b.indexes[i], OutcomeCode.DELIVERED, now);
+                    events.delivered(b, i, rr, r, now);
+                }
+                case PERMANENT -> giveUp(b, i, OutcomeCode.BOUNCED, rr.code(), rr.enhancedStatus(), rr.text(), r,
+                        now);
+                case TEMPORARY -> {
+                    b.indexes[kept] = b.indexes[i];
+                    b.addresses[kept] = b.addresses[i];
+                    b.attempts[kept] = b.attempts[i];
+                    kept++;
+                    lastTemporary = rr == null ? RecipientResult.temporary(0, "no result reported") : rr;
+                }
+            }
+        }
+        for (int i = kept; i < b.size; i++) {
+            b.addresses[i] = null;
+        }
+        b.size = kept;
+        if (kept > 0 && policy.isExpired(now, b.receivedAtMillis)) {
+            for (int i = 0; i < kept; i++) {
+                b.attempts[i]++; // this attempt counts among those made before expiry
+            }
+            finish(b, OutcomeCode.EXPIRED, 0, "4.4.7", "Message expired: max_age reached", now);
+        } else if (kept > 0) {
+            defer(b, lastTemporary.code(), lastTemporary.enhancedStatus(), lastTemporary.text(), r,
+                    now - b.dispatchedAtMillis, now);
+        } else {
+            done(b, now);
+        }
+    }
+
+    /**
+     * Every recipient of {@code b} failed temporarily: DEFERRED each (and its event), and one retry timer for the
+     * batch. {@code via} and {@code attemptMillis} describe the delivery attempt, null and -1 when there was none.
+     */
+    void defer(Batch b, int code, String status, String text, TaskResult via, long attemptMillis, long now) {
+        int attempts = b.maxAttempts() + 1;
+        long due = policy.nextAttemptAtMillis(now, attempts, b.receivedAtMillis, random.nextDouble());
+        for (int i = 0; i < b.size; i++) {
+            b.attempts[i]++;
+            recorder.deferred(b.messageId, b.indexes[i], b.attempts[i], due, code, text);
+            events.deferred(b, i, code, status, text, via, attemptMillis, now);
+        }
+        b.site = null;
+        b.timerId = timers.schedule(due, b);
+        counters.scheduled += b.size;
+    }
+
+    /** Gives up on every recipient of {@code b} (DNS failures and expiry: no attempt result). */
+    void finish(Batch b, OutcomeCode outcome, int code, String status, String text, long now) {
+        for (int i = 0; i < b.size; i++) {
+            giveUp(b, i, outcome, code, status, text, null, now);
+        }
+        done(b, now);
+    }
+
+    /** {@code via}: the delivery attempt's result that led here, null for DNS failures and expiry. */
+    private void giveUp(Batch b, int i, OutcomeCode outcome, int code, String status, String text, TaskResult via,
+                        long now) {
+        boolean expired = outcome == OutcomeCode.EXPIRED;
+        if (bounces.takesOutcomes()) {
+            bounceHandoff.offer(new GivenUp(b.messageId, b.bodiesIndex, b.indexes[i], b.addresses[i], expired, code,
+                    status, text, via == null ? null : via.mxHost(), b.attempts[i], now));
+        } else {
+            recorder.outcome(b.messageId, b.indexes[i], outcome, now);
+        }
+        events.gaveUp(b, i, expired, code, status, text, via, now);
+    }
+
+    /** {@code b} is over: its domain may go, and the batch is recycled (nothing refers to it any more). */
+    private void done(Batch b, long now) {
+        DomainState d = b.domain;
+        if (--d.liveBatches == 0 && !d.resolving && !d.wantsResolve) {
+            domains.idle(d, now);
+        }
+        pool.release(b);
+    }
+}

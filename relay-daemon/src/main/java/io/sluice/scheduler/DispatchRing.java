@@ -1,0 +1,146 @@
+package io.sluice.scheduler;
+
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+import org.agrona.collections.Long2ObjectHashMap;
+
+/**
+ * The dispatch side of the scheduler: sites with ready work in a round-robin ring, each getting one task per turn
+ * within its cap ({@code maxInFlightPerSite}, the same number as {@code delivery.max_connections_per_site}, so a
+ * site never has more tasks out than its connection pool has slots), the global cap ({@code maxInFlight}) and its
+ * {@link SiteHealth} (a dead site gets one probe at a time, when due, on a {@link RetryTimers} timer). Keeps the
+ * batches in flight by task id until their result comes back.
+ *
+ * <p>Inputs: {@link #addReady} (a batch whose site is known), {@link #completed} (a task's result), {@link #handBack}
+ * (a task the delivery stage never tried). Outputs: {@link DeliveryTask}s to the {@link Dispatcher}; batches that
+ * reach the head of a ready queue after their expiry to {@code expired}. A refused dispatch keeps the batch at the
+ * head of its queue and ends the round (the delivery stage is full). Scheduler thread only.
+ */
+final class DispatchRing {
+    private final SchedulerOptions options;
+    private final Dispatcher dispatcher;
+    private final RetryPolicy policy;
+    private final RetryTimers timers;
+    private final SchedulerCounters counters;
+    private final Consumer<Batch> expired;
+    private final ArrayDeque<SiteState> ring = new ArrayDeque<>();
+    private final Long2ObjectHashMap<Batch> inFlight = new Long2ObjectHashMap<>();
+    private long nextTaskId = 1;
+
+    DispatchRing(SchedulerOptions options, Dispatcher dispatcher, RetryPolicy policy, RetryTimers timers,
+                 SchedulerCounters counters, Consumer<Batch> expired) {
+        this.options = options;
+        this.dispatcher = dispatcher;
+        this.policy = policy;
+        this.timers = timers;
+        this.counters = counters;
+        this.expired = expired;
+    }
+
+    /** {@code b} joins the tail of {@code site}'s ready queue. */
+    void addReady(SiteState site, Batch b) {
+        b.site = site;
+        site.ready.addLast(b);
+        counters.ready += b.size;
+        enterRing(site);
+    }
+
+    /** Puts {@code site} in the ring if it has ready work and is not there yet. */
+    void enterRing(SiteState site) {
+        if (!site.inRing && !site.ready.isEmpty()) {
+            site.inRing = true;
+            ring.addLast(site);
+        }
+    }
+
+    /** One pass over the ring, up to {@code limit} tasks; returns how many were dispatched. */
+    int dispatch(long now, int limit) {
+        int dispatched = 0;
+        while (dispatched < limit && !ring.isEmpty()) {
+            SiteState site = ring.pollFirst();
+            site.inRing = false;
+            if (site.ready.isEmpty() || site.inFlight >= options.maxInFlightPerSite()
+                    || inFlight.size() >= options.maxInFlight()) {
+                continue; // comes back when a result frees a slot
+            }
+            if (!site.health.mayConnect(now)) {
+                scheduleProbe(site);
+                continue;
+            }
+            Batch b = site.ready.poll();
+            if (policy.isExpired(now, b.receivedAtMillis)) {
+                counters.ready -= b.size;
+                expired.accept(b);
+                enterRing(site);
+                continue;
+            }
+            DeliveryTask task = b.toTask(nextTaskId, site.health.isDead());
+            if (!dispatcher.dispatch(task)) {
+                site.ready.addFirst(b);
+                enterRing(site);
+                break; // the delivery stage is full; try again next cycle
+            }
+            nextTaskId++;
+            site.health.connecting();
+            b.dispatchedAtMillis = now;
+            site.inFlight++;
+            counters.ready -= b.size;
+            counters.inFlight += b.size;
+            inFlight.put(task.taskId(), b);
+            dispatched++;
+            enterRing(site);
+        }
+        return dispatched;
+    }
+
+    /**
+     * The batch of a reported task, no longer in flight, with its site's health updated from the result's signal
+     * (not for NOT_ATTEMPTED); null for an unknown or duplicate report. The caller decides the batch's fate and
+     * then calls {@link #enterRing} for its site.
+     */
+    Batch completed(TaskResult r, long now) {
+        Batch b = inFlight.remove(r.taskId());
+        if (b == null) {
+            return null;
+        }
+        SiteState site = b.site;
+        if (r.site() != TaskResult.SiteSignal.NOT_ATTEMPTED) {
+            boolean wasDead = site.health.isDead();
+            if (r.site() == TaskResult.SiteSignal.CONNECTED) {
+                site.health.connected();
+            } else {
+                site.health.connectFailed(now);
+            }
+            counters.deadSites += (site.health.isDead() ? 1 : 0) - (wasDead ? 1 : 0);
+        }
+        site.inFlight--;
+        counters.inFlight -= b.size;
+        return b;
+    }
+
+    /** A task the delivery stage never tried: its batch goes back to the head of its site's ready queue. */
+    void handBack(Batch b) {
+        SiteState site = b.site;
+        site.health.notConnecting();
+        site.ready.addFirst(b);
+        counters.ready += b.size;
+        enterRing(site);
+    }
+
+    /** A dead site's probe timer fired: it may take its turn again. */
+    void probeDue(SiteState site) {
+        site.probeTimerId = RetryTimers.NONE;
+        enterRing(site);
+    }
+
+    /** Tasks dispatched and not yet reported. */
+    int tasksInFlight() {
+        return inFlight.size();
+    }
+
+    private void scheduleProbe(SiteState site) {
+        if (site.probeTimerId == RetryTimers.NONE && site.inFlight == 0) { // else the probe's result brings it back
+            site.probeTimerId = timers.schedule(site.health.nextProbeAtMillis(), site);
+        }
+    }
+}

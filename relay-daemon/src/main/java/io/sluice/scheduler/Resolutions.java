@@ -1,0 +1,114 @@
+package io.sluice.scheduler;
+
+import io.sluice.dns.Destination;
+import io.sluice.dns.MxResolver;
+import io.sluice.dns.SiteKey;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+/**
+ * The scheduler's DNS bookkeeping: which domains want a lookup, at most one {@link MxResolver#resolve} in flight
+ * per domain and {@code maxDnsInFlight} in all, and the completions coming back. A completion slot is reserved
+ * before asking (the in-flight count never passes the completion queue's capacity), so the resolver's thread can
+ * always hand its answer over: it stores it in {@link DomainState#answer} and offers the domain itself, so an
+ * answer allocates nothing here. Also keeps the {@link SiteState}s by {@link SiteKey} (sites are never forgotten:
+ * their health matters).
+ *
+ * <p>Inputs: {@link #await} (a batch whose domain has no site yet). Outputs: each waiting batch with its domain's
+ * answer to the {@link Answered} handler, from {@link #drain}. Scheduler thread, except the resolver's completion
+ * callback (any thread, one offer and a wake-up).
+ */
+final class Resolutions {
+    /** What to do with a batch whose domain has been resolved ({@code answer} says how). */
+    @FunctionalInterface
+    interface Answered {
+        void answered(Batch b, Destination answer);
+    }
+
+    private final SchedulerOptions options;
+    private final MxResolver resolver;
+    private final Runnable wakeUp;
+    private final SchedulerCounters counters;
+    private final ManyToOneConcurrentArrayQueue<DomainState> answers;
+    private final ArrayDeque<DomainState> wanted = new ArrayDeque<>();
+    private final Map<SiteKey, SiteState> sites = new HashMap<>();
+    private int inFlight;
+
+    Resolutions(SchedulerOptions options, MxResolver resolver, Runnable wakeUp, SchedulerCounters counters) {
+        this.options = options;
+        this.resolver = resolver;
+        this.wakeUp = wakeUp;
+        this.counters = counters;
+        this.answers = new ManyToOneConcurrentArrayQueue<>(options.maxDnsInFlight());
+    }
+
+    /** {@code b} waits at its domain (which has no site) until DNS answers; asks for a lookup if none is on. */
+    void await(Batch b) {
+        DomainState d = b.domain;
+        d.waiting.addLast(b);
+        counters.scheduled += b.size;
+        if (!d.resolving && !d.wantsResolve) {
+            d.wantsResolve = true;
+            wanted.addLast(d);
+        }
+    }
+
+    /** Starts lookups while completion slots are free (reserve before asking); returns how many. */
+    int start() {
+        int n = 0;
+        while (inFlight < options.maxDnsInFlight() && !wanted.isEmpty()) {
+            DomainState d = wanted.pollFirst();
+            d.wantsResolve = false;
+            d.resolving = true;
+            inFlight++;
+            resolver.resolve(d.name).thenAccept(answer -> {
+                d.answer = answer;
+                answers.offer(d); // cannot fail: a slot is reserved by inFlight
+                wakeUp.run();
+            });
+            n++;
+        }
+        return n;
+    }
+
+    /** Hands every waiting batch of each answered domain to {@code handler}; returns domains answered. */
+    int drain(int limit, long nowMillis, Answered handler) {
+        int n = 0;
+        DomainState d;
+        while (n < limit && (d = answers.poll()) != null) {
+            n++;
+            inFlight--;
+            d.resolving = false;
+            Destination answer = d.answer;
+            d.answer = null;
+            if (answer instanceof Destination.Hosts hosts) {
+                d.hosts = hosts;
+                d.site = site(hosts.site());
+                d.answeredAtMillis = nowMillis;
+            }
+            Batch b;
+            while ((b = d.waiting.poll()) != null) {
+                counters.scheduled -= b.size;
+                handler.answered(b, answer);
+            }
+        }
+        return n;
+    }
+
+    /** No lookup in flight or wanted. */
+    boolean idle() {
+        return inFlight == 0 && wanted.isEmpty();
+    }
+
+    private SiteState site(SiteKey key) {
+        SiteState site = sites.get(key);
+        if (site == null) {
+            site = new SiteState(key, new SiteHealth(options.failuresToDie(), options.firstProbeMillis(),
+                    options.maxProbeMillis()));
+            sites.put(key, site);
+        }
+        return site;
+    }
+}
