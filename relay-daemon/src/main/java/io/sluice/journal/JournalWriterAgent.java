@@ -185,7 +185,8 @@ final class JournalWriterAgent implements Agent {
             unsyncedWrites = true;
             try (DocumentContext dc = stateAppender.writingDocument()) {
                 try {
-                    StateEncoder.writeQueued(dc.wire().bytes(), m.id(), bodiesIndex, m.recipients().size(), block);
+                    StateEncoder.writeQueued(dc.wire().bytes(), m.id(), bodiesIndex, m.receivedAtMillis(),
+                        m.recipients().size(), block);
                 } catch (RuntimeException e) {
                     dc.rollbackOnClose();
                     throw e;
@@ -196,7 +197,7 @@ final class JournalWriterAgent implements Agent {
             failNow(m, e);
             return;
         }
-        pending.add(m.id(), bodiesIndex, block, m.recipients().size());
+        pending.add(m.id(), bodiesIndex, m.receivedAtMillis(), block, m.recipients().size());
         highestIdAppended = Math.max(highestIdAppended, m.id());
         changesSinceCheckpoint++;
         batch[batchSize] = m;
