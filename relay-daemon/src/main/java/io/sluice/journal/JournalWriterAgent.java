@@ -18,11 +18,14 @@ import org.slf4j.LoggerFactory;
  * per queue), and the owner of the {@link PendingSet} once started.
  *
  * <p>Each {@link #doWork()} cycle reads the clock once, then: appends OUTCOME and DEFERRED records from the
- * outcome ring buffer (updating the pending set); drains up to {@code maxBatch} accepted messages, appending ACCEPTED then QUEUED for each; writes a
- * checkpoint when due; then commits: one {@link Syncer} call for the whole batch (with {@code journal.sync:
- * batch}) and only after it returns the callbacks ({@link QueuedListener} then {@link AppendCallback} per message,
- * then the outcome and deferral listeners). There is no timer: whatever arrived during one sync forms the
- * next batch, so batches grow with load and an idle message waits one msync.
+ * outcome ring buffer (updating the pending set); drains up to {@code maxBatch} accepted messages, appending
+ * ACCEPTED then QUEUED for each; writes a checkpoint when due; runs one step of the {@link BodiesCompactor} (at
+ * most one slice of relocations); then commits: one {@link Syncer} call for the whole batch (with
+ * {@code journal.sync: batch}, and always after a checkpoint or relocations, since retention then deletes what
+ * they replace) and only after it returns the callbacks ({@link QueuedListener} then {@link AppendCallback} per
+ * message, then the outcome and deferral listeners), the compactor's {@link BodiesCompactor#afterSync} and
+ * {@link StateRetention}. There is no timer: whatever arrived during one sync forms the next batch, so batches
+ * grow with load and an idle message waits one msync.
  *
  * <p>Allocation: per message only the recipient block the pending set retains (and its entry), plus one retry
  * array the first time one of its recipients is deferred; encoding, body copy, batching and outcome/deferral
@@ -58,6 +61,8 @@ final class JournalWriterAgent implements Agent {
     private final int maxBatch;
     private final AcceptedEncoder acceptedEncoder = new AcceptedEncoder();
     private final CheckpointWriter checkpointWriter = new CheckpointWriter();
+    private final BodiesCompactor compactor;
+    private final StateRetention stateRetention;
     private final MessageHandler outcomeHandler = this::onRingMessage;
 
     private final AcceptedMessage[] batch;
@@ -101,6 +106,9 @@ final class JournalWriterAgent implements Agent {
         this.batch = new AcceptedMessage[maxBatch];
         this.batchIndex = new long[maxBatch];
         this.notices = new StateNotices(maxBatch, options.outcomeListener(), options.deferredListener());
+        long compactAfterMs = options.compactAfterOr(journal.settings().compactAfter()).toMillis();
+        this.compactor = new BodiesCompactor(journal, pending, compactAfterMs);
+        this.stateRetention = new StateRetention(journal, compactAfterMs);
     }
 
     @Override
@@ -116,6 +124,7 @@ final class JournalWriterAgent implements Agent {
         syncTarget = new SyncTarget(bodiesAppender, stateAppender,
             journal.bodies().file().toPath(), journal.state().file().toPath());
         nextCheckpointMs = clock.time() + checkpointIntervalMs;
+        compactor.start();
     }
 
     @Override
@@ -125,11 +134,25 @@ final class JournalWriterAgent implements Agent {
         if (failure == null) {
             work += outcomes.read(outcomeHandler, notices.room());
             work += appendAccepted();
+            long checkpointBegin = -1;
             if (checkpointRequested || (changesSinceCheckpoint > 0 && now >= nextCheckpointMs)) {
-                checkpoint(now);
+                checkpointBegin = checkpoint(now);
                 work++;
             }
-            commit(false);
+            long journalNow = journal.time().currentTimeMillis();
+            work += compactor.doWork(journalNow, work == 0, bodiesAppender, stateAppender);
+            boolean relocated = compactor.hasStaged();
+            unsyncedWrites |= relocated;
+            commit(relocated || checkpointBegin >= 0);
+            if (failure == null) {
+                if (relocated) {
+                    compactor.afterSync();
+                }
+                if (checkpointBegin >= 0) {
+                    stateRetention.checkpointDurable(checkpointBegin);
+                }
+                work += stateRetention.run(journalNow);
+            }
         } else {
             work += failWaiting();
         }
@@ -198,6 +221,7 @@ final class JournalWriterAgent implements Agent {
             return;
         }
         pending.add(m.id(), bodiesIndex, m.receivedAtMillis(), block, m.recipients().size());
+        compactor.added(bodiesIndex);
         highestIdAppended = Math.max(highestIdAppended, m.id());
         changesSinceCheckpoint++;
         batch[batchSize] = m;
@@ -249,7 +273,8 @@ final class JournalWriterAgent implements Agent {
         int recipient = buffer.getInt(index + 16);
         OutcomeCode code = OutcomeCode.fromCode(buffer.getInt(index + 20));
         boolean recorded = false;
-        if (failure == null && pending.isPending(id, recipient)) {
+        PendingMessage m = pending.get(id);
+        if (failure == null && m != null && m.isPending(recipient)) {
             try {
                 try (DocumentContext dc = stateAppender.writingDocument()) {
                     try {
@@ -260,6 +285,9 @@ final class JournalWriterAgent implements Agent {
                     }
                 }
                 pending.complete(id, recipient);
+                if (m.pendingCount() == 0) {
+                    compactor.removed(id, m.bodiesIndex());
+                }
                 changesSinceCheckpoint++;
                 unsyncedWrites = true;
                 recorded = true;
@@ -270,21 +298,24 @@ final class JournalWriterAgent implements Agent {
         notices.outcome(id, recipient, code, recorded);
     }
 
-    private void checkpoint(long now) {
+    /** Writes a checkpoint; returns the state index of its BEGIN, or -1 if writing it failed. */
+    private long checkpoint(long now) {
         checkpointRequested = false;
         nextCheckpointMs = now + checkpointIntervalMs;
         long start = System.nanoTime();
         long highestId = Math.max(highestIdAppended, journal.messageIds().lastIssued());
         long sequence = ++checkpointSequence;
         unsyncedWrites = true;
+        long beginIndex;
         try {
-            checkpointWriter.write(stateAppender, pending, sequence, now, highestId);
+            beginIndex = checkpointWriter.write(stateAppender, pending, sequence, now, highestId);
             changesSinceCheckpoint = 0;
         } catch (RuntimeException e) {
             LOG.error("writing checkpoint {} failed; recovery will use an earlier one", sequence, e);
-            return;
+            return -1;
         }
         observer.onCheckpoint(System.nanoTime() - start, pending.pendingMessages(), pending.pendingRecipients());
+        return beginIndex;
     }
 
     /** Syncs what this cycle wrote (per policy, or always when {@code forceSync}), then completes callbacks. */
@@ -364,6 +395,9 @@ final class JournalWriterAgent implements Agent {
                 checkpoint(now);
             }
             commit(true);
+            if (failure == null && compactor.hasStaged()) {
+                compactor.afterSync();
+            }
         }
         drainedDone = true;
         drained.countDown();
@@ -382,6 +416,7 @@ final class JournalWriterAgent implements Agent {
         } catch (Exception e) {
             LOG.warn("closing the syncer failed", e);
         }
+        compactor.close();
         if (stateAppender != null) {
             stateAppender.close();
         }
