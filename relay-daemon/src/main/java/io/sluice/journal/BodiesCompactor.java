@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@link #BUSY_SLICE_INTERVAL_NANOS}, so incoming mail waits at most one slice's copy per group commit.
  * Allocation: one id list per pass and the cycle listing; none per message beyond what Chronicle does.
  * Failures: a message whose record is missing or unreadable is logged and counted
- * ({@link CompactionStats#relocationFailures()}); its cycle stays until a later pass succeeds.
+ * ({@link CompactionStats#relocationFailures()}); its cycle stays, and the next pass waits
+ * {@link #RETRY_AFTER_FAILURE_MS} instead of rescanning the pending set every second.
  */
 final class BodiesCompactor {
     /** Most messages copied per slice (one group commit). */
@@ -43,6 +44,8 @@ final class BodiesCompactor {
     static final long BUSY_SLICE_INTERVAL_NANOS = 100_000_000L;
     /** Journal time between passes looking for old cycles. */
     static final long CHECK_INTERVAL_MS = 1_000;
+    /** Journal time before the next pass after one left messages it could not move (each pass scans the set). */
+    static final long RETRY_AFTER_FAILURE_MS = 60_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(BodiesCompactor.class);
 
@@ -66,6 +69,7 @@ final class BodiesCompactor {
     /** The cycle the bodies appender last wrote to: never deleted, as Chronicle still holds it open. */
     private int headCycle = Integer.MIN_VALUE;
     private long nextCheckMs = Long.MIN_VALUE;
+    private long lastNowMs;
     private long lastSliceNanos;
     private ExcerptTailer tailer;
 
@@ -111,6 +115,7 @@ final class BodiesCompactor {
      * @param idle      the writer cycle appended nothing else
      */
     int doWork(long nowMillis, boolean idle, ExcerptAppender bodiesAppender, ExcerptAppender stateAppender) {
+        lastNowMs = nowMillis;
         if (!moving) {
             if (nowMillis < nextCheckMs) {
                 return 0;
@@ -268,6 +273,7 @@ final class BodiesCompactor {
             int left = occupancy.get((int) c);
             if (left > 0) {
                 LOG.warn("bodies/ cycle {} keeps {} pending messages that could not be relocated", c, left);
+                nextCheckMs = lastNowMs + RETRY_AFTER_FAILURE_MS;
             }
         }
     }

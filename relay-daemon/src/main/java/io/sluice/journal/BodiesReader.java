@@ -84,8 +84,12 @@ public final class BodiesReader implements AutoCloseable {
     }
 
     private boolean readMessage(long index, long messageId, AcceptedRecord into, BodyConsumer body) {
-        if (!tailer.moveToIndex(index)) {
-            return false;
+        try {
+            if (!tailer.moveToIndex(index)) {
+                return false;
+            }
+        } catch (IllegalStateException e) {
+            return false; // its cycle file vanished while Chronicle was opening it: the compactor deleted it
         }
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {

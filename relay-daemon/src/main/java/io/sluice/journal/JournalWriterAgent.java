@@ -4,11 +4,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Allocation: per message only the recipient block the pending set retains (and its entry), plus one retry
  * array the first time one of its recipients is deferred; encoding, body copy, batching and outcome/deferral
- * notices ({@link StateNotices}) reuse preallocated state. Failures: an invalid message or an append error fails that message
+ * records ({@link OutcomeRecorder}) and notices ({@link StateNotices}) reuse preallocated state. Failures: an invalid message or an append error fails that message
  * only; a sync error fails the batch and the writer for good ({@link #failure}), after which every message is
  * failed at once. Callbacks run on this thread; their exceptions are logged.
  */
@@ -63,7 +61,7 @@ final class JournalWriterAgent implements Agent {
     private final CheckpointWriter checkpointWriter = new CheckpointWriter();
     private final BodiesCompactor compactor;
     private final StateRetention stateRetention;
-    private final MessageHandler outcomeHandler = this::onRingMessage;
+    private final OutcomeRecorder outcomeRecorder;
 
     private final AcceptedMessage[] batch;
     private final long[] batchIndex;
@@ -109,6 +107,7 @@ final class JournalWriterAgent implements Agent {
         long compactAfterMs = options.compactAfterOr(journal.settings().compactAfter()).toMillis();
         this.compactor = new BodiesCompactor(journal, pending, compactAfterMs);
         this.stateRetention = new StateRetention(journal, compactAfterMs);
+        this.outcomeRecorder = new OutcomeRecorder(pending, compactor, notices);
     }
 
     @Override
@@ -125,6 +124,7 @@ final class JournalWriterAgent implements Agent {
             journal.bodies().file().toPath(), journal.state().file().toPath());
         nextCheckpointMs = clock.time() + checkpointIntervalMs;
         compactor.start();
+        outcomeRecorder.start(stateAppender);
     }
 
     @Override
@@ -132,7 +132,10 @@ final class JournalWriterAgent implements Agent {
         long now = clock.time();
         int work = 0;
         if (failure == null) {
-            work += outcomes.read(outcomeHandler, notices.room());
+            work += outcomes.read(outcomeRecorder, notices.room());
+            int recorded = outcomeRecorder.takeAppended();
+            changesSinceCheckpoint += recorded;
+            unsyncedWrites |= recorded > 0;
             work += appendAccepted();
             long checkpointBegin = -1;
             if (checkpointRequested || (changesSinceCheckpoint > 0 && now >= nextCheckpointMs)) {
@@ -230,74 +233,6 @@ final class JournalWriterAgent implements Agent {
         observer.onAppend(System.nanoTime() - start, m.body().remaining());
     }
 
-    private void onRingMessage(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
-        if (msgTypeId == DEFERRED_MSG_TYPE) {
-            onDeferred(buffer, index, length);
-        } else {
-            onOutcome(buffer, index);
-        }
-    }
-
-    private void onDeferred(MutableDirectBuffer buffer, int index, int length) {
-        long id = buffer.getLong(index);
-        long nextDue = buffer.getLong(index + 8);
-        int recipient = buffer.getInt(index + 16);
-        int attempts = buffer.getInt(index + 20);
-        int replyCode = buffer.getInt(index + 24);
-        boolean recorded = false;
-        if (failure == null && pending.isPending(id, recipient)) {
-            try {
-                try (DocumentContext dc = stateAppender.writingDocument()) {
-                    try {
-                        StateEncoder.writeDeferred(dc.wire().bytes(), id, recipient, attempts, nextDue, replyCode,
-                            buffer, index + DEFERRED_MSG_HEADER, length - DEFERRED_MSG_HEADER);
-                    } catch (RuntimeException e) {
-                        dc.rollbackOnClose();
-                        throw e;
-                    }
-                }
-                pending.defer(id, recipient, attempts, nextDue);
-                changesSinceCheckpoint++;
-                unsyncedWrites = true;
-                recorded = true;
-            } catch (RuntimeException e) {
-                LOG.error("appending deferral of {} recipient {} failed", MessageIds.format(id), recipient, e);
-            }
-        }
-        notices.deferral(id, recipient, attempts, nextDue, recorded);
-    }
-
-    private void onOutcome(MutableDirectBuffer buffer, int index) {
-        long id = buffer.getLong(index);
-        long time = buffer.getLong(index + 8);
-        int recipient = buffer.getInt(index + 16);
-        OutcomeCode code = OutcomeCode.fromCode(buffer.getInt(index + 20));
-        boolean recorded = false;
-        PendingMessage m = pending.get(id);
-        if (failure == null && m != null && m.isPending(recipient)) {
-            try {
-                try (DocumentContext dc = stateAppender.writingDocument()) {
-                    try {
-                        StateEncoder.writeOutcome(dc.wire().bytes(), id, recipient, code.code(), time);
-                    } catch (RuntimeException e) {
-                        dc.rollbackOnClose();
-                        throw e;
-                    }
-                }
-                pending.complete(id, recipient);
-                if (m.pendingCount() == 0) {
-                    compactor.removed(id, m.bodiesIndex());
-                }
-                changesSinceCheckpoint++;
-                unsyncedWrites = true;
-                recorded = true;
-            } catch (RuntimeException e) {
-                LOG.error("appending outcome of {} recipient {} failed", MessageIds.format(id), recipient, e);
-            }
-        }
-        notices.outcome(id, recipient, code, recorded);
-    }
-
     /** Writes a checkpoint; returns the state index of its BEGIN, or -1 if writing it failed. */
     private long checkpoint(long now) {
         checkpointRequested = false;
@@ -373,6 +308,7 @@ final class JournalWriterAgent implements Agent {
     private void fail(Throwable t) {
         if (failure == null) {
             failure = t;
+            outcomeRecorder.writerFailed = true;
             LOG.error("journal sync failed; the writer stops acknowledging messages until restart", t);
         }
     }
@@ -384,7 +320,7 @@ final class JournalWriterAgent implements Agent {
             failNow(m, failure);
             n++;
         }
-        n += outcomes.read(outcomeHandler, notices.room()); // reported as not recorded: the writer failed
+        n += outcomes.read(outcomeRecorder, notices.room()); // reported as not recorded: the writer failed
         notices.publish(true);
         return n;
     }

@@ -88,12 +88,12 @@ final class CompactionFixture implements AutoCloseable {
 
     void deliver(long id, int recipient) {
         writer.offerOutcome(id, recipient, OutcomeCode.DELIVERED, time.currentTimeMillis());
-        await().atMost(Duration.ofSeconds(10)).until(() -> recorded.contains("o" + id + "/" + recipient + "/true"));
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10)).until(() -> recorded.contains("o" + id + "/" + recipient + "/true"));
     }
 
     void defer(long id, int recipient) {
         writer.offerDeferred(id, recipient, 1, time.currentTimeMillis() + 86_400_000L, 451, "4.7.1 later");
-        await().atMost(Duration.ofSeconds(10)).until(() -> recorded.contains("d" + id + "/" + recipient + "/true"));
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10)).until(() -> recorded.contains("d" + id + "/" + recipient + "/true"));
     }
 
     /** Cycle files ({@code .cq4}) of one queue. */
