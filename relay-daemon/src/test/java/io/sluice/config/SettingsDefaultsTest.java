@@ -83,7 +83,7 @@ class SettingsDefaultsTest {
                 "hostname", "max_command_line", "max_text_line", "max_message_size", "max_recipients",
                 "max_connections", "max_connections_per_ip", "max_errors", "max_pipelined_bytes", "bare_lf",
                 "max_inflight_data_bytes", "hop_limit", "command_timeout", "data_timeout", "max_soft_delay",
-                "journal", "dir", "sync", "min_free", "checkpoint_interval", "queue", "max_pending_recipients",
+                "journal", "dir", "sync", "min_free", "checkpoint_interval", "compact_after", "queue", "max_pending_recipients",
                 "admin", "token_file", "dns", "resolvers", "timeout", "max_cache_ttl", "negative_ttl", "delivery",
                 "mx_port", "allow_private_mx", "ehlo_name", "bind_address", "connect_timeout", "greeting_timeout",
                 "data_initiation_timeout", "data_block_timeout", "data_termination_timeout",
