@@ -66,7 +66,8 @@ package io.sluice.journal;
  *
  * Version 2 added the entry flags and retry words; in version 1 the flags field is reserved (0) and no retry words
  * exist, so a version 1 checkpoint still loads, with no recipient deferred. Version 3 (written now) added the
- * received time; entries of versions 1 and 2 get the id's time floor ({@link MessageIds#timeFloorMillis}). Each record of a
+ * received time; entries of versions 1 and 2 get the id's time floor ({@link MessageIds#timeFloorMillis}).
+ * Each record of a
  * checkpoint carries its own version. Recovery checks that the sequence matches in every record and that the
  * counts in BEGIN, END and the entries agree; otherwise it falls back to replaying {@code state/} from the start.
  */

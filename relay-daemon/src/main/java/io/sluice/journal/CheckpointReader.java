@@ -18,7 +18,8 @@ import static io.sluice.journal.CheckpointDescriptor.SEQUENCE_OFFSET;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
- * Loads one checkpoint (BEGIN, PARTs, END; layout: {@link CheckpointDescriptor}, versions 1 to 3) into a {@link PendingSet}, fed
+ * Loads one checkpoint (BEGIN, PARTs, END; layout: {@link CheckpointDescriptor}, versions 1 to 3) into a
+ * {@link PendingSet}, fed
  * one record at a time in order, and cross-checks sequence numbers and counts. Throws
  * {@link Recovery.CheckpointMismatch} when they disagree, so recovery falls back to a full replay.
  * Single-threaded: one instance per checkpoint.
@@ -101,7 +102,8 @@ final class CheckpointReader {
             long bodiesIndex = b.readLong(pos + ENTRY_BODIES_INDEX_OFFSET);
             int recipients = b.readUnsignedShort(pos + ENTRY_RECIPIENT_COUNT_OFFSET);
             int blockLength = b.readInt(pos + ENTRY_BLOCK_LENGTH_OFFSET);
-            long receivedAt = version >= 3 ? b.readLong(pos + ENTRY_RECEIVED_AT_OFFSET) : MessageIds.timeFloorMillis(id);
+            long receivedAt = version >= 3
+                ? b.readLong(pos + ENTRY_RECEIVED_AT_OFFSET) : MessageIds.timeFloorMillis(id);
             boolean hasRetries = version >= 2
                 && (b.readUnsignedShort(pos + ENTRY_FLAGS_OFFSET) & CheckpointDescriptor.ENTRY_FLAG_RETRIES) != 0;
             int words = CheckpointDescriptor.bitmapWords(recipients);

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Allocation: per message only the recipient block the pending set retains (and its entry), plus one retry
  * array the first time one of its recipients is deferred; encoding, body copy, batching and outcome/deferral
- * records ({@link OutcomeRecorder}) and notices ({@link StateNotices}) reuse preallocated state. Failures: an invalid message or an append error fails that message
+ * records ({@link OutcomeRecorder}) and notices ({@link StateNotices}) reuse preallocated state. Failures: an
+ * invalid message or an append error fails that message
  * only; a sync error fails the batch and the writer for good ({@link #failure}), after which every message is
  * failed at once. Callbacks run on this thread; their exceptions are logged.
  */

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * that is still pending, updating the {@link PendingSet} (and telling the {@link BodiesCompactor} when a message
  * leaves it), and queues a notice per message ({@link StateNotices}) for after the group commit.
  *
- * <p>Ring layouts: see {@link JournalWriterAgent#OUTCOME_MSG_LENGTH} and {@link JournalWriterAgent#DEFERRED_MSG_HEADER}.
+ * <p>Ring layouts: see {@link JournalWriterAgent#OUTCOME_MSG_LENGTH} and
+ * {@link JournalWriterAgent#DEFERRED_MSG_HEADER}.
  * Threading: the journal writer thread only. Allocation: none. Failures: an append error drops that record (logged,
  * reported as not recorded); once {@link #writerFailed} is set nothing is appended and every notice says so.
  */

@@ -37,7 +37,7 @@ public final class RecordHeader {
     public static final int TYPE_CHECKPOINT_END = 0x14;
     /** {@code state/}: one recipient failed temporarily and waits for a retry, see {@link DeferredDescriptor}. */
     public static final int TYPE_DEFERRED = 0x15;
-    /** {@code state/}: a pending message's ACCEPTED record was copied to a newer cycle, see {@link RelocatedDescriptor}. */
+    /** {@code state/}: a pending message's ACCEPTED record was copied to the head, see {@link RelocatedDescriptor}. */
     public static final int TYPE_RELOCATED = 0x16;
 
     /** The version this code writes for every record type except QUEUED and the checkpoint records. */

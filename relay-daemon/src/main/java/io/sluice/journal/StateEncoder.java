@@ -6,7 +6,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Writes the small {@code state/} records QUEUED ({@link QueuedDescriptor}), OUTCOME ({@link OutcomeDescriptor}),
- * DEFERRED ({@link DeferredDescriptor}) and RELOCATED ({@link RelocatedDescriptor}) into a Chronicle excerpt. No allocation (except the String overload of
+ * DEFERRED ({@link DeferredDescriptor}) and RELOCATED ({@link RelocatedDescriptor}) into a Chronicle excerpt. No
+ * allocation (except the String overload of
  * {@link #writeDeferred}, for tools and tests); stateless.
  */
 final class StateEncoder {

@@ -88,12 +88,17 @@ final class CompactionFixture implements AutoCloseable {
 
     void deliver(long id, int recipient) {
         writer.offerOutcome(id, recipient, OutcomeCode.DELIVERED, time.currentTimeMillis());
-        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10)).until(() -> recorded.contains("o" + id + "/" + recipient + "/true"));
+        soon().until(() -> recorded.contains("o" + id + "/" + recipient + "/true"));
     }
 
     void defer(long id, int recipient) {
         writer.offerDeferred(id, recipient, 1, time.currentTimeMillis() + 86_400_000L, 451, "4.7.1 later");
-        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10)).until(() -> recorded.contains("d" + id + "/" + recipient + "/true"));
+        soon().until(() -> recorded.contains("d" + id + "/" + recipient + "/true"));
+    }
+
+    /** Awaitility polling every 2 ms for up to 10 s: the writer parks at most 2 ms here. */
+    static org.awaitility.core.ConditionFactory soon() {
+        return await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10));
     }
 
     /** Cycle files ({@code .cq4}) of one queue. */

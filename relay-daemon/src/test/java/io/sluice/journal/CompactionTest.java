@@ -1,7 +1,7 @@
 package io.sluice.journal;
 
+import static io.sluice.journal.CompactionFixture.soon;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -49,7 +49,7 @@ class CompactionTest {
             long other = f.accept(List.of("d@x.org"), 500);
             f.deliver(other, 0);
         }
-        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(firstCycle));
+        soon().until(() -> !Files.exists(firstCycle));
 
         long newIndex = f.journal.relocations().lookup(deferred);
         assertThat(newIndex).isGreaterThan(oldIndex);
@@ -113,7 +113,7 @@ class CompactionTest {
         assertThat(f.readById(id, oldIndex, null)).isNotNull();
         syncer.release.countDown();
 
-        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(firstCycle));
+        soon().until(() -> !Files.exists(firstCycle));
         assertThat(f.journal.relocations().lookup(id)).isGreaterThan(oldIndex);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         assertThat(f.readById(id, oldIndex, body)).isNotNull();
@@ -132,7 +132,7 @@ class CompactionTest {
 
         syncer.fail = true;
         f.time.advanceMillis(5000);
-        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10)).until(() -> f.writer.failure() != null);
+        soon().until(() -> f.writer.failure() != null);
         assertThat(firstCycle).exists();
         assertThat(f.journal.relocations().lookup(id)).isEqualTo(-1);
         f.stop();
@@ -144,7 +144,7 @@ class CompactionTest {
         assertThat(f.readById(id, index, body)).isNotNull();
         assertThat(body.toByteArray()).isEqualTo(f.bodies.get(id));
         f.time.advanceMillis(5000);
-        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(firstCycle));
+        soon().until(() -> !Files.exists(firstCycle));
         body.reset();
         assertThat(f.readById(id, oldIndex, body)).isNotNull();
         assertThat(body.toByteArray()).isEqualTo(f.bodies.get(id));

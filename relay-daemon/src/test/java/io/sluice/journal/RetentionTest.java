@@ -1,7 +1,7 @@
 package io.sluice.journal;
 
+import static io.sluice.journal.CompactionFixture.soon;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
@@ -74,7 +74,7 @@ class RetentionTest {
                 }
             }
             f.time.advanceMillis(1000);
-            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10))
+            soon()
                 .untilAsserted(() -> {
                     assertThat(f.cycleFiles("bodies").size()).isLessThanOrEqualTo(MAX_BODIES_FILES);
                     assertThat(f.cycleFiles("state").size()).isLessThanOrEqualTo(MAX_STATE_FILES);
