@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import io.sluice.bench.dns.ZoneDnsCommand;
 import io.sluice.bench.jmh.JmhCommand;
 import io.sluice.bench.load.LoadCommand;
 import picocli.CommandLine;
@@ -8,13 +9,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * Entry point of {@code sluice-bench.jar} (and {@code scripts/sluice-bench}). Subcommands: {@code load}, the
- * end-to-end SMTP load generator ({@link LoadCommand}); {@code jmh}, the JMH micro-benchmarks ({@link JmhCommand}).
+ * end-to-end SMTP load generator ({@link LoadCommand}); {@code jmh}, the JMH micro-benchmarks ({@link JmhCommand});
+ * {@code dns}, a loopback DNS server for benchmark labs ({@link ZoneDnsCommand}).
  * Without a subcommand it prints usage and exits 2.
  * {@link #run(String...)} is the in-process form for tests: it returns the exit code instead of exiting.
  */
 @Command(name = "sluice-bench", mixinStandardHelpOptions = true, version = "sluice-bench 0.1.0",
         description = "Sluice load and benchmark tools. Targets must be on loopback.",
-        subcommands = {LoadCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LoadCommand.class, JmhCommand.class, ZoneDnsCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCli implements Runnable {
 
     @Spec

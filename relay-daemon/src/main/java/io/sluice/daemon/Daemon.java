@@ -109,7 +109,7 @@ public final class Daemon implements AutoCloseable {
         eventLoops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
         // Load order (Scheduler#loadRecovered): after the writer started, before ingress opens.
         delivery = DeliveryStage.start(current, journal, writer, recovered.pending(), eventLoops, handoff,
-                events);
+                new DeliveryEventMetrics(metrics.delivery(), events), metrics);
         for (ListenerSettings listener : current.listeners()) {
             if (listener.auth().enabled()) {
                 authVerifiers.put(listener.name(),

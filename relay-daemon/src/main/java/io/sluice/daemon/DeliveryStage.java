@@ -1,6 +1,7 @@
 package io.sluice.daemon;
 
 import io.netty.buffer.PooledByteBufAllocator;
+import io.sluice.bounce.DsnStage;
 import io.sluice.config.Settings;
 import io.sluice.delivery.ConnectionPools;
 import io.sluice.delivery.DeliveryDispatcher;
@@ -12,6 +13,7 @@ import io.sluice.events.EventPublisher;
 import io.sluice.journal.Journal;
 import io.sluice.journal.JournalWriter;
 import io.sluice.journal.PendingSet;
+import io.sluice.metrics.SluiceMetrics;
 import io.sluice.scheduler.BounceSink;
 import io.sluice.scheduler.ReceivedTimes;
 import io.sluice.scheduler.RetryPolicy;
@@ -35,15 +37,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Inputs: newly durable messages through the {@link QueuedHandoff} (connected here), the recovered pending set
  * (loaded before the runner starts; received times from {@link ReceivedTimes#ID_TIME_FLOOR}, which errs towards
- * expiring early). Outputs: OUTCOME/DEFERRED records to the writer; bounces to {@link BounceSink#NONE} (no DSNs
- * yet); delivery events ({@code attempt} from the dispatcher, the outcomes from the scheduler) to the daemon's
- * event log.
+ * expiring early). Outputs: OUTCOME/DEFERRED records to the writer; given-up recipients to the {@link DsnStage}
+ * (which writes their DSN, then their OUTCOME) when {@code delivery.dsn} is on, else {@link BounceSink#NONE};
+ * delivery events ({@code attempt} from the dispatcher, the outcomes from the scheduler) to the daemon's
+ * event log; the delivery metrics ({@link AttemptTimer} around the scheduler's port, {@link DeliveryGauges}).
  *
  * <p>Threading: the scheduler idles with a backoff that parks at most {@link #MAX_PARK_NANOS}; every offer unparks
  * the runner thread, so new work does not wait for the park to end. Start on the daemon's start thread, after
  * {@code JournalWriter.start} and before ingress opens (the scheduler's load order). {@link #close} stops the
- * scheduler first, then the dispatcher (queued tasks reported TEMPORARY into the stopped scheduler's queue, which
- * has a slot reserved per task, so nothing blocks), then the pools (bounded wait) and the resolver. Deliveries
+ * scheduler first, then the DSN stage (bounded wait; the journal writer is still open), then the dispatcher
+ * (queued tasks reported TEMPORARY into the stopped scheduler's queue, which has a slot reserved per task, so
+ * nothing blocks), then the pools (bounded wait) and the resolver. Deliveries
  * still in flight at close are not recorded; their recipients stay pending and are retried after restart
  * (at-least-once).
  */
@@ -56,32 +60,43 @@ final class DeliveryStage implements AutoCloseable {
     private final ConnectionPools<SiteKey> pools;
     private final DeliveryDispatcher dispatcher;
     private final AgentRunner runner;
+    private final DsnStage dsn;
 
     private DeliveryStage(MxResolver resolver, ConnectionPools<SiteKey> pools, DeliveryDispatcher dispatcher,
-                          AgentRunner runner) {
+                          AgentRunner runner, DsnStage dsn) {
         this.resolver = resolver;
         this.pools = pools;
         this.dispatcher = dispatcher;
         this.runner = runner;
+        this.dsn = dsn;
     }
 
     /** Builds and starts the stage; on failure closes what was built and rethrows. */
     static DeliveryStage start(Settings settings, Journal journal, JournalWriter writer, PendingSet recovered,
-                               EventLoops loops, QueuedHandoff handoff, EventPublisher events) {
+                               EventLoops loops, QueuedHandoff handoff, EventPublisher events,
+                               SluiceMetrics metrics) {
         MxResolver resolver = new MxResolver(settings.dns(), settings.delivery());
         ConnectionPools<SiteKey> pools = null;
         DeliveryDispatcher dispatcher = null;
+        DsnStage dsn = null;
         try {
+            if (settings.delivery().dsn()) {
+                dsn = DsnStage.start(journal, writer, settings.smtp().hostname(), events);
+            }
             OutboundConnector connector = new OutboundConnector(loops.group(), loops.socketChannelClass(),
                     settings.delivery(), null, OpportunisticTls.jdkDefault());
             pools = new ConnectionPools<>(site -> connector, loops.group(), null);
             SchedulerOptions options = SchedulerOptions.from(settings.delivery());
             Scheduler[] scheduler = new Scheduler[1];
+            AttemptTimer attempts = new AttemptTimer(options.maxInFlight(), metrics.delivery());
             dispatcher = new DeliveryDispatcher(journal, pools, settings.delivery(), loops.group(),
-                    r -> scheduler[0].offerResult(r), PooledByteBufAllocator.DEFAULT, options.maxInFlight(), events);
+                    attempts.observing(r -> scheduler[0].offerResult(r)), PooledByteBufAllocator.DEFAULT,
+                    options.maxInFlight(), events);
             AgentRunner[] runner = new AgentRunner[1];
-            scheduler[0] = new Scheduler(options, RetryPolicy.from(settings.delivery()), resolver, dispatcher,
-                    writer, BounceSink.NONE, events, SystemEpochClock.INSTANCE, new Random(), () -> wake(runner[0]));
+            scheduler[0] = new Scheduler(options, RetryPolicy.from(settings.delivery()), resolver,
+                    attempts.timing(dispatcher), writer, dsn != null ? dsn : BounceSink.NONE, events,
+                    SystemEpochClock.INSTANCE, new Random(), () -> wake(runner[0]));
+            DeliveryGauges.bind(metrics, scheduler[0].counters(), pools, resolver.counters());
             scheduler[0].loadRecovered(recovered, ReceivedTimes.ID_TIME_FLOOR);
             handoff.connect(scheduler[0]);
             dispatcher.start();
@@ -89,9 +104,9 @@ final class DeliveryStage implements AutoCloseable {
             runner[0] = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, MAX_PARK_NANOS), errors, null,
                     scheduler[0]);
             AgentRunner.startOnThread(runner[0]);
-            return new DeliveryStage(resolver, pools, dispatcher, runner[0]);
+            return new DeliveryStage(resolver, pools, dispatcher, runner[0], dsn);
         } catch (RuntimeException | Error e) {
-            closeAll(null, dispatcher, pools, resolver);
+            closeAll(null, dsn, dispatcher, pools, resolver);
             throw e;
         }
     }
@@ -106,13 +121,16 @@ final class DeliveryStage implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(runner, dispatcher, pools, resolver);
+        closeAll(runner, dsn, dispatcher, pools, resolver);
     }
 
-    private static void closeAll(AgentRunner runner, DeliveryDispatcher dispatcher, ConnectionPools<SiteKey> pools,
-                                 MxResolver resolver) {
+    private static void closeAll(AgentRunner runner, DsnStage dsn, DeliveryDispatcher dispatcher,
+                                 ConnectionPools<SiteKey> pools, MxResolver resolver) {
         if (runner != null) {
             runner.close();
+        }
+        if (dsn != null) {
+            dsn.close(); // after the scheduler (no more offers), before the journal writer (Daemon closes it later)
         }
         if (dispatcher != null) {
             try {

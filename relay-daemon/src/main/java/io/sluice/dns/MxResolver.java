@@ -56,6 +56,8 @@ import org.xbill.DNS.Type;
  *
  * <p>Limits: the domain must be an ASCII DNS name (IDNs as A-labels; address literals are the caller's business);
  * a malformed name is permanent {@code 550 5.1.2}. Own interface addresses are a snapshot taken at construction.
+ *
+ * <p>Counters: every {@code resolve} call and every failure, by kind, in {@link #counters()}.
  * Package rule: uses util and config only; no Netty.
  */
 public final class MxResolver implements AutoCloseable {
@@ -72,6 +74,7 @@ public final class MxResolver implements AutoCloseable {
     private final DnsLookups dns;
     private final AddressPolicy policy;
     private final Random random;
+    private final ResolutionCounters counters = new ResolutionCounters();
 
     /** A resolver over {@code dns.*}, refusing private and own addresses unless {@code allow_private_mx}. */
     public MxResolver(DnsSettings dns, DeliverySettings delivery) {
@@ -87,14 +90,15 @@ public final class MxResolver implements AutoCloseable {
 
     /** Where mail for {@code domain} (e.g. {@code example.com}, any case, trailing dot optional) goes. */
     public CompletableFuture<Destination> resolve(String domain) {
+        counters.lookup();
         String display;
         Name name;
         try {
             display = SiteKey.normalise(domain);
             name = Name.fromString(display + ".");
         } catch (TextParseException | IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(new Destination.Permanent(550, "5.1.2",
-                    "Bad destination domain syntax: \"" + domain + "\""));
+            return CompletableFuture.completedFuture(failed(ResolutionCounters.Failure.BAD_NAME,
+                    new Destination.Permanent(550, "5.1.2", "Bad destination domain syntax: \"" + domain + "\"")));
         }
         return dns.query(name, Type.MX)
                 .thenCompose(answer -> switch (answer.kind()) {
@@ -104,6 +108,11 @@ public final class MxResolver implements AutoCloseable {
                     case FAILED -> CompletableFuture.completedFuture(temporary(display + "/MX", answer.detail()));
                 })
                 .exceptionally(t -> temporary(display, "unexpected error: " + t));
+    }
+
+    /** Lookups and failures so far; read from any thread. */
+    public ResolutionCounters counters() {
+        return counters;
     }
 
     /** Stops the DNS callback thread; later resolutions complete {@link Destination.Temporary}. Idempotent. */
@@ -126,8 +135,10 @@ public final class MxResolver implements AutoCloseable {
         }
         if (mx.isEmpty()) {
             return CompletableFuture.completedFuture(sawNullMx
-                    ? new Destination.Permanent(556, "5.1.10", "Recipient address has null MX")
-                    : new Destination.Permanent(550, "5.4.4", "No usable MX record for " + domain));
+                    ? failed(ResolutionCounters.Failure.NULL_MX,
+                            new Destination.Permanent(556, "5.1.10", "Recipient address has null MX"))
+                    : failed(ResolutionCounters.Failure.NO_ADDRESS,
+                            new Destination.Permanent(550, "5.4.4", "No usable MX record for " + domain)));
         }
         mx.sort(Comparator.comparingInt(MXRecord::getPriority));
         Map<String, Candidate> unique = new LinkedHashMap<>();
@@ -205,17 +216,20 @@ public final class MxResolver implements AutoCloseable {
             return new Destination.Hosts(hosts);
         }
         if (failure != null) {
-            return new Destination.Temporary(451, TEMPORARY_STATUS, "DNS lookup of " + failure);
+            return failed(ResolutionCounters.Failure.TEMPORARY,
+                    new Destination.Temporary(451, TEMPORARY_STATUS, "DNS lookup of " + failure));
         }
         if (refused) {
-            return new Destination.Permanent(550, "5.4.4",
-                    "MX points to a private or local address (" + domain + ")");
+            return failed(ResolutionCounters.Failure.REFUSED_PRIVATE, new Destination.Permanent(550, "5.4.4",
+                    "MX points to a private or local address (" + domain + ")"));
         }
         if (implicit) {
-            return nxdomain ? notFound(domain) : new Destination.Permanent(550, "5.1.2",
-                    "Host or domain name not found: " + domain + " has no MX and no address records");
+            return nxdomain ? notFound(domain) : failed(ResolutionCounters.Failure.NO_ADDRESS,
+                    new Destination.Permanent(550, "5.1.2",
+                            "Host or domain name not found: " + domain + " has no MX and no address records"));
         }
-        return new Destination.Permanent(550, "5.4.4", "No MX host of " + domain + " has an address");
+        return failed(ResolutionCounters.Failure.NO_ADDRESS,
+                new Destination.Permanent(550, "5.4.4", "No MX host of " + domain + " has an address"));
     }
 
     /** The address of an A or AAAA record without the host name dnsjava attaches; null for other types. */
@@ -229,12 +243,19 @@ public final class MxResolver implements AutoCloseable {
         return null;
     }
 
-    private static Destination notFound(String domain) {
-        return new Destination.Permanent(550, "5.1.2",
-                "Host or domain name not found: " + domain + " does not exist (NXDOMAIN)");
+    private Destination notFound(String domain) {
+        return failed(ResolutionCounters.Failure.NXDOMAIN, new Destination.Permanent(550, "5.1.2",
+                "Host or domain name not found: " + domain + " does not exist (NXDOMAIN)"));
     }
 
-    private static Destination temporary(String lookup, String detail) {
-        return new Destination.Temporary(451, TEMPORARY_STATUS, "DNS lookup of " + lookup + " failed: " + detail);
+    private Destination temporary(String lookup, String detail) {
+        return failed(ResolutionCounters.Failure.TEMPORARY,
+                new Destination.Temporary(451, TEMPORARY_STATUS, "DNS lookup of " + lookup + " failed: " + detail));
+    }
+
+    /** Counts {@code kind} and returns {@code d}, so each failure is counted where it is decided. */
+    private Destination failed(ResolutionCounters.Failure kind, Destination d) {
+        counters.failed(kind);
+        return d;
     }
 }

@@ -47,6 +47,16 @@ final class CycleFiles {
 
     /** Cycles with a file, from the first through {@code lastCycle}; empty if none. Allocates: once per pass. */
     NavigableSet<Long> existingThrough(int lastCycle) {
+        try {
+            return list(lastCycle);
+        } catch (IllegalStateException e) {
+            // Chronicle's cached listing named a file that is gone (another thread's tailer raced a deletion).
+            queue.refreshDirectoryListing();
+            return list(lastCycle);
+        }
+    }
+
+    private NavigableSet<Long> list(int lastCycle) {
         int first = queue.firstCycle();
         int newest = queue.lastCycle();
         if (first == Integer.MAX_VALUE || first > lastCycle || newest < first) {

@@ -78,6 +78,7 @@ final class JournalWriterAgent implements Agent {
     private long highestIdAppended = -1;
     private boolean unsyncedWrites;
     private boolean drainedDone;
+    private long compactionErrors;
 
     volatile boolean closing;
     volatile boolean checkpointRequested;
@@ -144,7 +145,7 @@ final class JournalWriterAgent implements Agent {
                 work++;
             }
             long journalNow = journal.time().currentTimeMillis();
-            work += compactor.doWork(journalNow, work == 0, bodiesAppender, stateAppender);
+            work += compact(journalNow, work == 0);
             boolean relocated = compactor.hasStaged();
             unsyncedWrites |= relocated;
             commit(relocated || checkpointBegin >= 0);
@@ -155,7 +156,11 @@ final class JournalWriterAgent implements Agent {
                 if (checkpointBegin >= 0) {
                     stateRetention.checkpointDurable(checkpointBegin);
                 }
-                work += stateRetention.run(journalNow);
+                try {
+                    work += stateRetention.run(journalNow);
+                } catch (RuntimeException e) {
+                    compactionFailed("state/ retention", e);
+                }
             }
         } else {
             work += failWaiting();
@@ -232,6 +237,22 @@ final class JournalWriterAgent implements Agent {
         batchIndex[batchSize] = bodiesIndex;
         batchSize++;
         observer.onAppend(System.nanoTime() - start, m.body().remaining());
+    }
+
+    /** One compactor step; its errors (listing or deleting cycle files) must never stop the group commit. */
+    private int compact(long journalNow, boolean idle) {
+        try {
+            return compactor.doWork(journalNow, idle, bodiesAppender, stateAppender);
+        } catch (RuntimeException e) {
+            compactionFailed("bodies/ compaction", e);
+            return 0;
+        }
+    }
+
+    private void compactionFailed(String what, RuntimeException e) {
+        if (Long.bitCount(++compactionErrors) == 1) { // 1st, 2nd, 4th, ...: a persistent fault does not flood
+            LOG.error("{} failed ({} times so far); mail flow goes on, disk use grows", what, compactionErrors, e);
+        }
     }
 
     /** Writes a checkpoint; returns the state index of its BEGIN, or -1 if writing it failed. */

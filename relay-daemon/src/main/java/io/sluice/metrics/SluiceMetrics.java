@@ -2,6 +2,7 @@ package io.sluice.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -10,16 +11,21 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Every Sluice metric, declared in one place, on a registry of its own.
  *
  * <p>Role: the single catalogue of metric names, help texts, label names and buckets (STYLE #10). Other packages
- * never build metrics; they record through pre-bound handles ({@link #forListener}, {@link #journal()}) or feed
- * a callback gauge ({@code bind*}). Names are prefixed {@code sluice_}; label values come from configuration
- * (listener names) or from closed enums ({@link RejectReason}, {@link ConnectionRejectReason}), so cardinality is
- * bounded. Counter names below are the exposition names; the client library keeps the {@code _total} suffix.
+ * never build metrics; they record through pre-bound handles ({@link #forListener}, {@link #journal()},
+ * {@link #delivery()}) or feed a callback gauge or counter ({@code bind*}). Names are prefixed {@code sluice_};
+ * label values come from configuration (listener names), from closed enums ({@link RejectReason},
+ * {@link ConnectionRejectReason}, {@link DeliveryOutcome}, {@link DnsFailure}) or, for sites, from a bounded set
+ * (the busiest {@value DeliveryMetrics#MAX_SITE_LABELS} plus {@code other}), so cardinality is bounded. The
+ * metrics reference is docs/metrics.md. Counter names below are the exposition names; the client library keeps
+ * the {@code _total} suffix.
  *
  * <p>Output: {@link #registry()} is scraped by the admin server's {@code /metrics}. It is not the library's static
  * default registry, so tests can build several instances side by side.
@@ -48,10 +54,23 @@ public final class SluiceMetrics {
     public static final String QUEUE_PENDING_RECIPIENTS = "sluice_queue_pending_recipients";
     public static final String JOURNAL_FREE_BYTES = "sluice_journal_free_bytes";
     public static final String CALLBACK_FAILURES = "sluice_metrics_callback_failures_total";
+    public static final String DELIVERIES = "sluice_deliveries_total";
+    public static final String DELIVERY_ATTEMPT_SECONDS = "sluice_delivery_attempt_seconds";
+    public static final String DELIVERY_END_TO_END_SECONDS = "sluice_delivery_end_to_end_seconds";
+    public static final String QUEUE_SCHEDULED_RECIPIENTS = "sluice_queue_scheduled_recipients";
+    public static final String QUEUE_READY_RECIPIENTS = "sluice_queue_ready_recipients";
+    public static final String QUEUE_IN_FLIGHT_RECIPIENTS = "sluice_queue_in_flight_recipients";
+    public static final String DEAD_SITES = "sluice_dead_sites";
+    public static final String OUTBOUND_CONNECTIONS_CURRENT = "sluice_outbound_connections_current";
+    public static final String DNS_LOOKUPS = "sluice_dns_lookups_total";
+    public static final String DNS_LOOKUP_FAILURES = "sluice_dns_lookup_failures_total";
 
     public static final String LABEL_LISTENER = "listener";
     public static final String LABEL_REASON = "reason";
     public static final String LABEL_METRIC = "metric";
+    public static final String LABEL_OUTCOME = "outcome";
+    public static final String LABEL_SITE = "site";
+    public static final String LABEL_KIND = "kind";
 
     /** Journal append and msync: 50 µs (a warm append) to 1 s (a stalled disk). */
     static final double[] JOURNAL_LATENCY_BUCKETS = {
@@ -61,6 +80,13 @@ public final class SluiceMetrics {
         0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0};
     /** Messages per group commit: 1 when idle, growing with load. */
     static final double[] BATCH_SIZE_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
+    /** One delivery task: a warm connection and a fast MX (5 ms) to the longest SMTP timeouts (10 min). */
+    static final double[] ATTEMPT_BUCKETS = {
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0};
+    /** Receipt to delivery: 10 ms on an idle relay to delivery.max_age (5 days) after retries. */
+    static final double[] END_TO_END_BUCKETS = {
+        0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0, 14400.0, 43200.0,
+        86400.0, 259200.0, 432000.0};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Map<String, ListenerMetrics> listeners = new ConcurrentHashMap<>();
@@ -73,10 +99,19 @@ public final class SluiceMetrics {
     private final Counter smtpRejections;
     private final BucketHistogram submissionSeconds;
     private final JournalMetrics journal;
+    private final DeliveryMetrics delivery;
 
     private final SuppliedGauge queuePendingMessages;
     private final SuppliedGauge queuePendingRecipients;
     private final SuppliedGauge journalFreeBytes;
+    private final SuppliedGauge queueScheduledRecipients;
+    private final SuppliedGauge queueReadyRecipients;
+    private final SuppliedGauge queueInFlightRecipients;
+    private final SuppliedGauge deadSites;
+    private final SuppliedGauge outboundConnections;
+    private final SuppliedGauge dnsLookups;
+    private final CounterDataPoint dnsFailuresCallbackFailed;
+    private volatile ToLongFunction<DnsFailure> dnsFailures;
 
     /** All Sluice metrics plus the JVM's (memory, GC, threads, classes, process). */
     public SluiceMetrics() {
@@ -111,6 +146,16 @@ public final class SluiceMetrics {
                 histogram(JOURNAL_BATCH_SIZE, "Messages made durable per group commit", BATCH_SIZE_BUCKETS, null)
                         .labelValues());
 
+        delivery = new DeliveryMetrics(
+                counter(DELIVERIES, "Recipient delivery decisions, by outcome and site (the busiest sites, then other)",
+                        LABEL_OUTCOME, LABEL_SITE),
+                histogram(DELIVERY_ATTEMPT_SECONDS, "Time of one delivery task, from hand-off to the delivery stage"
+                        + " to its result (connect, SMTP transaction, final reply)", ATTEMPT_BUCKETS, Unit.SECONDS)
+                        .labelValues(),
+                histogram(DELIVERY_END_TO_END_SECONDS, "Time from receipt of a message to delivery of a recipient",
+                        END_TO_END_BUCKETS, Unit.SECONDS).labelValues(),
+                DeliveryMetrics.MAX_SITE_LABELS, DeliveryMetrics.TRACKED_SITES, DeliveryMetrics.PROMOTE_AFTER);
+
         // The registry collects in no fixed order, so a failure shows in the scrape where it happened or the next.
         Counter callbackFailures = Counter.builder().name(CALLBACK_FAILURES)
                 .help("Scrapes where a gauge callback threw and its series was left out")
@@ -121,6 +166,23 @@ public final class SluiceMetrics {
                 "Recipients without a final outcome", callbackFailures);
         journalFreeBytes = suppliedGauge(JOURNAL_FREE_BYTES,
                 "Usable bytes on the journal's file system", callbackFailures);
+        queueScheduledRecipients = suppliedGauge(QUEUE_SCHEDULED_RECIPIENTS,
+                "Recipients waiting for DNS or for a retry timer", callbackFailures);
+        queueReadyRecipients = suppliedGauge(QUEUE_READY_RECIPIENTS,
+                "Recipients in site ready queues", callbackFailures);
+        queueInFlightRecipients = suppliedGauge(QUEUE_IN_FLIGHT_RECIPIENTS,
+                "Recipients in delivery tasks not yet reported back", callbackFailures);
+        deadSites = suppliedGauge(DEAD_SITES, "Sites marked dead (every connection failed); probed, not retried",
+                callbackFailures);
+        outboundConnections = suppliedGauge(OUTBOUND_CONNECTIONS_CURRENT,
+                "Outbound SMTP connections open now, over all pools", callbackFailures);
+        dnsLookups = new SuppliedGauge(callbackFailures.labelValues(DNS_LOOKUPS));
+        CounterWithCallback.builder().name(DNS_LOOKUPS).help("MX resolutions started (cache hits included)")
+                .callback(cb -> dnsLookups.report(cb::call)).register(registry);
+        dnsFailuresCallbackFailed = callbackFailures.labelValues(DNS_LOOKUP_FAILURES);
+        CounterWithCallback.builder().name(DNS_LOOKUP_FAILURES)
+                .help("MX resolutions that gave no usable host, by kind").labelNames(LABEL_KIND)
+                .callback(this::reportDnsFailures).register(registry);
         registry.register(callbackFailures);
 
         if (jvmMetrics) {
@@ -147,6 +209,11 @@ public final class SluiceMetrics {
         return journal;
     }
 
+    /** The delivery side's handles (outcomes by site, attempt and end-to-end latency). */
+    public DeliveryMetrics delivery() {
+        return delivery;
+    }
+
     /** Feeds {@value #QUEUE_PENDING_MESSAGES}; called at each scrape, off the hot path. Replaces any earlier one. */
     public void bindQueuePendingMessages(LongSupplier supplier) {
         queuePendingMessages.bind(supplier);
@@ -160,6 +227,65 @@ public final class SluiceMetrics {
     /** Feeds {@value #JOURNAL_FREE_BYTES}; called at each scrape. Replaces any earlier one. */
     public void bindJournalFreeBytes(LongSupplier supplier) {
         journalFreeBytes.bind(supplier);
+    }
+
+    /** Feeds {@value #QUEUE_SCHEDULED_RECIPIENTS}; called at each scrape. Replaces any earlier one. */
+    public void bindQueueScheduledRecipients(LongSupplier supplier) {
+        queueScheduledRecipients.bind(supplier);
+    }
+
+    /** Feeds {@value #QUEUE_READY_RECIPIENTS}; called at each scrape. Replaces any earlier one. */
+    public void bindQueueReadyRecipients(LongSupplier supplier) {
+        queueReadyRecipients.bind(supplier);
+    }
+
+    /** Feeds {@value #QUEUE_IN_FLIGHT_RECIPIENTS}; called at each scrape. Replaces any earlier one. */
+    public void bindQueueInFlightRecipients(LongSupplier supplier) {
+        queueInFlightRecipients.bind(supplier);
+    }
+
+    /** Feeds {@value #DEAD_SITES}; called at each scrape. Replaces any earlier one. */
+    public void bindDeadSites(LongSupplier supplier) {
+        deadSites.bind(supplier);
+    }
+
+    /** Feeds {@value #OUTBOUND_CONNECTIONS_CURRENT}; called at each scrape. Replaces any earlier one. */
+    public void bindOutboundConnections(LongSupplier supplier) {
+        outboundConnections.bind(supplier);
+    }
+
+    /** Feeds {@value #DNS_LOOKUPS}, a count that only grows; called at each scrape. Replaces any earlier one. */
+    public void bindDnsLookups(LongSupplier supplier) {
+        dnsLookups.bind(supplier);
+    }
+
+    /**
+     * Feeds {@value #DNS_LOOKUP_FAILURES}: the count so far of each kind (counts only grow); called at each scrape
+     * once per kind. Replaces any earlier one.
+     */
+    public void bindDnsFailures(ToLongFunction<DnsFailure> counts) {
+        dnsFailures = Objects.requireNonNull(counts, "counts");
+    }
+
+    /** All kinds or none: a throwing source leaves the family empty for this scrape and is counted. */
+    private void reportDnsFailures(CounterWithCallback.Callback callback) {
+        ToLongFunction<DnsFailure> counts = dnsFailures;
+        if (counts == null) {
+            return;
+        }
+        DnsFailure[] kinds = DnsFailure.values();
+        long[] values = new long[kinds.length];
+        try {
+            for (DnsFailure kind : kinds) {
+                values[kind.ordinal()] = counts.applyAsLong(kind);
+            }
+        } catch (RuntimeException e) {
+            dnsFailuresCallbackFailed.inc();
+            return;
+        }
+        for (DnsFailure kind : kinds) {
+            callback.call(values[kind.ordinal()], kind.label());
+        }
     }
 
     private ListenerMetrics bindListener(String name) {
@@ -193,11 +319,11 @@ public final class SluiceMetrics {
 
     private SuppliedGauge suppliedGauge(String name, String help, Counter failures) {
         SuppliedGauge gauge = new SuppliedGauge(failures.labelValues(name));
-        GaugeWithCallback.builder().name(name).help(help).callback(gauge::report).register(registry);
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> gauge.report(cb::call)).register(registry);
         return gauge;
     }
 
-    /** The late-bound value source of one callback gauge: absent until the daemon binds it. */
+    /** The late-bound value source of one unlabelled callback gauge or counter: absent until the daemon binds it. */
     private static final class SuppliedGauge {
         private final CounterDataPoint failures;
         private volatile LongSupplier supplier;
@@ -210,7 +336,7 @@ public final class SluiceMetrics {
             supplier = Objects.requireNonNull(s, "supplier");
         }
 
-        void report(GaugeWithCallback.Callback callback) {
+        void report(LongConsumer callback) {
             LongSupplier s = supplier;
             if (s == null) {
                 return;
@@ -222,7 +348,7 @@ public final class SluiceMetrics {
                 failures.inc();
                 return;
             }
-            callback.call(value);
+            callback.accept(value);
         }
     }
 }

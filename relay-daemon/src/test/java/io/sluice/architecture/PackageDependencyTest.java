@@ -35,7 +35,7 @@ class PackageDependencyTest {
             Map.entry("journal", Set.of("util", "model", "config", "metrics")),
             Map.entry("smtp.server.auth", Set.of("util", "model", "config")),
             Map.entry("dns", Set.of("util", "model", "config")),
-            Map.entry("bounce", Set.of("util", "model", "config")),
+            Map.entry("bounce", Set.of("util", "model", "config", "metrics", "journal", "scheduler", "events")),
             Map.entry("scheduler", Set.of("util", "model", "config", "metrics", "journal", "dns", "events")),
             Map.entry("delivery", Set.of("util", "model", "config", "metrics", "journal", "dns", "scheduler",
                     "events")),

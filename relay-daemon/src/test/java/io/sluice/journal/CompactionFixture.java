@@ -96,9 +96,12 @@ final class CompactionFixture implements AutoCloseable {
         soon().until(() -> recorded.contains("d" + id + "/" + recipient + "/true"));
     }
 
-    /** Awaitility polling every 2 ms for up to 10 s: the writer parks at most 2 ms here. */
+    /**
+     * Awaitility polling every 2 ms (the writer parks at most 2 ms here) for up to 30 s: on a shared, loaded
+     * machine one msync can take seconds.
+     */
     static org.awaitility.core.ConditionFactory soon() {
-        return await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10));
+        return await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(30));
     }
 
     /** Cycle files ({@code .cq4}) of one queue. */

@@ -1,0 +1,43 @@
+package io.sluice.daemon;
+
+import io.sluice.delivery.ConnectionPools;
+import io.sluice.dns.ResolutionCounters;
+import io.sluice.metrics.DnsFailure;
+import io.sluice.metrics.SluiceMetrics;
+import io.sluice.scheduler.SchedulerCounters;
+
+/**
+ * Binds the delivery side's read-only counters to their callback series in {@link SluiceMetrics}: queue depths,
+ * in-flight recipients and dead sites from {@link SchedulerCounters} (as of the scheduler's last cycle), open
+ * outbound connections from {@link ConnectionPools}, and MX resolutions and their failures from
+ * {@link ResolutionCounters}, mapping the resolver's failure kinds onto the metric's closed {@link DnsFailure} set.
+ *
+ * <p>Everything is read at scrape time on the admin thread; nothing here runs on a delivery path.
+ */
+final class DeliveryGauges {
+
+    private DeliveryGauges() {
+    }
+
+    static void bind(SluiceMetrics metrics, SchedulerCounters scheduler, ConnectionPools<?> pools,
+                     ResolutionCounters dns) {
+        metrics.bindQueueScheduledRecipients(scheduler::scheduledRecipients);
+        metrics.bindQueueReadyRecipients(scheduler::readyRecipients);
+        metrics.bindQueueInFlightRecipients(scheduler::inFlightRecipients);
+        metrics.bindDeadSites(scheduler::deadSites);
+        metrics.bindOutboundConnections(pools::openConnections);
+        metrics.bindDnsLookups(dns::lookups);
+        metrics.bindDnsFailures(kind -> dns.failures(resolverKind(kind)));
+    }
+
+    static ResolutionCounters.Failure resolverKind(DnsFailure kind) {
+        return switch (kind) {
+            case NXDOMAIN -> ResolutionCounters.Failure.NXDOMAIN;
+            case TEMPORARY -> ResolutionCounters.Failure.TEMPORARY;
+            case NULL_MX -> ResolutionCounters.Failure.NULL_MX;
+            case REFUSED_PRIVATE -> ResolutionCounters.Failure.REFUSED_PRIVATE;
+            case NO_ADDRESS -> ResolutionCounters.Failure.NO_ADDRESS;
+            case BAD_NAME -> ResolutionCounters.Failure.BAD_NAME;
+        };
+    }
+}

@@ -1,0 +1,338 @@
+package io.sluice.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.journal.JournalDump;
+import io.sluice.testing.FreePorts;
+import io.sluice.testing.SmtpClient;
+import io.sluice.testing.StoredMessages;
+import io.sluice.testing.TestDaemon;
+import io.sluice.testing.TestDnsServer;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * DSNs end to end (DESIGN.md "Durability", issue 3 point 6): the whole daemon on loopback with a {@link TestDnsServer}
+ * zone, the recipients' MX (dest.test, 127.0.0.2) and the senders' MX (client.test, 127.0.0.4) as SubEthaSMTP
+ * sinks. A message that bounces (550, NXDOMAIN, null MX) or expires comes back to its envelope sender as an
+ * RFC 3464 {@code multipart/report} from the null sender, delivered by Sluice's own queue; a null-sender message
+ * that bounces gets none. The DSN is parsed with a real MIME parser (Jakarta Mail).
+ */
+class DsnEndToEndTest {
+    private static final String QUEUED = "250 2.0.0 Ok: queued as ";
+    private static final String SENDER = "app@client.test";
+
+    @TempDir
+    Path dir;
+
+    private TestDnsServer dns;
+    private Sink recipientsMx;
+    private Sink sendersMx;
+    private int mxPort;
+
+    @BeforeEach
+    void zone() throws Exception {
+        mxPort = FreePorts.next();
+        dns = TestDnsServer.start("test");
+        dns.mx("dest.test", 10, "mx1.dest.test").a("mx1.dest.test", "127.0.0.2")
+                .mx("client.test", 10, "mx.client.test").a("mx.client.test", "127.0.0.4")
+                .nullMx("nullmx.test");
+        recipientsMx = new Sink("127.0.0.2", mxPort);
+        sendersMx = new Sink("127.0.0.4", mxPort);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        recipientsMx.close();
+        sendersMx.close();
+        dns.close();
+    }
+
+    private TestDaemon daemon(String extraDelivery) throws Exception {
+        return TestDaemon.in(dir).dns(dns)
+                .delivery("mx_port: " + mxPort + "\nallow_private_mx: true" + extraDelivery).start();
+    }
+
+    @Test
+    void shouldBounceA550WithoutRetryAndReturnADsnToTheSender() throws Exception {
+        String id;
+        String dsnId;
+        Path eventLog;
+        try (TestDaemon daemon = daemon("")) {
+            eventLog = daemon.eventLog();
+            id = submit(daemon, "<" + SENDER + ">", "hard@dest.test", "Subject: order 42\r\n"
+                    + "Message-ID: <o42@client.test>\r\nX-Order: 42\r\n\r\nbody of the order\r\n");
+            Sink.Received dsn = awaitOneDsn();
+            assertThat(dsn.sender()).as("null reverse-path").isEmpty();
+            assertThat(dsn.recipients()).containsExactly(SENDER);
+            Map<String, String> status = assertReport(dsn, "hard@dest.test", "5.1.1");
+            assertThat(status.get("Remote-MTA")).isEqualTo("dns; mx1.dest.test");
+            assertThat(status.get("Diagnostic-Code")).startsWith("smtp; 550 5.1.1");
+            assertThat(status.get("X-Sluice-Queue-ID")).isEqualTo(id);
+            String headers = part(dsn, 2);
+            assertThat(headers).contains("Subject: order 42", "Message-ID: <o42@client.test>", "X-Order: 42")
+                    .doesNotContain("body of the order");
+            dsnId = dsnQueueId(dsn);
+            Path journal = daemon.journalDir();
+            await().atMost(Duration.ofSeconds(10)).until(() -> states(journal),
+                    s -> "bounced".equals(s.get(id)) && "delivered".equals(s.get(dsnId)));
+        }
+        assertThat(recipientsMx.rcptAttempts("hard@dest.test")).as("a 5xx is final: no retry").isEqualTo(1);
+        List<String> events = Files.readAllLines(eventLog, StandardCharsets.UTF_8);
+        assertThat(eventsOf(events, id)).containsExactlyInAnyOrder("received", "attempt", "bounced");
+        List<String> dsnEvents = events.stream().filter(l -> l.contains("\"id\":\"" + dsnId + "\"")).toList();
+        assertThat(dsnEvents).anySatisfy(l -> assertThat(l).contains("\"type\":\"received\"", "\"listener\":\"dsn\""));
+        assertThat(dsnEvents).anySatisfy(l -> assertThat(l).contains("\"type\":\"delivered\""));
+    }
+
+    @Test
+    void shouldReturnADsnWith512ForANonexistentDomain() throws Exception {
+        try (TestDaemon daemon = daemon("")) {
+            submit(daemon, "<" + SENDER + ">", "user@nowhere.test", "Subject: nx\r\n\r\nx\r\n");
+            Map<String, String> status = assertReport(awaitOneDsn(), "user@nowhere.test", "5.1.2");
+            assertThat(status).doesNotContainKey("Remote-MTA");
+        }
+        assertThat(recipientsMx.messages).isEmpty();
+    }
+
+    @Test
+    void shouldReturnADsnWith5110ForANullMx() throws Exception {
+        try (TestDaemon daemon = daemon("")) {
+            submit(daemon, "<" + SENDER + ">", "user@nullmx.test", "Subject: null mx\r\n\r\nx\r\n");
+            Map<String, String> status = assertReport(awaitOneDsn(), "user@nullmx.test", "5.1.10");
+            assertThat(status.get("Diagnostic-Code")).contains("null MX");
+        }
+    }
+
+    @Test
+    void shouldSendNoDsnForABounceOfANullSenderMessage() throws Exception {
+        String id;
+        try (TestDaemon daemon = daemon("")) {
+            id = submit(daemon, "<>", "hard@dest.test", "Subject: a bounce itself\r\n\r\nx\r\n");
+            Path journal = daemon.journalDir();
+            await().atMost(Duration.ofSeconds(10)).until(() -> states(journal), s -> "bounced".equals(s.get(id)));
+            Thread.sleep(300); // a DSN, if one were due, is journalled before the OUTCOME: give delivery a moment
+        }
+        assertThat(sendersMx.messages).isEmpty();
+        assertThat(StoredMessages.read(dir.resolve("journal"))).as("no DSN was queued").hasSize(1);
+    }
+
+    @Test
+    void shouldSendNoDsnWhenDeliveryDsnIsOff() throws Exception {
+        String id;
+        try (TestDaemon daemon = daemon("\ndsn: false")) {
+            id = submit(daemon, "<" + SENDER + ">", "hard@dest.test", "Subject: quiet\r\n\r\nx\r\n");
+            Path journal = daemon.journalDir();
+            await().atMost(Duration.ofSeconds(10)).until(() -> states(journal), s -> "bounced".equals(s.get(id)));
+            Thread.sleep(300);
+        }
+        assertThat(sendersMx.messages).isEmpty();
+        assertThat(StoredMessages.read(dir.resolve("journal"))).hasSize(1);
+    }
+
+    @Test
+    void shouldReturnADsnWith447WhenAMessageExpires() throws Exception {
+        String id;
+        try (TestDaemon daemon = daemon("\nmax_age: 1s\nretry:\n  first: 100ms\n  max: 200ms")) {
+            id = submit(daemon, "<" + SENDER + ">", "soft@dest.test", "Subject: late\r\n\r\nx\r\n");
+            Sink.Received dsn = awaitOneDsn();
+            Map<String, String> status = assertReport(dsn, "soft@dest.test", "4.4.7");
+            assertThat(status.get("X-Sluice-Queue-ID")).isEqualTo(id);
+            Path journal = daemon.journalDir();
+            await().atMost(Duration.ofSeconds(10)).until(() -> states(journal), s -> "expired".equals(s.get(id)));
+        }
+        assertThat(recipientsMx.rcptAttempts("soft@dest.test")).as("retried until max_age").isGreaterThan(1);
+    }
+
+    private Sink.Received awaitOneDsn() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> sendersMx.messages.size() == 1);
+        return sendersMx.messages.get(0);
+    }
+
+    /**
+     * Checks the DSN's MIME structure (RFC 6522) and its one per-recipient block; returns the delivery-status
+     * fields (per-message and per-recipient together).
+     */
+    private static Map<String, String> assertReport(Sink.Received dsn, String recipient, String status)
+            throws Exception {
+        MimeMessage message = parse(dsn);
+        assertThat(message.getContentType()).startsWith("multipart/report").contains("report-type=delivery-status");
+        assertThat(message.getHeader("Auto-Submitted")[0]).isEqualTo("auto-replied");
+        MimeMultipart parts = (MimeMultipart) message.getContent();
+        assertThat(parts.getCount()).isEqualTo(3);
+        assertThat(parts.getBodyPart(1).getContentType()).isEqualTo("message/delivery-status");
+        assertThat(parts.getBodyPart(2).getContentType()).isEqualTo("text/rfc822-headers");
+        Map<String, String> fields = new HashMap<>();
+        try (InputStream in = parts.getBodyPart(1).getInputStream()) {
+            InternetHeaders perMessage = new InternetHeaders(in);
+            InternetHeaders perRecipient = new InternetHeaders(in);
+            assertThat(new InternetHeaders(in).getAllHeaderLines().hasMoreElements()).as("one recipient").isFalse();
+            for (InternetHeaders h : List.of(perMessage, perRecipient)) {
+                h.getAllHeaders().asIterator().forEachRemaining(f -> fields.put(f.getName(), f.getValue()));
+            }
+        }
+        assertThat(fields.get("Reporting-MTA")).isEqualTo("dns; mx.sluice.test");
+        assertThat(fields.get("Final-Recipient")).isEqualTo("rfc822; " + recipient);
+        assertThat(fields.get("Action")).isEqualTo("failed");
+        assertThat(fields.get("Status")).isEqualTo(status);
+        return fields;
+    }
+
+    private static MimeMessage parse(Sink.Received dsn) throws Exception {
+        return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(dsn.bytes()));
+    }
+
+    private static String part(Sink.Received dsn, int index) throws Exception {
+        MimeMultipart parts = (MimeMultipart) parse(dsn).getContent();
+        try (InputStream in = parts.getBodyPart(index).getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The DSN's own queue id, from the Received line Sluice put on it. */
+    private static String dsnQueueId(Sink.Received dsn) {
+        Matcher m = Pattern.compile("\\(Sluice\\) id ([0-9a-f]{16})")
+                .matcher(new String(dsn.bytes(), StandardCharsets.UTF_8));
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    /** Submits one message over SMTP; returns its queue id. */
+    private static String submit(TestDaemon daemon, String from, String to, String text) throws Exception {
+        try (SmtpClient c = daemon.connect()) {
+            assertThat(c.reply()).startsWith("220");
+            assertThat(c.command("EHLO app.client.test")).startsWith("250");
+            c.send("MAIL FROM:" + from + "\r\nRCPT TO:<" + to + ">\r\nDATA\r\n");
+            assertThat(c.replies(3)).allMatch(r -> r.startsWith("250") || r.startsWith("354"));
+            c.send((text + ".\r\n").getBytes(StandardCharsets.UTF_8));
+            String reply = c.reply();
+            assertThat(reply).startsWith(QUEUED);
+            c.command("QUIT");
+            return reply.substring(QUEUED.length()).trim();
+        }
+    }
+
+    private static List<String> eventsOf(List<String> lines, String id) {
+        Pattern type = Pattern.compile("\"type\":\"([a-z]+)\"");
+        return lines.stream().filter(l -> l.contains("\"id\":\"" + id + "\"")).map(l -> {
+            Matcher m = type.matcher(l);
+            return m.find() ? m.group(1) : "?";
+        }).toList();
+    }
+
+    /** Message id to state, from the journal dump. */
+    private static Map<String, String> states(Path journalDir) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            JournalDump.dump(journalDir, out);
+        }
+        Pattern line = Pattern.compile("\"id\":\"([0-9a-f]+)\".*\"state\":\"([a-z]+)\"");
+        Map<String, String> states = new HashMap<>();
+        for (String l : bytes.toString(StandardCharsets.UTF_8).lines().toList()) {
+            Matcher m = line.matcher(l);
+            if (m.find()) {
+                states.put(m.group(1), m.group(2));
+            }
+        }
+        return states;
+    }
+
+    /**
+     * A SubEthaSMTP server (the engine under Wiser) standing in for an MX: records each message and counts RCPT
+     * attempts per address. Local parts starting {@code hard} get {@code 550 5.1.1}, {@code soft} get
+     * {@code 451 4.2.0}, which Wiser's accepter cannot express.
+     */
+    private static final class Sink implements AutoCloseable {
+        record Received(String sender, List<String> recipients, byte[] bytes) {
+        }
+
+        final List<Received> messages = new CopyOnWriteArrayList<>();
+        private final Map<String, AtomicInteger> rcpts = new ConcurrentHashMap<>();
+        private final SMTPServer server;
+
+        Sink(String address, int port) throws IOException {
+            server = new SMTPServer.Builder()
+                    .bindAddress(InetAddress.getByName(address))
+                    .port(port)
+                    .hostName("mx." + address + ".test")
+                    .insertReceivedHeaders(false)
+                    .messageHandlerFactory(this::handler)
+                    .build();
+            server.start();
+        }
+
+        int rcptAttempts(String address) {
+            AtomicInteger n = rcpts.get(address);
+            return n == null ? 0 : n.get();
+        }
+
+        private MessageHandler handler(MessageContext context) {
+            return new MessageHandler() {
+                private String sender;
+                private final List<String> recipients = new CopyOnWriteArrayList<>();
+
+                @Override
+                public void from(String from) {
+                    sender = from;
+                }
+
+                @Override
+                public void recipient(String recipient) throws RejectException {
+                    rcpts.computeIfAbsent(recipient, r -> new AtomicInteger()).incrementAndGet();
+                    if (recipient.startsWith("hard")) {
+                        throw new RejectException(550, "5.1.1 no such user");
+                    }
+                    if (recipient.startsWith("soft")) {
+                        throw new RejectException(451, "4.2.0 mailbox busy");
+                    }
+                    recipients.add(recipient);
+                }
+
+                @Override
+                public String data(InputStream data) throws IOException {
+                    messages.add(new Received(sender, List.copyOf(recipients), data.readAllBytes()));
+                    return null;
+                }
+
+                @Override
+                public void done() {
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            server.stop();
+        }
+    }
+}
