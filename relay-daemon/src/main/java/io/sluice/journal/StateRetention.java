@@ -4,8 +4,9 @@ import java.util.NavigableSet;
 
 /**
  * Deletes {@code state/} cycle files that recovery no longer reads: those entirely before the cycle holding the
- * BEGIN of the last durable checkpoint (recovery starts there, see {@link Recovery}), and older than
- * {@code journal.compact_after} (so recent history stays for {@code journal dump} and forensics).
+ * BEGIN of the previous durable checkpoint (recovery starts at the last one, see {@link Recovery}, and falls back
+ * to the one before if the last fails its cross-checks), and older than {@code journal.compact_after} (so recent
+ * history stays for {@code journal dump} and forensics).
  *
  * <p>Consequence: a full replay ({@code Recovery.replayAll}) then sees only what remains, so it is no longer an
  * oracle for the complete history, only recovery from the checkpoint is; and a checkpoint that fails its
@@ -19,7 +20,9 @@ final class StateRetention {
     private final CycleFiles cycles;
     private final long keepMillis;
     private final CompactionStats stats;
-    /** Cycle of the last durable checkpoint's BEGIN; nothing before it is needed. */
+    /** Cycle of the last durable checkpoint's BEGIN. */
+    private int lastCheckpointCycle = Integer.MIN_VALUE;
+    /** Cycle of the durable checkpoint before it: nothing before this one is needed. */
     private int checkpointCycle = Integer.MIN_VALUE;
     private long nextRunMs = Long.MIN_VALUE;
 
@@ -31,7 +34,8 @@ final class StateRetention {
 
     /** A checkpoint whose BEGIN is at {@code beginIndex} is durable (its sync returned). */
     void checkpointDurable(long beginIndex) {
-        checkpointCycle = cycles.cycleOf(beginIndex);
+        checkpointCycle = lastCheckpointCycle;
+        lastCheckpointCycle = cycles.cycleOf(beginIndex);
         nextRunMs = Long.MIN_VALUE;
     }
 

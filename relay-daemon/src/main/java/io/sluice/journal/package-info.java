@@ -16,7 +16,7 @@
  * <p>Compaction and retention, both on the writer agent: {@link io.sluice.journal.BodiesCompactor} copies messages
  * still pending out of {@code bodies/} cycles older than {@code journal.compact_after} to the head, appends a
  * RELOCATED record, syncs, then deletes the emptied cycles; {@link io.sluice.journal.StateRetention} deletes
- * {@code state/} cycles before the last durable checkpoint (and older than {@code compact_after}). Readers find a
+ * {@code state/} cycles before the previous durable checkpoint (and older than {@code compact_after}). Readers find a
  * moved message by id ({@link io.sluice.journal.BodiesReader#read(long, long, AcceptedRecord, BodyConsumer)},
  * backed by {@link io.sluice.journal.Relocations}). Disk use thus stays near {@code compact_after} worth of mail
  * plus one copy of each long-deferred message.
