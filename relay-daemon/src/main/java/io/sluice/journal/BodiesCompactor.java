@@ -7,6 +7,7 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.collections.Int2IntCounterMap;
+import org.agrona.collections.IntHashSet;
 import org.agrona.collections.LongArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,8 @@ final class BodiesCompactor {
     /** Pending messages per bodies cycle; a cycle without an entry holds none. */
     private final Int2IntCounterMap occupancy = new Int2IntCounterMap(0);
     private final LongArrayList toMove = new LongArrayList();
+    /** The old cycles (with a file) the current pass empties. */
+    private final IntHashSet passCycles = new IntHashSet();
     private final Consumer<PendingMessage> collector = this::collect;
     private final long[] stagedIds = new long[SLICE_MESSAGES];
     private final long[] stagedIndexes = new long[SLICE_MESSAGES];
@@ -164,6 +167,10 @@ final class BodiesCompactor {
             return deleted;
         }
         passLastCycle = last;
+        passCycles.clear();
+        for (long c : old) {
+            passCycles.add((int) c);
+        }
         toMove.clear();
         moveCursor = 0;
         pending.forEach(collector);
@@ -173,8 +180,9 @@ final class BodiesCompactor {
         return deleted + 1;
     }
 
+    /** Only messages in cycles that still have a file: one whose record is already gone cannot be moved. */
     private void collect(PendingMessage m) {
-        if (cycles.cycleOf(m.bodiesIndex()) <= passLastCycle) {
+        if (passCycles.contains(cycles.cycleOf(m.bodiesIndex()))) {
             toMove.addLong(m.id());
         }
     }
