@@ -150,6 +150,36 @@ class CompactionTest {
         assertThat(body.toByteArray()).isEqualTo(f.bodies.get(id));
     }
 
+    @Test
+    void shouldNeverDeleteACycleWhosePendingMessageCannotBeCopied() throws Exception {
+        f = new CompactionFixture(dir);
+        f.start(null);
+        long delivered = f.accept(List.of("a@x.org"), 1000);
+        f.deliver(delivered, 0);
+        Path firstCycle = single(f.cycleFiles("bodies"));
+        long wrongIndex = f.queuedIndex.get(delivered);
+        f.stop();
+        // A pending message whose QUEUED points at another message's record (as after a torn power loss).
+        long broken = delivered + 1;
+        try (Journal journal = Journal.open(TestJournals.settings(dir,
+                io.sluice.config.JournalSettings.SyncPolicy.BATCH), TestJournals.MAX_MESSAGE,
+                net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY, f.time);
+             net.openhft.chronicle.queue.ExcerptAppender state = journal.state().createAppender();
+             net.openhft.chronicle.wire.DocumentContext dc = state.writingDocument()) {
+            byte[] block = RecipientBlock.encode(List.of("b@x.org"));
+            StateEncoder.writeQueued(dc.wire().bytes(), broken, wrongIndex, 1, 1, block);
+        }
+
+        RecoveryResult recovered = f.start(null);
+        assertThat(recovered.pending().get(broken)).isNotNull();
+        f.time.advanceMillis(5000);
+        soon().until(() -> f.journal.compactionStats().relocationFailures() > 0);
+        f.time.advanceMillis(1000);
+        f.accept(List.of("c@x.org"), 100); // another writer cycle, after the pass has finished
+        assertThat(firstCycle).exists();
+        assertThat(f.journal.compactionStats().bodiesCyclesDeleted()).isZero();
+    }
+
     private static Path single(List<Path> files) {
         assertThat(files).hasSize(1);
         return files.get(0);
