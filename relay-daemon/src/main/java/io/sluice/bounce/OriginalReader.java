@@ -37,7 +37,7 @@ final class OriginalReader implements AutoCloseable {
     /** The original of {@code messageId} at {@code bodiesIndex}; null when its envelope cannot be read. */
     Original read(long messageId, long bodiesIndex) {
         try {
-            if (!reader().read(bodiesIndex, record, null) || record.id() != messageId) {
+            if (!reader().read(messageId, bodiesIndex, record, null)) { // follows compaction's relocations
                 LOG.warn("message {} is not at bodies index 0x{}", MessageIds.format(messageId),
                         Long.toHexString(bodiesIndex));
                 return null;
@@ -51,7 +51,7 @@ final class OriginalReader implements AutoCloseable {
         byte[] headers = NO_HEADERS;
         try {
             capture.reset();
-            if (reader.read(bodiesIndex, record, capture)) {
+            if (reader.read(messageId, bodiesIndex, record, capture)) {
                 headers = OriginalHeaders.of(capture.captured());
             }
         } catch (RuntimeException e) {

@@ -23,7 +23,10 @@ final class JournalSection {
         Duration checkpointInterval = m.duration("checkpoint_interval",
                 JournalSettings.DEFAULT_CHECKPOINT_INTERVAL,
                 Limits.range(1, Duration.ofDays(1).toMillis(), ms -> Durations.format(Duration.ofMillis(ms))));
+        Duration compactAfter = m.duration("compact_after", JournalSettings.DEFAULT_COMPACT_AFTER,
+                Limits.range(JournalSettings.MIN_COMPACT_AFTER.toMillis(), JournalSettings.MAX_COMPACT_AFTER.toMillis(),
+                        ms -> Durations.format(Duration.ofMillis(ms))));
         m.finish();
-        return new JournalSettings(dir, sync, minFree, checkpointInterval);
+        return new JournalSettings(dir, sync, minFree, checkpointInterval, compactAfter);
     }
 }

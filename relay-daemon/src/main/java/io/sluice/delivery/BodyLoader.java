@@ -18,7 +18,8 @@ import io.sluice.scheduler.DeliveryTask;
  * from the addresses ({@link OutboundMessage#requiresSmtpUtf8()}), as the record keeps no flag for it.
  *
  * <p>Threading: one thread only (the body reader thread): the {@link BodiesReader} and the record are reused.
- * Failure: {@link BodyUnavailableException} when there is no ACCEPTED record of the task's message at its index;
+ * Failure: {@link BodyUnavailableException} when the task's message has no ACCEPTED record, at its index or where
+ * compaction moved it ({@link BodiesReader#read(long, long, io.sluice.journal.AcceptedRecord, BodyConsumer)});
  * runtime exceptions of the journal propagate (the buffer is released first).
  */
 final class BodyLoader implements AutoCloseable {
@@ -33,15 +34,16 @@ final class BodyLoader implements AutoCloseable {
     }
 
     OutboundMessage load(DeliveryTask task) throws BodyUnavailableException {
-        // Envelope first (no body) to size the buffer exactly, then the body.
-        if (!reader.read(task.bodiesIndex(), record, null) || record.id() != task.messageId()) {
+        // Envelope first (no body) to size the buffer exactly, then the body. By id: the journal's compactor may
+        // have moved the message since the task captured its index.
+        if (!reader.read(task.messageId(), task.bodiesIndex(), record, null)) {
             throw new BodyUnavailableException("no ACCEPTED record of message " + task.messageId() + " at index 0x"
-                    + Long.toHexString(task.bodiesIndex()));
+                    + Long.toHexString(task.bodiesIndex()) + " or a relocated one");
         }
         ByteBuf body = allocator.directBuffer(Math.max(1, record.bodyLength()));
         try {
             copier.start(body);
-            if (!reader.read(task.bodiesIndex(), record, copier) || record.id() != task.messageId()) {
+            if (!reader.read(task.messageId(), task.bodiesIndex(), record, copier)) {
                 throw new BodyUnavailableException("ACCEPTED record of message " + task.messageId()
                         + " vanished while reading");
             }

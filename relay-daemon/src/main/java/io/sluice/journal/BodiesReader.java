@@ -13,12 +13,19 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * Reads ACCEPTED records back from {@code bodies/}: by index ({@link #read}) or in order ({@link #next}), the
- * envelope into an {@link AcceptedRecord} and the body, in 64 KiB chunks, into a {@link BodyConsumer}.
+ * Reads ACCEPTED records back from {@code bodies/}: by message id, following compaction's relocations
+ * ({@link #read(long, long, AcceptedRecord, BodyConsumer)}), by index, or in order ({@link #next}), the envelope
+ * into an {@link AcceptedRecord} and the body, in 64 KiB chunks, into a {@link BodyConsumer}.
  *
- * <p>Uses its own Chronicle tailer (never a named one, so it writes nothing); single-threaded. Reading touches
- * the mapped pages of the body: keep it off Netty event loops. Throws {@link JournalFormatException} for a record
- * that is not a readable ACCEPTED.
+ * <p>Relocation: the compactor copies a long-pending message to the head of {@code bodies/} and deletes its old
+ * cycle, so an index captured when the message was queued may point into a deleted file. Reading by id looks the
+ * message up in the journal's {@link Relocations} first, then tries the index it was given, and looks again if
+ * that failed (the compactor publishes the new index before it deletes the old cycle, so the second look finds
+ * it). Only a message that completed meanwhile is then not found.
+ *
+ * <p>Uses its own Chronicle tailer (never a named one, so it writes nothing); single-threaded, one per reading
+ * thread; many may run while the writer compacts. Reading touches the mapped pages of the body: keep it off Netty
+ * event loops. Throws {@link JournalFormatException} for a record that is not a readable ACCEPTED.
  */
 public final class BodiesReader implements AutoCloseable {
     private static final int CHUNK = 64 * 1024;
@@ -26,25 +33,77 @@ public final class BodiesReader implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final boolean ownsQueue;
     private final ExcerptTailer tailer;
+    /** Null for offline readers (dump), which see no live compaction. */
+    private final Relocations relocations;
     private byte[] chunk;
 
     BodiesReader(SingleChronicleQueue queue, boolean ownsQueue) {
+        this(queue, ownsQueue, null);
+    }
+
+    private BodiesReader(SingleChronicleQueue queue, boolean ownsQueue, Relocations relocations) {
         this.queue = queue;
         this.ownsQueue = ownsQueue;
+        this.relocations = relocations;
         this.tailer = queue.createTailer();
     }
 
     /** Opens a reader on the journal's {@code bodies/}; the journal must stay open while it is used. */
     public static BodiesReader open(Journal journal) {
-        return new BodiesReader(journal.bodies(), false);
+        return new BodiesReader(journal.bodies(), false, journal.relocations());
     }
 
-    /** Reads the record at {@code bodiesIndex}; false if there is none. {@code body} may be null to skip it. */
+    /**
+     * Reads the record at {@code bodiesIndex}; false if there is none. {@code body} may be null to skip it. Does
+     * not follow relocations: a message compacted away from this index reads as absent once its old cycle is
+     * deleted. Prefer {@link #read(long, long, AcceptedRecord, BodyConsumer)}.
+     */
     public boolean read(long bodiesIndex, AcceptedRecord into, BodyConsumer body) {
         if (!tailer.moveToIndex(bodiesIndex)) {
             return false;
         }
         return next(into, body);
+    }
+
+    /**
+     * Reads message {@code messageId} wherever it lives now: its relocated index if compaction moved it, else
+     * {@code bodiesIndexHint} (the index it was queued or recovered with). False if neither holds its ACCEPTED
+     * record (the message completed and its cycle was deleted, or it was never durable). {@code body} may be
+     * null; it is fed only from the record whose id matches. No allocation when nothing was relocated.
+     */
+    public boolean read(long messageId, long bodiesIndexHint, AcceptedRecord into, BodyConsumer body) {
+        long relocated = relocations == null ? -1 : relocations.lookup(messageId);
+        if (relocated >= 0 && readMessage(relocated, messageId, into, body)) {
+            return true;
+        }
+        if (relocated != bodiesIndexHint && readMessage(bodiesIndexHint, messageId, into, body)) {
+            return true;
+        }
+        long again = relocations == null ? -1 : relocations.lookup(messageId);
+        return again >= 0 && again != relocated && readMessage(again, messageId, into, body);
+    }
+
+    private boolean readMessage(long index, long messageId, AcceptedRecord into, BodyConsumer body) {
+        try {
+            if (!tailer.moveToIndex(index)) {
+                return false;
+            }
+        } catch (IllegalStateException e) {
+            return false; // its cycle file vanished while Chronicle was opening it: the compactor deleted it
+        }
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return false;
+            }
+            Bytes<?> b = dc.wire().bytes();
+            long start = b.readPosition();
+            if (b.readRemaining() < AcceptedDescriptor.HEADER_LENGTH
+                || b.readLong(start + MESSAGE_ID_OFFSET) != messageId) {
+                return false;
+            }
+            decode(b, dc.index(), into, body);
+            return true;
+        }
     }
 
     /** Reads the next record in order (the first one after opening); false at the end. */

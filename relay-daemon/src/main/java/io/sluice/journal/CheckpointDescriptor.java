@@ -9,7 +9,7 @@ package io.sluice.journal;
  * <pre>
  * CHECKPOINT_BEGIN (48 bytes)
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x12   |  version = 2  |        reserved (0)           |  0
+ *  | type = 0x12   |  version = 3  |        reserved (0)           |  0
  *  +---------------+---------------+-------------------------------+
  *  |                         reserved (0)                          |  4
  *  +---------------------------------------------------------------+
@@ -22,7 +22,7 @@ package io.sluice.journal;
  *
  * CHECKPOINT_PART (16 bytes + entries; a part is closed once it passes {@link #PART_TARGET_BYTES})
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x13   |  version = 2  |        reserved (0)           |  0
+ *  | type = 0x13   |  version = 3  |        reserved (0)           |  0
  *  +---------------+---------------+-------------------------------+
  *  |                          entry count                          |  4
  *  +---------------------------------------------------------------+
@@ -33,13 +33,15 @@ package io.sluice.journal;
  *  entry:
  *  +---------------------------------------------------------------+
  *  |                         message id (i64)                      | +0
- *  |                         bodies index (i64)                    | +8
+ *  |          bodies index (i64), after any relocation             | +8
  *  +-------------------------------+-------------------------------+
  *  |        recipient count        |   flags (bit 0: retry words)  | +16
  *  +-------------------------------+-------------------------------+
  *  |                    recipient block length                     | +20
  *  +---------------------------------------------------------------+
- *  |  pending bitmap: ceil(count / 64) x i64, bit i of word i/64  ... +24
+ *  |          received at, epoch millis (i64; version 3)           | +24
+ *  +---------------------------------------------------------------+
+ *  |  pending bitmap: ceil(count / 64) x i64, bit i of word i/64  ... +32 (+24 before version 3)
  *  |  set = recipient i still pending                              |
  *  +---------------------------------------------------------------+
  *  |  retry words, only if flags bit 0: count x i64, word i =     ...
@@ -51,7 +53,7 @@ package io.sluice.journal;
  *
  * CHECKPOINT_END (40 bytes)
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x14   |  version = 2  |        reserved (0)           |  0
+ *  | type = 0x14   |  version = 3  |        reserved (0)           |  0
  *  +---------------+---------------+-------------------------------+
  *  |                         reserved (0)                          |  4
  *  +---------------------------------------------------------------+
@@ -62,8 +64,10 @@ package io.sluice.journal;
  *  +---------------------------------------------------------------+ 40
  * </pre>
  *
- * Version 2 (written now) added the entry flags and retry words; in version 1 the flags field is reserved (0) and
- * no retry words exist, so a version 1 checkpoint still loads, with no recipient deferred. Each record of a
+ * Version 2 added the entry flags and retry words; in version 1 the flags field is reserved (0) and no retry words
+ * exist, so a version 1 checkpoint still loads, with no recipient deferred. Version 3 (written now) added the
+ * received time; entries of versions 1 and 2 get the id's time floor ({@link MessageIds#timeFloorMillis}).
+ * Each record of a
  * checkpoint carries its own version. Recovery checks that the sequence matches in every record and that the
  * counts in BEGIN, END and the entries agree; otherwise it falls back to replaying {@code state/} from the start.
  */
@@ -88,7 +92,11 @@ public final class CheckpointDescriptor {
     public static final int ENTRY_BLOCK_LENGTH_OFFSET = 20;
     /** Entry flag (version 2): retry words follow the pending bitmap. */
     public static final int ENTRY_FLAG_RETRIES = 1;
-    public static final int ENTRY_BITMAP_OFFSET = 24;
+    /** Version 3 on. */
+    public static final int ENTRY_RECEIVED_AT_OFFSET = 24;
+    public static final int ENTRY_BITMAP_OFFSET = 32;
+    /** Where the bitmap starts in entries of versions 1 and 2. */
+    public static final int V2_ENTRY_BITMAP_OFFSET = 24;
 
     public static final int END_BEGIN_INDEX_OFFSET = 16;
     public static final int END_MESSAGES_OFFSET = 24;
@@ -96,6 +104,11 @@ public final class CheckpointDescriptor {
     public static final int END_LENGTH = 40;
 
     private CheckpointDescriptor() {
+    }
+
+    /** Offset of the pending bitmap within an entry of a checkpoint of {@code version}. */
+    public static int entryBitmapOffset(int version) {
+        return version >= 3 ? ENTRY_BITMAP_OFFSET : V2_ENTRY_BITMAP_OFFSET;
     }
 
     /** Words of the pending bitmap for {@code recipientCount} recipients. */

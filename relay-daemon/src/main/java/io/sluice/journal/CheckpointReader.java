@@ -5,11 +5,11 @@ import static io.sluice.journal.CheckpointDescriptor.BEGIN_MESSAGES_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.BEGIN_RECIPIENTS_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.END_MESSAGES_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.END_RECIPIENTS_OFFSET;
-import static io.sluice.journal.CheckpointDescriptor.ENTRY_BITMAP_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.ENTRY_BLOCK_LENGTH_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.ENTRY_BODIES_INDEX_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.ENTRY_FLAGS_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.ENTRY_MESSAGE_ID_OFFSET;
+import static io.sluice.journal.CheckpointDescriptor.ENTRY_RECEIVED_AT_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.ENTRY_RECIPIENT_COUNT_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.PART_ENTRIES_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.PART_ENTRY_COUNT_OFFSET;
@@ -18,7 +18,8 @@ import static io.sluice.journal.CheckpointDescriptor.SEQUENCE_OFFSET;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
- * Loads one checkpoint (BEGIN, PARTs, END; layout: {@link CheckpointDescriptor}, versions 1 and 2) into a {@link PendingSet}, fed
+ * Loads one checkpoint (BEGIN, PARTs, END; layout: {@link CheckpointDescriptor}, versions 1 to 3) into a
+ * {@link PendingSet}, fed
  * one record at a time in order, and cross-checks sequence numbers and counts. Throws
  * {@link Recovery.CheckpointMismatch} when they disagree, so recovery falls back to a full replay.
  * Single-threaded: one instance per checkpoint.
@@ -92,34 +93,37 @@ final class CheckpointReader {
         int count = b.readInt(start + PART_ENTRY_COUNT_OFFSET);
         long pos = start + PART_ENTRIES_OFFSET;
         long limit = b.readLimit();
+        int bitmapOffset = CheckpointDescriptor.entryBitmapOffset(version);
         for (int i = 0; i < count; i++) {
-            if (pos + ENTRY_BITMAP_OFFSET > limit) {
+            if (pos + bitmapOffset > limit) {
                 throw new JournalFormatException("checkpoint part at 0x" + Long.toHexString(index) + " is truncated");
             }
             long id = b.readLong(pos + ENTRY_MESSAGE_ID_OFFSET);
             long bodiesIndex = b.readLong(pos + ENTRY_BODIES_INDEX_OFFSET);
             int recipients = b.readUnsignedShort(pos + ENTRY_RECIPIENT_COUNT_OFFSET);
             int blockLength = b.readInt(pos + ENTRY_BLOCK_LENGTH_OFFSET);
+            long receivedAt = version >= 3
+                ? b.readLong(pos + ENTRY_RECEIVED_AT_OFFSET) : MessageIds.timeFloorMillis(id);
             boolean hasRetries = version >= 2
                 && (b.readUnsignedShort(pos + ENTRY_FLAGS_OFFSET) & CheckpointDescriptor.ENTRY_FLAG_RETRIES) != 0;
             int words = CheckpointDescriptor.bitmapWords(recipients);
-            long blockOffset = pos + ENTRY_BITMAP_OFFSET + 8L * words + (hasRetries ? 8L * recipients : 0);
+            long blockOffset = pos + bitmapOffset + 8L * words + (hasRetries ? 8L * recipients : 0);
             if (blockOffset > limit) {
                 throw new JournalFormatException("checkpoint part at 0x" + Long.toHexString(index) + " is truncated");
             }
             long[] bitmap = new long[words];
             for (int w = 0; w < words; w++) {
-                bitmap[w] = b.readLong(pos + ENTRY_BITMAP_OFFSET + 8L * w);
+                bitmap[w] = b.readLong(pos + bitmapOffset + 8L * w);
             }
             long[] retryWords = null;
             if (hasRetries) {
                 retryWords = new long[recipients];
                 for (int r = 0; r < recipients; r++) {
-                    retryWords[r] = b.readLong(pos + ENTRY_BITMAP_OFFSET + 8L * (words + r));
+                    retryWords[r] = b.readLong(pos + bitmapOffset + 8L * (words + r));
                 }
             }
             byte[] block = StateReplay.readBlock(b, blockOffset, blockLength, recipients, index);
-            if (!pending.restore(id, bodiesIndex, block, recipients, bitmap, retryWords)) {
+            if (!pending.restore(id, bodiesIndex, receivedAt, block, recipients, bitmap, retryWords)) {
                 throw new Recovery.CheckpointMismatch("message " + MessageIds.format(id) + " appears twice");
             }
             highestIdIssued = Math.max(highestIdIssued, id);

@@ -102,6 +102,7 @@ final class CheckpointWriter {
         b.writeUnsignedShort(count);
         b.writeUnsignedShort(retries ? CheckpointDescriptor.ENTRY_FLAG_RETRIES : 0);
         b.writeInt(block.length);
+        b.writeLong(m.receivedAtMillis());
         for (int i = 0; i < CheckpointDescriptor.bitmapWords(count); i++) {
             b.writeLong(m.word(i));
         }

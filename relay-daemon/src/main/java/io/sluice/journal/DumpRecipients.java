@@ -7,17 +7,37 @@ import java.time.Instant;
  * What {@link JournalDump} knows about the recipients of one message from {@code state/}: the final outcome code
  * per recipient (0 = none yet) and, for recipients deferred since, the last DEFERRED's attempts, next due and
  * reply. A DEFERRED after a final outcome changes nothing; a later DEFERRED replaces an earlier one. The retry
- * arrays exist only once a recipient was deferred. Single-threaded (the dump's).
+ * arrays exist only once a recipient was deferred. Also where the message's ACCEPTED record is now (QUEUED, then
+ * RELOCATED), so the dump prints the current copy only. Single-threaded (the dump's).
  */
 final class DumpRecipients {
+    /** A final outcome whose OUTCOME record lies in a {@code state/} cycle retention deleted. */
+    private static final byte FINAL_UNKNOWN = 0x7F;
+
     private final byte[] codes;
+    private long bodiesIndex;
     private int[] attempts;
     private long[] nextDue;
     private int[] replyCodes;
     private String[] replies;
 
-    DumpRecipients(int recipients) {
+    DumpRecipients(int recipients, long bodiesIndex) {
         this.codes = new byte[recipients];
+        this.bodiesIndex = bodiesIndex;
+    }
+
+    /** Where the message's current ACCEPTED copy is. */
+    long bodiesIndex() {
+        return bodiesIndex;
+    }
+
+    void relocated(long newBodiesIndex) {
+        bodiesIndex = newBodiesIndex;
+    }
+
+    /** Known only from a checkpoint: the recipient is final, but which outcome is no longer on disk. */
+    void finalUnknown(int recipient) {
+        outcome(recipient, FINAL_UNKNOWN);
     }
 
     void outcome(int recipient, int code) {
@@ -47,6 +67,9 @@ final class DumpRecipients {
         byte code = recipient < codes.length ? codes[recipient] : 0;
         if (code == 0) {
             return isDeferred(recipient) ? "deferred" : "pending";
+        }
+        if (code == FINAL_UNKNOWN) {
+            return "final";
         }
         try {
             return OutcomeCode.fromCode(code).label();

@@ -14,8 +14,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * The journal: three Chronicle queues under {@code journal.dir}.
  * <ul>
  *   <li>{@code bodies/}: ACCEPTED records, envelope plus message bytes ({@link AcceptedDescriptor});</li>
- *   <li>{@code state/}: QUEUED, OUTCOME and CHECKPOINT records ({@link QueuedDescriptor},
- *       {@link OutcomeDescriptor}, {@link CheckpointDescriptor});</li>
+ *   <li>{@code state/}: QUEUED, DEFERRED, OUTCOME, RELOCATED and CHECKPOINT records ({@link QueuedDescriptor},
+ *       {@link DeferredDescriptor}, {@link OutcomeDescriptor}, {@link RelocatedDescriptor},
+ *       {@link CheckpointDescriptor});</li>
  *   <li>{@code events/}: the lifecycle event stream (written by the events stage, later).</li>
  * </ul>
  * All are built with {@code SyncMode.SYNC}, ten-minute roll cycles and analytics disabled ({@link JournalQueues}).
@@ -24,8 +25,10 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * {@code bodies/} and {@code state/}), then serve; at shutdown close the writer, then this. Reopening after an
  * unclean stop needs nothing special: an excerpt a crash left half-written stays invisible.
  *
- * <p>Threading: {@link #nextMessageId()} and {@link #freeBytes()} are safe from any thread. Limits: 2026.4 has no
- * retention, so cycle files accumulate until a compactor deletes them (not part of this class).
+ * <p>Threading: {@link #nextMessageId()}, {@link #freeBytes()}, {@link #relocations()} and
+ * {@link #compactionStats()} are safe from any thread. Retention: Chronicle 2026.4 has none; the writer's
+ * {@link BodiesCompactor} and {@link StateRetention} delete cycle files older than {@code journal.compact_after}
+ * once nothing needs them.
  */
 public final class Journal implements AutoCloseable {
     /** Smallest {@code bodies/} block size (Chronicle's default). */
@@ -43,6 +46,9 @@ public final class Journal implements AutoCloseable {
     private final SingleChronicleQueue events;
     private final MessageIdSequence messageIds;
     private final FreeSpace freeSpace;
+    private final TimeProvider time;
+    private final Relocations relocations = new Relocations();
+    private final CompactionStats compactionStats = new CompactionStats();
     private boolean closed;
 
     private Journal(JournalSettings settings, long maxMessageBytes, RollCycle rollCycle, TimeProvider time)
@@ -52,6 +58,7 @@ public final class Journal implements AutoCloseable {
         this.bodiesBlockSize = bodiesBlockSize(maxMessageBytes);
         Files.createDirectories(dir);
         this.freeSpace = new FreeSpace(dir);
+        this.time = time;
         this.messageIds = new MessageIdSequence(System.currentTimeMillis());
         SingleChronicleQueue b = null;
         SingleChronicleQueue s = null;
@@ -130,6 +137,38 @@ public final class Journal implements AutoCloseable {
     /** Largest ACCEPTED record (envelope + body) {@code bodies/} can hold: a quarter of its block size. */
     public long maxAcceptedRecordBytes() {
         return bodiesBlockSize / 4;
+    }
+
+    /** Where messages relocated by compaction since open live now; readers use it through {@link BodiesReader}. */
+    public Relocations relocations() {
+        return relocations;
+    }
+
+    /** Running totals of compaction and retention since open. */
+    public CompactionStats compactionStats() {
+        return compactionStats;
+    }
+
+    /**
+     * Bytes of the cycle files of one queue ({@code "bodies"}, {@code "state"} or {@code "events"}) as the file
+     * system reports them (mapped files are sparse: this is their length, an upper bound of the blocks used).
+     * Lists the directory: for metrics scrapes and tools, not hot paths.
+     */
+    public long diskBytes(String queue) {
+        if (!queue.equals("bodies") && !queue.equals("state") && !queue.equals("events")) {
+            throw new IllegalArgumentException("no journal queue " + queue);
+        }
+        java.io.File[] files = dir.resolve(queue).toFile().listFiles((d, name) -> name.endsWith(".cq4"));
+        long total = 0;
+        for (java.io.File f : files == null ? new java.io.File[0] : files) {
+            total += f.length();
+        }
+        return total;
+    }
+
+    /** The clock the queues roll by (and compaction ages cycles by). */
+    TimeProvider time() {
+        return time;
     }
 
     SingleChronicleQueue bodies() {

@@ -26,7 +26,13 @@ import org.agrona.collections.Long2ObjectHashMap;
  * {@code pending} (never tried, or no DEFERRED yet), {@code deferred} (failed temporarily, waiting for a retry) or
  * its final outcome ({@code delivered}, {@code bounced}, {@code expired}, {@code suppressed}). {@code state} is the
  * common value when all recipients agree, else {@code mixed}; {@code unqueued} means there is no QUEUED record (the
- * writer failed between the two records, or a crash cut the batch: never acknowledged).
+ * writer failed between the two records, or a crash cut the batch: never acknowledged; or retention deleted the
+ * {@code state/} cycle that held it and the message is no longer pending); {@code final} is a recipient known only
+ * from a checkpoint to be done, whose OUTCOME retention deleted.
+ *
+ * <p>Compaction: a message is printed once, from its current place ({@code bodiesIndex} after its last RELOCATED,
+ * or from the last checkpoint when its QUEUED is gone); a stale copy (the original of a relocated message before
+ * its cycle is deleted, or a copy a crash left without RELOCATED) is skipped.
  *
  * <p>Only when some recipient is deferred, a {@code retries} array follows with one entry per recipient: null for
  * recipients that are not deferred, else the last DEFERRED's failed attempts so far, next due time and last reply
@@ -66,8 +72,12 @@ public final class JournalDump {
                 if (!reader.next(record, digest)) {
                     break;
                 }
+                DumpRecipients states = outcomes.get(record.id());
+                if (states != null && states.bodiesIndex() != record.bodiesIndex()) {
+                    continue; // a stale copy: the message lives elsewhere now
+                }
                 line.setLength(0);
-                format(line, record, sha256.digest(), outcomes.get(record.id()));
+                format(line, record, sha256.digest(), states);
                 out.println(line);
                 count++;
             }
@@ -94,7 +104,15 @@ public final class JournalDump {
                     int type = b.readUnsignedByte(s + RecordHeader.TYPE_OFFSET);
                     if (type == RecordHeader.TYPE_QUEUED) {
                         int recipients = b.readUnsignedShort(s + QueuedDescriptor.RECIPIENT_COUNT_OFFSET);
-                        byId.put(b.readLong(s + QueuedDescriptor.MESSAGE_ID_OFFSET), new DumpRecipients(recipients));
+                        byId.put(b.readLong(s + QueuedDescriptor.MESSAGE_ID_OFFSET), new DumpRecipients(recipients,
+                            b.readLong(s + QueuedDescriptor.BODIES_INDEX_OFFSET)));
+                    } else if (type == RecordHeader.TYPE_RELOCATED) {
+                        DumpRecipients r = byId.get(b.readLong(s + RelocatedDescriptor.MESSAGE_ID_OFFSET));
+                        if (r != null) {
+                            r.relocated(b.readLong(s + RelocatedDescriptor.NEW_BODIES_INDEX_OFFSET));
+                        }
+                    } else if (type == RecordHeader.TYPE_CHECKPOINT_PART) {
+                        readCheckpointPart(b, s, byId);
                     } else if (type == RecordHeader.TYPE_OUTCOME) {
                         DumpRecipients r = byId.get(b.readLong(s + OutcomeDescriptor.MESSAGE_ID_OFFSET));
                         if (r != null) {
@@ -106,6 +124,39 @@ public final class JournalDump {
                     }
                 }
             }
+        }
+    }
+
+    /** Learns messages whose QUEUED retention deleted from a checkpoint's entries (layout: CheckpointDescriptor). */
+    private static void readCheckpointPart(Bytes<?> b, long s, Long2ObjectHashMap<DumpRecipients> byId) {
+        int version = b.readUnsignedByte(s + RecordHeader.VERSION_OFFSET);
+        int bitmapOffset = CheckpointDescriptor.entryBitmapOffset(version);
+        int count = b.readInt(s + CheckpointDescriptor.PART_ENTRY_COUNT_OFFSET);
+        long pos = s + CheckpointDescriptor.PART_ENTRIES_OFFSET;
+        for (int i = 0; i < count && pos + bitmapOffset <= b.readLimit(); i++) {
+            long id = b.readLong(pos + CheckpointDescriptor.ENTRY_MESSAGE_ID_OFFSET);
+            int recipients = b.readUnsignedShort(pos + CheckpointDescriptor.ENTRY_RECIPIENT_COUNT_OFFSET);
+            boolean retries = version >= 2 && (b.readUnsignedShort(pos + CheckpointDescriptor.ENTRY_FLAGS_OFFSET)
+                & CheckpointDescriptor.ENTRY_FLAG_RETRIES) != 0;
+            int words = CheckpointDescriptor.bitmapWords(recipients);
+            if (!byId.containsKey(id)) {
+                DumpRecipients r = new DumpRecipients(recipients,
+                    b.readLong(pos + CheckpointDescriptor.ENTRY_BODIES_INDEX_OFFSET));
+                for (int rcpt = 0; rcpt < recipients; rcpt++) {
+                    if ((b.readLong(pos + bitmapOffset + 8L * (rcpt >>> 6)) & (1L << rcpt)) == 0) {
+                        r.finalUnknown(rcpt);
+                    } else if (retries) {
+                        long word = b.readLong(pos + bitmapOffset + 8L * (words + rcpt));
+                        if (word != 0) { // the DEFERRED itself is gone: schedule only, reply unknown
+                            r.deferred(rcpt, (int) (word >>> PendingMessage.DUE_BITS),
+                                word & PendingMessage.MAX_DUE_MILLIS, 0, "");
+                        }
+                    }
+                }
+                byId.put(id, r);
+            }
+            pos += bitmapOffset + 8L * words + (retries ? 8L * recipients : 0)
+                + b.readInt(pos + CheckpointDescriptor.ENTRY_BLOCK_LENGTH_OFFSET);
         }
     }
 

@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * <p>Inputs: a bounded MPSC queue of {@link AcceptedMessage} ({@code queueCapacity}) and a bounded MPSC ring
  * buffer shared by outcomes and deferrals; offers return false when full (reserve-before-work: the caller answers 451
  * or retries later) or when the writer is closing or failed. Outputs: {@link AppendCallback} and
- * {@link QueuedListener} per message, {@link OutcomeListener} per outcome, {@link DeferredListener} per deferral, {@link JournalObserver} timings, CHECKPOINT records every
- * {@code journal.checkpoint_interval} (only if something changed), and {@link Journal#freeBytes()} refreshes.
+ * {@link QueuedListener} per message, {@link OutcomeListener} per outcome, {@link DeferredListener} per deferral,
+ * {@link JournalObserver} timings, CHECKPOINT records every {@code journal.checkpoint_interval} (only if something
+ * changed), {@link Journal#freeBytes()} refreshes, and compaction and retention of old cycle files
+ * ({@code journal.compact_after}: {@link BodiesCompactor}, {@link StateRetention}, totals in
+ * {@link Journal#compactionStats()}).
  *
  * <p>Threading: offers are thread-safe and lock-free (no allocation); callbacks run on the writer thread.
  * {@link #close()} stops new offers, writes everything already offered, a final checkpoint and a sync, and calls

@@ -4,11 +4,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,15 +16,19 @@ import org.slf4j.LoggerFactory;
  * per queue), and the owner of the {@link PendingSet} once started.
  *
  * <p>Each {@link #doWork()} cycle reads the clock once, then: appends OUTCOME and DEFERRED records from the
- * outcome ring buffer (updating the pending set); drains up to {@code maxBatch} accepted messages, appending ACCEPTED then QUEUED for each; writes a
- * checkpoint when due; then commits: one {@link Syncer} call for the whole batch (with {@code journal.sync:
- * batch}) and only after it returns the callbacks ({@link QueuedListener} then {@link AppendCallback} per message,
- * then the outcome and deferral listeners). There is no timer: whatever arrived during one sync forms the
- * next batch, so batches grow with load and an idle message waits one msync.
+ * outcome ring buffer (updating the pending set); drains up to {@code maxBatch} accepted messages, appending
+ * ACCEPTED then QUEUED for each; writes a checkpoint when due; runs one step of the {@link BodiesCompactor} (at
+ * most one slice of relocations); then commits: one {@link Syncer} call for the whole batch (with
+ * {@code journal.sync: batch}, and always after a checkpoint or relocations, since retention then deletes what
+ * they replace) and only after it returns the callbacks ({@link QueuedListener} then {@link AppendCallback} per
+ * message, then the outcome and deferral listeners), the compactor's {@link BodiesCompactor#afterSync} and
+ * {@link StateRetention}. There is no timer: whatever arrived during one sync forms the next batch, so batches
+ * grow with load and an idle message waits one msync.
  *
  * <p>Allocation: per message only the recipient block the pending set retains (and its entry), plus one retry
  * array the first time one of its recipients is deferred; encoding, body copy, batching and outcome/deferral
- * notices ({@link StateNotices}) reuse preallocated state. Failures: an invalid message or an append error fails that message
+ * records ({@link OutcomeRecorder}) and notices ({@link StateNotices}) reuse preallocated state. Failures: an
+ * invalid message or an append error fails that message
  * only; a sync error fails the batch and the writer for good ({@link #failure}), after which every message is
  * failed at once. Callbacks run on this thread; their exceptions are logged.
  */
@@ -58,7 +60,9 @@ final class JournalWriterAgent implements Agent {
     private final int maxBatch;
     private final AcceptedEncoder acceptedEncoder = new AcceptedEncoder();
     private final CheckpointWriter checkpointWriter = new CheckpointWriter();
-    private final MessageHandler outcomeHandler = this::onRingMessage;
+    private final BodiesCompactor compactor;
+    private final StateRetention stateRetention;
+    private final OutcomeRecorder outcomeRecorder;
 
     private final AcceptedMessage[] batch;
     private final long[] batchIndex;
@@ -74,6 +78,7 @@ final class JournalWriterAgent implements Agent {
     private long highestIdAppended = -1;
     private boolean unsyncedWrites;
     private boolean drainedDone;
+    private long compactionErrors;
 
     volatile boolean closing;
     volatile boolean checkpointRequested;
@@ -101,6 +106,10 @@ final class JournalWriterAgent implements Agent {
         this.batch = new AcceptedMessage[maxBatch];
         this.batchIndex = new long[maxBatch];
         this.notices = new StateNotices(maxBatch, options.outcomeListener(), options.deferredListener());
+        long compactAfterMs = options.compactAfterOr(journal.settings().compactAfter()).toMillis();
+        this.compactor = new BodiesCompactor(journal, pending, compactAfterMs);
+        this.stateRetention = new StateRetention(journal, compactAfterMs);
+        this.outcomeRecorder = new OutcomeRecorder(pending, compactor, notices);
     }
 
     @Override
@@ -116,6 +125,8 @@ final class JournalWriterAgent implements Agent {
         syncTarget = new SyncTarget(bodiesAppender, stateAppender,
             journal.bodies().file().toPath(), journal.state().file().toPath());
         nextCheckpointMs = clock.time() + checkpointIntervalMs;
+        compactor.start();
+        outcomeRecorder.start(stateAppender);
     }
 
     @Override
@@ -123,13 +134,34 @@ final class JournalWriterAgent implements Agent {
         long now = clock.time();
         int work = 0;
         if (failure == null) {
-            work += outcomes.read(outcomeHandler, notices.room());
+            work += outcomes.read(outcomeRecorder, notices.room());
+            int recorded = outcomeRecorder.takeAppended();
+            changesSinceCheckpoint += recorded;
+            unsyncedWrites |= recorded > 0;
             work += appendAccepted();
+            long checkpointBegin = -1;
             if (checkpointRequested || (changesSinceCheckpoint > 0 && now >= nextCheckpointMs)) {
-                checkpoint(now);
+                checkpointBegin = checkpoint(now);
                 work++;
             }
-            commit(false);
+            long journalNow = journal.time().currentTimeMillis();
+            work += compact(journalNow, work == 0);
+            boolean relocated = compactor.hasStaged();
+            unsyncedWrites |= relocated;
+            commit(relocated || checkpointBegin >= 0);
+            if (failure == null) {
+                if (relocated) {
+                    compactor.afterSync();
+                }
+                if (checkpointBegin >= 0) {
+                    stateRetention.checkpointDurable(checkpointBegin);
+                }
+                try {
+                    work += stateRetention.run(journalNow);
+                } catch (RuntimeException e) {
+                    compactionFailed("state/ retention", e);
+                }
+            }
         } else {
             work += failWaiting();
         }
@@ -185,7 +217,8 @@ final class JournalWriterAgent implements Agent {
             unsyncedWrites = true;
             try (DocumentContext dc = stateAppender.writingDocument()) {
                 try {
-                    StateEncoder.writeQueued(dc.wire().bytes(), m.id(), bodiesIndex, m.recipients().size(), block);
+                    StateEncoder.writeQueued(dc.wire().bytes(), m.id(), bodiesIndex, m.receivedAtMillis(),
+                        m.recipients().size(), block);
                 } catch (RuntimeException e) {
                     dc.rollbackOnClose();
                     throw e;
@@ -196,7 +229,8 @@ final class JournalWriterAgent implements Agent {
             failNow(m, e);
             return;
         }
-        pending.add(m.id(), bodiesIndex, block, m.recipients().size());
+        pending.add(m.id(), bodiesIndex, m.receivedAtMillis(), block, m.recipients().size());
+        compactor.added(bodiesIndex);
         highestIdAppended = Math.max(highestIdAppended, m.id());
         changesSinceCheckpoint++;
         batch[batchSize] = m;
@@ -205,85 +239,40 @@ final class JournalWriterAgent implements Agent {
         observer.onAppend(System.nanoTime() - start, m.body().remaining());
     }
 
-    private void onRingMessage(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
-        if (msgTypeId == DEFERRED_MSG_TYPE) {
-            onDeferred(buffer, index, length);
-        } else {
-            onOutcome(buffer, index);
+    /** One compactor step; its errors (listing or deleting cycle files) must never stop the group commit. */
+    private int compact(long journalNow, boolean idle) {
+        try {
+            return compactor.doWork(journalNow, idle, bodiesAppender, stateAppender);
+        } catch (RuntimeException e) {
+            compactionFailed("bodies/ compaction", e);
+            return 0;
         }
     }
 
-    private void onDeferred(MutableDirectBuffer buffer, int index, int length) {
-        long id = buffer.getLong(index);
-        long nextDue = buffer.getLong(index + 8);
-        int recipient = buffer.getInt(index + 16);
-        int attempts = buffer.getInt(index + 20);
-        int replyCode = buffer.getInt(index + 24);
-        boolean recorded = false;
-        if (failure == null && pending.isPending(id, recipient)) {
-            try {
-                try (DocumentContext dc = stateAppender.writingDocument()) {
-                    try {
-                        StateEncoder.writeDeferred(dc.wire().bytes(), id, recipient, attempts, nextDue, replyCode,
-                            buffer, index + DEFERRED_MSG_HEADER, length - DEFERRED_MSG_HEADER);
-                    } catch (RuntimeException e) {
-                        dc.rollbackOnClose();
-                        throw e;
-                    }
-                }
-                pending.defer(id, recipient, attempts, nextDue);
-                changesSinceCheckpoint++;
-                unsyncedWrites = true;
-                recorded = true;
-            } catch (RuntimeException e) {
-                LOG.error("appending deferral of {} recipient {} failed", MessageIds.format(id), recipient, e);
-            }
+    private void compactionFailed(String what, RuntimeException e) {
+        if (Long.bitCount(++compactionErrors) == 1) { // 1st, 2nd, 4th, ...: a persistent fault does not flood
+            LOG.error("{} failed ({} times so far); mail flow goes on, disk use grows", what, compactionErrors, e);
         }
-        notices.deferral(id, recipient, attempts, nextDue, recorded);
     }
 
-    private void onOutcome(MutableDirectBuffer buffer, int index) {
-        long id = buffer.getLong(index);
-        long time = buffer.getLong(index + 8);
-        int recipient = buffer.getInt(index + 16);
-        OutcomeCode code = OutcomeCode.fromCode(buffer.getInt(index + 20));
-        boolean recorded = false;
-        if (failure == null && pending.isPending(id, recipient)) {
-            try {
-                try (DocumentContext dc = stateAppender.writingDocument()) {
-                    try {
-                        StateEncoder.writeOutcome(dc.wire().bytes(), id, recipient, code.code(), time);
-                    } catch (RuntimeException e) {
-                        dc.rollbackOnClose();
-                        throw e;
-                    }
-                }
-                pending.complete(id, recipient);
-                changesSinceCheckpoint++;
-                unsyncedWrites = true;
-                recorded = true;
-            } catch (RuntimeException e) {
-                LOG.error("appending outcome of {} recipient {} failed", MessageIds.format(id), recipient, e);
-            }
-        }
-        notices.outcome(id, recipient, code, recorded);
-    }
-
-    private void checkpoint(long now) {
+    /** Writes a checkpoint; returns the state index of its BEGIN, or -1 if writing it failed. */
+    private long checkpoint(long now) {
         checkpointRequested = false;
         nextCheckpointMs = now + checkpointIntervalMs;
         long start = System.nanoTime();
         long highestId = Math.max(highestIdAppended, journal.messageIds().lastIssued());
         long sequence = ++checkpointSequence;
         unsyncedWrites = true;
+        long beginIndex;
         try {
-            checkpointWriter.write(stateAppender, pending, sequence, now, highestId);
+            beginIndex = checkpointWriter.write(stateAppender, pending, sequence, now, highestId);
             changesSinceCheckpoint = 0;
         } catch (RuntimeException e) {
             LOG.error("writing checkpoint {} failed; recovery will use an earlier one", sequence, e);
-            return;
+            return -1;
         }
         observer.onCheckpoint(System.nanoTime() - start, pending.pendingMessages(), pending.pendingRecipients());
+        return beginIndex;
     }
 
     /** Syncs what this cycle wrote (per policy, or always when {@code forceSync}), then completes callbacks. */
@@ -341,6 +330,7 @@ final class JournalWriterAgent implements Agent {
     private void fail(Throwable t) {
         if (failure == null) {
             failure = t;
+            outcomeRecorder.writerFailed = true;
             LOG.error("journal sync failed; the writer stops acknowledging messages until restart", t);
         }
     }
@@ -352,7 +342,7 @@ final class JournalWriterAgent implements Agent {
             failNow(m, failure);
             n++;
         }
-        n += outcomes.read(outcomeHandler, notices.room()); // reported as not recorded: the writer failed
+        n += outcomes.read(outcomeRecorder, notices.room()); // reported as not recorded: the writer failed
         notices.publish(true);
         return n;
     }
@@ -363,6 +353,9 @@ final class JournalWriterAgent implements Agent {
                 checkpoint(now);
             }
             commit(true);
+            if (failure == null && compactor.hasStaged()) {
+                compactor.afterSync();
+            }
         }
         drainedDone = true;
         drained.countDown();
@@ -381,6 +374,7 @@ final class JournalWriterAgent implements Agent {
         } catch (Exception e) {
             LOG.warn("closing the syncer failed", e);
         }
+        compactor.close();
         if (stateAppender != null) {
             stateAppender.close();
         }

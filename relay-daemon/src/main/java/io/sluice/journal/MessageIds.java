@@ -16,6 +16,15 @@ public final class MessageIds {
     private MessageIds() {
     }
 
+    /**
+     * The time floor of an id issued by {@link Journal#nextMessageId()}: epoch millis at or before the time it was
+     * issued (the journal's open time, or the previous run's if ids had to continue above it). The received time
+     * of messages whose records predate the received-time field.
+     */
+    public static long timeFloorMillis(long id) {
+        return id >>> MessageIdSequence.TIME_SHIFT;
+    }
+
     /** The 16-character lowercase hex form of {@code id}. */
     public static String format(long id) {
         byte[] out = new byte[LENGTH];

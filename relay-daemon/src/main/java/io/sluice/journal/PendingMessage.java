@@ -5,9 +5,10 @@ import java.util.List;
 /**
  * One message in the {@link PendingSet}: its ids, its recipients (as a {@link RecipientBlock}), which of them
  * still wait for a final outcome, and the retry schedule of those that were deferred (failed attempts so far and
- * next due time, from the last DEFERRED record).
+ * next due time, from the last DEFERRED record), when it was received, and where its ACCEPTED record is now (the
+ * compactor moves it, see {@link RelocatedDescriptor}).
  *
- * <p>Memory: one object (about 56 bytes) plus the recipient block; the pending flags live in a {@code long} for
+ * <p>Memory: one object (about 64 bytes) plus the recipient block; the pending flags live in a {@code long} for
  * the first 64 recipients and in an array only beyond that. The retry schedule costs nothing until a recipient is
  * first deferred, then one packed {@code long} per recipient of the message (attempts in the top 16 bits, clamped
  * to 65535; next due in the low 48 bits, clamped to [0, 2^48) ms, i.e. until the year 10889), plus the array
@@ -20,7 +21,9 @@ public final class PendingMessage {
     static final int MAX_ATTEMPTS = 0xFFFF;
 
     private final long id;
-    private final long bodiesIndex;
+    /** Changes only when the compactor relocates the ACCEPTED record (writer thread). */
+    private long bodiesIndex;
+    private final long receivedAtMillis;
     private final byte[] recipientBlock;
     private final char recipientCount;
     private char pendingCount;
@@ -29,9 +32,10 @@ public final class PendingMessage {
     /** Packed retry word per recipient ({@link #packRetry}), 0 = never deferred; null until the first deferral. */
     private long[] retries;
 
-    PendingMessage(long id, long bodiesIndex, byte[] recipientBlock, int recipientCount) {
+    PendingMessage(long id, long bodiesIndex, long receivedAtMillis, byte[] recipientBlock, int recipientCount) {
         this.id = id;
         this.bodiesIndex = bodiesIndex;
+        this.receivedAtMillis = receivedAtMillis;
         this.recipientBlock = recipientBlock;
         this.recipientCount = (char) recipientCount;
         this.pendingCount = (char) recipientCount;
@@ -46,9 +50,21 @@ public final class PendingMessage {
         return id;
     }
 
-    /** Index of the ACCEPTED record in {@code bodies/}. */
+    /** Index of the ACCEPTED record in {@code bodies/}: where it is now (after any relocation). */
     public long bodiesIndex() {
         return bodiesIndex;
+    }
+
+    /**
+     * When the message was accepted (epoch millis, as in its ACCEPTED record): the start of its {@code max_age}.
+     * For messages queued by a build before QUEUED version 2, the id's time floor ({@link MessageIds#timeFloorMillis}).
+     */
+    public long receivedAtMillis() {
+        return receivedAtMillis;
+    }
+
+    void relocate(long newBodiesIndex) {
+        bodiesIndex = newBodiesIndex;
     }
 
     public int recipientCount() {

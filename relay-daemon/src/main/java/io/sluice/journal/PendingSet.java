@@ -7,7 +7,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 /**
  * The messages that still have recipients without a final outcome: id to {@link PendingMessage}, with the retry
  * schedule (attempts, next due) of deferred recipients. Built by {@link Recovery}, then owned and updated by the
- * journal writer as it appends QUEUED, DEFERRED and OUTCOME records, and snapshotted by it into CHECKPOINT
+ * journal writer as it appends QUEUED, DEFERRED, OUTCOME and RELOCATED records, and snapshotted by it into CHECKPOINT
  * records.
  *
  * <p>Threading: all methods except {@link #pendingMessages()} and {@link #pendingRecipients()} belong to one owner
@@ -35,17 +35,25 @@ public final class PendingSet {
         return pendingRecipients;
     }
 
-    /** Adds a message with all its recipients pending; returns false (and changes nothing) if the id is present. */
+    /**
+     * Adds a message with all its recipients pending, received at its id's time floor; returns false (and changes
+     * nothing) if the id is present.
+     */
     public boolean add(long id, long bodiesIndex, List<String> recipients) {
-        byte[] block = RecipientBlock.encode(recipients);
-        return add(id, bodiesIndex, block, recipients.size());
+        return add(id, bodiesIndex, MessageIds.timeFloorMillis(id), recipients);
     }
 
-    boolean add(long id, long bodiesIndex, byte[] recipientBlock, int recipientCount) {
+    /** Adds a message with all its recipients pending; returns false (and changes nothing) if the id is present. */
+    public boolean add(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients) {
+        byte[] block = RecipientBlock.encode(recipients);
+        return add(id, bodiesIndex, receivedAtMillis, block, recipients.size());
+    }
+
+    boolean add(long id, long bodiesIndex, long receivedAtMillis, byte[] recipientBlock, int recipientCount) {
         if (byId.containsKey(id)) {
             return false;
         }
-        PendingMessage m = new PendingMessage(id, bodiesIndex, recipientBlock, recipientCount);
+        PendingMessage m = new PendingMessage(id, bodiesIndex, receivedAtMillis, recipientBlock, recipientCount);
         byId.put(id, m);
         pendingMessages = pendingMessages + 1;
         pendingRecipients = pendingRecipients + recipientCount;
@@ -56,12 +64,12 @@ public final class PendingSet {
      * Adds a message from a checkpoint entry, with the given pending bitmap and retry words (one per recipient,
      * {@link PendingMessage#packRetry} format, or null when none was deferred).
      */
-    boolean restore(long id, long bodiesIndex, byte[] recipientBlock, int recipientCount, long[] bitmap,
-                    long[] retryWords) {
+    boolean restore(long id, long bodiesIndex, long receivedAtMillis, byte[] recipientBlock, int recipientCount,
+                    long[] bitmap, long[] retryWords) {
         if (byId.containsKey(id)) {
             return false;
         }
-        PendingMessage m = new PendingMessage(id, bodiesIndex, recipientBlock, recipientCount);
+        PendingMessage m = new PendingMessage(id, bodiesIndex, receivedAtMillis, recipientBlock, recipientCount);
         for (int i = 0; i < bitmap.length; i++) {
             m.setWord(i, m.word(i) & bitmap[i]);
         }
@@ -104,6 +112,19 @@ public final class PendingSet {
     public boolean defer(long id, int recipientIndex, int attempts, long nextDueMillis) {
         PendingMessage m = byId.get(id);
         return m != null && m.defer(recipientIndex, attempts, nextDueMillis);
+    }
+
+    /**
+     * Records that the message's ACCEPTED record now lives at {@code newBodiesIndex} (a RELOCATED record). Returns
+     * false (changing nothing) if the message is not pending.
+     */
+    public boolean relocate(long id, long newBodiesIndex) {
+        PendingMessage m = byId.get(id);
+        if (m == null) {
+            return false;
+        }
+        m.relocate(newBodiesIndex);
+        return true;
     }
 
     /** The pending message with this id, or null. */

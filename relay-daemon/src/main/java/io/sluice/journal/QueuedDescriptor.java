@@ -8,7 +8,7 @@ package io.sluice.journal;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x10   |  version = 1  |        recipient count        |  0
+ *  | type = 0x10   |  version = 2  |        recipient count        |  0
  *  +---------------+---------------+-------------------------------+
  *  |                    recipient block length                     |  4
  *  +---------------------------------------------------------------+
@@ -18,22 +18,34 @@ package io.sluice.journal;
  *  |                bodies index of the ACCEPTED record            | 16
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |  recipient block: count x (u16 length + UTF-8)               ... 24
+ *  |              received at, epoch millis (version 2)            | 24
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |  recipient block: count x (u16 length + UTF-8)               ... 32 (24 in version 1)
  *  +---------------------------------------------------------------+
  * </pre>
  *
  * Recipient {@code i} of OUTCOME records is the i-th entry of this block. The block is at most
- * {@link RecipientBlock#MAX_LENGTH} bytes.
+ * {@link RecipientBlock#MAX_LENGTH} bytes. Version 1 has no received time: the block follows the bodies index, and
+ * readers use {@link MessageIds#timeFloorMillis} of the id instead.
  */
 public final class QueuedDescriptor {
     public static final int RECIPIENT_COUNT_OFFSET = 2;
     public static final int RECIPIENT_BLOCK_LENGTH_OFFSET = 4;
     public static final int MESSAGE_ID_OFFSET = 8;
     public static final int BODIES_INDEX_OFFSET = 16;
-    public static final int RECIPIENT_BLOCK_OFFSET = 24;
+    public static final int RECEIVED_AT_OFFSET = 24;
+    public static final int RECIPIENT_BLOCK_OFFSET = 32;
+    /** Where the recipient block starts in a version 1 record. */
+    public static final int V1_RECIPIENT_BLOCK_OFFSET = 24;
     /** Bytes of the fixed header. */
     public static final int HEADER_LENGTH = RECIPIENT_BLOCK_OFFSET;
 
     private QueuedDescriptor() {
+    }
+
+    /** Offset of the recipient block in a record of {@code version}. */
+    public static int recipientBlockOffset(int version) {
+        return version >= 2 ? RECIPIENT_BLOCK_OFFSET : V1_RECIPIENT_BLOCK_OFFSET;
     }
 }

@@ -37,22 +37,33 @@ public final class RecordHeader {
     public static final int TYPE_CHECKPOINT_END = 0x14;
     /** {@code state/}: one recipient failed temporarily and waits for a retry, see {@link DeferredDescriptor}. */
     public static final int TYPE_DEFERRED = 0x15;
+    /** {@code state/}: a pending message's ACCEPTED record was copied to the head, see {@link RelocatedDescriptor}. */
+    public static final int TYPE_RELOCATED = 0x16;
 
-    /** The version this code writes for every record type except the checkpoint records. */
+    /** The version this code writes for every record type except QUEUED and the checkpoint records. */
     public static final int VERSION = 1;
     /**
-     * The version this code writes for CHECKPOINT BEGIN, PART and END: 2 added the retry schedule of deferred
-     * recipients to PART entries. Version 1 checkpoints are still read (their recipients have no retry state).
+     * The version this code writes for QUEUED: 2 added the received time. Version 1 records are still read; their
+     * messages get the time floor of their id as received time ({@link MessageIds#timeFloorMillis}).
      */
-    public static final int CHECKPOINT_VERSION = 2;
+    public static final int QUEUED_VERSION = 2;
+    /**
+     * The version this code writes for CHECKPOINT BEGIN, PART and END: 2 added the retry schedule of deferred
+     * recipients to PART entries, 3 the received time. Versions 1 and 2 are still read (their recipients have no
+     * retry state in version 1; their messages get the id's time floor as received time).
+     */
+    public static final int CHECKPOINT_VERSION = 3;
 
     private RecordHeader() {
     }
 
     /** The newest version of record {@code type} this code reads (and the one it writes). */
     public static int newestVersion(int type) {
-        return type == TYPE_CHECKPOINT_BEGIN || type == TYPE_CHECKPOINT_PART || type == TYPE_CHECKPOINT_END
-            ? CHECKPOINT_VERSION : VERSION;
+        return switch (type) {
+            case TYPE_CHECKPOINT_BEGIN, TYPE_CHECKPOINT_PART, TYPE_CHECKPOINT_END -> CHECKPOINT_VERSION;
+            case TYPE_QUEUED -> QUEUED_VERSION;
+            default -> VERSION;
+        };
     }
 
     /** Throws {@link JournalFormatException} if {@code version} is newer than this code understands. */

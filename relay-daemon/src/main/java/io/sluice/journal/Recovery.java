@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
  * grows with pending mail, not with bytes on disk.
  *
  * <p>Steps: scan backward from the end of {@code state/} to the last CHECKPOINT_END; load that snapshot
- * (BEGIN, PARTs, END, cross-checked); apply the QUEUED, DEFERRED and OUTCOME records after it. With no complete checkpoint,
- * or one that fails its cross-checks (logged as a warning), replay from the first record. Finally advance the
+ * (BEGIN, PARTs, END, cross-checked); apply the QUEUED, DEFERRED, OUTCOME and RELOCATED records after it. A
+ * checkpoint that fails its cross-checks is logged and the one before it is tried (state retention keeps the cycles
+ * back to the previous durable checkpoint, see {@link StateRetention}); with none left, replay from the first
+ * record. Finally advance the
  * journal's message ids past every id seen. Call it once, after {@link Journal#open} and before serving or
  * starting the writer, on one thread.
  *
@@ -24,20 +26,29 @@ import org.slf4j.LoggerFactory;
 public final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
+    /** Checkpoints tried, newest first, before falling back to a full replay. */
+    static final int MAX_CHECKPOINTS_TRIED = 3;
+
     private Recovery() {
     }
 
     /** Rebuilds the pending set from the last checkpoint plus the records after it. */
     public static RecoveryResult recover(Journal journal) {
         long start = System.nanoTime();
-        long endIndex = findLastCheckpointEnd(journal);
+        long endIndex = findCheckpointEndBefore(journal, Long.MAX_VALUE);
         RecoveryResult result = null;
-        if (endIndex >= 0) {
+        int tries = 0;
+        for (; result == null && endIndex >= 0 && tries < MAX_CHECKPOINTS_TRIED; tries++) {
             try {
                 result = fromCheckpoint(journal, endIndex, start);
             } catch (CheckpointMismatch e) {
-                LOG.warn("ignoring checkpoint in {}: {}; replaying state from the start", journal.dir(), e.getMessage());
+                LOG.warn("ignoring checkpoint at state index 0x{} in {}: {}; trying the one before",
+                    Long.toHexString(endIndex), journal.dir(), e.getMessage());
+                endIndex = findCheckpointEndBefore(journal, endIndex);
             }
+        }
+        if (result == null && tries > 0) {
+            LOG.warn("no usable checkpoint in {}; replaying state from the start", journal.dir());
         }
         if (result == null) {
             result = replayAll(journal, start);
@@ -63,10 +74,24 @@ public final class Recovery {
             replay.ignoredOutcomes, elapsedMillis(startNanos));
     }
 
-    /** State index of the last CHECKPOINT_END, or -1. Reads only the type byte of each record it passes. */
-    private static long findLastCheckpointEnd(Journal journal) {
+    /**
+     * State index of the last CHECKPOINT_END before {@code beforeIndex}, or -1. Reads only the type byte of each
+     * record it passes.
+     */
+    private static long findCheckpointEndBefore(Journal journal, long beforeIndex) {
         try (ExcerptTailer tailer = journal.state().createTailer()) {
-            tailer.direction(TailerDirection.BACKWARD).toEnd();
+            tailer.direction(TailerDirection.BACKWARD);
+            if (beforeIndex == Long.MAX_VALUE) {
+                tailer.toEnd();
+            } else if (!tailer.moveToIndex(beforeIndex)) {
+                return -1;
+            } else {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return -1; // steps back over the END itself
+                    }
+                }
+            }
             while (true) {
                 try (DocumentContext dc = tailer.readingDocument()) {
                     if (!dc.isPresent()) {

@@ -5,22 +5,35 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Writes the small {@code state/} records QUEUED ({@link QueuedDescriptor}), OUTCOME ({@link OutcomeDescriptor})
- * and DEFERRED ({@link DeferredDescriptor}) into a Chronicle excerpt. No allocation (except the String overload of
+ * Writes the small {@code state/} records QUEUED ({@link QueuedDescriptor}), OUTCOME ({@link OutcomeDescriptor}),
+ * DEFERRED ({@link DeferredDescriptor}) and RELOCATED ({@link RelocatedDescriptor}) into a Chronicle excerpt. No
+ * allocation (except the String overload of
  * {@link #writeDeferred}, for tools and tests); stateless.
  */
 final class StateEncoder {
     private StateEncoder() {
     }
 
-    static void writeQueued(Bytes<?> out, long messageId, long bodiesIndex, int recipientCount, byte[] block) {
+    static void writeQueued(Bytes<?> out, long messageId, long bodiesIndex, long receivedAtMillis, int recipientCount,
+                            byte[] block) {
         out.writeUnsignedByte(RecordHeader.TYPE_QUEUED);
-        out.writeUnsignedByte(RecordHeader.VERSION);
+        out.writeUnsignedByte(RecordHeader.QUEUED_VERSION);
         out.writeUnsignedShort(recipientCount);
         out.writeInt(block.length);
         out.writeLong(messageId);
         out.writeLong(bodiesIndex);
+        out.writeLong(receivedAtMillis);
         out.write(block);
+    }
+
+    static void writeRelocated(Bytes<?> out, long messageId, long newBodiesIndex, long oldBodiesIndex) {
+        out.writeUnsignedByte(RecordHeader.TYPE_RELOCATED);
+        out.writeUnsignedByte(RecordHeader.VERSION);
+        out.writeUnsignedShort(0);
+        out.writeInt(0);
+        out.writeLong(messageId);
+        out.writeLong(newBodiesIndex);
+        out.writeLong(oldBodiesIndex);
     }
 
     static void writeOutcome(Bytes<?> out, long messageId, int recipientIndex, int outcomeCode, long timeMillis) {

@@ -6,6 +6,7 @@ import static io.sluice.journal.RecordHeader.TYPE_CHECKPOINT_PART;
 import static io.sluice.journal.RecordHeader.TYPE_DEFERRED;
 import static io.sluice.journal.RecordHeader.TYPE_OUTCOME;
 import static io.sluice.journal.RecordHeader.TYPE_QUEUED;
+import static io.sluice.journal.RecordHeader.TYPE_RELOCATED;
 
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -13,7 +14,8 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * Applies {@code state/} records to a {@link PendingSet}: QUEUED adds a message, OUTCOME completes a recipient,
- * DEFERRED sets a recipient's retry schedule (attempts, next due), checkpoint records are skipped (they change nothing). An unknown record type or a newer version stops the replay
+ * DEFERRED sets a recipient's retry schedule (attempts, next due), RELOCATED moves a message's bodies index,
+ * checkpoint records are skipped (they change nothing). An unknown record type or a newer version stops the replay
  * with {@link JournalFormatException}. Single-threaded: one instance per replay.
  */
 final class StateReplay {
@@ -22,6 +24,8 @@ final class StateReplay {
     long records;
     /** OUTCOME and DEFERRED records for recipients that were not pending. */
     long ignoredOutcomes;
+    /** RELOCATED records applied to a pending message. */
+    long relocations;
 
     StateReplay(PendingSet pending) {
         this.pending = pending;
@@ -42,9 +46,11 @@ final class StateReplay {
     void apply(Bytes<?> b, long index) {
         long start = b.readPosition();
         int type = b.readUnsignedByte(start + RecordHeader.TYPE_OFFSET);
-        RecordHeader.checkVersion(type, b.readUnsignedByte(start + RecordHeader.VERSION_OFFSET), index);
+        int version = b.readUnsignedByte(start + RecordHeader.VERSION_OFFSET);
+        RecordHeader.checkVersion(type, version, index);
         switch (type) {
-            case TYPE_QUEUED -> applyQueued(b, start, index);
+            case TYPE_QUEUED -> applyQueued(b, start, index, version);
+            case TYPE_RELOCATED -> applyRelocated(b, start);
             case TYPE_OUTCOME -> applyOutcome(b, start);
             case TYPE_DEFERRED -> applyDeferred(b, start);
             case TYPE_CHECKPOINT_BEGIN, TYPE_CHECKPOINT_PART, TYPE_CHECKPOINT_END -> {
@@ -56,14 +62,23 @@ final class StateReplay {
         records++;
     }
 
-    private void applyQueued(Bytes<?> b, long start, long index) {
+    private void applyQueued(Bytes<?> b, long start, long index, int version) {
         int count = b.readUnsignedShort(start + QueuedDescriptor.RECIPIENT_COUNT_OFFSET);
         int blockLength = b.readInt(start + QueuedDescriptor.RECIPIENT_BLOCK_LENGTH_OFFSET);
         long id = b.readLong(start + QueuedDescriptor.MESSAGE_ID_OFFSET);
         long bodiesIndex = b.readLong(start + QueuedDescriptor.BODIES_INDEX_OFFSET);
-        byte[] block = readBlock(b, start + QueuedDescriptor.RECIPIENT_BLOCK_OFFSET, blockLength, count, index);
-        pending.add(id, bodiesIndex, block, count);
+        long receivedAt = version >= 2
+            ? b.readLong(start + QueuedDescriptor.RECEIVED_AT_OFFSET) : MessageIds.timeFloorMillis(id);
+        byte[] block = readBlock(b, start + QueuedDescriptor.recipientBlockOffset(version), blockLength, count, index);
+        pending.add(id, bodiesIndex, receivedAt, block, count);
         highestMessageId = Math.max(highestMessageId, id);
+    }
+
+    private void applyRelocated(Bytes<?> b, long start) {
+        long id = b.readLong(start + RelocatedDescriptor.MESSAGE_ID_OFFSET);
+        if (pending.relocate(id, b.readLong(start + RelocatedDescriptor.NEW_BODIES_INDEX_OFFSET))) {
+            relocations++;
+        }
     }
 
     private void applyOutcome(Bytes<?> b, long start) {

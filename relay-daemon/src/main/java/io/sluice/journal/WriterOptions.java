@@ -35,6 +35,7 @@ public final class WriterOptions {
     private QueuedListener queuedListener = QueuedListener.NONE;
     private EpochClock clock = SystemEpochClock.INSTANCE;
     private Duration checkpointInterval;
+    private Duration compactAfter;
     private boolean checkpointOnClose = true;
 
     public WriterOptions queueCapacity(int capacity) {
@@ -112,6 +113,18 @@ public final class WriterOptions {
         return this;
     }
 
+    /**
+     * Overrides {@code journal.compact_after}, without its lower bound (tests roll cycles every second and compact
+     * after a few).
+     */
+    public WriterOptions compactAfter(Duration age) {
+        if (age.isNegative() || age.isZero()) {
+            throw new IllegalArgumentException("compact-after age must be positive");
+        }
+        this.compactAfter = age;
+        return this;
+    }
+
     /** Whether {@link JournalWriter#close()} writes a final checkpoint (default true: fast restarts). */
     public WriterOptions checkpointOnClose(boolean enabled) {
         this.checkpointOnClose = enabled;
@@ -160,6 +173,10 @@ public final class WriterOptions {
 
     Duration checkpointIntervalOr(Duration fallback) {
         return checkpointInterval != null ? checkpointInterval : fallback;
+    }
+
+    Duration compactAfterOr(Duration fallback) {
+        return compactAfter != null ? compactAfter : fallback;
     }
 
     boolean checkpointOnClose() {

@@ -94,6 +94,37 @@ class JournalDumpTest {
     }
 
     @Test
+    void shouldPrintARelocatedMessageOnceFromItsCurrentPlace() throws Exception {
+        AcceptedMessage m = TestJournals.message(0x55, List.of("a@x.org"), new byte[] {'y'});
+        long current;
+        try (Journal journal = TestJournals.open(dir);
+             ExcerptAppender bodies = journal.bodies().createAppender();
+             ExcerptAppender state = journal.state().createAppender()) {
+            byte[] block = RecipientBlock.encode(m.recipients());
+            AcceptedEncoder encoder = new AcceptedEncoder();
+            encoder.measure(m, block, journal.maxAcceptedRecordBytes());
+            long[] copies = new long[3];
+            for (int i = 0; i < 3; i++) { // the original, a copy a crash left without RELOCATED, the live copy
+                try (DocumentContext dc = bodies.writingDocument()) {
+                    encoder.write(dc.wire().bytes(), m, block);
+                }
+                copies[i] = bodies.lastIndexAppended();
+            }
+            current = copies[2];
+            try (DocumentContext dc = state.writingDocument()) {
+                StateEncoder.writeQueued(dc.wire().bytes(), m.id(), copies[0], m.receivedAtMillis(), 1, block);
+            }
+            try (DocumentContext dc = state.writingDocument()) {
+                StateEncoder.writeRelocated(dc.wire().bytes(), m.id(), current, copies[0]);
+            }
+        }
+        List<String> lines = dump(dir);
+        assertThat(lines).singleElement().asString()
+            .contains("\"bodiesIndex\":\"0x" + Long.toHexString(current) + "\"")
+            .contains("\"recipientStates\":[\"pending\"]");
+    }
+
+    @Test
     void shouldPrintNothingForAnEmptyJournalAndRefuseAMissingOne() throws Exception {
         TestJournals.open(dir).close();
         assertThat(dump(dir)).isEmpty();

@@ -55,9 +55,11 @@ final class TestJournals {
      * A pending set as plain values, for equality checks; {@code retries} holds one packed retry word per recipient
      * ({@link PendingMessage#packRetry}, 0 = not deferred).
      */
-    record Entry(long bodiesIndex, List<String> recipients, List<Boolean> pending, List<Long> retries) {
-        Entry(long bodiesIndex, List<String> recipients, List<Boolean> pending) {
-            this(bodiesIndex, recipients, pending, java.util.Collections.nCopies(recipients.size(), 0L));
+    record Entry(long bodiesIndex, long receivedAtMillis, List<String> recipients, List<Boolean> pending,
+                 List<Long> retries) {
+        Entry(long bodiesIndex, long receivedAtMillis, List<String> recipients, List<Boolean> pending) {
+            this(bodiesIndex, receivedAtMillis, recipients, pending,
+                java.util.Collections.nCopies(recipients.size(), 0L));
         }
     }
 
@@ -70,7 +72,8 @@ final class TestJournals {
                 flags[i] = m.isPending(i);
                 retries[i] = m.retryWord(i);
             }
-            out.put(m.id(), new Entry(m.bodiesIndex(), m.recipients(), List.of(flags), List.of(retries)));
+            out.put(m.id(), new Entry(m.bodiesIndex(), m.receivedAtMillis(), m.recipients(), List.of(flags),
+                List.of(retries)));
         });
         return out;
     }
