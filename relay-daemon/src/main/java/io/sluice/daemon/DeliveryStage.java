@@ -15,7 +15,6 @@ import io.sluice.journal.JournalWriter;
 import io.sluice.journal.PendingSet;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.scheduler.BounceSink;
-import io.sluice.scheduler.ReceivedTimes;
 import io.sluice.scheduler.RetryPolicy;
 import io.sluice.scheduler.Scheduler;
 import io.sluice.scheduler.SchedulerOptions;
@@ -36,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@link AgentRunner} on its own thread ({@code sluice-scheduler}).
  *
  * <p>Inputs: newly durable messages through the {@link QueuedHandoff} (connected here), the recovered pending set
- * (loaded before the runner starts; received times from {@link ReceivedTimes#ID_TIME_FLOOR}, which errs towards
- * expiring early). Outputs: OUTCOME/DEFERRED records to the writer; given-up recipients to the {@link DsnStage}
+ * (loaded before the runner starts, with each message's received time from the journal, so expiry survives a
+ * restart). Outputs: OUTCOME/DEFERRED records to the writer; given-up recipients to the {@link DsnStage}
  * (which writes their DSN, then their OUTCOME) when {@code delivery.dsn} is on, else {@link BounceSink#NONE};
  * delivery events ({@code attempt} from the dispatcher, the outcomes from the scheduler) to the daemon's
  * event log; the delivery metrics ({@link AttemptTimer} around the scheduler's port, {@link DeliveryGauges}).
@@ -116,7 +115,7 @@ final class DeliveryStage implements AutoCloseable {
                     attempts.timing(dispatcher), writer, dsn != null ? dsn : BounceSink.NONE, events,
                     SystemEpochClock.INSTANCE, new Random(), () -> wake(runner[0]));
             DeliveryGauges.bind(metrics, scheduler[0].counters(), pools, resolver.counters());
-            scheduler[0].loadRecovered(recovered, ReceivedTimes.ID_TIME_FLOOR);
+            scheduler[0].loadRecovered(recovered);
             handoff.connect(scheduler[0]);
             dispatcher.start();
             ErrorHandler errors = e -> LOG.error("scheduler error", e);

@@ -150,11 +150,12 @@ public final class Scheduler implements Agent {
      * their attempts), the rest spread uniformly over {@code recoverySpreadMillis} so a restart does not fire
      * everything at once. Call before the agent runs, after {@code JournalWriter.start} (the writer feeds
      * {@link #offerQueued}) but before ingress opens: until then nothing changes the set (the writer only changes it
-     * for new messages and for this scheduler's records), so reading it here is safe.
+     * for new messages and for this scheduler's records), so reading it here is safe. Expiry counts from each
+     * message's received time as the journal recorded it ({@code PendingMessage.receivedAtMillis}).
      */
-    public void loadRecovered(PendingSet pending, ReceivedTimes receivedTimes) {
+    public void loadRecovered(PendingSet pending) {
         now = clock.time();
-        pending.forEach(m -> intake.recovered(m, receivedTimes.receivedAtMillis(m.id()), now));
+        pending.forEach(m -> intake.recovered(m, m.receivedAtMillis(), now));
     }
 
     /**

@@ -29,7 +29,7 @@ class SchedulerRecoveryTest {
 
         try (SchedulerFixture f = new SchedulerFixture(dir, SchedulerFixture.options(100))) {
             f.dns.mx("rec.test", 10, "mx.rec.test").a("mx.rec.test", "127.0.0.20");
-            f.start(recovered -> f.scheduler.loadRecovered(recovered.pending(), id -> T0));
+            f.start(recovered -> f.scheduler.loadRecovered(recovered.pending()));
             assertThat(f.scheduler.counters().scheduledRecipients()).isZero(); // published by the first doWork
             f.scheduler.doWork();
             assertThat(f.scheduler.counters().scheduledRecipients()).isEqualTo(21);
@@ -59,6 +59,27 @@ class SchedulerRecoveryTest {
             assertThat(late.recipients()).containsExactly("late@rec.test");
             assertThat(late.recipientIndexes()).containsExactly(0);
             assertThat(late.attempt(0)).as("attempts carried over").isEqualTo(4);
+        }
+    }
+
+    @Test
+    void shouldCountExpiryAfterRestartFromTheJournalledReceivedTime() throws Exception {
+        try (SchedulerFixture first = new SchedulerFixture(dir, SchedulerFixture.options(100)).start()) {
+            first.accept(1, "old@rec.test");
+            first.advance(SchedulerFixture.MAX_AGE / 2);
+            first.accept(2, "young@rec.test");
+        }
+        try (SchedulerFixture f = new SchedulerFixture(dir, SchedulerFixture.options(100))) {
+            f.dns.mx("rec.test", 10, "mx.rec.test").a("mx.rec.test", "127.0.0.20");
+            // Restart just past message 1's max_age: it expires, message 2 (accepted later) does not. Ids 1 and 2
+            // carry no usable time, so only the received times in the journal can tell them apart.
+            f.clock.set(T0 + SchedulerFixture.MAX_AGE + 1);
+            f.start(recovered -> f.scheduler.loadRecovered(recovered.pending()));
+            f.advance(SchedulerFixture.MAX_AGE / 4); // past the recovery spread, before message 2's expiry
+            f.runUntil("message 1 expired", () -> f.failures.size() == 1);
+            f.runUntil("message 2 dispatched", () -> f.dispatched.size() == 1);
+            assertThat(f.failures).containsExactly("1/0/old@rec.test/expired/0/4.4.7");
+            assertThat(f.dispatched.get(0).messageId()).isEqualTo(2);
         }
     }
 }
