@@ -106,6 +106,7 @@ public final class Daemon implements AutoCloseable {
         metrics.bindQueuePendingMessages(recovered.pending()::pendingMessages);
         metrics.bindQueuePendingRecipients(recovered.pending()::pendingRecipients);
         metrics.bindJournalFreeBytes(journal::freeBytes);
+        metrics.journalStorage().bind(new JournalStorageView(journal));
 
         eventLoops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
         // Load order (Scheduler#loadRecovered): after the writer started, before ingress opens.

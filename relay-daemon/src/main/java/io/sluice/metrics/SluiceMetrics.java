@@ -100,6 +100,7 @@ public final class SluiceMetrics {
     private final BucketHistogram submissionSeconds;
     private final JournalMetrics journal;
     private final DeliveryMetrics delivery;
+    private final JournalStorageMetrics journalStorage;
 
     private final SuppliedGauge queuePendingMessages;
     private final SuppliedGauge queuePendingRecipients;
@@ -156,6 +157,8 @@ public final class SluiceMetrics {
                         END_TO_END_BUCKETS, Unit.SECONDS).labelValues(),
                 DeliveryMetrics.MAX_SITE_LABELS, DeliveryMetrics.TRACKED_SITES, DeliveryMetrics.PROMOTE_AFTER);
 
+        journalStorage = new JournalStorageMetrics(registry);
+
         // The registry collects in no fixed order, so a failure shows in the scrape where it happened or the next.
         Counter callbackFailures = Counter.builder().name(CALLBACK_FAILURES)
                 .help("Scrapes where a gauge callback threw and its series was left out")
@@ -207,6 +210,11 @@ public final class SluiceMetrics {
     /** The journal writer's handles. */
     public JournalMetrics journal() {
         return journal;
+    }
+
+    /** The journal's disk use and compaction series; bind the journal to them. */
+    public JournalStorageMetrics journalStorage() {
+        return journalStorage;
     }
 
     /** The delivery side's handles (outcomes by site, attempt and end-to-end latency). */

@@ -80,6 +80,8 @@ class DeliveryMetricsEndToEndTest {
                     .isPositive();
 
             assertThat(sample(f, "sluice_dns_lookups_total", "sluice_dns_lookups_total")).isGreaterThanOrEqualTo(1);
+            assertThat(PrometheusText.value(f, "sluice_journal_disk_bytes", "sluice_journal_disk_bytes",
+                    Map.of("queue", "bodies"))).as("the journal's bodies/ cycle file").isPositive();
             assertThat(f.get("sluice_dns_lookup_failures_total").samples()).hasSize(6)
                     .allSatisfy(s -> assertThat(s.value()).as(s.labels().toString()).isZero());
 
