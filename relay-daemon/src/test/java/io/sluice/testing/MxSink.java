@@ -35,9 +35,12 @@ import org.subethamail.smtp.server.SessionHandler;
 public final class MxSink implements AutoCloseable {
     private static final Pattern MESSAGE_ID = Pattern.compile("(?im)^Message-ID:\\s*<([^>]+)>");
 
-    /** One accepted message; {@code connection} is the client's address and port, distinct per connection. */
+    /**
+     * One accepted message; {@code connection} is the client's address and port, distinct per connection;
+     * {@code atMillis} is when its text had arrived (wall clock).
+     */
     public record Received(String connection, String sender, List<String> recipients, byte[] bytes,
-                           String messageId) {
+                           String messageId, long atMillis) {
     }
 
     private final List<Received> messages = new CopyOnWriteArrayList<>();
@@ -150,7 +153,8 @@ public final class MxSink implements AutoCloseable {
                     deferred.incrementAndGet();
                     throw new RejectException(451, "4.3.0 try again later");
                 }
-                messages.add(new Received(connection, sender, List.copyOf(recipients), bytes, id));
+                messages.add(new Received(connection, sender, List.copyOf(recipients), bytes, id,
+                        System.currentTimeMillis()));
                 return null;
             }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RefusingMx implements AutoCloseable {
     private final ServerSocket socket;
     private final AtomicInteger connections = new AtomicInteger();
+    private volatile long lastAcceptMillis;
     private final Thread thread;
 
     private RefusingMx(String address, int port) throws IOException {
@@ -40,9 +41,15 @@ public final class RefusingMx implements AutoCloseable {
         return connections.get();
     }
 
+    /** Wall-clock time of the last accepted connection; 0 before the first. */
+    public long lastAcceptMillis() {
+        return lastAcceptMillis;
+    }
+
     private void serve() {
         while (!socket.isClosed()) {
             try (Socket s = socket.accept()) {
+                lastAcceptMillis = System.currentTimeMillis();
                 connections.incrementAndGet();
                 OutputStream out = s.getOutputStream();
                 out.write("421 4.3.2 service not available\r\n".getBytes(StandardCharsets.US_ASCII));
