@@ -26,7 +26,7 @@ import org.subethamail.smtp.server.SessionHandler;
  * <p>Failure injection, decided by the test: {@link #refuseSessions(int)} greets the next n connections with
  * {@code 421 4.3.2} (a site that does not let us in), {@link #deferFirstDelivery()} answers the first final dot of
  * every distinct Message-ID with {@code 451 4.3.0} and accepts later ones (a transient failure per message).
- * Deferred transactions are counted, never recorded as received.
+ * Deferred transactions are counted, never recorded as received. {@link #delayEachReply} makes a slow MX.
  *
  * <p>Threading: SubEthaSMTP runs a thread per session; the lists and counters are safe to read from any thread.
  * Limits: loopback only; one server life ({@link #close} stops it; start a new sink on the same port to bring the
@@ -50,6 +50,7 @@ public final class MxSink implements AutoCloseable {
     private final AtomicInteger sessionsToRefuse = new AtomicInteger();
     private final Map<String, Boolean> seenOnce = new ConcurrentHashMap<>();
     private volatile boolean deferFirst;
+    private volatile long delayMillis;
     private final SMTPServer server;
 
     private MxSink(String address, int port) throws IOException {
@@ -92,6 +93,15 @@ public final class MxSink implements AutoCloseable {
     /** Answers the first final dot of each distinct Message-ID with 451; accepts every later one. */
     public MxSink deferFirstDelivery() {
         deferFirst = true;
+        return this;
+    }
+
+    /**
+     * A slow MX: after recording each message, waits {@code millis} before answering its final dot, so a test can
+     * stop the relay while a transaction is between "received" and "acknowledged".
+     */
+    public MxSink delayEachReply(long millis) {
+        delayMillis = millis;
         return this;
     }
 
@@ -155,6 +165,13 @@ public final class MxSink implements AutoCloseable {
                 }
                 messages.add(new Received(connection, sender, List.copyOf(recipients), bytes, id,
                         System.currentTimeMillis()));
+                if (delayMillis > 0) {
+                    try {
+                        Thread.sleep(delayMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 return null;
             }
 
