@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * site must travel over at most two connections (as the MX counts them), each carrying many transactions, and
  * arrive exactly once.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DeliveryConnectionReuseTest {
     private static final int MESSAGES = 100;
     private static final int MAX_CONNECTIONS = 2;

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of times during the observation. Slow by design: the first probe is due 60 s after the site died
  * ({@code SchedulerOptions.from}, not configurable), so this class takes about a minute.
  */
+@Timeout(value = 150, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DeliveryDeadSiteTest {
     private static final int PER_SITE = 30;
     private static final long RETRY_FIRST_MS = 200;

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on 127.0.0.x at {@code delivery.mx_port}. Each message must arrive exactly once, with the stored bytes, and the
  * event log must name the MX host that took it.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DeliveryFailoverTest {
     private static final int MESSAGES = 20;
 

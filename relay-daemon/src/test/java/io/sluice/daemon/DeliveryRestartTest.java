@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Slow by design: recovered mail is spread over 60 s after a restart ({@code SchedulerOptions.from},
  * {@code recoverySpreadMillis}, not configurable), so this class takes about a minute.
  */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DeliveryRestartTest {
     private static final int MESSAGES = 300;
     private static final int KILL_AFTER = 100;

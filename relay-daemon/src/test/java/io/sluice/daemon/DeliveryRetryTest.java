@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * takes it exactly once. The event log must tell the story in order: attempt 1, deferred, attempt 2, delivered;
  * the journal must end with every message delivered.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DeliveryRetryTest {
     private static final int MESSAGES = 10;
     private static final long RETRY_FIRST_MS = 200;
