@@ -121,7 +121,8 @@ class DeliveryDeadSiteTest {
                 Thread.sleep(300); // a duplicate would show up now
                 long firstAtDead = deadSink.messages().stream().mapToLong(MxSink.Received::atMillis).min()
                         .orElseThrow();
-                assertThat(firstAtDead - diedAt).as("ms from the site's last failed connection to its first delivery (the probe)")
+                // The last failed connection is at or just after the death (a straggler), hence the 1 s slack.
+                assertThat(firstAtDead - diedAt).as("ms from the last failed connection to the first delivery")
                         .isBetween(FIRST_PROBE_MS - TICK_MS - 1_000, FIRST_PROBE_MS + 10_000);
             }
             assertDeliveredOnce(downSink, "down", ids);
