@@ -103,7 +103,7 @@ final class DeliveryStage implements AutoCloseable {
             });
             // Per-site cap = delivery.max_connections_per_site, the pools' cap: a site never has more tasks out
             // than connection slots, so a full pool is a rare race (and then the task waits, see SlotWaiters).
-            SchedulerOptions options = SchedulerOptions.from(settings.delivery());
+            SchedulerOptions options = SchedulerOptions.from(settings.delivery(), settings.queue());
             Scheduler[] scheduler = new Scheduler[1];
             AttemptTimer attempts = new AttemptTimer(options.maxInFlight(), metrics.delivery());
             dispatcher = new DeliveryDispatcher(journal, pools, settings.delivery(), loops.group(),

@@ -121,8 +121,9 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
         if (!running) {
             return false;
         }
-        int n = outstanding.get();
+        int n;
         do {
+            n = outstanding.get(); // re-read: a report on another thread may have changed it since the last try
             if (n >= maxOutstanding) {
                 return false;
             }

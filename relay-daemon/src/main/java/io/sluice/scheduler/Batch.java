@@ -21,6 +21,8 @@ final class Batch {
     long timerId = RetryTimers.NONE;
     /** When the current (or last) task of this batch was dispatched, for the attempt's duration. */
     long dispatchedAtMillis;
+    /** Whether the current (or last) task of this batch is its dead site's probe ({@link SiteHealth#connecting}). */
+    boolean probing;
     SiteState site;
     Batch next;
 
@@ -39,6 +41,7 @@ final class Batch {
         this.size = 0;
         this.timerId = RetryTimers.NONE;
         this.dispatchedAtMillis = 0;
+        this.probing = false;
         this.site = null;
         this.next = null;
         return this;

@@ -81,7 +81,7 @@ final class DispatchRing {
                 break; // the delivery stage is full; try again next cycle
             }
             nextTaskId++;
-            site.health.connecting();
+            b.probing = site.health.connecting();
             b.dispatchedAtMillis = now;
             site.inFlight++;
             counters.ready -= b.size;
@@ -109,7 +109,7 @@ final class DispatchRing {
             if (r.site() == TaskResult.SiteSignal.CONNECTED) {
                 site.health.connected();
             } else {
-                site.health.connectFailed(now);
+                site.health.connectFailed(now, b.probing);
             }
             counters.deadSites += (site.health.isDead() ? 1 : 0) - (wasDead ? 1 : 0);
         }
@@ -121,7 +121,7 @@ final class DispatchRing {
     /** A task the delivery stage never tried: its batch goes back to the head of its site's ready queue. */
     void handBack(Batch b) {
         SiteState site = b.site;
-        site.health.notConnecting();
+        site.health.notConnecting(b.probing);
         site.ready.addFirst(b);
         counters.ready += b.size;
         enterRing(site);

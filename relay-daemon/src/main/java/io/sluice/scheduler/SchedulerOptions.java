@@ -1,6 +1,7 @@
 package io.sluice.scheduler;
 
 import io.sluice.config.DeliverySettings;
+import io.sluice.config.QueueSettings;
 
 /**
  * Sizes and limits of the {@link Scheduler}.
@@ -27,9 +28,15 @@ public record SchedulerOptions(int maxRecipientsPerTask, int maxInFlightPerSite,
         }
     }
 
-    /** Limits from {@code delivery.*}; queue sizes and health thresholds at their defaults. */
+    /** Limits from {@code delivery.*}; queue sizes, site health and restart spread at their defaults. */
     public static SchedulerOptions from(DeliverySettings delivery) {
+        return from(delivery, QueueSettings.defaults());
+    }
+
+    /** Limits from {@code delivery.*}, site health and restart spread from {@code queue.*}. */
+    public static SchedulerOptions from(DeliverySettings delivery, QueueSettings queue) {
         return new SchedulerOptions(delivery.maxRecipientsPerMessage(), delivery.maxConnectionsPerSite(), 65536,
-                4096, 1024, 60_000, 3, 60_000, 3_600_000);
+                4096, 1024, queue.restartSpread().toMillis(), queue.deadSiteFailures(),
+                queue.deadSiteFirstProbe().toMillis(), queue.deadSiteMaxProbe().toMillis());
     }
 }

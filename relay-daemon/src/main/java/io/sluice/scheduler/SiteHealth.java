@@ -7,7 +7,10 @@ package io.sluice.scheduler;
  * up to {@code maxProbe}), instead of a timer per message. One successful connection revives it.
  *
  * <p>A "failure" here is the site not letting us in (refused, timed out, greeted with 421/554, TLS required but
- * missing), not a reply about one message. Owned by the scheduler thread; not thread-safe; allocation-free.
+ * missing), not a reply about one message. While dead, only the probe's failure lengthens the probe interval: the
+ * other connections still out when the site died (up to the site's connection cap) fail after it, and counting
+ * them would push the first probe from {@code firstProbe} towards {@code maxProbe}. Owned by the scheduler thread;
+ * not thread-safe; allocation-free.
  */
 public final class SiteHealth {
     private final int failuresToDie;
@@ -34,16 +37,19 @@ public final class SiteHealth {
         return !dead || !probeInFlight && nowMillis >= nextProbeAtMillis;
     }
 
-    /** A connection attempt starts; while dead it is the probe. */
-    public void connecting() {
+    /** A connection attempt starts; returns true when it is the dead site's probe (pass that back on its result). */
+    public boolean connecting() {
         if (dead) {
             probeInFlight = true;
         }
+        return dead;
     }
 
     /** The attempt begun by {@link #connecting} never happened (handed back untried): a probe is not used up. */
-    public void notConnecting() {
-        probeInFlight = false;
+    public void notConnecting(boolean probe) {
+        if (probe) {
+            probeInFlight = false;
+        }
     }
 
     /** The site let us in: alive again. */
@@ -54,10 +60,16 @@ public final class SiteHealth {
         probeIntervalMillis = 0;
     }
 
-    /** A connection attempt failed at {@code nowMillis}. */
-    public void connectFailed(long nowMillis) {
+    /**
+     * A connection attempt failed at {@code nowMillis}; {@code probe} is what {@link #connecting} returned for it.
+     * A non-probe failure while dead (an attempt started before the site died) changes nothing but the count.
+     */
+    public void connectFailed(long nowMillis, boolean probe) {
         consecutiveFailures++;
         if (dead) {
+            if (!probe) {
+                return;
+            }
             probeInFlight = false;
             probeIntervalMillis = Math.min(maxProbeMillis, probeIntervalMillis * 2);
             nextProbeAtMillis = nowMillis + probeIntervalMillis;

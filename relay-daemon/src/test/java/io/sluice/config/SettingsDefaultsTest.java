@@ -35,7 +35,7 @@ class SettingsDefaultsTest {
                 Duration.ofMinutes(3), Duration.ofSeconds(1)));
         assertThat(s.journal()).isEqualTo(new JournalSettings(Path.of("data/journal"), SyncPolicy.BATCH,
                 1024L * 1024 * 1024, Duration.ofMinutes(1)));
-        assertThat(s.queue()).isEqualTo(new QueueSettings(5_000_000));
+        assertThat(s.queue()).isEqualTo(QueueSettings.defaults());
         assertThat(s.admin()).isEqualTo(new AdminSettings(true, "127.0.0.1", 8025, null));
         assertThat(s.dns()).isEqualTo(new DnsSettings(List.of("127.0.0.1:53"), Duration.ofSeconds(5), Duration.ofHours(1),
                 Duration.ofMinutes(5)));
@@ -84,7 +84,8 @@ class SettingsDefaultsTest {
                 "max_connections", "max_connections_per_ip", "max_errors", "max_pipelined_bytes", "bare_lf",
                 "max_inflight_data_bytes", "hop_limit", "command_timeout", "data_timeout", "max_soft_delay",
                 "journal", "dir", "sync", "min_free", "checkpoint_interval", "compact_after", "queue",
-                "max_pending_recipients",
+                "max_pending_recipients", "dead_site_failures", "dead_site_first_probe", "dead_site_max_probe",
+                "restart_spread",
                 "admin", "token_file", "dns", "resolvers", "timeout", "max_cache_ttl", "negative_ttl", "delivery",
                 "mx_port", "allow_private_mx", "ehlo_name", "bind_address", "connect_timeout", "greeting_timeout",
                 "data_initiation_timeout", "data_block_timeout", "data_termination_timeout",

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the MX had received before the kill while the journal had no OUTCOME for it (the at-least-once window). SIGTERM
  * then stops the daemon with exit 0.
  *
- * <p>Slow by design: recovered mail is spread over 60 s after a restart ({@code SchedulerOptions.from},
- * {@code recoverySpreadMillis}, not configurable), so this class takes about a minute.
+ * <p>Recovered mail is spread over {@code queue.restart_spread} after a restart; the test sets it to 2 s (the
+ * default, 1 m, would make the class take a minute).
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DeliveryRestartTest {
@@ -52,7 +52,8 @@ class DeliveryRestartTest {
              MxSink sink = MxSink.start("127.0.0.2", mxPort).delayEachReply(SINK_DELAY_MS)) {
             dns.mx("restart.test", 10, "mx.restart.test").a("mx.restart.test", "127.0.0.2");
             Path config = TestDaemon.in(dir).dns(dns).delivery("mx_port: " + mxPort
-                    + "\nallow_private_mx: true\nmax_connections_per_site: 2").writeConfig();
+                    + "\nallow_private_mx: true\nmax_connections_per_site: 2")
+                    .queue("restart_spread: 2s").writeConfig();
             int smtpPort = Integer.parseInt(Files.readAllLines(config).stream()
                     .filter(l -> l.trim().startsWith("port:")).findFirst().orElseThrow().trim().substring(5).trim());
 
