@@ -7,16 +7,24 @@ import java.util.List;
  * for DNS, ready at a site, in flight, or waiting for a retry timer. Mutable, reused across attempts and, once
  * done, recycled for another message by {@link BatchPool}; linked intrusively into at most one
  * {@link BatchQueue} (or the pool's free list) at a time. Scheduler thread only.
+ *
+ * <p>Memory: a batch lives as long as its recipients are pending, so with a destination down for days there is one
+ * per deferred message. Its arrays therefore start at {@link #INITIAL_ROOM} and double up to the capacity (at most
+ * {@code max_recipients_per_transaction}) only for messages with more recipients at one domain: about 150 bytes for
+ * a one-recipient message instead of three arrays of the full capacity (1.3 KB at the default 100).
  */
 final class Batch {
     long messageId;
     long bodiesIndex;
     long receivedAtMillis;
     DomainState domain;
-    final int[] indexes;
-    final String[] addresses;
+    static final int INITIAL_ROOM = 2;
+
+    private final int capacity;
+    int[] indexes;
+    String[] addresses;
     /** Failed attempts so far, per recipient. */
-    final int[] attempts;
+    int[] attempts;
     int size;
     long timerId = RetryTimers.NONE;
     /** When the current (or last) task of this batch was dispatched, for the attempt's duration. */
@@ -27,9 +35,11 @@ final class Batch {
     Batch next;
 
     Batch(int capacity) {
-        this.indexes = new int[capacity];
-        this.addresses = new String[capacity];
-        this.attempts = new int[capacity];
+        this.capacity = capacity;
+        int room = Math.min(capacity, INITIAL_ROOM);
+        this.indexes = new int[room];
+        this.addresses = new String[room];
+        this.attempts = new int[room];
     }
 
     /** Makes this (empty) batch the start of a batch of message {@code messageId} at {@code domain}. */
@@ -56,6 +66,9 @@ final class Batch {
     }
 
     void add(int index, String address, int failedAttempts) {
+        if (size == indexes.length) {
+            grow();
+        }
         indexes[size] = index;
         addresses[size] = address;
         attempts[size] = failedAttempts;
@@ -63,7 +76,14 @@ final class Batch {
     }
 
     boolean isFull() {
-        return size == indexes.length;
+        return size == capacity;
+    }
+
+    private void grow() {
+        int room = Math.min(capacity, indexes.length * 2);
+        indexes = java.util.Arrays.copyOf(indexes, room);
+        addresses = java.util.Arrays.copyOf(addresses, room);
+        attempts = java.util.Arrays.copyOf(attempts, room);
     }
 
     int maxAttempts() {
