@@ -3,8 +3,9 @@
 # interleaved rep by rep in ONE run of the peer rig: ceiling (no relay), Postfix, Sluice ("ours").
 #   scripts/bench/gate.sh batch    # Sluice with journal.sync: batch (the gate)
 #   scripts/bench/gate.sh none     # Sluice with journal.sync: none (context only)
-# Sluice does not deliver yet, so its sink count never moves: STALL=3 ends each of its runs 3 s after the load
-# started at the earliest (bench.py's stall rule) and only accepted_rate is meaningful for it.
+# This is the accept-rate gate: the config's resolver is an unused loopback port, so Sluice defers everything and
+# its sink count never moves; STALL=3 ends each of its runs 3 s after the load started at the earliest (bench.py's
+# stall rule) and only accepted_rate is meaningful for it. Delivered/s: docs/BENCHMARKS.md section 4.
 # Results: /var/tmp/sluice-bench/results/gate-SYNC-<stamp>.jsonl
 set -euo pipefail
 sync="${1:?batch|none}"
