@@ -3,16 +3,22 @@ package io.sluice.bench.dns;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
+import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SetResponse;
 import org.xbill.DNS.Zone;
@@ -45,6 +51,37 @@ public final class ZoneDnsServer implements AutoCloseable {
     /** Binds {@code address} (must be loopback; the caller checks) and loads the zone. */
     public static ZoneDnsServer start(Zone zone, InetSocketAddress address) throws IOException {
         return new ZoneDnsServer(zone, new DatagramSocket(address));
+    }
+
+    /** Starts {@link #serve} on a daemon thread (benchmarks that need a resolver in-process). */
+    public static ZoneDnsServer startInBackground(Zone zone, InetSocketAddress address) throws IOException {
+        ZoneDnsServer server = start(zone, address);
+        Thread thread = new Thread(server::serve, "zone-dns-" + server.port());
+        thread.setDaemon(true);
+        thread.start();
+        return server;
+    }
+
+    /**
+     * A zone for one benchmark destination: {@code <domain> MX 10 mx.<domain>}, {@code mx.<domain> A <ipv4>},
+     * plus the SOA and NS a zone needs.
+     */
+    public static Zone oneDestination(String domain, String ipv4) throws IOException {
+        Name origin = Name.fromString(domain + ".");
+        Name ns = Name.fromString("ns." + domain + ".");
+        Name mx = Name.fromString("mx." + domain + ".");
+        InetAddress address = InetAddress.getByName(ipv4);
+        return new Zone(origin, new Record[] {
+            new SOARecord(origin, DClass.IN, 3600, ns,
+                    Name.fromString("hostmaster." + domain + "."), 1, 3600, 600, 86400, 300),
+            new NSRecord(origin, DClass.IN, 3600, ns),
+            new MXRecord(origin, DClass.IN, 3600, 10, mx),
+            new ARecord(mx, DClass.IN, 3600, address)});
+    }
+
+    /** {@code 127.0.0.1:<port>}-style resolver spec for {@code dns.resolvers}. */
+    public String resolverSpec() {
+        return socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort();
     }
 
     /** The bound port (useful when started on port 0). */

@@ -1,5 +1,6 @@
 package io.sluice.bench.jmh;
 
+import io.sluice.bench.dns.ZoneDnsServer;
 import io.sluice.config.DeliverySettings;
 import io.sluice.config.DnsSettings;
 import io.sluice.config.JournalSettings;
@@ -44,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Everything runs on the benchmark thread, so {@code -prof gc} B/op is the loop's allocation per message plus the
  * {@link TaskResult} the benchmark makes in place of the delivery stage (32 B). Events are off.
  *
- * <p>The domain is resolved once at setup through a {@link LoopbackDns}; the scheduler asks again only when the
+ * <p>The domain is resolved once at setup through a {@link ZoneDnsServer}; the scheduler asks again only when the
  * answer is a minute old (one lookup per minute, negligible). OUTCOMEs name message ids the journal never had, so
  * the writer drops them after reading them from its ring (no disk growth). The fork gets the JVM flags Chronicle
  * and Agrona need on Java 17 (see DEPENDENCIES.md).
@@ -71,7 +72,7 @@ public class SchedulerLoopBenchmark {
     private static final List<String> RECIPIENT = List.of("user@steady.bench");
     private static final List<RecipientResult> DELIVERED = List.of(RecipientResult.delivered());
 
-    private LoopbackDns dns;
+    private ZoneDnsServer dns;
     private MxResolver resolver;
     private Path dir;
     private Journal journal;
@@ -82,7 +83,8 @@ public class SchedulerLoopBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        dns = new LoopbackDns("steady.bench", "127.0.0.2");
+        dns = ZoneDnsServer.startInBackground(ZoneDnsServer.oneDestination("steady.bench", "127.0.0.2"),
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
         DeliverySettings d = DeliverySettings.defaults("bench.test");
         DeliverySettings delivery = new DeliverySettings(d.mxPort(), true, d.ehloName(), d.bindAddress(), d.tls(),
                 d.connectTimeout(), d.greetingTimeout(), d.commandTimeout(), d.dataInitiationTimeout(),

@@ -76,4 +76,24 @@ class ZoneDnsServerTest {
         assertThat(noData.getSection(Section.ANSWER)).isEmpty();
         assertThat(ask("example.com.", Type.MX).getRcode()).isEqualTo(Rcode.REFUSED);
     }
+
+    @Test
+    void shouldServeAOneDestinationZoneInTheBackground() throws Exception {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
+        try (ZoneDnsServer one = ZoneDnsServer.startInBackground(ZoneDnsServer.oneDestination("steady.bench",
+                "127.0.0.2"), any)) {
+            assertThat(one.resolverSpec()).isEqualTo("127.0.0.1:" + one.port());
+            SimpleResolver r = new SimpleResolver(new InetSocketAddress(InetAddress.getByName("127.0.0.1"),
+                    one.port()));
+            r.setTimeout(Duration.ofSeconds(2));
+            Message mx = r.send(Message.newQuery(Record.newRecord(Name.fromString("steady.bench."), Type.MX,
+                    DClass.IN)));
+            assertThat(mx.getSection(Section.ANSWER)).singleElement().isInstanceOfSatisfying(MXRecord.class,
+                    rec -> assertThat(rec.getTarget().toString()).isEqualTo("mx.steady.bench."));
+            Message a = r.send(Message.newQuery(Record.newRecord(Name.fromString("mx.steady.bench."), Type.A,
+                    DClass.IN)));
+            assertThat(a.getSection(Section.ANSWER)).singleElement().isInstanceOfSatisfying(ARecord.class,
+                    rec -> assertThat(rec.getAddress().getHostAddress()).isEqualTo("127.0.0.2"));
+        }
+    }
 }
