@@ -13,7 +13,8 @@ import sun.misc.Signal;
 
 /**
  * {@code sluice run --config FILE}: runs the daemon in the foreground until SIGTERM or SIGINT, then stops in order
- * (see {@link Daemon#shutdown}) and exits 0. An invalid config or a failed start exits 1 with the reason.
+ * (see {@link Daemon#shutdown}) and exits 0. SIGHUP reloads the config file ({@link Daemon#reload}). An invalid
+ * config or a failed start exits 1 with the reason.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the Sluice daemon in the foreground.")
 final class RunCommand implements Callable<Integer> {
@@ -47,6 +48,8 @@ final class RunCommand implements Callable<Integer> {
         Runnable stop = () -> new Thread(daemon::shutdown, "sluice-shutdown").start();
         Signal.handle(new Signal("TERM"), signal -> stop.run());
         Signal.handle(new Signal("INT"), signal -> stop.run());
+        // SIGHUP = sluice reload (the daemon logs the outcome); off the signal thread, reloads read files.
+        Signal.handle(new Signal("HUP"), signal -> new Thread(daemon::reload, "sluice-reload").start());
         daemon.awaitShutdown();
         LogManager.shutdown();
         running = false;

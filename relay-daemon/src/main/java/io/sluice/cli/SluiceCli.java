@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = SluiceCli.Version.class,
         description = "Sluice SMTP relay: daemon and operator commands.",
-        subcommands = {RunCommand.class, CheckConfigCommand.class, JournalCommand.class, UsersCommand.class,
+        subcommands = {RunCommand.class, CheckConfigCommand.class, ReloadCommand.class, JournalCommand.class, UsersCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SluiceCli {
 

@@ -8,7 +8,8 @@ import java.util.List;
  * Reads the {@code admin} section into {@link AdminSettings}.
  *
  * <p>The address must be a loopback literal: the admin API can flush, suspend and suppress, and its bearer token
- * is the only other guard. A token file, when named, must be readable now. When enabled, the admin port must not
+ * is the only other guard. A token file, when named, must be readable now and private to its owner (no group or other
+ * permissions): any local user can reach loopback. When enabled, the admin port must not
  * collide with an SMTP listener's bind.
  */
 final class AdminSection {
@@ -31,7 +32,7 @@ final class AdminSection {
         m.finish();
 
         if (tokenFile != null) {
-            FileChecks.requireReadableFile(m, "token_file", tokenFile);
+            FileChecks.requirePrivateFile(m, "token_file", tokenFile);
         }
         if (enabled && !m.failed("address") && !m.failed("port")) {
             for (ListenerSettings l : listeners) {

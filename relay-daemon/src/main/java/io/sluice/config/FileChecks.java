@@ -1,7 +1,12 @@
 package io.sluice.config;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Checks that a file named in the config (certificate, key, users file, token file) can be read now, so that a
@@ -13,22 +18,59 @@ import java.nio.file.Path;
  */
 final class FileChecks {
 
+    /** A secret (the admin token) must be neither readable nor writable by group or others. */
+    private static final Set<PosixFilePermission> NOT_PRIVATE = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+
     private FileChecks() {
     }
 
     /** Reports a problem at {@code key} unless {@code file} is an existing, readable regular file. */
     static void requireReadableFile(YamlMapping m, String key, Path file) {
-        String problem = null;
-        if (!Files.exists(file)) {
-            problem = file + " does not exist" + (file.isAbsolute() ? ""
-                    : " (relative to the working directory " + Path.of("").toAbsolutePath() + ")");
-        } else if (!Files.isRegularFile(file)) {
-            problem = file + " is not a regular file";
-        } else if (!Files.isReadable(file)) {
-            problem = file + " is not readable by this user";
-        }
+        String problem = readableProblem(file);
         if (problem != null) {
             m.error(key, problem);
+        }
+    }
+
+    /** Why {@code file} is not an existing, readable regular file, or null when it is. */
+    private static String readableProblem(Path file) {
+        if (!Files.exists(file)) {
+            return file + " does not exist" + (file.isAbsolute() ? ""
+                    : " (relative to the working directory " + Path.of("").toAbsolutePath() + ")");
+        }
+        if (!Files.isRegularFile(file)) {
+            return file + " is not a regular file";
+        }
+        if (!Files.isReadable(file)) {
+            return file + " is not readable by this user";
+        }
+        return null;
+    }
+
+    /**
+     * Reports a problem at {@code key} unless {@code file} is a readable regular file that neither group nor others
+     * may read or write (any local user can reach the loopback admin port, so the token is the only guard). Reads
+     * permissions only (stat), never the contents.
+     */
+    static void requirePrivateFile(YamlMapping m, String key, Path file) {
+        String problem = readableProblem(file);
+        if (problem != null) {
+            m.error(key, problem);
+            return;
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+            if (perms.stream().anyMatch(NOT_PRIVATE::contains)) {
+                m.error(key, file + " is accessible by group or others (permissions "
+                        + PosixFilePermissions.toString(perms) + "); make it readable by its owner only: chmod 600 "
+                        + file);
+            }
+        } catch (UnsupportedOperationException e) {
+            m.error(key, file + ": cannot check its permissions on a non-POSIX file system");
+        } catch (IOException e) {
+            m.error(key, file + ": cannot read its permissions: " + e.getMessage());
         }
     }
 }

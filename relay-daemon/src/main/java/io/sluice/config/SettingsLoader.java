@@ -39,10 +39,27 @@ public final class SettingsLoader {
 
     /** Reads and validates the file; the snapshot's {@code source} is {@code file}. */
     public static Settings load(Path file) throws ConfigException {
+        return parse(readText(file), file.toString(), file);
+    }
+
+    /**
+     * Reads only the {@code admin} section of the file (address, port, token file, all checked as in
+     * {@link #load}); other sections are not read or checked. For {@code sluice reload}, which must reach the
+     * daemon to report the errors of a file it is asked to apply; YAML syntax errors still fail here.
+     */
+    public static AdminSettings loadAdmin(Path file) throws ConfigException {
         String source = file.toString();
-        String text;
+        Node document = compose(readText(file), source);
+        ConfigErrors errors = new ConfigErrors(source);
+        AdminSettings admin = AdminSection.read(YamlMapping.root(document, errors).mapping("admin"), List.of());
+        errors.throwIfAny();
+        return admin;
+    }
+
+    private static String readText(Path file) throws ConfigException {
+        String source = file.toString();
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw fileProblem(source, "file not found" + (file.isAbsolute() ? ""
                     : " (relative to the working directory " + Path.of("").toAbsolutePath() + ")"));
@@ -53,7 +70,6 @@ public final class SettingsLoader {
         } catch (IOException e) {
             throw fileProblem(source, "cannot read: " + e.getMessage());
         }
-        return parse(text, source, file);
     }
 
     /**

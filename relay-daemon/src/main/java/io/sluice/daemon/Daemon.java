@@ -4,9 +4,11 @@ import io.sluice.admin.AdminServer;
 import io.sluice.admin.BearerToken;
 import io.sluice.admin.HealthRoutes;
 import io.sluice.admin.MetricsRoute;
+import io.sluice.admin.ReloadRoute;
 import io.sluice.admin.RouteTable;
 import io.sluice.config.AdminSettings;
 import io.sluice.config.ListenerSettings;
+import io.sluice.config.ReloadOutcome;
 import io.sluice.config.Settings;
 import io.sluice.config.SettingsHolder;
 import io.sluice.events.EventLog;
@@ -54,6 +56,7 @@ public final class Daemon implements AutoCloseable {
     private final SluiceMetrics metrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<String, AuthVerifier> authVerifiers = new HashMap<>();
+    private final ConfigReloader reloader;
     private Journal journal;
     private JournalWriter writer;
     private EventLog events;
@@ -66,6 +69,7 @@ public final class Daemon implements AutoCloseable {
     private Daemon(Settings settings) {
         this.settings = new SettingsHolder(settings);
         this.metrics = new SluiceMetrics();
+        this.reloader = new ConfigReloader(this.settings, this::prepareReload);
     }
 
     /** Builds and starts everything; on failure releases what was started and rethrows. */
@@ -137,6 +141,7 @@ public final class Daemon implements AutoCloseable {
                 .add(HealthRoutes.healthz())
                 .add(HealthRoutes.readyz(this::notReadyReason))
                 .add(MetricsRoute.route(metrics.registry()))
+                .add(ReloadRoute.route(this::reload))
                 .build();
         admin = new AdminServer(new InetSocketAddress(settings.address(), settings.port()), eventLoops.group(),
                 eventLoops.serverChannelClass(), routes);
@@ -156,6 +161,31 @@ public final class Daemon implements AutoCloseable {
             return "journal disk below journal.min_free";
         }
         return null;
+    }
+
+    /**
+     * Reads the config file again and applies it if valid and nothing in it needs a restart; otherwise changes
+     * nothing and says why (see {@link ConfigReloader}). Any thread but an event loop; reloads run one at a time.
+     */
+    public ReloadOutcome reload() {
+        synchronized (this) {
+            if (shutDown || smtp == null) {
+                return ReloadOutcome.invalid(java.util.List.of("reload: the daemon is not running"));
+            }
+        }
+        return reloader.reload();
+    }
+
+    /** What a reload must build before the swap (may fail), and the step that installs it (must not). */
+    private Runnable prepareReload(Settings next) throws Exception {
+        if (next.admin().enabled() && next.admin().tokenFile() != null) {
+            BearerToken.load(next.admin().tokenFile()); // same checks as at start; the token in force stays
+        }
+        Runnable tls = smtp.prepareTlsReload(next);
+        return () -> {
+            tls.run();
+            delivery.reload(next);
+        };
     }
 
     /** The port listener {@code index} is bound to (tests configure port 0). */

@@ -69,15 +69,31 @@ final class DeliveryStage implements AutoCloseable {
     private final Scheduler scheduler;
     private final AgentRunner runner;
     private final DsnStage dsn;
+    private final OutboundConnector connector;
 
     private DeliveryStage(MxResolver resolver, ConnectionPools<SiteKey> pools, DeliveryDispatcher dispatcher,
-                          Scheduler scheduler, AgentRunner runner, DsnStage dsn) {
+                          Scheduler scheduler, AgentRunner runner, DsnStage dsn, OutboundConnector connector) {
         this.resolver = resolver;
         this.pools = pools;
         this.dispatcher = dispatcher;
         this.scheduler = scheduler;
         this.runner = runner;
         this.dsn = dsn;
+        this.connector = connector;
+    }
+
+    /**
+     * Reload (only keys {@code config.RestartRequired} lets through): new outbound connections use the new
+     * timeouts; the scheduler's next deferral and expiry decisions follow the new retry policy. Any thread.
+     */
+    void reload(Settings next) {
+        connector.settings(next.delivery());
+        scheduler.changeRetryPolicy(RetryPolicy.from(next.delivery()));
+    }
+
+    /** The scheduler (tests read its retry policy). */
+    Scheduler scheduler() {
+        return scheduler;
     }
 
     /** Builds and starts the stage; on failure closes what was built and rethrows. */
@@ -122,7 +138,7 @@ final class DeliveryStage implements AutoCloseable {
             runner[0] = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, MAX_PARK_NANOS), errors, null,
                     scheduler[0]);
             AgentRunner.startOnThread(runner[0]);
-            return new DeliveryStage(resolver, pools, dispatcher, scheduler[0], runner[0], dsn);
+            return new DeliveryStage(resolver, pools, dispatcher, scheduler[0], runner[0], dsn, connector);
         } catch (RuntimeException | Error e) {
             closeAll(null, dsn, dispatcher, pools, resolver);
             throw e;

@@ -34,12 +34,13 @@ import java.util.concurrent.CompletableFuture;
  * <p>Pipeline per connection: {@code [tls] -> SmtpReplyDecoder -> DotStuffingEncoder -> SmtpClientHandler}.
  *
  * <p>Threading: {@link #connect} may be called from any thread; the connection lives on one event loop of the
- * group and the future completes on it. Thread-safe and immutable.
+ * group and the future completes on it. Thread-safe; a reload replaces the settings for new connections.
  */
 public final class OutboundConnector {
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelClass;
-    private final DeliverySettings settings;
+    /** Replaced on reload ({@link #settings(DeliverySettings)}); each connection reads it once. */
+    private volatile DeliverySettings settings;
     private final SslContext sslContext;
     private final OpportunisticTls trust;
     private final InetSocketAddress bindAddress;
@@ -71,6 +72,7 @@ public final class OutboundConnector {
     public CompletableFuture<OutboundConnection> connect(InetSocketAddress mx, String mxHostName,
                                                          boolean tlsDisabledForSite) {
         Objects.requireNonNull(mx, "mx");
+        DeliverySettings settings = this.settings;
         CompletableFuture<OutboundConnection> result = new CompletableFuture<>();
         SmtpReplyDecoder decoder = new SmtpReplyDecoder();
         SmtpClientHandler handler = new SmtpClientHandler(decoder);
@@ -111,5 +113,13 @@ public final class OutboundConnector {
 
     public DeliverySettings settings() {
         return settings;
+    }
+
+    /**
+     * Reload: connections opened from now on use {@code next}'s timeouts; open ones keep theirs. The bind address
+     * is fixed at construction (a change needs a restart; see {@code config.RestartRequired}).
+     */
+    public void settings(DeliverySettings next) {
+        this.settings = Objects.requireNonNull(next, "next");
     }
 }

@@ -17,7 +17,8 @@ import java.util.Random;
  * only.
  */
 final class BatchOutcomes {
-    private final RetryPolicy policy;
+    /** Replaced by {@link #policy(RetryPolicy)} on reload; scheduler thread only, like every field. */
+    private RetryPolicy policy;
     private final OutcomeRecorder recorder;
     private final OutcomeEvents events;
     private final BounceSink bounces;
@@ -41,6 +42,11 @@ final class BatchOutcomes {
         this.pool = pool;
         this.domains = domains;
         this.random = random;
+    }
+
+    /** From now on, deferrals and expiry follow {@code next} (a reload). Scheduler thread. */
+    void policy(RetryPolicy next) {
+        this.policy = next;
     }
 
     /**

@@ -19,7 +19,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 final class DispatchRing {
     private final SchedulerOptions options;
     private final Dispatcher dispatcher;
-    private final RetryPolicy policy;
+    private RetryPolicy policy; // replaced on reload, see #policy
     private final RetryTimers timers;
     private final SchedulerCounters counters;
     private final Consumer<Batch> expired;
@@ -35,6 +35,11 @@ final class DispatchRing {
         this.timers = timers;
         this.counters = counters;
         this.expired = expired;
+    }
+
+    /** Expiry at dispatch follows {@code next} from now on (a reload). Scheduler thread. */
+    void policy(RetryPolicy next) {
+        this.policy = next;
     }
 
     /** {@code b} joins the tail of {@code site}'s ready queue. */

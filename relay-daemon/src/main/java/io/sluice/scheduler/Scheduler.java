@@ -7,7 +7,9 @@ import io.sluice.journal.JournalWriter;
 import io.sluice.journal.OutcomeCode;
 import io.sluice.journal.PendingSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
@@ -71,7 +73,9 @@ public final class Scheduler implements Agent {
     private final ManyToOneConcurrentArrayQueue<Queued> queuedIn;
     private final ManyToOneConcurrentArrayQueue<TaskResult> resultsIn;
     private final SchedulerCounters counters = new SchedulerCounters();
-    private final RetryPolicy policy;
+    private RetryPolicy policy;
+    /** A reloaded policy waiting for the scheduler thread to take it; null almost always. */
+    private final AtomicReference<RetryPolicy> nextPolicy = new AtomicReference<>();
     private final RetryTimers timers;
     private final OutcomeRecorder recorder;
     private final BounceHandoff bounceHandoff;
@@ -159,6 +163,22 @@ public final class Scheduler implements Agent {
     }
 
     /**
+     * A reload's retry policy ({@code delivery.retry.*}, {@code delivery.max_age}): the scheduler thread takes it at
+     * the start of its next cycle, and every later deferral and expiry check follows it. Retries already on the
+     * timer wheel keep their due time. Any thread; the last of several quick calls wins.
+     */
+    public void changeRetryPolicy(RetryPolicy next) {
+        nextPolicy.set(Objects.requireNonNull(next, "next"));
+        wakeUp.run();
+    }
+
+    /** The policy in force (tests, status). Any thread may call it, but only the scheduler thread sees it exactly. */
+    public RetryPolicy retryPolicy() {
+        RetryPolicy pending = nextPolicy.get();
+        return pending != null ? pending : policy;
+    }
+
+    /**
      * Stops handing out tasks (shutdown); everything else goes on: results are recorded, retries come due and
      * wait in their ready queues. Any thread; not reversible.
      */
@@ -179,6 +199,9 @@ public final class Scheduler implements Agent {
     @Override
     public int doWork() {
         now = clock.time();
+        if (nextPolicy.get() != null) { // one volatile read per cycle; no allocation
+            takePolicy(nextPolicy.getAndSet(null));
+        }
         int work = recorder.flush();
         work += bounceHandoff.flush();
         work += resultsIn.drain(onResult, DRAIN_LIMIT);
@@ -194,6 +217,14 @@ public final class Scheduler implements Agent {
         counters.publish();
         drained = ring.tasksInFlight() == 0 && recorder.backlog() == 0 && bounceHandoff.backlog() == 0;
         return work;
+    }
+
+    private void takePolicy(RetryPolicy next) {
+        if (next != null) {
+            policy = next;
+            outcomes.policy(next);
+            ring.policy(next);
+        }
     }
 
     private void onQueued(Queued q) {

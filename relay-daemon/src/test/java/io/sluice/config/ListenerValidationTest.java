@@ -285,6 +285,7 @@ class ListenerValidationTest {
         assertThat(errors("admin:\n  token_file: /nonexistent/token\n")).containsExactly(
                 "conf/sluice.yaml:2: admin.token_file: /nonexistent/token does not exist");
         Path token = Files.writeString(dir.resolve("token"), "t");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
         assertThat(SettingsLoader.parse("admin:\n  token_file: " + token + "\n", "x.yaml").admin().tokenFile())
                 .isEqualTo(token);
     }

@@ -10,6 +10,7 @@ import io.sluice.config.SmtpSettings.BareLfPolicy;
 import io.sluice.util.CidrSet;
 import io.sluice.util.IpLiteral;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,6 +120,7 @@ class SettingsDefaultsTest {
         Path key = Files.writeString(dir.resolve("key.pem"), "key");
         Path users = Files.writeString(dir.resolve("users"), "u:x");
         Path token = Files.writeString(dir.resolve("token"), "t");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
         String yaml = """
                 listeners:
                   - name: submission

@@ -1,6 +1,7 @@
 package io.sluice.smtp.server;
 
 import io.netty.handler.ssl.SslContext;
+import java.util.concurrent.atomic.AtomicReference;
 import io.sluice.config.ListenerSettings;
 import io.sluice.config.SettingsHolder;
 import io.sluice.events.EventPublisher;
@@ -12,13 +13,15 @@ import java.util.function.LongSupplier;
 /**
  * What every session of one listener shares: its name and first settings, TLS context, the journal writer and id
  * source, the shared memory budget and back-pressure, the AUTH verifier (null when the listener has no AUTH), the
- * session registry for shutdown, the event log, and the observer. Immutable; thread-safe parts only.
+ * session registry for shutdown, the event log, and the observer. Immutable; thread-safe parts only. The TLS
+ * context sits behind a reference that a reload replaces ({@link SmtpServer#prepareTlsReload}); each new session or
+ * STARTTLS reads it once.
  */
 record ListenerContext(
         String name,
         SettingsHolder settings,
         ListenerSettings initialSettings,
-        SslContext sslContext,
+        AtomicReference<SslContext> tls,
         JournalWriter journal,
         LongSupplier ids,
         IngressObserver observer,
@@ -28,6 +31,11 @@ record ListenerContext(
         SessionRegistry sessions,
         EventPublisher events,
         BooleanSupplier shuttingDown) {
+
+    /** The TLS context new sessions use; null when the listener has no TLS. */
+    SslContext sslContext() {
+        return tls.get();
+    }
 
     boolean isShuttingDown() {
         return shuttingDown.getAsBoolean();

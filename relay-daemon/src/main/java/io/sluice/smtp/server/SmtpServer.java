@@ -22,8 +22,10 @@ import io.sluice.smtp.server.auth.AuthVerifier;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -62,6 +64,8 @@ public final class SmtpServer {
     private final BackPressure backPressure;
     private final ConnectionLimiter limiter;
     private final List<Channel> serverChannels = new ArrayList<>();
+    /** Each TLS listener's context by name; a reload replaces the values (never the keys). */
+    private final Map<String, AtomicReference<SslContext>> tlsContexts = new HashMap<>();
     private volatile boolean shuttingDown;
 
     public SmtpServer(Dependencies deps) {
@@ -91,14 +95,45 @@ public final class SmtpServer {
     }
 
     private ListenerContext context(ListenerSettings listener) throws Exception {
-        SslContext ssl = null;
-        if (listener.tls() != ListenerSettings.TlsMode.NONE) {
-            ssl = SslContextBuilder.forServer(listener.tlsCertFile().toFile(), listener.tlsKeyFile().toFile()).build();
-        }
+        AtomicReference<SslContext> ssl = new AtomicReference<>(tlsContext(listener));
+        tlsContexts.put(listener.name(), ssl);
         return new ListenerContext(listener.name(), deps.settings(), listener, ssl, deps.journal(),
                 deps.messageIds(), deps.observers().apply(listener.name()), budget, backPressure,
                 listener.auth().enabled() ? deps.authVerifiers().get(listener.name()) : null, sessions,
                 deps.events(), () -> shuttingDown);
+    }
+
+    private static SslContext tlsContext(ListenerSettings listener) throws Exception {
+        if (listener.tls() == ListenerSettings.TlsMode.NONE) {
+            return null;
+        }
+        return SslContextBuilder.forServer(listener.tlsCertFile().toFile(), listener.tlsKeyFile().toFile()).build();
+    }
+
+    /**
+     * Reload, phase one: reads every TLS listener's certificate and key again from {@code next} (a renewed
+     * certificate at the same path counts) and returns the step that installs them, so a bad file fails the
+     * reload before anything changes. The installed contexts serve new sessions and new STARTTLS; sessions already
+     * in TLS keep theirs. Listeners are matched by name; {@code next} must have the same listeners and TLS modes
+     * (a change there needs a restart).
+     *
+     * @throws IllegalArgumentException naming the listener and key when a certificate or key cannot be used
+     */
+    public synchronized Runnable prepareTlsReload(Settings next) {
+        Map<AtomicReference<SslContext>, SslContext> fresh = new HashMap<>();
+        for (ListenerSettings listener : next.listeners()) {
+            AtomicReference<SslContext> ref = tlsContexts.get(listener.name());
+            if (ref == null || listener.tls() == ListenerSettings.TlsMode.NONE) {
+                continue;
+            }
+            try {
+                fresh.put(ref, tlsContext(listener));
+            } catch (Exception e) {
+                throw new IllegalArgumentException("listener " + listener.name() + ": tls_cert " + listener.tlsCertFile()
+                        + " / tls_key " + listener.tlsKeyFile() + ": cannot build a TLS context: " + e.getMessage(), e);
+            }
+        }
+        return () -> fresh.forEach(AtomicReference::set);
     }
 
     private ServerBootstrap bootstrap(ListenerContext context) {

@@ -1,0 +1,111 @@
+package io.sluice.cli;
+
+import io.sluice.config.AdminSettings;
+import io.sluice.config.ConfigException;
+import io.sluice.config.SettingsLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sluice reload [--config FILE]}: asks the running daemon to read its config file again and apply it
+ * ({@code POST /admin/reload} on the loopback admin endpoint, with the bearer token from {@code admin.token_file}).
+ * systemd's {@code ExecReload} runs it without arguments.
+ *
+ * <p>Reads only the {@code admin} section of FILE (so it reaches the daemon even when another section is broken,
+ * and the daemon reports those errors). Prints {@code reloaded} or, on stderr, each error and each
+ * {@code requires restart: <key>} line. Exit codes: 0 applied; 1 not applied (invalid file, a change that needs a
+ * restart, or a broken admin section); 2 the daemon could not be asked (no token file, connection refused,
+ * refused token, unexpected answer).
+ */
+@Command(name = "reload", mixinStandardHelpOptions = true,
+        description = {"Make the running daemon read its config file again and apply it, all or nothing.",
+                "Applies to new sessions, connections and delivery decisions; open ones are not dropped. "
+                        + "Changes that need a restart (listener ports, journal.dir, ...) are reported as "
+                        + "'requires restart: <key>' and nothing is applied.",
+                "Exit status: 0 applied, 1 not applied (errors or restart needed), 2 daemon not reachable or "
+                        + "token refused."})
+final class ReloadCommand implements Callable<Integer> {
+    static final Path DEFAULT_CONFIG = Path.of("/etc/sluice/sluice.yaml");
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "config file whose admin section says where the daemon listens (default ${DEFAULT-VALUE})")
+    Path config = DEFAULT_CONFIG;
+
+    @Override
+    public Integer call() {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        AdminSettings admin;
+        try {
+            admin = SettingsLoader.loadAdmin(config);
+        } catch (ConfigException e) {
+            e.errors().forEach(err::println);
+            return 1;
+        }
+        if (!admin.enabled()) {
+            err.println("sluice reload: " + config + ": admin.enabled is false; send SIGHUP to the daemon instead");
+            return 2;
+        }
+        if (admin.tokenFile() == null) {
+            err.println("sluice reload: " + config + ": admin.token_file is not set; the admin API is off");
+            return 2;
+        }
+        String token;
+        try {
+            token = Files.readString(admin.tokenFile(), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            err.println("sluice reload: cannot read admin.token_file " + admin.tokenFile() + ": " + e);
+            return 2;
+        }
+        String host = admin.address().indexOf(':') >= 0 ? "[" + admin.address() + "]" : admin.address();
+        URI uri = URI.create("http://" + host + ":" + admin.port() + "/admin/reload");
+        HttpResponse<String> response;
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+                    .version(HttpClient.Version.HTTP_1_1).build();
+            response = client.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
+                    .header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            err.println("sluice reload: cannot reach the daemon at " + uri + ": " + e);
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("sluice reload: interrupted");
+            return 2;
+        }
+        if (response.statusCode() != 200) {
+            err.println("sluice reload: " + uri + " answered " + response.statusCode() + ": "
+                    + response.body().strip());
+            return 2;
+        }
+        ReloadReply reply;
+        try {
+            reply = ReloadReply.parse(response.body());
+        } catch (IllegalArgumentException e) {
+            err.println("sluice reload: " + e.getMessage());
+            return 2;
+        }
+        if (reply.applied()) {
+            out.println("reloaded");
+            return 0;
+        }
+        reply.errors().forEach(err::println);
+        reply.requiresRestart().forEach(key -> err.println("requires restart: " + key));
+        err.println("sluice reload: nothing applied; the running config stays in force");
+        return 1;
+    }
+}
