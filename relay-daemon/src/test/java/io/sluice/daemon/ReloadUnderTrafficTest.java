@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.config.ReloadOutcome;
 import io.sluice.config.Settings;
 import io.sluice.testing.JournalStates;
+import io.sluice.testing.ReloadFixture;
 import io.sluice.testing.SmtpClient;
 import io.sluice.testing.Submitter;
 import io.sluice.testing.TestDaemon;

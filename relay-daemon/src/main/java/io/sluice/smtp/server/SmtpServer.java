@@ -117,11 +117,13 @@ public final class SmtpServer {
      * in TLS keep theirs. Listeners are matched by name; {@code next} must have the same listeners and TLS modes
      * (a change there needs a restart).
      *
-     * @throws IllegalArgumentException naming the listener and key when a certificate or key cannot be used
+     * @throws IllegalArgumentException naming the key ({@code listeners[i].tls_cert}) when a certificate or key
+     *                                  cannot be used
      */
     public synchronized Runnable prepareTlsReload(Settings next) {
         Map<AtomicReference<SslContext>, SslContext> fresh = new HashMap<>();
-        for (ListenerSettings listener : next.listeners()) {
+        for (int i = 0; i < next.listeners().size(); i++) {
+            ListenerSettings listener = next.listeners().get(i);
             AtomicReference<SslContext> ref = tlsContexts.get(listener.name());
             if (ref == null || listener.tls() == ListenerSettings.TlsMode.NONE) {
                 continue;
@@ -129,8 +131,9 @@ public final class SmtpServer {
             try {
                 fresh.put(ref, tlsContext(listener));
             } catch (Exception e) {
-                throw new IllegalArgumentException("listener " + listener.name() + ": tls_cert " + listener.tlsCertFile()
-                        + " / tls_key " + listener.tlsKeyFile() + ": cannot build a TLS context: " + e.getMessage(), e);
+                throw new IllegalArgumentException("listeners[" + i + "].tls_cert: " + listener.tlsCertFile()
+                        + " with tls_key " + listener.tlsKeyFile() + ": not a usable certificate and key: "
+                        + e.getMessage(), e);
             }
         }
         return () -> fresh.forEach(AtomicReference::set);

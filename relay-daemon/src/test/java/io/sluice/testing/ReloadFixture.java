@@ -1,7 +1,7 @@
-package io.sluice.daemon;
+package io.sluice.testing;
 
 import io.sluice.config.SettingsLoader;
-import io.sluice.testing.TestDaemon;
+import io.sluice.daemon.Daemon;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,12 +13,12 @@ import java.nio.file.attribute.PosixFilePermissions;
  * (mode 0600), started from the file so that a reload reads the same file again. Tests edit the file in place with
  * {@link #edit} and then reload.
  */
-final class ReloadFixture implements AutoCloseable {
-    static final String TOKEN = "reload-test-token-0123456789abcdef";
+public final class ReloadFixture implements AutoCloseable {
+    public static final String TOKEN = "reload-test-token-0123456789abcdef";
 
-    final Path config;
-    final Path tokenFile;
-    final Daemon daemon;
+    public final Path config;
+    public final Path tokenFile;
+    public final Daemon daemon;
 
     private ReloadFixture(Path config, Path tokenFile, Daemon daemon) {
         this.config = config;
@@ -27,7 +27,7 @@ final class ReloadFixture implements AutoCloseable {
     }
 
     /** Writes the builder's config with {@code admin.token_file} added, and starts the daemon from that file. */
-    static ReloadFixture start(TestDaemon.Builder builder, Path dir) throws Exception {
+    public static ReloadFixture start(TestDaemon.Builder builder, Path dir) throws Exception {
         Path token = writeToken(dir.resolve("admin.token"), TOKEN);
         Path config = builder.writeConfig();
         String yaml = Files.readString(config, StandardCharsets.UTF_8);
@@ -40,14 +40,14 @@ final class ReloadFixture implements AutoCloseable {
     }
 
     /** A token file readable by its owner only. */
-    static Path writeToken(Path file, String token) throws IOException {
+    public static Path writeToken(Path file, String token) throws IOException {
         Files.writeString(file, token + "\n", StandardCharsets.US_ASCII);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         return file;
     }
 
     /** Replaces the only occurrence of {@code from} in the config file with {@code to}. */
-    void edit(String from, String to) throws IOException {
+    public void edit(String from, String to) throws IOException {
         String yaml = Files.readString(config, StandardCharsets.UTF_8);
         int at = yaml.indexOf(from);
         if (at < 0 || yaml.indexOf(from, at + 1) >= 0) {
@@ -57,7 +57,7 @@ final class ReloadFixture implements AutoCloseable {
     }
 
     /** The 1-based line of the config that contains {@code text}. */
-    int lineOf(String text) throws IOException {
+    public int lineOf(String text) throws IOException {
         var lines = Files.readAllLines(config, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(text)) {
@@ -67,11 +67,11 @@ final class ReloadFixture implements AutoCloseable {
         throw new IllegalArgumentException("'" + text + "' is not in the config");
     }
 
-    int smtpPort() {
+    public int smtpPort() {
         return daemon.smtpPort(0);
     }
 
-    int adminPort() {
+    public int adminPort() {
         return daemon.adminPort();
     }
 

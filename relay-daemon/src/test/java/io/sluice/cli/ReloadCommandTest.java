@@ -1,0 +1,183 @@
+package io.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.testing.FreePorts;
+import io.sluice.testing.ReloadFixture;
+import io.sluice.testing.TestDaemon;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code sluice reload} against a real daemon on loopback, through {@code POST /admin/reload}: output and exit
+ * codes (0 applied, 1 not applied, 2 not reachable or refused), the route's JSON, and the token check.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ReloadCommandTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void captureOutput() {
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreOutput() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    private int sluice(String... args) {
+        out.reset();
+        err.reset();
+        return new CommandLine(new SluiceCli()).execute(args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldApplyAValidChangeAndExitZero() throws Exception {
+        try (ReloadFixture f = ReloadFixture.start(TestDaemon.in(dir).smtp("max_recipients: 5"), dir)) {
+            f.edit("max_recipients: 5", "max_recipients: 3");
+            assertThat(sluice("reload", "--config", f.config.toString())).isZero();
+            assertThat(out()).isEqualTo("reloaded\n");
+            assertThat(err()).isEmpty();
+            assertThat(f.daemon.settings().current().smtp().maxRecipients()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void shouldPrintTheFileErrorsAndExitOneWhenInvalid() throws Exception {
+        try (ReloadFixture f = ReloadFixture.start(TestDaemon.in(dir).smtp("max_recipients: 5"), dir)) {
+            f.edit("max_recipients: 5", "max_recipients: 3\n  bogus: 1");
+            assertThat(sluice("reload", "-c", f.config.toString())).isEqualTo(1);
+            assertThat(out()).isEmpty();
+            assertThat(err().lines().toList()).containsExactly(
+                    f.config + ":" + f.lineOf("bogus") + ": smtp.bogus: unknown key",
+                    "sluice reload: nothing applied; the running config stays in force");
+            assertThat(f.daemon.settings().current().smtp().maxRecipients()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void shouldPrintRequiresRestartAndExitOne() throws Exception {
+        try (ReloadFixture f = ReloadFixture.start(TestDaemon.in(dir), dir)) {
+            int port = f.smtpPort();
+            f.edit("port: " + port, "port: " + FreePorts.next());
+            assertThat(sluice("reload", "--config", f.config.toString())).isEqualTo(1);
+            assertThat(err().lines().toList()).containsExactly("requires restart: listeners[0].port",
+                    "sluice reload: nothing applied; the running config stays in force");
+            assertThat(f.smtpPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
+    void shouldExitTwoWhenTheTokenIsRefused() throws Exception {
+        try (ReloadFixture f = ReloadFixture.start(TestDaemon.in(dir), dir)) {
+            Path wrongToken = ReloadFixture.writeToken(dir.resolve("wrong.token"), "not-the-daemon-token-42");
+            Path other = dir.resolve("other.yaml");
+            Files.writeString(other, Files.readString(f.config).replace(f.tokenFile.toString(),
+                    wrongToken.toString()));
+            assertThat(sluice("reload", "--config", other.toString())).isEqualTo(2);
+            assertThat(err()).startsWith("sluice reload: http://127.0.0.1:" + f.adminPort()
+                    + "/admin/reload answered 401: missing or wrong bearer token");
+        }
+    }
+
+    @Test
+    void shouldExitTwoWhenNoDaemonListens() throws Exception {
+        Path token = ReloadFixture.writeToken(dir.resolve("t"), ReloadFixture.TOKEN);
+        int port = FreePorts.next();
+        Path config = Files.writeString(dir.resolve("sluice.yaml"),
+                "admin:\n  port: " + port + "\n  token_file: " + token + "\n");
+        assertThat(sluice("reload", "--config", config.toString())).isEqualTo(2);
+        assertThat(err()).startsWith("sluice reload: cannot reach the daemon at http://127.0.0.1:" + port
+                + "/admin/reload: ");
+    }
+
+    @Test
+    void shouldExitTwoWithoutATokenFile() throws Exception {
+        Path config = Files.writeString(dir.resolve("sluice.yaml"), "admin:\n  port: 8025\n");
+        assertThat(sluice("reload", "--config", config.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo("sluice reload: " + config
+                + ": admin.token_file is not set; the admin API is off\n");
+    }
+
+    @Test
+    void shouldDescribeItselfAndTheDefaultConfigInHelp() {
+        assertThat(sluice("reload", "--help")).isZero();
+        assertThat(out()).contains("Usage: sluice reload", "/etc/sluice/sluice.yaml", "requires restart",
+                "Exit status: 0 applied, 1 not applied");
+    }
+
+    @Test
+    void shouldAnswerTheRouteWithJsonAndRefuseAMissingToken() throws Exception {
+        try (ReloadFixture f = ReloadFixture.start(TestDaemon.in(dir).smtp("max_recipients: 5"), dir)) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI uri = URI.create("http://127.0.0.1:" + f.adminPort() + "/admin/reload");
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(uri)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+
+            f.edit("max_recipients: 5", "max_recipients: \"x\"");
+            HttpResponse<String> invalid = http.send(HttpRequest.newBuilder(uri)
+                    .header("Authorization", "Bearer " + ReloadFixture.TOKEN)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(invalid.statusCode()).isEqualTo(200);
+            assertThat(invalid.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+            ReloadReply reply = ReloadReply.parse(invalid.body());
+            assertThat(reply.applied()).isFalse();
+            assertThat(reply.errors()).singleElement().asString()
+                    .startsWith(f.config + ":" + f.lineOf("max_recipients") + ": smtp.max_recipients: ");
+            assertThat(reply.requiresRestart()).isEmpty();
+
+            f.edit("max_recipients: \"x\"", "max_recipients: 7");
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(uri)
+                    .header("Authorization", "Bearer " + ReloadFixture.TOKEN)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.body()).isEqualTo("{\"applied\":true,\"errors\":[],\"requiresRestart\":[]}\n");
+            assertThat(f.daemon.settings().current().smtp().maxRecipients()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void shouldReadEscapesAndRejectAnythingButTheReplyShape() {
+        ReloadReply reply = ReloadReply.parse(
+                "{\"applied\":false,\"errors\":[\"a\\\"b\\u00e9\\n\"],\"requiresRestart\":[\"journal.dir\"],"
+                        + "\"later\":true}");
+        assertThat(reply).isEqualTo(new ReloadReply(false, List.of("a\"b\u00e9\n"), List.of("journal.dir")));
+        for (String bad : List.of("", "{}", "{\"applied\":1}", "{\"applied\":true} x", "<html>")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReloadReply.parse(bad))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}
