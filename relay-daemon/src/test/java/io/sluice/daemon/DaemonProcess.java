@@ -88,6 +88,14 @@ final class DaemonProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** Sends a signal by name ({@code HUP}) with the real kill(1), as systemd or an operator would. */
+    void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + name + " failed");
+        }
+    }
+
     /** SIGTERM; returns the exit code. */
     int terminate() throws InterruptedException {
         // ProcessHandle.destroy sends SIGTERM without closing our end of the child's stdout (Process.destroy would).

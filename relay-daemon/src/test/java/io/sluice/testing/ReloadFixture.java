@@ -28,6 +28,12 @@ public final class ReloadFixture implements AutoCloseable {
 
     /** Writes the builder's config with {@code admin.token_file} added, and starts the daemon from that file. */
     public static ReloadFixture start(TestDaemon.Builder builder, Path dir) throws Exception {
+        Path config = writeConfig(builder, dir);
+        return new ReloadFixture(config, dir.resolve("admin.token"), Daemon.start(SettingsLoader.load(config)));
+    }
+
+    /** The builder's config with {@code admin.token_file} ({@code dir/admin.token}, mode 0600) added. */
+    public static Path writeConfig(TestDaemon.Builder builder, Path dir) throws Exception {
         Path token = writeToken(dir.resolve("admin.token"), TOKEN);
         Path config = builder.writeConfig();
         String yaml = Files.readString(config, StandardCharsets.UTF_8);
@@ -36,7 +42,7 @@ public final class ReloadFixture implements AutoCloseable {
         }
         Files.writeString(config, yaml.replace("\nadmin:\n", "\nadmin:\n  token_file: " + token + "\n"),
                 StandardCharsets.UTF_8);
-        return new ReloadFixture(config, token, Daemon.start(SettingsLoader.load(config)));
+        return config;
     }
 
     /** A token file readable by its owner only. */
@@ -48,12 +54,17 @@ public final class ReloadFixture implements AutoCloseable {
 
     /** Replaces the only occurrence of {@code from} in the config file with {@code to}. */
     public void edit(String from, String to) throws IOException {
-        String yaml = Files.readString(config, StandardCharsets.UTF_8);
+        edit(config, from, to);
+    }
+
+    /** Replaces the only occurrence of {@code from} in {@code file} with {@code to}. */
+    public static void edit(Path file, String from, String to) throws IOException {
+        String yaml = Files.readString(file, StandardCharsets.UTF_8);
         int at = yaml.indexOf(from);
         if (at < 0 || yaml.indexOf(from, at + 1) >= 0) {
-            throw new IllegalArgumentException("'" + from + "' is not in the config exactly once:\n" + yaml);
+            throw new IllegalArgumentException("'" + from + "' is not in " + file + " exactly once:\n" + yaml);
         }
-        Files.writeString(config, yaml.replace(from, to), StandardCharsets.UTF_8);
+        Files.writeString(file, yaml.replace(from, to), StandardCharsets.UTF_8);
     }
 
     /** The 1-based line of the config that contains {@code text}. */
