@@ -56,11 +56,13 @@ final class ReloadCommand implements Callable<Integer> {
             return 1;
         }
         if (!admin.enabled()) {
-            err.println("sluice reload: " + config + ": admin.enabled is false; send SIGHUP to the daemon instead");
+            err.println("sluice reload: " + config + ": admin.enabled is false; send SIGHUP instead"
+                    + " (systemctl kill -s HUP sluice)");
             return 2;
         }
         if (admin.tokenFile() == null) {
-            err.println("sluice reload: " + config + ": admin.token_file is not set; the admin API is off");
+            err.println("sluice reload: " + config + ": admin.token_file is not set; the admin API is off"
+                    + " (set it, or send SIGHUP: systemctl kill -s HUP sluice)");
             return 2;
         }
         String token;

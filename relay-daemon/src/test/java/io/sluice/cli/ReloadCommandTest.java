@@ -129,7 +129,8 @@ class ReloadCommandTest {
         Path config = Files.writeString(dir.resolve("sluice.yaml"), "admin:\n  port: 8025\n");
         assertThat(sluice("reload", "--config", config.toString())).isEqualTo(2);
         assertThat(err()).isEqualTo("sluice reload: " + config
-                + ": admin.token_file is not set; the admin API is off\n");
+                + ": admin.token_file is not set; the admin API is off (set it, or send SIGHUP: systemctl kill -s HUP"
+                + " sluice)\n");
     }
 
     @Test
