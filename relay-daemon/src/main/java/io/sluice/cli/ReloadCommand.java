@@ -4,7 +4,7 @@ import io.sluice.config.AdminSettings;
 import io.sluice.config.ConfigException;
 import io.sluice.config.SettingsLoader;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sluice reload [--config FILE]}: asks the running daemon to read its config file again and apply it
@@ -44,10 +46,14 @@ final class ReloadCommand implements Callable<Integer> {
             description = "config file whose admin section says where the daemon listens (default ${DEFAULT-VALUE})")
     Path config = DEFAULT_CONFIG;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
+        // picocli's writers (System.out/err unless the caller set others): tests capture them, not the daemon's log
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         AdminSettings admin;
         try {
             admin = SettingsLoader.loadAdmin(config);

@@ -91,10 +91,6 @@ final class DeliveryStage implements AutoCloseable {
         scheduler.changeRetryPolicy(RetryPolicy.from(next.delivery()));
     }
 
-    /** The scheduler (tests read its retry policy). */
-    Scheduler scheduler() {
-        return scheduler;
-    }
 
     /** Builds and starts the stage; on failure closes what was built and rethrows. */
     static DeliveryStage start(Settings settings, Journal journal, JournalWriter writer, PendingSet recovered,

@@ -172,12 +172,6 @@ public final class Scheduler implements Agent {
         wakeUp.run();
     }
 
-    /** The policy in force (tests, status). Any thread may call it, but only the scheduler thread sees it exactly. */
-    public RetryPolicy retryPolicy() {
-        RetryPolicy pending = nextPolicy.get();
-        return pending != null ? pending : policy;
-    }
-
     /**
      * Stops handing out tasks (shutdown); everything else goes on: results are recorded, retries come due and
      * wait in their ready queues. Any thread; not reversible.

@@ -5,18 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.testing.FreePorts;
 import io.sluice.testing.ReloadFixture;
 import io.sluice.testing.TestDaemon;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,37 +28,25 @@ class ReloadCommandTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
+    private StringWriter out = new StringWriter();
+    private StringWriter err = new StringWriter();
 
-    @BeforeEach
-    void captureOutput() {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
-
+    /** Runs the CLI with its output captured (picocli's writers; the in-process daemon logs to stderr). */
     private int sluice(String... args) {
-        out.reset();
-        err.reset();
-        return new CommandLine(new SluiceCli()).execute(args);
+        out = new StringWriter();
+        err = new StringWriter();
+        CommandLine cli = new CommandLine(new SluiceCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
     }
 
     private String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return out.toString();
     }
 
     private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return err.toString();
     }
 
     @Test
