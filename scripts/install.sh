@@ -11,13 +11,15 @@
 #   /usr/share/sluice/prometheus/alerts.yml, /usr/share/sluice/grafana/sluice.json   alerts and dashboard
 #   /etc/sluice/sluice.yaml              config, only if absent (root:sluice 0640); the shipped one is always
 #                                        written beside it as sluice.yaml.dist to compare after an upgrade
+#   /etc/sluice/admin.token              the admin API's bearer token, generated once (sluice:sluice 0600)
 #   /etc/systemd/system/sluice.service   the unit (systemd/sluice.service)
 #   /var/lib/sluice                      state: the journal (sluice:sluice 0750)
 #   /var/log/sluice                      the JSON event log (sluice:sluice 0750)
 #   /usr/share/doc/sluice                README and docs
-# The installed config differs from conf/sluice.yaml in two absolute paths: journal.dir is
+# The installed config differs from conf/sluice.yaml in three absolute paths: journal.dir is
 # /var/lib/sluice/journal and events.log_file /var/log/sluice/events.jsonl (the shipped relative ones would
-# resolve against WorkingDirectory=/var/lib/sluice, putting the event log outside /var/log).
+# resolve against WorkingDirectory=/var/lib/sluice, putting the event log outside /var/log), and
+# admin.token_file is /etc/sluice/admin.token (so `sluice reload` and systemctl reload work out of the box).
 #
 # With --destdir (or DESTDIR=...), every path is under that directory and the system is left alone: no user or
 # group is created, nothing is chowned, systemctl is not called. Otherwise it must run as root: it creates the
@@ -130,13 +132,16 @@ trap 'rm -rf "$work"' EXIT
 config="$work/sluice.yaml"
 {
   echo "# Installed by scripts/install.sh: journal.dir and events.log_file point into /var/lib/sluice and"
-  echo "# /var/log/sluice, the directories the systemd unit may write. The newest shipped version: sluice.yaml.dist."
+  echo "# /var/log/sluice, the directories the systemd unit may write; admin.token_file is /etc/sluice/admin.token"
+  echo "# (generated once, mode 0600, owner sluice: the admin API and 'sluice reload'). Newest shipped: sluice.yaml.dist."
   sed -E \
     -e 's#^(  dir: )data/journal( +)#\1/var/lib/sluice/journal #' \
     -e 's#^(  log_file: )data/events/events\.jsonl#\1/var/log/sluice/events.jsonl#' \
+    -e 's|^(  token_file:) +#|\1 /etc/sluice/admin.token  #|' \
     "$src/conf/sluice.yaml"
 } > "$config"
-for expected in '^  dir: /var/lib/sluice/journal ' '^  log_file: /var/log/sluice/events.jsonl'; do
+for expected in '^  dir: /var/lib/sluice/journal ' '^  log_file: /var/log/sluice/events.jsonl' \
+    '^  token_file: /etc/sluice/admin.token '; do
   if ! grep -Eq "$expected" "$config"; then
     echo "install.sh: conf/sluice.yaml has no line matching '$expected' after rewriting; update install.sh" >&2
     exit 1
@@ -173,6 +178,18 @@ if [[ -e "$destdir/etc/sluice/sluice.yaml" ]]; then
   fi
 else
   put "$config" /etc/sluice/sluice.yaml 0640 root:sluice
+fi
+
+# The admin API's bearer token: generated once and never replaced (the CLI and systemctl reload read it).
+token="$destdir/etc/sluice/admin.token"
+if [[ ! -e "$token" ]]; then
+  tmp="$(mktemp "$token.XXXXXX")"
+  chmod 0600 "$tmp"
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$tmp"
+  if $real; then chown sluice:sluice "$tmp"; fi
+  mv -f "$tmp" "$token"
+  say "generated /etc/sluice/admin.token"
+  changed=$((changed + 1))
 fi
 
 dir /var/lib/sluice 0750 sluice:sluice

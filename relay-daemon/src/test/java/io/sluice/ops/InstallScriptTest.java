@@ -90,17 +90,27 @@ class InstallScriptTest {
         Path root = tmp.resolve("root");
         assertThat(install(root, jar("v1")).exit).isZero();
 
-        Settings installed = SettingsLoader.load(root.resolve("etc/sluice/sluice.yaml"));
+        // The installed config names /etc/sluice/admin.token; load a copy that points at the staged token instead.
+        Path token = root.resolve("etc/sluice/admin.token");
+        assertThat(mode(token)).isEqualTo(0600);
+        assertThat(Files.readString(token)).matches("[0-9a-f]{64}");
+        Path staged = tmp.resolve("staged.yaml");
+        String text = Files.readString(root.resolve("etc/sluice/sluice.yaml"));
+        assertThat(text).contains("  token_file: /etc/sluice/admin.token ");
+        Files.writeString(staged, text.replace("/etc/sluice/admin.token", token.toString()));
+        Settings installed = SettingsLoader.load(staged);
         Settings shipped = SettingsLoader.load(OpsFiles.ROOT.resolve("conf/sluice.yaml"));
+        assertThat(installed.admin().tokenFile()).isEqualTo(token);
 
         assertThat(installed.journal().dir()).isEqualTo(Path.of("/var/lib/sluice/journal"));
         assertThat(installed.events().logFile()).isEqualTo(Path.of("/var/log/sluice/events.jsonl"));
         assertThat(installed.journal()).usingRecursiveComparison().ignoringFields("dir").isEqualTo(shipped.journal());
         assertThat(installed.events()).usingRecursiveComparison().ignoringFields("logFile").isEqualTo(shipped.events());
-        assertThat(List.of(installed.listeners(), installed.smtp(), installed.queue(), installed.admin(),
-                installed.dns(), installed.delivery()))
-                .isEqualTo(List.of(shipped.listeners(), shipped.smtp(), shipped.queue(), shipped.admin(),
-                        shipped.dns(), shipped.delivery()));
+        assertThat(installed.admin()).usingRecursiveComparison().ignoringFields("tokenFile").isEqualTo(shipped.admin());
+        assertThat(List.of(installed.listeners(), installed.smtp(), installed.queue(), installed.dns(),
+                installed.delivery()))
+                .isEqualTo(List.of(shipped.listeners(), shipped.smtp(), shipped.queue(), shipped.dns(),
+                        shipped.delivery()));
     }
 
     @Test
