@@ -78,8 +78,7 @@ final class ConfigReference {
         md.append("# Configuration reference\n\n");
         md.append("<!-- Generated from conf/sluice.yaml by io.sluice.ops.ConfigReference: edit that file, then run"
                 + " scripts/gen-config-doc. ConfigReferenceTest fails while this file differs. -->\n\n");
-        md.append("Every key of `conf/sluice.yaml` (the shipped file lists each one with its default), by section."
-                + " A key or section left out takes its default.\n\n");
+        md.append("Every key of `conf/sluice.yaml`, the shipped file, by section. Its header says:\n\n");
         for (String paragraph : header) {
             md.append(paragraph.replaceAll(" {2,}", " ")).append("\n\n");
         }
@@ -87,8 +86,9 @@ final class ConfigReference {
                 + " **type** as the loader reads it; **range** as the loader enforces it (found by asking it:"
                 + " `sluice check-config` reports a value outside with file, line and key; some keys are also checked"
                 + " against each other, as their meaning says);"
-                + " **reload**: `yes` = `sluice reload` (or SIGHUP) applies a change to new SMTP sessions, new"
-                + " outbound connections and new delivery decisions, without dropping connections or mail;"
+                + " **reload**: `yes` = `sluice reload` (or SIGHUP) applies a change without dropping connections or"
+                + " mail, to new SMTP sessions, new outbound connections and the next delivery decisions (sessions"
+                + " and connections already open keep the values they started with);"
                 + " `restart` = a reload that changes it is refused as a whole with `requires restart: <key>`"
                 + " (nothing is applied) and the change needs `systemctl restart sluice`. Keys of a list element"
                 + " are written `listeners[].key`; adding or removing a listener needs a restart.\n");
