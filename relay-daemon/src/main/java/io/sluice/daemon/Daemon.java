@@ -109,6 +109,7 @@ public final class Daemon implements AutoCloseable {
         events = EventLog.start(EventStream.of(journal), current.events());
         metrics.bindQueuePendingMessages(recovered.pending()::pendingMessages);
         metrics.bindQueuePendingRecipients(recovered.pending()::pendingRecipients);
+        metrics.bindQueueOldestPendingAge(() -> recovered.pending().oldest().ageSeconds(System.currentTimeMillis()));
         metrics.bindJournalFreeBytes(journal::freeBytes);
         metrics.journalStorage().bind(new JournalStorageView(journal));
 

@@ -18,12 +18,14 @@ import org.agrona.collections.Long2ObjectHashMap;
  * 150 bytes per single-recipient message (measured by {@code PendingSetTest}), so a million pending recipients take
  * roughly 145 MiB of heap, and less per recipient for multi-recipient messages. A deferred message adds one
  * {@code long[]} of one word per recipient (24 bytes for a single recipient): a million deferred single-recipient
- * messages take roughly 170 MiB.
+ * messages take roughly 170 MiB. The {@link OldestPending} ring adds a fixed 256 KiB.
  */
 public final class PendingSet {
     private final Long2ObjectHashMap<PendingMessage> byId = new Long2ObjectHashMap<>(1024, 0.65f, true);
     private volatile long pendingMessages;
     private volatile long pendingRecipients;
+    /** Received times of the messages in the set, for the oldest-pending age (no scan at scrape). */
+    private final OldestPending oldest = new OldestPending();
 
     /** Messages with at least one pending recipient; readable from any thread. */
     public long pendingMessages() {
@@ -33,6 +35,11 @@ public final class PendingSet {
     /** Recipients without a final outcome; readable from any thread. */
     public long pendingRecipients() {
         return pendingRecipients;
+    }
+
+    /** When the oldest pending message was received, and its age; readable from any thread. */
+    public OldestPending oldest() {
+        return oldest;
     }
 
     /**
@@ -55,6 +62,7 @@ public final class PendingSet {
         }
         PendingMessage m = new PendingMessage(id, bodiesIndex, receivedAtMillis, recipientBlock, recipientCount);
         byId.put(id, m);
+        oldest.added(receivedAtMillis);
         pendingMessages = pendingMessages + 1;
         pendingRecipients = pendingRecipients + recipientCount;
         return true;
@@ -81,6 +89,7 @@ public final class PendingSet {
             return true;
         }
         byId.put(id, m);
+        oldest.added(receivedAtMillis);
         pendingMessages = pendingMessages + 1;
         pendingRecipients = pendingRecipients + m.pendingCount();
         return true;
@@ -98,6 +107,7 @@ public final class PendingSet {
         pendingRecipients = pendingRecipients - 1;
         if (m.pendingCount() == 0) {
             byId.remove(id);
+            oldest.removed(m.receivedAtMillis());
             pendingMessages = pendingMessages - 1;
         }
         return true;

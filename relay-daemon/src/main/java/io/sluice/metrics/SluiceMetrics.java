@@ -52,6 +52,7 @@ public final class SluiceMetrics {
     public static final String JOURNAL_BATCH_SIZE = "sluice_journal_batch_size";
     public static final String QUEUE_PENDING_MESSAGES = "sluice_queue_pending_messages";
     public static final String QUEUE_PENDING_RECIPIENTS = "sluice_queue_pending_recipients";
+    public static final String QUEUE_OLDEST_PENDING_AGE = "sluice_queue_oldest_pending_age_seconds";
     public static final String JOURNAL_FREE_BYTES = "sluice_journal_free_bytes";
     public static final String CALLBACK_FAILURES = "sluice_metrics_callback_failures_total";
     public static final String DELIVERIES = "sluice_deliveries_total";
@@ -104,6 +105,7 @@ public final class SluiceMetrics {
 
     private final SuppliedGauge queuePendingMessages;
     private final SuppliedGauge queuePendingRecipients;
+    private final SuppliedGauge queueOldestPendingAge;
     private final SuppliedGauge journalFreeBytes;
     private final SuppliedGauge queueScheduledRecipients;
     private final SuppliedGauge queueReadyRecipients;
@@ -167,6 +169,9 @@ public final class SluiceMetrics {
                 "Messages with at least one recipient not yet final", callbackFailures);
         queuePendingRecipients = suppliedGauge(QUEUE_PENDING_RECIPIENTS,
                 "Recipients without a final outcome", callbackFailures);
+        queueOldestPendingAge = suppliedGauge(QUEUE_OLDEST_PENDING_AGE,
+                "Seconds since the oldest message with a pending recipient was received (0 when none)",
+                callbackFailures);
         journalFreeBytes = suppliedGauge(JOURNAL_FREE_BYTES,
                 "Usable bytes on the journal's file system", callbackFailures);
         queueScheduledRecipients = suppliedGauge(QUEUE_SCHEDULED_RECIPIENTS,
@@ -230,6 +235,14 @@ public final class SluiceMetrics {
     /** Feeds {@value #QUEUE_PENDING_RECIPIENTS}; called at each scrape. Replaces any earlier one. */
     public void bindQueuePendingRecipients(LongSupplier supplier) {
         queuePendingRecipients.bind(supplier);
+    }
+
+    /**
+     * Feeds {@value #QUEUE_OLDEST_PENDING_AGE}, in whole seconds; called at each scrape, so the supplier must be
+     * O(1) (read a published value, never scan the queue). Replaces any earlier one.
+     */
+    public void bindQueueOldestPendingAge(LongSupplier seconds) {
+        queueOldestPendingAge.bind(seconds);
     }
 
     /** Feeds {@value #JOURNAL_FREE_BYTES}; called at each scrape. Replaces any earlier one. */

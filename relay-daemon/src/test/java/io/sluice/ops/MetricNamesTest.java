@@ -53,8 +53,8 @@ class MetricNamesTest {
 
     @Test
     void shouldDropNeedsMetricMarkerOnceTheMetricIsDocumented() {
+        // Empty once every metric the alerts need exists; a new marker must name an undocumented metric.
         Set<String> proposed = OpsFiles.proposedMetrics();
-        assertThat(proposed).as("metrics alerts.yml waits for").isNotEmpty();
         assertThat(proposed).as("now documented in docs/metrics.md: remove the '# needs metric' comment in alerts.yml")
                 .doesNotContainAnyElementsOf(OpsFiles.documentedMetrics().keySet());
     }
