@@ -7,6 +7,8 @@ import io.sluice.journal.AcceptedRecord;
 import io.sluice.journal.BodiesReader;
 import io.sluice.journal.Journal;
 import io.sluice.journal.JournalWriter;
+import io.sluice.journal.OutcomeCode;
+import io.sluice.journal.OutcomeLookup;
 import io.sluice.journal.PendingSet;
 import io.sluice.journal.PendingView;
 import io.sluice.scheduler.QueueSnapshot;
@@ -16,6 +18,7 @@ import io.sluice.smtp.server.SmtpServer;
 import io.sluice.util.JsonText;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -34,7 +37,8 @@ import java.util.function.Supplier;
  *       rendered by {@link QueueJson}.</li>
  *   <li>{@code inspect}: a copy of the pending message made on the journal writer's thread, which owns the pending
  *       set ({@link JournalWriter#inspect}), then the ACCEPTED record read here, on the admin worker thread, with a
- *       {@link BodiesReader} opened for the call (never on an event loop: reading maps the record's pages);
+ *       {@link BodiesReader} opened for the call (never on an event loop: reading maps the record's pages), and
+ *       the final recipients' outcomes searched back in {@code state/} ({@link OutcomeLookup}, bounded);
  *       rendered by {@link InspectJson}.</li>
  * </ul>
  *
@@ -44,6 +48,8 @@ import java.util.function.Supplier;
 final class AdminApiBinding implements AdminApi {
     /** How long queue and inspect wait for the scheduler's snapshot or the journal writer's copy. */
     static final long ANSWER_MS = 3_000;
+    /** How far back in {@code state/} inspect looks for final recipients' OUTCOMEs (tens of ms). */
+    static final int OUTCOME_SEARCH_RECORDS = 200_000;
 
     private final SettingsHolder settings;
     private final Journal journal;
@@ -127,8 +133,10 @@ final class AdminApiBinding implements AdminApi {
             try (BodiesReader reader = BodiesReader.open(journal)) {
                 found = reader.read(id, view.bodiesIndex(), accepted, null);
             }
+            int finals = (int) view.recipients().stream().filter(r -> !r.pending()).count();
+            Map<Integer, OutcomeCode> outcomes = OutcomeLookup.find(journal, id, finals, OUTCOME_SEARCH_RECORDS);
             return CompletableFuture.completedFuture(
-                    InspectJson.render(view, found ? accepted : null, System.currentTimeMillis()));
+                    InspectJson.render(view, found ? accepted : null, outcomes, System.currentTimeMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);

@@ -2,8 +2,11 @@ package io.sluice.daemon;
 
 import io.sluice.journal.AcceptedRecord;
 import io.sluice.journal.MessageIds;
+import io.sluice.journal.OutcomeCode;
+import io.sluice.journal.OutcomeLookup;
 import io.sluice.journal.PendingView;
 import io.sluice.util.JsonText;
+import java.util.Map;
 
 /**
  * The admin API's {@code inspect} document, from the journal writer's {@link PendingView} and the message's
@@ -12,19 +15,24 @@ import io.sluice.util.JsonText;
  * {"id": "0186a3f2c4500001", "received_millis": T, "age_seconds": N, "size_bytes": N|null,
  *  "sender": "...", "client_address": "...", "helo": "...", "listener": "...", "auth_identity": "..."|null,
  *  "pending_recipients": N,
- *  "recipients": [{"index": 0, "address": "...", "state": "pending"|"deferred"|"final",
+ *  "recipients": [{"index": 0, "address": "...",
+ *                  "state": "pending"|"deferred"|"delivered"|"bounced"|"expired"|"suppressed"|"final",
  *                  "attempts": N, "next_due_millis": T|-1, "next_due_in_seconds": N|-1}]}
  * </pre>
- * {@code final} means a final outcome (delivered, bounced, expired or suppressed) is recorded: the pending set keeps
- * only that it is final (the event log has which one). Envelope fields are null when the ACCEPTED record could not
+ * A final recipient's state is its OUTCOME as {@link OutcomeLookup} found it in {@code state/}; {@code final} when
+ * the bounded search did not reach it (the event log has it). Envelope fields are null when the ACCEPTED record could not
  * be read (it completed meanwhile). Stateless.
  */
 final class InspectJson {
     private InspectJson() {
     }
 
-    /** @param accepted the message's ACCEPTED record, or null when it could not be read */
-    static String render(PendingView view, AcceptedRecord accepted, long nowMillis) {
+    /**
+     * @param accepted the message's ACCEPTED record, or null when it could not be read
+     * @param finals   recipient index to final outcome, for the final recipients whose OUTCOME was found
+     */
+    static String render(PendingView view, AcceptedRecord accepted, Map<Integer, OutcomeCode> finals,
+                         long nowMillis) {
         StringBuilder out = new StringBuilder(512);
         out.append("{\"id\":\"").append(MessageIds.format(view.id())).append('"')
                 .append(",\"received_millis\":").append(view.receivedAtMillis())
@@ -40,7 +48,9 @@ final class InspectJson {
         out.append(",\"pending_recipients\":").append(pending).append(",\"recipients\":[");
         for (int i = 0; i < view.recipients().size(); i++) {
             PendingView.Recipient r = view.recipients().get(i);
-            String state = !r.pending() ? "final" : r.attempts() > 0 ? "deferred" : "pending";
+            OutcomeCode outcome = finals.get(i);
+            String state = r.pending() ? (r.attempts() > 0 ? "deferred" : "pending")
+                    : outcome != null ? outcome.label() : "final";
             long due = r.pending() && r.attempts() > 0 ? r.nextDueMillis() : -1;
             out.append(i == 0 ? "" : ",").append("{\"index\":").append(i).append(",\"address\":");
             JsonText.string(out, r.address());
