@@ -256,6 +256,39 @@ class AdminCliTest {
     }
 
     @Test
+    void shouldAnswerTheRawApiWithJsonErrorsAndRequireTheToken() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + daemon.adminPort();
+        java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> get = (path, token) -> {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            try {
+                return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        for (String path : List.of("/admin/status", "/admin/queue", "/admin/inspect?id=" + mixedId)) {
+            assertThat(get.apply(path, null).statusCode()).as(path + " without token").isEqualTo(401);
+            assertThat(get.apply(path, "wrong-token-wrong-token").statusCode()).as(path).isEqualTo(401);
+            var ok = get.apply(path, TOKEN);
+            assertThat(ok.statusCode()).as(path).isEqualTo(200);
+            assertThat(ok.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+            assertThat(JsonReader.parse(ok.body())).isInstanceOf(Map.class);
+        }
+        assertThat(get.apply("/admin/queue?limit=0", TOKEN)).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.body()).isEqualTo("{\"error\":\"limit must be 1 to 1000\"}\n");
+        });
+        assertThat(get.apply("/admin/inspect?id=12", TOKEN).statusCode()).isEqualTo(400);
+        assertThat(get.apply("/admin/inspect", TOKEN).statusCode()).isEqualTo(400);
+        assertThat(get.apply("/admin/inspect?id=00000000000000ff", TOKEN).statusCode()).isEqualTo(404);
+        assertThat(get.apply("/admin/inspect/" + mixedId, TOKEN).statusCode()).as("exact paths only").isEqualTo(404);
+    }
+
+    @Test
     void shouldOfferHelpOnEveryCommandAndABashCompletionScript() {
         for (String command : List.of("status", "queue", "inspect", "completion")) {
             Run help = sluice(command, "--help");
