@@ -101,11 +101,16 @@ public final class AdminApiRoutes {
             return error(HttpResponseStatus.SERVICE_UNAVAILABLE, what + " not answered within "
                     + ANSWER_TIMEOUT_MS + " ms");
         } catch (ExecutionException e) {
-            return error(HttpResponseStatus.SERVICE_UNAVAILABLE, what + " failed: " + e.getCause().getMessage());
+            Throwable cause = e.getCause();
+            return error(HttpResponseStatus.SERVICE_UNAVAILABLE, what + " failed: "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
         }
     }
 
-    /** 16 hex digits (either case), as message ids are printed. */
+    /**
+     * 16 hex digits (either case), as message ids are printed. The journal's {@code MessageIds.parse} does the same,
+     * but the admin package may not import the journal (DESIGN.md dependency rule).
+     */
     static long parseId(String text) {
         if (text == null || text.length() != 16) {
             throw new IllegalArgumentException("not a message id: " + text);

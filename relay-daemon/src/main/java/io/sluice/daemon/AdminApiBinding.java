@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -116,6 +117,9 @@ final class AdminApiBinding implements AdminApi {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);
+        } catch (TimeoutException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no answer within " + ANSWER_MS
+                    + " ms (the stage is busy or stopping)"));
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -140,6 +144,9 @@ final class AdminApiBinding implements AdminApi {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);
+        } catch (TimeoutException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no answer within " + ANSWER_MS
+                    + " ms (the stage is busy or stopping)"));
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }
