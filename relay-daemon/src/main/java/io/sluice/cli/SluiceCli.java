@@ -5,11 +5,14 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code sluice} command: entry point of the runnable jar. Each subcommand is its own class; exit codes are
- * 0 success, 1 a problem the command found (invalid config, failed action), 2 bad usage.
+ * 0 success, 1 a problem the command found (invalid config, failed action, not found), 2 bad usage (or, for the
+ * admin-API commands, an unreachable daemon), 3 admin token refused.
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = SluiceCli.Version.class,
         description = "Sluice SMTP relay: daemon and operator commands.",
-        subcommands = {RunCommand.class, CheckConfigCommand.class, ReloadCommand.class, JournalCommand.class, UsersCommand.class,
+        subcommands = {RunCommand.class, CheckConfigCommand.class, ReloadCommand.class, JournalCommand.class,
+                UsersCommand.class, StatusCommand.class, QueueCommand.class, InspectCommand.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SluiceCli {
 

@@ -1,5 +1,6 @@
 package io.sluice.daemon;
 
+import io.sluice.admin.AdminApiRoutes;
 import io.sluice.admin.AdminServer;
 import io.sluice.admin.BearerToken;
 import io.sluice.admin.HealthRoutes;
@@ -16,6 +17,7 @@ import io.sluice.journal.EventStream;
 import io.sluice.journal.Journal;
 import io.sluice.journal.JournalObserver;
 import io.sluice.journal.JournalWriter;
+import io.sluice.journal.PendingSet;
 import io.sluice.journal.Recovery;
 import io.sluice.journal.RecoveryResult;
 import io.sluice.journal.WriterOptions;
@@ -55,6 +57,7 @@ public final class Daemon implements AutoCloseable {
     private final SettingsHolder settings;
     private final SluiceMetrics metrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final long startedMillis = System.currentTimeMillis();
     private final Map<String, AuthVerifier> authVerifiers = new HashMap<>();
     private final ConfigReloader reloader;
     private Journal journal;
@@ -62,7 +65,7 @@ public final class Daemon implements AutoCloseable {
     private EventLog events;
     private EventLoops eventLoops;
     private DeliveryStage delivery;
-    private SmtpServer smtp;
+    private volatile SmtpServer smtp;
     private AdminServer admin;
     private boolean shutDown;
 
@@ -123,7 +126,7 @@ public final class Daemon implements AutoCloseable {
                         AuthVerifier.create(listener.auth(), UsersFile.load(listener.auth().usersFile())));
             }
         }
-        startAdmin(current.admin());
+        startAdmin(current.admin(), recovered.pending());
         smtp = new SmtpServer(new SmtpServer.Dependencies(settings, eventLoops.group(),
                 eventLoops.serverChannelClass(), writer, journal::nextMessageId,
                 recovered.pending()::pendingRecipients, journal::freeBytes,
@@ -132,20 +135,21 @@ public final class Daemon implements AutoCloseable {
         LOG.info("sluice ready");
     }
 
-    private void startAdmin(AdminSettings settings) throws Exception {
+    private void startAdmin(AdminSettings settings, PendingSet pending) throws Exception {
         if (!settings.enabled()) {
             return;
         }
         BearerToken token = settings.tokenFile() == null ? null : BearerToken.load(settings.tokenFile());
-        RouteTable routes = RouteTable.builder()
+        RouteTable.Builder routes = RouteTable.builder()
                 .bearerToken(token)
                 .add(HealthRoutes.healthz())
                 .add(HealthRoutes.readyz(this::notReadyReason))
                 .add(MetricsRoute.route(metrics.registry()))
-                .add(ReloadRoute.route(this::reload))
-                .build();
+                .add(ReloadRoute.route(this::reload));
+        AdminApiRoutes.routes(new AdminApiBinding(this.settings, journal, writer, pending, delivery.scheduler(),
+                () -> smtp, startedMillis)).forEach(routes::add);
         admin = new AdminServer(new InetSocketAddress(settings.address(), settings.port()), eventLoops.group(),
-                eventLoops.serverChannelClass(), routes);
+                eventLoops.serverChannelClass(), routes.build());
         admin.start();
         LOG.info("admin http on {}", admin.localAddress());
     }

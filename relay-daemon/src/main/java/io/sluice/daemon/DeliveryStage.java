@@ -141,6 +141,11 @@ final class DeliveryStage implements AutoCloseable {
         }
     }
 
+    /** The scheduler, for the admin API's snapshot requests (thread-safe entry points only). */
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
     /** Unparks the scheduler thread; before the runner exists, the first park is short anyway. */
     private static void wake(AgentRunner runner) {
         Thread thread = runner == null ? null : runner.thread();

@@ -178,6 +178,22 @@ public final class JournalWriter implements AutoCloseable {
         idle.wake(thread);
     }
 
+    /**
+     * A copy of pending message {@code id} as the writer thread sees it at its next cycle (the pending set is that
+     * thread's), or null in the future when the message is not pending (unknown, or every recipient final). Any
+     * thread. The future fails at once with {@link IllegalStateException} when too many requests wait, and never
+     * completes after the writer stopped: wait with a timeout.
+     */
+    public java.util.concurrent.CompletableFuture<PendingView> inspect(long id) {
+        var answer = new java.util.concurrent.CompletableFuture<PendingView>();
+        if (agent.lookups.offer(new JournalWriterAgent.PendingLookup(id, answer))) {
+            idle.wake(thread);
+        } else {
+            answer.completeExceptionally(new IllegalStateException("too many inspect requests waiting"));
+        }
+        return answer;
+    }
+
     /** Messages offered but not yet taken by the writer (approximate). */
     public int queuedMessages() {
         return accepted.size();

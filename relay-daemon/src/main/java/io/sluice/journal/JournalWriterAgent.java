@@ -84,6 +84,15 @@ final class JournalWriterAgent implements Agent {
     volatile boolean checkpointRequested;
     private volatile Throwable failure;
     final CountDownLatch drained = new CountDownLatch(1);
+    /** Admin {@code inspect} requests ({@link JournalWriter#inspect}): id and the future to complete here. */
+    final ManyToOneConcurrentArrayQueue<PendingLookup> lookups = new ManyToOneConcurrentArrayQueue<>(16);
+
+    /** One {@link JournalWriter#inspect} request. */
+    record PendingLookup(long id, java.util.concurrent.CompletableFuture<PendingView> answer) {
+    }
+
+    /** A field, not a lambda in doWork: the cycle allocates nothing. */
+    private final java.util.function.Consumer<PendingLookup> answerLookup = this::answerLookup;
 
     JournalWriterAgent(Journal journal, RecoveryResult recovered, WriterOptions options,
                        ManyToOneConcurrentArrayQueue<AcceptedMessage> accepted, ManyToOneRingBuffer outcomes,
@@ -165,6 +174,7 @@ final class JournalWriterAgent implements Agent {
         } else {
             work += failWaiting();
         }
+        work += lookups.drain(answerLookup, 4);
         journal.freeSpace().refresh(now);
         if (closing && !drainedDone && offersInProgress.get() == 0 && accepted.isEmpty() && outcomes.size() == 0) {
             finishClose(now);
@@ -172,8 +182,14 @@ final class JournalWriterAgent implements Agent {
         return work;
     }
 
+    private void answerLookup(PendingLookup l) {
+        PendingMessage m = pending.get(l.id());
+        l.answer().complete(m == null ? null : PendingView.of(m));
+    }
+
     boolean hasWork() {
-        return !accepted.isEmpty() || outcomes.size() > 0 || (closing && !drainedDone) || checkpointRequested;
+        return !accepted.isEmpty() || outcomes.size() > 0 || (closing && !drainedDone) || checkpointRequested
+            || !lookups.isEmpty();
     }
 
     Throwable failure() {

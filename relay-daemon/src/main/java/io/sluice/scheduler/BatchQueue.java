@@ -43,6 +43,11 @@ final class BatchQueue {
         return b;
     }
 
+    /** The first batch (walk on through {@link Batch#next}), or null; for read-only passes. */
+    Batch head() {
+        return head;
+    }
+
     boolean isEmpty() {
         return head == null;
     }

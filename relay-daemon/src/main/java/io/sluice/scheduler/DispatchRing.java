@@ -138,6 +138,11 @@ final class DispatchRing {
         enterRing(site);
     }
 
+    /** Visits the batch of every task in flight. */
+    void forEachInFlight(Consumer<Batch> visitor) {
+        inFlight.values().forEach(visitor);
+    }
+
     /** Tasks dispatched and not yet reported. */
     int tasksInFlight() {
         return inFlight.size();

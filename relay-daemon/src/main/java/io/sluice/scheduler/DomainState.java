@@ -34,6 +34,9 @@ final class DomainState {
     Batch open;
     /** {@link BatchIntake}'s scratch: the recovered due time {@link #open} was made for. */
     long openDueMillis;
+    /** {@link QueueSummary}'s scratch: the pass that last counted this domain, and its row there. */
+    long summaryPass;
+    int summaryRow;
 
     DomainState(String name, int hash) {
         this.name = name;

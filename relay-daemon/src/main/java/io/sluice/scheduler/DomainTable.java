@@ -109,6 +109,15 @@ final class DomainTable {
         }
     }
 
+    /** Visits every domain in the table (live or idle), in no particular order. */
+    void forEach(java.util.function.Consumer<DomainState> visitor) {
+        for (DomainState head : buckets) {
+            for (DomainState d = head; d != null; d = d.hashNext) {
+                visitor.accept(d);
+            }
+        }
+    }
+
     int size() {
         return size;
     }

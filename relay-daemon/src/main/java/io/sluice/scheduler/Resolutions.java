@@ -97,6 +97,11 @@ final class Resolutions {
         return n;
     }
 
+    /** Every site seen so far (read-only view). */
+    java.util.Collection<SiteState> sites() {
+        return java.util.Collections.unmodifiableCollection(sites.values());
+    }
+
     /** No lookup in flight or wanted. */
     boolean idle() {
         return inFlight == 0 && wanted.isEmpty();

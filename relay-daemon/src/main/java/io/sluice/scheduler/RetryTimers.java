@@ -47,6 +47,15 @@ final class RetryTimers {
         return n + wheel.poll(nowMillis, handler, Integer.MAX_VALUE);
     }
 
+    /** Visits every batch on a timer with its due time (epoch millis). */
+    void forEachBatch(java.util.function.ObjLongConsumer<Batch> visitor) {
+        targets.forEachLong((id, target) -> {
+            if (target instanceof Batch b) {
+                visitor.accept(b, wheel.deadline(id));
+            }
+        });
+    }
+
     private boolean expired(TimeUnit unit, long nowMillis, long timerId) {
         Object target = targets.remove(timerId);
         if (target != null) {

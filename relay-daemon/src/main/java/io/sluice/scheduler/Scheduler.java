@@ -61,6 +61,8 @@ public final class Scheduler implements Agent {
     private static final int DISPATCH_LIMIT = 256;
     private static final int MAX_RECORDER_BACKLOG = 10_000;
     private static final int MAX_FREE_BATCHES = 4096;
+    /** Admin snapshot requests waiting; more are refused (an operator's CLI, not a data path). */
+    static final int MAX_SNAPSHOT_REQUESTS = 8;
     /** How long a domain's DNS answer is used before a new batch asks again, and how long an idle domain stays. */
     private static final long DOMAIN_MEMORY_MILLIS = 60_000;
 
@@ -72,6 +74,10 @@ public final class Scheduler implements Agent {
     private final Runnable wakeUp;
     private final ManyToOneConcurrentArrayQueue<Queued> queuedIn;
     private final ManyToOneConcurrentArrayQueue<TaskResult> resultsIn;
+    private final ManyToOneConcurrentArrayQueue<SnapshotRequest> snapshotsIn =
+            new ManyToOneConcurrentArrayQueue<>(MAX_SNAPSHOT_REQUESTS);
+    private final QueueSummary summary;
+    private final Consumer<SnapshotRequest> onSnapshot = this::onSnapshot;
     private final SchedulerCounters counters = new SchedulerCounters();
     private RetryPolicy policy;
     /** A reloaded policy waiting for the scheduler thread to take it; null almost always. */
@@ -123,6 +129,7 @@ public final class Scheduler implements Agent {
         this.ring = new DispatchRing(options, dispatcher, policy, timers, counters, this::expire);
         this.intake = new BatchIntake(domains, pool, timers, counters, this::route, random,
                 options.recoverySpreadMillis());
+        this.summary = new QueueSummary(domains, resolutions, ring, timers, counters);
     }
 
     @Override
@@ -173,6 +180,30 @@ public final class Scheduler implements Agent {
     }
 
     /**
+     * Asks for a {@link QueueSnapshot} of the pending recipients by domain and site (the admin API's {@code queue});
+     * the scheduler builds it on its own thread at its next cycle ({@link QueueSummary}) and completes the future
+     * there. Any thread. The future fails at once with {@link IllegalStateException} when
+     * {@value #MAX_SNAPSHOT_REQUESTS} requests already wait; it never completes if the agent is not running, so
+     * wait with a timeout.
+     *
+     * @param domain restrict to this domain (case-insensitive), or null for all
+     * @param limit  most rows per list, at least 1
+     */
+    public java.util.concurrent.CompletableFuture<QueueSnapshot> requestSnapshot(String domain, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        var answer = new java.util.concurrent.CompletableFuture<QueueSnapshot>();
+        String lower = domain == null ? null : DomainTable.domainOf("@" + domain);
+        if (snapshotsIn.offer(new SnapshotRequest(lower, limit, answer))) {
+            wakeUp.run();
+        } else {
+            answer.completeExceptionally(new IllegalStateException("too many queue snapshot requests waiting"));
+        }
+        return answer;
+    }
+
+    /**
      * Stops handing out tasks (shutdown); everything else goes on: results are recorded, retries come due and
      * wait in their ready queues. Any thread; not reversible.
      */
@@ -201,6 +232,7 @@ public final class Scheduler implements Agent {
         work += resultsIn.drain(onResult, DRAIN_LIMIT);
         work += resolutions.drain(DRAIN_LIMIT, now, onAnswered);
         work += queuedIn.drain(onQueued, DRAIN_LIMIT);
+        work += snapshotsIn.drain(onSnapshot, 1);
         work += timers.poll(now, onTimer);
         work += resolutions.start();
         work += domains.evictIdle(now, DRAIN_LIMIT);
@@ -223,6 +255,14 @@ public final class Scheduler implements Agent {
 
     private void onQueued(Queued q) {
         intake.queued(q.id(), q.bodiesIndex(), q.receivedAtMillis(), q.recipients());
+    }
+
+    private void onSnapshot(SnapshotRequest request) {
+        try {
+            request.answer().complete(summary.build(request, now));
+        } catch (RuntimeException e) {
+            request.answer().completeExceptionally(e);
+        }
     }
 
     /** Puts a batch where it belongs now: expired, at its site's ready queue, or waiting for DNS. */

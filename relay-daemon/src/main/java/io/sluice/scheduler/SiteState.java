@@ -13,6 +13,9 @@ final class SiteState {
     int inFlight;
     boolean inRing;
     long probeTimerId = Long.MIN_VALUE;
+    /** {@link QueueSummary}'s scratch: the pass that last counted this site, and its row there. */
+    long summaryPass;
+    int summaryRow;
 
     SiteState(SiteKey key, SiteHealth health) {
         this.key = key;

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * The real daemon, in-process, on free loopback ports, from a real YAML file written to a temp dir. Tests add YAML
- * lines to the listener, {@code smtp}, {@code journal}, {@code queue} and {@code delivery} sections.
+ * lines to the listener, {@code smtp}, {@code journal}, {@code queue}, {@code delivery} and {@code admin} sections.
  *
  * <p>Network safety: the daemon delivers pending mail, so DNS always points at loopback. By default at a free
  * loopback port where nothing listens (lookups fail or time out within {@link #UNUSED_DNS_TIMEOUT}, so mail is
@@ -76,6 +76,7 @@ public final class TestDaemon implements AutoCloseable {
         private final StringBuilder journal = new StringBuilder();
         private final StringBuilder queue = new StringBuilder();
         private final StringBuilder delivery = new StringBuilder();
+        private final StringBuilder admin = new StringBuilder();
         private String dnsResolver;
         private String dnsTimeout = UNUSED_DNS_TIMEOUT;
 
@@ -108,6 +109,11 @@ public final class TestDaemon implements AutoCloseable {
             return this;
         }
 
+        public Builder admin(String yamlLines) {
+            admin.append(indent(yamlLines, "  "));
+            return this;
+        }
+
         /** Resolves through {@code server} (on loopback) instead of the default unused loopback port. */
         public Builder dns(TestDnsServer server) {
             dnsResolver = server.resolverSpec();
@@ -137,6 +143,7 @@ public final class TestDaemon implements AutoCloseable {
                     + (delivery.length() > 0 ? "delivery:\n" + delivery : "")
                     + "admin:\n"
                     + "  port: " + FreePorts.next() + "\n"
+                    + admin
                     + "events:\n"
                     + "  log_file: " + dir.resolve("events").resolve("events.jsonl") + "\n";
             Path config = dir.resolve("sluice.yaml");

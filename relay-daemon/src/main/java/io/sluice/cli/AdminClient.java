@@ -1,0 +1,78 @@
+package io.sluice.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The CLI's plain HTTP/1.1 client for the admin API on loopback: one GET with the bearer token, the whole answer
+ * as text. No retries: an operator re-runs the command.
+ *
+ * <p>Limits: connect timeout {@value #CONNECT_TIMEOUT_MS} ms, answer timeout {@value #REQUEST_TIMEOUT_MS} ms (the
+ * server itself gives up on a stuck stage after 5 s). Failure: {@link IOException} when the daemon cannot be
+ * reached or does not answer in time. Thread-safe.
+ */
+final class AdminClient {
+    static final long CONNECT_TIMEOUT_MS = 2_000;
+    static final long REQUEST_TIMEOUT_MS = 15_000;
+
+    /** A status and body. */
+    record Reply(int status, String body) {
+    }
+
+    private final AdminClientOptions.Endpoint endpoint;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofMillis(CONNECT_TIMEOUT_MS))
+            .build();
+
+    AdminClient(AdminClientOptions.Endpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    /**
+     * GETs {@code path} with these query parameters (null values are left out).
+     *
+     * @throws IOException when the daemon is unreachable or too slow
+     */
+    Reply get(String path, Map<String, String> query) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri(path, query))
+                .timeout(Duration.ofMillis(REQUEST_TIMEOUT_MS))
+                .header("Authorization", "Bearer " + endpoint.token())
+                .header("Accept", "application/json")
+                .GET()
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Reply(response.statusCode(), response.body());
+    }
+
+    /** Where the daemon is, for messages. */
+    String target() {
+        return host() + ":" + endpoint.port();
+    }
+
+    private URI uri(String path, Map<String, String> query) {
+        StringBuilder uri = new StringBuilder("http://").append(target()).append(path);
+        char sep = '?';
+        for (Map.Entry<String, String> e : new LinkedHashMap<>(query).entrySet()) {
+            if (e.getValue() != null) {
+                uri.append(sep).append(e.getKey()).append('=')
+                        .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+                sep = '&';
+            }
+        }
+        return URI.create(uri.toString());
+    }
+
+    private String host() {
+        String a = endpoint.address();
+        return a.indexOf(':') >= 0 ? "[" + a + "]" : a;
+    }
+}

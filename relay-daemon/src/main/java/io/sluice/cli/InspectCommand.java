@@ -1,0 +1,67 @@
+package io.sluice.cli;
+
+import io.sluice.journal.MessageIds;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sluice inspect ID}: one pending message, from {@code GET /admin/inspect?id=ID}: envelope, size, received
+ * time, and each recipient's state (pending, deferred with attempts and next due, or final). Exit 1 when no
+ * pending message has that id; otherwise as {@link AdminCommand}.
+ */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Show one pending message: envelope, size, received time, each recipient's state."
+                + "%nExit 0 ok, 1 no such pending message, 2 usage/unreachable, 3 token refused.")
+final class InspectCommand extends AdminCommand {
+
+    @Parameters(index = "0", paramLabel = "ID", description = "the queue id from the 250 reply (16 hex digits)")
+    String id;
+
+    @Override
+    String invalidArguments() {
+        try {
+            MessageIds.parse(id);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "ID must be a message id of 16 hex digits, as in '250 2.0.0 Ok: queued as <id>'";
+        }
+    }
+
+    @Override
+    String path() {
+        return "/admin/inspect";
+    }
+
+    @Override
+    Map<String, String> query() {
+        return Map.of("id", id);
+    }
+
+    @Override
+    void render(Map<String, Object> m, PrintWriter out) {
+        out.println("id:        " + str(m, "id"));
+        out.println("received:  " + HumanUnits.time(num(m, "received_millis")) + " ("
+                + HumanUnits.seconds(num(m, "age_seconds")) + " ago)");
+        out.println("size:      " + HumanUnits.bytes(num(m, "size_bytes")));
+        out.println("sender:    <" + orDash(str(m, "sender")) + ">");
+        out.println("client:    " + orDash(str(m, "client_address")) + " (helo " + orDash(str(m, "helo"))
+                + ", listener " + orDash(str(m, "listener")) + ", auth " + orDash(str(m, "auth_identity")) + ")");
+        out.println("pending:   " + num(m, "pending_recipients") + " of " + list(m, "recipients").size()
+                + " recipients");
+        out.println();
+        TextTable recipients = new TextTable(">#", "RECIPIENT", "STATE", ">ATTEMPTS", ">NEXT DUE");
+        for (Map<String, Object> r : list(m, "recipients")) {
+            recipients.row(num(r, "index"), str(r, "address"), str(r, "state"), num(r, "attempts"),
+                    num(r, "next_due_millis") < 0 ? "-"
+                            : HumanUnits.time(num(r, "next_due_millis")) + " (in "
+                            + HumanUnits.seconds(num(r, "next_due_in_seconds")) + ")");
+        }
+        recipients.print(out);
+    }
+
+    private static String orDash(String s) {
+        return s == null || s.isEmpty() ? "-" : s;
+    }
+}

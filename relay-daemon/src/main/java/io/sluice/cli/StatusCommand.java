@@ -1,0 +1,48 @@
+package io.sluice.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code sluice status}: the running daemon at a glance, from {@code GET /admin/status}: version, uptime,
+ * listeners, queue totals, journal size and free disk, open connections. Exit codes as {@link AdminCommand}.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show the running daemon: version, uptime, listeners, queue totals, journal size, "
+                + "connections.%nExit 0 ok, 1 the daemon said no, 2 usage/unreachable, 3 token refused.")
+final class StatusCommand extends AdminCommand {
+
+    @Override
+    String path() {
+        return "/admin/status";
+    }
+
+    @Override
+    Map<String, String> query() {
+        return Map.of();
+    }
+
+    @Override
+    void render(Map<String, Object> s, PrintWriter out) {
+        Map<String, Object> q = obj(s, "queue");
+        Map<String, Object> j = obj(s, "journal");
+        out.println("version:            " + str(s, "version"));
+        out.println("uptime:             " + HumanUnits.seconds(num(s, "uptime_seconds")) + " (since "
+                + HumanUnits.time(num(s, "started_millis")) + ")");
+        out.println("connections open:   " + num(s, "connections_open"));
+        out.println("pending messages:   " + num(q, "pending_messages"));
+        out.println("pending recipients: " + num(q, "pending_recipients") + " (scheduled " + num(q, "scheduled")
+                + ", ready " + num(q, "ready") + ", in flight " + num(q, "in_flight") + ")");
+        out.println("dead sites:         " + num(q, "dead_sites"));
+        out.println("journal:            " + str(j, "dir") + ": bodies " + HumanUnits.bytes(num(j, "bodies_bytes"))
+                + ", state " + HumanUnits.bytes(num(j, "state_bytes")) + ", events "
+                + HumanUnits.bytes(num(j, "events_bytes")) + ", free disk " + HumanUnits.bytes(num(j, "free_bytes")));
+        out.println();
+        TextTable listeners = new TextTable("LISTENER", "ADDRESS", ">PORT", "TLS");
+        for (Map<String, Object> l : list(s, "listeners")) {
+            listeners.row(str(l, "name"), str(l, "address"), num(l, "port"), str(l, "tls"));
+        }
+        listeners.print(out);
+    }
+}

@@ -1,0 +1,65 @@
+package io.sluice.daemon;
+
+import io.sluice.journal.AcceptedRecord;
+import io.sluice.journal.MessageIds;
+import io.sluice.journal.OutcomeCode;
+import io.sluice.journal.OutcomeLookup;
+import io.sluice.journal.PendingView;
+import io.sluice.util.JsonText;
+import java.util.Map;
+
+/**
+ * The admin API's {@code inspect} document, from the journal writer's {@link PendingView} and the message's
+ * stored ACCEPTED record:
+ * <pre>
+ * {"id": "0186a3f2c4500001", "received_millis": T, "age_seconds": N, "size_bytes": N|null,
+ *  "sender": "...", "client_address": "...", "helo": "...", "listener": "...", "auth_identity": "..."|null,
+ *  "pending_recipients": N,
+ *  "recipients": [{"index": 0, "address": "...",
+ *                  "state": "pending"|"deferred"|"delivered"|"bounced"|"expired"|"suppressed"|"final",
+ *                  "attempts": N, "next_due_millis": T|-1, "next_due_in_seconds": N|-1}]}
+ * </pre>
+ * A final recipient's state is its OUTCOME as {@link OutcomeLookup} found it in {@code state/}; {@code final} when
+ * the bounded search did not reach it (the event log has it). Envelope fields are null when the ACCEPTED record could not
+ * be read (it completed meanwhile). Stateless.
+ */
+final class InspectJson {
+    private InspectJson() {
+    }
+
+    /**
+     * @param accepted the message's ACCEPTED record, or null when it could not be read
+     * @param finals   recipient index to final outcome, for the final recipients whose OUTCOME was found
+     */
+    static String render(PendingView view, AcceptedRecord accepted, Map<Integer, OutcomeCode> finals,
+                         long nowMillis) {
+        StringBuilder out = new StringBuilder(512);
+        out.append("{\"id\":\"").append(MessageIds.format(view.id())).append('"')
+                .append(",\"received_millis\":").append(view.receivedAtMillis())
+                .append(",\"age_seconds\":").append(Math.max(0, nowMillis - view.receivedAtMillis()) / 1_000)
+                .append(",\"size_bytes\":").append(accepted == null ? "null" : accepted.bodyLength())
+                .append(",\"sender\":");
+        JsonText.string(out, accepted == null ? null : accepted.sender()).append(",\"client_address\":");
+        JsonText.string(out, accepted == null ? null : accepted.clientAddress()).append(",\"helo\":");
+        JsonText.string(out, accepted == null ? null : accepted.heloName()).append(",\"listener\":");
+        JsonText.string(out, accepted == null ? null : accepted.listener()).append(",\"auth_identity\":");
+        JsonText.string(out, accepted == null ? null : accepted.authIdentity());
+        long pending = view.recipients().stream().filter(PendingView.Recipient::pending).count();
+        out.append(",\"pending_recipients\":").append(pending).append(",\"recipients\":[");
+        for (int i = 0; i < view.recipients().size(); i++) {
+            PendingView.Recipient r = view.recipients().get(i);
+            OutcomeCode outcome = finals.get(i);
+            String state = r.pending() ? (r.attempts() > 0 ? "deferred" : "pending")
+                    : outcome != null ? outcome.label() : "final";
+            long due = r.pending() && r.attempts() > 0 ? r.nextDueMillis() : -1;
+            out.append(i == 0 ? "" : ",").append("{\"index\":").append(i).append(",\"address\":");
+            JsonText.string(out, r.address());
+            out.append(",\"state\":\"").append(state).append('"')
+                    .append(",\"attempts\":").append(r.attempts())
+                    .append(",\"next_due_millis\":").append(due)
+                    .append(",\"next_due_in_seconds\":").append(due < 0 ? -1 : Math.max(0, due - nowMillis) / 1_000)
+                    .append('}');
+        }
+        return out.append("]}").toString();
+    }
+}
