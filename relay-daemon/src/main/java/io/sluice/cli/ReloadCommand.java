@@ -28,15 +28,15 @@ import picocli.CommandLine.Spec;
  * and the daemon reports those errors). Prints {@code reloaded} or, on stderr, each error and each
  * {@code requires restart: <key>} line. Exit codes: 0 applied; 1 not applied (invalid file, a change that needs a
  * restart, or a broken admin section); 2 the daemon could not be asked (no token file, connection refused,
- * refused token, unexpected answer).
+ * unexpected answer); 3 the token was refused (401/403), as for the other admin commands.
  */
 @Command(name = "reload", mixinStandardHelpOptions = true,
         description = {"Make the running daemon read its config file again and apply it, all or nothing.",
                 "Applies to new sessions, connections and delivery decisions; open ones are not dropped. "
                         + "Changes that need a restart (listener ports, journal.dir, ...) are reported as "
                         + "'requires restart: <key>' and nothing is applied.",
-                "Exit status: 0 applied, 1 not applied (errors or restart needed), 2 daemon not reachable or "
-                        + "token refused."})
+                "Exit status: 0 applied, 1 not applied (errors or restart needed), 2 daemon not reachable, "
+                        + "3 token refused."})
 final class ReloadCommand implements Callable<Integer> {
     static final Path DEFAULT_CONFIG = Path.of("/etc/sluice/sluice.yaml");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -98,7 +98,9 @@ final class ReloadCommand implements Callable<Integer> {
         if (response.statusCode() != 200) {
             err.println("sluice reload: " + uri + " answered " + response.statusCode() + ": "
                     + response.body().strip());
-            return 2;
+            // the same codes as the other admin commands (AdminCommand): 3 when the token is refused
+            boolean refusedToken = response.statusCode() == 401 || response.statusCode() == 403;
+            return refusedToken ? AdminCommand.UNAUTHORIZED : AdminCommand.USAGE;
         }
         ReloadReply reply;
         try {

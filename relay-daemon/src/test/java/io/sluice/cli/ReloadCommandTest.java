@@ -92,7 +92,7 @@ class ReloadCommandTest {
             Path other = dir.resolve("other.yaml");
             Files.writeString(other, Files.readString(f.config).replace(f.tokenFile.toString(),
                     wrongToken.toString()));
-            assertThat(sluice("reload", "--config", other.toString())).isEqualTo(2);
+            assertThat(sluice("reload", "--config", other.toString())).as("token refused").isEqualTo(3);
             assertThat(err()).startsWith("sluice reload: http://127.0.0.1:" + f.adminPort()
                     + "/admin/reload answered 401: missing or wrong bearer token");
         }
