@@ -33,7 +33,7 @@ import java.util.Map;
  * offered, the buffer is released only by {@link #completeQueued}, because the journal reads it until it calls back.
  *
  * <p>Threading: the session's event loop, except {@link #appended}/{@link #failed}, which run on the journal writer
- * thread and only hand over to the event loop (a preallocated {@link Runnable}, so no allocation per message there).
+ * thread and only hand over to the event loop (a preallocated {@link Runnable}, no lambda per message).
  * Failure modes: a refused offer (writer full or closed) or a failed append answers {@code 451 4.3.0}; a DATA the
  * decoder reports incomplete (too big, line too long, bare line ending, NUL) or a hop-limit refusal from
  * {@link SubmissionHygiene} answers its precise reply; none of these counts towards {@code smtp.max_errors}. When

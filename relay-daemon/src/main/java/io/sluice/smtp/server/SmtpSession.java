@@ -36,8 +36,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Threading: the channel's event loop only, for this class and its parts, except the journal's completion of
  * {@link DataHandOff}, which only hands over to the event loop. The settings snapshot is taken once per session.
- * Nothing here allocates per command beyond what a reply or the accepted message needs: the decoder's frames are
- * flyweights, and the parts are created once per session.
+ * The parts are created once per session and called directly, so routing a command to one allocates nothing; the
+ * decoder's {@link CommandLine} is a flyweight, valid only during the call.
  */
 final class SmtpSession extends ChannelInboundHandlerAdapter {
 
