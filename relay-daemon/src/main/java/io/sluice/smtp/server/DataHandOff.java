@@ -1,0 +1,231 @@
+package io.sluice.smtp.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.sluice.config.SmtpSettings;
+import io.sluice.events.LifecycleEvent;
+import io.sluice.journal.AcceptedMessage;
+import io.sluice.journal.AppendCallback;
+import io.sluice.journal.MessageIds;
+import io.sluice.smtp.codec.CommandLine;
+import io.sluice.smtp.codec.DataResult;
+import io.sluice.smtp.codec.ReadGate;
+import io.sluice.smtp.codec.SmtpServerDecoder;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The DATA half of one session's mail transaction: the {@code 354}, the message text, and its hand-off to the journal
+ * writer, ending in the {@code 250 2.0.0 Ok: queued as <id>} reply only once the journal says the message is durable
+ * (DESIGN.md "Durability").
+ *
+ * <p>Inputs: the DATA {@link CommandLine}, the envelope of the session's {@link MailTransaction}, the text the
+ * {@link SmtpServerDecoder} writes into the {@link MessageText} buffer, and the decoder's {@link DataResult}.
+ * Outputs: {@code 354}; an {@link AcceptedMessage} offered to {@link ListenerContext#journal()} with this object as
+ * its {@link AppendCallback}; then {@code 250} plus the accepted metric and the {@code received} lifecycle event, or
+ * a refusal. From the end of DATA until the journal answers, the session is in {@code QUEUEING} with its decoder
+ * paused, so pipelined commands wait and are answered in order after the 250.
+ *
+ * <p>Memory: DATA starts only while the shared {@link InflightBudget} has room; otherwise the 354 is held (decoder
+ * paused, {@link ReadGate#INFLIGHT_BUDGET} closed) until memory is returned. The text buffer is released on every
+ * path: refusal, journal completion, or the channel closing before the offer ({@link #channelClosed}); once
+ * offered, the buffer is released only by {@link #completeQueued}, because the journal reads it until it calls back.
+ *
+ * <p>Threading: the session's event loop, except {@link #appended}/{@link #failed}, which run on the journal writer
+ * thread and only hand over to the event loop (a preallocated {@link Runnable}, no lambda per message).
+ * Failure modes: a refused offer (writer full or closed) or a failed append answers {@code 451 4.3.0}; a DATA the
+ * decoder reports incomplete (too big, line too long, bare line ending, NUL) or a hop-limit refusal from
+ * {@link SubmissionHygiene} answers its precise reply; none of these counts towards {@code smtp.max_errors}. When
+ * the journal answers during shutdown, its 250 (or 451) is followed by 421 and close.
+ */
+final class DataHandOff implements AppendCallback {
+    private final SmtpSession session;
+    private final MailTransaction transaction;
+    private final ListenerContext listener;
+    private final SmtpSettings limits;
+    private final SubmissionHygiene hygiene;
+    private final MessageText text;
+    private final Runnable appendedOnLoop = this::completeQueued;
+    private final Runnable budgetOnLoop = this::budgetAvailable;
+
+    /** When the final dot arrived; the accept latency metric runs from here to the 250. */
+    private long dataEndNanos;
+    /** The message offered to the journal and not yet answered; null otherwise. */
+    private AcceptedMessage queued;
+    /** Set by the journal writer thread before it hands {@link #completeQueued} to the event loop. */
+    private volatile Throwable appendFailure;
+
+    DataHandOff(SmtpSession session, MailTransaction transaction, ListenerContext listener, SmtpSettings limits) {
+        this.session = session;
+        this.transaction = transaction;
+        this.listener = listener;
+        this.limits = limits;
+        this.hygiene = new SubmissionHygiene(limits.hostname(), limits.hopLimit());
+        this.text = new MessageText(listener.budget());
+    }
+
+    void data(CommandLine line) {
+        if (line.argumentLength() > 0) {
+            session.error(SmtpReplies.NO_ARGUMENT, Rejection.BAD_SYNTAX);
+            return;
+        }
+        SmtpSession.State state = session.state();
+        if (state == SmtpSession.State.MAIL) {
+            session.error(SmtpReplies.NO_VALID_RCPT, Rejection.BAD_SEQUENCE);
+            return;
+        }
+        if (state != SmtpSession.State.RCPT) {
+            session.error(state == SmtpSession.State.CONNECTED ? SmtpReplies.NEED_HELO : SmtpReplies.NEED_MAIL,
+                    Rejection.BAD_SEQUENCE);
+            return;
+        }
+        if (!listener.budget().hasRoom()) {
+            // Hold the 354 until memory is returned; the client simply waits for our reply.
+            session.decoder().pause();
+            session.gate().close(ReadGate.INFLIGHT_BUDGET);
+            listener.budget().await(() -> session.ctx().executor().execute(budgetOnLoop));
+            return;
+        }
+        beginData();
+    }
+
+    private void budgetAvailable() {
+        if (session.state() != SmtpSession.State.RCPT) {
+            return;
+        }
+        session.gate().open(ReadGate.INFLIGHT_BUDGET);
+        beginData();
+        session.decoder().resume();
+        session.ctx().flush();
+    }
+
+    private void beginData() {
+        ChannelHandlerContext ctx = session.ctx();
+        session.decoder().startData(text.begin(ctx.alloc(), limits.maxMessageBytes()), limits.maxMessageBytes(),
+                limits.maxTextLineOctets(),
+                limits.bareLf() == SmtpSettings.BareLfPolicy.NORMALIZE);
+        session.state(SmtpSession.State.DATA);
+        session.timeout().touch();
+        ctx.writeAndFlush(SmtpReplies.START_DATA.duplicate());
+    }
+
+    /** Counts text received so far against the budget (after each read while in DATA). */
+    void accountGrowth() {
+        text.accountGrowth();
+    }
+
+    void onDataEnd(DataResult result) {
+        dataEndNanos = System.nanoTime();
+        text.accountGrowth();
+        if (result != DataResult.COMPLETE) {
+            text.release();
+            session.resetTransaction();
+            refuseMessage(SmtpReplies.forDataResult(result), Rejection.forDataResult(result));
+            return;
+        }
+        long id = listener.ids().getAsLong();
+        String idText = MessageIds.format(id);
+        List<String> recipients = transaction.recipients();
+        SubmissionHygiene.Result cleaned = hygiene.apply(text.buffer(), idText,
+                new SubmissionHygiene.Origin(session.heloName(), session.clientIp(), protocol(),
+                        session.mayRelay()),
+                recipients.size() == 1 ? recipients.get(0) : null, ZonedDateTime.now(), session.ctx().alloc());
+        text.replace(cleaned.text());
+        if (cleaned.refusal() != null) {
+            text.release();
+            session.resetTransaction();
+            refuseMessage(cleaned.refusal(), Rejection.HOP_LIMIT);
+            return;
+        }
+        queued = new AcceptedMessage(id, System.currentTimeMillis(), listener.name(), session.clientIp(),
+                session.heloName(), session.authIdentity(), transaction.sender(), routingTags(cleaned.tags()),
+                List.copyOf(recipients), text.buffer().nioBuffer());
+        session.state(SmtpSession.State.QUEUEING);
+        session.decoder().pause();
+        if (!listener.journal().offer(queued, this)) {
+            queued = null;
+            text.release();
+            session.resetTransaction();
+            refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
+            session.decoder().resume();
+        }
+    }
+
+    /** Trusted {@code X-Sluice-*} tags as the journal stores them: {@code name=value} lines. */
+    private static String routingTags(Map<String, String> tags) {
+        if (tags.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        tags.forEach((name, value) -> sb.append(sb.length() > 0 ? "\n" : "").append(name).append('=').append(value));
+        return sb.toString();
+    }
+
+    /** The {@code with} protocol of the {@code Received} header (RFC 3848). */
+    private String protocol() {
+        boolean esmtp = session.isEsmtp();
+        String base = esmtp ? "ESMTP" : "SMTP";
+        if (!esmtp) {
+            return base;
+        }
+        return base + (session.tlsActive() ? "S" : "") + (session.authIdentity() != null ? "A" : "");
+    }
+
+    private void refuseMessage(ByteBuf reply, Rejection reason) {
+        session.reply(reply);
+        listener.observer().rejected(reason);
+    }
+
+    /** Journal writer thread: the message is durable. */
+    @Override
+    public void appended(AcceptedMessage message, long bodiesIndex) {
+        appendFailure = null;
+        session.ctx().executor().execute(appendedOnLoop);
+    }
+
+    /** Journal writer thread: the message could not be made durable. */
+    @Override
+    public void failed(AcceptedMessage message, Throwable cause) {
+        appendFailure = cause;
+        session.ctx().executor().execute(appendedOnLoop);
+    }
+
+    private void completeQueued() {
+        AcceptedMessage message = queued;
+        queued = null;
+        long bytes = text.buffer().readableBytes();
+        text.release();
+        if (session.state() == SmtpSession.State.CLOSED) {
+            return;
+        }
+        ChannelHandlerContext ctx = session.ctx();
+        if (appendFailure != null) {
+            refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
+        } else {
+            String id = MessageIds.format(message.id());
+            ctx.write(SmtpReplies.text("250 2.0.0 Ok: queued as " + id));
+            listener.observer().messageAccepted(message.recipients().size(), bytes, System.nanoTime() - dataEndNanos);
+            listener.events().publish(LifecycleEvent.received(message.receivedAtMillis(), id, listener.name(),
+                    session.clientIp(), session.authIdentity(), message.sender(), message.recipients(), bytes));
+        }
+        session.resetTransaction();
+        if (listener.isShuttingDown()) {
+            session.closeWith(SmtpReplies.SHUTTING_DOWN, null);
+            return;
+        }
+        session.timeout().touch();
+        session.decoder().resume();
+        ctx.flush();
+    }
+
+    /**
+     * The channel closed: return the text's memory unless the journal still holds the message, in which case
+     * {@link #completeQueued} releases it when the journal answers.
+     */
+    void channelClosed() {
+        if (queued == null) {
+            text.release();
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.sluice.smtp.server;
+
+import io.netty.buffer.ByteBuf;
+import io.sluice.config.Settings;
+import io.sluice.config.SmtpSettings;
+import io.sluice.smtp.codec.CommandLine;
+import io.sluice.smtp.codec.ReadGate;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The envelope half of one session's mail transaction: {@code MAIL FROM} and {@code RCPT TO}, and the sender and
+ * recipients they collect for {@link DataHandOff}.
+ *
+ * <p>Inputs: MAIL and RCPT {@link CommandLine}s the session routes here. Outputs: replies through the session
+ * ({@code 250 2.1.0}/{@code 250 2.1.5}, or a refusal), the session state moving to {@code MAIL}/{@code RCPT}, and the
+ * envelope ({@link #sender}, {@link #recipients}) until {@link #clear}. Policy applied here, in this order: command
+ * sequence, path syntax (RFC 5321 4.1.2, {@link MailPath}), non-ASCII only with SMTPUTF8 (RFC 6531), the declared
+ * {@code SIZE} against {@code smtp.max_message_bytes} (RFC 1870), {@code smtp.max_recipients}, relay permission (AUTH
+ * or {@code relay_networks}), then hard and soft {@link BackPressure}. A soft delay holds the MAIL reply and stops
+ * reading meanwhile (the decoder is paused, {@link ReadGate#DELAYED} closed), so pipelined commands wait.
+ *
+ * <p>Threading: the session's event loop only. Failure modes: every refusal is a precise reply and changes nothing in
+ * the envelope; syntax and sequence errors count towards {@code smtp.max_errors} (through the session), limit and
+ * back-pressure refusals (4xx/552) do not.
+ */
+final class MailTransaction {
+    private final SmtpSession session;
+    private final ListenerContext listener;
+    /** The session's settings snapshot (queue and journal limits for back-pressure). */
+    private final Settings settings;
+    private final SmtpSettings limits;
+
+    /** The reverse path of the current transaction; null outside one (the null sender {@code <>} is ""). */
+    private String sender;
+    /** MAIL carried {@code SMTPUTF8}, so RCPT may use non-ASCII addresses. */
+    private boolean smtpUtf8;
+    /** Accepted forward paths, in order; reused across transactions. */
+    private final List<String> recipients = new ArrayList<>();
+
+    MailTransaction(SmtpSession session, ListenerContext listener, Settings settings) {
+        this.session = session;
+        this.listener = listener;
+        this.settings = settings;
+        this.limits = settings.smtp();
+    }
+
+    void mail(CommandLine line) {
+        SmtpSession.State state = session.state();
+        if (state == SmtpSession.State.CONNECTED) {
+            session.error(SmtpReplies.NEED_HELO, Rejection.BAD_SEQUENCE);
+            return;
+        }
+        if (state == SmtpSession.State.MAIL || state == SmtpSession.State.RCPT) {
+            session.error(SmtpReplies.NESTED_MAIL, Rejection.BAD_SEQUENCE);
+            return;
+        }
+        MailPath path = MailPath.parseMailFrom(line.argument(StandardCharsets.UTF_8));
+        if (path.error() != null) {
+            session.error(SmtpReplies.text(path.error()), Rejection.BAD_SYNTAX);
+            return;
+        }
+        if (line.argumentHasNonAscii() && !path.smtpUtf8()) {
+            session.error(SmtpReplies.NON_ASCII, Rejection.BAD_SYNTAX);
+            return;
+        }
+        if (path.declaredSize() > limits.maxMessageBytes()) {
+            session.reply(SmtpReplies.SIZE_TOO_BIG);
+            listener.observer().rejected(Rejection.MESSAGE_TOO_BIG);
+            return;
+        }
+        if (refusedByBackPressure(1)) {
+            return;
+        }
+        sender = path.address();
+        smtpUtf8 = path.smtpUtf8();
+        session.state(SmtpSession.State.MAIL);
+        long delay = listener.backPressure().softDelayMillis(settings.queue(), limits);
+        if (delay > 0) {
+            delayReply(SmtpReplies.MAIL_OK, delay);
+        } else {
+            session.reply(SmtpReplies.MAIL_OK);
+        }
+    }
+
+    void rcpt(CommandLine line) {
+        SmtpSession.State state = session.state();
+        if (state != SmtpSession.State.MAIL && state != SmtpSession.State.RCPT) {
+            session.error(SmtpReplies.NEED_MAIL, Rejection.BAD_SEQUENCE);
+            return;
+        }
+        MailPath path = MailPath.parseRcptTo(line.argument(StandardCharsets.UTF_8));
+        if (path.error() != null) {
+            session.error(SmtpReplies.text(path.error()), Rejection.BAD_SYNTAX);
+            return;
+        }
+        if (line.argumentHasNonAscii() && !smtpUtf8) {
+            session.error(SmtpReplies.NON_ASCII, Rejection.BAD_SYNTAX);
+            return;
+        }
+        if (recipients.size() >= limits.maxRecipients()) {
+            session.reply(SmtpReplies.TOO_MANY_RECIPIENTS);
+            listener.observer().rejected(Rejection.TOO_MANY_RECIPIENTS);
+            return;
+        }
+        if (!session.mayRelay()) {
+            session.error(SmtpReplies.text("554 5.7.1 <" + path.address() + ">: Relay access denied"),
+                    Rejection.RELAY_DENIED);
+            return;
+        }
+        if (refusedByBackPressure(recipients.size() + 1)) {
+            return;
+        }
+        recipients.add(path.address());
+        session.state(SmtpSession.State.RCPT);
+        session.reply(SmtpReplies.RCPT_OK);
+    }
+
+    private boolean refusedByBackPressure(int extraRecipients) {
+        BackPressure.Verdict verdict = listener.backPressure().check(settings.queue(), settings.journal(),
+                extraRecipients);
+        if (verdict == BackPressure.Verdict.ACCEPT) {
+            return false;
+        }
+        session.reply(SmtpReplies.INSUFFICIENT_STORAGE);
+        listener.observer().rejected(verdict == BackPressure.Verdict.DISK_LOW
+                ? Rejection.BACK_PRESSURE_DISK : Rejection.BACK_PRESSURE_PENDING);
+        return true;
+    }
+
+    /** Soft back-pressure: answer later and read nothing meanwhile. */
+    private void delayReply(ByteBuf reply, long delayMillis) {
+        session.decoder().pause();
+        session.gate().close(ReadGate.DELAYED);
+        session.ctx().executor().schedule(() -> {
+            if (session.state() == SmtpSession.State.CLOSED) {
+                return;
+            }
+            session.gate().open(ReadGate.DELAYED);
+            session.ctx().write(reply.duplicate());
+            session.decoder().resume();
+            session.ctx().flush();
+        }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Forgets the envelope (RSET, HELO/EHLO, STARTTLS, end of a transaction). */
+    void clear() {
+        sender = null;
+        smtpUtf8 = false;
+        recipients.clear();
+    }
+
+    String sender() {
+        return sender;
+    }
+
+    /** The live list, valid until {@link #clear}; copy it to keep it. */
+    List<String> recipients() {
+        return recipients;
+    }
+}
