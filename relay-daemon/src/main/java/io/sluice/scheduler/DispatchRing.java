@@ -23,18 +23,21 @@ final class DispatchRing {
     private final RetryTimers timers;
     private final SchedulerCounters counters;
     private final Consumer<Batch> expired;
+    /** Takes a batch an operator hold or suspension covers ({@link QueueSteering#parkIfBlocked}); true if taken. */
+    private final java.util.function.Predicate<Batch> park;
     private final ArrayDeque<SiteState> ring = new ArrayDeque<>();
     private final Long2ObjectHashMap<Batch> inFlight = new Long2ObjectHashMap<>();
     private long nextTaskId = 1;
 
     DispatchRing(SchedulerOptions options, Dispatcher dispatcher, RetryPolicy policy, RetryTimers timers,
-                 SchedulerCounters counters, Consumer<Batch> expired) {
+                 SchedulerCounters counters, Consumer<Batch> expired, java.util.function.Predicate<Batch> park) {
         this.options = options;
         this.dispatcher = dispatcher;
         this.policy = policy;
         this.timers = timers;
         this.counters = counters;
         this.expired = expired;
+        this.park = park;
     }
 
     /** Expiry at dispatch follows {@code next} from now on (a reload). Scheduler thread. */
@@ -64,6 +67,9 @@ final class DispatchRing {
         while (dispatched < limit && !ring.isEmpty()) {
             SiteState site = ring.pollFirst();
             site.inRing = false;
+            if (site.suspended) {
+                continue; // out of the ring until resumed (QueueSteering puts it back)
+            }
             if (site.ready.isEmpty() || site.inFlight >= options.maxInFlightPerSite()
                     || inFlight.size() >= options.maxInFlight()) {
                 continue; // comes back when a result frees a slot
@@ -76,6 +82,11 @@ final class DispatchRing {
             if (policy.isExpired(now, b.receivedAtMillis)) {
                 counters.ready -= b.size;
                 expired.accept(b);
+                enterRing(site);
+                continue;
+            }
+            if (park.test(b)) { // its domain or message was suspended or held while it waited here
+                counters.ready -= b.size;
                 enterRing(site);
                 continue;
             }

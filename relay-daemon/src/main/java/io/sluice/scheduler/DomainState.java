@@ -15,6 +15,8 @@ final class DomainState {
     final int hash;
     DomainState hashNext;
     final BatchQueue waiting = new BatchQueue();
+    /** Batches an operator suspended or held ({@link QueueSteering}); they count as live batches. */
+    final BatchQueue parked = new BatchQueue();
     Destination.Hosts hosts;
     SiteState site;
     boolean resolving;
