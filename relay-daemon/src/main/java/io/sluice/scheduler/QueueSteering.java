@@ -62,6 +62,7 @@ final class QueueSteering {
     private long nextEndMillis = Long.MAX_VALUE;
     private final ArrayDeque<Batch> bouncing = new ArrayDeque<>();
     private final ArrayDeque<String> bounceReasons = new ArrayDeque<>();
+    private long bouncingRecipients;
 
     QueueSteering(DomainTable domains, Resolutions resolutions, DispatchRing ring, RetryTimers timers,
                   SchedulerCounters counters, BatchOutcomes outcomes, Consumer<Batch> route,
@@ -125,6 +126,7 @@ final class QueueSteering {
             Batch b;
             while (n < BOUNCE_CHUNK_RECIPIENTS && (b = bouncing.poll()) != null) {
                 n += b.size;
+                bouncingRecipients -= b.size;
                 outcomes.finish(b, OutcomeCode.BOUNCED, 0, BOUNCE_STATUS, bounceReasons.poll(), now);
             }
             work += n;
@@ -149,13 +151,9 @@ final class QueueSteering {
         return new SteeringState(suspendedDomains, suspendedSites, heldDomains, ids);
     }
 
-    /** Recipients detached for a bounce and not yet given up. */
-    int bouncing() {
-        int n = 0;
-        for (Batch b : bouncing) {
-            n += b.size;
-        }
-        return n;
+    /** Recipients detached for a bounce and not yet given up (shutdown waits for them, see isDrained). */
+    long bouncing() {
+        return bouncingRecipients;
     }
 
     private long flush(SteeringCommand.Target t, DomainState d, boolean noDomainState, Predicate<Batch> match,
@@ -237,6 +235,7 @@ final class QueueSteering {
         return sweep.detach(d, match, BatchSweep.Extent.EVERYWHERE, b -> {
             bouncing.addLast(b);
             bounceReasons.addLast(text);
+            bouncingRecipients += b.size;
         });
     }
 

@@ -254,8 +254,9 @@ public final class Scheduler implements Agent {
     }
 
     /**
-     * True once, as of the end of the last cycle, no task is in flight and no record or given-up recipient waits
-     * in a backlog: every decision made so far has been offered to the journal writer (or the bounce sink). Any
+     * True once, as of the end of the last cycle, no task is in flight, no record or given-up recipient waits
+     * in a backlog and no operator bounce is still being given up: every decision made so far has been offered to
+     * the journal writer (or the bounce sink). Any
      * thread; meaningful after {@link #stopDispatching}.
      */
     public boolean isDrained() {
@@ -285,7 +286,8 @@ public final class Scheduler implements Agent {
             work += ring.dispatch(now, DISPATCH_LIMIT);
         }
         counters.publish();
-        drained = ring.tasksInFlight() == 0 && recorder.backlog() == 0 && bounceHandoff.backlog() == 0;
+        drained = ring.tasksInFlight() == 0 && recorder.backlog() == 0 && bounceHandoff.backlog() == 0
+                && steering.bouncing() == 0;
         return work;
     }
 

@@ -104,8 +104,8 @@ public record SteeringState(Map<String, Long> suspendedDomains, Map<String, Long
             try {
                 switch (f[0]) {
                     case "suspend-domain", "suspend-site" -> {
-                        long until = Long.parseLong(f[2]);
-                        if (f.length != 3 || until < 0) {
+                        long until = f.length == 3 ? Long.parseLong(f[2]) : -1;
+                        if (until < 0) {
                             throw new IllegalArgumentException("expected: " + f[0] + " NAME END_MILLIS");
                         }
                         if (until == 0 || until > nowMillis) {
