@@ -236,6 +236,8 @@ class QueueActionsCliTest {
                 URI.create("http://127.0.0.1:" + daemon.adminPort() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).containsPattern("(?m)^sluice_queue_held_recipients 1(\\.0)?$");
+        Map<?, ?> status = (Map<?, ?>) JsonReader.parse(ok("status", "--json").out());
+        assertThat(AdminCommand.num(AdminCommand.obj(status, "queue"), "held")).isEqualTo(1);
         assertThat(ok("release", "--domain", "held.test").out())
                 .isEqualTo("release domain held.test: 1 recipients released\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> arrivedFor(sink, "held.test") == 1);
