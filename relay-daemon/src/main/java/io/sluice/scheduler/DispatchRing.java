@@ -14,7 +14,11 @@ import org.agrona.collections.Long2ObjectHashMap;
  * <p>Inputs: {@link #addReady} (a batch whose site is known), {@link #completed} (a task's result), {@link #handBack}
  * (a task the delivery stage never tried). Outputs: {@link DeliveryTask}s to the {@link Dispatcher}; batches that
  * reach the head of a ready queue after their expiry to {@code expired}. A refused dispatch keeps the batch at the
- * head of its queue and ends the round (the delivery stage is full). Scheduler thread only.
+ * head of its queue and ends the round (the delivery stage is full). Operator steering ({@link QueueSteering}): a
+ * suspended site leaves the ring (its queue waits in place) until resumed; a batch reaching the head of a ready
+ * queue after its domain or message was suspended or held is handed to the parking check instead of dispatched.
+ * Both checks are field reads (and hash lookups only while a hold or domain suspension exists): no allocation.
+ * Scheduler thread only.
  */
 final class DispatchRing {
     private final SchedulerOptions options;
