@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "suspend", mixinStandardHelpOptions = true,
         description = "Stop starting deliveries to a domain or site; its mail waits until 'sluice resume' or "
-                + "--for runs out. Survives a restart.%nExit 0 ok, 1 the daemon said no, 2 usage/unreachable, "
+                + "--for runs out (it still expires at delivery.max_age). Survives a restart.%nExit 0 ok, 1 the daemon said no, 2 usage/unreachable, "
                 + "3 token refused.")
 final class SuspendCommand extends QueueActionCommand {
     @Option(names = "--domain", paramLabel = "DOMAIN", description = "the recipient domain")

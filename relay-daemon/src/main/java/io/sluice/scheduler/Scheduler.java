@@ -146,7 +146,7 @@ public final class Scheduler implements Agent {
                 options.recoverySpreadMillis());
         this.summary = new QueueSummary(domains, resolutions, ring, timers, counters);
         this.steering = new QueueSteering(domains, resolutions, ring, timers, counters, outcomes, this::route,
-                this::onTimer);
+                this::onTimer, this::isExpired, this::expire);
     }
 
     @Override
@@ -339,6 +339,10 @@ public final class Scheduler implements Agent {
         } else {
             resolutions.await(b);
         }
+    }
+
+    private boolean isExpired(Batch b) {
+        return policy.isExpired(now, b.receivedAtMillis);
     }
 
     private void expire(Batch b) {

@@ -173,6 +173,27 @@ class SchedulerSteeringTest {
     }
 
     @Test
+    void shouldExpireSuspendedMailAtMaxAgeButKeepHeldMailUntilReleased() throws Exception {
+        start();
+        steer(SteeringCommand.of(Action.SUSPEND, Target.domain("s.test")));
+        steer(SteeringCommand.of(Action.HOLD, Target.domain("other.test")));
+        f.accept(1, "a@s.test");
+        f.accept(2, "b@other.test");
+        f.settle();
+        f.advance(SchedulerFixture.MAX_AGE);
+        f.runUntil("suspended one expired", () -> f.failures.size() == 1);
+        f.settle();
+        assertThat(f.failures).containsExactly("1/0/a@s.test/expired/0/4.4.7");
+        assertThat(f.scheduler.counters().suspendedRecipients()).isZero();
+        assertThat(f.scheduler.counters().heldRecipients()).as("a hold keeps mail past max_age").isEqualTo(1);
+
+        assertThat(steer(SteeringCommand.of(Action.RELEASE, Target.domain("other.test"))).recipients()).isEqualTo(1);
+        f.runUntil("released one expired at once", () -> f.failures.size() == 2);
+        assertThat(f.failures.get(1)).isEqualTo("2/0/b@other.test/expired/0/4.4.7");
+        assertThat(f.dispatched).isEmpty();
+    }
+
+    @Test
     void shouldRefuseCommandsThatDoNotApplyToTheirTarget() {
         assertThatThrownBy(() -> SteeringCommand.of(Action.SUSPEND, Target.message(1)))
                 .isInstanceOf(IllegalArgumentException.class);
