@@ -27,9 +27,9 @@ import org.agrona.collections.LongHashSet;
  * <p>Release and resume route the parked batches again at once (their old retry time is not kept: a released
  * recipient is tried now, as {@code postsuper -H} puts mail back in line), and {@code route} checks expiry then.
  * Suspended recipients still expire at {@code max_age} (DESIGN.md "Retries and health": in every state): a few
- * parked batches are looked at per cycle ({@value #EXPIRY_CHECKS_PER_CYCLE}, round-robin over the domains with
- * parked mail). Held recipients do not expire while held: like Postfix's hold queue, a hold keeps mail until the
- * operator lets it go; at release, one older than {@code max_age} expires at once.
+ * parked batches are looked at per cycle ({@link ParkedExpiry}). Held recipients do not expire while held: like
+ * Postfix's hold queue, a hold keeps mail until the operator lets it go; at release, one older than
+ * {@code max_age} expires at once.
  *
  * <p>Bounce detaches the matching batches at once (so none is dispatched meanwhile) and gives them up in chunks of
  * about {@value #BOUNCE_CHUNK_RECIPIENTS} recipients per cycle, through the same path as any permanent failure
@@ -42,8 +42,6 @@ import org.agrona.collections.LongHashSet;
 final class QueueSteering {
     static final int BOUNCE_CHUNK_RECIPIENTS = 1_000;
     static final String BOUNCE_STATUS = "5.0.0";
-    /** Parked batches looked at per cycle for expiry (a suspended recipient expires at max_age, DESIGN.md). */
-    static final int EXPIRY_CHECKS_PER_CYCLE = 16;
 
     private final DomainTable domains;
     private final Resolutions resolutions;
@@ -54,11 +52,7 @@ final class QueueSteering {
     private final BatchSweep sweep;
     private final Consumer<Batch> route;
     private final Consumer<Batch> timerDue;
-    private final Predicate<Batch> isExpired;
-    private final Consumer<Batch> expire;
-    /** Domains with parked batches, checked round-robin for expired suspended batches; reused, never rebuilt. */
-    private final List<DomainState> expiryScan = new ArrayList<>();
-    private int expiryCursor;
+    private final ParkedExpiry expiry;
 
     private final Map<String, Long> suspendedDomains = new HashMap<>();
     private final Map<String, Long> suspendedSites = new HashMap<>();
@@ -84,8 +78,7 @@ final class QueueSteering {
         this.outcomes = outcomes;
         this.route = route;
         this.timerDue = timerDue;
-        this.isExpired = isExpired;
-        this.expire = expire;
+        this.expiry = new ParkedExpiry(counters, isExpired, expire);
         this.sweep = new BatchSweep(domains, resolutions, ring, timers, counters);
         resolutions.onNewSite(site -> {
             if (suspendedSites.containsKey(site.name)) {
@@ -142,9 +135,7 @@ final class QueueSteering {
             }
             work += n;
         }
-        if (!expiryScan.isEmpty()) {
-            work += expireParked();
-        }
+        work += expiry.check();
         counters.suspendedAtSites = readyAtSuspendedSites();
         return work;
     }
@@ -355,46 +346,10 @@ final class QueueSteering {
         return Batch.NOT_PARKED;
     }
 
-    /**
-     * Looks at the heads of a few parked queues: an expired suspended batch expires (DESIGN.md: max_age holds in
-     * every state, suspended included); anything else goes to the back of its queue. Held batches never expire
-     * here (a hold keeps mail until released). Returns batches expired: a rotation is no work, so an idle
-     * scheduler with parked mail still parks its thread. Allocation-free.
-     */
-    private int expireParked() {
-        int expired = 0;
-        for (int i = 0; i < EXPIRY_CHECKS_PER_CYCLE && !expiryScan.isEmpty(); i++) {
-            if (expiryCursor >= expiryScan.size()) {
-                expiryCursor = 0;
-            }
-            DomainState d = expiryScan.get(expiryCursor);
-            Batch b = d.parked.poll();
-            if (b == null) {
-                d.expiryScan = false;
-                expiryScan.set(expiryCursor, expiryScan.get(expiryScan.size() - 1));
-                expiryScan.remove(expiryScan.size() - 1);
-                continue;
-            }
-            if (b.parked == Batch.PARKED_SUSPENDED && isExpired.test(b)) {
-                counters.suspended -= b.size;
-                b.parked = Batch.NOT_PARKED;
-                expire.accept(b);
-                expired++;
-            } else {
-                d.parked.addLast(b);
-            }
-            expiryCursor++;
-        }
-        return expired;
-    }
-
     private void park(Batch b, byte why) {
         b.parked = why;
         b.domain.parked.addLast(b);
-        if (!b.domain.expiryScan) {
-            b.domain.expiryScan = true;
-            expiryScan.add(b.domain);
-        }
+        expiry.parked(b.domain);
         if (why == Batch.PARKED_HELD) {
             counters.held += b.size;
         } else {
