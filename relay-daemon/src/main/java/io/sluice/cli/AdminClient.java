@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The CLI's plain HTTP/1.1 client for the admin API on loopback: one GET with the bearer token, the whole answer
+ * The CLI's plain HTTP/1.1 client for the admin API on loopback: one GET or POST with the bearer token, the whole answer
  * as text. No retries: an operator re-runs the command.
  *
  * <p>Limits: connect timeout {@value #CONNECT_TIMEOUT_MS} ms, answer timeout {@value #REQUEST_TIMEOUT_MS} ms (the
@@ -43,11 +43,21 @@ final class AdminClient {
      * @throws IOException when the daemon is unreachable or too slow
      */
     Reply get(String path, Map<String, String> query) throws IOException, InterruptedException {
+        return send("GET", path, query);
+    }
+
+    /**
+     * Sends {@code method} ({@code GET} or {@code POST}, the latter with an empty body: parameters go in the query
+     * like the GETs') to {@code path}.
+     *
+     * @throws IOException when the daemon is unreachable or too slow
+     */
+    Reply send(String method, String path, Map<String, String> query) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri(path, query))
                 .timeout(Duration.ofMillis(REQUEST_TIMEOUT_MS))
                 .header("Authorization", "Bearer " + endpoint.token())
                 .header("Accept", "application/json")
-                .GET()
+                .method(method, HttpRequest.BodyPublishers.noBody())
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return new Reply(response.statusCode(), response.body());

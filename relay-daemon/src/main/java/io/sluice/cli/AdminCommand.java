@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * What every admin-API command does the same way: find the daemon from {@code --config}
- * ({@link AdminClientOptions}), make one GET, then print either the server's JSON ({@code --json}) or a human
+ * ({@link AdminClientOptions}), make one request (GET to look, POST to act), then print either the server's JSON ({@code --json}) or a human
  * rendering of it, and map the outcome to the exit code:
  * <ul>
  *   <li>{@value #OK}: answered;</li>
@@ -37,8 +37,21 @@ abstract class AdminCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** The admin API path to GET. */
+    /** The admin API path. */
     abstract String path();
+
+    /** The HTTP method: GET for the read-only commands, POST for those that change something. */
+    String method() {
+        return "GET";
+    }
+
+    /**
+     * A step between finding the daemon and the request (a confirmation, for {@code bounce}): null to go on, or
+     * the exit code to stop with.
+     */
+    Integer beforeRequest(AdminClient http, PrintWriter out, PrintWriter err) throws InterruptedException {
+        return null;
+    }
 
     /** Its query parameters (null values are left out). */
     abstract Map<String, String> query();
@@ -68,21 +81,21 @@ abstract class AdminCommand implements Callable<Integer> {
             err.println(name + ": " + e.getMessage());
             return USAGE;
         }
+        Integer stop = beforeRequest(http, out, err);
+        if (stop != null) {
+            out.flush();
+            return stop;
+        }
         AdminClient.Reply reply;
         try {
-            reply = http.get(path(), query());
+            reply = http.send(method(), path(), query());
         } catch (IOException e) {
-            err.println(name + ": cannot reach the daemon's admin API at " + http.target() + ": " + e
-                    + " (is sluice running?)");
+            err.println(name + ": " + unreachable(http, e));
             return USAGE;
         }
-        if (reply.status() == 401 || reply.status() == 403) {
-            err.println(name + ": refused (" + reply.status() + "): " + reply.body().strip());
-            return UNAUTHORIZED;
-        }
-        if (reply.status() != 200) {
-            err.println(name + ": " + reply.status() + ": " + errorText(reply.body()));
-            return REFUSED;
+        Integer failed = failure(reply, err, name);
+        if (failed != null) {
+            return failed;
         }
         if (json) {
             out.println(reply.body().strip());
@@ -100,6 +113,24 @@ abstract class AdminCommand implements Callable<Integer> {
         }
         out.flush();
         return OK;
+    }
+
+    /** The message for a daemon that cannot be reached. */
+    static String unreachable(AdminClient http, IOException e) {
+        return "cannot reach the daemon's admin API at " + http.target() + ": " + e + " (is sluice running?)";
+    }
+
+    /** The exit code for a reply that is not a 200 (after printing why), or null for a 200. */
+    static Integer failure(AdminClient.Reply reply, PrintWriter err, String name) {
+        if (reply.status() == 401 || reply.status() == 403) {
+            err.println(name + ": refused (" + reply.status() + "): " + reply.body().strip());
+            return UNAUTHORIZED;
+        }
+        if (reply.status() != 200) {
+            err.println(name + ": " + reply.status() + ": " + errorText(reply.body()));
+            return REFUSED;
+        }
+        return null;
     }
 
     /** A number field; -1 when absent or null (the API's "none"). */

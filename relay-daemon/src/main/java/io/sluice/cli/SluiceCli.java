@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         description = "Sluice SMTP relay: daemon and operator commands.",
         subcommands = {RunCommand.class, CheckConfigCommand.class, ReloadCommand.class, JournalCommand.class,
                 UsersCommand.class, StatusCommand.class, QueueCommand.class, InspectCommand.class,
-                CompletionCommand.class,
+                FlushCommand.class, SuspendCommand.class, ResumeCommand.class, HoldCommand.class,
+                ReleaseCommand.class, BounceCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SluiceCli {
 

@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  *       {@link SchedulerCounters}, the SMTP server's connection count) and the journal's disk bytes per queue
  *       ({@link Journal#diskBytes}, a directory listing) and free space. Document:
  *       {@code {"version", "started_millis", "uptime_seconds", "listeners": [{"name", "address", "port", "tls"}],
- *       "queue": {"pending_messages", "pending_recipients", "scheduled", "ready", "in_flight", "dead_sites"},
+ *       "queue": {"pending_messages", "pending_recipients", "scheduled", "ready", "in_flight", "held", "suspended",
+ *       "dead_sites"},
  *       "journal": {"dir", "bodies_bytes", "state_bytes", "events_bytes", "free_bytes"}, "connections_open"}}.</li>
  *   <li>{@code queue}: a snapshot the scheduler builds on its own thread ({@link Scheduler#requestSnapshot}),
  *       rendered by {@link QueueJson}.</li>
@@ -96,6 +97,8 @@ final class AdminApiBinding implements AdminApi {
                 .append(",\"scheduled\":").append(c.scheduledRecipients())
                 .append(",\"ready\":").append(c.readyRecipients())
                 .append(",\"in_flight\":").append(c.inFlightRecipients())
+                .append(",\"held\":").append(c.heldRecipients())
+                .append(",\"suspended\":").append(c.suspendedRecipients())
                 .append(",\"dead_sites\":").append(c.deadSites())
                 .append("},\"journal\":{\"dir\":");
         JsonText.string(out, journal.dir().toString());

@@ -5,6 +5,7 @@ import io.sluice.admin.AdminServer;
 import io.sluice.admin.BearerToken;
 import io.sluice.admin.HealthRoutes;
 import io.sluice.admin.MetricsRoute;
+import io.sluice.admin.QueueActionRoutes;
 import io.sluice.admin.ReloadRoute;
 import io.sluice.admin.RouteTable;
 import io.sluice.config.AdminSettings;
@@ -23,6 +24,7 @@ import io.sluice.journal.RecoveryResult;
 import io.sluice.journal.WriterOptions;
 import io.sluice.metrics.JournalMetrics;
 import io.sluice.metrics.SluiceMetrics;
+import io.sluice.scheduler.SteeringState;
 import io.sluice.smtp.server.SmtpServer;
 import io.sluice.smtp.server.auth.AuthVerifier;
 import io.sluice.smtp.server.auth.UsersFile;
@@ -118,8 +120,12 @@ public final class Daemon implements AutoCloseable {
 
         eventLoops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
         // Load order (Scheduler#loadRecovered): after the writer started, before ingress opens.
+        SteeringState steering = SteeringState.read(journal.dir(), System.currentTimeMillis());
+        if (!steering.equals(SteeringState.EMPTY)) {
+            LOG.info("operator suspensions and holds in force: {}", steering.text().lines().skip(1).toList());
+        }
         delivery = DeliveryStage.start(current, journal, writer, recovered.pending(), eventLoops, handoff,
-                new DeliveryEventMetrics(metrics.delivery(), events), metrics);
+                new DeliveryEventMetrics(metrics.delivery(), events), metrics, steering);
         for (ListenerSettings listener : current.listeners()) {
             if (listener.auth().enabled()) {
                 authVerifiers.put(listener.name(),
@@ -148,6 +154,8 @@ public final class Daemon implements AutoCloseable {
                 .add(ReloadRoute.route(this::reload));
         AdminApiRoutes.routes(new AdminApiBinding(this.settings, journal, writer, pending, delivery.scheduler(),
                 () -> smtp, startedMillis)).forEach(routes::add);
+        QueueActionRoutes.routes(new QueueActionBinding(delivery.scheduler(), journal.dir(), events))
+                .forEach(routes::add);
         admin = new AdminServer(new InetSocketAddress(settings.address(), settings.port()), eventLoops.group(),
                 eventLoops.serverChannelClass(), routes.build());
         admin.start();

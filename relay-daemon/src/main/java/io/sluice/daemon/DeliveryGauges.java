@@ -24,6 +24,8 @@ final class DeliveryGauges {
         metrics.bindQueueScheduledRecipients(scheduler::scheduledRecipients);
         metrics.bindQueueReadyRecipients(scheduler::readyRecipients);
         metrics.bindQueueInFlightRecipients(scheduler::inFlightRecipients);
+        metrics.bindQueueHeldRecipients(scheduler::heldRecipients);
+        metrics.bindQueueSuspendedRecipients(scheduler::suspendedRecipients);
         metrics.bindDeadSites(scheduler::deadSites);
         metrics.bindOutboundConnections(pools::openConnections);
         metrics.bindDnsLookups(dns::lookups);

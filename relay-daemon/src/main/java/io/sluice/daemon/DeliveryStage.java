@@ -18,6 +18,7 @@ import io.sluice.scheduler.BounceSink;
 import io.sluice.scheduler.RetryPolicy;
 import io.sluice.scheduler.Scheduler;
 import io.sluice.scheduler.SchedulerOptions;
+import io.sluice.scheduler.SteeringState;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -95,7 +96,7 @@ final class DeliveryStage implements AutoCloseable {
     /** Builds and starts the stage; on failure closes what was built and rethrows. */
     static DeliveryStage start(Settings settings, Journal journal, JournalWriter writer, PendingSet recovered,
                                EventLoops loops, QueuedHandoff handoff, EventPublisher events,
-                               SluiceMetrics metrics) {
+                               SluiceMetrics metrics, SteeringState steering) {
         MxResolver resolver = new MxResolver(settings.dns(), settings.delivery());
         ConnectionPools<SiteKey> pools = null;
         DeliveryDispatcher dispatcher = null;
@@ -128,6 +129,7 @@ final class DeliveryStage implements AutoCloseable {
                     SystemEpochClock.INSTANCE, new Random(), () -> wake(runner[0]));
             DeliveryGauges.bind(metrics, scheduler[0].counters(), pools, resolver.counters());
             scheduler[0].loadRecovered(recovered);
+            scheduler[0].restoreSteering(steering); // before the runner: nothing suspended may go out first
             handoff.connect(scheduler[0]);
             dispatcher.start();
             ErrorHandler errors = e -> LOG.error("scheduler error", e);

@@ -43,6 +43,10 @@ public final class EventJson {
         string(out, "text", e.text());
         number(out, "attempt", e.attempt());
         number(out, "latency_ms", e.latencyMillis());
+        string(out, "action", e.action());
+        string(out, "target", e.target());
+        string(out, "actor", e.actor());
+        number(out, "count", e.count());
         out.append('}');
     }
 

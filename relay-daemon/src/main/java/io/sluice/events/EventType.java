@@ -13,7 +13,9 @@ public enum EventType {
     /** A permanent failure; the recipient is final. */
     BOUNCED,
     /** The recipient reached delivery.max_age without success; final. */
-    EXPIRED;
+    EXPIRED,
+    /** An operator's command through the admin API (flush, suspend, resume, hold, release, bounce). */
+    ADMIN;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

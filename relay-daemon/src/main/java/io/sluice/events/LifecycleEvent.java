@@ -25,6 +25,10 @@ import java.util.Objects;
  * @param text           the reply text or our explanation
  * @param attempt        attempt number, from 1 (delivery events), -1 when not applicable
  * @param latencyMillis  attempt duration or end-to-end latency, -1 when not applicable
+ * @param action         the operator's command (admin), e.g. {@code suspend}
+ * @param target         what it applied to (admin), e.g. {@code domain example.com}, {@code id 1a20...}, {@code all}
+ * @param actor          who asked (admin), e.g. {@code admin-api}
+ * @param count          recipients affected (admin), -1 when not applicable
  */
 public record LifecycleEvent(
         EventType type,
@@ -44,18 +48,25 @@ public record LifecycleEvent(
         String enhancedStatus,
         String text,
         int attempt,
-        long latencyMillis) {
+        long latencyMillis,
+        String action,
+        String target,
+        String actor,
+        long count) {
 
+    /** An admin event is about a command, not a message: it alone has no id. */
     public LifecycleEvent {
         Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(id, "id");
+        if (type != EventType.ADMIN) {
+            Objects.requireNonNull(id, "id");
+        }
     }
 
     /** A message was acknowledged. */
     public static LifecycleEvent received(long timeMillis, String id, String listener, String client,
             String authIdentity, String sender, List<String> recipients, long sizeBytes) {
         return new LifecycleEvent(EventType.RECEIVED, timeMillis, id, listener, client, authIdentity, sender,
-                recipients, sizeBytes, null, null, null, null, -1, null, null, -1, -1);
+                recipients, sizeBytes, null, null, null, null, -1, null, null, -1, -1, null, null, null, -1);
     }
 
     /** An event about one recipient's delivery. */
@@ -63,6 +74,18 @@ public record LifecycleEvent(
             String mxHost, String source, int replyCode, String enhancedStatus, String text, int attempt,
             long latencyMillis) {
         return new LifecycleEvent(type, timeMillis, id, null, null, null, null, null, -1, recipient, site, mxHost,
-                source, replyCode, enhancedStatus, text, attempt, latencyMillis);
+                source, replyCode, enhancedStatus, text, attempt, latencyMillis, null, null, null, -1);
+    }
+
+    /**
+     * An operator's command (docs/events.md {@code admin}).
+     *
+     * @param text a detail such as a bounce reason or a suspension's end, or null
+     */
+    public static LifecycleEvent admin(long timeMillis, String action, String target, String actor, long count,
+            String text) {
+        return new LifecycleEvent(EventType.ADMIN, timeMillis, null, null, null, null, null, null, -1, null, null,
+                null, null, -1, null, text, -1, -1, Objects.requireNonNull(action, "action"),
+                Objects.requireNonNull(target, "target"), Objects.requireNonNull(actor, "actor"), count);
     }
 }

@@ -61,6 +61,8 @@ public final class SluiceMetrics {
     public static final String QUEUE_SCHEDULED_RECIPIENTS = "sluice_queue_scheduled_recipients";
     public static final String QUEUE_READY_RECIPIENTS = "sluice_queue_ready_recipients";
     public static final String QUEUE_IN_FLIGHT_RECIPIENTS = "sluice_queue_in_flight_recipients";
+    public static final String QUEUE_HELD_RECIPIENTS = "sluice_queue_held_recipients";
+    public static final String QUEUE_SUSPENDED_RECIPIENTS = "sluice_queue_suspended_recipients";
     public static final String DEAD_SITES = "sluice_dead_sites";
     public static final String OUTBOUND_CONNECTIONS_CURRENT = "sluice_outbound_connections_current";
     public static final String DNS_LOOKUPS = "sluice_dns_lookups_total";
@@ -110,6 +112,8 @@ public final class SluiceMetrics {
     private final SuppliedGauge queueScheduledRecipients;
     private final SuppliedGauge queueReadyRecipients;
     private final SuppliedGauge queueInFlightRecipients;
+    private final SuppliedGauge queueHeldRecipients;
+    private final SuppliedGauge queueSuspendedRecipients;
     private final SuppliedGauge deadSites;
     private final SuppliedGauge outboundConnections;
     private final SuppliedGauge dnsLookups;
@@ -180,6 +184,10 @@ public final class SluiceMetrics {
                 "Recipients in site ready queues", callbackFailures);
         queueInFlightRecipients = suppliedGauge(QUEUE_IN_FLIGHT_RECIPIENTS,
                 "Recipients in delivery tasks not yet reported back", callbackFailures);
+        queueHeldRecipients = suppliedGauge(QUEUE_HELD_RECIPIENTS,
+                "Recipients held by an operator (sluice hold) until released", callbackFailures);
+        queueSuspendedRecipients = suppliedGauge(QUEUE_SUSPENDED_RECIPIENTS,
+                "Recipients waiting because an operator suspended their domain or site", callbackFailures);
         deadSites = suppliedGauge(DEAD_SITES, "Sites marked dead (every connection failed); probed, not retried",
                 callbackFailures);
         outboundConnections = suppliedGauge(OUTBOUND_CONNECTIONS_CURRENT,
@@ -263,6 +271,16 @@ public final class SluiceMetrics {
     /** Feeds {@value #QUEUE_IN_FLIGHT_RECIPIENTS}; called at each scrape. Replaces any earlier one. */
     public void bindQueueInFlightRecipients(LongSupplier supplier) {
         queueInFlightRecipients.bind(supplier);
+    }
+
+    /** Feeds {@value #QUEUE_HELD_RECIPIENTS}; called at each scrape. Replaces any earlier one. */
+    public void bindQueueHeldRecipients(LongSupplier supplier) {
+        queueHeldRecipients.bind(supplier);
+    }
+
+    /** Feeds {@value #QUEUE_SUSPENDED_RECIPIENTS}; called at each scrape. Replaces any earlier one. */
+    public void bindQueueSuspendedRecipients(LongSupplier supplier) {
+        queueSuspendedRecipients.bind(supplier);
     }
 
     /** Feeds {@value #DEAD_SITES}; called at each scrape. Replaces any earlier one. */

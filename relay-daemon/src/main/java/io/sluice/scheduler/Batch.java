@@ -33,6 +33,11 @@ final class Batch {
     boolean probing;
     SiteState site;
     Batch next;
+    /** Why the batch is parked by an operator ({@link QueueSteering}): {@link #NOT_PARKED}, suspended or held. */
+    byte parked;
+    static final byte NOT_PARKED = 0;
+    static final byte PARKED_SUSPENDED = 1;
+    static final byte PARKED_HELD = 2;
 
     Batch(int capacity) {
         this.capacity = capacity;
@@ -54,6 +59,7 @@ final class Batch {
         this.probing = false;
         this.site = null;
         this.next = null;
+        this.parked = NOT_PARKED;
         return this;
     }
 

@@ -43,6 +43,35 @@ final class BatchQueue {
         return b;
     }
 
+    /**
+     * Unlinks every batch {@code match} accepts and hands it to {@code out}, keeping the others in order; one walk,
+     * for operator commands only (never on the dispatch path).
+     */
+    void detachIf(java.util.function.Predicate<Batch> match, java.util.function.Consumer<Batch> out) {
+        Batch prev = null;
+        Batch b = head;
+        while (b != null) {
+            Batch next = b.next;
+            if (match.test(b)) {
+                if (prev == null) {
+                    head = next;
+                } else {
+                    prev.next = next;
+                }
+                if (tail == b) {
+                    tail = prev;
+                }
+                b.next = null;
+                batches--;
+                recipients -= b.size;
+                out.accept(b);
+            } else {
+                prev = b;
+            }
+            b = next;
+        }
+    }
+
     /** The first batch (walk on through {@link Batch#next}), or null; for read-only passes. */
     Batch head() {
         return head;

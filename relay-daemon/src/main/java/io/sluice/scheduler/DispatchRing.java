@@ -14,7 +14,11 @@ import org.agrona.collections.Long2ObjectHashMap;
  * <p>Inputs: {@link #addReady} (a batch whose site is known), {@link #completed} (a task's result), {@link #handBack}
  * (a task the delivery stage never tried). Outputs: {@link DeliveryTask}s to the {@link Dispatcher}; batches that
  * reach the head of a ready queue after their expiry to {@code expired}. A refused dispatch keeps the batch at the
- * head of its queue and ends the round (the delivery stage is full). Scheduler thread only.
+ * head of its queue and ends the round (the delivery stage is full). Operator steering ({@link QueueSteering}): a
+ * suspended site leaves the ring (its queue waits in place) until resumed; a batch reaching the head of a ready
+ * queue after its domain or message was suspended or held is handed to the parking check instead of dispatched.
+ * Both checks are field reads (and hash lookups only while a hold or domain suspension exists): no allocation.
+ * Scheduler thread only.
  */
 final class DispatchRing {
     private final SchedulerOptions options;
@@ -23,18 +27,21 @@ final class DispatchRing {
     private final RetryTimers timers;
     private final SchedulerCounters counters;
     private final Consumer<Batch> expired;
+    /** Takes a batch an operator hold or suspension covers ({@link QueueSteering#parkIfBlocked}); true if taken. */
+    private final java.util.function.Predicate<Batch> park;
     private final ArrayDeque<SiteState> ring = new ArrayDeque<>();
     private final Long2ObjectHashMap<Batch> inFlight = new Long2ObjectHashMap<>();
     private long nextTaskId = 1;
 
     DispatchRing(SchedulerOptions options, Dispatcher dispatcher, RetryPolicy policy, RetryTimers timers,
-                 SchedulerCounters counters, Consumer<Batch> expired) {
+                 SchedulerCounters counters, Consumer<Batch> expired, java.util.function.Predicate<Batch> park) {
         this.options = options;
         this.dispatcher = dispatcher;
         this.policy = policy;
         this.timers = timers;
         this.counters = counters;
         this.expired = expired;
+        this.park = park;
     }
 
     /** Expiry at dispatch follows {@code next} from now on (a reload). Scheduler thread. */
@@ -64,6 +71,9 @@ final class DispatchRing {
         while (dispatched < limit && !ring.isEmpty()) {
             SiteState site = ring.pollFirst();
             site.inRing = false;
+            if (site.suspended) {
+                continue; // out of the ring until resumed (QueueSteering puts it back)
+            }
             if (site.ready.isEmpty() || site.inFlight >= options.maxInFlightPerSite()
                     || inFlight.size() >= options.maxInFlight()) {
                 continue; // comes back when a result frees a slot
@@ -76,6 +86,11 @@ final class DispatchRing {
             if (policy.isExpired(now, b.receivedAtMillis)) {
                 counters.ready -= b.size;
                 expired.accept(b);
+                enterRing(site);
+                continue;
+            }
+            if (park.test(b)) { // its domain or message was suspended or held while it waited here
+                counters.ready -= b.size;
                 enterRing(site);
                 continue;
             }

@@ -15,6 +15,10 @@ final class DomainState {
     final int hash;
     DomainState hashNext;
     final BatchQueue waiting = new BatchQueue();
+    /** Batches an operator suspended or held ({@link QueueSteering}); they count as live batches. */
+    final BatchQueue parked = new BatchQueue();
+    /** On {@link QueueSteering}'s list of domains whose parked batches are checked for expiry. */
+    boolean expiryScan;
     Destination.Hosts hosts;
     SiteState site;
     boolean resolving;

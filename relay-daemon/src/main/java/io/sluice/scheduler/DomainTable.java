@@ -45,6 +45,17 @@ final class DomainTable {
         return d;
     }
 
+    /** The state of domain {@code name} (any case) if the table has one, else null; never makes one. */
+    DomainState find(String name) {
+        int hash = hash(name, 0);
+        for (DomainState d = buckets[hash & (buckets.length - 1)]; d != null; d = d.hashNext) {
+            if (d.hash == hash && matches(d.name, name, 0)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
     /** {@code d} has no live batch and no lookup: it idles from {@code nowMillis}, oldest first. */
     void idle(DomainState d, long nowMillis) {
         d.idle = true;

@@ -45,6 +45,9 @@ final class QueueSummary {
             for (Batch b = d.waiting.head(); b != null; b = b.next) {
                 pass.add(b, Where.WAITING_DNS, -1);
             }
+            for (Batch b = d.parked.head(); b != null; b = b.next) {
+                pass.add(b, Where.SCHEDULED, -1); // held or suspended by an operator: waiting, with no retry time
+            }
         });
         for (SiteState site : resolutions.sites()) {
             for (Batch b = site.ready.head(); b != null; b = b.next) {

@@ -35,6 +35,8 @@ final class Resolutions {
     private final ArrayDeque<DomainState> wanted = new ArrayDeque<>();
     private final Map<SiteKey, SiteState> sites = new HashMap<>();
     private int inFlight;
+    /** Told of every new site (operator suspensions apply to sites not seen yet); set once by the scheduler. */
+    private java.util.function.Consumer<SiteState> newSite = s -> { };
 
     Resolutions(SchedulerOptions options, MxResolver resolver, Runnable wakeUp, SchedulerCounters counters) {
         this.options = options;
@@ -97,6 +99,11 @@ final class Resolutions {
         return n;
     }
 
+    /** Sets who hears of new sites (before the first resolution). */
+    void onNewSite(java.util.function.Consumer<SiteState> listener) {
+        this.newSite = listener;
+    }
+
     /** Every site seen so far (read-only view). */
     java.util.Collection<SiteState> sites() {
         return java.util.Collections.unmodifiableCollection(sites.values());
@@ -113,6 +120,7 @@ final class Resolutions {
             site = new SiteState(key, new SiteHealth(options.failuresToDie(), options.firstProbeMillis(),
                     options.maxProbeMillis()));
             sites.put(key, site);
+            newSite.accept(site);
         }
         return site;
     }

@@ -33,6 +33,24 @@ final class RetryTimers {
         return id;
     }
 
+    /** Cancels timer {@code id} (a no-op for {@link #NONE} or a fired timer). */
+    void cancel(long id) {
+        if (id != NONE && targets.remove(id) != null) {
+            wheel.cancelTimer(id);
+        }
+    }
+
+    /** The batches on a timer that {@code match} accepts (operator commands only: walks every timer). */
+    java.util.List<Batch> batchesWhere(java.util.function.Predicate<Batch> match) {
+        java.util.List<Batch> out = new java.util.ArrayList<>();
+        targets.forEachLong((id, target) -> {
+            if (target instanceof Batch b && match.test(b)) {
+                out.add(b);
+            }
+        });
+        return out;
+    }
+
     /** Hands every target whose time has come to {@code consumer}; returns how many. */
     int poll(long nowMillis, Consumer<Object> consumer) {
         if (wheel.timerCount() == 0) {

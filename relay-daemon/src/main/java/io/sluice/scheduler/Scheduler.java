@@ -47,6 +47,9 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * caller's thread, because the recipient list it carries is the journal writer's and a pooled entry would have to be
  * returned across threads (docs/jmh.md has the measured figure).
  *
+ * <p>Operator commands ({@link #steer}: flush, suspend/resume, hold/release, bounce) arrive through one more bounded
+ * queue, one per cycle, and are applied by {@link QueueSteering}; held and suspended batches are parked there.
+ *
  * <p>Shutdown: {@link #stopDispatching} (any thread) ends dispatching; results keep being recorded while the agent
  * runs, and {@link #isDrained} says when no task is in flight and every record has reached the journal writer.
  *
@@ -63,6 +66,13 @@ public final class Scheduler implements Agent {
     private static final int MAX_FREE_BATCHES = 4096;
     /** Admin snapshot requests waiting; more are refused (an operator's CLI, not a data path). */
     static final int MAX_SNAPSHOT_REQUESTS = 8;
+    /** Operator commands waiting (flush, suspend, hold, bounce...); more are refused. */
+    static final int MAX_STEERING_REQUESTS = 8;
+
+    /** One {@link SteeringCommand} on its way in, with the future the scheduler completes. */
+    private record SteeringRequest(SteeringCommand command,
+                                   java.util.concurrent.CompletableFuture<SteeringResult> answer) {
+    }
     /** How long a domain's DNS answer is used before a new batch asks again, and how long an idle domain stays. */
     private static final long DOMAIN_MEMORY_MILLIS = 60_000;
 
@@ -76,6 +86,9 @@ public final class Scheduler implements Agent {
     private final ManyToOneConcurrentArrayQueue<TaskResult> resultsIn;
     private final ManyToOneConcurrentArrayQueue<SnapshotRequest> snapshotsIn =
             new ManyToOneConcurrentArrayQueue<>(MAX_SNAPSHOT_REQUESTS);
+    private final ManyToOneConcurrentArrayQueue<SteeringRequest> steeringIn =
+            new ManyToOneConcurrentArrayQueue<>(MAX_STEERING_REQUESTS);
+    private final Consumer<SteeringRequest> onSteering = this::onSteering;
     private final QueueSummary summary;
     private final Consumer<SnapshotRequest> onSnapshot = this::onSnapshot;
     private final SchedulerCounters counters = new SchedulerCounters();
@@ -90,6 +103,7 @@ public final class Scheduler implements Agent {
     private final Resolutions resolutions;
     private final DispatchRing ring;
     private final BatchOutcomes outcomes;
+    private final QueueSteering steering;
     private final Consumer<Queued> onQueued = this::onQueued;
     private final Consumer<TaskResult> onResult = this::onResult;
     private final Consumer<Object> onTimer = this::onTimer;
@@ -126,10 +140,13 @@ public final class Scheduler implements Agent {
         this.outcomes = new BatchOutcomes(policy, recorder, new OutcomeEvents(events), bounces, bounceHandoff, timers,
                 counters, pool, domains, random);
         this.resolutions = new Resolutions(options, resolver, wakeUp, counters);
-        this.ring = new DispatchRing(options, dispatcher, policy, timers, counters, this::expire);
+        this.ring = new DispatchRing(options, dispatcher, policy, timers, counters, this::expire,
+                this::parkIfBlocked);
         this.intake = new BatchIntake(domains, pool, timers, counters, this::route, random,
                 options.recoverySpreadMillis());
         this.summary = new QueueSummary(domains, resolutions, ring, timers, counters);
+        this.steering = new QueueSteering(domains, resolutions, ring, timers, counters, outcomes, this::route,
+                this::onTimer, this::isExpired, this::expire);
     }
 
     @Override
@@ -204,6 +221,30 @@ public final class Scheduler implements Agent {
     }
 
     /**
+     * Hands an operator's {@link SteeringCommand} to the scheduler, which applies it on its own thread at its next
+     * cycle ({@link QueueSteering}) and completes the future there with what it did. Any thread. The future fails at
+     * once with {@link IllegalStateException} when {@value #MAX_STEERING_REQUESTS} commands already wait; it never
+     * completes if the agent is not running, so wait with a timeout.
+     */
+    public java.util.concurrent.CompletableFuture<SteeringResult> steer(SteeringCommand command) {
+        var answer = new java.util.concurrent.CompletableFuture<SteeringResult>();
+        if (steeringIn.offer(new SteeringRequest(Objects.requireNonNull(command, "command"), answer))) {
+            wakeUp.run();
+        } else {
+            answer.completeExceptionally(new IllegalStateException("too many queue commands waiting"));
+        }
+        return answer;
+    }
+
+    /**
+     * Loads the persisted suspensions and holds ({@link SteeringState#read}). Call before the agent runs, like
+     * {@link #loadRecovered} (before or after it: recovered recipients are on timers and park when they come due).
+     */
+    public void restoreSteering(SteeringState state) {
+        steering.restore(state);
+    }
+
+    /**
      * Stops handing out tasks (shutdown); everything else goes on: results are recorded, retries come due and
      * wait in their ready queues. Any thread; not reversible.
      */
@@ -213,8 +254,9 @@ public final class Scheduler implements Agent {
     }
 
     /**
-     * True once, as of the end of the last cycle, no task is in flight and no record or given-up recipient waits
-     * in a backlog: every decision made so far has been offered to the journal writer (or the bounce sink). Any
+     * True once, as of the end of the last cycle, no task is in flight, no record or given-up recipient waits
+     * in a backlog and no operator bounce is still being given up: every decision made so far has been offered to
+     * the journal writer (or the bounce sink). Any
      * thread; meaningful after {@link #stopDispatching}.
      */
     public boolean isDrained() {
@@ -233,6 +275,9 @@ public final class Scheduler implements Agent {
         work += resolutions.drain(DRAIN_LIMIT, now, onAnswered);
         work += queuedIn.drain(onQueued, DRAIN_LIMIT);
         work += snapshotsIn.drain(onSnapshot, 1);
+        work += steeringIn.drain(onSteering, 1);
+        work += steering.tick(now, bounceHandoff.backlog() < MAX_RECORDER_BACKLOG
+                && recorder.backlog() < MAX_RECORDER_BACKLOG);
         work += timers.poll(now, onTimer);
         work += resolutions.start();
         work += domains.evictIdle(now, DRAIN_LIMIT);
@@ -241,7 +286,8 @@ public final class Scheduler implements Agent {
             work += ring.dispatch(now, DISPATCH_LIMIT);
         }
         counters.publish();
-        drained = ring.tasksInFlight() == 0 && recorder.backlog() == 0 && bounceHandoff.backlog() == 0;
+        drained = ring.tasksInFlight() == 0 && recorder.backlog() == 0 && bounceHandoff.backlog() == 0
+                && steering.bouncing() == 0;
         return work;
     }
 
@@ -265,7 +311,20 @@ public final class Scheduler implements Agent {
         }
     }
 
-    /** Puts a batch where it belongs now: expired, at its site's ready queue, or waiting for DNS. */
+    /** The ring's parking check (a method, not a lambda on the field: the ring is built before the steering). */
+    private boolean parkIfBlocked(Batch b) {
+        return steering.parkIfBlocked(b);
+    }
+
+    private void onSteering(SteeringRequest request) {
+        try {
+            request.answer().complete(steering.apply(request.command(), now));
+        } catch (RuntimeException e) {
+            request.answer().completeExceptionally(e);
+        }
+    }
+
+    /** Puts a batch where it belongs now: expired, parked by an operator, at its site's ready queue, or at DNS. */
     private void route(Batch b) {
         DomainState d = b.domain;
         if (d.site != null && now - d.answeredAtMillis >= DOMAIN_MEMORY_MILLIS) {
@@ -273,11 +332,17 @@ public final class Scheduler implements Agent {
         }
         if (policy.isExpired(now, b.receivedAtMillis)) {
             expire(b);
+        } else if (steering.parkIfBlocked(b)) {
+            return; // on its domain's parked queue until released or resumed
         } else if (d.site != null) {
             ring.addReady(d.site, b);
         } else {
             resolutions.await(b);
         }
+    }
+
+    private boolean isExpired(Batch b) {
+        return policy.isExpired(now, b.receivedAtMillis);
     }
 
     private void expire(Batch b) {

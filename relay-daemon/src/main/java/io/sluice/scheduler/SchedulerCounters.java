@@ -12,11 +12,18 @@ public final class SchedulerCounters {
     long ready;
     long inFlight;
     int deadSites;
+    /** Recipients parked by an operator's hold, and by a domain suspension ({@link QueueSteering}). */
+    long held;
+    long suspended;
+    /** Recipients in the ready queues of suspended sites (also counted in {@link #ready}). */
+    long suspendedAtSites;
 
     private volatile long scheduledView;
     private volatile long readyView;
     private volatile long inFlightView;
     private volatile int deadSitesView;
+    private volatile long heldView;
+    private volatile long suspendedView;
     private final AtomicLong refusedQueued = new AtomicLong();
 
     void publish() {
@@ -24,6 +31,8 @@ public final class SchedulerCounters {
         readyView = ready;
         inFlightView = inFlight;
         deadSitesView = deadSites;
+        heldView = held;
+        suspendedView = suspended + suspendedAtSites;
     }
 
     void refusedQueued() {
@@ -43,6 +52,19 @@ public final class SchedulerCounters {
     /** Recipients in tasks handed to the dispatcher and not yet reported. */
     public long inFlightRecipients() {
         return inFlightView;
+    }
+
+    /** Recipients held by an operator ({@code sluice hold}) and parked until released. */
+    public long heldRecipients() {
+        return heldView;
+    }
+
+    /**
+     * Recipients waiting because an operator suspended their domain or site: those parked for a domain, plus those
+     * in a suspended site's ready queue (which {@link #readyRecipients} counts too).
+     */
+    public long suspendedRecipients() {
+        return suspendedView;
     }
 
     /** Sites currently marked dead. */

@@ -80,6 +80,13 @@ public final class SiteHealth {
         }
     }
 
+    /** An operator's flush: a dead site's next probe may start at {@code nowMillis} (no effect while alive). */
+    public void probeNow(long nowMillis) {
+        if (dead) {
+            nextProbeAtMillis = Math.min(nextProbeAtMillis, nowMillis);
+        }
+    }
+
     public boolean isDead() {
         return dead;
     }

@@ -9,6 +9,10 @@ import io.sluice.dns.SiteKey;
 final class SiteState {
     final SiteKey key;
     final SiteHealth health;
+    /** {@link #key} as text (the name operators use), made once so suspension checks allocate nothing. */
+    final String name;
+    /** Suspended by an operator: it leaves the ring and dispatches nothing until resumed ({@link QueueSteering}). */
+    boolean suspended;
     final BatchQueue ready = new BatchQueue();
     int inFlight;
     boolean inRing;
@@ -20,5 +24,6 @@ final class SiteState {
     SiteState(SiteKey key, SiteHealth health) {
         this.key = key;
         this.health = health;
+        this.name = key.toString();
     }
 }
