@@ -49,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
         Signal.handle(new Signal("TERM"), signal -> stop.run());
         Signal.handle(new Signal("INT"), signal -> stop.run());
         // SIGHUP = sluice reload (the daemon logs the outcome); off the signal thread, reloads read files.
-        Signal.handle(new Signal("HUP"), signal -> new Thread(daemon::reload, "sluice-reload").start());
+        Signal.handle(new Signal("HUP"), signal -> new Thread(() -> daemon.reload("sighup"), "sluice-reload").start());
         daemon.awaitShutdown();
         LogManager.shutdown();
         running = false;

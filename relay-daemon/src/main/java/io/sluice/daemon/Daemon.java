@@ -14,6 +14,7 @@ import io.sluice.config.ReloadOutcome;
 import io.sluice.config.Settings;
 import io.sluice.config.SettingsHolder;
 import io.sluice.events.EventLog;
+import io.sluice.events.LifecycleEvent;
 import io.sluice.journal.EventStream;
 import io.sluice.journal.Journal;
 import io.sluice.journal.JournalObserver;
@@ -181,12 +182,29 @@ public final class Daemon implements AutoCloseable {
      * nothing and says why (see {@link ConfigReloader}). Any thread but an event loop; reloads run one at a time.
      */
     public ReloadOutcome reload() {
+        return reload("admin-api");
+    }
+
+    /**
+     * Reloads the config file ({@link ConfigReloader}) and records it as an {@code admin} event (action
+     * {@code reload}, target the file, count 1 if applied else 0, text the refusal lines).
+     *
+     * @param actor who asked: {@code admin-api} (the reload route) or {@code sighup}
+     */
+    public ReloadOutcome reload(String actor) {
         synchronized (this) {
             if (shutDown || smtp == null) {
                 return ReloadOutcome.invalid(java.util.List.of("reload: the daemon is not running"));
             }
         }
-        return reloader.reload();
+        ReloadOutcome outcome = reloader.reload();
+        EventLog log = events;
+        if (log != null) {
+            log.publish(LifecycleEvent.admin(System.currentTimeMillis(), "reload",
+                    String.valueOf(settings.current().source()), actor, outcome.applied() ? 1 : 0,
+                    outcome.applied() ? "applied" : String.join("; ", outcome.lines())));
+        }
+        return outcome;
     }
 
     /** What a reload must build before the swap (may fail), and the step that installs it (must not). */

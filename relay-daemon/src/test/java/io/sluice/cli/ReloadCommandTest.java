@@ -49,6 +49,16 @@ class ReloadCommandTest {
         return err.toString();
     }
 
+    /** The {@code admin} event of the reload (the event log is written asynchronously). */
+    private String awaitReloadEvent() {
+        Path log = dir.resolve("events").resolve("events.jsonl");
+        return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> io.sluice.testing.EventLines.read(log).stream()
+                        .filter(e -> "admin".equals(e.type()) && e.line().contains("\"action\":\"reload\""))
+                        .map(io.sluice.testing.EventLines.Event::line).findFirst().orElse(null),
+                        java.util.Objects::nonNull);
+    }
+
     @Test
     void shouldApplyAValidChangeAndExitZero() throws Exception {
         try (ReloadFixture f = ReloadFixture.start(TestDaemon.in(dir).smtp("max_recipients: 5"), dir)) {
@@ -57,6 +67,8 @@ class ReloadCommandTest {
             assertThat(out()).isEqualTo("reloaded\n");
             assertThat(err()).isEmpty();
             assertThat(f.daemon.settings().current().smtp().maxRecipients()).isEqualTo(3);
+            assertThat(awaitReloadEvent()).as("the admin event").contains("\"actor\":\"admin-api\"",
+                    "\"count\":1", "\"text\":\"applied\"", "\"target\":\"" + f.config);
         }
     }
 
@@ -70,6 +82,7 @@ class ReloadCommandTest {
                     f.config + ":" + f.lineOf("bogus") + ": smtp.bogus: unknown key",
                     "sluice reload: nothing applied; the running config stays in force");
             assertThat(f.daemon.settings().current().smtp().maxRecipients()).isEqualTo(5);
+            assertThat(awaitReloadEvent()).as("the admin event").contains("\"count\":0", "smtp.bogus: unknown key");
         }
     }
 
