@@ -33,14 +33,14 @@ final class DeliveryEventMetrics implements EventPublisher {
     public boolean publish(LifecycleEvent event) {
         switch (event.type()) {
             case DELIVERED -> {
-                metrics.outcome(DeliveryOutcome.DELIVERED, event.site());
+                metrics.outcome(DeliveryOutcome.DELIVERED, event.site(), event.source());
                 if (event.latencyMillis() >= 0) {
                     metrics.endToEndMillis(event.latencyMillis());
                 }
             }
-            case DEFERRED -> metrics.outcome(DeliveryOutcome.DEFERRED, event.site());
-            case BOUNCED -> metrics.outcome(DeliveryOutcome.BOUNCED, event.site());
-            case EXPIRED -> metrics.outcome(DeliveryOutcome.EXPIRED, event.site());
+            case DEFERRED -> metrics.outcome(DeliveryOutcome.DEFERRED, event.site(), event.source());
+            case BOUNCED -> metrics.outcome(DeliveryOutcome.BOUNCED, event.site(), event.source());
+            case EXPIRED -> metrics.outcome(DeliveryOutcome.EXPIRED, event.site(), event.source());
             default -> {
                 // received, attempt: not a decision
             }

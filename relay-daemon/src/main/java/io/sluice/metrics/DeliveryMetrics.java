@@ -14,7 +14,10 @@ import io.prometheus.metrics.core.metrics.Counter;
  * {@value SluiceMetrics#DELIVERY_END_TO_END_SECONDS}.
  *
  * <p>Limits: the {@code site} label takes at most {@code maxSites + 1} values ({@link BoundedSiteLabels}: the
- * busiest sites, then {@value BoundedSiteLabels#OTHER}), whatever the number of destinations.
+ * busiest sites, then {@value BoundedSiteLabels#OTHER}), whatever the number of destinations. The same decisions
+ * are also counted by source ({@value SluiceMetrics#DELIVERIES_BY_SOURCE}): sources come from the config (one
+ * today, {@code delivery.bind_address} or {@code default}; {@code none} when no connection was made, e.g. a DNS
+ * failure), capped at {@link #MAX_SOURCE_LABELS} values plus {@value BoundedSiteLabels#OTHER}.
  *
  * <p>Threading: thread-safe. Cost per call: for a labelled site a map lookup and an atomic add; histograms a
  * bucket scan and atomic adds; nothing allocated (an unlabelled site also updates the bounded sketch under a lock
@@ -31,21 +34,50 @@ public final class DeliveryMetrics {
     private static final double NANOS_PER_SECOND = 1_000_000_000.0;
     private static final double MILLIS_PER_SECOND = 1_000.0;
 
+    /** Source labels at most (sources are configured, so a handful); later ones share {@code other}. */
+    public static final int MAX_SOURCE_LABELS = 64;
+    /** The source of a decision made without a connection (DNS failure, expiry in the queue). */
+    public static final String NO_SOURCE = "none";
+
     private final BoundedSiteLabels<CounterDataPoint[]> sites;
+    private final Counter bySource;
+    private final java.util.concurrent.ConcurrentHashMap<String, CounterDataPoint[]> sources =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final CounterDataPoint[] otherSource;
     private final BucketHistogram.Recorder attemptSeconds;
     private final BucketHistogram.Recorder endToEndSeconds;
 
-    DeliveryMetrics(Counter deliveries, BucketHistogram.Recorder attemptSeconds,
+    DeliveryMetrics(Counter deliveries, Counter bySource, BucketHistogram.Recorder attemptSeconds,
                     BucketHistogram.Recorder endToEndSeconds, int maxSites, int trackedSites, long promoteAfter) {
+        this.bySource = bySource;
+        this.otherSource = bind(bySource, BoundedSiteLabels.OTHER);
         this.attemptSeconds = attemptSeconds;
         this.endToEndSeconds = endToEndSeconds;
         this.sites = new BoundedSiteLabels<>(maxSites, trackedSites, promoteAfter, site -> bind(deliveries, site),
                 bind(deliveries, BoundedSiteLabels.OTHER));
     }
 
-    /** One recipient decision at {@code site} (null when no site is known). */
+    /** One recipient decision at {@code site} (null when no site is known), source unknown ({@code none}). */
     public void outcome(DeliveryOutcome outcome, String site) {
+        outcome(outcome, site, null);
+    }
+
+    /** One recipient decision at {@code site} through {@code source} (either null when not known). */
+    public void outcome(DeliveryOutcome outcome, String site, String source) {
         sites.forSite(site)[outcome.ordinal()].inc();
+        forSource(source == null ? NO_SOURCE : source)[outcome.ordinal()].inc();
+    }
+
+    /** The source's series: a map lookup once bound; new sources are bound until the cap, then {@code other}. */
+    private CounterDataPoint[] forSource(String source) {
+        CounterDataPoint[] series = sources.get(source);
+        if (series != null) {
+            return series;
+        }
+        if (sources.size() >= MAX_SOURCE_LABELS) {
+            return otherSource;
+        }
+        return sources.computeIfAbsent(source, s -> bind(bySource, s));
     }
 
     /** One delivery task took this long, from hand-off to the delivery stage to its result, in nanoseconds. */
@@ -63,7 +95,7 @@ public final class DeliveryMetrics {
         return sites.labelledSites();
     }
 
-    /** All outcome series of one site, at zero, so each appears on the first scrape after the site's promotion. */
+    /** All outcome series of one site (or source), at zero, so each appears on the first scrape after it is bound. */
     private static CounterDataPoint[] bind(Counter deliveries, String site) {
         DeliveryOutcome[] outcomes = DeliveryOutcome.values();
         CounterDataPoint[] series = new CounterDataPoint[outcomes.length];

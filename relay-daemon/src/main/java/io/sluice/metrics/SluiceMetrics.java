@@ -56,6 +56,7 @@ public final class SluiceMetrics {
     public static final String JOURNAL_FREE_BYTES = "sluice_journal_free_bytes";
     public static final String CALLBACK_FAILURES = "sluice_metrics_callback_failures_total";
     public static final String DELIVERIES = "sluice_deliveries_total";
+    public static final String DELIVERIES_BY_SOURCE = "sluice_deliveries_by_source_total";
     public static final String DELIVERY_ATTEMPT_SECONDS = "sluice_delivery_attempt_seconds";
     public static final String DELIVERY_END_TO_END_SECONDS = "sluice_delivery_end_to_end_seconds";
     public static final String QUEUE_SCHEDULED_RECIPIENTS = "sluice_queue_scheduled_recipients";
@@ -73,6 +74,7 @@ public final class SluiceMetrics {
     public static final String LABEL_METRIC = "metric";
     public static final String LABEL_OUTCOME = "outcome";
     public static final String LABEL_SITE = "site";
+    public static final String LABEL_SOURCE = "source";
     public static final String LABEL_KIND = "kind";
 
     /** Journal append and msync: 50 µs (a warm append) to 1 s (a stalled disk). */
@@ -156,6 +158,8 @@ public final class SluiceMetrics {
         delivery = new DeliveryMetrics(
                 counter(DELIVERIES, "Recipient delivery decisions, by outcome and site (the busiest sites, then other)",
                         LABEL_OUTCOME, LABEL_SITE),
+                counter(DELIVERIES_BY_SOURCE, "Recipient delivery decisions, by outcome and source address"
+                        + " (none when no connection was made)", LABEL_OUTCOME, LABEL_SOURCE),
                 histogram(DELIVERY_ATTEMPT_SECONDS, "Time of one delivery task, from hand-off to the delivery stage"
                         + " to its result (connect, SMTP transaction, final reply)", ATTEMPT_BUCKETS, Unit.SECONDS)
                         .labelValues(),

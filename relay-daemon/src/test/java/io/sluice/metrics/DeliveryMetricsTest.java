@@ -24,11 +24,13 @@ class DeliveryMetricsTest {
             SluiceMetrics.END_TO_END_BUCKETS);
     private final Counter deliveries = Counter.builder().name(SluiceMetrics.DELIVERIES).help("h")
             .labelNames("outcome", "site").withoutExemplars().register(registry);
+    private final Counter bySource = Counter.builder().name(SluiceMetrics.DELIVERIES_BY_SOURCE).help("h")
+            .labelNames("outcome", "source").withoutExemplars().register(registry);
 
     private DeliveryMetrics metrics(int maxSites, long promoteAfter) {
         registry.register(attempts);
         registry.register(endToEnd);
-        return new DeliveryMetrics(deliveries, attempts.labelValues(), endToEnd.labelValues(), maxSites,
+        return new DeliveryMetrics(deliveries, bySource, attempts.labelValues(), endToEnd.labelValues(), maxSites,
                 10 * Math.max(1, maxSites), promoteAfter);
     }
 
@@ -91,6 +93,33 @@ class DeliveryMetricsTest {
         assertThat(count(f, "bounced", "s0")).isEqualTo(2);
         assertThat(count(f, "bounced", "other")).isEqualTo(3 * 2 * N - N * 2);
         assertThat(count(f, "expired", "s4")).as("every outcome of a labelled site, from zero").isZero();
+    }
+
+    @Test
+    void shouldCountBySourceWithNoneWhenNoConnectionWasMade() throws IOException {
+        DeliveryMetrics metrics = metrics(N, 1);
+        metrics.outcome(DeliveryOutcome.DELIVERED, "mx.a.test", "default");
+        metrics.outcome(DeliveryOutcome.DELIVERED, "mx.b.test", "default");
+        metrics.outcome(DeliveryOutcome.BOUNCED, null, null);
+        Map<String, PrometheusText.Family> f = scrape();
+        String family = SluiceMetrics.DELIVERIES_BY_SOURCE;
+        assertThat(PrometheusText.value(f, family, family, Map.of("outcome", "delivered", "source", "default")))
+                .isEqualTo(2);
+        assertThat(PrometheusText.value(f, family, family, Map.of("outcome", "bounced", "source", "none")))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void shouldCapSourceLabelsAndCountTheRestAsOther() throws IOException {
+        DeliveryMetrics metrics = metrics(N, 1);
+        for (int i = 0; i < DeliveryMetrics.MAX_SOURCE_LABELS + 10; i++) {
+            metrics.outcome(DeliveryOutcome.DEFERRED, null, "192.0.2." + i);
+        }
+        PrometheusText.Family f = scrape().get(SluiceMetrics.DELIVERIES_BY_SOURCE);
+        assertThat(f.samples().stream().map(sample -> sample.labels().get("source")).distinct().count())
+                .isEqualTo(DeliveryMetrics.MAX_SOURCE_LABELS + 1);
+        assertThat(PrometheusText.value(scrape(), SluiceMetrics.DELIVERIES_BY_SOURCE,
+                SluiceMetrics.DELIVERIES_BY_SOURCE, Map.of("outcome", "deferred", "source", "other"))).isEqualTo(10);
     }
 
     @Test

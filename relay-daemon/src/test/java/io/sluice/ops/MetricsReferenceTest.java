@@ -86,6 +86,11 @@ class MetricsReferenceTest {
             assertThat(deliveries(f, "bounced")).isZero();
             assertThat(deliveries(f, "expired")).isZero();
             assertThat(deliveries(f, "deferred")).as("the stuck recipient, once").isEqualTo(1);
+            String bySource = "sluice_deliveries_by_source_total";
+            assertThat(value(f, bySource, Map.of("outcome", "delivered", "source", "default")))
+                    .as("the same decisions by source").isEqualTo(MESSAGES * RECIPIENTS);
+            assertThat(value(f, bySource, Map.of("outcome", "deferred", "source", "none")))
+                    .as("the DNS failure made no connection").isEqualTo(1);
             assertThat(sample(f, "sluice_delivery_end_to_end_seconds", "sluice_delivery_end_to_end_seconds_count",
                     Map.of())).as("one per delivered recipient").isEqualTo(MESSAGES * RECIPIENTS);
             assertThat(value(f, "sluice_queue_pending_messages", Map.of())).isEqualTo(1);
