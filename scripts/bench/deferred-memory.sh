@@ -4,7 +4,8 @@
 # (dest.peers.test -> 127.0.0.1:25026) has no listener, so every delivery attempt fails to connect and the site
 # goes dead; submits N one-recipient messages (sluice-bench load); waits until N recipients are pending; then
 # measures heap used after a full GC (jcmd GC.run + GC.heap_info), /healthz latency (1000 sequential requests,
-# p50/p99/max), /metrics latency, and the wall time of `sluice journal dump` over the journal while the daemon runs.
+# p50/p99/max), /metrics latency, the wall time of `sluice journal dump` over the journal while the daemon runs,
+# and the admin API's `queue` and `status` answers (server time and the CLI's wall time, 5 calls each).
 #   scripts/bench/deferred-memory.sh [N]        (default 1000000; nothing listens on 25026 during the run)
 # Output: a JSON line appended to /var/tmp/sluice-bench/results/deferred-memory.jsonl; logs in .../log/.
 set -euo pipefail
@@ -13,6 +14,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"; root="$(cd "$here/../.." &
 base=/var/tmp/sluice-bench; mkdir -p "$base/conf" "$base/results" "$base/log"
 if (echo > /dev/tcp/127.0.0.1/25026) 2>/dev/null; then echo "something listens on 25026; stop it first" >&2; exit 2; fi
 "$here/make-config.sh" batch "$base/journal-deferred" "$base/conf/deferred.yaml" deliver >/dev/null
+token="$base/conf/admin.token"
+(umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$token")
+sed -i "s|^  token_file: |  token_file: $token|" "$base/conf/deferred.yaml"
 "$here/bench-dns.sh" start >/dev/null
 dlog="$base/log/daemon-deferred.log"
 SLUICE_JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC" \
@@ -45,8 +49,30 @@ PY
 d0=$(date +%s%N)
 lines="$("$root/scripts/sluice" journal dump --dir "$base/journal-deferred" | wc -l)"
 dump_ms=$(( ($(date +%s%N) - d0) / 1000000 ))
+admin_ms() { # median wall ms of 5 runs of: sluice ARGS --config deferred.yaml
+  local xs=() t
+  for _ in 1 2 3 4 5; do
+    t=$(date +%s%N); "$root/scripts/sluice" "$@" --config "$base/conf/deferred.yaml" > /dev/null
+    xs+=($(( ($(date +%s%N) - t) / 1000000 )))
+  done
+  printf '%s\n' "${xs[@]}" | sort -n | sed -n 3p
+}
+tok="$(cat "$token")"
+api_ms() { # median server round trip of 5 GETs (no JVM start)
+  python3 - "$1" "$tok" <<'PY'
+import sys, time, urllib.request
+xs = []
+for _ in range(5):
+    r = urllib.request.Request("http://127.0.0.1:8025" + sys.argv[1], headers={"Authorization": "Bearer " + sys.argv[2]})
+    t = time.perf_counter(); urllib.request.urlopen(r).read(); xs.append((time.perf_counter() - t) * 1000)
+print(round(sorted(xs)[2], 1))
+PY
+}
+queue_cli_ms="$(admin_ms queue)"; status_cli_ms="$(admin_ms status)"
+queue_api_ms="$(api_ms /admin/queue)"; status_api_ms="$(api_ms /admin/status)"
 pending="$(metric sluice_queue_pending_recipients)"
 rss_kb="$(awk '/VmRSS/ {print $2}' "/proc/$dpid/status")"
-printf '{"time":"%s","n":%s,"submit_s":%s,"pending_recipients":%s,"heap_used_after_gc_kb":%s,"rss_kb":%s,"http":%s,"dump_lines":%s,"dump_ms":%s}\n' \
+printf '{"time":"%s","n":%s,"submit_s":%s,"pending_recipients":%s,"heap_used_after_gc_kb":%s,"rss_kb":%s,"http":%s,"dump_lines":%s,"dump_ms":%s,"queue_api_ms":%s,"status_api_ms":%s,"queue_cli_ms":%s,"status_cli_ms":%s}\n' \
   "$(date -u +%FT%TZ)" "$n" "$submit_s" "$pending" "${used_kb:-null}" "$rss_kb" "$health" "$lines" "$dump_ms" \
+  "$queue_api_ms" "$status_api_ms" "$queue_cli_ms" "$status_cli_ms" \
   | tee -a "$base/results/deferred-memory.jsonl"
