@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,11 +26,8 @@ import picocli.CommandLine.Option;
                 + "confirmation unless --yes.%nExit 0 ok, 1 the daemon said no or not confirmed, "
                 + "2 usage/unreachable, 3 token refused.")
 final class BounceCommand extends QueueActionCommand {
-    @Option(names = "--domain", paramLabel = "DOMAIN", description = "every pending recipient at this domain")
-    String domain;
-
-    @Option(names = "--id", paramLabel = "ID", description = "every pending recipient of this message")
-    String id;
+    @Mixin
+    DomainOrId target;
 
     @Option(names = "--reason", paramLabel = "TEXT", required = true,
             description = "why, for the DSN and the event log (up to 200 printable characters)")
@@ -46,7 +44,7 @@ final class BounceCommand extends QueueActionCommand {
 
     @Override
     String invalidArguments() {
-        return firstProblem(exactlyOne("--domain or --id", domain, id), badName("--domain", domain), badId(id),
+        return firstProblem(target.problem(),
                 reason.isBlank() || reason.length() > 200 ? "--reason takes 1 to 200 characters" : null,
                 yes && dryRun ? "--yes and --dry-run exclude each other" : null);
     }
@@ -63,8 +61,7 @@ final class BounceCommand extends QueueActionCommand {
 
     @Override
     void parameters(Map<String, String> q) {
-        q.put("domain", domain);
-        q.put("id", id == null ? null : id.toLowerCase(Locale.ROOT));
+        target.put(q);
         q.put("reason", reason);
         q.put("dry_run", dryRun ? "true" : null);
     }

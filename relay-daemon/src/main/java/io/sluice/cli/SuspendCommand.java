@@ -2,6 +2,7 @@ package io.sluice.cli;
 
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,11 +15,8 @@ import picocli.CommandLine.Option;
                 + "--for runs out (it still expires at delivery.max_age). Survives a restart.%nExit 0 ok, 1 the daemon said no, 2 usage/unreachable, "
                 + "3 token refused.")
 final class SuspendCommand extends QueueActionCommand {
-    @Option(names = "--domain", paramLabel = "DOMAIN", description = "the recipient domain")
-    String domain;
-
-    @Option(names = "--site", paramLabel = "SITE", description = "the site (MX host names joined by commas)")
-    String site;
+    @Mixin
+    DomainOrSite target;
 
     @Option(names = "--for", paramLabel = "DURATION", description = "end by itself after this long, e.g. 30m, 2h, "
             + "1d (default: until resumed)")
@@ -26,8 +24,7 @@ final class SuspendCommand extends QueueActionCommand {
 
     @Override
     String invalidArguments() {
-        return firstProblem(exactlyOne("--domain or --site", domain, site), badName("--domain", domain),
-                badName("--site", site));
+        return target.problem(true);
     }
 
     @Override
@@ -42,8 +39,7 @@ final class SuspendCommand extends QueueActionCommand {
 
     @Override
     void parameters(Map<String, String> q) {
-        q.put("domain", domain);
-        q.put("site", site);
+        target.put(q);
         q.put("for", duration);
     }
 }
