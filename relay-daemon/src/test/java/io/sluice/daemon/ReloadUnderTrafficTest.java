@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Live reload while mail flows (issue 4, "Reload"): a client keeps submitting on fresh sessions, a session opened
  * before the reload is still mid-transaction, and the reload lowers {@code smtp.max_recipients}. New sessions get
  * the new limit, the open session keeps its own and completes, and every message that got a 250 is in the journal.
- * A reloaded {@code delivery.retry.first} decides the next DEFERRED's due time while earlier deferrals keep theirs.
+ * A reloaded {@code delivery.retry.first} decides the next DEFERRED's due time while earlier deferrals keep theirs;
+ * reloaded {@code relay_networks} decide for new sessions.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ReloadUnderTrafficTest {
@@ -147,5 +148,31 @@ class ReloadUnderTrafficTest {
             }
         }
         return waits;
+    }
+
+    @Test
+    void shouldApplyReloadedRelayNetworksToNewSessions() throws Exception {
+        try (ReloadFixture f = ReloadFixture.start(TestDaemon.in(dir).listener("relay_networks: [127.0.0.0/8]"),
+                dir)) {
+            try (SmtpClient before = new SmtpClient("127.0.0.1", f.smtpPort())) {
+                assertThat(before.reply()).startsWith("220");
+                before.command("EHLO before.test");
+                before.command("MAIL FROM:<s@client.test>");
+                assertThat(before.command("RCPT TO:<a@dest.test>")).startsWith("250");
+
+                f.edit("relay_networks: [127.0.0.0/8]", "relay_networks: [10.0.0.0/8]");
+                assertThat(f.daemon.reload()).isEqualTo(ReloadOutcome.success());
+
+                assertThat(before.command("RCPT TO:<b@dest.test>")).as("an open session keeps its verdict")
+                        .startsWith("250");
+            }
+            try (SmtpClient after = new SmtpClient("127.0.0.1", f.smtpPort())) {
+                assertThat(after.reply()).startsWith("220");
+                after.command("EHLO after.test");
+                after.command("MAIL FROM:<s@client.test>");
+                assertThat(after.command("RCPT TO:<a@dest.test>")).as("127.0.0.1 is no longer a relay network")
+                        .startsWith("554 5.7.1");
+            }
+        }
     }
 }
