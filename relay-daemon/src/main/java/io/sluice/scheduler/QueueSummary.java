@@ -16,7 +16,7 @@ import java.util.List;
  * asks. It is measured into {@link QueueSnapshot#scanNanos()}; on the 2-core test machine under load (load average
  * 5), a million one-recipient batches over 5,000 domains took about 40 ms in queues and 120-180 ms on retry timers
  * (the sink-down case; the timer map's iteration dominates). The scheduler does nothing else meanwhile: the price
- * of an exact, consistent answer, paid once per request (at most {@link Scheduler#MAX_SNAPSHOT_REQUESTS} wait).
+ * of an exact, consistent answer, paid once per request (at most {@link OperatorRequests#MAX_SNAPSHOT_REQUESTS} wait).
  *
  * <p>Scheduler thread only. A batch is counted in exactly one place, since each sits in exactly one structure.
  */

@@ -64,15 +64,6 @@ public final class Scheduler implements Agent {
     private static final int DISPATCH_LIMIT = 256;
     private static final int MAX_RECORDER_BACKLOG = 10_000;
     private static final int MAX_FREE_BATCHES = 4096;
-    /** Admin snapshot requests waiting; more are refused (an operator's CLI, not a data path). */
-    static final int MAX_SNAPSHOT_REQUESTS = 8;
-    /** Operator commands waiting (flush, suspend, hold, bounce...); more are refused. */
-    static final int MAX_STEERING_REQUESTS = 8;
-
-    /** One {@link SteeringCommand} on its way in, with the future the scheduler completes. */
-    private record SteeringRequest(SteeringCommand command,
-                                   java.util.concurrent.CompletableFuture<SteeringResult> answer) {
-    }
     /** How long a domain's DNS answer is used before a new batch asks again, and how long an idle domain stays. */
     private static final long DOMAIN_MEMORY_MILLIS = 60_000;
 
@@ -84,13 +75,7 @@ public final class Scheduler implements Agent {
     private final Runnable wakeUp;
     private final ManyToOneConcurrentArrayQueue<Queued> queuedIn;
     private final ManyToOneConcurrentArrayQueue<TaskResult> resultsIn;
-    private final ManyToOneConcurrentArrayQueue<SnapshotRequest> snapshotsIn =
-            new ManyToOneConcurrentArrayQueue<>(MAX_SNAPSHOT_REQUESTS);
-    private final ManyToOneConcurrentArrayQueue<SteeringRequest> steeringIn =
-            new ManyToOneConcurrentArrayQueue<>(MAX_STEERING_REQUESTS);
-    private final Consumer<SteeringRequest> onSteering = this::onSteering;
-    private final QueueSummary summary;
-    private final Consumer<SnapshotRequest> onSnapshot = this::onSnapshot;
+    private final OperatorRequests operator;
     private final SchedulerCounters counters = new SchedulerCounters();
     private RetryPolicy policy;
     /** A reloaded policy waiting for the scheduler thread to take it; null almost always. */
@@ -144,9 +129,10 @@ public final class Scheduler implements Agent {
                 this::parkIfBlocked);
         this.intake = new BatchIntake(domains, pool, timers, counters, this::route, random,
                 options.recoverySpreadMillis());
-        this.summary = new QueueSummary(domains, resolutions, ring, timers, counters);
         this.steering = new QueueSteering(domains, resolutions, ring, timers, counters, outcomes, this::route,
                 this::onTimer, this::isExpired, this::expire);
+        this.operator = new OperatorRequests(new QueueSummary(domains, resolutions, ring, timers, counters), steering,
+                wakeUp);
     }
 
     @Override
@@ -199,41 +185,25 @@ public final class Scheduler implements Agent {
     /**
      * Asks for a {@link QueueSnapshot} of the pending recipients by domain and site (the admin API's {@code queue});
      * the scheduler builds it on its own thread at its next cycle ({@link QueueSummary}) and completes the future
-     * there. Any thread. The future fails at once with {@link IllegalStateException} when
-     * {@value #MAX_SNAPSHOT_REQUESTS} requests already wait; it never completes if the agent is not running, so
-     * wait with a timeout.
+     * there ({@link OperatorRequests}). Any thread. The future fails at once with {@link IllegalStateException}
+     * when {@value OperatorRequests#MAX_SNAPSHOT_REQUESTS} requests already wait; it never completes if the agent is
+     * not running, so wait with a timeout.
      *
      * @param domain restrict to this domain (case-insensitive), or null for all
      * @param limit  most rows per list, at least 1
      */
     public java.util.concurrent.CompletableFuture<QueueSnapshot> requestSnapshot(String domain, int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1: " + limit);
-        }
-        var answer = new java.util.concurrent.CompletableFuture<QueueSnapshot>();
-        String lower = domain == null ? null : DomainTable.domainOf("@" + domain);
-        if (snapshotsIn.offer(new SnapshotRequest(lower, limit, answer))) {
-            wakeUp.run();
-        } else {
-            answer.completeExceptionally(new IllegalStateException("too many queue snapshot requests waiting"));
-        }
-        return answer;
+        return operator.snapshot(domain, limit);
     }
 
     /**
      * Hands an operator's {@link SteeringCommand} to the scheduler, which applies it on its own thread at its next
      * cycle ({@link QueueSteering}) and completes the future there with what it did. Any thread. The future fails at
-     * once with {@link IllegalStateException} when {@value #MAX_STEERING_REQUESTS} commands already wait; it never
-     * completes if the agent is not running, so wait with a timeout.
+     * once with {@link IllegalStateException} when {@value OperatorRequests#MAX_STEERING_REQUESTS} commands already
+     * wait; it never completes if the agent is not running, so wait with a timeout.
      */
     public java.util.concurrent.CompletableFuture<SteeringResult> steer(SteeringCommand command) {
-        var answer = new java.util.concurrent.CompletableFuture<SteeringResult>();
-        if (steeringIn.offer(new SteeringRequest(Objects.requireNonNull(command, "command"), answer))) {
-            wakeUp.run();
-        } else {
-            answer.completeExceptionally(new IllegalStateException("too many queue commands waiting"));
-        }
-        return answer;
+        return operator.steer(command);
     }
 
     /**
@@ -274,8 +244,7 @@ public final class Scheduler implements Agent {
         work += resultsIn.drain(onResult, DRAIN_LIMIT);
         work += resolutions.drain(DRAIN_LIMIT, now, onAnswered);
         work += queuedIn.drain(onQueued, DRAIN_LIMIT);
-        work += snapshotsIn.drain(onSnapshot, 1);
-        work += steeringIn.drain(onSteering, 1);
+        work += operator.drain(now);
         work += steering.tick(now, bounceHandoff.backlog() < MAX_RECORDER_BACKLOG
                 && recorder.backlog() < MAX_RECORDER_BACKLOG);
         work += timers.poll(now, onTimer);
@@ -303,25 +272,9 @@ public final class Scheduler implements Agent {
         intake.queued(q.id(), q.bodiesIndex(), q.receivedAtMillis(), q.recipients());
     }
 
-    private void onSnapshot(SnapshotRequest request) {
-        try {
-            request.answer().complete(summary.build(request, now));
-        } catch (RuntimeException e) {
-            request.answer().completeExceptionally(e);
-        }
-    }
-
     /** The ring's parking check (a method, not a lambda on the field: the ring is built before the steering). */
     private boolean parkIfBlocked(Batch b) {
         return steering.parkIfBlocked(b);
-    }
-
-    private void onSteering(SteeringRequest request) {
-        try {
-            request.answer().complete(steering.apply(request.command(), now));
-        } catch (RuntimeException e) {
-            request.answer().completeExceptionally(e);
-        }
     }
 
     /** Puts a batch where it belongs now: expired, parked by an operator, at its site's ready queue, or at DNS. */
