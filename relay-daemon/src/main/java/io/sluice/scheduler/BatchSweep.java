@@ -10,8 +10,8 @@ import java.util.function.Predicate;
  *
  * <p>Cost: one walk over every site's ready queue, every retry timer and the domains in scope, on the scheduler
  * thread: like the admin {@code queue} snapshot, tens to a couple of hundred milliseconds at a million pending
- * batches, paid once per command (at most {@link OperatorRequests#MAX_STEERING_REQUESTS} wait). What the command then does
- * with the batches may be chunked (bounces are, see {@link QueueSteering}). Scheduler thread only.
+ * batches, paid once per command (at most {@link OperatorRequests#MAX_STEERING_REQUESTS} wait). What the command
+ * then does with the batches may be chunked (bounces are, see {@link QueueSteering}). Scheduler thread only.
  */
 final class BatchSweep {
     private final DomainTable domains;
