@@ -38,9 +38,9 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * due the domain is resolved again, and so it is when its answer is a minute old; a domain without work is
  * remembered (with its answer) for a minute, so a trickle of mail to it needs no lookup per message. A task the
  * delivery stage hands back untried ({@link TaskResult#notAttempted}) returns to the head of its site's queue with
- * no record. Expiry ({@code max_age}) is checked whenever a batch is (re)queued, comes due, reaches the head of a ready queue or comes back from an
- * attempt with temporary failures; retry times never pass the expiry. A task in flight is not cut short at expiry
- * (the delivery stage's timeouts bound it).
+ * no record. Expiry ({@code max_age}) is checked whenever a batch is (re)queued, comes due, reaches the head of
+ * a ready queue or comes back from an attempt with temporary failures; retry times never pass the expiry. A task
+ * in flight is not cut short at expiry (the delivery stage's timeouts bound it).
  *
  * <p>Steady state allocates nothing per message on this thread except the {@link DeliveryTask} handed to the
  * delivery stage (see {@link Batch#toTask}); {@link #offerQueued} makes one small entry per message on the
