@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.sluice.journal.JournalDump;
 import io.sluice.testing.FreePorts;
+import io.sluice.testing.MxSink;
 import io.sluice.testing.SmtpClient;
 import io.sluice.testing.StoredMessages;
 import io.sluice.testing.TestDaemon;
@@ -15,10 +16,8 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,19 +26,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.subethamail.smtp.MessageContext;
-import org.subethamail.smtp.MessageHandler;
-import org.subethamail.smtp.RejectException;
-import org.subethamail.smtp.server.SMTPServer;
 
 /**
  * DSNs end to end (DESIGN.md "Durability", issue 3 point 6): the whole daemon on loopback with a {@link TestDnsServer}
@@ -56,8 +48,8 @@ class DsnEndToEndTest {
     Path dir;
 
     private TestDnsServer dns;
-    private Sink recipientsMx;
-    private Sink sendersMx;
+    private MxSink recipientsMx;
+    private MxSink sendersMx;
     private int mxPort;
 
     @BeforeEach
@@ -67,8 +59,10 @@ class DsnEndToEndTest {
         dns.mx("dest.test", 10, "mx1.dest.test").a("mx1.dest.test", "127.0.0.2")
                 .mx("client.test", 10, "mx.client.test").a("mx.client.test", "127.0.0.4")
                 .nullMx("nullmx.test");
-        recipientsMx = new Sink("127.0.0.2", mxPort);
-        sendersMx = new Sink("127.0.0.4", mxPort);
+        // Local parts starting "hard" get 550 5.1.1, "soft" 451 4.2.0 (a per-recipient answer Wiser cannot give).
+        recipientsMx = MxSink.start("127.0.0.2", mxPort).rejectRecipients("hard", 550, "5.1.1 no such user")
+                .rejectRecipients("soft", 451, "4.2.0 mailbox busy");
+        sendersMx = MxSink.start("127.0.0.4", mxPort);
     }
 
     @AfterEach
@@ -92,7 +86,7 @@ class DsnEndToEndTest {
             eventLog = daemon.eventLog();
             id = submit(daemon, "<" + SENDER + ">", "hard@dest.test", "Subject: order 42\r\n"
                     + "Message-ID: <o42@client.test>\r\nX-Order: 42\r\n\r\nbody of the order\r\n");
-            Sink.Received dsn = awaitOneDsn();
+            MxSink.Received dsn = awaitOneDsn();
             assertThat(dsn.sender()).as("null reverse-path").isEmpty();
             assertThat(dsn.recipients()).containsExactly(SENDER);
             Map<String, String> status = assertReport(dsn, "hard@dest.test", "5.1.1");
@@ -122,7 +116,7 @@ class DsnEndToEndTest {
             Map<String, String> status = assertReport(awaitOneDsn(), "user@nowhere.test", "5.1.2");
             assertThat(status).doesNotContainKey("Remote-MTA");
         }
-        assertThat(recipientsMx.messages).isEmpty();
+        assertThat(recipientsMx.messages()).isEmpty();
     }
 
     @Test
@@ -143,7 +137,7 @@ class DsnEndToEndTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> states(journal), s -> "bounced".equals(s.get(id)));
             Thread.sleep(300); // a DSN, if one were due, is journalled before the OUTCOME: give delivery a moment
         }
-        assertThat(sendersMx.messages).isEmpty();
+        assertThat(sendersMx.messages()).isEmpty();
         assertThat(StoredMessages.read(dir.resolve("journal"))).as("no DSN was queued").hasSize(1);
     }
 
@@ -156,7 +150,7 @@ class DsnEndToEndTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> states(journal), s -> "bounced".equals(s.get(id)));
             Thread.sleep(300);
         }
-        assertThat(sendersMx.messages).isEmpty();
+        assertThat(sendersMx.messages()).isEmpty();
         assertThat(StoredMessages.read(dir.resolve("journal"))).hasSize(1);
     }
 
@@ -165,7 +159,7 @@ class DsnEndToEndTest {
         String id;
         try (TestDaemon daemon = daemon("\nmax_age: 1s\nretry:\n  first: 100ms\n  max: 200ms")) {
             id = submit(daemon, "<" + SENDER + ">", "soft@dest.test", "Subject: late\r\n\r\nx\r\n");
-            Sink.Received dsn = awaitOneDsn();
+            MxSink.Received dsn = awaitOneDsn();
             Map<String, String> status = assertReport(dsn, "soft@dest.test", "4.4.7");
             assertThat(status.get("X-Sluice-Queue-ID")).isEqualTo(id);
             Path journal = daemon.journalDir();
@@ -174,16 +168,16 @@ class DsnEndToEndTest {
         assertThat(recipientsMx.rcptAttempts("soft@dest.test")).as("retried until max_age").isGreaterThan(1);
     }
 
-    private Sink.Received awaitOneDsn() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> sendersMx.messages.size() == 1);
-        return sendersMx.messages.get(0);
+    private MxSink.Received awaitOneDsn() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> sendersMx.messages().size() == 1);
+        return sendersMx.messages().get(0);
     }
 
     /**
      * Checks the DSN's MIME structure (RFC 6522) and its one per-recipient block; returns the delivery-status
      * fields (per-message and per-recipient together).
      */
-    private static Map<String, String> assertReport(Sink.Received dsn, String recipient, String status)
+    private static Map<String, String> assertReport(MxSink.Received dsn, String recipient, String status)
             throws Exception {
         MimeMessage message = parse(dsn);
         assertThat(message.getContentType()).startsWith("multipart/report").contains("report-type=delivery-status");
@@ -208,11 +202,11 @@ class DsnEndToEndTest {
         return fields;
     }
 
-    private static MimeMessage parse(Sink.Received dsn) throws Exception {
+    private static MimeMessage parse(MxSink.Received dsn) throws Exception {
         return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(dsn.bytes()));
     }
 
-    private static String part(Sink.Received dsn, int index) throws Exception {
+    private static String part(MxSink.Received dsn, int index) throws Exception {
         MimeMultipart parts = (MimeMultipart) parse(dsn).getContent();
         try (InputStream in = parts.getBodyPart(index).getInputStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -220,7 +214,7 @@ class DsnEndToEndTest {
     }
 
     /** The DSN's own queue id, from the Received line Sluice put on it. */
-    private static String dsnQueueId(Sink.Received dsn) {
+    private static String dsnQueueId(MxSink.Received dsn) {
         Matcher m = Pattern.compile("\\(Sluice\\) id ([0-9a-f]{16})")
                 .matcher(new String(dsn.bytes(), StandardCharsets.UTF_8));
         assertThat(m.find()).isTrue();
@@ -265,74 +259,5 @@ class DsnEndToEndTest {
             }
         }
         return states;
-    }
-
-    /**
-     * A SubEthaSMTP server (the engine under Wiser) standing in for an MX: records each message and counts RCPT
-     * attempts per address. Local parts starting {@code hard} get {@code 550 5.1.1}, {@code soft} get
-     * {@code 451 4.2.0}, which Wiser's accepter cannot express.
-     */
-    private static final class Sink implements AutoCloseable {
-        record Received(String sender, List<String> recipients, byte[] bytes) {
-        }
-
-        final List<Received> messages = new CopyOnWriteArrayList<>();
-        private final Map<String, AtomicInteger> rcpts = new ConcurrentHashMap<>();
-        private final SMTPServer server;
-
-        Sink(String address, int port) throws IOException {
-            server = new SMTPServer.Builder()
-                    .bindAddress(InetAddress.getByName(address))
-                    .port(port)
-                    .hostName("mx." + address + ".test")
-                    .insertReceivedHeaders(false)
-                    .messageHandlerFactory(this::handler)
-                    .build();
-            server.start();
-        }
-
-        int rcptAttempts(String address) {
-            AtomicInteger n = rcpts.get(address);
-            return n == null ? 0 : n.get();
-        }
-
-        private MessageHandler handler(MessageContext context) {
-            return new MessageHandler() {
-                private String sender;
-                private final List<String> recipients = new CopyOnWriteArrayList<>();
-
-                @Override
-                public void from(String from) {
-                    sender = from;
-                }
-
-                @Override
-                public void recipient(String recipient) throws RejectException {
-                    rcpts.computeIfAbsent(recipient, r -> new AtomicInteger()).incrementAndGet();
-                    if (recipient.startsWith("hard")) {
-                        throw new RejectException(550, "5.1.1 no such user");
-                    }
-                    if (recipient.startsWith("soft")) {
-                        throw new RejectException(451, "4.2.0 mailbox busy");
-                    }
-                    recipients.add(recipient);
-                }
-
-                @Override
-                public String data(InputStream data) throws IOException {
-                    messages.add(new Received(sender, List.copyOf(recipients), data.readAllBytes()));
-                    return null;
-                }
-
-                @Override
-                public void done() {
-                }
-            };
-        }
-
-        @Override
-        public void close() {
-            server.stop();
-        }
     }
 }

@@ -49,6 +49,11 @@ public final class MxSink implements AutoCloseable {
     private final AtomicInteger deferred = new AtomicInteger();
     private final AtomicInteger sessionsToRefuse = new AtomicInteger();
     private final Map<String, Boolean> seenOnce = new ConcurrentHashMap<>();
+    private record Rejection(int code, String text) {
+    }
+
+    private final Map<String, Rejection> rejectByPrefix = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> rcptAttempts = new ConcurrentHashMap<>();
     private volatile boolean deferFirst;
     private volatile long delayMillis;
     private final SMTPServer server;
@@ -124,6 +129,21 @@ public final class MxSink implements AutoCloseable {
         return deferred.get();
     }
 
+    /**
+     * Answers RCPT for every recipient whose address starts with {@code prefix} with {@code code} and
+     * {@code text} (e.g. {@code "hard", 550, "5.1.1 no such user"}): a per-recipient failure, the session goes on.
+     */
+    public MxSink rejectRecipients(String prefix, int code, String text) {
+        rejectByPrefix.put(prefix, new Rejection(code, text));
+        return this;
+    }
+
+    /** RCPT commands seen for {@code address}, accepted or not (shows retries). */
+    public int rcptAttempts(String address) {
+        AtomicInteger n = rcptAttempts.get(address);
+        return n == null ? 0 : n.get();
+    }
+
     /** Received messages per Message-ID (the count shows duplicates). */
     public Map<String, Integer> countsByMessageId() {
         Map<String, Integer> counts = new ConcurrentHashMap<>();
@@ -151,7 +171,13 @@ public final class MxSink implements AutoCloseable {
             }
 
             @Override
-            public void recipient(String recipient) {
+            public void recipient(String recipient) throws RejectException {
+                rcptAttempts.computeIfAbsent(recipient, r -> new AtomicInteger()).incrementAndGet();
+                for (Map.Entry<String, Rejection> reject : rejectByPrefix.entrySet()) {
+                    if (recipient.startsWith(reject.getKey())) {
+                        throw new RejectException(reject.getValue().code(), reject.getValue().text());
+                    }
+                }
                 recipients.add(recipient);
             }
 
