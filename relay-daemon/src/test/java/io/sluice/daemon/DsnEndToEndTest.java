@@ -59,9 +59,7 @@ class DsnEndToEndTest {
         dns.mx("dest.test", 10, "mx1.dest.test").a("mx1.dest.test", "127.0.0.2")
                 .mx("client.test", 10, "mx.client.test").a("mx.client.test", "127.0.0.4")
                 .nullMx("nullmx.test");
-        // Local parts starting "hard" get 550 5.1.1, "soft" 451 4.2.0 (a per-recipient answer Wiser cannot give).
-        recipientsMx = MxSink.start("127.0.0.2", mxPort).rejectRecipients("hard", 550, "5.1.1 no such user")
-                .rejectRecipients("soft", 451, "4.2.0 mailbox busy");
+        recipientsMx = MxSink.startFailingHardAndSoft("127.0.0.2", mxPort); // hard@: 550 5.1.1, soft@: 451 4.2.0
         sendersMx = MxSink.start("127.0.0.4", mxPort);
     }
 

@@ -2,6 +2,7 @@ package io.sluice.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.testing.MxSink;
 import io.sluice.testing.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,8 +38,8 @@ class DeliveryDispatcherTest {
         return f;
     }
 
-    private RecordingSink sink(String address) throws Exception {
-        RecordingSink sink = new RecordingSink(address, port);
+    private MxSink sink(String address) throws Exception {
+        MxSink sink = MxSink.startFailingHardAndSoft(address, port);
         open.add(sink);
         return sink;
     }
@@ -56,20 +57,20 @@ class DeliveryDispatcherTest {
     @Test
     void shouldDeliverTheExactBytesToThePrimaryMxAndRecordDelivered() throws Exception {
         fixture(4);
-        RecordingSink primary = sink("127.0.0.2");
-        RecordingSink backup = sink("127.0.0.3");
+        MxSink primary = sink("127.0.0.2");
+        MxSink backup = sink("127.0.0.3");
         f.dns.mx("a.test", 10, "mx1.a.test").mx("a.test", 20, "mx2.a.test")
                 .a("mx1.a.test", "127.0.0.2").a("mx2.a.test", "127.0.0.3");
         f.accept(1, "sender@relay.test", TEXT, "u@a.test", "v@A.test");
 
         f.runUntil("both delivered", () -> f.journalled.size() == 2);
         assertThat(f.journalled).containsExactlyInAnyOrder("1/0/delivered", "1/1/delivered");
-        assertThat(primary.messages).hasSize(1);
-        RecordingSink.Received got = primary.messages.get(0);
+        assertThat(primary.messages()).hasSize(1);
+        MxSink.Received got = primary.messages().get(0);
         assertThat(got.sender()).isEqualTo("sender@relay.test");
         assertThat(got.recipients()).containsExactly("u@a.test", "v@A.test");
         assertThat(got.bytes()).isEqualTo(TEXT.getBytes(StandardCharsets.UTF_8));
-        assertThat(backup.messages).isEmpty();
+        assertThat(backup.messages()).isEmpty();
         assertThat(f.dispatcher.outstanding()).isZero();
         assertThat(f.allocator.metric().usedDirectMemory()).as("body buffer released").isZero();
     }
@@ -77,43 +78,43 @@ class DeliveryDispatcherTest {
     @Test
     void shouldFailOverToTheBackupMxWhenNothingListensAtThePrimary() throws Exception {
         fixture(4);
-        RecordingSink backup = sink("127.0.0.3");
+        MxSink backup = sink("127.0.0.3");
         f.dns.mx("b.test", 10, "mx1.b.test").mx("b.test", 20, "mx2.b.test")
                 .a("mx1.b.test", "127.0.0.4").a("mx2.b.test", "127.0.0.3");
         f.accept(1, "", TEXT, "u@b.test");
 
         f.runUntil("delivered", () -> !f.journalled.isEmpty());
         assertThat(f.journalled).containsExactly("1/0/delivered");
-        assertThat(backup.messages).hasSize(1);
-        assertThat(backup.messages.get(0).sender()).as("null reverse-path kept").isEmpty();
-        assertThat(backup.messages.get(0).bytes()).isEqualTo(TEXT.getBytes(StandardCharsets.UTF_8));
+        assertThat(backup.messages()).hasSize(1);
+        assertThat(backup.messages().get(0).sender()).as("null reverse-path kept").isEmpty();
+        assertThat(backup.messages().get(0).bytes()).isEqualTo(TEXT.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
     void shouldBounceARecipientRejectedWith550AndDeliverTheOther() throws Exception {
         fixture(4);
-        RecordingSink mx = sink("127.0.0.2");
+        MxSink mx = sink("127.0.0.2");
         f.dns.mx("c.test", 10, "mx.c.test").a("mx.c.test", "127.0.0.2");
         f.accept(1, "sender@relay.test", TEXT, "hard@c.test", "ok@c.test");
 
         f.runUntil("both final", () -> f.journalled.size() == 2);
         assertThat(f.journalled).containsExactlyInAnyOrder("1/0/bounced", "1/1/delivered");
         assertThat(f.bounced).containsExactly("1/0/hard@c.test/550/5.1.1");
-        assertThat(mx.messages).singleElement().extracting(RecordingSink.Received::recipients)
+        assertThat(mx.messages()).singleElement().extracting(MxSink.Received::recipients)
                 .isEqualTo(List.of("ok@c.test"));
     }
 
     @Test
     void shouldDeferARecipientRejectedWith4xx() throws Exception {
         fixture(4);
-        RecordingSink mx = sink("127.0.0.2");
+        MxSink mx = sink("127.0.0.2");
         f.dns.mx("d.test", 10, "mx.d.test").a("mx.d.test", "127.0.0.2");
         f.accept(1, "sender@relay.test", TEXT, "soft@d.test");
 
         f.runUntil("deferred", () -> !f.journalled.isEmpty());
         assertThat(f.journalled).containsExactly("1/0/deferred/1");
         assertThat(f.bounced).isEmpty();
-        assertThat(mx.messages).isEmpty();
+        assertThat(mx.messages()).isEmpty();
         assertThat(f.scheduler.counters().scheduledRecipients()).isEqualTo(1);
     }
 
@@ -133,7 +134,7 @@ class DeliveryDispatcherTest {
     @Test
     void shouldSendSeveralMessagesOverOneConnection() throws Exception {
         fixture(1);
-        RecordingSink mx = sink("127.0.0.2");
+        MxSink mx = sink("127.0.0.2");
         f.dns.mx("f.test", 10, "mx.f.test").a("mx.f.test", "127.0.0.2");
         for (int id = 1; id <= 5; id++) {
             f.accept(id, "sender@relay.test", "Subject: " + id + "\r\n\r\nbody " + id + "\r\n", "r@f.test");
@@ -142,8 +143,8 @@ class DeliveryDispatcherTest {
         f.runUntil("all delivered", () -> f.journalled.size() == 5);
         assertThat(f.journalled).containsExactlyInAnyOrder("1/0/delivered", "2/0/delivered", "3/0/delivered",
                 "4/0/delivered", "5/0/delivered");
-        assertThat(mx.messages).hasSize(5);
-        assertThat(mx.sessions.get()).as("one connection, reused with RSET").isEqualTo(1);
+        assertThat(mx.messages()).hasSize(5);
+        assertThat(mx.sessions()).as("one connection, reused with RSET").isEqualTo(1);
         assertThat(f.pool("mx.f.test").created()).isEqualTo(1);
         assertThat(f.pool("mx.f.test").reused()).isEqualTo(4);
         assertThat(f.allocator.metric().usedDirectMemory()).as("body buffers released").isZero();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.journal.JournalDump;
+import io.sluice.testing.MxSink;
 import io.sluice.testing.FreePorts;
 import io.sluice.testing.SmtpClient;
 import io.sluice.testing.StoredMessages;
@@ -41,8 +42,8 @@ class DeliveryEndToEndTest {
     void shouldDeliverEveryMessageOnceWithTheStoredBytesAndBounceARejectedRecipient() throws Exception {
         int mxPort = FreePorts.next();
         try (TestDnsServer dns = TestDnsServer.start("test");
-             RecordingSink primary = new RecordingSink("127.0.0.2", mxPort);
-             RecordingSink backup = new RecordingSink("127.0.0.3", mxPort)) {
+             MxSink primary = MxSink.startFailingHardAndSoft("127.0.0.2", mxPort);
+             MxSink backup = MxSink.startFailingHardAndSoft("127.0.0.3", mxPort)) {
             dns.mx("dest.test", 10, "mx1.dest.test").mx("dest.test", 20, "mx2.dest.test")
                     .a("mx1.dest.test", "127.0.0.2").a("mx2.dest.test", "127.0.0.3");
             Path journalDir;
@@ -70,9 +71,9 @@ class DeliveryEndToEndTest {
             }
 
             assertDeliveryEvents(Files.readAllLines(eventLog, StandardCharsets.UTF_8), queueIds);
-            assertThat(backup.messages).as("the primary MX took everything").isEmpty();
+            assertThat(backup.messages()).as("the primary MX took everything").isEmpty();
             Map<String, byte[]> delivered = new HashMap<>();
-            for (RecordingSink.Received r : primary.messages) {
+            for (MxSink.Received r : primary.messages()) {
                 String key = messageId(r.bytes());
                 assertThat(delivered.put(key, r.bytes())).as("delivered once: " + key).isNull();
                 assertThat(r.sender()).isEqualTo("sender@client.test");
@@ -86,7 +87,7 @@ class DeliveryEndToEndTest {
                     continue;
                 }
                 assertThat(delivered.get(key)).as("exact stored bytes of " + key).isEqualTo(s.bytes());
-                assertThat(primary.messages.stream().filter(r -> messageId(r.bytes()).equals(key))
+                assertThat(primary.messages().stream().filter(r -> messageId(r.bytes()).equals(key))
                         .findFirst().orElseThrow().recipients()).isEqualTo(s.recipients());
             }
         }

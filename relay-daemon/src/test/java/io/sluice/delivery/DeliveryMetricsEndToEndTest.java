@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.sluice.metrics.DeliveryMetrics;
 import io.sluice.metrics.PrometheusText;
+import io.sluice.testing.MxSink;
 import io.sluice.testing.FreePorts;
 import io.sluice.testing.SmtpClient;
 import io.sluice.testing.TestDaemon;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The delivery metrics of the whole daemon, scraped from {@code /metrics} over HTTP: mail submitted over SMTP is
  * resolved through a {@link TestDnsServer} (dest.test: MX 10 at 127.0.0.2) and delivered to a SubEthaSMTP sink
- * ({@link RecordingSink}, which answers {@code 550 5.1.1} to {@code hard@}); the scrape then shows the outcomes by
+ * ({@link MxSink}, which answers {@code 550 5.1.1} to {@code hard@}); the scrape then shows the outcomes by
  * site, one attempt-latency observation per task, one end-to-end observation per delivered recipient, the DNS
  * lookups, the open outbound connection and empty queues.
  */
@@ -43,7 +44,7 @@ class DeliveryMetricsEndToEndTest {
     void shouldExposeOutcomesBySiteLatenciesDnsAndConnectionsAfterDelivery() throws Exception {
         int mxPort = FreePorts.next();
         try (TestDnsServer dns = TestDnsServer.start("test");
-             RecordingSink sink = new RecordingSink("127.0.0.2", mxPort);
+             MxSink sink = MxSink.startFailingHardAndSoft("127.0.0.2", mxPort);
              TestDaemon daemon = TestDaemon.in(dir).dns(dns)
                      // no DSN: its delivery to the sender's (unresolved) domain would be a second bounce
                      .delivery("mx_port: " + mxPort + "\nallow_private_mx: true\ndsn: false").start()) {
@@ -88,7 +89,7 @@ class DeliveryMetricsEndToEndTest {
             // Idle connections stay pooled (delivery.idle_timeout 30s): at least one is open, never more than the
             // sessions the sink saw.
             assertThat(sample(f, "sluice_outbound_connections_current", "sluice_outbound_connections_current"))
-                    .isBetween(1.0, (double) sink.sessions.get());
+                    .isBetween(1.0, (double) sink.sessions());
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 Map<String, PrometheusText.Family> g = scrape(daemon);
                 for (String gauge : new String[] {"sluice_queue_scheduled_recipients", "sluice_queue_ready_recipients",
@@ -96,7 +97,7 @@ class DeliveryMetricsEndToEndTest {
                     assertThat(sample(g, gauge, gauge)).as(gauge).isZero();
                 }
             });
-            assertThat(sink.messages).hasSize(MESSAGES);
+            assertThat(sink.messages()).hasSize(MESSAGES);
         }
     }
 

@@ -2,6 +2,7 @@ package io.sluice.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.testing.MxSink;
 import io.sluice.testing.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +45,7 @@ class DeliveryPoolFullTest {
     @Test
     void shouldWaitForTheOneConnectionInsteadOfDeferringWhenThePoolIsFull() throws Exception {
         f = new DispatchFixture(dir, port, 4, 1);
-        RecordingSink mx = new RecordingSink("127.0.0.2", port);
+        MxSink mx = MxSink.startFailingHardAndSoft("127.0.0.2", port);
         open.add(mx);
         f.dns.mx("one.test", 10, "mx.one.test").a("mx.one.test", "127.0.0.2");
         List<String> expected = new ArrayList<>();
@@ -57,7 +58,7 @@ class DeliveryPoolFullTest {
         f.runUntil("nothing in flight", () -> f.scheduler.counters().inFlightRecipients() == 0);
         assertThat(f.journalled).as("no DEFERRED: a full pool is not an attempt")
                 .containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(mx.messages).hasSize(6);
+        assertThat(mx.messages()).hasSize(6);
         assertThat(f.pool("mx.one.test").created()).as("one connection, waited for and reused").isEqualTo(1);
         assertThat(f.scheduler.counters().scheduledRecipients()).isZero();
         assertThat(f.allocator.metric().usedDirectMemory()).as("body buffers released").isZero();

@@ -130,6 +130,15 @@ public final class MxSink implements AutoCloseable {
     }
 
     /**
+     * A sink whose recipients with a local part starting {@code hard} get {@code 550 5.1.1} and {@code soft} get
+     * {@code 451 4.2.0}: per-recipient failures on demand, by address.
+     */
+    public static MxSink startFailingHardAndSoft(String address, int port) throws IOException {
+        return start(address, port).rejectRecipients("hard", 550, "5.1.1 no such user")
+                .rejectRecipients("soft", 451, "4.2.0 mailbox busy");
+    }
+
+    /**
      * Answers RCPT for every recipient whose address starts with {@code prefix} with {@code code} and
      * {@code text} (e.g. {@code "hard", 550, "5.1.1 no such user"}): a per-recipient failure, the session goes on.
      */
