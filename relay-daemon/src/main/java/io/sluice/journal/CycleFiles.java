@@ -67,8 +67,18 @@ final class CycleFiles {
         return lastCycle >= newest ? all : all.headSet((long) lastCycle, true);
     }
 
-    /** Deletes the file of {@code cycle}; false if it had none. Call {@link #refresh()} after a batch of these. */
+    /**
+     * Deletes the file of {@code cycle}; false if it had none or if it is the newest file of the queue. The newest
+     * file is the one the appender writes, or will write again after a restart: deleting it under Chronicle makes
+     * the appender re-create it while its old store is still held, and the appender then waits for an
+     * "un-acquirable segment" (seen once in a CI run: the writer stalled for two minutes). Call {@link #refresh()}
+     * after a batch of these.
+     */
     boolean delete(int cycle) {
+        queue.refreshDirectoryListing();
+        if (cycle >= queue.lastCycle()) {
+            return false;
+        }
         SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
         if (store == null) {
             return false;
