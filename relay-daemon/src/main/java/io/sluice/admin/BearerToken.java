@@ -1,15 +1,12 @@
 package io.sluice.admin;
 
+import io.sluice.util.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * The admin API's shared secret ({@code admin.token_file}), and the check of an {@code Authorization} header.
@@ -30,10 +27,6 @@ public final class BearerToken {
     public static final int MIN_LENGTH = 16;
     public static final int MAX_LENGTH = 1024;
     private static final String SCHEME = "Bearer ";
-    private static final Set<PosixFilePermission> FORBIDDEN = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
-
     private final byte[] digest;
 
     private BearerToken(byte[] digest) {
@@ -50,17 +43,9 @@ public final class BearerToken {
         if (!Files.isRegularFile(file)) {
             throw new IOException("admin token file " + file + " does not exist or is not a regular file");
         }
-        Set<PosixFilePermission> perms;
-        try {
-            perms = Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException e) {
-            throw new IOException("admin token file " + file
-                    + ": cannot check its permissions on a non-POSIX file system", e);
-        }
-        if (perms.stream().anyMatch(FORBIDDEN::contains)) {
-            throw new IOException("admin token file " + file + " is accessible by group or others (permissions "
-                    + PosixFilePermissions.toString(perms) + "); make it readable by its owner only: chmod 600 "
-                    + file);
+        String notPrivate = PrivateFiles.problem(file);
+        if (notPrivate != null) {
+            throw new IOException("admin token file " + notPrivate);
         }
         if (Files.size(file) > MAX_LENGTH + 2) {
             throw new IOException("admin token file " + file + " is larger than a token (" + MAX_LENGTH

@@ -1,12 +1,8 @@
 package io.sluice.config;
 
-import java.io.IOException;
+import io.sluice.util.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * Checks that a file named in the config (certificate, key, users file, token file) can be read now, so that a
@@ -19,10 +15,6 @@ import java.util.Set;
 final class FileChecks {
 
     /** A secret (the admin token) must be neither readable nor writable by group or others. */
-    private static final Set<PosixFilePermission> NOT_PRIVATE = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
-
     private FileChecks() {
     }
 
@@ -60,17 +52,9 @@ final class FileChecks {
             m.error(key, problem);
             return;
         }
-        try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-            if (perms.stream().anyMatch(NOT_PRIVATE::contains)) {
-                m.error(key, file + " is accessible by group or others (permissions "
-                        + PosixFilePermissions.toString(perms) + "); make it readable by its owner only: chmod 600 "
-                        + file);
-            }
-        } catch (UnsupportedOperationException e) {
-            m.error(key, file + ": cannot check its permissions on a non-POSIX file system");
-        } catch (IOException e) {
-            m.error(key, file + ": cannot read its permissions: " + e.getMessage());
+        String notPrivate = PrivateFiles.problem(file);
+        if (notPrivate != null) {
+            m.error(key, notPrivate);
         }
     }
 }
