@@ -2,14 +2,13 @@ package io.sluice.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The body of {@code POST /admin/reload} as the CLI reads it:
- * {@code {"applied":true|false,"errors":[...],"requiresRestart":[...]}}.
- *
- * <p>A strict reader for exactly that shape (an object whose members are a boolean and arrays of strings; other
- * members of those kinds are skipped, so a newer daemon may add some): the CLI must not print a half-understood
- * answer as if it were the outcome. String escapes per RFC 8259. Immutable result.
+ * {@code {"applied":true|false,"errors":[...],"requiresRestart":[...]}}, parsed with the CLI's {@link JsonReader}
+ * and then held to exactly that shape (other members are ignored, so a newer daemon may add some): the CLI must not
+ * print a half-understood answer as if it were the outcome. Immutable result.
  *
  * @param applied         the daemon applied the file
  * @param errors          the file's errors, {@code <file>:<line>: <key>: <problem>}
@@ -17,152 +16,33 @@ import java.util.List;
  */
 record ReloadReply(boolean applied, List<String> errors, List<String> requiresRestart) {
 
-    /** @throws IllegalArgumentException saying where the text stops being the expected shape */
+    /** @throws IllegalArgumentException when the text is not JSON or not the reply's shape */
     static ReloadReply parse(String json) {
-        return new Reader(json).reply();
+        if (!(JsonReader.parse(json) instanceof Map<?, ?> reply)) {
+            throw new IllegalArgumentException("reload answer is not a JSON object");
+        }
+        if (!(reply.get("applied") instanceof Boolean applied)) {
+            throw new IllegalArgumentException("reload answer has no boolean \"applied\"");
+        }
+        return new ReloadReply(applied, strings(reply, "errors"), strings(reply, "requiresRestart"));
     }
 
-    /** One pass over the text; single use. */
-    private static final class Reader {
-        private final String s;
-        private int i;
-
-        Reader(String s) {
-            this.s = s;
+    /** The member as a list of strings; absent means empty. */
+    private static List<String> strings(Map<?, ?> reply, String name) {
+        Object value = reply.get(name);
+        if (value == null) {
+            return List.of();
         }
-
-        ReloadReply reply() {
-            Boolean applied = null;
-            List<String> errors = List.of();
-            List<String> restart = List.of();
-            expect('{');
-            if (!peek('}')) {
-                do {
-                    String name = string();
-                    expect(':');
-                    switch (name) {
-                        case "applied" -> applied = bool();
-                        case "errors" -> errors = strings();
-                        case "requiresRestart" -> restart = strings();
-                        default -> skipValue();
-                    }
-                } while (accept(','));
-            }
-            expect('}');
-            skipSpace();
-            if (i != s.length()) {
-                throw fail("text after the object");
-            }
-            if (applied == null) {
-                throw fail("no \"applied\" member");
-            }
-            return new ReloadReply(applied, errors, restart);
+        if (!(value instanceof List<?> list)) {
+            throw new IllegalArgumentException("reload answer's \"" + name + "\" is not an array");
         }
-
-        private boolean bool() {
-            skipSpace();
-            if (s.startsWith("true", i)) {
-                i += 4;
-                return true;
+        List<String> out = new ArrayList<>(list.size());
+        for (Object item : list) {
+            if (!(item instanceof String s)) {
+                throw new IllegalArgumentException("reload answer's \"" + name + "\" holds a non-string");
             }
-            if (s.startsWith("false", i)) {
-                i += 5;
-                return false;
-            }
-            throw fail("expected true or false");
+            out.add(s);
         }
-
-        private List<String> strings() {
-            List<String> out = new ArrayList<>();
-            expect('[');
-            if (!peek(']')) {
-                do {
-                    out.add(string());
-                } while (accept(','));
-            }
-            expect(']');
-            return List.copyOf(out);
-        }
-
-        private void skipValue() {
-            skipSpace();
-            if (peek('[')) {
-                strings();
-            } else if (peek('"')) {
-                string();
-            } else {
-                bool();
-            }
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder sb = new StringBuilder();
-            while (i < s.length()) {
-                char c = s.charAt(i++);
-                if (c == '"') {
-                    return sb.toString();
-                }
-                if (c != '\\') {
-                    sb.append(c);
-                    continue;
-                }
-                if (i >= s.length()) {
-                    break;
-                }
-                char e = s.charAt(i++);
-                switch (e) {
-                    case '"', '\\', '/' -> sb.append(e);
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'n' -> sb.append('\n');
-                    case 'r' -> sb.append('\r');
-                    case 't' -> sb.append('\t');
-                    case 'u' -> {
-                        if (i + 4 > s.length()) {
-                            throw fail("short \\u escape");
-                        }
-                        try {
-                            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw fail("bad \\u escape");
-                        }
-                        i += 4;
-                    }
-                    default -> throw fail("bad escape \\" + e);
-                }
-            }
-            throw fail("unterminated string");
-        }
-
-        private void expect(char c) {
-            if (!accept(c)) {
-                throw fail("expected '" + c + "'");
-            }
-        }
-
-        private boolean accept(char c) {
-            if (peek(c)) {
-                i++;
-                return true;
-            }
-            return false;
-        }
-
-        private boolean peek(char c) {
-            skipSpace();
-            return i < s.length() && s.charAt(i) == c;
-        }
-
-        private void skipSpace() {
-            while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\n' || s.charAt(i) == '\r'
-                    || s.charAt(i) == '\t')) {
-                i++;
-            }
-        }
-
-        private IllegalArgumentException fail(String what) {
-            return new IllegalArgumentException("unexpected reload answer at offset " + i + ": " + what);
-        }
+        return List.copyOf(out);
     }
 }

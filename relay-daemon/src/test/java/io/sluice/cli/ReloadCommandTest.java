@@ -99,7 +99,7 @@ class ReloadCommandTest {
     }
 
     @Test
-    void shouldExitTwoWhenTheTokenIsRefused() throws Exception {
+    void shouldExitThreeWhenTheTokenIsRefused() throws Exception {
         try (ReloadFixture f = ReloadFixture.start(TestDaemon.in(dir), dir)) {
             Path wrongToken = ReloadFixture.writeToken(dir.resolve("wrong.token"), "not-the-daemon-token-42");
             Path other = dir.resolve("other.yaml");
