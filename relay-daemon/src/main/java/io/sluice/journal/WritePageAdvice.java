@@ -34,6 +34,8 @@ final class WritePageAdvice {
     static final long LOOKAHEAD_BYTES = 8L << 20;
     /** Start reading ahead once the write position is this close to the chunk's write limit. */
     static final long NEAR_LIMIT_BYTES = 4L << 20;
+    /** At most this much is read ahead per call (a page fault costs about a microsecond: no long stall). */
+    static final long READ_AHEAD_PER_CALL_BYTES = 1L << 20;
     private static volatile boolean unavailableLogged;
 
     private final String queueName;
@@ -83,14 +85,17 @@ final class WritePageAdvice {
         advisedChunks++;
     }
 
-    /** Reads (faults in) the pages just past the chunk's write limit once the write position nears it. */
+    /**
+     * Reads (faults in) the pages just past the chunk's write limit once the write position nears it, a slice per
+     * call: the writer syncs many times while it covers {@link #NEAR_LIMIT_BYTES}.
+     */
     private void readAhead(MappedBytesStore store, long writePosition) {
         long limit = store.safeLimit();
         if (writePosition < limit - NEAR_LIMIT_BYTES) {
             return;
         }
-        long end = Math.min(store.capacity(), limit + LOOKAHEAD_BYTES);
         long from = Math.max(touchedUpTo, limit - limit % PAGE);
+        long end = Math.min(Math.min(store.capacity(), limit + LOOKAHEAD_BYTES), from + READ_AHEAD_PER_CALL_BYTES);
         for (long offset = from; offset < end; offset += PAGE) {
             UnsafeMemory.MEMORY.readByte(store.addressForRead(offset));
             pagesReadAhead++;
