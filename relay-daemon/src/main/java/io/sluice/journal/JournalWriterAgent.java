@@ -101,6 +101,9 @@ final class JournalWriterAgent implements Agent {
         this.pending = recovered.pending();
         this.checkpointSequence = recovered.checkpointSequence();
         this.highestIdAppended = recovered.highestMessageId();
+        // what recovery had to replay after the last checkpoint counts as a change: a checkpoint (at the interval
+        // or on close) saves the next start that replay, even if no new record is written
+        this.changesSinceCheckpoint = recovered.recordsReplayed();
         this.accepted = accepted;
         this.outcomes = outcomes;
         this.offersInProgress = offersInProgress;

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *       chunk's advised mapping (which extends past that limit): they are then already cached as single pages.
  *       Reading a page the appender has not written maps zeros and dirties nothing.</li>
  * </ul>
- * Where {@code madvise} is unavailable (no native POSIX access) this does nothing and says so once in the log.
+ * Left out: the first pages of a new cycle file (a roll, every ten minutes) are faulted before the first check, so
+ * their first few MiB can still sit in large folios; a short burst of larger msyncs once per roll. Where
+ * {@code madvise} is unavailable (no native POSIX access) this does nothing and says so once in the log.
  */
 final class WritePageAdvice {
     private static final Logger LOG = LoggerFactory.getLogger(WritePageAdvice.class);

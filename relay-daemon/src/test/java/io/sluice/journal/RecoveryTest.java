@@ -144,6 +144,32 @@ class RecoveryTest {
     }
 
     @Test
+    void aWriterStartedOnAReplayedJournalWritesACheckpointOnCloseEvenWithoutNewRecords() throws Exception {
+        try (Journal journal = TestJournals.open(dir)) {
+            TestJournals.Recorder acked = new TestJournals.Recorder(20);
+            JournalWriter writer = JournalWriter.start(journal, Recovery.recover(journal),
+                new WriterOptions().checkpointOnClose(false));
+            for (int i = 0; i < 20; i++) {
+                writer.offer(TestJournals.message(journal.nextMessageId(), "crash " + i), acked);
+            }
+            acked.await();
+            writer.close(); // as after a crash: no checkpoint
+        }
+        try (Journal journal = TestJournals.open(dir)) {
+            RecoveryResult replayed = Recovery.recover(journal);
+            assertThat(replayed.fromCheckpoint()).isFalse();
+            assertThat(replayed.recordsReplayed()).isEqualTo(20);
+            JournalWriter.start(journal, replayed, new WriterOptions()).close(); // started and stopped, nothing new
+        }
+        try (Journal journal = TestJournals.open(dir)) {
+            RecoveryResult recovered = Recovery.recover(journal);
+            assertThat(recovered.fromCheckpoint()).as(recovered.toString()).isTrue();
+            assertThat(recovered.recordsReplayed()).isZero();
+            assertThat(recovered.pending().pendingMessages()).isEqualTo(20);
+        }
+    }
+
+    @Test
     void shouldFallBackToThePreviousCheckpointWhenTheLastDisagreesWithItself() throws Exception {
         try (Journal journal = TestJournals.open(dir);
              ExcerptAppender state = journal.state().createAppender()) {
