@@ -6,7 +6,8 @@
 #   clean:  that daemon is stopped with SIGTERM (it writes a checkpoint) and started again: checkpoint + tail.
 # Prints each restart's "recovered ..." log line, the time from exec to "sluice ready", and heap after a full GC.
 # The config's resolver is an unused loopback port (make-config.sh accept mode): recovered mail is deferred.
-#   scripts/bench/recovery.sh [N]          (default 1000000; needs about 5.5 GB free under /var/tmp per million)
+#   scripts/bench/recovery.sh [N]          (default 1000000; needs about 5.7 GB free under /var/tmp per million)
+#   HISTO=1: also print the top of the heap's class histogram after each restart; KEEP=1: keep the journal
 set -euo pipefail
 n="${1:-1000000}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"; root="$(cd "$here/../.." && pwd)"
@@ -25,7 +26,10 @@ start() { # CONFIG LOG: starts the daemon on the kept journal, prints the exec-t
   for _ in $(seq 1 1200); do grep -q 'sluice ready' "$2" && break; sleep 0.05; done
   echo "  ready $(( ($(date +%s%N) - t0) / 1000000 )) ms after exec; $(grep -o 'recovered .*' "$2" | head -1)"
 }
-heap() { jcmd "$dpid" GC.run >/dev/null; echo "  heap after full GC: $(jcmd "$dpid" GC.heap_info | grep -o 'used [0-9]*K' | head -1)"; }
+heap() {
+  jcmd "$dpid" GC.run >/dev/null; echo "  heap after full GC: $(jcmd "$dpid" GC.heap_info | grep -o 'used [0-9]*K' | head -1)"
+  if [[ -n "${HISTO:-}" ]]; then jcmd "$dpid" GC.class_histogram | head -22; fi
+}
 "$here/sluice-rig.sh" "$base/conf/recovery-fill.yaml" "$dir" > "$base/log/recovery-fill.log" 2>&1 &
 dpid=$!
 wait_port
@@ -40,4 +44,4 @@ kill -TERM "$dpid"; wait "$dpid" 2>/dev/null || true
 echo "clean (SIGTERM wrote a checkpoint):"
 start "$base/conf/recovery.yaml" "$base/log/recovery-clean.log"; heap
 kill -TERM "$dpid"; wait "$dpid" 2>/dev/null || true
-du -sh "$dir"; rm -rf "$dir"
+du -sh "$dir"; [[ -n "${KEEP:-}" ]] || rm -rf "$dir"
