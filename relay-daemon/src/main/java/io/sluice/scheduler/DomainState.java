@@ -27,6 +27,9 @@ final class DomainState {
     Destination answer;
     /** When the cached answer ({@link #hosts}, {@link #site}) arrived; older than a minute means ask again. */
     long answeredAtMillis;
+    /** The last lookup's temporary failure (null after any other answer), and when it came. */
+    Destination.Temporary failure;
+    long failedAtMillis;
     /** Batches of this domain anywhere (waiting, ready, in flight, on a timer); at 0 the domain idles. */
     int liveBatches;
     /** On {@link DomainTable}'s idle list (no live batch, no lookup) since {@link #idleSinceMillis}. */

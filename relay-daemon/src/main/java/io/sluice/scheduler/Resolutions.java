@@ -85,6 +85,8 @@ final class Resolutions {
             d.resolving = false;
             Destination answer = d.answer;
             d.answer = null;
+            d.failure = answer instanceof Destination.Temporary t ? t : null;
+            d.failedAtMillis = nowMillis;
             if (answer instanceof Destination.Hosts hosts) {
                 d.hosts = hosts;
                 d.site = site(hosts.site());

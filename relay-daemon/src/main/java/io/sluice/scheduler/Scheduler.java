@@ -66,6 +66,12 @@ public final class Scheduler implements Agent {
     private static final int MAX_FREE_BATCHES = 4096;
     /** How long a domain's DNS answer is used before a new batch asks again, and how long an idle domain stays. */
     private static final long DOMAIN_MEMORY_MILLIS = 60_000;
+    /**
+     * How long a domain's temporary DNS failure answers for it: mail routed to it meanwhile is deferred with that
+     * reply instead of asking again. Without it a resolver that fails fast (refused, SERVFAIL) gets one lookup per
+     * batch, thousands a second under load.
+     */
+    static final long DNS_FAILURE_MEMORY_MILLIS = 2_000;
 
     /** One queued message on its way from the writer thread (see the class comment on why it is not pooled). */
     private record Queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients) {
@@ -289,6 +295,8 @@ public final class Scheduler implements Agent {
             return; // on its domain's parked queue until released or resumed
         } else if (d.site != null) {
             ring.addReady(d.site, b);
+        } else if (d.failure != null && now - d.failedAtMillis < DNS_FAILURE_MEMORY_MILLIS) {
+            onAnswered(b, d.failure);
         } else {
             resolutions.await(b);
         }

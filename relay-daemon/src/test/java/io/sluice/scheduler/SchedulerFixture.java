@@ -53,6 +53,9 @@ final class SchedulerFixture implements AutoCloseable {
     Scheduler scheduler;
     boolean refuseDispatch;
 
+    /** The resolver the scheduler asks ({@code host:port}); null: {@link #dns}. Set before {@code start}. */
+    String resolverSpec;
+
     SchedulerFixture(Path dir, SchedulerOptions options) throws Exception {
         this.dir = dir;
         this.options = options;
@@ -72,7 +75,8 @@ final class SchedulerFixture implements AutoCloseable {
                 d.maxConnectionsPerSite(), d.maxDeliveriesPerConnection(), d.connectionMaxAge(), d.idleTimeout(),
                 d.retryFirst(), d.retryMultiplier(), d.retryMax(), d.maxAge(), d.dsn(),
                 d.assumeDeliveredOnDotTimeout());
-        resolver = new MxResolver(new DnsSettings(List.of(dns.resolverSpec()), Duration.ofSeconds(2),
+        resolver = new MxResolver(new DnsSettings(List.of(resolverSpec == null ? dns.resolverSpec() : resolverSpec),
+                Duration.ofSeconds(2),
                 Duration.ofHours(1), Duration.ofMinutes(5)), delivery);
         journal = Journal.open(new JournalSettings(dir, JournalSettings.SyncPolicy.BATCH, 0, Duration.ofMinutes(1)),
                 1 << 20);

@@ -188,6 +188,35 @@ class SchedulerTest {
     }
 
     @Test
+    void shouldNotAskAgainForAWhileAfterAResolverFailedFast() throws Exception {
+        fixture(10);
+        int closedPort;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort(); // nothing listens there once closed: the lookup fails at once
+        }
+        f.resolverSpec = "127.0.0.1:" + closedPort;
+        f.start();
+        f.accept(1, "a@down.test");
+        f.runUntil("first deferred", () -> f.journalled.size() == 1 && f.scheduler.recorderBacklog() == 0);
+        long asked = f.resolver.counters().lookups();
+        assertThat(asked).isPositive();
+
+        for (int id = 2; id <= 5; id++) {
+            f.clock.addAndGet((Scheduler.DNS_FAILURE_MEMORY_MILLIS - 1) / 4);
+            f.accept(id, "r@down.test");
+        }
+        f.runUntil("all deferred", () -> f.journalled.size() == 5 && f.scheduler.recorderBacklog() == 0);
+        assertThat(f.journalled).allMatch(line -> line.contains("/0/deferred/1/"));
+        assertThat(f.resolver.counters().lookups()).as("within the failure's memory: not asked again")
+            .isEqualTo(asked);
+
+        f.clock.addAndGet(Scheduler.DNS_FAILURE_MEMORY_MILLIS);
+        f.accept(6, "s@down.test");
+        f.runUntil("sixth deferred", () -> f.journalled.size() == 6 && f.scheduler.recorderBacklog() == 0);
+        assertThat(f.resolver.counters().lookups()).as("after the memory: asked again").isGreaterThan(asked);
+    }
+
+    @Test
     void shouldExpireARecipientWhoseRetryComesDueAfterMaxAge() throws Exception {
         fixture(10);
         f.dns.mx("late.test", 10, "mx.late.test").a("mx.late.test", "127.0.0.11");
