@@ -11,7 +11,6 @@ import io.sluice.smtp.codec.CommandLine;
 import io.sluice.smtp.codec.DataResult;
 import io.sluice.smtp.codec.ReadGate;
 import io.sluice.smtp.codec.SmtpServerDecoder;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 
@@ -127,10 +126,11 @@ final class DataHandOff implements AppendCallback {
         long id = listener.ids().getAsLong();
         String idText = MessageIds.format(id);
         List<String> recipients = transaction.recipients();
+        long receivedAtMillis = System.currentTimeMillis();
         SubmissionHygiene.Result cleaned = hygiene.apply(text.buffer(), idText,
                 new SubmissionHygiene.Origin(session.heloName(), session.clientIp(), protocol(),
                         session.mayRelay()),
-                recipients.size() == 1 ? recipients.get(0) : null, ZonedDateTime.now(), session.ctx().alloc());
+                recipients.size() == 1 ? recipients.get(0) : null, receivedAtMillis, session.ctx().alloc());
         text.replace(cleaned.text());
         if (cleaned.refusal() != null) {
             text.release();
@@ -138,7 +138,7 @@ final class DataHandOff implements AppendCallback {
             refuseMessage(cleaned.refusal(), Rejection.HOP_LIMIT);
             return;
         }
-        queued = new AcceptedMessage(id, System.currentTimeMillis(), listener.name(), session.clientIp(),
+        queued = new AcceptedMessage(id, receivedAtMillis, listener.name(), session.clientIp(),
                 session.heloName(), session.authIdentity(), transaction.sender(), routingTags(cleaned.tags()),
                 List.copyOf(recipients), text.buffer().nioBuffer());
         session.state(SmtpSession.State.QUEUEING);

@@ -3,8 +3,6 @@ package io.sluice.smtp.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -19,7 +17,10 @@ import java.util.Map;
  * <p>Input: the text buffer from DATA, whose reader index leaves {@link #HEADROOM} free octets in front so the
  * added headers are written in place without copying the message. Only when {@code X-Sluice-*} headers must be cut
  * out, or the added headers exceed the headroom, is the message copied once. The header section ends at the first
- * empty line or the first line that is not a header field. Event loop; one instance per server, stateless.
+ * empty line or the first line that is not a header field. One instance per session, on its event loop: the header
+ * text is built in a reused builder and written into the buffer directly (UTF-8 through one byte array only when
+ * it is not ASCII), and the header scan is reused,
+ * so a message allocates only its {@link Result} (and the tags when it has {@code X-Sluice-*} fields).
  */
 final class SubmissionHygiene {
     /** Octets reserved in front of the DATA text for the headers added here. */
@@ -32,6 +33,8 @@ final class SubmissionHygiene {
 
     private final String hostname;
     private final int hopLimit;
+    private final StringBuilder header = new StringBuilder(256);
+    private final HeaderScan scan = new HeaderScan();
 
     SubmissionHygiene(String hostname, int hopLimit) {
         this.hostname = hostname;
@@ -48,25 +51,38 @@ final class SubmissionHygiene {
 
     /**
      * Applies the rules to {@code text}, which this method owns from now on: it is either returned (possibly
-     * replaced by a copy, the original released) or released when the message is refused.
+     * replaced by a copy, the original released) or released when the message is refused. {@code nowMillis} dates
+     * the Received header (and the Date header when one is added).
      */
-    Result apply(ByteBuf text, String messageId, Origin origin, String singleRecipient, ZonedDateTime now,
+    Result apply(ByteBuf text, String messageId, Origin origin, String singleRecipient, long nowMillis,
             ByteBufAllocator alloc) {
-        HeaderScan scan = scan(text);
+        HeaderScan scan = this.scan.reset();
+        scan(text, scan);
         if (scan.received >= hopLimit) {
             text.release();
             return new Result(null, Map.of(), SmtpReplies.TOO_MANY_HOPS.duplicate());
         }
         Map<String, String> tags = origin.trusted() ? scan.tags : Map.of();
-        byte[] prefix = prefix(messageId, origin, singleRecipient, now, scan).getBytes(StandardCharsets.UTF_8);
-        if (scan.stripStart.length == 0 && prefix.length <= text.readerIndex()) {
-            int start = text.readerIndex() - prefix.length;
-            text.setBytes(start, prefix);
+        StringBuilder prefix = prefix(messageId, origin, singleRecipient, nowMillis, scan);
+        // ASCII (the usual case) is written char by char; otherwise (an SMTPUTF8 recipient) encoded once
+        byte[] utf8 = isAscii(prefix) ? null : prefix.toString().getBytes(StandardCharsets.UTF_8);
+        int prefixLength = utf8 == null ? prefix.length() : utf8.length;
+        if (scan.stripCount == 0 && prefixLength <= text.readerIndex()) {
+            int start = text.readerIndex() - prefixLength;
+            if (utf8 == null) {
+                text.setCharSequence(start, prefix, StandardCharsets.US_ASCII);
+            } else {
+                text.setBytes(start, utf8);
+            }
             text.readerIndex(start);
             return new Result(text, tags, null);
         }
-        ByteBuf copy = alloc.directBuffer(prefix.length + text.readableBytes());
-        copy.writeBytes(prefix);
+        ByteBuf copy = alloc.directBuffer(prefixLength + text.readableBytes());
+        if (utf8 == null) {
+            copy.writeCharSequence(prefix, StandardCharsets.US_ASCII);
+        } else {
+            copy.writeBytes(utf8);
+        }
         int pos = text.readerIndex();
         for (int i = 0; i < scan.stripCount; i++) {
             copy.writeBytes(text, pos, scan.stripStart[i] - pos);
@@ -77,11 +93,14 @@ final class SubmissionHygiene {
         return new Result(copy, tags, null);
     }
 
-    private String prefix(String id, Origin origin, String singleRecipient, ZonedDateTime now, HeaderScan scan) {
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(now);
-        StringBuilder sb = new StringBuilder(256);
-        sb.append("Received: from ").append(printable(origin.heloName()))
-                .append(" ([").append(origin.clientIp()).append("])\r\n\tby ").append(hostname)
+    /** The headers to add, in this instance's reused builder (valid until the next call). */
+    private StringBuilder prefix(String id, Origin origin, String singleRecipient, long nowMillis, HeaderScan scan) {
+        String date = HeaderDate.format(nowMillis);
+        StringBuilder sb = header;
+        sb.setLength(0);
+        sb.append("Received: from ");
+        appendPrintable(sb, origin.heloName());
+        sb.append(" ([").append(origin.clientIp()).append("])\r\n\tby ").append(hostname)
                 .append(" (Sluice) with ").append(origin.protocol()).append(" id ").append(id);
         if (singleRecipient != null) {
             sb.append("\r\n\tfor <").append(singleRecipient).append('>');
@@ -93,20 +112,28 @@ final class SubmissionHygiene {
         if (!scan.hasDate) {
             sb.append("Date: ").append(date).append("\r\n");
         }
-        return sb.toString();
+        return sb;
     }
 
-    private static String printable(String helo) {
-        String shown = helo.length() > MAX_SHOWN_HELO ? helo.substring(0, MAX_SHOWN_HELO) : helo;
-        StringBuilder sb = new StringBuilder(shown.length());
-        for (int i = 0; i < shown.length(); i++) {
-            char c = shown.charAt(i);
+    private static boolean isAscii(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The HELO name as shown in Received: at most 255 characters, anything but visible ASCII and parentheses as ?. */
+    private static void appendPrintable(StringBuilder sb, String helo) {
+        int shown = Math.min(helo.length(), MAX_SHOWN_HELO);
+        for (int i = 0; i < shown; i++) {
+            char c = helo.charAt(i);
             sb.append(c > ' ' && c < 0x7f && c != '(' && c != ')' ? c : '?');
         }
-        return sb.toString();
     }
 
-    /** What the header section holds. */
+    /** What the header section holds; one per instance, reset for each message. */
     private static final class HeaderScan {
         int received;
         boolean hasMessageId;
@@ -115,6 +142,15 @@ final class SubmissionHygiene {
         int[] stripEnd = new int[0];
         int stripCount;
         Map<String, String> tags = Map.of();
+
+        HeaderScan reset() {
+            received = 0;
+            hasMessageId = false;
+            hasDate = false;
+            stripCount = 0;
+            tags = Map.of();
+            return this;
+        }
 
         void strip(int start, int end) {
             if (stripCount == stripStart.length) {
@@ -127,8 +163,7 @@ final class SubmissionHygiene {
         }
     }
 
-    private static HeaderScan scan(ByteBuf text) {
-        HeaderScan scan = new HeaderScan();
+    private static void scan(ByteBuf text, HeaderScan scan) {
         int end = text.writerIndex();
         int pos = text.readerIndex();
         int stripping = -1;
@@ -169,7 +204,6 @@ final class SubmissionHygiene {
         if (scan.stripCount > 0) {
             scan.tags = tags(text, scan);
         }
-        return scan;
     }
 
     /** Index of the colon ending a field name, or -1 when the line is not a header field (RFC 5322 2.2). */
