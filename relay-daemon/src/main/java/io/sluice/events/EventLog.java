@@ -1,11 +1,13 @@
 package io.sluice.events;
 
 import io.sluice.config.EventsSettings;
+import io.sluice.journal.BodyConsumer;
 import io.sluice.journal.EventStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -82,6 +84,11 @@ public final class EventLog implements EventPublisher, AutoCloseable {
         private final JsonLogFile file;
         private final long maxStreamBytes;
         private final StringBuilder json = new StringBuilder(512);
+        /** {@link #json} as bytes when it is ASCII (grown as needed); other text goes through one String. */
+        private byte[] ascii = new byte[512];
+        /** Fields, not method references in doWork: a cycle allocates nothing. */
+        private final Consumer<LifecycleEvent> appendEvent = this::append;
+        private final BodyConsumer exportLine = this::export;
         private long nextTrimMillis;
         private long reportedGaps;
         private IOException fileError;
@@ -96,9 +103,9 @@ public final class EventLog implements EventPublisher, AutoCloseable {
 
         @Override
         public int doWork() throws IOException {
-            int work = queue.drain(this::append, 1024);
+            int work = queue.drain(appendEvent, 1024);
             int exported = 0;
-            while (exported < 1024 && reader.next(this::export)) {
+            while (exported < 1024 && reader.next(exportLine)) {
                 exported++;
             }
             if (exported > 0) {
@@ -120,8 +127,29 @@ public final class EventLog implements EventPublisher, AutoCloseable {
         private void append(LifecycleEvent event) {
             json.setLength(0);
             EventJson.append(event, json);
-            byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
-            writer.append(bytes, 0, bytes.length);
+            int length = asciiBytes();
+            if (length >= 0) {
+                writer.append(ascii, 0, length);
+            } else {
+                byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
+                writer.append(bytes, 0, bytes.length);
+            }
+        }
+
+        /** Copies {@link #json} into {@link #ascii} and returns its length, or -1 if it is not all ASCII. */
+        private int asciiBytes() {
+            int n = json.length();
+            if (ascii.length < n) {
+                ascii = new byte[Math.max(n, ascii.length * 2)];
+            }
+            for (int i = 0; i < n; i++) {
+                char c = json.charAt(i);
+                if (c >= 0x80) {
+                    return -1;
+                }
+                ascii[i] = (byte) c;
+            }
+            return n;
         }
 
         private void export(byte[] line, int offset, int length) {
@@ -138,8 +166,8 @@ public final class EventLog implements EventPublisher, AutoCloseable {
         @Override
         public void onClose() {
             try {
-                queue.drain(this::append);
-                while (reader.next(this::export)) {
+                queue.drain(appendEvent);
+                while (reader.next(exportLine)) {
                     // export everything before stopping
                 }
                 file.close();

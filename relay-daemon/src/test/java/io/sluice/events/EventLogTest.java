@@ -65,6 +65,28 @@ class EventLogTest {
     }
 
     @Test
+    void shouldWriteNonAsciiAndLongEventsAsUtf8AmongAsciiOnes() throws Exception {
+        Path log = dir.resolve("events.jsonl");
+        EventsSettings settings = new EventsSettings(log, 100L << 20, 3, 1L << 30);
+        String longText = "x".repeat(5_000);
+        try (Journal journal = openJournal(); EventLog events = EventLog.start(EventStream.of(journal), settings)) {
+            events.publish(deferred(1));
+            events.publish(LifecycleEvent.received(2, "00000000000000bb", "default", "127.0.0.1", null,
+                    "absender@bücher.example", List.of("ünïcode@例え.jp"), 10));
+            events.publish(LifecycleEvent.delivery(EventType.DEFERRED, 1_790_000_000_003L, "00000000000000cc",
+                    "a@dest.test", "mx1.dest.test", "mx1.dest.test", "127.0.0.5", 451, "4.7.1", longText, 1, 5));
+            events.publish(deferred(4));
+        }
+        List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).contains("\"id\":\"0000000000000001\"");
+        assertThat(lines.get(1)).contains("\"sender\":\"absender@bücher.example\"",
+                "\"recipients\":[\"ünïcode@例え.jp\"]");
+        assertThat(lines.get(2)).contains("\"text\":\"" + longText + "\"");
+        assertThat(lines.get(3)).contains("\"id\":\"0000000000000004\"");
+    }
+
+    @Test
     void shouldKeepOnlyTheNewestRotatedFiles() throws Exception {
         Path log = dir.resolve("events.jsonl");
         try (Journal journal = openJournal();
