@@ -1,7 +1,7 @@
 package io.sluice.events;
 
+import io.sluice.util.IsoInstant;
 import io.sluice.util.JsonText;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -16,7 +16,7 @@ public final class EventJson {
 
     public static void append(LifecycleEvent e, StringBuilder out) {
         out.append("{\"type\":\"").append(e.type().label()).append('"');
-        out.append(",\"time\":\"").append(Instant.ofEpochMilli(e.timeMillis())).append('"');
+        IsoInstant.append(out.append(",\"time\":\""), e.timeMillis()).append('"');
         string(out, "id", e.id());
         string(out, "listener", e.listener());
         string(out, "client", e.client());

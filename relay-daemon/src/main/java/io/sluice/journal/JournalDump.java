@@ -1,5 +1,6 @@
 package io.sluice.journal;
 
+import io.sluice.util.IsoInstant;
 import io.sluice.util.JsonText;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -178,7 +178,7 @@ public final class JournalDump {
     static void format(StringBuilder line, AcceptedRecord r, byte[] digest, DumpRecipients states) {
         line.append("{\"id\":\"").append(MessageIds.format(r.id())).append('"');
         line.append(",\"bodiesIndex\":\"0x").append(Long.toHexString(r.bodiesIndex())).append('"');
-        line.append(",\"time\":\"").append(Instant.ofEpochMilli(r.receivedAtMillis())).append('"');
+        IsoInstant.append(line.append(",\"time\":\""), r.receivedAtMillis()).append('"');
         line.append(",\"listener\":");
         JsonText.string(line, r.listener());
         line.append(",\"client\":");
