@@ -15,8 +15,8 @@ import java.util.Map;
  * The CLI's plain HTTP/1.1 client for the admin API on loopback: one GET or POST with the bearer token, the whole answer
  * as text. No retries: an operator re-runs the command.
  *
- * <p>Limits: connect timeout {@value #CONNECT_TIMEOUT_MS} ms, answer timeout {@value #REQUEST_TIMEOUT_MS} ms (the
- * server itself gives up on a stuck stage after 5 s). Failure: {@link IOException} when the daemon cannot be
+ * <p>Limits: connect timeout {@value #CONNECT_TIMEOUT_MS} ms, answer timeout {@value #REQUEST_TIMEOUT_MS} ms unless
+ * the caller sets another (the server itself gives up on a stuck stage after 5 s). Failure: {@link IOException} when the daemon cannot be
  * reached or does not answer in time. Thread-safe.
  */
 final class AdminClient {
@@ -28,13 +28,20 @@ final class AdminClient {
     }
 
     private final AdminClientOptions.Endpoint endpoint;
+    private final Duration requestTimeout;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofMillis(CONNECT_TIMEOUT_MS))
             .build();
 
     AdminClient(AdminClientOptions.Endpoint endpoint) {
+        this(endpoint, Duration.ofMillis(REQUEST_TIMEOUT_MS));
+    }
+
+    /** A client whose answers may take up to {@code requestTimeout} (a reload waits for the whole swap). */
+    AdminClient(AdminClientOptions.Endpoint endpoint, Duration requestTimeout) {
         this.endpoint = endpoint;
+        this.requestTimeout = requestTimeout;
     }
 
     /**
@@ -54,7 +61,7 @@ final class AdminClient {
      */
     Reply send(String method, String path, Map<String, String> query) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri(path, query))
-                .timeout(Duration.ofMillis(REQUEST_TIMEOUT_MS))
+                .timeout(requestTimeout)
                 .header("Authorization", "Bearer " + endpoint.token())
                 .header("Accept", "application/json")
                 .method(method, HttpRequest.BodyPublishers.noBody())
@@ -66,6 +73,11 @@ final class AdminClient {
     /** Where the daemon is, for messages. */
     String target() {
         return host() + ":" + endpoint.port();
+    }
+
+    /** The full URL of {@code path} (no query), for messages. */
+    String url(String path) {
+        return "http://" + target() + path;
     }
 
     private URI uri(String path, Map<String, String> query) {

@@ -5,14 +5,11 @@ import io.sluice.config.ConfigException;
 import io.sluice.config.SettingsLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,7 +36,6 @@ import picocli.CommandLine.Spec;
                         + "3 token refused."})
 final class ReloadCommand implements Callable<Integer> {
     static final Path DEFAULT_CONFIG = Path.of("/etc/sluice/sluice.yaml");
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
@@ -78,28 +74,25 @@ final class ReloadCommand implements Callable<Integer> {
             err.println("sluice reload: cannot read admin.token_file " + admin.tokenFile() + ": " + e);
             return 2;
         }
-        String host = admin.address().indexOf(':') >= 0 ? "[" + admin.address() + "]" : admin.address();
-        URI uri = URI.create("http://" + host + ":" + admin.port() + "/admin/reload");
-        HttpResponse<String> response;
+        AdminClient http = new AdminClient(new AdminClientOptions.Endpoint(admin.address(), admin.port(), token),
+                REQUEST_TIMEOUT);
+        String url = http.url("/admin/reload");
+        AdminClient.Reply response;
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                    .version(HttpClient.Version.HTTP_1_1).build();
-            response = client.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-                    .header("Authorization", "Bearer " + token)
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send("POST", "/admin/reload", Map.of());
         } catch (IOException e) {
-            err.println("sluice reload: cannot reach the daemon at " + uri + ": " + e);
+            err.println("sluice reload: cannot reach the daemon at " + url + ": " + e);
             return 2;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("sluice reload: interrupted");
             return 2;
         }
-        if (response.statusCode() != 200) {
-            err.println("sluice reload: " + uri + " answered " + response.statusCode() + ": "
+        if (response.status() != 200) {
+            err.println("sluice reload: " + url + " answered " + response.status() + ": "
                     + response.body().strip());
             // the same codes as the other admin commands (AdminCommand): 3 when the token is refused
-            boolean refusedToken = response.statusCode() == 401 || response.statusCode() == 403;
+            boolean refusedToken = response.status() == 401 || response.status() == 403;
             return refusedToken ? AdminCommand.UNAUTHORIZED : AdminCommand.USAGE;
         }
         ReloadReply reply;
