@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * ACCEPTED then QUEUED for each; writes a checkpoint when due; runs one step of the {@link BodiesCompactor} (at
  * most one slice of relocations); then commits: one {@link Syncer} call for the whole batch (with
  * {@code journal.sync: batch}, and always after a checkpoint or relocations, since retention then deletes what
- * they replace) and only after it returns the callbacks ({@link QueuedListener} then {@link AppendCallback} per
- * message, then the outcome and deferral listeners), the compactor's {@link BodiesCompactor#afterSync} and
- * {@link StateRetention}. There is no timer: whatever arrived during one sync forms the next batch, so batches
+ * they replace) and only after it returns the callbacks ({@link CommitBatch}: {@link QueuedListener} then
+ * {@link AppendCallback} per message; then the outcome and deferral listeners), the compactor's
+ * {@link BodiesCompactor#afterSync} and {@link StateRetention}. There is no timer: whatever arrived during one sync forms the next batch, so batches
  * grow with load and an idle message waits one msync.
  *
  * <p>Allocation: per message only the recipient block the pending set retains (and its entry), plus one retry
@@ -53,20 +53,16 @@ final class JournalWriterAgent implements Agent {
     private final boolean syncEnabled;
     private final Syncer syncer;
     private final JournalObserver observer;
-    private final QueuedListener queuedListener;
     private final EpochClock clock;
     private final long checkpointIntervalMs;
     private final boolean checkpointOnClose;
-    private final int maxBatch;
     private final AcceptedEncoder acceptedEncoder = new AcceptedEncoder();
     private final CheckpointWriter checkpointWriter = new CheckpointWriter();
     private final BodiesCompactor compactor;
     private final StateRetention stateRetention;
     private final OutcomeRecorder outcomeRecorder;
 
-    private final AcceptedMessage[] batch;
-    private final long[] batchIndex;
-    private int batchSize;
+    private final CommitBatch batch;
     private final StateNotices notices;
 
     private ExcerptAppender bodiesAppender;
@@ -110,14 +106,11 @@ final class JournalWriterAgent implements Agent {
         this.syncEnabled = journal.settings().sync() == io.sluice.config.JournalSettings.SyncPolicy.BATCH;
         this.syncer = options.syncerOrDefault();
         this.observer = options.observer();
-        this.queuedListener = options.queuedListener();
         this.clock = options.clock();
         this.checkpointIntervalMs = options.checkpointIntervalOr(journal.settings().checkpointInterval()).toMillis();
         this.checkpointOnClose = options.checkpointOnClose();
-        this.maxBatch = options.maxBatch();
-        this.batch = new AcceptedMessage[maxBatch];
-        this.batchIndex = new long[maxBatch];
-        this.notices = new StateNotices(maxBatch, options.outcomeListener(), options.deferredListener());
+        this.batch = new CommitBatch(options.maxBatch(), options.queuedListener());
+        this.notices = new StateNotices(options.maxBatch(), options.outcomeListener(), options.deferredListener());
         long compactAfterMs = options.compactAfterOr(journal.settings().compactAfter()).toMillis();
         this.compactor = new BodiesCompactor(journal, pending, compactAfterMs);
         this.stateRetention = new StateRetention(journal, compactAfterMs);
@@ -202,7 +195,7 @@ final class JournalWriterAgent implements Agent {
     private int appendAccepted() {
         int n = 0;
         AcceptedMessage m;
-        while (batchSize < maxBatch && (m = accepted.poll()) != null) {
+        while (!batch.isFull() && (m = accepted.poll()) != null) {
             n++;
             append(m);
         }
@@ -219,7 +212,7 @@ final class JournalWriterAgent implements Agent {
             block = RecipientBlock.encode(m.recipients());
             acceptedEncoder.measure(m, block, journal.maxAcceptedRecordBytes());
         } catch (IllegalArgumentException e) {
-            failNow(m, e);
+            CommitBatch.fail(m, e);
             return;
         }
         long bodiesIndex;
@@ -245,16 +238,14 @@ final class JournalWriterAgent implements Agent {
             }
         } catch (RuntimeException e) {
             LOG.error("appending message {} failed", MessageIds.format(m.id()), e);
-            failNow(m, e);
+            CommitBatch.fail(m, e);
             return;
         }
         pending.add(m.id(), bodiesIndex, m.receivedAtMillis(), block, m.recipients().size());
         compactor.added(bodiesIndex);
         highestIdAppended = Math.max(highestIdAppended, m.id());
         changesSinceCheckpoint++;
-        batch[batchSize] = m;
-        batchIndex[batchSize] = bodiesIndex;
-        batchSize++;
+        batch.add(m, bodiesIndex);
         observer.onAppend(System.nanoTime() - start, m.body().remaining());
     }
 
@@ -305,45 +296,15 @@ final class JournalWriterAgent implements Agent {
                 complete(t);
                 return;
             }
-            observer.onSync(System.nanoTime() - start, batchSize, notices.size());
+            observer.onSync(System.nanoTime() - start, batch.size(), notices.size());
         }
         unsyncedWrites = unsyncedWrites && !syncEnabled && !forceSync;
         complete(null);
     }
 
     private void complete(Throwable cause) {
-        for (int i = 0; i < batchSize; i++) {
-            AcceptedMessage m = batch[i];
-            batch[i] = null;
-            if (cause == null) {
-                try {
-                    queuedListener.queued(m.id(), batchIndex[i], m.receivedAtMillis(), m.recipients());
-                } catch (Throwable t) {
-                    LOG.error("queued listener threw for {}", MessageIds.format(m.id()), t);
-                }
-                AppendCallback cb = m.callback;
-                m.callback = null;
-                try {
-                    cb.appended(m, batchIndex[i]);
-                } catch (Throwable t) {
-                    LOG.error("append callback of {} threw", MessageIds.format(m.id()), t);
-                }
-            } else {
-                failNow(m, cause);
-            }
-        }
-        batchSize = 0;
+        batch.complete(cause);
         notices.publish(cause != null);
-    }
-
-    private void failNow(AcceptedMessage m, Throwable cause) {
-        AppendCallback cb = m.callback;
-        m.callback = null;
-        try {
-            cb.failed(m, cause);
-        } catch (Throwable t) {
-            LOG.error("failure callback of {} threw", MessageIds.format(m.id()), t);
-        }
     }
 
     private void fail(Throwable t) {
@@ -358,7 +319,7 @@ final class JournalWriterAgent implements Agent {
         int n = 0;
         AcceptedMessage m;
         while ((m = accepted.poll()) != null) {
-            failNow(m, failure);
+            CommitBatch.fail(m, failure);
             n++;
         }
         n += outcomes.read(outcomeRecorder, notices.room()); // reported as not recorded: the writer failed
