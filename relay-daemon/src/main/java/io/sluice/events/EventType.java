@@ -17,7 +17,10 @@ public enum EventType {
     /** An operator's command through the admin API (flush, suspend, resume, hold, release, bounce). */
     ADMIN;
 
+    /** The lower-case name, computed once (it is written into every event). */
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return label;
     }
 }
