@@ -12,12 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The CLI's plain HTTP/1.1 client for the admin API on loopback: one GET or POST with the bearer token, the whole answer
- * as text. No retries: an operator re-runs the command.
+ * The CLI's plain HTTP/1.1 client for the admin API on loopback: one GET or POST with the bearer token, the whole
+ * answer as text. No retries: an operator re-runs the command.
  *
  * <p>Limits: connect timeout {@value #CONNECT_TIMEOUT_MS} ms, answer timeout {@value #REQUEST_TIMEOUT_MS} ms unless
- * the caller sets another (the server itself gives up on a stuck stage after 5 s). Failure: {@link IOException} when the daemon cannot be
- * reached or does not answer in time. Thread-safe.
+ * the caller sets another (the server itself gives up on a stuck stage after 5 s). Failure: {@link IOException}
+ * when the daemon cannot be reached or does not answer in time. Thread-safe.
  */
 final class AdminClient {
     static final long CONNECT_TIMEOUT_MS = 2_000;

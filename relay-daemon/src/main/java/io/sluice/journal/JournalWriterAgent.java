@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code journal.sync: batch}, and always after a checkpoint or relocations, since retention then deletes what
  * they replace) and only after it returns the callbacks ({@link CommitBatch}: {@link QueuedListener} then
  * {@link AppendCallback} per message; then the outcome and deferral listeners), the compactor's
- * {@link BodiesCompactor#afterSync} and {@link StateRetention}. There is no timer: whatever arrived during one sync forms the next batch, so batches
- * grow with load and an idle message waits one msync.
+ * {@link BodiesCompactor#afterSync} and {@link StateRetention}. There is no timer: whatever arrived during one
+ * sync forms the next batch, so batches grow with load and an idle message waits one msync.
  *
  * <p>Allocation: per message only the recipient block the pending set retains (and its entry), plus one retry
  * array the first time one of its recipients is deferred; encoding, body copy, batching and outcome/deferral

@@ -191,7 +191,8 @@ class SchedulerTest {
     void shouldNotAskAgainForAWhileAfterAResolverFailedFast() throws Exception {
         fixture(10);
         int closedPort;
-        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.DatagramSocket probe =
+                new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = probe.getLocalPort(); // nothing listens there once closed: the lookup fails at once
         }
         f.resolverSpec = "127.0.0.1:" + closedPort;

@@ -58,7 +58,8 @@ class SubmissionHygieneTest {
     void cutsOutXSluiceFieldsIntoTagsByCopyingAndTheNextMessageStartsClean() {
         ByteBuf first = data("X-Sluice-Pool: bulk\r\nSubject: one\r\nX-Sluice-Campaign: c\r\n  42\r\n\r\nbody\r\n");
         SubmissionHygiene.Result r1 = hygiene.apply(first, "ID3", TRUSTED, null, NOW, ALLOC);
-        assertThat(r1.tags()).containsExactly(java.util.Map.entry("pool", "bulk"), java.util.Map.entry("campaign", "c 42"));
+        assertThat(r1.tags())
+            .containsExactly(java.util.Map.entry("pool", "bulk"), java.util.Map.entry("campaign", "c 42"));
         assertThat(r1.text()).isNotSameAs(first);
         assertThat(r1.text().toString(StandardCharsets.UTF_8)).endsWith("\r\nSubject: one\r\n\r\nbody\r\n")
             .doesNotContain("X-Sluice");
