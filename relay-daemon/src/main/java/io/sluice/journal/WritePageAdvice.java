@@ -46,6 +46,7 @@ final class WritePageAdvice {
     private boolean disabled;
     private long advisedChunks;
     private long pagesReadAhead;
+    private long readAheadSum;
 
     WritePageAdvice(String queueName) {
         this.queueName = queueName;
@@ -98,10 +99,12 @@ final class WritePageAdvice {
         }
         long from = Math.max(touchedUpTo, limit - limit % PAGE);
         long end = Math.min(Math.min(store.capacity(), limit + LOOKAHEAD_BYTES), from + READ_AHEAD_PER_CALL_BYTES);
+        int sum = 0;
         for (long offset = from; offset < end; offset += PAGE) {
-            UnsafeMemory.MEMORY.readByte(store.addressForRead(offset));
+            sum += UnsafeMemory.MEMORY.readByte(store.addressForRead(offset));
             pagesReadAhead++;
         }
+        readAheadSum += sum; // kept, so that the compiler cannot drop the reads as unused
         touchedUpTo = Math.max(touchedUpTo, end);
     }
 
