@@ -19,8 +19,8 @@ import java.util.Map;
  * out, or the added headers exceed the headroom, is the message copied once. The header section ends at the first
  * empty line or the first line that is not a header field. One instance per session, on its event loop: the header
  * text is built in a reused builder and written into the buffer directly (UTF-8 through one byte array only when
- * it is not ASCII), and the header scan is reused,
- * so a message allocates only its {@link Result} (and the tags when it has {@code X-Sluice-*} fields).
+ * it is not ASCII), and the header scan is reused, so a message allocates only its {@link Result} (and the tags
+ * when it has {@code X-Sluice-*} fields).
  */
 final class SubmissionHygiene {
     /** Octets reserved in front of the DATA text for the headers added here. */
