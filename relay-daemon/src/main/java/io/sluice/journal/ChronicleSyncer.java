@@ -6,7 +6,8 @@ import java.io.IOException;
  * The default {@link Syncer}: {@code appender.sync()} on {@code bodies/} then {@code state/} (an
  * {@code msync(MS_SYNC)} of the range written since the last sync, because the queues are built with
  * {@code SyncMode.SYNC}), each followed by {@link CycleFileSync} for new cycle files, their directory and new
- * chunks, and {@link WritePageAdvice} so that the next msync writes only appended pages. One instance per writer.
+ * chunks; after the commit ({@link #afterCommit}) {@link WritePageAdvice}, so that the next msync writes only
+ * appended pages. One instance per writer.
  *
  * <p>Limit: the kernel may write back {@code state/} pages before this runs, so after a power loss a QUEUED record
  * can survive whose ACCEPTED did not. Such a message was never acknowledged (its sync never returned); a reader
@@ -28,6 +29,11 @@ public final class ChronicleSyncer implements Syncer {
         bodiesFiles.afterMsync(target.bodies().currentFile());
         target.state().sync();
         stateFiles.afterMsync(target.state().currentFile());
+    }
+
+    /** {@link WritePageAdvice} for both queues, once the commit's 250s are out. */
+    @Override
+    public void afterCommit(SyncTarget target) {
         bodiesPages.afterWrite(target.bodies());
         statePages.afterWrite(target.state());
     }

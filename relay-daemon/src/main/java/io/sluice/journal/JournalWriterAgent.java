@@ -298,8 +298,12 @@ final class JournalWriterAgent implements Agent {
             }
             observer.onSync(System.nanoTime() - start, batch.size(), notices.size());
         }
+        boolean synced = unsyncedWrites && (syncEnabled || forceSync);
         unsyncedWrites = unsyncedWrites && !syncEnabled && !forceSync;
         complete(null);
+        if (synced) {
+            syncer.afterCommit(syncTarget);
+        }
     }
 
     private void complete(Throwable cause) {

@@ -15,6 +15,13 @@ import java.io.IOException;
 public interface Syncer {
     void sync(SyncTarget target) throws IOException;
 
+    /**
+     * Housekeeping after a group commit's callbacks ran (so it never delays a 250): for example preparing the pages
+     * the next appends will use. Must not throw; the default does nothing.
+     */
+    default void afterCommit(SyncTarget target) {
+    }
+
     /** Releases resources (open file channels); called once by the writer thread when the writer closes. */
     default void close() throws IOException {
     }

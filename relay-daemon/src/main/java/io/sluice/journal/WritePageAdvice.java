@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * the disk's queue set the 250's tail latency (docs/BENCHMARKS.md, section 2). So:
  * <ul>
  *   <li>each mapped chunk the appender writes to gets {@code madvise(MADV_RANDOM)} (no read-around, so a fault
- *       allocates one page), checked after every sync: one reference comparison when nothing changed;</li>
+ *       allocates one page), checked after every group commit once its 250s are out
+ *       ({@link ChronicleSyncer#afterCommit}): one reference comparison when nothing changed;</li>
  *   <li>a fault in a chunk mapped since that check would still read around, so the pages just past the current
  *       chunk's write limit (where the next chunk's first records go) are read in advance, through the current
  *       chunk's advised mapping (which extends past that limit): they are then already cached as single pages.
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Left out: the first pages of a new cycle file (a roll, every ten minutes) are faulted before the first check, so
  * their first few MiB can still sit in large folios; a short burst of larger msyncs once per roll. Where
- * {@code madvise} is unavailable (no native POSIX access) this does nothing and says so once in the log.
+ * {@code madvise} is unavailable (no native POSIX access) or fails, this turns itself off for the queue and says so
+ * once in the log.
  */
 final class WritePageAdvice {
     private static final Logger LOG = LoggerFactory.getLogger(WritePageAdvice.class);
@@ -52,33 +54,39 @@ final class WritePageAdvice {
         this.queueName = queueName;
     }
 
-    /** Call after a sync with the appender just synced (or any time after its writes). */
+    /**
+     * Call after a commit with the appender just synced (or any time after its writes). Never throws: a failure
+     * turns the advice off for this queue and is logged once.
+     */
     void afterWrite(ExcerptAppender appender) {
         if (disabled || appender.wire() == null) {
             return;
         }
-        BytesStore<?, ?> store = appender.wire().bytes().bytesStore();
-        if (!(store instanceof MappedBytesStore mapped)) {
-            return;
-        }
-        if (store != advisedStore) {
-            advise(mapped);
-        }
-        if (!disabled) {
-            readAhead(mapped, appender.wire().bytes().writePosition());
+        try {
+            BytesStore<?, ?> store = appender.wire().bytes().bytesStore();
+            if (!(store instanceof MappedBytesStore mapped)) {
+                return;
+            }
+            if (store != advisedStore) {
+                advise(mapped);
+            }
+            if (!disabled) {
+                readAhead(mapped, appender.wire().bytes().writePosition());
+            }
+        } catch (RuntimeException | LinkageError e) {
+            unavailable(e.toString());
         }
     }
 
     private void advise(MappedBytesStore store) {
         long address = store.addressForRead(store.start());
         long length = store.capacity() - store.start();
-        int rc;
-        try {
-            rc = PosixAPI.posix().madvise(address, length, MAdviseFlag.MADV_RANDOM);
-        } catch (RuntimeException | LinkageError e) {
-            unavailable(e.toString());
+        PosixAPI posix = PosixAPI.posix();
+        if (posix.getClass().getSimpleName().startsWith("NoOp")) {
+            unavailable("no native POSIX access: " + posix);
             return;
         }
+        int rc = posix.madvise(address, length, MAdviseFlag.MADV_RANDOM);
         if (rc != 0) {
             unavailable("madvise returned " + rc);
             return;

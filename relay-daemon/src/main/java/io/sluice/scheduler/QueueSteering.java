@@ -168,6 +168,7 @@ final class QueueSteering {
             for (Batch b : timers.batchesWhere(d == null ? match : b -> b.domain == d)) {
                 timers.cancel(b.timerId);
                 n += b.size;
+                b.domain.failure = null; // "retry now" means ask DNS again, even within a failure's memory
                 timerDue.accept(b); // as if its retry timer had fired now
             }
         }

@@ -218,6 +218,28 @@ class SchedulerTest {
     }
 
     @Test
+    void anOperatorFlushAsksDnsAgainEvenWithinAFailuresMemory() throws Exception {
+        fixture(10);
+        int closedPort;
+        try (java.net.DatagramSocket probe =
+                new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        f.resolverSpec = "127.0.0.1:" + closedPort;
+        f.start();
+        f.accept(1, "a@down.test");
+        f.runUntil("deferred", () -> f.journalled.size() == 1 && f.scheduler.recorderBacklog() == 0);
+        long asked = f.resolver.counters().lookups();
+
+        var flushed = f.scheduler.steer(SteeringCommand.of(SteeringCommand.Action.FLUSH,
+                SteeringCommand.Target.domain("down.test")));
+        f.runUntil("flushed and deferred again", () -> flushed.isDone() && f.journalled.size() == 2
+                && f.scheduler.recorderBacklog() == 0);
+        assertThat(flushed.join().recipients()).isEqualTo(1);
+        assertThat(f.resolver.counters().lookups()).as("flush: asked again at once").isGreaterThan(asked);
+    }
+
+    @Test
     void shouldExpireARecipientWhoseRetryComesDueAfterMaxAge() throws Exception {
         fixture(10);
         f.dns.mx("late.test", 10, "mx.late.test").a("mx.late.test", "127.0.0.11");
