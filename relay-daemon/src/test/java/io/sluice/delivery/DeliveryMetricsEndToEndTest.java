@@ -1,5 +1,7 @@
 package io.sluice.delivery;
 
+import static io.sluice.metrics.PrometheusText.deliveries;
+import static io.sluice.metrics.PrometheusText.scrape;
 import static io.sluice.metrics.PrometheusText.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -11,10 +13,6 @@ import io.sluice.testing.FreePorts;
 import io.sluice.testing.SmtpClient;
 import io.sluice.testing.TestDaemon;
 import io.sluice.testing.TestDnsServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -37,9 +35,6 @@ class DeliveryMetricsEndToEndTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-
     @Test
     void shouldExposeOutcomesBySiteLatenciesDnsAndConnectionsAfterDelivery() throws Exception {
         int mxPort = FreePorts.next();
@@ -58,13 +53,13 @@ class DeliveryMetricsEndToEndTest {
                 // The site earns its label on its PROMOTE_AFTER-th decision; bounce only after that, so the
                 // bounce is certain to land on the site's own series.
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> deliveries(scrape(daemon), "delivered"), n -> n == DELIVERED);
+                        .until(() -> deliveries(scrape(daemon.adminPort()), "delivered"), n -> n == DELIVERED);
                 submit(c, MESSAGES, 1, "hard");
             }
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> deliveries(scrape(daemon), "bounced"), n -> n == 1);
+                    .until(() -> deliveries(scrape(daemon.adminPort()), "bounced"), n -> n == 1);
 
-            Map<String, PrometheusText.Family> f = scrape(daemon);
+            Map<String, PrometheusText.Family> f = scrape(daemon.adminPort());
             long beforeLabel = DeliveryMetrics.PROMOTE_AFTER - 1;
             assertThat(outcome(f, "delivered", SITE)).isEqualTo(DELIVERED - beforeLabel);
             assertThat(outcome(f, "delivered", "other")).as("decisions before the site was labelled")
@@ -91,7 +86,7 @@ class DeliveryMetricsEndToEndTest {
             assertThat(sample(f, "sluice_outbound_connections_current", "sluice_outbound_connections_current"))
                     .isBetween(1.0, (double) sink.sessions());
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-                Map<String, PrometheusText.Family> g = scrape(daemon);
+                Map<String, PrometheusText.Family> g = scrape(daemon.adminPort());
                 for (String gauge : new String[] {"sluice_queue_scheduled_recipients", "sluice_queue_ready_recipients",
                         "sluice_queue_in_flight_recipients", "sluice_dead_sites"}) {
                     assertThat(sample(g, gauge, gauge)).as(gauge).isZero();
@@ -99,22 +94,6 @@ class DeliveryMetricsEndToEndTest {
             });
             assertThat(sink.messages()).hasSize(MESSAGES);
         }
-    }
-
-    private Map<String, PrometheusText.Family> scrape(TestDaemon daemon) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + daemon.adminPort() + "/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return PrometheusText.parse(response.body());
-    }
-
-    /** Decisions with this outcome over every site label. */
-    private static double deliveries(Map<String, PrometheusText.Family> f, String outcome) {
-        PrometheusText.Family family = f.get("sluice_deliveries_total");
-        return family == null ? 0 : family.samples().stream()
-                .filter(s -> s.labels().get("outcome").equals(outcome))
-                .mapToDouble(PrometheusText.Sample::value).sum();
     }
 
     private static double outcome(Map<String, PrometheusText.Family> f, String outcome, String site) {

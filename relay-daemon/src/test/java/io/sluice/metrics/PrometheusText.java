@@ -1,5 +1,11 @@
 package io.sluice.metrics;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +22,8 @@ import java.util.regex.Pattern;
  * samples are {@code _bucket} (with {@code le}), {@code _sum}, {@code _count}, and the body ends with a newline.
  */
 public final class PrometheusText {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") (.*)");
@@ -167,5 +175,29 @@ public final class PrometheusText {
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no sample " + sample + labels + " in " + f.samples()))
                 .value();
+    }
+
+    /** The sum of a family's samples whose {@code label} is {@code value} (0 when the family is absent). */
+    public static double sum(Map<String, Family> families, String family, String label, String value) {
+        Family f = families.get(family);
+        return f == null ? 0 : f.samples().stream()
+                .filter(sample -> value.equals(sample.labels().get(label)))
+                .mapToDouble(Sample::value).sum();
+    }
+
+    /** Sluice's delivery decisions with this outcome, over every site ({@code sluice_deliveries_total}). */
+    public static double deliveries(Map<String, Family> families, String outcome) {
+        return sum(families, "sluice_deliveries_total", "outcome", outcome);
+    }
+
+    /** GETs a running daemon's {@code /metrics} on loopback, fails unless 200, and parses it. */
+    public static Map<String, Family> scrape(int adminPort) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + adminPort + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("/metrics answered " + response.statusCode() + ": " + response.body());
+        }
+        return parse(response.body());
     }
 }

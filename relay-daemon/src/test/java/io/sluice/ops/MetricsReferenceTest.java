@@ -1,5 +1,7 @@
 package io.sluice.ops;
 
+import static io.sluice.metrics.PrometheusText.deliveries;
+import static io.sluice.metrics.PrometheusText.scrape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,10 +11,6 @@ import io.sluice.testing.MxSink;
 import io.sluice.testing.Submitter;
 import io.sluice.testing.TestDaemon;
 import io.sluice.testing.TestDnsServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -45,9 +43,6 @@ class MetricsReferenceTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-
     @Test
     void shouldExposeExactlyTheDocumentedMetricsWithCountersEqualToTheTrafficSent() throws Exception {
         int mxPort = FreePorts.next();
@@ -56,7 +51,7 @@ class MetricsReferenceTest {
              TestDaemon daemon = TestDaemon.in(dir).dns(dns)
                      .delivery("mx_port: " + mxPort + "\nallow_private_mx: true\ndsn: false").start()) {
             dns.mx("dest.test", 10, SITE).a(SITE, "127.0.0.2").servfail("stuck.test");
-            assertThat(value(scrape(daemon), "sluice_queue_oldest_pending_age_seconds", Map.of()))
+            assertThat(value(scrape(daemon.adminPort()), "sluice_queue_oldest_pending_age_seconds", Map.of()))
                     .as("nothing pending yet").isZero();
 
             try (Submitter submitter = new Submitter("127.0.0.1", daemon.smtpPort())) {
@@ -66,12 +61,13 @@ class MetricsReferenceTest {
                 submitter.submit("stuck@client.test", "x@stuck.test");
             }
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> deliveries(scrape(daemon), "delivered"), n -> n == MESSAGES * RECIPIENTS);
+                    .until(() -> deliveries(scrape(daemon.adminPort()), "delivered"), n -> n == MESSAGES * RECIPIENTS);
             // The stuck message (deferred on SERVFAIL, retried in delivery.retry.first = 5m) ages.
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(
-                    () -> value(scrape(daemon), "sluice_queue_oldest_pending_age_seconds", Map.of()), a -> a >= 1);
+                    () -> value(scrape(daemon.adminPort()), "sluice_queue_oldest_pending_age_seconds", Map.of()),
+                    a -> a >= 1);
 
-            Map<String, PrometheusText.Family> f = scrape(daemon);
+            Map<String, PrometheusText.Family> f = scrape(daemon.adminPort());
             assertDocumentedExactly(f);
 
             Map<String, String> listener = Map.of("listener", "default");
@@ -137,21 +133,6 @@ class MetricsReferenceTest {
         assertThat(scrapedTypes).as("sluice_* families of /metrics (name → type) vs docs/metrics.md")
                 .isEqualTo(docTypes);
         assertThat(problems).as("families whose samples differ from docs/metrics.md").isEmpty();
-    }
-
-    private Map<String, PrometheusText.Family> scrape(TestDaemon daemon) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + daemon.adminPort() + "/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return PrometheusText.parse(response.body());
-    }
-
-    private static double deliveries(Map<String, PrometheusText.Family> f, String outcome) {
-        PrometheusText.Family family = f.get("sluice_deliveries_total");
-        return family == null ? 0 : family.samples().stream()
-                .filter(s -> s.labels().get("outcome").equals(outcome))
-                .mapToDouble(PrometheusText.Sample::value).sum();
     }
 
     private static double value(Map<String, PrometheusText.Family> f, String name, Map<String, String> labels) {
