@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,9 +24,10 @@ import picocli.CommandLine.Option;
         description = "Fail pending mail of a domain or one message now, with a DSN to each sender. Asks for "
                 + "confirmation unless --yes.%nExit 0 ok, 1 the daemon said no or not confirmed, "
                 + "2 usage/unreachable, 3 token refused.")
-final class BounceCommand extends QueueActionCommand {
-    @Mixin
-    DomainOrId target;
+final class BounceCommand extends DomainOrIdCommand {
+    BounceCommand() {
+        super("bounce", "bounced");
+    }
 
     @Option(names = "--reason", paramLabel = "TEXT", required = true,
             description = "why, for the DSN and the event log (up to 200 printable characters)")
@@ -44,14 +44,9 @@ final class BounceCommand extends QueueActionCommand {
 
     @Override
     String invalidArguments() {
-        return firstProblem(target.problem(),
+        return firstProblem(super.invalidArguments(),
                 reason.isBlank() || reason.length() > 200 ? "--reason takes 1 to 200 characters" : null,
                 yes && dryRun ? "--yes and --dry-run exclude each other" : null);
-    }
-
-    @Override
-    String action() {
-        return "bounce";
     }
 
     @Override
@@ -61,7 +56,7 @@ final class BounceCommand extends QueueActionCommand {
 
     @Override
     void parameters(Map<String, String> q) {
-        target.put(q);
+        super.parameters(q);
         q.put("reason", reason);
         q.put("dry_run", dryRun ? "true" : null);
     }

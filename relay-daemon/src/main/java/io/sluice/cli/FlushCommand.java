@@ -1,8 +1,6 @@
 package io.sluice.cli;
 
-import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * {@code sluice flush [--domain D | --site S]}: deferred recipients (all, or of one domain or site) are tried now
@@ -11,27 +9,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "flush", mixinStandardHelpOptions = true,
         description = "Try deferred mail now instead of at its retry time (all, or one domain or site); a dead "
                 + "site is probed now.%nExit 0 ok, 1 the daemon said no, 2 usage/unreachable, 3 token refused.")
-final class FlushCommand extends QueueActionCommand {
-    @Mixin
-    DomainOrSite target;
-
-    @Override
-    String invalidArguments() {
-        return target.problem(false);
-    }
-
-    @Override
-    String action() {
-        return "flush";
-    }
-
-    @Override
-    String verb() {
-        return "made due now";
-    }
-
-    @Override
-    void parameters(Map<String, String> q) {
-        target.put(q);
+final class FlushCommand extends DomainOrSiteCommand {
+    FlushCommand() {
+        super("flush", "made due now", false);
     }
 }

@@ -12,12 +12,26 @@ import java.util.Map;
  * error (exit 2) before anything is sent.
  */
 abstract class QueueActionCommand extends AdminCommand {
+    private final String action;
+    private final String verb;
 
-    /** The action's name, as in the path. */
-    abstract String action();
+    /**
+     * @param action the action's name, as in the path
+     * @param verb   what happened to the recipients, for the answer line, e.g. {@code made due now}
+     */
+    QueueActionCommand(String action, String verb) {
+        this.action = action;
+        this.verb = verb;
+    }
 
-    /** What happened to the recipients, for the answer line, e.g. {@code made due now}. */
-    abstract String verb();
+    final String action() {
+        return action;
+    }
+
+    /** The verb given at construction; a command whose verb depends on its options overrides this. */
+    String verb() {
+        return verb;
+    }
 
     /** The target and options as query parameters (null values are left out). */
     abstract void parameters(Map<String, String> query);

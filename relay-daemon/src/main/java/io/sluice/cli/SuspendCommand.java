@@ -2,7 +2,6 @@ package io.sluice.cli;
 
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,32 +13,18 @@ import picocli.CommandLine.Option;
         description = "Stop starting deliveries to a domain or site; its mail waits until 'sluice resume' or "
                 + "--for runs out (it still expires at delivery.max_age). Survives a restart.%nExit 0 ok, 1 the daemon said no, 2 usage/unreachable, "
                 + "3 token refused.")
-final class SuspendCommand extends QueueActionCommand {
-    @Mixin
-    DomainOrSite target;
+final class SuspendCommand extends DomainOrSiteCommand {
+    SuspendCommand() {
+        super("suspend", "waiting", true);
+    }
 
     @Option(names = "--for", paramLabel = "DURATION", description = "end by itself after this long, e.g. 30m, 2h, "
             + "1d (default: until resumed)")
     String duration;
 
     @Override
-    String invalidArguments() {
-        return target.problem(true);
-    }
-
-    @Override
-    String action() {
-        return "suspend";
-    }
-
-    @Override
-    String verb() {
-        return "waiting";
-    }
-
-    @Override
     void parameters(Map<String, String> q) {
-        target.put(q);
+        super.parameters(q);
         q.put("for", duration);
     }
 }
