@@ -9,8 +9,6 @@ import io.sluice.testing.StoredMessages;
 import io.sluice.testing.Submitter;
 import io.sluice.testing.TestDaemon;
 import io.sluice.testing.TestDnsServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,29 +90,16 @@ class AdminCliTest {
         }
     }
 
-    /** Exit code, stdout, stderr of one {@code sluice} invocation. */
-    record Run(int exit, String out, String err) {
+    private static CliRun sluice(String... args) {
+        return CliRun.sluice(args);
     }
 
-    private static Run sluice(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = new picocli.CommandLine(new SluiceCli()).setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
-    private static Run sluiceAdmin(String command, String... args) {
-        String[] all = new String[args.length + 3];
-        all[0] = command;
-        all[1] = "--config";
-        all[2] = daemon.config().toString();
-        System.arraycopy(args, 0, all, 3, args.length);
-        return sluice(all);
+    private static CliRun sluiceAdmin(String command, String... args) {
+        return CliRun.admin(daemon, command, args);
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> json(Run run) {
+    private static Map<String, Object> json(CliRun run) {
         assertThat(run.exit()).as(run.err()).isZero();
         return (Map<String, Object>) JsonReader.parse(run.out());
     }
@@ -143,7 +128,7 @@ class AdminCliTest {
         assertThat(AdminCommand.num(journal, "state_bytes")).isPositive();
         assertThat(AdminCommand.num(journal, "free_bytes")).isPositive();
 
-        Run human = sluiceAdmin("status");
+        CliRun human = sluiceAdmin("status");
         assertThat(human.exit()).isZero();
         assertThat(human.out()).contains("pending messages:   3\n")
                 .contains("pending recipients: 4 (scheduled 4, ready 0, in flight 0)\n")
@@ -174,7 +159,7 @@ class AdminCliTest {
                         .containsEntry("dead", true));
         assertThat(AdminCommand.num(totals, "dead_sites")).isEqualTo(1);
 
-        Run human = sluiceAdmin("queue");
+        CliRun human = sluiceAdmin("queue");
         assertThat(human.exit()).isZero();
         assertThat(human.out()).startsWith("total: 1 domains, 1 sites, 3 messages, 4 recipients")
                 .containsPattern("(?m)^down\\.test\\s+mx\\.down\\.test\\s+3\\s+4\\s+0\\s+4\\s+0\\s+0\\s+\\d+s\\s+in "
@@ -211,7 +196,7 @@ class AdminCliTest {
         assertThat(AdminCommand.num(rcpts.get(0), "next_due_millis")).isGreaterThan(System.currentTimeMillis());
         assertThat(AdminCommand.num(rcpts.get(1), "next_due_millis")).isEqualTo(-1);
 
-        Run human = sluiceAdmin("inspect", mixedId.toUpperCase());
+        CliRun human = sluiceAdmin("inspect", mixedId.toUpperCase());
         assertThat(human.exit()).as(human.err()).isZero();
         assertThat(human.out()).contains("id:        " + mixedId + "\n").contains("pending:   2 of 3 recipients\n")
                 .containsPattern("(?m)^0\\s+a@down\\.test\\s+deferred\\s+1\\s+\\d{4}-\\d\\d-\\d\\d .*\\(in \\d+m\\d\\ds\\)$")
@@ -220,7 +205,7 @@ class AdminCliTest {
 
     @Test
     void shouldExitOneForAnIdThatIsNotPending() {
-        Run unknown = sluiceAdmin("inspect", "00000000000000ff");
+        CliRun unknown = sluiceAdmin("inspect", "00000000000000ff");
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err()).contains("no pending message 00000000000000ff");
         assertThat(unknown.out()).isEmpty();
@@ -237,7 +222,7 @@ class AdminCliTest {
         Files.writeString(config, Files.readString(daemon.config()).replace(dir.resolve("admin.token").toString(),
                 wrong.toString()));
         for (String command : List.of("status", "queue")) {
-            Run run = sluice(command, "--config", config.toString());
+            CliRun run = sluice(command, "--config", config.toString());
             assertThat(run.exit()).as(command).isEqualTo(3);
             assertThat(run.err()).contains("refused (401)");
         }
@@ -249,7 +234,7 @@ class AdminCliTest {
         Path config = dir.resolve("no-daemon.yaml");
         Files.writeString(config, Files.readString(daemon.config()).replace("  port: " + daemon.adminPort() + "\n",
                 "  port: " + FreePorts.next() + "\n"));
-        Run run = sluice("status", "--config", config.toString());
+        CliRun run = sluice("status", "--config", config.toString());
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("cannot reach the daemon's admin API").contains("is sluice running?");
         assertThat(sluice("queue", "--config", dir.resolve("missing.yaml").toString()).exit()).isEqualTo(2);
@@ -291,12 +276,12 @@ class AdminCliTest {
     @Test
     void shouldOfferHelpOnEveryCommandAndABashCompletionScript() {
         for (String command : List.of("status", "queue", "inspect", "completion")) {
-            Run help = sluice(command, "--help");
+            CliRun help = sluice(command, "--help");
             assertThat(help.exit()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: sluice " + command);
         }
         assertThat(sluice("queue", "--help").out()).contains("--config").contains("--domain").contains("--json");
-        Run completion = sluice("completion");
+        CliRun completion = sluice("completion");
         assertThat(completion.exit()).isZero();
         assertThat(completion.out()).contains("complete -F").contains("inspect").contains("--domain");
     }

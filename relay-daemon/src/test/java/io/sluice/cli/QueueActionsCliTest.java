@@ -11,8 +11,6 @@ import io.sluice.testing.TestDaemon;
 import io.sluice.testing.TestDnsServer;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,24 +90,12 @@ class QueueActionsCliTest {
         }
     }
 
-    record Run(int exit, String out, String err) {
+    private static CliRun sluice(TestDaemon on, String command, String... args) {
+        return CliRun.admin(on, command, args);
     }
 
-    private static Run sluice(TestDaemon on, String command, String... args) {
-        String[] all = new String[args.length + 3];
-        all[0] = command;
-        all[1] = "--config";
-        all[2] = on.config().toString();
-        System.arraycopy(args, 0, all, 3, args.length);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = new picocli.CommandLine(new SluiceCli()).setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true)).execute(all);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
-    private static Run ok(String command, String... args) {
-        Run run = sluice(daemon, command, args);
+    private static CliRun ok(String command, String... args) {
+        CliRun run = sluice(daemon, command, args);
         assertThat(run.exit()).as(command + ": " + run.err()).isZero();
         return run;
     }
@@ -137,7 +123,7 @@ class QueueActionsCliTest {
 
     @Test
     void shouldStopDeliveriesWhileSuspendedAndDeliverEachMessageOnceOnResume() throws Exception {
-        Run suspended = ok("suspend", "--domain", "susp.test");
+        CliRun suspended = ok("suspend", "--domain", "susp.test");
         assertThat(suspended.out()).isEqualTo("suspend domain susp.test: 0 recipients waiting\n");
         submit("a@susp.test");
         submit("b@susp.test", "c@susp.test");
@@ -146,7 +132,7 @@ class QueueActionsCliTest {
         Map<?, ?> status = (Map<?, ?>) JsonReader.parse(ok("status", "--json").out());
         assertThat(AdminCommand.num(AdminCommand.obj(status, "queue"), "pending_recipients")).isGreaterThanOrEqualTo(3);
 
-        Run resumed = ok("resume", "--domain", "susp.test", "--json");
+        CliRun resumed = ok("resume", "--domain", "susp.test", "--json");
         assertThat(JsonReader.parse(resumed.out())).isEqualTo(Map.of("action", "resume", "target",
                 "domain susp.test", "recipients", 3L, "in_flight", 0L, "dry_run", false));
         await().atMost(Duration.ofSeconds(10)).until(() -> arrivedFor(sink, "susp.test") == 2);
@@ -163,7 +149,7 @@ class QueueActionsCliTest {
 
     @Test
     void shouldKeepASuspendedSitesMailUntilItsDurationRunsOut() throws Exception {
-        Run suspended = ok("suspend", "--site", "mx.site.test", "--for", "3s", "--json");
+        CliRun suspended = ok("suspend", "--site", "mx.site.test", "--for", "3s", "--json");
         assertThat(JsonReader.parse(suspended.out())).satisfies(m -> assertThat(
                 AdminCommand.num((Map<?, ?>) m, "until_millis")).isGreaterThan(System.currentTimeMillis()));
         submit("x@site.test");
@@ -180,7 +166,7 @@ class QueueActionsCliTest {
         try (MxSink late = MxSink.start("127.0.0.3", mxPort)) {
             quietly();
             assertThat(late.messages()).as("next retry in an hour").isEmpty();
-            Run flushed = ok("flush", "--domain", "late.test");
+            CliRun flushed = ok("flush", "--domain", "late.test");
             assertThat(flushed.out()).isEqualTo("flush domain late.test: 1 recipients made due now\n");
             await().atMost(Duration.ofSeconds(5)).until(() -> late.messages().size() == 1);
             assertThat(late.messages().get(0).recipients()).containsExactly("r@late.test");
@@ -202,13 +188,13 @@ class QueueActionsCliTest {
         assertThat(ok("bounce", "--domain", "gone.test", "--reason", "account closed", "--dry-run").out())
                 .isEqualTo("bounce domain gone.test: 3 recipients would be bounced\n");
 
-        Run declined = withInput("n\n", () -> sluice(daemon, "bounce", "--domain", "gone.test", "--reason", "closed"));
+        CliRun declined = withInput("n\n", () -> sluice(daemon, "bounce", "--domain", "gone.test", "--reason", "closed"));
         assertThat(declined.exit()).isEqualTo(1);
         assertThat(declined.out()).startsWith("Bounce 3 recipients of domain gone.test? [y/N] ");
         assertThat(declined.err()).contains("not confirmed; nothing bounced");
         assertThat(JournalStates.read(daemon.journalDir()).get(first)).isEqualTo("deferred");
 
-        Run confirmed = withInput("y\n", () -> sluice(daemon, "bounce", "--domain", "gone.test", "--reason",
+        CliRun confirmed = withInput("y\n", () -> sluice(daemon, "bounce", "--domain", "gone.test", "--reason",
                 "account closed"));
         assertThat(confirmed.exit()).as(confirmed.err()).isZero();
         assertThat(confirmed.out()).endsWith("bounce domain gone.test: 3 recipients bounced\n");
@@ -265,10 +251,9 @@ class QueueActionsCliTest {
             System.arraycopy(args, 0, all, 0, args.length);
             all[args.length] = "--config";
             all[args.length + 1] = config.toString();
-            StringWriter err = new StringWriter();
-            int exit = new picocli.CommandLine(new SluiceCli()).setErr(new PrintWriter(err, true)).execute(all);
-            assertThat(exit).as(args[0]).isEqualTo(3);
-            assertThat(err.toString()).contains("refused (401)");
+            CliRun run = CliRun.sluice(all);
+            assertThat(run.exit()).as(args[0]).isEqualTo(3);
+            assertThat(run.err()).contains("refused (401)");
         }
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
@@ -302,7 +287,7 @@ class QueueActionsCliTest {
             }
             quietly();
             assertThat(arrivedFor(sink, "susp.test")).as("still suspended after restart").isEqualTo(before);
-            Run resumed = sluice(second, "resume", "--domain", "susp.test");
+            CliRun resumed = sluice(second, "resume", "--domain", "susp.test");
             assertThat(resumed.out()).isEqualTo("resume domain susp.test: 1 recipients released\n");
             await().atMost(Duration.ofSeconds(10)).until(() -> sink.messages().stream()
                     .anyMatch(m -> m.recipients().contains("after-restart@susp.test")));
@@ -314,16 +299,14 @@ class QueueActionsCliTest {
     @Test
     void shouldOfferHelpOnEverySteeringCommand() {
         for (String command : List.of("flush", "suspend", "resume", "hold", "release", "bounce")) {
-            StringWriter out = new StringWriter();
-            int exit = new picocli.CommandLine(new SluiceCli()).setOut(new PrintWriter(out, true))
-                    .execute(command, "--help");
-            assertThat(exit).as(command).isZero();
-            assertThat(out.toString()).as(command).contains("Usage: sluice " + command).contains("--config")
+            CliRun help = CliRun.sluice(command, "--help");
+            assertThat(help.exit()).as(command).isZero();
+            assertThat(help.out()).as(command).contains("Usage: sluice " + command).contains("--config")
                     .contains("--json");
         }
     }
 
-    private static Run withInput(String input, java.util.function.Supplier<Run> run) {
+    private static CliRun withInput(String input, java.util.function.Supplier<CliRun> run) {
         InputStream saved = System.in;
         System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
         try {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.testing.FreePorts;
 import io.sluice.testing.ReloadFixture;
 import io.sluice.testing.TestDaemon;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +15,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code sluice reload} against a real daemon on loopback, through {@code POST /admin/reload}: output and exit
@@ -28,25 +25,20 @@ class ReloadCommandTest {
     @TempDir
     Path dir;
 
-    private StringWriter out = new StringWriter();
-    private StringWriter err = new StringWriter();
+    /** The last run (picocli's writers captured; the in-process daemon logs to stderr). */
+    private CliRun last = new CliRun(0, "", "");
 
-    /** Runs the CLI with its output captured (picocli's writers; the in-process daemon logs to stderr). */
     private int sluice(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine cli = new CommandLine(new SluiceCli());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        last = CliRun.sluice(args);
+        return last.exit();
     }
 
     private String out() {
-        return out.toString();
+        return last.out();
     }
 
     private String err() {
-        return err.toString();
+        return last.err();
     }
 
     /** The {@code admin} event of the reload (the event log is written asynchronously). */
