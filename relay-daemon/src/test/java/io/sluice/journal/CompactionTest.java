@@ -97,12 +97,10 @@ class CompactionTest {
     @Test
     void shouldKeepTheOldCycleUntilTheRelocationIsDurable() throws Exception {
         GateSyncer syncer = new GateSyncer();
-        f = new CompactionFixture(dir);
-        f.start(syncer);
-        long id = f.accept(List.of("a@x.org"), 10_000);
-        long oldIndex = f.queuedIndex.get(id);
-        Path firstCycle = single(f.cycleFiles("bodies"));
-        f.defer(id, 0);
+        OneDeferred one = oneDeferred(syncer);
+        long id = one.id();
+        long oldIndex = one.oldIndex();
+        Path firstCycle = one.firstCycle();
 
         syncer.hold = true;
         f.time.advanceMillis(5000);
@@ -123,12 +121,10 @@ class CompactionTest {
     @Test
     void shouldNotDeleteTheOldCycleWhenTheRelocationSyncFails() throws Exception {
         GateSyncer syncer = new GateSyncer();
-        f = new CompactionFixture(dir);
-        f.start(syncer);
-        long id = f.accept(List.of("a@x.org"), 10_000);
-        long oldIndex = f.queuedIndex.get(id);
-        Path firstCycle = single(f.cycleFiles("bodies"));
-        f.defer(id, 0);
+        OneDeferred one = oneDeferred(syncer);
+        long id = one.id();
+        long oldIndex = one.oldIndex();
+        Path firstCycle = one.firstCycle();
 
         syncer.fail = true;
         f.time.advanceMillis(5000);
@@ -186,6 +182,19 @@ class CompactionTest {
     }
 
     /** Delegates to the real syncer; when armed, blocks until released, or fails. */
+    /** One message in the first bodies/ cycle, deferred, so that compaction will relocate it. */
+    private record OneDeferred(long id, long oldIndex, Path firstCycle) {
+    }
+
+    private OneDeferred oneDeferred(GateSyncer syncer) throws Exception {
+        f = new CompactionFixture(dir);
+        f.start(syncer);
+        long id = f.accept(List.of("a@x.org"), 10_000);
+        OneDeferred one = new OneDeferred(id, f.queuedIndex.get(id), single(f.cycleFiles("bodies")));
+        f.defer(id, 0);
+        return one;
+    }
+
     static final class GateSyncer implements Syncer {
         final ChronicleSyncer delegate = new ChronicleSyncer();
         final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
