@@ -22,7 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class DsnComposer {
     /** Longest diagnostic text copied from a remote reply. */
     public static final int MAX_DIAGNOSTIC = 900;
-    private static final DateTimeFormatter RFC_5322 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    /** RFC 5322 date-time in UTC, for every date a DSN carries (header and report fields). */
+    static final DateTimeFormatter RFC_5322 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private DsnComposer() {
     }

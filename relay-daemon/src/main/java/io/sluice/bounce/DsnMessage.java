@@ -7,8 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -28,8 +26,6 @@ final class DsnMessage {
     /** The listener name DSNs are stored and reported under. */
     static final String LISTENER = "dsn";
     private static final Pattern STATUS = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
-    private static final DateTimeFormatter RFC_5322 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
-
     private DsnMessage() {
     }
 
@@ -51,7 +47,7 @@ final class DsnMessage {
                 Instant.ofEpochMilli(original.receivedAtMillis()), Instant.ofEpochMilli(lastAttempt),
                 original.sender(), recipients, original.headers()));
         String received = "Received: by " + reportingMta + " (Sluice) id " + dsnQueueId + "\r\n\tfor <"
-                + original.sender() + ">; " + RFC_5322.format(Instant.ofEpochMilli(nowMillis)) + "\r\n";
+                + original.sender() + ">; " + DsnComposer.RFC_5322.format(Instant.ofEpochMilli(nowMillis)) + "\r\n";
         ByteArrayOutputStream text = new ByteArrayOutputStream(received.length() + report.length);
         text.writeBytes(received.getBytes(StandardCharsets.UTF_8));
         text.writeBytes(report);
