@@ -7,6 +7,7 @@ import io.sluice.journal.AppendCallback;
 import io.sluice.journal.JournalWriter;
 import io.sluice.journal.MessageIds;
 import io.sluice.journal.OutcomeCode;
+import io.sluice.util.OrderedBacklog;
 import io.sluice.scheduler.GivenUp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *       thread ({@link OriginalReader}), and for a null sender (or an unreadable envelope, logged) queues the
  *       OUTCOMEs at once, otherwise builds the DSN ({@link DsnMessage}) and offers it to the writer; a full writer
  *       keeps the built DSN for the next cycle;</li>
- *   <li>flushes the {@link OutcomeBacklog}, in order.</li>
+ *   <li>flushes the OUTCOMEs the writer refused, in order ({@link OrderedBacklog}).</li>
  * </ol>
  *
  * <p>Threading: {@link #doWork} on one thread; the inbox is filled by the scheduler thread, completions by the
@@ -56,7 +57,8 @@ final class DsnAgent implements Agent {
     private final Map<Long, List<GivenUp>> grouping = new LinkedHashMap<>();
     private final JournalWriter writer;
     private final OriginalReader originals;
-    private final OutcomeBacklog outcomes;
+    /** OUTCOMEs owed, in order, when the writer's buffer is full (memory: at most the DSNs in flight plus one drain). */
+    private final OrderedBacklog<GivenUp> outcomes;
     private final LongSupplier ids;
     private final String reportingMta;
     private final EventPublisher events;
@@ -81,7 +83,8 @@ final class DsnAgent implements Agent {
         this.inbox = inbox;
         this.writer = writer;
         this.originals = originals;
-        this.outcomes = new OutcomeBacklog(writer);
+        this.outcomes = new OrderedBacklog<>(g -> writer.offerOutcome(g.messageId(), g.recipientIndex(),
+                g.expired() ? OutcomeCode.EXPIRED : OutcomeCode.BOUNCED, g.timeMillis()));
         this.ids = ids;
         this.reportingMta = reportingMta;
         this.events = events;
@@ -198,8 +201,7 @@ final class DsnAgent implements Agent {
 
     private void recordOutcomes(List<GivenUp> failures) {
         for (GivenUp g : failures) {
-            outcomes.add(g.messageId(), g.recipientIndex(), g.expired() ? OutcomeCode.EXPIRED : OutcomeCode.BOUNCED,
-                    g.timeMillis());
+            outcomes.offer(g);
         }
     }
 

@@ -25,6 +25,7 @@ import io.sluice.journal.RecoveryResult;
 import io.sluice.journal.WriterOptions;
 import io.sluice.metrics.JournalMetrics;
 import io.sluice.metrics.SluiceMetrics;
+import io.sluice.scheduler.QueuedHandoff;
 import io.sluice.scheduler.SteeringState;
 import io.sluice.smtp.server.SmtpServer;
 import io.sluice.smtp.server.auth.AuthVerifier;
@@ -113,6 +114,8 @@ public final class Daemon implements AutoCloseable {
                     }
                 }));
         events = EventLog.start(EventStream.of(journal), current.events());
+        metrics.bindEventsDropped(events::dropped);
+        metrics.bindEventLogGaps(events::gaps);
         metrics.bindQueuePendingMessages(recovered.pending()::pendingMessages);
         metrics.bindQueuePendingRecipients(recovered.pending()::pendingRecipients);
         metrics.bindQueueOldestPendingAge(() -> recovered.pending().oldest().ageSeconds(System.currentTimeMillis()));

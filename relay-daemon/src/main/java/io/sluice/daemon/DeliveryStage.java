@@ -14,6 +14,7 @@ import io.sluice.journal.Journal;
 import io.sluice.journal.JournalWriter;
 import io.sluice.journal.PendingSet;
 import io.sluice.metrics.SluiceMetrics;
+import io.sluice.scheduler.QueuedHandoff;
 import io.sluice.scheduler.BounceSink;
 import io.sluice.scheduler.RetryPolicy;
 import io.sluice.scheduler.Scheduler;

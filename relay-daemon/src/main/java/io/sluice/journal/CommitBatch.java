@@ -63,6 +63,16 @@ final class CommitBatch {
         size = 0;
     }
 
+    /** Lets the listener hand off, in order, what it could not before ({@link QueuedListener#retryWaiting}). */
+    int retryWaiting() {
+        try {
+            return queuedListener.retryWaiting();
+        } catch (Throwable t) {
+            LOG.error("queued listener threw while handing off waiting messages", t);
+            return 0;
+        }
+    }
+
     /** Tells {@code m}'s callback that it was not journalled. */
     static void fail(AcceptedMessage m, Throwable cause) {
         AppendCallback cb = m.callback;

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * The journal writer loop: the only appender of {@code bodies/} and {@code state/} (Chronicle allows one writer
  * per queue), and the owner of the {@link PendingSet} once started.
  *
- * <p>Each {@link #doWork()} cycle reads the clock once, then: appends OUTCOME and DEFERRED records from the
+ * <p>Each {@link #doWork()} cycle reads the clock once, then: lets the {@link QueuedListener} hand off what it
+ * could not before ({@link QueuedListener#retryWaiting}, so earlier messages go first); appends OUTCOME and DEFERRED records from the
  * outcome ring buffer (updating the pending set); drains up to {@code maxBatch} accepted messages, appending
  * ACCEPTED then QUEUED for each; writes a checkpoint when due; runs one step of the {@link BodiesCompactor} (at
  * most one slice of relocations); then commits: one {@link Syncer} call for the whole batch (with
@@ -137,7 +138,7 @@ final class JournalWriterAgent implements Agent {
     @Override
     public int doWork() {
         long now = clock.time();
-        int work = 0;
+        int work = batch.retryWaiting(); // messages made durable earlier go to the listener before new ones
         if (failure == null) {
             work += outcomes.read(outcomeRecorder, notices.room());
             int recorded = outcomeRecorder.takeAppended();

@@ -8,6 +8,8 @@ import java.util.List;
  * thread, in append order, once per message; never for a message that failed.
  *
  * <p>Must not block and must return quickly (the next group commit waits for it): hand off to your own queue.
+ * A listener whose queue can be full keeps what it could not hand off, in order, and hands it off in
+ * {@link #retryWaiting}, which the writer calls on every cycle (at least every {@code maxParkNanos} while idle).
  * Exceptions are logged and otherwise ignored (the message stays acknowledged and pending in the journal).
  */
 @FunctionalInterface
@@ -21,4 +23,12 @@ public interface QueuedListener {
      *                         records is element i); the list the session offered, not copied: do not modify it
      */
     void queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients);
+
+    /**
+     * Hands off, in order, what an earlier {@link #queued} call could not; returns how many went. Called on the
+     * writer thread once per cycle, also after the writer failed (what was durable before still goes).
+     */
+    default int retryWaiting() {
+        return 0;
+    }
 }

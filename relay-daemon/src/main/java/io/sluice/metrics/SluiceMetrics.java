@@ -68,6 +68,8 @@ public final class SluiceMetrics {
     public static final String OUTBOUND_CONNECTIONS_CURRENT = "sluice_outbound_connections_current";
     public static final String DNS_LOOKUPS = "sluice_dns_lookups_total";
     public static final String DNS_LOOKUP_FAILURES = "sluice_dns_lookup_failures_total";
+    public static final String EVENTS_DROPPED = "sluice_events_dropped_total";
+    public static final String EVENT_LOG_GAPS = "sluice_event_log_gaps_total";
 
     public static final String LABEL_LISTENER = "listener";
     public static final String LABEL_REASON = "reason";
@@ -119,6 +121,8 @@ public final class SluiceMetrics {
     private final SuppliedGauge deadSites;
     private final SuppliedGauge outboundConnections;
     private final SuppliedGauge dnsLookups;
+    private final SuppliedGauge eventsDropped;
+    private final SuppliedGauge eventLogGaps;
     private final CounterDataPoint dnsFailuresCallbackFailed;
     private volatile ToLongFunction<DnsFailure> dnsFailures;
 
@@ -199,6 +203,14 @@ public final class SluiceMetrics {
         dnsLookups = new SuppliedGauge(callbackFailures.labelValues(DNS_LOOKUPS));
         CounterWithCallback.builder().name(DNS_LOOKUPS).help("MX resolutions started (cache hits included)")
                 .callback(cb -> dnsLookups.report(cb::call)).register(registry);
+        eventsDropped = new SuppliedGauge(callbackFailures.labelValues(EVENTS_DROPPED));
+        CounterWithCallback.builder().name(EVENTS_DROPPED)
+                .help("Lifecycle events dropped because the event log's queue was full (missing from events/)")
+                .callback(cb -> eventsDropped.report(cb::call)).register(registry);
+        eventLogGaps = new SuppliedGauge(callbackFailures.labelValues(EVENT_LOG_GAPS));
+        CounterWithCallback.builder().name(EVENT_LOG_GAPS)
+                .help("Times the JSON event log fell behind events.max_stream_size and lost events")
+                .callback(cb -> eventLogGaps.report(cb::call)).register(registry);
         dnsFailuresCallbackFailed = callbackFailures.labelValues(DNS_LOOKUP_FAILURES);
         CounterWithCallback.builder().name(DNS_LOOKUP_FAILURES)
                 .help("MX resolutions that gave no usable host, by kind").labelNames(LABEL_KIND)
@@ -300,6 +312,16 @@ public final class SluiceMetrics {
     /** Feeds {@value #DNS_LOOKUPS}, a count that only grows; called at each scrape. Replaces any earlier one. */
     public void bindDnsLookups(LongSupplier supplier) {
         dnsLookups.bind(supplier);
+    }
+
+    /** Feeds {@value #EVENTS_DROPPED}, a count that only grows; called at each scrape. Replaces any earlier one. */
+    public void bindEventsDropped(LongSupplier supplier) {
+        eventsDropped.bind(supplier);
+    }
+
+    /** Feeds {@value #EVENT_LOG_GAPS}, a count that only grows; called at each scrape. Replaces any earlier one. */
+    public void bindEventLogGaps(LongSupplier supplier) {
+        eventLogGaps.bind(supplier);
     }
 
     /**

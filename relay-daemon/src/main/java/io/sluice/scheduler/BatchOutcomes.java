@@ -1,6 +1,7 @@
 package io.sluice.scheduler;
 
 import io.sluice.journal.OutcomeCode;
+import io.sluice.util.OrderedBacklog;
 import java.util.Random;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Random;
  * {@link TaskResult} per recipient, defers, gives up, and ends a batch's life.
  *
  * <p>Outputs: DELIVERED OUTCOMEs and DEFERRED records to the {@link OutcomeRecorder}; given-up recipients to the
- * {@link BounceHandoff} when the {@link BounceSink} takes outcomes (it writes the OUTCOME after any DSN), else their
+ * bounce hand-off backlog when the {@link BounceSink} takes outcomes (it writes the OUTCOME after any DSN), else their
  * OUTCOME to the recorder; one event per decision to {@link OutcomeEvents}; deferred batches onto the
  * {@link RetryTimers} at the {@link RetryPolicy} time (never past expiry); finished batches back to the
  * {@link BatchPool}, and their domain onto the {@link DomainTable}'s idle list when it has no live batch and no
@@ -22,7 +23,7 @@ final class BatchOutcomes {
     private final OutcomeRecorder recorder;
     private final OutcomeEvents events;
     private final BounceSink bounces;
-    private final BounceHandoff bounceHandoff;
+    private final OrderedBacklog<GivenUp> bounceHandoff;
     private final RetryTimers timers;
     private final SchedulerCounters counters;
     private final BatchPool pool;
@@ -30,7 +31,7 @@ final class BatchOutcomes {
     private final Random random;
 
     BatchOutcomes(RetryPolicy policy, OutcomeRecorder recorder, OutcomeEvents events, BounceSink bounces,
-                  BounceHandoff bounceHandoff, RetryTimers timers, SchedulerCounters counters, BatchPool pool,
+                  OrderedBacklog<GivenUp> bounceHandoff, RetryTimers timers, SchedulerCounters counters, BatchPool pool,
                   DomainTable domains, Random random) {
         this.policy = policy;
         this.recorder = recorder;

@@ -7,7 +7,7 @@ package io.sluice.scheduler;
  *
  * <p>Contract: {@link #offer} is called on the scheduler thread and must not block; false means "full, not now",
  * and the scheduler keeps the recipient in an in-order backlog and offers it again on a later cycle (see
- * {@link BounceHandoff}). A sink that {@link #takesOutcomes does not take outcomes} is never offered anything:
+ * an {@code OrderedBacklog}). A sink that {@link #takesOutcomes does not take outcomes} is never offered anything:
  * the scheduler writes the OUTCOME itself (no DSN), which is what {@link #NONE} means.
  */
 public interface BounceSink {

@@ -2,13 +2,13 @@ package io.sluice.scheduler;
 
 import io.sluice.journal.JournalWriter;
 import io.sluice.journal.OutcomeCode;
-import java.util.ArrayDeque;
+import io.sluice.util.OrderedBacklog;
 
 /**
  * Writes the scheduler's decisions to the journal (OUTCOME and DEFERRED records) without ever dropping one: when
- * the writer's buffer is full the record waits in a FIFO backlog, retried by {@link #flush} on every scheduler
- * cycle, and later records queue behind it so a recipient's DEFERRED never overtakes its OUTCOME. Allocates only
- * while backlogged. Scheduler thread only.
+ * the writer's buffer is full the record waits in an {@link OrderedBacklog}, retried by {@link #flush} on every
+ * scheduler cycle, and later records queue behind it so a recipient's DEFERRED never overtakes its OUTCOME.
+ * Allocates only while backlogged. Scheduler thread only.
  */
 final class OutcomeRecorder {
     private record Pending(long messageId, int recipientIndex, OutcomeCode outcome, long timeMillis, int attempts,
@@ -16,7 +16,7 @@ final class OutcomeRecorder {
     }
 
     private final JournalWriter writer;
-    private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
+    private final OrderedBacklog<Pending> backlog = new OrderedBacklog<>(this::offer);
 
     OutcomeRecorder(JournalWriter writer) {
         this.writer = writer;
@@ -24,33 +24,27 @@ final class OutcomeRecorder {
 
     void outcome(long messageId, int recipientIndex, OutcomeCode outcome, long nowMillis) {
         if (!backlog.isEmpty() || !writer.offerOutcome(messageId, recipientIndex, outcome, nowMillis)) {
-            backlog.addLast(new Pending(messageId, recipientIndex, outcome, nowMillis, 0, 0, 0, null));
+            backlog.add(new Pending(messageId, recipientIndex, outcome, nowMillis, 0, 0, 0, null));
         }
     }
 
     void deferred(long messageId, int recipientIndex, int attempts, long nextDueMillis, int code, String text) {
         if (!backlog.isEmpty()
                 || !writer.offerDeferred(messageId, recipientIndex, attempts, nextDueMillis, code, text)) {
-            backlog.addLast(new Pending(messageId, recipientIndex, null, 0, attempts, nextDueMillis, code, text));
+            backlog.add(new Pending(messageId, recipientIndex, null, 0, attempts, nextDueMillis, code, text));
         }
+    }
+
+    private boolean offer(Pending p) {
+        return p.outcome() != null
+                ? writer.offerOutcome(p.messageId(), p.recipientIndex(), p.outcome(), p.timeMillis())
+                : writer.offerDeferred(p.messageId(), p.recipientIndex(), p.attempts(), p.nextDueMillis(), p.code(),
+                        p.text());
     }
 
     /** Offers backlogged records in order until the writer refuses one; returns how many went through. */
     int flush() {
-        int n = 0;
-        Pending p;
-        while ((p = backlog.peekFirst()) != null) {
-            boolean taken = p.outcome() != null
-                    ? writer.offerOutcome(p.messageId(), p.recipientIndex(), p.outcome(), p.timeMillis())
-                    : writer.offerDeferred(p.messageId(), p.recipientIndex(), p.attempts(), p.nextDueMillis(),
-                            p.code(), p.text());
-            if (!taken) {
-                break;
-            }
-            backlog.pollFirst();
-            n++;
-        }
-        return n;
+        return backlog.flush();
     }
 
     int backlog() {

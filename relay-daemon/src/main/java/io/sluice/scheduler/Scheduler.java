@@ -6,6 +6,7 @@ import io.sluice.events.EventPublisher;
 import io.sluice.journal.JournalWriter;
 import io.sluice.journal.OutcomeCode;
 import io.sluice.journal.PendingSet;
+import io.sluice.util.OrderedBacklog;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -27,8 +28,8 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * asking), and {@link #offerResult} (the delivery stage; a slot is reserved per task in flight, so it cannot fail
  * for a dispatched task). Outputs: {@link DeliveryTask}s to the {@link Dispatcher}, OUTCOME and DEFERRED records to
  * the journal writer (backlogged, never dropped, see {@link OutcomeRecorder}), given-up recipients to the
- * {@link BounceSink} when it takes outcomes (it then writes the DSN and the OUTCOME; backlogged the same way, see
- * {@link BounceHandoff}), delivery events for each decision to the {@link EventPublisher} ({@link OutcomeEvents};
+ * {@link BounceSink} when it takes outcomes (it then writes the DSN and the OUTCOME; backlogged the same way, in an
+ * {@link OrderedBacklog}), delivery events for each decision to the {@link EventPublisher} ({@link OutcomeEvents};
  * non-blocking, may drop).
  *
  * <p>Flow: recipients of a message are grouped per domain (lower-cased part after the last {@code @}) into
@@ -55,8 +56,9 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  *
  * <p>Threading: {@link #doWork} and {@link #loadRecovered} on the scheduler thread only (see there for when to
  * load); offers, counters, {@link #stopDispatching} and {@link #isDrained} from any thread. Limits: a queued message
- * is refused (counted in {@link SchedulerCounters#refusedQueuedMessages}) when the inbound queue is full; it stays
- * pending in the journal and comes back at the next restart. Domains are dropped a minute after their last batch
+ * is refused (counted in {@link SchedulerCounters#refusedQueuedMessages}) when the inbound queue is full; the
+ * caller keeps it and offers it again (the daemon's hand-off waits in an ordered backlog on the journal writer
+ * thread, bounded by the pending-recipient back-pressure at ingress): nothing acknowledged waits for a restart. Domains are dropped a minute after their last batch
  * is done; sites (and their health) are never dropped.
  */
 public final class Scheduler implements Agent {
@@ -88,7 +90,11 @@ public final class Scheduler implements Agent {
     private final AtomicReference<RetryPolicy> nextPolicy = new AtomicReference<>();
     private final RetryTimers timers;
     private final OutcomeRecorder recorder;
-    private final BounceHandoff bounceHandoff;
+    /**
+     * Given-up recipients the bounce sink refused, in order. While one waits here its OUTCOME is not written, so it
+     * stays pending in the journal: a restart before the sink takes it decides it again.
+     */
+    private final OrderedBacklog<GivenUp> bounceHandoff;
     private final DomainTable domains;
     private final BatchIntake intake;
     private final Resolutions resolutions;
@@ -125,7 +131,7 @@ public final class Scheduler implements Agent {
         this.now = clock.time();
         this.timers = new RetryTimers(now);
         this.recorder = new OutcomeRecorder(writer);
-        this.bounceHandoff = new BounceHandoff(bounces);
+        this.bounceHandoff = new OrderedBacklog<>(bounces::offer);
         this.domains = new DomainTable(DOMAIN_MEMORY_MILLIS);
         BatchPool pool = new BatchPool(options.maxRecipientsPerTask(), MAX_FREE_BATCHES);
         this.outcomes = new BatchOutcomes(policy, recorder, new OutcomeEvents(events), bounces, bounceHandoff, timers,
@@ -146,7 +152,10 @@ public final class Scheduler implements Agent {
         return "sluice-scheduler";
     }
 
-    /** A newly durable message (the journal's {@code QueuedListener}). Any thread; false if the queue is full. */
+    /**
+     * A newly durable message (the journal's {@code QueuedListener}). Any thread; false if the queue is full, and
+     * then the caller must keep the message and offer it again (nothing else will bring it back before a restart).
+     */
     public boolean offerQueued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients) {
         if (queuedIn.offer(new Queued(id, bodiesIndex, receivedAtMillis, recipients))) {
             wakeUp.run();
@@ -251,17 +260,17 @@ public final class Scheduler implements Agent {
         work += resolutions.drain(DRAIN_LIMIT, now, onAnswered);
         work += queuedIn.drain(onQueued, DRAIN_LIMIT);
         work += operator.drain(now);
-        work += steering.tick(now, bounceHandoff.backlog() < MAX_RECORDER_BACKLOG
+        work += steering.tick(now, bounceHandoff.size() < MAX_RECORDER_BACKLOG
                 && recorder.backlog() < MAX_RECORDER_BACKLOG);
         work += timers.poll(now, onTimer);
         work += resolutions.start();
         work += domains.evictIdle(now, DRAIN_LIMIT);
         if (dispatching && recorder.backlog() < MAX_RECORDER_BACKLOG
-                && bounceHandoff.backlog() < MAX_RECORDER_BACKLOG) {
+                && bounceHandoff.size() < MAX_RECORDER_BACKLOG) {
             work += ring.dispatch(now, DISPATCH_LIMIT);
         }
         counters.publish();
-        drained = ring.tasksInFlight() == 0 && recorder.backlog() == 0 && bounceHandoff.backlog() == 0
+        drained = ring.tasksInFlight() == 0 && recorder.backlog() == 0 && bounceHandoff.size() == 0
                 && steering.bouncing() == 0;
         return work;
     }
@@ -362,6 +371,6 @@ public final class Scheduler implements Agent {
 
     /** Journal records (and given-up recipients) waiting because the writer or the bounce sink was full. */
     int recorderBacklog() {
-        return recorder.backlog() + bounceHandoff.backlog();
+        return recorder.backlog() + bounceHandoff.size();
     }
 }

@@ -72,7 +72,7 @@ public final class SchedulerCounters {
         return deadSitesView;
     }
 
-    /** Queued messages refused because the inbound queue was full (they wait in the journal for a restart). */
+    /** Offers of queued messages refused because the inbound queue was full (the caller offers them again). */
     public long refusedQueuedMessages() {
         return refusedQueued.get();
     }

@@ -52,6 +52,8 @@ final class SchedulerFixture implements AutoCloseable {
     JournalWriter writer;
     Scheduler scheduler;
     boolean refuseDispatch;
+    /** The daemon's hand-off from the journal writer to the scheduler. */
+    final QueuedHandoff handoff = new QueuedHandoff();
 
     /** The resolver the scheduler asks ({@code host:port}); null: {@link #dns}. Set before {@code start}. */
     String resolverSpec;
@@ -63,7 +65,12 @@ final class SchedulerFixture implements AutoCloseable {
     }
 
     static SchedulerOptions options(int perSite) {
-        return new SchedulerOptions(100, perSite, 1024, 1024, 64, 60_000, 2, 60_000, 600_000);
+        return options(perSite, 1024);
+    }
+
+    /** @param inboxCapacity the scheduler's queued-message inbox (a power of two, at least 2) */
+    static SchedulerOptions options(int perSite, int inboxCapacity) {
+        return new SchedulerOptions(100, perSite, inboxCapacity, 1024, 64, 60_000, 2, 60_000, 600_000);
     }
 
     /** Opens the journal, recovers, lets {@code beforeStart} see the recovered set, starts writer and scheduler. */
@@ -81,10 +88,8 @@ final class SchedulerFixture implements AutoCloseable {
         journal = Journal.open(new JournalSettings(dir, JournalSettings.SyncPolicy.BATCH, 0, Duration.ofMinutes(1)),
                 1 << 20);
         RecoveryResult recovered = Recovery.recover(journal);
-        var ref = new java.util.concurrent.atomic.AtomicReference<Scheduler>();
         writer = JournalWriter.start(journal, recovered, new WriterOptions()
-                .queuedListener((id, bodiesIndex, receivedAt, rcpts) ->
-                        assertThat(ref.get().offerQueued(id, bodiesIndex, receivedAt, rcpts)).isTrue())
+                .queuedListener(handoff)
                 .outcomeListener((id, rcpt, outcome, recorded) ->
                         journalled.add(id + "/" + rcpt + "/" + outcome.label() + (recorded ? "" : "/unrecorded")))
                 .deferredListener((id, rcpt, attempts, due, recorded) ->
@@ -93,7 +98,7 @@ final class SchedulerFixture implements AutoCloseable {
         scheduler = new Scheduler(options, policy, resolver, this::dispatch, writer,
                 new RecordingBounceSink(),
                 events::add, clock::get, new Random(42), () -> { });
-        ref.set(scheduler);
+        handoff.connect(scheduler);
         beforeStart.accept(recovered);
         return this;
     }
