@@ -31,6 +31,8 @@ final class Batch {
     long dispatchedAtMillis;
     /** Whether the current (or last) task of this batch is its dead site's probe ({@link SiteHealth#connecting}). */
     boolean probing;
+    /** Whether the current task holds one of the slots of sites not known healthy ({@link DispatchRing}). */
+    boolean untrustedSlot;
     SiteState site;
     Batch next;
     /** Why the batch is parked by an operator ({@link QueueSteering}): {@link #NOT_PARKED}, suspended or held. */
@@ -57,6 +59,7 @@ final class Batch {
         this.timerId = RetryTimers.NONE;
         this.dispatchedAtMillis = 0;
         this.probing = false;
+        this.untrustedSlot = false;
         this.site = null;
         this.next = null;
         this.parked = NOT_PARKED;

@@ -6,14 +6,23 @@ import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * The dispatch side of the scheduler: sites with ready work in a round-robin ring, each getting one task per turn
- * within its cap ({@code maxInFlightPerSite}, the same number as {@code delivery.max_connections_per_site}, so a
- * site never has more tasks out than its connection pool has slots), the global cap ({@code maxInFlight}) and its
- * {@link SiteHealth} (a dead site gets one probe at a time, when due, on a {@link RetryTimers} timer). Keeps the
- * batches in flight by task id until their result comes back.
+ * within its concurrency window (an {@code AdaptiveConcurrency} per site: 5 tasks for a site not reached yet, one
+ * more per successful connection up to {@code maxInFlightPerSite}, the same number as
+ * {@code delivery.max_connections_per_site}, halved per failed connection, 1 after a dead site's probe got in), the
+ * global cap ({@code maxInFlight}) and its {@link SiteHealth} (a dead site gets one probe at a time, when due, on a
+ * {@link RetryTimers} timer). Keeps the batches in flight by task id until their result comes back.
+ *
+ * <p>One destination never starves the others (DESIGN.md "Back-pressure and fairness"): sites not known healthy
+ * (never reached yet, or whose last connection failed) share at most {@link #untrustedCap} slots, so a quarter of
+ * the global cap is always left to sites that take mail, however many tarpits hold their slots; and a site that
+ * cannot go now only because every global (or untrusted) slot is taken keeps its place in the ring, so the first
+ * slot that frees, whoever's result frees it, lets it go. A site leaves the ring only when it has nothing ready, is
+ * at its own window (its own result brings it back), is suspended, or waits for a probe timer.
  *
  * <p>Inputs: {@link #addReady} (a batch whose site is known), {@link #completed} (a task's result), {@link #handBack}
  * (a task the delivery stage never tried). Outputs: {@link DeliveryTask}s to the {@link Dispatcher}; batches that
- * reach the head of a ready queue after their expiry to {@code expired}. A refused dispatch keeps the batch at the
+ * reach the head of a ready queue after their expiry to {@code expired} (and, for queues that do not move, the
+ * {@link ReadyExpiry} check, {@link #expireWaiting}). A refused dispatch keeps the batch at the
  * head of its queue and ends the round (the delivery stage is full). Operator steering ({@link QueueSteering}): a
  * suspended site leaves the ring (its queue waits in place) until resumed; a batch reaching the head of a ready
  * queue after its domain or message was suspended or held is handed to the parking check instead of dispatched.
@@ -31,6 +40,12 @@ final class DispatchRing {
     private final java.util.function.Predicate<Batch> park;
     private final ArrayDeque<SiteState> ring = new ArrayDeque<>();
     private final Long2ObjectHashMap<Batch> inFlight = new Long2ObjectHashMap<>();
+    private final ReadyExpiry readyExpiry;
+    private final java.util.function.Predicate<SiteState> cannotDispatch = this::cannotDispatch;
+    /** Slots that tasks to sites not known healthy may hold together: the global cap less a quarter. */
+    private final int untrustedCap;
+    private int untrustedInFlight;
+    private long now;
     private long nextTaskId = 1;
 
     DispatchRing(SchedulerOptions options, Dispatcher dispatcher, RetryPolicy policy, RetryTimers timers,
@@ -42,6 +57,14 @@ final class DispatchRing {
         this.counters = counters;
         this.expired = expired;
         this.park = park;
+        this.untrustedCap = untrustedCap(options.maxInFlight());
+        this.readyExpiry = new ReadyExpiry(counters, b -> this.policy.isExpired(now, b.receivedAtMillis), expired,
+                park);
+    }
+
+    /** The share of {@code maxInFlight} that sites not known healthy may hold: all but a quarter, at least 1. */
+    static int untrustedCap(int maxInFlight) {
+        return Math.max(1, maxInFlight - maxInFlight / 4);
     }
 
     /** Expiry at dispatch follows {@code next} from now on (a reload). Scheduler thread. */
@@ -54,6 +77,7 @@ final class DispatchRing {
         b.site = site;
         site.ready.addLast(b);
         counters.ready += b.size;
+        readyExpiry.waiting(site);
         enterRing(site);
     }
 
@@ -67,19 +91,29 @@ final class DispatchRing {
 
     /** One pass over the ring, up to {@code limit} tasks; returns how many were dispatched. */
     int dispatch(long now, int limit) {
+        this.now = now;
         int dispatched = 0;
-        while (dispatched < limit && !ring.isEmpty()) {
+        int waitingInARow = 0; // sites kept in the ring for lack of an untrusted slot, since the last dispatch
+        while (dispatched < limit && !ring.isEmpty() && inFlight.size() < options.maxInFlight()) {
             SiteState site = ring.pollFirst();
             site.inRing = false;
             if (site.suspended) {
                 continue; // out of the ring until resumed (QueueSteering puts it back)
             }
-            if (site.ready.isEmpty() || site.inFlight >= options.maxInFlightPerSite()
-                    || inFlight.size() >= options.maxInFlight()) {
-                continue; // comes back when a result frees a slot
+            if (site.ready.isEmpty() || site.inFlight >= site.concurrency.window()) {
+                continue; // new ready work or its own next result brings it back
             }
             if (!site.health.mayConnect(now)) {
                 scheduleProbe(site);
+                continue;
+            }
+            boolean untrusted = !site.health.isHealthy();
+            if (untrusted && untrustedInFlight >= untrustedCap) {
+                site.inRing = true;
+                ring.addLast(site); // keeps its place: any freed slot lets it go
+                if (++waitingInARow >= ring.size()) {
+                    break;
+                }
                 continue;
             }
             Batch b = site.ready.poll();
@@ -101,7 +135,12 @@ final class DispatchRing {
                 break; // the delivery stage is full; try again next cycle
             }
             nextTaskId++;
+            waitingInARow = 0;
             b.probing = site.health.connecting();
+            b.untrustedSlot = untrusted;
+            if (untrusted) {
+                untrustedInFlight++;
+            }
             b.dispatchedAtMillis = now;
             site.inFlight++;
             counters.ready -= b.size;
@@ -111,6 +150,20 @@ final class DispatchRing {
             enterRing(site);
         }
         return dispatched;
+    }
+
+    /** Expires mail waiting past {@code max_age} in queues that do not move now ({@link ReadyExpiry}). */
+    int expireWaiting(long now) {
+        this.now = now;
+        return readyExpiry.check(cannotDispatch);
+    }
+
+    /**
+     * A queue that stands still: suspended, or a dead site waiting for its probe. (A site at its window or waiting
+     * for a global slot moves as results come back, and its heads are checked at dispatch, in order.)
+     */
+    private boolean cannotDispatch(SiteState site) {
+        return site.suspended || !site.health.mayConnect(now);
     }
 
     /**
@@ -124,12 +177,22 @@ final class DispatchRing {
             return null;
         }
         SiteState site = b.site;
+        if (b.untrustedSlot) {
+            b.untrustedSlot = false;
+            untrustedInFlight--;
+        }
         if (r.site() != TaskResult.SiteSignal.NOT_ATTEMPTED) {
             boolean wasDead = site.health.isDead();
             if (r.site() == TaskResult.SiteSignal.CONNECTED) {
-                site.health.connected();
+                site.health.connected(now);
+                if (wasDead) {
+                    site.concurrency.revived(); // reopen gradually: one connection, then one more per success
+                } else {
+                    site.concurrency.connected();
+                }
             } else {
                 site.health.connectFailed(now, b.probing);
+                site.concurrency.connectFailed();
             }
             counters.deadSites += (site.health.isDead() ? 1 : 0) - (wasDead ? 1 : 0);
         }
@@ -144,6 +207,7 @@ final class DispatchRing {
         site.health.notConnecting(b.probing);
         site.ready.addFirst(b);
         counters.ready += b.size;
+        readyExpiry.waiting(site);
         enterRing(site);
     }
 
@@ -156,6 +220,11 @@ final class DispatchRing {
     /** Visits the batch of every task in flight. */
     void forEachInFlight(Consumer<Batch> visitor) {
         inFlight.values().forEach(visitor);
+    }
+
+    /** Tasks to sites not known healthy, dispatched and not yet reported. */
+    int untrustedInFlight() {
+        return untrustedInFlight;
     }
 
     /** Tasks dispatched and not yet reported. */

@@ -179,10 +179,30 @@ final class QueueSteering {
                 case DOMAIN -> d != null && d.site == site;
                 case MESSAGE -> false;
             };
-            if (inScope && site.health.isDead()) {
+            if (!inScope) {
+                continue;
+            }
+            if (site.health.isDead()) {
                 site.health.probeNow(now);
                 timers.cancel(site.probeTimerId);
                 ring.probeDue(site);
+            }
+            // ready mail is tried now too: its site goes back in the ring (it is only out of it while it has
+            // nothing ready, is at its window, suspended, or waits for a probe) and the answer counts it
+            if (!site.suspended) {
+                n += t.scope() == SteeringCommand.Scope.DOMAIN ? readyOf(site, d) : site.ready.recipients();
+                ring.enterRing(site);
+            }
+        }
+        return n;
+    }
+
+    /** Recipients of domain {@code d} in {@code site}'s ready queue (one walk; operator commands only). */
+    private static long readyOf(SiteState site, DomainState d) {
+        long n = 0;
+        for (Batch b = site.ready.head(); b != null; b = b.next) {
+            if (b.domain == d) {
+                n += b.size;
             }
         }
         return n;

@@ -120,7 +120,7 @@ final class Resolutions {
         SiteState site = sites.get(key);
         if (site == null) {
             site = new SiteState(key, new SiteHealth(options.failuresToDie(), options.firstProbeMillis(),
-                    options.maxProbeMillis()));
+                    options.maxProbeMillis()), options.maxInFlightPerSite());
             sites.put(key, site);
             newSite.accept(site);
         }

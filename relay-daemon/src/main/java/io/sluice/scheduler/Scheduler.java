@@ -269,6 +269,7 @@ public final class Scheduler implements Agent {
                 && bounceHandoff.size() < MAX_RECORDER_BACKLOG) {
             work += ring.dispatch(now, DISPATCH_LIMIT);
         }
+        work += ring.expireWaiting(now);
         counters.publish();
         drained = ring.tasksInFlight() == 0 && recorder.backlog() == 0 && bounceHandoff.size() == 0
                 && steering.bouncing() == 0;

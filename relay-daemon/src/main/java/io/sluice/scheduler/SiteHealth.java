@@ -6,6 +6,10 @@ package io.sluice.scheduler;
  * its queue is held and only one probe connection is allowed, at growing intervals ({@code firstProbe}, doubling
  * up to {@code maxProbe}), instead of a timer per message. One successful connection revives it.
  *
+ * <p>A site that let us in a moment ago (within {@code firstProbe}) and then dies is probably flapping or restarting,
+ * not gone: its first probe comes after {@link #RECENTLY_HEALTHY_FIRST_PROBE_MILLIS} (doubling from there), so
+ * an MX that is down half the time is not held for a whole {@code firstProbe} each time it blinks.
+ *
  * <p>A "failure" here is the site not letting us in (refused, timed out, greeted with 421/554, TLS required but
  * missing), not a reply about one message. While dead, only the probe's failure lengthens the probe interval: the
  * other connections still out when the site died (up to the site's connection cap) fail after it, and counting
@@ -13,6 +17,9 @@ package io.sluice.scheduler;
  * not thread-safe; allocation-free.
  */
 public final class SiteHealth {
+    /** First probe of a site that let us in within {@code firstProbe} before it died (if shorter than that). */
+    public static final long RECENTLY_HEALTHY_FIRST_PROBE_MILLIS = 5_000;
+
     private final int failuresToDie;
     private final long firstProbeMillis;
     private final long maxProbeMillis;
@@ -22,6 +29,8 @@ public final class SiteHealth {
     private boolean probeInFlight;
     private long probeIntervalMillis;
     private long nextProbeAtMillis;
+    /** When a connection last succeeded; {@code Long.MIN_VALUE} while none has. */
+    private long lastConnectedAtMillis = Long.MIN_VALUE;
 
     public SiteHealth(int failuresToDie, long firstProbeMillis, long maxProbeMillis) {
         if (failuresToDie < 1 || firstProbeMillis <= 0 || maxProbeMillis < firstProbeMillis) {
@@ -52,8 +61,9 @@ public final class SiteHealth {
         }
     }
 
-    /** The site let us in: alive again. */
-    public void connected() {
+    /** The site let us in at {@code nowMillis}: alive again. */
+    public void connected(long nowMillis) {
+        lastConnectedAtMillis = nowMillis;
         consecutiveFailures = 0;
         dead = false;
         probeInFlight = false;
@@ -75,7 +85,10 @@ public final class SiteHealth {
             nextProbeAtMillis = nowMillis + probeIntervalMillis;
         } else if (consecutiveFailures >= failuresToDie) {
             dead = true;
-            probeIntervalMillis = firstProbeMillis;
+            boolean recentlyHealthy = lastConnectedAtMillis != Long.MIN_VALUE
+                    && nowMillis - lastConnectedAtMillis <= firstProbeMillis;
+            probeIntervalMillis = recentlyHealthy
+                    ? Math.min(firstProbeMillis, RECENTLY_HEALTHY_FIRST_PROBE_MILLIS) : firstProbeMillis;
             nextProbeAtMillis = nowMillis + probeIntervalMillis;
         }
     }
@@ -85,6 +98,11 @@ public final class SiteHealth {
         if (dead) {
             nextProbeAtMillis = Math.min(nextProbeAtMillis, nowMillis);
         }
+    }
+
+    /** The last connection attempt succeeded (and one has): the site is known to take mail now. */
+    public boolean isHealthy() {
+        return lastConnectedAtMillis != Long.MIN_VALUE && consecutiveFailures == 0;
     }
 
     public boolean isDead() {

@@ -1,6 +1,7 @@
 package io.sluice.scheduler;
 
 import io.sluice.dns.SiteKey;
+import io.sluice.shaping.AdaptiveConcurrency;
 
 /**
  * One site (MX host set): its ready queue shared by every domain hosted there, tasks in flight, health, and
@@ -9,6 +10,8 @@ import io.sluice.dns.SiteKey;
 final class SiteState {
     final SiteKey key;
     final SiteHealth health;
+    /** How many tasks may be in flight now: earned by successful connections, up to the per-site cap. */
+    final AdaptiveConcurrency concurrency;
     /** {@link #key} as text (the name operators use), made once so suspension checks allocate nothing. */
     final String name;
     /** Suspended by an operator: it leaves the ring and dispatches nothing until resumed ({@link QueueSteering}). */
@@ -16,14 +19,17 @@ final class SiteState {
     final BatchQueue ready = new BatchQueue();
     int inFlight;
     boolean inRing;
+    /** Listed by {@link ReadyExpiry} (it has or had ready mail). */
+    boolean expiryListed;
     long probeTimerId = Long.MIN_VALUE;
     /** {@link QueueSummary}'s scratch: the pass that last counted this site, and its row there. */
     long summaryPass;
     int summaryRow;
 
-    SiteState(SiteKey key, SiteHealth health) {
+    SiteState(SiteKey key, SiteHealth health, int maxInFlight) {
         this.key = key;
         this.health = health;
+        this.concurrency = new AdaptiveConcurrency(maxInFlight);
         this.name = key.toString();
     }
 }

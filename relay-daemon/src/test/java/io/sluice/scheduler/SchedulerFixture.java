@@ -52,6 +52,8 @@ final class SchedulerFixture implements AutoCloseable {
     JournalWriter writer;
     Scheduler scheduler;
     boolean refuseDispatch;
+    /** Every dispatched task is reported delivered at once (a connection per task that succeeds). */
+    boolean deliverAtOnce;
     /** The daemon's hand-off from the journal writer to the scheduler. */
     final QueuedHandoff handoff = new QueuedHandoff();
 
@@ -223,6 +225,9 @@ final class SchedulerFixture implements AutoCloseable {
             return false;
         }
         dispatched.add(task);
+        if (deliverAtOnce) {
+            delivered(task);
+        }
         return true;
     }
 

@@ -69,6 +69,8 @@ class SchedulerTest {
         f.start();
         f.accept(1, "a@busy.test");
         f.runUntil("busy site known", () -> f.dispatched.size() == 1);
+        f.delivered(f.dispatched.get(0)); // the busy site is healthy: its window grows past the 5 waiting
+        f.runUntil("nothing in flight", () -> f.scheduler.counters().inFlightRecipients() == 0);
         f.refuseDispatch = true; // let work pile up in both ready queues
         for (int i = 2; i <= 6; i++) {
             f.accept(i, "r" + i + "@busy.test");
@@ -301,8 +303,12 @@ class SchedulerTest {
         assertThat(f.dispatched.get(2).probe()).isTrue();
 
         f.delivered(f.dispatched.get(2));
-        f.runUntil("alive again, the rest goes", () -> f.dispatched.size() == 5);
+        f.runUntil("alive again, one connection first", () -> f.dispatched.size() == 4);
+        f.settle();
+        assertThat(f.dispatched).as("a revived site reopens gradually: window 1").hasSize(4);
         assertThat(f.scheduler.counters().deadSites()).isZero();
+        f.delivered(f.dispatched.get(3));
+        f.runUntil("then the rest", () -> f.dispatched.size() == 5);
         assertThat(f.dispatched.get(4).probe()).isFalse();
     }
 }

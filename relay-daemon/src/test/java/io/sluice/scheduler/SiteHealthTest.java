@@ -12,7 +12,7 @@ class SiteHealthTest {
         health.connectFailed(0, false);
         health.connectFailed(1, false);
         assertThat(health.isDead()).isFalse();
-        health.connected();
+        health.connected(1);
         health.connectFailed(2, false);
         health.connectFailed(3, false);
         assertThat(health.isDead()).as("the count restarted after a success").isFalse();
@@ -39,7 +39,7 @@ class SiteHealthTest {
         assertThat(health.nextProbeAtMillis()).isEqualTo(11500);
         assertThat(health.mayConnect(11500)).isTrue();
         assertThat(health.connecting()).as("the probe").isTrue();
-        health.connected();
+        health.connected(11_600);
         assertThat(health.isDead()).isFalse();
         assertThat(health.mayConnect(11501)).isTrue();
     }
@@ -60,5 +60,34 @@ class SiteHealthTest {
         assertThat(probe).isTrue();
         health.notConnecting(probe);
         assertThat(health.mayConnect(1011)).as("a probe handed back untried is not used up").isTrue();
+    }
+
+    @Test
+    void shouldProbeSoonerWhenTheSiteWasHealthyAMomentAgo() {
+        SiteHealth health = new SiteHealth(3, 60_000, 3_600_000);
+        health.connected(100_000);
+        health.connectFailed(110_000, false);
+        health.connectFailed(111_000, false);
+        health.connectFailed(112_000, false);
+        assertThat(health.isDead()).isTrue();
+        assertThat(health.nextProbeAtMillis()).as("first probe after seconds, not a minute")
+                .isEqualTo(112_000 + SiteHealth.RECENTLY_HEALTHY_FIRST_PROBE_MILLIS);
+        assertThat(health.connecting()).isTrue();
+        health.connectFailed(117_000, true);
+        assertThat(health.nextProbeAtMillis()).as("then doubling").isEqualTo(117_000 + 10_000);
+    }
+
+    @Test
+    void shouldWaitTheFullFirstProbeForASiteThatWasNotHealthyLately() {
+        SiteHealth never = new SiteHealth(2, 60_000, 3_600_000);
+        never.connectFailed(0, false);
+        never.connectFailed(1_000, false);
+        assertThat(never.nextProbeAtMillis()).as("never let us in").isEqualTo(61_000);
+
+        SiteHealth longAgo = new SiteHealth(2, 60_000, 3_600_000);
+        longAgo.connected(0);
+        longAgo.connectFailed(200_000, false);
+        longAgo.connectFailed(201_000, false);
+        assertThat(longAgo.nextProbeAtMillis()).as("healthy minutes ago").isEqualTo(261_000);
     }
 }

@@ -1,0 +1,51 @@
+package io.sluice.shaping;
+
+/**
+ * The concurrency window of one delivery path (DESIGN.md "Adaptive concurrency"): how many deliveries may be in
+ * flight to it now, between 1 and the path's cap. A path starts with a small window and earns the rest, after
+ * Postfix's destination concurrency scheduler ({@code initial_destination_concurrency = 5}; qmgr_feedback.c): each
+ * successful connection widens the window by one, each failed connection (refused, timed out, greeted with 421)
+ * halves it. So a site nobody has reached yet, or one that stopped answering, holds at most a few connections and
+ * slots while it is tried, and a healthy site opens up to its cap within a few deliveries.
+ *
+ * <p>Pure policy: no clock, no I/O, allocation-free; owned by one thread (the scheduler's). Deferrals about one
+ * message (4xx to a recipient) do not narrow it: they say nothing about the site's capacity.
+ */
+public final class AdaptiveConcurrency {
+    /** The window of a path not tried yet (Postfix's {@code initial_destination_concurrency}). */
+    public static final int INITIAL = 5;
+
+    private final int max;
+    private int window;
+
+    /** @param max the path's cap, at least 1 (e.g. {@code delivery.max_connections_per_site}) */
+    public AdaptiveConcurrency(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max concurrency must be >= 1: " + max);
+        }
+        this.max = max;
+        this.window = Math.min(INITIAL, max);
+    }
+
+    /** Deliveries that may be in flight now, 1 to the cap. */
+    public int window() {
+        return window;
+    }
+
+    /** A connection to the path succeeded: one more may run at once, up to the cap. */
+    public void connected() {
+        if (window < max) {
+            window++;
+        }
+    }
+
+    /** A connection to the path failed: half as many may run at once, at least one. */
+    public void connectFailed() {
+        window = Math.max(1, window / 2);
+    }
+
+    /** A dead path came back (its probe connected): it starts again from one connection and earns the rest. */
+    public void revived() {
+        window = 1;
+    }
+}
