@@ -51,6 +51,8 @@ class AuthFloodTest {
         Map<String, LongAdder> floodReplies = new ConcurrentHashMap<>();
         List<String> goodReplies = new ArrayList<>();
         List<Long> goodMillis = new ArrayList<>();
+        List<Long> goodAuthMillis = new ArrayList<>();
+        List<Long> floodChecksSeen = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService flood = Executors.newFixedThreadPool(FLOOD_ADDRESSES * CONNECTIONS_PER_ADDRESS);
         try (TestDaemon d = TestDaemon.in(dir).listener("tls: none\nauth:\n  enabled: true\n  users_file: " + users
@@ -73,9 +75,12 @@ class AuthFloodTest {
                 try (SmtpClient c = new SmtpClient("127.0.0.1", d.smtpPort(), "127.0.0.100")) {
                     c.reply();
                     c.command("EHLO good.client.test");
+                    long auth = System.nanoTime();
                     goodReplies.add(c.command("AUTH PLAIN " + good));
+                    goodAuthMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - auth));
                 }
                 goodMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                floodChecksSeen.add(count(floodReplies, "535"));
             }
         } finally {
             stop.set(true);
@@ -83,13 +88,18 @@ class AuthFloodTest {
             flood.awaitTermination(30, TimeUnit.SECONDS);
         }
         System.out.println("AuthFloodTest: good user replies " + goodReplies + " in ms " + goodMillis
-                + "; flood replies by code " + floodReplies);
+                + " (AUTH alone " + goodAuthMillis + "); flood 535s seen after each login " + floodChecksSeen
+                + "; flood replies " + floodReplies);
 
         assertThat(goodReplies).hasSize(GOOD_LOGINS).allSatisfy(reply ->
                 assertThat(reply).isEqualTo("235 2.7.0 Authentication successful"));
         assertThat(goodMillis).allSatisfy(ms -> assertThat(ms).isLessThan(MAX_LOGIN_MILLIS));
         assertThat(count(floodReplies, "235")).as("no wrong password ever succeeds").isZero();
-        assertThat(count(floodReplies, "535")).as("the flood's passwords were checked").isPositive();
+        assertThat(count(floodReplies, "535")).as("the flood's passwords were checked").isPositive()
+                .as("at most max_failures_per_ip wrong passwords checked per address")
+                .isLessThanOrEqualTo(FLOOD_ADDRESSES * 5L);
+        assertThat(floodChecksSeen.get(0)).as("the first login was served while the flood was still being checked")
+                .isLessThan(FLOOD_ADDRESSES * 5L);
     }
 
     /** One flood connection: AUTH with a wrong password as fast as answered; reconnects when the server closes. */
