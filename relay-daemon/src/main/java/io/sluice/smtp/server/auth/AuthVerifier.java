@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * do not. Because every client's checks do run in turn, a flooding client's wrong passwords are counted and it is
  * throttled after {@code maxFailuresPerIp} of them, instead of being bounced with uncounted 454s.
  *
- * <p>Threading: {@code verify} is thread-safe and non-blocking (a few microseconds: one HMAC and a lock-protected
- * map update). An immediate result comes back as an already-completed future, so dependent stages run on the
+ * <p>Threading: {@code verify} is thread-safe and non-blocking (a few microseconds: one HMAC, a lock-protected map
+ * update, and when the queue is full one scan of the clients waiting in it, at most its capacity). An immediate result comes back as an already-completed future, so dependent stages run on the
  * caller's thread; a pooled result completes on a worker thread named {@code sluice-auth-N}, so the session must
  * hop back to its event loop before touching the channel. {@code verify} takes ownership of the credentials and
  * zeroes the password once it is no longer needed.
