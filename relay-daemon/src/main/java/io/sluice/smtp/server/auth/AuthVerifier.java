@@ -3,7 +3,6 @@ package io.sluice.smtp.server.auth;
 import io.sluice.config.AuthSettings;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -30,22 +29,30 @@ import org.slf4j.LoggerFactory;
  *       last minute gets THROTTLED at once, with no hashing;</li>
  *   <li>{@link SuccessCache}: the same (user, password) succeeded less than {@code cacheTtl} ago against the same
  *       hash: SUCCESS at once, without the pool;</li>
- *   <li>otherwise PBKDF2 runs on a small worker pool with a bounded queue; if the queue is full the result is
- *       TEMPORARY_FAILURE at once (never block the event loop, never queue without bound). Unknown users are
- *       checked against a decoy hash of the same cost, so timing does not reveal which names exist.</li>
+ *   <li>otherwise PBKDF2 runs on a small worker pool fed by a bounded {@link FairShareQueue}: each client may have
+ *       at most {@code maxChecksPerClient} checks queued or running, a full queue makes room for a newcomer by
+ *       displacing the newest check of a client that is clearly worse off (more recent failures, or far more
+ *       checks), and workers take checks round-robin by client. A check that finds no room, or loses its place,
+ *       gets TEMPORARY_FAILURE at once (never block the event loop, never queue without bound); so under a flood
+ *       the flooding clients get the 454s, and a client that has not failed waits behind at most one check of each
+ *       other client. Unknown users are checked against a decoy hash of the same cost, so timing does not reveal
+ *       which names exist.</li>
  * </ol>
  * INVALID (unknown user or wrong password) counts as a failure for the throttle; THROTTLED and TEMPORARY_FAILURE
- * do not.
+ * do not. Because every client's checks do run in turn, a flooding client's wrong passwords are counted and it is
+ * throttled after {@code maxFailuresPerIp} of them, instead of being bounced with uncounted 454s.
  *
- * <p>Threading: {@code verify} is thread-safe and non-blocking (a few microseconds: one HMAC and a lock-protected
- * map update). An immediate result comes back as an already-completed future, so dependent stages run on the
+ * <p>Threading: {@code verify} is thread-safe and non-blocking (a few microseconds: one HMAC, a lock-protected map
+ * update, and when the queue is full one scan of the clients waiting in it, at most its capacity). An immediate result comes back as an already-completed future, so dependent stages run on the
  * caller's thread; a pooled result completes on a worker thread named {@code sluice-auth-N}, so the session must
  * hop back to its event loop before touching the channel. {@code verify} takes ownership of the credentials and
  * zeroes the password once it is no longer needed.
  *
  * <p>Limits ({@link Limits}): worker threads (default 1 on a 2-core box, 2 from 4 cores: PBKDF2 costs 60-250 ms of
  * CPU, and the event loops must keep a core), queue capacity (default {@value Limits#DEFAULT_QUEUE_CAPACITY}),
- * tracked clients (default {@value Limits#DEFAULT_MAX_TRACKED_CLIENTS}). Config keys: {@code auth.cache_ttl},
+ * checks per client queued or running (default {@value Limits#DEFAULT_MAX_CHECKS_PER_CLIENT}: an application's
+ * small connection pool logging in at once still queues), tracked clients (default
+ * {@value Limits#DEFAULT_MAX_TRACKED_CLIENTS}). Config keys: {@code auth.cache_ttl},
  * {@code auth.max_failures_per_ip}, {@code auth.users_file} (via {@link #replaceUsers} on reload).
  *
  * <p>Shutdown: {@link #close()} refuses new work, completes every queued check with TEMPORARY_FAILURE, and waits
@@ -64,22 +71,28 @@ public final class AuthVerifier implements AutoCloseable {
      * @param threads           worker threads doing PBKDF2, at least 1
      * @param queueCapacity     checks that may wait for a worker, at least 1
      * @param maxTrackedClients client addresses the failure throttle remembers, at least 1
+     * @param maxChecksPerClient checks one client may have queued or running, at least 1
      */
-    public record Limits(int threads, int queueCapacity, int maxTrackedClients) {
+    public record Limits(int threads, int queueCapacity, int maxTrackedClients, int maxChecksPerClient) {
         public static final int DEFAULT_QUEUE_CAPACITY = 32;
         public static final int DEFAULT_MAX_TRACKED_CLIENTS = 10_000;
+        public static final int DEFAULT_MAX_CHECKS_PER_CLIENT = 8;
 
         public Limits {
-            if (threads < 1 || queueCapacity < 1 || maxTrackedClients < 1) {
+            if (threads < 1 || queueCapacity < 1 || maxTrackedClients < 1 || maxChecksPerClient < 1) {
                 throw new IllegalArgumentException("auth limits must be >= 1: " + threads + ", " + queueCapacity
-                        + ", " + maxTrackedClients);
+                        + ", " + maxTrackedClients + ", " + maxChecksPerClient);
             }
         }
 
-        /** Half the processors (1 to 2 threads), {@value #DEFAULT_QUEUE_CAPACITY} queued, 10,000 clients. */
+        /**
+         * Half the processors (1 to 2 threads), {@value #DEFAULT_QUEUE_CAPACITY} queued, 10,000 clients,
+         * {@value #DEFAULT_MAX_CHECKS_PER_CLIENT} checks per client.
+         */
         public static Limits defaults() {
             int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors() / 2));
-            return new Limits(threads, DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_TRACKED_CLIENTS);
+            return new Limits(threads, DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_TRACKED_CLIENTS,
+                    DEFAULT_MAX_CHECKS_PER_CLIENT);
         }
     }
 
@@ -91,6 +104,9 @@ public final class AuthVerifier implements AutoCloseable {
     }
 
     private final ThreadPoolExecutor pool;
+    /** The checks waiting for a worker; the pool's own queue holds one {@link #dispatch} token per check here. */
+    private final FairShareQueue<Check> waiting;
+    private final Runnable dispatch = this::runNextCheck;
     private final SuccessCache cache;
     private final FailureThrottle throttle;
     private final LongSupplier nanoClock;
@@ -100,6 +116,7 @@ public final class AuthVerifier implements AutoCloseable {
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder checksRun = new LongAdder();
     private final LongAdder queueFullRejections = new LongAdder();
+    private final LongAdder displacedChecks = new LongAdder();
     private final LongAdder throttledAttempts = new LongAdder();
 
     /**
@@ -120,13 +137,16 @@ public final class AuthVerifier implements AutoCloseable {
      */
     public AuthVerifier(UsersFile users, Duration cacheTtl, int maxFailuresPerIp, Limits limits,
                         LongSupplier nanoClock) {
-        this(users, cacheTtl, maxFailuresPerIp, limits.maxTrackedClients(), nanoClock,
+        this(users, cacheTtl, maxFailuresPerIp, limits.maxTrackedClients(), limits.maxChecksPerClient(), nanoClock,
                 newPool(limits.threads(), limits.queueCapacity()));
     }
 
-    /** For tests that need to hold the pool's workers; the verifier owns and shuts down {@code pool}. */
+    /**
+     * For tests that need to hold the pool's workers; the verifier owns and shuts down {@code pool}, and as many
+     * checks may wait as {@code pool}'s queue has room for when this runs (one dispatch token per waiting check).
+     */
     AuthVerifier(UsersFile users, Duration cacheTtl, int maxFailuresPerIp, int maxTrackedClients,
-                 LongSupplier nanoClock, ThreadPoolExecutor pool) {
+                 int maxChecksPerClient, LongSupplier nanoClock, ThreadPoolExecutor pool) {
         Objects.requireNonNull(cacheTtl, "cacheTtl");
         if (cacheTtl.isNegative()) {
             throw new IllegalArgumentException("cacheTtl must not be negative: " + cacheTtl);
@@ -136,6 +156,8 @@ public final class AuthVerifier implements AutoCloseable {
         this.throttle = new FailureThrottle(maxFailuresPerIp, maxTrackedClients);
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.pool = Objects.requireNonNull(pool, "pool");
+        this.waiting = new FairShareQueue<>(pool.getQueue().remainingCapacity(), maxChecksPerClient,
+                key -> throttle.recentFailures(key, nanoClock.getAsLong()));
     }
 
     /** The bounded pool used by the public constructor: fixed size, {@code ArrayBlockingQueue}, abort when full. */
@@ -176,15 +198,44 @@ public final class AuthVerifier implements AutoCloseable {
             credentials.clear();
             return CompletableFuture.completedFuture(AuthResult.success(user));
         }
-        Check check = new Check(credentials, client, fingerprint);
-        try {
-            pool.execute(check);
-        } catch (RejectedExecutionException e) {
-            // Queue full, or close() ran since the check above.
-            queueFullRejections.increment();
-            check.abandon();
+        Check check = new Check(credentials, client, ClientKey.of(client), fingerprint);
+        FairShareQueue.Result<Check> admission = waiting.offer(check.key, check);
+        switch (admission.admission()) {
+            case REJECTED -> {
+                queueFullRejections.increment();
+                check.abandon();
+            }
+            case DISPLACED -> {
+                // The queue's size is unchanged, so the displaced check's dispatch token now serves this one.
+                displacedChecks.increment();
+                admission.displaced().abandon();
+            }
+            case QUEUED -> {
+                try {
+                    pool.execute(dispatch);
+                } catch (RejectedExecutionException e) {
+                    // close() ran since the check above (the pool's queue has room for every waiting check).
+                    if (waiting.remove(check.key, check)) {
+                        queueFullRejections.increment();
+                        check.abandon();
+                    }
+                }
+            }
         }
         return check.result;
+    }
+
+    /** One dispatch token: runs the next check in the fair queue's round-robin order (worker thread). */
+    private void runNextCheck() {
+        Check check = waiting.poll();
+        if (check == null) {
+            return;
+        }
+        try {
+            check.run();
+        } finally {
+            waiting.done(check.key);
+        }
     }
 
     /** True if an attempt from {@code client} now would be THROTTLED (lets a session refuse AUTH up front). */
@@ -213,9 +264,17 @@ public final class AuthVerifier implements AutoCloseable {
         return checksRun.sum();
     }
 
-    /** Checks refused because the pool's queue was full (or the verifier was closing). */
+    /**
+     * Checks refused without queueing: the client was at its share ({@code maxChecksPerClient}), the queue was full
+     * of clients no worse off, or the verifier was closing.
+     */
     public long queueFullRejections() {
         return queueFullRejections.sum();
+    }
+
+    /** Queued checks that gave up their place to a client that was better off (answered TEMPORARY_FAILURE). */
+    public long displacedChecks() {
+        return displacedChecks.sum();
     }
 
     /** Attempts refused by the failure throttle. */
@@ -234,11 +293,9 @@ public final class AuthVerifier implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        List<Runnable> queued = pool.shutdownNow();
-        for (Runnable runnable : queued) {
-            if (runnable instanceof Check check) {
-                check.abandon();
-            }
+        pool.shutdownNow();
+        for (Check check : waiting.drain()) {
+            check.abandon();
         }
         try {
             pool.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -253,11 +310,13 @@ public final class AuthVerifier implements AutoCloseable {
         final CompletableFuture<AuthResult> result = new CompletableFuture<>();
         private final Credentials credentials;
         private final InetAddress client;
+        final ClientKey key;
         private final byte[] fingerprint;
 
-        Check(Credentials credentials, InetAddress client, byte[] fingerprint) {
+        Check(Credentials credentials, InetAddress client, ClientKey key, byte[] fingerprint) {
             this.credentials = credentials;
             this.client = client;
+            this.key = key;
             this.fingerprint = fingerprint;
         }
 
@@ -292,7 +351,7 @@ public final class AuthVerifier implements AutoCloseable {
             return AuthResult.success(user);
         }
 
-        /** Completes without checking (queue full or closing). */
+        /** Completes without checking (no room, displaced, or closing). */
         void abandon() {
             credentials.clear();
             throttle.finish(client, nanoClock.getAsLong(), false);

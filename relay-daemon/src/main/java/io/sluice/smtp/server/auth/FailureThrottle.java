@@ -1,10 +1,8 @@
 package io.sluice.smtp.server.auth;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Counts failed AUTH attempts per client and refuses further attempts from a client that failed too often: at most
@@ -16,8 +14,7 @@ import java.util.Objects;
  * application opening a pool of connections that all AUTH at once must not throttle itself); the verifier's bounded
  * queue caps that burst.
  *
- * <p>Keys: an IPv4 address, or the /64 prefix of an IPv6 address (one host usually owns a whole /64, so counting
- * single IPv6 addresses would let it rotate through 2^64 of them).
+ * <p>Keys: a {@link ClientKey} (an IPv4 address, or the /64 prefix of an IPv6 address).
  *
  * <p>Memory bound: at most {@code maxClients} clients are tracked, each with a ring of {@code maxFailures}
  * timestamps; the least recently used client is evicted first. Under an attack from more addresses than that,
@@ -114,26 +111,15 @@ final class FailureThrottle {
         }
     }
 
+    /** Failures {@code client} had in the last minute at {@code nowNanos} (0 if untracked or throttling is off). */
+    synchronized int recentFailures(ClientKey client, long nowNanos) {
+        ClientState state = clients.get(client);
+        return state == null ? 0 : state.recentFailures(nowNanos);
+    }
+
     /** Number of clients currently tracked (for tests and a gauge). */
     synchronized int trackedClients() {
         return clients.size();
-    }
-
-    /** IPv4 address, or IPv6 /64 prefix; {@code v6} keeps the two spaces apart. */
-    private record ClientKey(long bits, boolean v6) {
-        static ClientKey of(InetAddress address) {
-            Objects.requireNonNull(address, "client");
-            byte[] b = address.getAddress();
-            if (address instanceof Inet4Address) {
-                return new ClientKey(((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8)
-                        | (b[3] & 0xFFL), false);
-            }
-            long prefix = 0;
-            for (int i = 0; i < 8; i++) {
-                prefix = (prefix << 8) | (b[i] & 0xFFL);
-            }
-            return new ClientKey(prefix, true);
-        }
     }
 
     /** One client's last {@code maxFailures} failure times (a ring, oldest overwritten) and its checks in flight. */

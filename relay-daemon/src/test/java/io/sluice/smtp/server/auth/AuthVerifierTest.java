@@ -45,7 +45,7 @@ class AuthVerifierTest {
     }
 
     private AuthVerifier verifier(int maxFailures, ThreadPoolExecutor pool) {
-        verifier = new AuthVerifier(users, TTL, maxFailures, 100, clock::get, pool);
+        verifier = new AuthVerifier(users, TTL, maxFailures, 100, 8, clock::get, pool);
         return verifier;
     }
 
@@ -185,6 +185,36 @@ class AuthVerifierTest {
         assertThat(verifier.queueFullRejections()).isEqualTo(1);
         release.countDown();
         assertThat(queued.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(AuthResult.success("alice"));
+    }
+
+    @Test
+    void shouldGiveTheFloodingClientThe454sAndServeTheOthersRoundRobin() throws Exception {
+        ThreadPoolExecutor pool = AuthVerifier.newPool(1, 4);
+        verifier = new AuthVerifier(users, TTL, 5, 100, 3, clock::get, pool);
+        CountDownLatch release = new CountDownLatch(1);
+        pool.execute(() -> awaitQuietly(release));
+        InetAddress other = InetAddress.getByName("192.0.2.20");
+        InetAddress third = InetAddress.getByName("192.0.2.30");
+        List<CompletableFuture<AuthResult>> flood = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            flood.add(verifier.verify(creds("alice", "guess" + i), client));
+        }
+
+        CompletableFuture<AuthResult> second = verifier.verify(creds("bob", "bob-pw"), other);
+        CompletableFuture<AuthResult> thirdResult = verifier.verify(creds("alice", "alice-pw"), third);
+
+        assertThat(flood.get(3)).as("over its share of 3").isCompletedWithValue(AuthResult.TEMPORARY_FAILURE);
+        assertThat(flood.get(2)).as("displaced by the third client").isCompletedWithValue(AuthResult.TEMPORARY_FAILURE);
+        assertThat(second).isNotDone();
+        assertThat(thirdResult).isNotDone();
+        assertThat(verifier.queueFullRejections()).isEqualTo(1);
+        assertThat(verifier.displacedChecks()).isEqualTo(1);
+        release.countDown();
+        assertThat(second.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(AuthResult.success("bob"));
+        assertThat(thirdResult.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(AuthResult.success("alice"));
+        assertThat(flood.get(0).orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(AuthResult.INVALID);
+        assertThat(flood.get(1).orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(AuthResult.INVALID);
+        assertThat(verifier.checksRun()).isEqualTo(4);
     }
 
     @Test
