@@ -20,8 +20,10 @@ final class QueueSection {
                 Limits.range(firstProbe.toMillis(), Duration.ofDays(7).toMillis(), QueueSection::millis));
         Duration spread = m.duration("restart_spread", QueueSettings.DEFAULT_RESTART_SPREAD,
                 Limits.range(0, Duration.ofDays(1).toMillis(), QueueSection::millis));
+        int maxInFlight = m.integer("max_in_flight", QueueSettings.DEFAULT_MAX_IN_FLIGHT,
+                Limits.range(1, 65_536, Long::toString));
         m.finish();
-        return new QueueSettings(maxPending, failures, firstProbe, maxProbe, spread);
+        return new QueueSettings(maxPending, failures, firstProbe, maxProbe, spread, maxInFlight);
     }
 
     private static String millis(long ms) {

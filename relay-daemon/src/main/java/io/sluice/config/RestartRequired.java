@@ -35,6 +35,7 @@ import java.util.Objects;
  *   <tr><td>queue.restart_spread</td><td>reload (no effect until the next start)</td><td>only used when
  *       recovering after a start</td></tr>
  *   <tr><td>queue.dead_site_*</td><td>restart</td><td>scheduler site health is built once</td></tr>
+ *   <tr><td>queue.max_in_flight</td><td>restart</td><td>sizes the scheduler's result queue</td></tr>
  *   <tr><td>admin.*</td><td>restart</td><td>the endpoint and its token are bound at start (the token file is
  *       still validated on every reload)</td></tr>
  *   <tr><td>dns.*</td><td>restart</td><td>the resolver and its cache are built once</td></tr>
@@ -107,6 +108,7 @@ public final class RestartRequired {
         differ(keys, "queue.dead_site_failures", a.deadSiteFailures(), b.deadSiteFailures());
         differ(keys, "queue.dead_site_first_probe", a.deadSiteFirstProbe(), b.deadSiteFirstProbe());
         differ(keys, "queue.dead_site_max_probe", a.deadSiteMaxProbe(), b.deadSiteMaxProbe());
+        differ(keys, "queue.max_in_flight", a.maxInFlight(), b.maxInFlight());
     }
 
     private static void admin(List<String> keys, AdminSettings a, AdminSettings b) {

@@ -36,7 +36,7 @@ public record SchedulerOptions(int maxRecipientsPerTask, int maxInFlightPerSite,
     /** Limits from {@code delivery.*}, site health and restart spread from {@code queue.*}. */
     public static SchedulerOptions from(DeliverySettings delivery, QueueSettings queue) {
         return new SchedulerOptions(delivery.maxRecipientsPerMessage(), delivery.maxConnectionsPerSite(), 65536,
-                4096, 1024, queue.restartSpread().toMillis(), queue.deadSiteFailures(),
+                queue.maxInFlight(), 1024, queue.restartSpread().toMillis(), queue.deadSiteFailures(),
                 queue.deadSiteFirstProbe().toMillis(), queue.deadSiteMaxProbe().toMillis());
     }
 }

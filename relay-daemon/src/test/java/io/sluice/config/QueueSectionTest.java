@@ -17,9 +17,10 @@ class QueueSectionTest {
                   dead_site_first_probe: 30s
                   dead_site_max_probe: 2h
                   restart_spread: 0s
+                  max_in_flight: 64
                 """, "q.yaml");
         assertThat(s.queue()).isEqualTo(new QueueSettings(QueueSettings.DEFAULT_MAX_PENDING_RECIPIENTS, 5,
-                Duration.ofSeconds(30), Duration.ofHours(2), Duration.ZERO));
+                Duration.ofSeconds(30), Duration.ofHours(2), Duration.ZERO, 64));
     }
 
     @Test

@@ -35,6 +35,7 @@ final class ConfigReference {
             "smtp.hostname", "smtp.max_message_size", "smtp.max_inflight_data_bytes",
             "journal.dir", "journal.sync", "journal.checkpoint_interval", "journal.compact_after",
             "queue.dead_site_failures", "queue.dead_site_first_probe", "queue.dead_site_max_probe",
+            "queue.max_in_flight",
             "admin.enabled", "admin.address", "admin.port", "admin.token_file",
             "dns.resolvers", "dns.timeout", "dns.max_cache_ttl", "dns.negative_ttl",
             "delivery.mx_port", "delivery.allow_private_mx", "delivery.ehlo_name", "delivery.bind_address",
