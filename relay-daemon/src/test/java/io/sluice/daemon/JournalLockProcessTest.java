@@ -40,7 +40,8 @@ class JournalLockProcessTest {
         try (TestDnsServer dns = TestDnsServer.start("test");
              MxSink sink = MxSink.start("127.0.0.2", mxPort)) {
             dns.mx("lock.test", 10, "mx.lock.test").a("mx.lock.test", "127.0.0.2");
-            Path firstConfig = TestDaemon.in(first).writeConfig();
+            // Short retries, so the mail its DNS failure deferred is due soon after the successor recovers it.
+            Path firstConfig = TestDaemon.in(first).delivery("retry:\n  first: 1s\n  max: 2s").writeConfig();
             Path secondConfig = TestDaemon.in(second).dns(dns)
                     .delivery("mx_port: " + mxPort + "\nallow_private_mx: true").queue("restart_spread: 1s")
                     .writeConfig();
