@@ -3,11 +3,14 @@ package io.sluice.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.journal.JournalDump;
 import io.sluice.testing.FreePorts;
 import io.sluice.testing.MxSink;
 import io.sluice.testing.Submitter;
 import io.sluice.testing.TestDaemon;
 import io.sluice.testing.TestDnsServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * One daemon per journal (issue 9, item 9), with real processes: a second daemon started on the journal of a
  * running one exits at once, naming the first one's PID, before it recovers anything, so the first one's pending
  * mail is not delivered twice; after the first is killed with SIGKILL (no clean release) the OS has dropped its
- * lock and a new daemon starts on the same journal and delivers that mail once.
+ * lock and a new daemon starts on the same journal and delivers that mail once. {@code journal dump} takes no lock
+ * and reads the journal beside the running daemon.
  *
  * <p>The first daemon's DNS points nowhere, so its mail stays pending; the second's DNS and MX are real loopback
  * servers, so any mail it recovered would arrive at the sink.
@@ -67,13 +71,22 @@ class JournalLockProcessTest {
                 Thread.sleep(500);
                 assertThat(sink.messages()).as("the first daemon's pending mail, not delivered by the second")
                         .isEmpty();
+                try (Submitter s = new Submitter("127.0.0.1", smtpPort(firstConfig))) {
+                    s.submit("after@client.test", "user@lock.test"); // the first daemon is undisturbed
+                }
+                // The read-only dump takes no lock: it works beside the running daemon.
+                ByteArrayOutputStream dump = new ByteArrayOutputStream();
+                JournalDump.dump(first.resolve("journal"), new PrintStream(dump, true, StandardCharsets.UTF_8));
+                assertThat(dump.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("user@lock.test")))
+                        .hasSize(2);
                 running.kill();
             }
 
             try (DaemonProcess successor = DaemonProcess.start(secondConfig)) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> !sink.messages().isEmpty());
+                await().atMost(Duration.ofSeconds(30)).until(() -> sink.messages().size() >= 2);
                 Thread.sleep(500);
-                assertThat(sink.countsByMessageId()).isEqualTo(Map.of("pending@client.test", 1));
+                assertThat(sink.countsByMessageId())
+                        .isEqualTo(Map.of("pending@client.test", 1, "after@client.test", 1));
                 assertThat(successor.terminate()).as("exit code after SIGTERM").isZero();
             }
         }
