@@ -17,6 +17,7 @@ import io.sluice.events.EventLog;
 import io.sluice.events.LifecycleEvent;
 import io.sluice.journal.EventStream;
 import io.sluice.journal.Journal;
+import io.sluice.journal.JournalLock;
 import io.sluice.journal.JournalObserver;
 import io.sluice.journal.JournalWriter;
 import io.sluice.journal.PendingSet;
@@ -31,6 +32,8 @@ import io.sluice.smtp.server.SmtpServer;
 import io.sluice.smtp.server.auth.AuthVerifier;
 import io.sluice.smtp.server.auth.UsersFile;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,7 +45,10 @@ import org.slf4j.LoggerFactory;
  * The composition root: builds every stage from one {@link Settings} snapshot, starts them in dependency order and
  * stops them in reverse (DESIGN.md "Shutdown").
  *
- * <p>Start: open the journal, recover the pending set from {@code state/} (logging count and time), start the
+ * <p>Start: first what can fail without touching the journal ({@link StartupChecks}: token, TLS and users files,
+ * then bindable ports) and the journal lock ({@link JournalLock}: one daemon per journal, so a second one never
+ * recovers and delivers the first one's mail); a failure there leaves the journal as it was. Then open the journal,
+ * recover the pending set from {@code state/} (logging count and time), start the
  * journal writer (its queued listener feeds the scheduler through a {@link QueuedHandoff}), start the
  * {@link DeliveryStage} (which loads the recovered pending set into the scheduler), bind the admin endpoint and the
  * SMTP listeners. Any failure stops what was started and throws.
@@ -51,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * {@code 421 4.3.2}, let DATA in progress finish (10 s), stop delivery ({@link DeliveryStage#close}: no new
  * tasks, deliveries in flight finish for up to 10 s and their OUTCOME/DEFERRED records reach the journal writer,
  * which is why the writer, the event log and the event loops are closed after it), then complete every message
- * handed to the journal, sync and close the journal, then the admin endpoint and the event loops.
+ * handed to the journal, sync and close the journal, then the admin endpoint and the event loops, and last release
+ * the journal lock.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -64,6 +71,7 @@ public final class Daemon implements AutoCloseable {
     private final long startedMillis = System.currentTimeMillis();
     private final Map<String, AuthVerifier> authVerifiers = new HashMap<>();
     private final ConfigReloader reloader;
+    private JournalLock lock;
     private Journal journal;
     private JournalWriter writer;
     private EventLog events;
@@ -93,6 +101,17 @@ public final class Daemon implements AutoCloseable {
 
     private void startStages() throws Exception {
         Settings current = settings.current();
+        Path journalDir = current.journal().dir();
+        StartupChecks.requireUsableFiles(current);
+        // An existing journal is locked before the port checks, so a second daemon with the same config is told
+        // which PID holds the journal rather than "address in use"; a new one is created only after every check.
+        if (Files.isDirectory(journalDir)) {
+            lock = JournalLock.acquire(journalDir);
+        }
+        StartupChecks.requireBindablePorts(current);
+        if (lock == null) {
+            lock = JournalLock.acquire(journalDir);
+        }
         journal = Journal.open(current.journal(), current.smtp().maxMessageBytes());
         RecoveryResult recovered = Recovery.recover(journal);
         LOG.info("journal {}: {}", journal.dir(), recovered);
@@ -261,6 +280,7 @@ public final class Daemon implements AutoCloseable {
             closeQuietly(admin);
             authVerifiers.values().forEach(Daemon::closeQuietly);
             closeQuietly(eventLoops);
+            closeQuietly(lock); // last: nothing of this daemon touches the journal any more
             LOG.info("stopped in {} ms", (System.nanoTime() - start) / 1_000_000);
             stopped.countDown();
         }

@@ -37,6 +37,13 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     static DaemonProcess start(Path config) throws Exception {
+        DaemonProcess daemon = launch(config);
+        daemon.awaitLine("sluice ready", 60);
+        return daemon;
+    }
+
+    /** Starts the process without waiting for it to be ready (for starts that are meant to fail). */
+    static DaemonProcess launch(Path config) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -53,9 +60,21 @@ final class DaemonProcess implements AutoCloseable {
         command.add("--config");
         command.add(config.toString());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        DaemonProcess daemon = new DaemonProcess(process);
-        daemon.awaitLine("sluice ready", 60);
-        return daemon;
+        return new DaemonProcess(process);
+    }
+
+    /** The process id (what the journal lock names). */
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits for the process to exit by itself; returns its exit code, or fails with its output after the time. */
+    int awaitExit(int seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("daemon still running after " + seconds + " s:\n" + String.join("\n", output));
+        }
+        reader.join(5000);
+        return process.exitValue();
     }
 
     /** Waits for a line containing {@code text}; fails with the output so far if the process dies or time runs out. */

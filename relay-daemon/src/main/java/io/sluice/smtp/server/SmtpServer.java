@@ -9,7 +9,6 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.AttributeKey;
 import io.sluice.config.ListenerSettings;
 import io.sluice.config.Settings;
@@ -95,19 +94,12 @@ public final class SmtpServer {
     }
 
     private ListenerContext context(ListenerSettings listener) throws Exception {
-        AtomicReference<SslContext> ssl = new AtomicReference<>(tlsContext(listener));
+        AtomicReference<SslContext> ssl = new AtomicReference<>(ListenerTls.context(listener));
         tlsContexts.put(listener.name(), ssl);
         return new ListenerContext(listener.name(), deps.settings(), listener, ssl, deps.journal(),
                 deps.messageIds(), deps.observers().apply(listener.name()), budget, backPressure,
                 listener.auth().enabled() ? deps.authVerifiers().get(listener.name()) : null, sessions,
                 deps.events(), () -> shuttingDown);
-    }
-
-    private static SslContext tlsContext(ListenerSettings listener) throws Exception {
-        if (listener.tls() == ListenerSettings.TlsMode.NONE) {
-            return null;
-        }
-        return SslContextBuilder.forServer(listener.tlsCertFile().toFile(), listener.tlsKeyFile().toFile()).build();
     }
 
     /**
@@ -129,11 +121,9 @@ public final class SmtpServer {
                 continue;
             }
             try {
-                fresh.put(ref, tlsContext(listener));
+                fresh.put(ref, ListenerTls.context(listener));
             } catch (Exception e) {
-                throw new IllegalArgumentException("listeners[" + i + "].tls_cert: " + listener.tlsCertFile()
-                        + " with tls_key " + listener.tlsKeyFile() + ": not a usable certificate and key: "
-                        + e.getMessage(), e);
+                throw new IllegalArgumentException(ListenerTls.describe(i, listener, e), e);
             }
         }
         return () -> fresh.forEach(AtomicReference::set);

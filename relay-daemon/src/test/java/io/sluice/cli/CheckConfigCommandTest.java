@@ -1,0 +1,76 @@
+package io.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.config.SettingsLoader;
+import io.sluice.testing.TestDaemon;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sluice check-config} runs the daemon's start-up checks (issue 9, item 9): a file it passes is one the
+ * daemon starts with. Ports are a warning unless {@code --check-ports}, since the running daemon holds its own.
+ */
+class CheckConfigCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRefuseAFifteenCharacterTokenAsTheDaemonDoes() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "abcdefghijklmno\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+        Path config = TestDaemon.in(dir).admin("token_file: " + token).writeConfig();
+
+        CliRun run = CliRun.sluice("check-config", config.toString());
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains(config + ": admin.token_file: admin token file " + token
+                + ": token is shorter than 16 characters");
+        assertThat(run.out()).doesNotContain("ok");
+    }
+
+    @Test
+    void shouldRefuseAnUnusableTlsCertificate() throws Exception {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "not a certificate\n");
+        Path key = Files.writeString(dir.resolve("key.pem"), "not a key\n");
+        Path config = TestDaemon.in(dir).listener("tls: starttls\ntls_cert: " + cert + "\ntls_key: " + key)
+                .writeConfig();
+
+        CliRun run = CliRun.sluice("check-config", config.toString());
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains(config + ": listeners[0].tls_cert: " + cert + " with tls_key " + key
+                + ": not a usable certificate and key");
+    }
+
+    @Test
+    void shouldWarnAboutAPortInUseAndFailOnItOnlyWithCheckPorts() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "a-token-of-sixteen-or-more\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+        Path config = TestDaemon.in(dir).admin("token_file: " + token).writeConfig();
+        int port = SettingsLoader.load(config).listeners().get(0).port();
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", port));
+
+            CliRun lenient = CliRun.sluice("check-config", config.toString());
+            assertThat(lenient.exit()).as(lenient.err()).isZero();
+            assertThat(lenient.out()).contains(config + ": ok (1 listener(s))");
+            assertThat(lenient.err()).contains("warning: " + config + ": listeners[0].port: listener default: "
+                    + "cannot bind 127.0.0.1:" + port + " now");
+
+            CliRun strict = CliRun.sluice("check-config", "--check-ports", config.toString());
+            assertThat(strict.exit()).as(strict.err()).isEqualTo(1);
+            assertThat(strict.err()).contains(config + ": listeners[0].port: listener default: cannot bind "
+                    + "127.0.0.1:" + port + " now").doesNotContain("warning");
+        }
+        CliRun free = CliRun.sluice("check-config", "--check-ports", config.toString());
+        assertThat(free.exit()).as(free.err()).isZero();
+        assertThat(free.err()).isEmpty();
+    }
+}
