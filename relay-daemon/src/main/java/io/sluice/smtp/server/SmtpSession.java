@@ -142,7 +142,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        timeout.touch();
+        timeout.heard();
         if (state == State.DATA) {
             dataHandOff.accountGrowth();
         }
@@ -161,6 +161,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof CommandLine) {
             CommandLine line = (CommandLine) msg;
+            timeout.commandCompleted();
             if (state == State.AUTH) {
                 security.onAuthResponse(line);
             } else {
@@ -328,6 +329,18 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (state != State.CLOSED && !closingAfterReply) {
             closeWith(SmtpReplies.SHUTTING_DOWN, null);
         }
+    }
+
+    /**
+     * A new connection found {@code smtp.max_connections} full and took this stalled session's slot (event loop):
+     * 421 and close, unless the session has meanwhile finished (it then frees its slot anyway) or its message is
+     * with the journal (then it keeps the slot: the cap is exceeded by one until it ends).
+     */
+    void evictStalled() {
+        if (state == State.CLOSED || closingAfterReply || state == State.QUEUEING) {
+            return;
+        }
+        closeWith(SmtpReplies.STALLED_EVICTED, Rejection.STALLED_EVICTED);
     }
 
     boolean isBusy() {
