@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Stalled sessions give way (issue 9 B.7: slow clients must not lock out the ones moving mail): when the global
  * cap is full, the new connection is admitted if some session has made no progress (no complete command, no message
- * text, no 250) for at least {@code smtp.evict_stalled_after}; the one stalled longest is told
+ * text at {@code smtp.min_data_rate}, no 250) for at least {@code smtp.evict_stalled_after}; the one stalled longest is told
  * {@code 421 4.7.0 ... closing a stalled session} and closed on its own event loop. Until it has closed, the count
  * is one above the cap; a session whose message is with the journal is never closed this way. A client moving mail
  * makes progress within milliseconds, so only idle or trickling sessions are ever chosen; a cap full of sessions

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>whole DATA: from the 354 to the final dot at most {@code smtp.data_deadline}, and never slower than
  *       {@code smtp.min_data_rate} ({@link DataPace}).</li>
  * </ul>
- * It also keeps the session's last progress (a complete command, message text arriving, a 250) for
+ * It also keeps the session's last progress (a complete command, message text at the minimum rate, a 250) for
  * {@link SessionRegistry#claimMostStalled}, which picks the session to close when a new connection finds
  * {@code smtp.max_connections} full.
  *
@@ -52,7 +52,10 @@ final class SessionTimeout {
     private long lastActivityNanos;
     /** When the first octet of the command line now being received arrived; 0 when none is. */
     private long commandStartNanos;
-    /** Last progress: a complete command, message text, a 250; read by other threads to pick a stalled session. */
+    /**
+     * Last progress: a complete command, message text at {@code min_data_rate} or faster, a 250; read by other
+     * threads to pick a stalled session.
+     */
     private volatile long progressNanos;
     private ScheduledFuture<?> pending;
 
@@ -80,7 +83,9 @@ final class SessionTimeout {
         SmtpServerDecoder decoder = session.decoder();
         if (session.state() == SmtpSession.State.DATA) {
             if (pace.received(decoder.dataOctets(), now)) {
-                progressNanos = now;
+                // Text below min_data_rate is no progress: the credit it lost counts as stalled time, so a client
+                // that trickles a byte now and then looks as stalled as a silent one.
+                progressNanos = pace.checksRate() ? pace.rateDeadlineNanos() - dataTimeoutNanos : now;
             }
         } else if (commandStartNanos == 0 && !decoder.isPaused() && decoder.hasPartialCommand()) {
             commandStartNanos = now;

@@ -126,13 +126,30 @@ class SlowClientTest {
     }
 
     @Test
-    void shouldAcceptMessageFromMovingClientWhileStalledSessionsFillConnectionCap() throws Exception {
-        // Six slots, three per address: two "attacking" addresses fill every slot with sessions that trickle a
-        // command line they never finish (command_timeout is long, so only the eviction rule can free a slot).
+    void shouldAcceptMessageFromMovingClientWhileCommandTricklersFillConnectionCap() throws Exception {
+        // Command tricklers never finish a command line (command_timeout is long, so only eviction frees a slot).
+        assertMovingClientGetsSlot(false);
+    }
+
+    @Test
+    void shouldAcceptMessageFromMovingClientWhileDataTricklersFillConnectionCap() throws Exception {
+        // DATA tricklers send a byte every 200 ms, below min_data_rate but within data_timeout for the whole test:
+        // their bytes arrive, but the rate credit they lose is their stall.
+        assertMovingClientGetsSlot(true);
+    }
+
+    /**
+     * Six slots, three per address: two "attacking" addresses fill every slot with trickling sessions; a seventh
+     * connection is refused while none has stalled for evict_stalled_after, and a client that moves mail gets a slot
+     * once they have.
+     */
+    private void assertMovingClientGetsSlot(boolean inData) throws Exception {
         try (TestDaemon daemon = TestDaemon.in(dir).smtp("""
                 max_connections: 6
                 max_connections_per_ip: 3
                 command_timeout: 1m
+                data_timeout: 1m
+                min_data_rate: 100
                 evict_stalled_after: 1500ms""").start()) {
             List<SmtpClient> slow = new ArrayList<>();
             try {
@@ -141,7 +158,13 @@ class SlowClientTest {
                         SmtpClient s = new SmtpClient("127.0.0.1", daemon.smtpPort(), address);
                         slow.add(s);
                         assertThat(s.reply()).startsWith("220");
-                        trickle(s, "NOOP" + " ".repeat(400), 200);
+                        if (inData) {
+                            s.send("EHLO s\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<b@dest.test>\r\nDATA\r\n");
+                            assertThat(s.replies(4)).last().asString().startsWith("354");
+                            trickle(s, "x".repeat(400), 200);
+                        } else {
+                            trickle(s, "NOOP" + " ".repeat(400), 200);
+                        }
                     }
                 }
                 try (SmtpClient late = new SmtpClient("127.0.0.1", daemon.smtpPort(), "127.0.0.4")) {
@@ -172,7 +195,7 @@ class SlowClientTest {
                 }
             }
         }
-        assertThat(StoredMessages.read(dir.resolve("journal"))).hasSize(1);
+        assertThat(StoredMessages.read(dir.resolve("journal"))).as("only the mover's message").hasSize(1);
     }
 
     private static long elapsedMillis(long startNanos) {
