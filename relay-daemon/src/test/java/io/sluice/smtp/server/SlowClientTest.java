@@ -138,6 +138,44 @@ class SlowClientTest {
         assertMovingClientGetsSlot(true);
     }
 
+    @Test
+    void shouldServeClientsMovingMailWhileTwentyAddressesHoldEveryConnection() throws Exception {
+        // The lock-out at a tenth of its scale: 20 addresses x 10 trickling sessions fill max_connections.
+        int addresses = 20;
+        int perAddress = 10;
+        try (TestDaemon daemon = TestDaemon.in(dir).smtp("max_connections: " + addresses * perAddress
+                + "\nmax_connections_per_ip: " + perAddress + "\ncommand_timeout: 1m\nevict_stalled_after: 1s")
+                .start()) {
+            List<SmtpClient> slow = new ArrayList<>();
+            try {
+                for (int a = 0; a < addresses; a++) {
+                    for (int i = 0; i < perAddress; i++) {
+                        SmtpClient s = new SmtpClient("127.0.0.1", daemon.smtpPort(), "127.0.1." + (10 + a));
+                        slow.add(s);
+                        assertThat(s.reply()).startsWith("220");
+                        trickle(s, "HELO" + " ".repeat(400), 500);
+                    }
+                }
+                Thread.sleep(1500);
+                for (int m = 0; m < 5; m++) {
+                    try (SmtpClient mover = new SmtpClient("127.0.0.1", daemon.smtpPort(), "127.0.0.5")) {
+                        assertThat(mover.reply()).as("mover " + m).startsWith("220");
+                        mover.send("EHLO mover\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<b@dest.test>\r\nDATA\r\n");
+                        assertThat(mover.replies(4)).last().asString().startsWith("354");
+                        mover.send("Subject: moving " + m + "\r\n\r\nhello\r\n.\r\n");
+                        assertThat(mover.reply()).startsWith("250 2.0.0 Ok: queued as ");
+                        assertThat(mover.command("QUIT")).startsWith("221");
+                    }
+                }
+            } finally {
+                for (SmtpClient s : slow) {
+                    s.close();
+                }
+            }
+        }
+        assertThat(StoredMessages.read(dir.resolve("journal"))).hasSize(5);
+    }
+
     /**
      * Six slots, three per address: two "attacking" addresses fill every slot with trickling sessions; a seventh
      * connection is refused while none has stalled for evict_stalled_after, and a client that moves mail gets a slot
