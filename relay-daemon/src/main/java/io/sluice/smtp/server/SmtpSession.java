@@ -331,12 +331,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * A new connection found {@code smtp.max_connections} full and took this stalled session's slot (event loop):
-     * 421 and close, unless the session has meanwhile finished (it then frees its slot anyway) or its message is
-     * with the journal (then it keeps the slot: the cap is exceeded by one until it ends).
-     */
+    /** A new connection at {@code max_connections} took this stalled session's slot (event loop): 421, close. */
     void evictStalled() {
+        // Already ending frees the slot anyway; a message with the journal keeps it (the cap is one over till then).
         if (state == State.CLOSED || closingAfterReply || state == State.QUEUEING) {
             return;
         }
