@@ -13,7 +13,7 @@ import java.util.function.LongFunction;
  *
  * <p>Bounds, and why: line lengths not below the RFC 5321 minimums (512 for commands, 1000 for text), since a
  * smaller limit breaks conforming clients; a message size of at least 1KiB and at most 1GiB (Netty buffers and
- * journal records are int-indexed); timeouts between 1ms and 1d. Cross-checks: a full command must fit in the
+ * journal records are int-indexed); timeouts and deadlines between 1ms and 1d; {@code min_data_rate} up to 1GB/s. Cross-checks: a full command must fit in the
  * pipelining buffer, one message must fit in the in-flight budget, and the per-IP connection cap must not exceed
  * the global one. A cross-check is reported at the key the file sets (the smaller one when both are set).
  */
@@ -54,6 +54,11 @@ final class SmtpSection {
         Duration dataTimeout = m.duration("data_timeout", DEFAULT_DATA_TIMEOUT, TIMEOUT);
         Duration maxSoftDelay = m.duration("max_soft_delay", DEFAULT_MAX_SOFT_DELAY,
                 Limits.range(0, Duration.ofMinutes(1).toMillis(), SmtpSection::millis));
+        Duration dataDeadline = m.duration("data_deadline", DEFAULT_DATA_DEADLINE, TIMEOUT);
+        long minDataRate = m.integer("min_data_rate", (int) DEFAULT_MIN_DATA_RATE,
+                Limits.range(0, 1_000_000_000, Long::toString));
+        Duration evictStalledAfter = m.duration("evict_stalled_after", DEFAULT_EVICT_STALLED_AFTER,
+                Limits.range(0, Duration.ofDays(1).toMillis(), SmtpSection::millis));
         m.finish();
 
         notAbove(m, "max_connections_per_ip", maxPerIp, "max_connections", maxConnections, Long::toString);
@@ -62,7 +67,7 @@ final class SmtpSection {
 
         return new SmtpSettings(hostname != null ? hostname : DefaultHostname.get(), maxCommandLine, maxTextLine,
                 maxMessage, maxRecipients, maxConnections, maxPerIp, maxErrors, maxPipelined, bareLf, maxInflight,
-                hopLimit, commandTimeout, dataTimeout, maxSoftDelay);
+                hopLimit, commandTimeout, dataTimeout, maxSoftDelay, dataDeadline, minDataRate, evictStalledAfter);
     }
 
     /** Requires {@code small <= big}; skipped when either value already failed (it is a default, not the file's). */

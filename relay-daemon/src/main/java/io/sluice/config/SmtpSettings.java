@@ -30,6 +30,13 @@ import java.time.Duration;
  * @param dataTimeout            wait for more message text during DATA ({@code data_timeout}, default 3m)
  * @param maxSoftDelay           longest reply delay applied as soft back-pressure ({@code max_soft_delay},
  *                               default 1s)
+ * @param dataDeadline           longest whole DATA phase, from the 354 to the final dot ({@code data_deadline},
+ *                               default 10m)
+ * @param minDataRateBytesPerSec slowest message text accepted, averaged as Postfix's {@code smtpd_min_data_rate}
+ *                               does ({@code min_data_rate}, default 500; 0 turns it off)
+ * @param evictStalledAfter      at {@code max_connections}, a new connection closes the session stalled longest,
+ *                               if it has made no progress for at least this long ({@code evict_stalled_after},
+ *                               default 10s; 0 never closes one)
  */
 public record SmtpSettings(
         String hostname,
@@ -46,7 +53,10 @@ public record SmtpSettings(
         int hopLimit,
         Duration commandTimeout,
         Duration dataTimeout,
-        Duration maxSoftDelay) {
+        Duration maxSoftDelay,
+        Duration dataDeadline,
+        long minDataRateBytesPerSec,
+        Duration evictStalledAfter) {
 
     public static final int DEFAULT_MAX_COMMAND_LINE = 512;
     public static final int DEFAULT_MAX_TEXT_LINE = 1000;
@@ -61,6 +71,10 @@ public record SmtpSettings(
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_DATA_TIMEOUT = Duration.ofMinutes(3);
     public static final Duration DEFAULT_MAX_SOFT_DELAY = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_DATA_DEADLINE = Duration.ofMinutes(10);
+    /** Postfix's {@code smtpd_min_data_rate} default. */
+    public static final long DEFAULT_MIN_DATA_RATE = 500;
+    public static final Duration DEFAULT_EVICT_STALLED_AFTER = Duration.ofSeconds(10);
 
     /** What to do with a bare LF or bare CR inside message text. */
     public enum BareLfPolicy {

@@ -39,8 +39,16 @@ public enum RejectReason {
     JOURNAL_UNAVAILABLE,
     /** The session was closed after too many errors. */
     TOO_MANY_ERRORS,
-    /** The session was closed because the client was idle or too slow. */
-    TIMEOUT;
+    /**
+     * The session was closed because the client was idle or too slow: {@code smtp.command_timeout} (idle or one
+     * whole command), {@code data_timeout}, {@code data_deadline} or {@code min_data_rate}.
+     */
+    TIMEOUT,
+    /**
+     * The session had made no progress for {@code smtp.evict_stalled_after} and was closed to give its slot to a new
+     * connection at {@code smtp.max_connections}.
+     */
+    STALLED_EVICTED;
 
     private final String label = name().toLowerCase(java.util.Locale.ROOT);
 

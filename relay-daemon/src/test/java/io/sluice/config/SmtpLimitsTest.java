@@ -58,6 +58,9 @@ class SmtpLimitsTest {
                   max_connections: -3
                   hop_limit: 0
                   data_timeout: 0ms
+                  data_deadline: 0s
+                  min_data_rate: -1
+                  evict_stalled_after: 2d
                 queue:
                   max_pending_recipients: 0
                 """;
@@ -67,7 +70,10 @@ class SmtpLimitsTest {
                 "conf/sluice.yaml:4: smtp.max_connections: -3 is below the minimum of 1",
                 "conf/sluice.yaml:5: smtp.hop_limit: 0 is below the minimum of 1",
                 "conf/sluice.yaml:6: smtp.data_timeout: 0ms is below the minimum of 1ms",
-                "conf/sluice.yaml:8: queue.max_pending_recipients: 0 is below the minimum of 1");
+                "conf/sluice.yaml:7: smtp.data_deadline: 0s is below the minimum of 1ms",
+                "conf/sluice.yaml:8: smtp.min_data_rate: -1 is below the minimum of 0",
+                "conf/sluice.yaml:9: smtp.evict_stalled_after: 2d is above the maximum of 1d",
+                "conf/sluice.yaml:11: queue.max_pending_recipients: 0 is below the minimum of 1");
     }
 
     @Test
@@ -103,6 +109,8 @@ class SmtpLimitsTest {
         Settings s = SettingsLoader.parse("""
                 smtp:
                   max_soft_delay: 0s
+                  min_data_rate: 0
+                  evict_stalled_after: 0s
                 journal:
                   min_free: 0
                 listeners:
@@ -111,6 +119,8 @@ class SmtpLimitsTest {
                       cache_ttl: 0s
                 """, "x.yaml");
         assertThat(s.smtp().maxSoftDelay()).isEqualTo(Duration.ZERO);
+        assertThat(s.smtp().minDataRateBytesPerSec()).isZero();
+        assertThat(s.smtp().evictStalledAfter()).isEqualTo(Duration.ZERO);
         assertThat(s.journal().minFreeBytes()).isZero();
         assertThat(s.listener("a").auth().cacheTtl()).isEqualTo(Duration.ZERO);
     }

@@ -58,6 +58,8 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
     private int maxTextLine;
     private boolean normalizeBareLineEndings;
     private long storedBytes;
+    /** Octets of DATA input consumed since {@link #startData} (before unstuffing; counts discarded text too). */
+    private long dataOctets;
     private int lineOctets;
     private DataState dataState;
     private DataResult dataError;
@@ -88,6 +90,7 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
         this.maxTextLine = maxLineOctets;
         this.normalizeBareLineEndings = normalizeBareLf;
         this.storedBytes = 0;
+        this.dataOctets = 0;
         this.lineOctets = 0;
         this.dataState = DataState.LINE_START;
         this.dataError = null;
@@ -130,6 +133,19 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
 
     public boolean inData() {
         return mode == Mode.DATA;
+    }
+
+    /**
+     * Part of a command line has arrived but not its CRLF (also while an over-long line is being discarded): the
+     * client is in the middle of a command. False in DATA.
+     */
+    public boolean hasPartialCommand() {
+        return mode == Mode.COMMAND && (discardingLongLine || bufferedBytes() > 0);
+    }
+
+    /** Octets of DATA input consumed since the last {@link #startData}, the terminator included once it arrived. */
+    public long dataOctets() {
+        return dataOctets;
     }
 
     @Override
@@ -249,6 +265,15 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
 
     /** Consumes DATA text; true while there is progress. */
     private boolean decodeData(ChannelHandlerContext ctx, ByteBuf buf) {
+        int start = buf.readerIndex();
+        try {
+            return scanData(ctx, buf);
+        } finally {
+            dataOctets += buf.readerIndex() - start;
+        }
+    }
+
+    private boolean scanData(ChannelHandlerContext ctx, ByteBuf buf) {
         while (buf.isReadable()) {
             switch (dataState) {
                 case LINE_START:

@@ -105,7 +105,7 @@ final class DataHandOff implements AppendCallback {
                 limits.maxTextLineOctets(),
                 limits.bareLf() == SmtpSettings.BareLfPolicy.NORMALIZE);
         session.state(SmtpSession.State.DATA);
-        session.timeout().touch();
+        session.timeout().dataStarted();
         ctx.writeAndFlush(SmtpReplies.START_DATA.duplicate());
     }
 

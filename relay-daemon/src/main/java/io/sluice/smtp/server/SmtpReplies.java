@@ -51,6 +51,13 @@ final class SmtpReplies {
     static final ByteBuf TOO_MANY_CONNECTIONS_FROM_IP = fixed("421 4.7.0 Error: too many connections from your address");
     static final ByteBuf TOO_MANY_ERRORS = fixed("421 4.7.0 Error: too many errors");
     static final ByteBuf TIMEOUT = fixed("421 4.4.2 Error: timeout exceeded");
+    static final ByteBuf COMMAND_DEADLINE =
+            fixed("421 4.4.2 Error: timeout exceeded: command not complete within smtp.command_timeout");
+    static final ByteBuf DATA_DEADLINE =
+            fixed("421 4.4.2 Error: timeout exceeded: message not complete within smtp.data_deadline");
+    static final ByteBuf DATA_RATE =
+            fixed("421 4.4.2 Error: timeout exceeded: message text slower than smtp.min_data_rate");
+    static final ByteBuf STALLED_EVICTED = fixed("421 4.7.0 Error: too many connections, closing a stalled session");
 
     private SmtpReplies() {
     }

@@ -73,7 +73,8 @@ public final class SmtpServer {
         this.budget = new InflightBudget(settings.smtp().maxInflightDataBytes());
         this.backPressure = new BackPressure(deps.pendingRecipients(), deps.journalFreeBytes());
         this.limiter = new ConnectionLimiter(() -> deps.settings().current().smtp().maxConnections(),
-                () -> deps.settings().current().smtp().maxConnectionsPerIp());
+                () -> deps.settings().current().smtp().maxConnectionsPerIp(),
+                () -> deps.settings().current().smtp().evictStalledAfter().toNanos(), sessions);
     }
 
     /** Binds every listener; on failure closes what was bound and throws naming the listener. */

@@ -142,7 +142,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        timeout.touch();
+        timeout.heard();
         if (state == State.DATA) {
             dataHandOff.accountGrowth();
         }
@@ -161,6 +161,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof CommandLine) {
             CommandLine line = (CommandLine) msg;
+            timeout.commandCompleted();
             if (state == State.AUTH) {
                 security.onAuthResponse(line);
             } else {
@@ -328,6 +329,15 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (state != State.CLOSED && !closingAfterReply) {
             closeWith(SmtpReplies.SHUTTING_DOWN, null);
         }
+    }
+
+    /** A new connection at {@code max_connections} took this stalled session's slot (event loop): 421, close. */
+    void evictStalled() {
+        // Already ending frees the slot anyway; a message with the journal keeps it (the cap is one over till then).
+        if (state == State.CLOSED || closingAfterReply || state == State.QUEUEING) {
+            return;
+        }
+        closeWith(SmtpReplies.STALLED_EVICTED, Rejection.STALLED_EVICTED);
     }
 
     boolean isBusy() {

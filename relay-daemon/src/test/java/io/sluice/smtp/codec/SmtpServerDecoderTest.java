@@ -238,4 +238,35 @@ class SmtpServerDecoderTest {
         assertThat(frames).containsExactly("STARTTLS", "NOOP");
         channel.finishAndReleaseAll();
     }
+
+    @Test
+    void shouldReportPartialCommandAndCountDataOctetsForTheSessionClocks() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        SmtpServerDecoder decoder = new SmtpServerDecoder(MAX_COMMAND, 64 * 1024, new ReadGate(channel));
+        ByteBuf text = Unpooled.buffer();
+        channel.pipeline().addLast(decoder, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof CommandLine && ((CommandLine) msg).verb() == SmtpVerb.DATA) {
+                    decoder.startData(text, 1 << 20, MAX_TEXT_LINE, true);
+                }
+            }
+        });
+        assertThat(decoder.hasPartialCommand()).isFalse();
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes("NO")));
+        assertThat(decoder.hasPartialCommand()).as("first octets of a command").isTrue();
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes("OP\r\n")));
+        assertThat(decoder.hasPartialCommand()).as("line complete").isFalse();
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes("X".repeat(MAX_COMMAND + 10))));
+        assertThat(decoder.hasPartialCommand()).as("over-long line being discarded").isTrue();
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes("\r\nDATA\r\n..ab")));
+        assertThat(decoder.inData()).isTrue();
+        assertThat(decoder.hasPartialCommand()).as("text is not a command").isFalse();
+        assertThat(decoder.dataOctets()).as("input octets, before unstuffing").isEqualTo(4);
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes("c\r\n.\r\n")));
+        assertThat(decoder.dataOctets()).isEqualTo(10);
+        assertThat(decoder.inData()).isFalse();
+        channel.finishAndReleaseAll();
+        text.release();
+    }
 }
