@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Failover: any failure to open a session ({@link OutboundException}: refused, timeout, 421 greeting, EHLO
  * refused, {@code TLS_UNAVAILABLE}, ...) moves to the next address, then the next host. {@code TLS_FAILED} retries
  * the same address once in clear text and makes the site clear-text for a while ({@link ClearTextSites}). When
- * every address failed the result is {@link TaskResult#connectFailed} (so {@code SiteHealth} can act) with the
- * last failure as text. Once a session is open, the transaction's outcome is final for this attempt (no next MX):
+ * every address failed the result is {@link TaskResult#connectFailed} (so {@code SiteHealth} can act; a timeout on
+ * any address makes it {@code CONNECT_TIMED_OUT}, which counts double) with the last failure as text. Once a session is open, the transaction's outcome is final for this attempt (no next MX):
  * per recipient via {@link RecipientResults}, signal CONNECTED.
  *
  * <p>Pool full ({@link PoolFullException}): not an attempt and not the site's fault, so nothing is reported: the
@@ -59,6 +59,8 @@ final class TaskDelivery {
     private int address;
     private boolean clearTextRetry;
     private String lastFailure = "no MX host address";
+    /** Some address of this attempt timed out (connect or greeting): reported as CONNECT_TIMED_OUT. */
+    private boolean timedOut;
 
     TaskDelivery(DeliveryTask task, OutboundMessage message, ConnectionPool pool, DeliverySettings settings,
                  ClearTextSites<SiteKey> clearText, Consumer<TaskResult> done, EventPublisher events,
@@ -89,7 +91,7 @@ final class TaskDelivery {
      */
     void handBack() {
         if (host > 0 || address > 0 || clearTextRetry) {
-            finish(TaskResult.connectFailed(task, "delivery stopped; before that: " + lastFailure));
+            finish(TaskResult.connectFailed(task, "delivery stopped; before that: " + lastFailure, timedOut));
         } else {
             finish(TaskResult.notAttempted(task));
         }
@@ -98,7 +100,7 @@ final class TaskDelivery {
     private void tryCurrent() {
         if (host >= task.hosts().size()) {
             finish(TaskResult.connectFailed(task, "no MX host of " + task.domain() + " took a connection: "
-                    + lastFailure));
+                    + lastFailure, timedOut));
             return;
         }
         MxHost mx = task.hosts().get(host);
@@ -129,6 +131,7 @@ final class TaskDelivery {
             return;
         }
         lastFailure = failure.getMessage();
+        timedOut |= failure.kind() == FailureKind.TIMEOUT;
         if (failure.kind() == FailureKind.TLS_FAILED && !clearTextRetry) {
             clearText.tlsFailed(task.site());
             clearTextRetry = true;

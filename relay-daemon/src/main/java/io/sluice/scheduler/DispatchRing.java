@@ -191,7 +191,11 @@ final class DispatchRing {
                     site.concurrency.connected();
                 }
             } else {
-                site.health.connectFailed(now, b.probing);
+                if (r.site() == TaskResult.SiteSignal.CONNECT_TIMED_OUT) {
+                    site.health.connectTimedOut(now, b.probing);
+                } else {
+                    site.health.connectFailed(now, b.probing);
+                }
                 site.concurrency.connectFailed();
             }
             counters.deadSites += (site.health.isDead() ? 1 : 0) - (wasDead ? 1 : 0);

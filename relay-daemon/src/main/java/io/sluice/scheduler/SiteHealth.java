@@ -75,7 +75,20 @@ public final class SiteHealth {
      * A non-probe failure while dead (an attempt started before the site died) changes nothing but the count.
      */
     public void connectFailed(long nowMillis, boolean probe) {
-        consecutiveFailures++;
+        connectFailed(nowMillis, probe, 1);
+    }
+
+    /**
+     * A connection attempt timed out (connect or greeting) at {@code nowMillis}: it counts as two failures, since
+     * a site that lets connections hang holds a slot for the whole timeout each time (a tarpit); otherwise as
+     * {@link #connectFailed(long, boolean)}.
+     */
+    public void connectTimedOut(long nowMillis, boolean probe) {
+        connectFailed(nowMillis, probe, 2);
+    }
+
+    private void connectFailed(long nowMillis, boolean probe, int weight) {
+        consecutiveFailures += weight;
         if (dead) {
             if (!probe) {
                 return;

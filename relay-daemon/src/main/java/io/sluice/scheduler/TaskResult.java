@@ -9,7 +9,9 @@ import java.util.List;
  *
  * @param taskId     the task's id
  * @param site       CONNECTED if some MX host let us in (the site is alive), CONNECT_FAILED if none did,
- *                   NOT_ATTEMPTED if the delivery stage never tried (see {@link #notAttempted})
+ *                   CONNECT_TIMED_OUT if none did and some attempt timed out (connect or greeting: a tarpit or a
+ *                   black hole, which held a slot for the whole timeout), NOT_ATTEMPTED if the delivery stage never
+ *                   tried (see {@link #notAttempted})
  * @param recipients one result per task recipient; for CONNECT_FAILED usually all TEMPORARY with code 0
  * @param mxHost     the MX host whose session carried the transaction; null when no session was used
  * @param source     the source address used ({@code delivery.bind_address}, or {@code default}); null when unknown
@@ -18,7 +20,7 @@ public record TaskResult(long taskId, SiteSignal site, List<RecipientResult> rec
                          String source) {
 
     /** Whether the site let us in, or whether it was asked at all. */
-    public enum SiteSignal { CONNECTED, CONNECT_FAILED, NOT_ATTEMPTED }
+    public enum SiteSignal { CONNECTED, CONNECT_FAILED, CONNECT_TIMED_OUT, NOT_ATTEMPTED }
 
     public TaskResult {
         recipients = List.copyOf(recipients);
@@ -31,8 +33,16 @@ public record TaskResult(long taskId, SiteSignal site, List<RecipientResult> rec
 
     /** No MX host of the task's site accepted a connection: every recipient is retried later. */
     public static TaskResult connectFailed(DeliveryTask task, String reason) {
+        return connectFailed(task, reason, false);
+    }
+
+    /**
+     * No MX host of the task's site accepted a connection, and when {@code timedOut} at least one attempt timed out
+     * ({@link SiteSignal#CONNECT_TIMED_OUT}): every recipient is retried later.
+     */
+    public static TaskResult connectFailed(DeliveryTask task, String reason, boolean timedOut) {
         RecipientResult r = RecipientResult.temporary(0, reason);
-        return new TaskResult(task.taskId(), SiteSignal.CONNECT_FAILED,
+        return new TaskResult(task.taskId(), timedOut ? SiteSignal.CONNECT_TIMED_OUT : SiteSignal.CONNECT_FAILED,
                 java.util.Collections.nCopies(task.recipientCount(), r));
     }
 

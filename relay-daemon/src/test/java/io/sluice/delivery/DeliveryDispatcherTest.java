@@ -131,6 +131,23 @@ class DeliveryDispatcherTest {
         assertThat(f.allocator.metric().usedDirectMemory()).as("body buffer released on failure").isZero();
     }
 
+    /**
+     * A tarpit (accepts, never greets) holds a slot for the whole greeting timeout each time: such a failure counts
+     * double towards the site's death. Two timed-out tasks kill a site that needs three plain failures.
+     */
+    @Test
+    void shouldCountAGreetingTimeoutDoubleTowardsASitesDeath() throws Exception {
+        fixture(4);
+        open.add(io.sluice.testing.TarpitMx.start(List.of("127.0.0.6"), port));
+        f.dns.mx("tarpit.test", 10, "mx.tarpit.test").a("mx.tarpit.test", "127.0.0.6");
+        f.accept(1, "sender@relay.test", TEXT, "a@tarpit.test");
+        f.accept(2, "sender@relay.test", TEXT, "b@tarpit.test");
+
+        f.runUntil("both deferred after the greeting timeout", () -> f.journalled.size() == 2);
+        f.runUntil("counters published", () -> f.scheduler.counters().inFlightRecipients() == 0);
+        assertThat(f.scheduler.counters().deadSites()).as("2 timeouts x 2 >= dead_site_failures 3").isEqualTo(1);
+    }
+
     @Test
     void shouldSendSeveralMessagesOverOneConnection() throws Exception {
         fixture(1);
