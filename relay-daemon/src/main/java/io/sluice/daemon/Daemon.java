@@ -100,6 +100,7 @@ public final class Daemon implements AutoCloseable {
         QueuedHandoff handoff = new QueuedHandoff();
         writer = JournalWriter.start(journal, recovered, new WriterOptions()
                 .checkpointInterval(current.journal().checkpointInterval())
+                .minFreeBytes(() -> settings.current().journal().minFreeBytes())
                 .queuedListener(handoff)
                 .observer(new JournalObserver() {
                     @Override

@@ -2,6 +2,7 @@ package io.sluice.journal;
 
 import java.util.NavigableSet;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -35,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * Failures: a message whose record is missing or unreadable is logged and counted
  * ({@link CompactionStats#relocationFailures()}); its cycle stays, and the next pass waits
  * {@link #RETRY_AFTER_FAILURE_MS} instead of rescanning the pending set every second.
+ *
+ * <p>Short disk (free space below twice {@code journal.min_free}, the figure behind ingress's {@code 452}):
+ * cycles that hold no pending message are deleted as soon as they have ended, without waiting for
+ * {@code compact_after} (relocating out of young cycles would copy mail, not free space, so that still waits);
+ * and a pass gives up copying when free space falls below a quarter of {@code min_free} plus one slice (where
+ * dispatch stops too), keeping the old cycles. The head cycle is rolled by {@link HeadCycleRoll} once it has
+ * ended, so the last burst before a quiet spell or a restart is not pinned by the appender.
  */
 final class BodiesCompactor {
     /** Most messages copied per slice (one group commit). */
@@ -55,6 +63,8 @@ final class BodiesCompactor {
     private final CycleFiles cycles;
     private final long compactAfterMs;
     private final CompactionStats stats;
+    private final HeadCycleRoll headRoll;
+    private final LongSupplier minFreeBytes;
     /** Pending messages per bodies cycle; a cycle without an entry holds none. */
     private final Int2IntCounterMap occupancy = new Int2IntCounterMap(0);
     private final LongArrayList toMove = new LongArrayList();
@@ -69,6 +79,8 @@ final class BodiesCompactor {
     /** While moving: cycles up to this one are being emptied. */
     private int passLastCycle;
     private boolean moving;
+    /** A head roll was appended and not yet synced. */
+    private boolean rolled;
     /** The cycle the bodies appender last wrote to: never deleted, as Chronicle still holds it open. */
     private int headCycle = Integer.MIN_VALUE;
     private long nextCheckMs = Long.MIN_VALUE;
@@ -76,12 +88,18 @@ final class BodiesCompactor {
     private long lastSliceNanos;
     private ExcerptTailer tailer;
 
-    BodiesCompactor(Journal journal, PendingSet pending, long compactAfterMs) {
+    /**
+     * @param minFreeBytes {@code journal.min_free} as in force now (reloadable); with {@link Journal#freeBytes()}
+     *                     it decides when the disk is short
+     */
+    BodiesCompactor(Journal journal, PendingSet pending, long compactAfterMs, LongSupplier minFreeBytes) {
         this.journal = journal;
         this.pending = pending;
         this.cycles = new CycleFiles(journal.bodies());
         this.compactAfterMs = compactAfterMs;
         this.stats = journal.compactionStats();
+        this.headRoll = new HeadCycleRoll(journal.bodies());
+        this.minFreeBytes = minFreeBytes;
     }
 
     /** Counts the recovered pending set per cycle; call once on the writer thread before anything else. */
@@ -91,6 +109,7 @@ final class BodiesCompactor {
 
     void added(long bodiesIndex) {
         headCycle = cycles.cycleOf(bodiesIndex);
+        headRoll.recordWritten();
         occupancy.incrementAndGet(headCycle);
     }
 
@@ -105,9 +124,12 @@ final class BodiesCompactor {
         return occupancy.get(cycle);
     }
 
-    /** True while relocations were appended that {@link #afterSync} has not yet published. */
+    /**
+     * True while relocations or a head roll were appended that {@link #afterSync} has not yet seen: the caller
+     * must sync both queues first.
+     */
     boolean hasStaged() {
-        return staged > 0;
+        return staged > 0 || rolled;
     }
 
     /**
@@ -119,6 +141,13 @@ final class BodiesCompactor {
      */
     int doWork(long nowMillis, boolean idle, ExcerptAppender bodiesAppender, ExcerptAppender stateAppender) {
         lastNowMs = nowMillis;
+        int newHead = headRoll.rollIfEnded(nowMillis, bodiesAppender);
+        if (newHead != Integer.MIN_VALUE) {
+            headCycle = newHead;
+            rolled = true;
+            nextCheckMs = Long.MIN_VALUE; // the ended cycle may go at the next step, once the roll is synced
+            return 1;
+        }
         if (!moving) {
             if (nowMillis < nextCheckMs) {
                 return 0;
@@ -136,6 +165,7 @@ final class BodiesCompactor {
 
     /** The copies of the last slice are durable: publish them, and finish the pass if it copied everything. */
     void afterSync() {
+        rolled = false;
         Relocations relocations = journal.relocations();
         for (int i = 0; i < staged; i++) {
             relocations.put(stagedIds[i], stagedIndexes[i]);
@@ -153,12 +183,16 @@ final class BodiesCompactor {
     }
 
     private int startPass(long nowMillis) {
+        int deleted = 0;
+        if (diskShort()) {
+            deleted = deleteEmpty(cycles.existingThrough(cycles.lastCycleEndedBefore(nowMillis, 0)));
+        }
         int last = cycles.lastCycleEndedBefore(nowMillis, compactAfterMs);
         NavigableSet<Long> old = cycles.existingThrough(last);
         if (old.isEmpty()) {
-            return 0;
+            return deleted;
         }
-        int deleted = deleteEmpty(old);
+        deleted += deleteEmpty(old);
         boolean pinned = false;
         for (long c : old) {
             pinned |= occupancy.get((int) c) > 0;
@@ -187,7 +221,17 @@ final class BodiesCompactor {
         }
     }
 
+    /** Free space below twice {@code journal.min_free}: ingress is refused, or soon will be. */
+    private boolean diskShort() {
+        return journal.freeBytes() < 2 * minFreeBytes.getAsLong();
+    }
+
     private int slice(ExcerptAppender bodiesAppender, ExcerptAppender stateAppender) {
+        if (journal.freeBytes() < minFreeBytes.getAsLong() / 4 + SLICE_BYTES && moveCursor < toMove.size()) {
+            LOG.warn("bodies/ compaction stops copying: the journal's disk is nearly full ({} bytes free)",
+                journal.freeBytes());
+            moveCursor = toMove.size(); // the uncopied rest keeps its cycles; finishPass retries later
+        }
         long bytes = 0;
         int copied = 0;
         while (staged < SLICE_MESSAGES && bytes < SLICE_BYTES && moveCursor < toMove.size()) {
@@ -255,6 +299,7 @@ final class BodiesCompactor {
         pending.relocate(id, newIndex);
         occupancy.decrementAndGet(cycles.cycleOf(oldIndex));
         headCycle = cycles.cycleOf(newIndex);
+        headRoll.recordWritten();
         occupancy.incrementAndGet(headCycle);
         stagedIds[staged] = id;
         stagedIndexes[staged] = newIndex;

@@ -113,7 +113,8 @@ final class JournalWriterAgent implements Agent {
         this.batch = new CommitBatch(options.maxBatch(), options.queuedListener());
         this.notices = new StateNotices(options.maxBatch(), options.outcomeListener(), options.deferredListener());
         long compactAfterMs = options.compactAfterOr(journal.settings().compactAfter()).toMillis();
-        this.compactor = new BodiesCompactor(journal, pending, compactAfterMs);
+        this.compactor = new BodiesCompactor(journal, pending, compactAfterMs,
+            options.minFreeBytesOr(journal.settings()::minFreeBytes));
         this.stateRetention = new StateRetention(journal, compactAfterMs);
         this.outcomeRecorder = new OutcomeRecorder(pending, compactor, notices);
     }

@@ -2,6 +2,7 @@ package io.sluice.journal;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
@@ -37,6 +38,7 @@ public final class WriterOptions {
     private Duration checkpointInterval;
     private Duration compactAfter;
     private boolean checkpointOnClose = true;
+    private LongSupplier minFreeBytes;
 
     public WriterOptions queueCapacity(int capacity) {
         if (capacity < 2) {
@@ -125,6 +127,16 @@ public final class WriterOptions {
         return this;
     }
 
+    /**
+     * {@code journal.min_free} as in force now (the daemon passes the reloadable setting); below twice this much
+     * free space compaction deletes emptied cycles without waiting for {@code compact_after}. Default: the
+     * journal's settings at open.
+     */
+    public WriterOptions minFreeBytes(LongSupplier minFree) {
+        this.minFreeBytes = Objects.requireNonNull(minFree);
+        return this;
+    }
+
     /** Whether {@link JournalWriter#close()} writes a final checkpoint (default true: fast restarts). */
     public WriterOptions checkpointOnClose(boolean enabled) {
         this.checkpointOnClose = enabled;
@@ -177,6 +189,10 @@ public final class WriterOptions {
 
     Duration compactAfterOr(Duration fallback) {
         return compactAfter != null ? compactAfter : fallback;
+    }
+
+    LongSupplier minFreeBytesOr(LongSupplier fallback) {
+        return minFreeBytes != null ? minFreeBytes : fallback;
     }
 
     boolean checkpointOnClose() {

@@ -94,6 +94,43 @@ class CompactionTest {
             .contains(TestJournals.sha256(f.bodies.get(deferred)));
     }
 
+    /**
+     * Issue 9 item 3: with no append after a burst, the cycle holding it must still be rolled (a metadata marker
+     * that no reader sees) and compacted; the relocated message stays readable, recoverable and dumped once.
+     */
+    @Test
+    void shouldRollTheHeadCycleWithoutAnAppendAndThenCompactIt() throws Exception {
+        f = new CompactionFixture(dir);
+        f.start(null);
+        long deferred = f.accept(List.of("a@x.org", "b@x.org"), 50_000);
+        long delivered = f.accept(List.of("c@x.org"), 50_000);
+        Path burst = single(f.cycleFiles("bodies"));
+        f.deliver(delivered, 0);
+        f.deliver(deferred, 0);
+        f.defer(deferred, 1);
+
+        f.time.advanceMillis(1000);
+        soon().until(() -> f.cycleFiles("bodies").size() == 2); // rolled by the writer, no message appended
+        f.time.advanceMillis(CompactionFixture.COMPACT_AFTER.toMillis() + 1000);
+        soon().until(() -> !Files.exists(burst));
+
+        long newIndex = f.journal.relocations().lookup(deferred);
+        assertThat(newIndex).isGreaterThan(f.queuedIndex.get(deferred));
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        assertThat(f.readById(deferred, f.queuedIndex.get(deferred), body)).isNotNull();
+        assertThat(body.toByteArray()).isEqualTo(f.bodies.get(deferred));
+        f.stop();
+
+        RecoveryResult recovered = f.start(null);
+        assertThat(recovered.pending().pendingMessages()).isEqualTo(1);
+        assertThat(recovered.pending().get(deferred).bodiesIndex()).isEqualTo(newIndex);
+        f.stop();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JournalDump.dump(dir, new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()
+            .filter(l -> l.contains(MessageIds.format(deferred)))).hasSize(1);
+    }
+
     @Test
     void shouldKeepTheOldCycleUntilTheRelocationIsDurable() throws Exception {
         GateSyncer syncer = new GateSyncer();
