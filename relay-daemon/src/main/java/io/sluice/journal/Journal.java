@@ -87,6 +87,7 @@ public final class Journal implements AutoCloseable {
         }
         this.bodies = b;
         this.state = s;
+        freeSpace.start(); // last: nothing above may fail and leave the thread running
     }
 
     /**
@@ -131,7 +132,7 @@ public final class Journal implements AutoCloseable {
         return messageIds.next();
     }
 
-    /** Usable bytes on the journal's file system, refreshed by the writer about every 100 ms. */
+    /** Usable bytes on the journal's file system, refreshed by its own thread every 100 ms ({@link FreeSpace}). */
     public long freeBytes() {
         return freeSpace.bytes();
     }
@@ -213,6 +214,7 @@ public final class Journal implements AutoCloseable {
             return;
         }
         closed = true;
+        freeSpace.close();
         events.close();
         state.close();
         bodies.close();

@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * array the first time one of its recipients is deferred; encoding, body copy, batching and outcome/deferral
  * records ({@link OutcomeRecorder}) and notices ({@link StateNotices}) reuse preallocated state. Failures: an
  * invalid message or an append error fails that message
- * only; a sync error fails the batch and the writer for good ({@link #failure}), after which every message is
- * failed at once. Callbacks run on this thread; their exceptions are logged.
+ * only; a sync error, or an {@link Error} anywhere in the cycle (a SIGBUS on a mapped page when the disk fills
+ * surfaces as {@link InternalError}), fails the batch and the writer for good ({@link #failure}; the
+ * {@link WriterOptions#failureListener} hears it once), after which every message is failed at once and the
+ * thread keeps running so that nothing waiting hangs and {@link JournalWriter#close()} returns. Callbacks run on this thread; their exceptions are logged.
  */
 final class JournalWriterAgent implements Agent {
     static final int OUTCOME_MSG_TYPE = 1;
@@ -62,6 +64,7 @@ final class JournalWriterAgent implements Agent {
     private final BodiesCompactor compactor;
     private final StateRetention stateRetention;
     private final OutcomeRecorder outcomeRecorder;
+    private final java.util.function.Consumer<Throwable> failureListener;
 
     private final CommitBatch batch;
     private final StateNotices notices;
@@ -117,6 +120,7 @@ final class JournalWriterAgent implements Agent {
             options.minFreeBytesOr(journal.settings()::minFreeBytes));
         this.stateRetention = new StateRetention(journal, compactAfterMs);
         this.outcomeRecorder = new OutcomeRecorder(pending, compactor, notices);
+        this.failureListener = options.failureListener();
     }
 
     @Override
@@ -141,41 +145,56 @@ final class JournalWriterAgent implements Agent {
         long now = clock.time();
         int work = batch.retryWaiting(); // messages made durable earlier go to the listener before new ones
         if (failure == null) {
-            work += outcomes.read(outcomeRecorder, notices.room());
-            int recorded = outcomeRecorder.takeAppended();
-            changesSinceCheckpoint += recorded;
-            unsyncedWrites |= recorded > 0;
-            work += appendAccepted();
-            long checkpointBegin = -1;
-            if (checkpointRequested || (changesSinceCheckpoint > 0 && now >= nextCheckpointMs)) {
-                checkpointBegin = checkpoint(now);
+            try {
+                work += writeAndCommit(now);
+            } catch (Throwable t) {
+                // A SIGBUS on a mapped page (InternalError "a fault occurred in a recent unsafe memory access
+                // operation": the disk filled under a mapping) or an I/O error inside Chronicle: the appenders'
+                // state is unknown, so the writer stops for good, fails everything waiting and says so (issue 9).
+                fail(t);
+                complete(t);
                 work++;
-            }
-            long journalNow = journal.time().currentTimeMillis();
-            work += compact(journalNow, work == 0);
-            boolean relocated = compactor.hasStaged();
-            unsyncedWrites |= relocated;
-            commit(relocated || checkpointBegin >= 0);
-            if (failure == null) {
-                if (relocated) {
-                    compactor.afterSync();
-                }
-                if (checkpointBegin >= 0) {
-                    stateRetention.checkpointDurable(checkpointBegin);
-                }
-                try {
-                    work += stateRetention.run(journalNow);
-                } catch (RuntimeException e) {
-                    compactionFailed("state/ retention", e);
-                }
             }
         } else {
             work += failWaiting();
         }
         work += lookups.drain(answerLookup, 4);
-        journal.freeSpace().refresh(now);
         if (closing && !drainedDone && offersInProgress.get() == 0 && accepted.isEmpty() && outcomes.size() == 0) {
             finishClose(now);
+        }
+        return work;
+    }
+
+    /** One healthy cycle: outcomes, messages, checkpoint, compaction, the group commit, then retention. */
+    private int writeAndCommit(long now) {
+        int work = 0;
+        work += outcomes.read(outcomeRecorder, notices.room());
+        int recorded = outcomeRecorder.takeAppended();
+        changesSinceCheckpoint += recorded;
+        unsyncedWrites |= recorded > 0;
+        work += appendAccepted();
+        long checkpointBegin = -1;
+        if (checkpointRequested || (changesSinceCheckpoint > 0 && now >= nextCheckpointMs)) {
+            checkpointBegin = checkpoint(now);
+            work++;
+        }
+        long journalNow = journal.time().currentTimeMillis();
+        work += compact(journalNow, work == 0);
+        boolean relocated = compactor.hasStaged();
+        unsyncedWrites |= relocated;
+        commit(relocated || checkpointBegin >= 0);
+        if (failure == null) {
+            if (relocated) {
+                compactor.afterSync();
+            }
+            if (checkpointBegin >= 0) {
+                stateRetention.checkpointDurable(checkpointBegin);
+            }
+            try {
+                work += stateRetention.run(journalNow);
+            } catch (RuntimeException e) {
+                compactionFailed("state/ retention", e);
+            }
         }
         return work;
     }
@@ -242,6 +261,9 @@ final class JournalWriterAgent implements Agent {
             LOG.error("appending message {} failed", MessageIds.format(m.id()), e);
             CommitBatch.fail(m, e);
             return;
+        } catch (Error e) {
+            CommitBatch.fail(m, e); // its callback must run; the writer then fails as a whole (doWork)
+            throw e;
         }
         pending.add(m.id(), bodiesIndex, m.receivedAtMillis(), block, m.recipients().size());
         compactor.added(bodiesIndex);
@@ -317,7 +339,12 @@ final class JournalWriterAgent implements Agent {
         if (failure == null) {
             failure = t;
             outcomeRecorder.writerFailed = true;
-            LOG.error("journal sync failed; the writer stops acknowledging messages until restart", t);
+            LOG.error("journal write failed; the writer stops acknowledging messages until restart", t);
+            try {
+                failureListener.accept(t);
+            } catch (RuntimeException e) {
+                LOG.warn("the journal failure listener threw", e);
+            }
         }
     }
 
@@ -334,14 +361,19 @@ final class JournalWriterAgent implements Agent {
     }
 
     private void finishClose(long now) {
-        if (failure == null) {
-            if (checkpointOnClose && changesSinceCheckpoint > 0) {
-                checkpoint(now);
+        try {
+            if (failure == null) {
+                if (checkpointOnClose && changesSinceCheckpoint > 0) {
+                    checkpoint(now);
+                }
+                commit(true);
+                if (failure == null && compactor.hasStaged()) {
+                    compactor.afterSync();
+                }
             }
-            commit(true);
-            if (failure == null && compactor.hasStaged()) {
-                compactor.afterSync();
-            }
+        } catch (Throwable t) { // as in doWork: whatever happens, close must not wait for a dead writer
+            fail(t);
+            complete(t);
         }
         drainedDone = true;
         drained.countDown();

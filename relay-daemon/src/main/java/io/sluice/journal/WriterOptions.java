@@ -39,6 +39,7 @@ public final class WriterOptions {
     private Duration compactAfter;
     private boolean checkpointOnClose = true;
     private LongSupplier minFreeBytes;
+    private java.util.function.Consumer<Throwable> failureListener = t -> { };
 
     public WriterOptions queueCapacity(int capacity) {
         if (capacity < 2) {
@@ -137,6 +138,16 @@ public final class WriterOptions {
         return this;
     }
 
+    /**
+     * Hears, once and on the writer thread, that the writer failed for good ({@link JournalWriter#failure()}): a
+     * sync error, or a fault while appending (a full disk under a mapped page). Must not block. The daemon stops
+     * with a non-zero exit status, so that the service manager restarts it and recovery takes over.
+     */
+    public WriterOptions failureListener(java.util.function.Consumer<Throwable> listener) {
+        this.failureListener = Objects.requireNonNull(listener);
+        return this;
+    }
+
     /** Whether {@link JournalWriter#close()} writes a final checkpoint (default true: fast restarts). */
     public WriterOptions checkpointOnClose(boolean enabled) {
         this.checkpointOnClose = enabled;
@@ -193,6 +204,10 @@ public final class WriterOptions {
 
     LongSupplier minFreeBytesOr(LongSupplier fallback) {
         return minFreeBytes != null ? minFreeBytes : fallback;
+    }
+
+    java.util.function.Consumer<Throwable> failureListener() {
+        return failureListener;
     }
 
     boolean checkpointOnClose() {
