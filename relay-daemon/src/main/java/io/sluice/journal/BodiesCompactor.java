@@ -98,7 +98,7 @@ final class BodiesCompactor {
         this.cycles = new CycleFiles(journal.bodies());
         this.compactAfterMs = compactAfterMs;
         this.stats = journal.compactionStats();
-        this.headRoll = new HeadCycleRoll(journal.bodies());
+        this.headRoll = new HeadCycleRoll(journal.bodies(), journal.freeSpace());
         this.minFreeBytes = minFreeBytes;
     }
 

@@ -19,19 +19,22 @@ import net.openhft.chronicle.wire.DocumentContext;
  *
  * <p>Threading: the journal writer thread (it owns the appender); checks at most once per
  * {@link #CHECK_INTERVAL_MS} of journal time. The caller syncs after a roll (the new file's entry and header).
- * Failure: an append error propagates; the next check tries again.
+ * Failure: an append error propagates; the next check tries again. With less than
+ * {@link SpaceReservation#NEW_FILE_BYTES} free it waits (creating the new file could fault on a full disk).
  */
 final class HeadCycleRoll {
     /** Journal time between checks. */
     static final long CHECK_INTERVAL_MS = 1_000;
 
     private final SingleChronicleQueue queue;
+    private final FreeSpace freeSpace;
     /** Records were appended to the head cycle since the last roll; true at start (the newest file may hold some). */
     private boolean headHasRecords = true;
     private long nextCheckMs = Long.MIN_VALUE;
 
-    HeadCycleRoll(SingleChronicleQueue queue) {
+    HeadCycleRoll(SingleChronicleQueue queue, FreeSpace freeSpace) {
         this.queue = queue;
+        this.freeSpace = freeSpace;
     }
 
     /** The appender wrote a record (an ACCEPTED or a compaction copy). */
@@ -51,6 +54,9 @@ final class HeadCycleRoll {
         int newest = queue.lastCycle();
         if (newest == Integer.MIN_VALUE || queue.cycle() <= newest) {
             return Integer.MIN_VALUE; // no file yet, or the newest is still the current cycle
+        }
+        if (freeSpace.bytes() < SpaceReservation.NEW_FILE_BYTES) {
+            return Integer.MIN_VALUE; // a new file on a full disk would fault; try again when there is room
         }
         try (DocumentContext dc = appender.writingDocument(true)) {
             try {

@@ -71,6 +71,12 @@ final class JournalWriterAgent implements Agent {
 
     private ExcerptAppender bodiesAppender;
     private ExcerptAppender stateAppender;
+    /** Disk blocks reserved ahead of each appender's writes (a full disk refuses a message, never faults). */
+    private SpaceReservation bodiesRoom;
+    private SpaceReservation stateRoom;
+    /** The message being appended, until it is in the batch: an Error must still fail it. */
+    private AcceptedMessage appending;
+    private long fullRefusals;
     private SyncTarget syncTarget;
     private long checkpointSequence;
     private long nextCheckpointMs;
@@ -133,6 +139,8 @@ final class JournalWriterAgent implements Agent {
         // Chronicle appenders are single-threaded: create them on the thread that uses them.
         bodiesAppender = journal.bodies().createAppender();
         stateAppender = journal.state().createAppender();
+        bodiesRoom = new SpaceReservation("bodies", journal.bodies(), journal.freeSpace());
+        stateRoom = new SpaceReservation("state", journal.state(), journal.freeSpace());
         syncTarget = new SyncTarget(bodiesAppender, stateAppender,
             journal.bodies().file().toPath(), journal.state().file().toPath());
         nextCheckpointMs = clock.time() + checkpointIntervalMs;
@@ -168,7 +176,9 @@ final class JournalWriterAgent implements Agent {
     /** One healthy cycle: outcomes, messages, checkpoint, compaction, the group commit, then retention. */
     private int writeAndCommit(long now) {
         int work = 0;
-        work += outcomes.read(outcomeRecorder, notices.room());
+        if (hasRoomForOutcomes()) { // else they wait in the ring buffer until the disk has room again
+            work += outcomes.read(outcomeRecorder, notices.room());
+        }
         int recorded = outcomeRecorder.takeAppended();
         changesSinceCheckpoint += recorded;
         unsyncedWrites |= recorded > 0;
@@ -218,9 +228,37 @@ final class JournalWriterAgent implements Agent {
         AcceptedMessage m;
         while (!batch.isFull() && (m = accepted.poll()) != null) {
             n++;
-            append(m);
+            try {
+                append(m);
+            } catch (Error e) {
+                if (appending != null) {
+                    CommitBatch.fail(appending, e); // its callback must run; the writer then fails (doWork)
+                    appending = null;
+                }
+                throw e;
+            }
         }
         return n;
+    }
+
+    /** Room in {@code state/} for a full read of the outcome ring buffer (deferrals carry up to ~600 bytes). */
+    private boolean hasRoomForOutcomes() {
+        if (outcomes.size() == 0) {
+            return true;
+        }
+        try {
+            stateRoom.ensure(stateAppender, (long) notices.room() * 640);
+            return true;
+        } catch (JournalFullException e) {
+            refusedForSpace(e);
+            return false;
+        }
+    }
+
+    private void refusedForSpace(JournalFullException e) {
+        if (Long.bitCount(++fullRefusals) == 1) { // 1st, 2nd, 4th, ...: a full disk does not flood the log
+            LOG.warn("journal disk full, writes refused ({} times so far): {}", fullRefusals, e.getMessage());
+        }
     }
 
     private void append(AcceptedMessage m) {
@@ -231,11 +269,18 @@ final class JournalWriterAgent implements Agent {
                 throw new IllegalArgumentException("message id " + MessageIds.format(m.id()) + " is already pending");
             }
             block = RecipientBlock.encode(m.recipients());
-            acceptedEncoder.measure(m, block, journal.maxAcceptedRecordBytes());
+            long recordBytes = acceptedEncoder.measure(m, block, journal.maxAcceptedRecordBytes());
+            bodiesRoom.ensure(bodiesAppender, recordBytes);
+            stateRoom.ensure(stateAppender, QueuedDescriptor.HEADER_LENGTH + block.length);
         } catch (IllegalArgumentException e) {
             CommitBatch.fail(m, e);
             return;
+        } catch (JournalFullException e) {
+            refusedForSpace(e);
+            CommitBatch.fail(m, e);
+            return;
         }
+        appending = m;
         long bodiesIndex;
         try {
             try (DocumentContext dc = bodiesAppender.writingDocument()) {
@@ -258,18 +303,17 @@ final class JournalWriterAgent implements Agent {
                 }
             }
         } catch (RuntimeException e) {
+            appending = null;
             LOG.error("appending message {} failed", MessageIds.format(m.id()), e);
             CommitBatch.fail(m, e);
             return;
-        } catch (Error e) {
-            CommitBatch.fail(m, e); // its callback must run; the writer then fails as a whole (doWork)
-            throw e;
         }
         pending.add(m.id(), bodiesIndex, m.receivedAtMillis(), block, m.recipients().size());
         compactor.added(bodiesIndex);
         highestIdAppended = Math.max(highestIdAppended, m.id());
         changesSinceCheckpoint++;
         batch.add(m, bodiesIndex);
+        appending = null;
         observer.onAppend(System.nanoTime() - start, m.body().remaining());
     }
 
@@ -299,6 +343,9 @@ final class JournalWriterAgent implements Agent {
         unsyncedWrites = true;
         long beginIndex;
         try {
+            // a generous estimate of its size: a checkpoint that cannot be written whole waits for room
+            stateRoom.ensure(stateAppender,
+                4096 + 128L * pending.pendingMessages() + 16L * pending.pendingRecipients());
             beginIndex = checkpointWriter.write(stateAppender, pending, sequence, now, highestId);
             changesSinceCheckpoint = 0;
         } catch (RuntimeException e) {
@@ -393,6 +440,10 @@ final class JournalWriterAgent implements Agent {
             LOG.warn("closing the syncer failed", e);
         }
         compactor.close();
+        if (bodiesRoom != null) {
+            bodiesRoom.close();
+            stateRoom.close();
+        }
         if (stateAppender != null) {
             stateAppender.close();
         }
