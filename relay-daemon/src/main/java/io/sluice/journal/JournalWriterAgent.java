@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * only; a sync error, or an {@link Error} anywhere in the cycle (a SIGBUS on a mapped page when the disk fills
  * surfaces as {@link InternalError}), fails the batch and the writer for good ({@link #failure}; the
  * {@link WriterOptions#failureListener} hears it once), after which every message is failed at once and the
- * thread keeps running so that nothing waiting hangs and {@link JournalWriter#close()} returns. Callbacks run on this thread; their exceptions are logged.
+ * thread keeps running so that nothing waiting hangs and {@link JournalWriter#close()} returns. Callbacks run on
+ * this thread; their exceptions are logged. Before a record is written its disk blocks are reserved
+ * ({@link SpaceReservation}): a full disk fails that message with {@link JournalFullException} (452 4.3.1) and
+ * lets outcomes and checkpoints wait, instead of faulting on a mapped page.
  */
 final class JournalWriterAgent implements Agent {
     static final int OUTCOME_MSG_TYPE = 1;
@@ -71,12 +74,10 @@ final class JournalWriterAgent implements Agent {
 
     private ExcerptAppender bodiesAppender;
     private ExcerptAppender stateAppender;
-    /** Disk blocks reserved ahead of each appender's writes (a full disk refuses a message, never faults). */
-    private SpaceReservation bodiesRoom;
-    private SpaceReservation stateRoom;
+    /** Disk blocks reserved ahead of the appenders' writes (a full disk refuses a message, never faults). */
+    private WriterRoom room;
     /** The message being appended, until it is in the batch: an Error must still fail it. */
     private AcceptedMessage appending;
-    private long fullRefusals;
     private SyncTarget syncTarget;
     private long checkpointSequence;
     private long nextCheckpointMs;
@@ -139,8 +140,7 @@ final class JournalWriterAgent implements Agent {
         // Chronicle appenders are single-threaded: create them on the thread that uses them.
         bodiesAppender = journal.bodies().createAppender();
         stateAppender = journal.state().createAppender();
-        bodiesRoom = new SpaceReservation("bodies", journal.bodies(), journal.freeSpace());
-        stateRoom = new SpaceReservation("state", journal.state(), journal.freeSpace());
+        room = new WriterRoom(journal);
         syncTarget = new SyncTarget(bodiesAppender, stateAppender,
             journal.bodies().file().toPath(), journal.state().file().toPath());
         nextCheckpointMs = clock.time() + checkpointIntervalMs;
@@ -176,7 +176,7 @@ final class JournalWriterAgent implements Agent {
     /** One healthy cycle: outcomes, messages, checkpoint, compaction, the group commit, then retention. */
     private int writeAndCommit(long now) {
         int work = 0;
-        if (hasRoomForOutcomes()) { // else they wait in the ring buffer until the disk has room again
+        if (outcomes.size() == 0 || room.forOutcomes(stateAppender, notices.room())) { // else they wait for room
             work += outcomes.read(outcomeRecorder, notices.room());
         }
         int recorded = outcomeRecorder.takeAppended();
@@ -241,25 +241,6 @@ final class JournalWriterAgent implements Agent {
         return n;
     }
 
-    /** Room in {@code state/} for a full read of the outcome ring buffer (deferrals carry up to ~600 bytes). */
-    private boolean hasRoomForOutcomes() {
-        if (outcomes.size() == 0) {
-            return true;
-        }
-        try {
-            stateRoom.ensure(stateAppender, (long) notices.room() * 640);
-            return true;
-        } catch (JournalFullException e) {
-            refusedForSpace(e);
-            return false;
-        }
-    }
-
-    private void refusedForSpace(JournalFullException e) {
-        if (Long.bitCount(++fullRefusals) == 1) { // 1st, 2nd, 4th, ...: a full disk does not flood the log
-            LOG.warn("journal disk full, writes refused ({} times so far): {}", fullRefusals, e.getMessage());
-        }
-    }
 
     private void append(AcceptedMessage m) {
         long start = System.nanoTime();
@@ -270,13 +251,8 @@ final class JournalWriterAgent implements Agent {
             }
             block = RecipientBlock.encode(m.recipients());
             long recordBytes = acceptedEncoder.measure(m, block, journal.maxAcceptedRecordBytes());
-            bodiesRoom.ensure(bodiesAppender, recordBytes);
-            stateRoom.ensure(stateAppender, QueuedDescriptor.HEADER_LENGTH + block.length);
-        } catch (IllegalArgumentException e) {
-            CommitBatch.fail(m, e);
-            return;
-        } catch (JournalFullException e) {
-            refusedForSpace(e);
+            room.forMessage(bodiesAppender, recordBytes, stateAppender, block.length);
+        } catch (IllegalArgumentException | JournalFullException e) {
             CommitBatch.fail(m, e);
             return;
         }
@@ -343,11 +319,11 @@ final class JournalWriterAgent implements Agent {
         unsyncedWrites = true;
         long beginIndex;
         try {
-            // a generous estimate of its size: a checkpoint that cannot be written whole waits for room
-            stateRoom.ensure(stateAppender,
-                4096 + 128L * pending.pendingMessages() + 16L * pending.pendingRecipients());
+            room.forCheckpoint(stateAppender, pending.pendingMessages(), pending.pendingRecipients());
             beginIndex = checkpointWriter.write(stateAppender, pending, sequence, now, highestId);
             changesSinceCheckpoint = 0;
+        } catch (JournalFullException e) {
+            return -1; // no room on disk (logged by WriterRoom): the next interval tries again
         } catch (RuntimeException e) {
             LOG.error("writing checkpoint {} failed; recovery will use an earlier one", sequence, e);
             return -1;
@@ -440,9 +416,8 @@ final class JournalWriterAgent implements Agent {
             LOG.warn("closing the syncer failed", e);
         }
         compactor.close();
-        if (bodiesRoom != null) {
-            bodiesRoom.close();
-            stateRoom.close();
+        if (room != null) {
+            room.close();
         }
         if (stateAppender != null) {
             stateAppender.close();

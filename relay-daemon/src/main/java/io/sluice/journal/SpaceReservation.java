@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * written yet) has no file to reserve in: it goes by the free-space figure ({@link FreeSpace}) with
  * {@link #NEW_FILE_BYTES} of margin for the file's header and first index arrays.
  *
- * <p>Cost: one comparison per record, one {@code fallocate} per {@link #STEP_BYTES} written. Where native POSIX
+ * <p>Cost: one comparison per record; per {@link #STEP_BYTES} written an {@code open}, {@code fallocate} and
+ * {@code close} (no descriptor is kept: an open descriptor of a cycle file the compactor deletes would keep its
+ * space allocated). Where native POSIX
  * access or {@code fallocate} is missing (another OS, a file system without it), this turns itself off for the
  * queue and says so once; writes are then unguarded as before. Failure: {@link JournalFullException}, nothing
  * written. Threading: the journal writer thread (the appender's).
@@ -41,7 +43,6 @@ final class SpaceReservation implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final FreeSpace freeSpace;
     private File file;
-    private int fd = -1;
     private long reservedTo;
     private boolean disabled;
 
@@ -71,10 +72,8 @@ final class SpaceReservation implements AutoCloseable {
         long position = appender.wire().bytes().writePosition();
         File current = appender.currentFile();
         if (!current.equals(file)) {
-            reopen(current);
-            if (disabled) {
-                return;
-            }
+            file = current;
+            reservedTo = 0;
         }
         long needed = position + bytes + SLACK_BYTES;
         if (needed <= reservedTo) {
@@ -82,55 +81,54 @@ final class SpaceReservation implements AutoCloseable {
         }
         long from = Math.max(position, reservedTo);
         long to = needed + STEP_BYTES;
-        PosixAPI posix = PosixAPI.posix();
-        if (posix.fallocate(fd, FALLOC_FL_KEEP_SIZE, from, to - from) != 0) {
-            int errno = posix.lastError();
-            if (errno == ENOSPC) {
-                // fallocate may leave part of the range allocated; that part is simply asked for again next time
-                throw new JournalFullException("journal " + queueName + "/ disk full: no room for a record of "
-                    + bytes + " bytes (fallocate: " + posix.strerror(errno) + ")");
-            }
-            unavailable("fallocate failed: " + posix.strerror(errno));
-            return;
-        }
-        reservedTo = to;
-    }
-
-    private void reopen(File next) {
-        closeFd();
-        file = next;
-        reservedTo = 0;
         try {
-            PosixAPI posix = PosixAPI.posix();
-            if (posix.getClass().getSimpleName().startsWith("NoOp")) {
-                unavailable("no native POSIX access");
-                return;
-            }
-            fd = posix.open(next.getPath(), OpenFlag.O_RDWR, 0);
-            if (fd < 0) {
-                unavailable("open " + next + ": " + posix.lastErrorStr());
-            }
+            reserve(from, to - from, bytes);
+            reservedTo = to;
         } catch (RuntimeException | LinkageError e) {
+            if (e instanceof JournalFullException full) {
+                throw full;
+            }
             unavailable(e.toString());
         }
     }
 
+    private void reserve(long offset, long length, long recordBytes) {
+        PosixAPI posix = PosixAPI.posix();
+        if (posix.getClass().getSimpleName().startsWith("NoOp")) {
+            unavailable("no native POSIX access");
+            return;
+        }
+        int fd = posix.open(file.getPath(), OpenFlag.O_RDWR, 0);
+        if (fd < 0) {
+            unavailable("open " + file + ": " + posix.lastErrorStr());
+            return;
+        }
+        try {
+            if (posix.fallocate(fd, FALLOC_FL_KEEP_SIZE, offset, length) != 0) {
+                int errno = posix.lastError();
+                if (errno == ENOSPC) {
+                    // part of the range may be allocated now; it is simply asked for again next time
+                    throw new JournalFullException("journal " + queueName + "/ disk full: no room for a record of "
+                        + recordBytes + " bytes (fallocate: " + posix.strerror(errno) + ")");
+                }
+                unavailable("fallocate failed: " + posix.strerror(errno));
+            }
+        } finally {
+            posix.close(fd);
+        }
+    }
+
     private void unavailable(String why) {
+        if (disabled) {
+            return;
+        }
         disabled = true;
-        closeFd();
         LOG.warn("journal {}/: cannot reserve disk space ahead of writes ({}); a disk that fills up completely may "
             + "then stop the journal writer (the daemon exits for a restart) instead of refusing mail", queueName, why);
     }
 
-    private void closeFd() {
-        if (fd >= 0) {
-            PosixAPI.posix().close(fd);
-            fd = -1;
-        }
-    }
-
     @Override
     public void close() {
-        closeFd();
+        file = null; // holds no descriptor; nothing to release
     }
 }
