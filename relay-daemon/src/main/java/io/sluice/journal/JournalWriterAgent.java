@@ -176,8 +176,14 @@ final class JournalWriterAgent implements Agent {
     /** One healthy cycle: outcomes, messages, checkpoint, compaction, the group commit, then retention. */
     private int writeAndCommit(long now) {
         int work = 0;
-        if (outcomes.size() == 0 || room.forOutcomes(stateAppender, notices.room())) { // else they wait for room
+        if (outcomes.size() == 0 || room.forOutcomes(stateAppender, notices.room())) {
             work += outcomes.read(outcomeRecorder, notices.room());
+        } else if (closing) {
+            // No room on disk and a stop must not wait for it: reported as not recorded, so those recipients are
+            // decided again after the restart (at-least-once). Otherwise they wait in the ring buffer for room.
+            outcomeRecorder.writerFailed = true;
+            work += outcomes.read(outcomeRecorder, notices.room());
+            outcomeRecorder.writerFailed = false;
         }
         int recorded = outcomeRecorder.takeAppended();
         changesSinceCheckpoint += recorded;
@@ -240,7 +246,6 @@ final class JournalWriterAgent implements Agent {
         }
         return n;
     }
-
 
     private void append(AcceptedMessage m) {
         long start = System.nanoTime();
