@@ -1,6 +1,8 @@
 package io.sluice.journal;
 
+import java.util.Collections;
 import java.util.NavigableSet;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import net.openhft.chronicle.bytes.Bytes;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Short disk (free space below twice {@code journal.min_free}, the figure behind ingress's {@code 452}):
  * cycles that hold no pending message are deleted as soon as they have ended, without waiting for
- * {@code compact_after} (relocating out of young cycles would copy mail, not free space, so that still waits);
+ * {@code compact_after}, and an ended cycle at most a quarter of whose records are still pending is emptied at
+ * once as well ({@link #worthCopyingEarly}; one full of pending mail, or of copies, would only be copied round);
  * and a pass gives up copying when free space falls below a quarter of {@code min_free} plus one slice (where
  * dispatch stops too), keeping the old cycles. The head cycle is rolled by {@link HeadCycleRoll} once it has
  * ended, so the last burst before a quiet spell or a restart is not pinned by the appender.
@@ -70,14 +73,19 @@ final class BodiesCompactor {
     private final LongArrayList toMove = new LongArrayList();
     /** The old cycles (with a file) the current pass empties. */
     private final IntHashSet passCycles = new IntHashSet();
+    /** The same, ordered (for deletion and logs). */
+    private final TreeSet<Long> passSet = new TreeSet<>();
+    /**
+     * Records written per cycle by this writer (ACCEPTED and copies); 0 for cycles from before the start, which
+     * are therefore never compacted early.
+     */
+    private final Int2IntCounterMap records = new Int2IntCounterMap(0);
     private final Consumer<PendingMessage> collector = this::collect;
     private final long[] stagedIds = new long[SLICE_MESSAGES];
     private final long[] stagedIndexes = new long[SLICE_MESSAGES];
     private final long[] stagedBytes = new long[SLICE_MESSAGES];
     private int staged;
     private int moveCursor;
-    /** While moving: cycles up to this one are being emptied. */
-    private int passLastCycle;
     private boolean moving;
     /** A head roll was appended and not yet synced. */
     private boolean rolled;
@@ -111,6 +119,7 @@ final class BodiesCompactor {
         headCycle = cycles.cycleOf(bodiesIndex);
         headRoll.recordWritten();
         occupancy.incrementAndGet(headCycle);
+        records.incrementAndGet(headCycle);
     }
 
     /** A message left the pending set (its last recipient completed). */
@@ -184,25 +193,30 @@ final class BodiesCompactor {
 
     private int startPass(long nowMillis) {
         int deleted = 0;
+        NavigableSet<Long> ended = Collections.emptyNavigableSet();
         if (diskShort()) {
-            deleted = deleteEmpty(cycles.existingThrough(cycles.lastCycleEndedBefore(nowMillis, 0)));
+            ended = cycles.existingThrough(cycles.lastCycleEndedBefore(nowMillis, 0));
+            deleted = deleteEmpty(ended);
         }
         int last = cycles.lastCycleEndedBefore(nowMillis, compactAfterMs);
         NavigableSet<Long> old = cycles.existingThrough(last);
-        if (old.isEmpty()) {
-            return deleted;
-        }
         deleted += deleteEmpty(old);
-        boolean pinned = false;
+        passSet.clear();
         for (long c : old) {
-            pinned |= occupancy.get((int) c) > 0;
+            if (occupancy.get((int) c) > 0) {
+                passSet.add(c);
+            }
         }
-        if (!pinned) {
+        for (long c : ended) {
+            if (c > last && worthCopyingEarly((int) c)) {
+                passSet.add(c);
+            }
+        }
+        if (passSet.isEmpty()) {
             return deleted;
         }
-        passLastCycle = last;
         passCycles.clear();
-        for (long c : old) {
+        for (long c : passSet) {
             passCycles.add((int) c);
         }
         toMove.clear();
@@ -210,8 +224,19 @@ final class BodiesCompactor {
         pending.forEach(collector);
         moving = true;
         tailer = journal.bodies().createTailer();
-        LOG.info("compacting bodies/: copying {} pending messages out of cycles up to {}", toMove.size(), last);
+        LOG.info("compacting bodies/: copying {} pending messages out of {} cycles up to {}", toMove.size(),
+            passSet.size(), passSet.last());
         return deleted + 1;
+    }
+
+    /**
+     * A young cycle, on a short disk, is emptied early only when at most a quarter of the records this writer put
+     * in it are still pending: copying then frees most of it, and a cycle of copies (or of mail for a destination
+     * that is down) is never copied round again.
+     */
+    private boolean worthCopyingEarly(int cycle) {
+        int pinned = occupancy.get(cycle);
+        return pinned > 0 && 4L * pinned <= records.get(cycle);
     }
 
     /** Only messages in cycles that still have a file: one whose record is already gone cannot be moved. */
@@ -236,7 +261,7 @@ final class BodiesCompactor {
         int copied = 0;
         while (staged < SLICE_MESSAGES && bytes < SLICE_BYTES && moveCursor < toMove.size()) {
             PendingMessage m = pending.get(toMove.getLong(moveCursor++));
-            if (m == null || cycles.cycleOf(m.bodiesIndex()) > passLastCycle) {
+            if (m == null || !passCycles.contains(cycles.cycleOf(m.bodiesIndex()))) {
                 continue; // completed meanwhile, or already moved
             }
             long n = relocate(m, bodiesAppender, stateAppender);
@@ -301,6 +326,7 @@ final class BodiesCompactor {
         headCycle = cycles.cycleOf(newIndex);
         headRoll.recordWritten();
         occupancy.incrementAndGet(headCycle);
+        records.incrementAndGet(headCycle);
         stagedIds[staged] = id;
         stagedIndexes[staged] = newIndex;
         stagedBytes[staged] = length;
@@ -320,9 +346,8 @@ final class BodiesCompactor {
         toMove.clear();
         moveCursor = 0;
         closeTailer(); // drop its hold on the old cycles' mappings before deleting them
-        NavigableSet<Long> old = cycles.existingThrough(passLastCycle);
-        deleteEmpty(old);
-        for (long c : old) {
+        deleteEmpty(passSet);
+        for (long c : passSet) {
             int left = occupancy.get((int) c);
             if (left > 0) {
                 LOG.warn("bodies/ cycle {} keeps {} pending messages that could not be relocated", c, left);
@@ -335,6 +360,7 @@ final class BodiesCompactor {
         int deleted = 0;
         for (long c : old) {
             if (occupancy.get((int) c) == 0 && c != headCycle && cycles.delete((int) c)) {
+                records.remove((int) c);
                 deleted++;
                 stats.bodiesCycleDeleted();
             }

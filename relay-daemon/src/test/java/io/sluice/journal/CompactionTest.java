@@ -131,6 +131,51 @@ class CompactionTest {
             .filter(l -> l.contains(MessageIds.format(deferred)))).hasSize(1);
     }
 
+    /** Issue 9 item 3: on a short disk an ended cycle holding few pending messages is emptied at once. */
+    @Test
+    void shouldEmptyAYoungCycleAtOnceWhenTheDiskIsShortAndFewOfItsMessagesArePending() throws Exception {
+        f = new CompactionFixture(dir);
+        // short (free below twice min_free), but far from full (the copy guard is min_free / 4 + 8 MiB)
+        f.minFreeBytes = () -> f.journal.freeBytes() * 3 / 4;
+        f.start(null);
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add(f.accept(List.of("r" + i + "@x.org"), 10_000));
+        }
+        Path young = single(f.cycleFiles("bodies"));
+        for (int i = 0; i < 7; i++) {
+            f.deliver(ids.get(i), 0);
+        }
+        long deferred = ids.get(7);
+        f.defer(deferred, 0);
+
+        f.time.advanceMillis(1000); // the cycle has ended; compact_after (3 s) is far off
+        soon().until(() -> !Files.exists(young));
+        assertThat(f.journal.relocations().lookup(deferred)).isGreaterThan(f.queuedIndex.get(deferred));
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        assertThat(f.readById(deferred, f.queuedIndex.get(deferred), body)).isNotNull();
+        assertThat(body.toByteArray()).isEqualTo(f.bodies.get(deferred));
+        assertThat(f.journal.compactionStats().messagesRelocated()).isEqualTo(1);
+    }
+
+    /** ... but a young cycle still full of pending mail (a destination down) is not copied round. */
+    @Test
+    void shouldNotCopyAYoungCycleFullOfPendingMailWhenTheDiskIsShort() throws Exception {
+        f = new CompactionFixture(dir);
+        f.minFreeBytes = () -> f.journal.freeBytes() * 3 / 4;
+        f.start(null);
+        for (int i = 0; i < 8; i++) {
+            f.accept(List.of("r" + i + "@x.org"), 10_000);
+        }
+        Path young = single(f.cycleFiles("bodies"));
+        for (int s = 0; s < 2; s++) {
+            f.time.advanceMillis(1000);
+            Thread.sleep(300); // a compaction check per second of journal time
+        }
+        assertThat(young).exists();
+        assertThat(f.journal.compactionStats().messagesRelocated()).isZero();
+    }
+
     @Test
     void shouldKeepTheOldCycleUntilTheRelocationIsDurable() throws Exception {
         GateSyncer syncer = new GateSyncer();
