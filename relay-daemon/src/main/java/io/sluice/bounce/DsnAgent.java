@@ -112,6 +112,9 @@ final class DsnAgent implements Agent {
         }
         work += startDsns();
         work += outcomes.flush();
+        if (work == 0) {
+            originals.releaseDeleted(); // one volatile read; frees a deleted journal cycle the reader maps
+        }
         if (closing && isIdle()) {
             drained.countDown();
         }

@@ -61,6 +61,13 @@ final class OriginalReader implements AutoCloseable {
         return new Original(sender, receivedAt, headers);
     }
 
+    /** When idle: frees the space of a deleted journal cycle the reader still maps. */
+    void releaseDeleted() {
+        if (reader != null) {
+            reader.releaseDeleted();
+        }
+    }
+
     private BodiesReader reader() {
         if (reader == null) {
             reader = BodiesReader.open(journal);

@@ -14,7 +14,8 @@ import sun.misc.Signal;
 /**
  * {@code sluice run --config FILE}: runs the daemon in the foreground until SIGTERM or SIGINT, then stops in order
  * (see {@link Daemon#shutdown}) and exits 0. SIGHUP reloads the config file ({@link Daemon#reload}). An invalid
- * config or a failed start exits 1 with the reason.
+ * config or a failed start exits 1 with the reason; a journal writer failure (e.g. the disk filled under a mapped
+ * page) stops the daemon with exit status 75 ({@link Daemon#EXIT_JOURNAL_FAILED}) so that systemd restarts it.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the Sluice daemon in the foreground.")
 final class RunCommand implements Callable<Integer> {
@@ -53,6 +54,6 @@ final class RunCommand implements Callable<Integer> {
         daemon.awaitShutdown();
         LogManager.shutdown();
         running = false;
-        return 0;
+        return daemon.exitStatus(); // non-zero after a journal failure: the service manager restarts sluice
     }
 }

@@ -64,6 +64,8 @@ public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     static final Duration DATA_GRACE = Duration.ofSeconds(10);
     static final Duration DRAIN_LIMIT = Duration.ofSeconds(15);
+    /** Exit status after the journal writer failed (EX_TEMPFAIL): systemd's {@code Restart=on-failure} restarts. */
+    public static final int EXIT_JOURNAL_FAILED = 75;
 
     private final SettingsHolder settings;
     private final SluiceMetrics metrics;
@@ -80,6 +82,7 @@ public final class Daemon implements AutoCloseable {
     private volatile SmtpServer smtp;
     private AdminServer admin;
     private boolean shutDown;
+    private volatile int exitStatus;
 
     private Daemon(Settings settings) {
         this.settings = new SettingsHolder(settings);
@@ -119,6 +122,8 @@ public final class Daemon implements AutoCloseable {
         QueuedHandoff handoff = new QueuedHandoff();
         writer = JournalWriter.start(journal, recovered, new WriterOptions()
                 .checkpointInterval(current.journal().checkpointInterval())
+                .minFreeBytes(() -> settings.current().journal().minFreeBytes())
+                .failureListener(this::journalFailed)
                 .queuedListener(handoff)
                 .observer(new JournalObserver() {
                     @Override
@@ -183,6 +188,25 @@ public final class Daemon implements AutoCloseable {
                 eventLoops.serverChannelClass(), routes.build());
         admin.start();
         LOG.info("admin http on {}", admin.localAddress());
+    }
+
+    /**
+     * The journal writer failed for good (writer thread; it has already failed every waiting transaction with
+     * {@code 451 4.3.0} and refuses new ones, and {@code /readyz} says why). Nothing more can be acknowledged or
+     * recorded, so the daemon stops with {@link #EXIT_JOURNAL_FAILED}, and the service manager
+     * ({@code Restart=on-failure}) starts it again: recovery keeps every acknowledged message, and a disk still
+     * full then gets {@code 452 4.3.1} at MAIL instead of a failed write.
+     */
+    private void journalFailed(Throwable cause) {
+        LOG.error("journal writer failed ({}); stopping with exit status {} so that the service manager restarts "
+                + "sluice", cause.toString(), EXIT_JOURNAL_FAILED);
+        exitStatus = EXIT_JOURNAL_FAILED;
+        new Thread(this::shutdown, "sluice-journal-failed").start();
+    }
+
+    /** 0 after a requested stop; {@link #EXIT_JOURNAL_FAILED} when the journal writer failed. */
+    public int exitStatus() {
+        return exitStatus;
     }
 
     /** Null when ready: listeners bound and the journal writable; otherwise why not. */

@@ -58,6 +58,11 @@ final class BodyLoader implements AutoCloseable {
         }
     }
 
+    /** When idle: frees the space of a deleted cycle this loader's reader still maps. */
+    void releaseDeleted() {
+        reader.releaseDeleted();
+    }
+
     @Override
     public void close() {
         reader.close();

@@ -55,6 +55,8 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
     static final long CLEAR_TEXT_MEMORY_NANOS = TimeUnit.HOURS.toNanos(1);
     private static final long OFFER_RETRY_MILLIS = 10;
     private static final int OFFER_RETRIES = 1000;
+    /** An idle body reader lets go of deleted journal cycles this often (their space is freed only then). */
+    private static final long IDLE_RELEASE_MS = 1000;
 
     private final Journal journal;
     private final ConnectionPools<SiteKey> pools;
@@ -170,9 +172,13 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
             while (running) {
                 DeliveryTask task;
                 try {
-                    task = toRead.take();
+                    task = toRead.poll(IDLE_RELEASE_MS, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     break;
+                }
+                if (task == null) {
+                    loader.releaseDeleted(); // idle: a cycle the compactor deleted must not stay mapped (disk)
+                    continue;
                 }
                 startDelivery(loader, task);
             }

@@ -3,6 +3,7 @@ package io.sluice.events;
 import io.sluice.config.EventsSettings;
 import io.sluice.journal.BodyConsumer;
 import io.sluice.journal.EventStream;
+import io.sluice.journal.JournalFullException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * reader {@code json-log}, so it resumes after a restart) into the rotated JSON-lines file of {@code events.*}.
  *
  * <p>Never holds back mail: publishers are event loops and the scheduler, which must not wait, so when the queue is
- * full an event is dropped and counted ({@link #dropped}, exported as {@code sluice_events_dropped_total}, alert
- * {@code SluiceEventsLost}); the stream is trimmed to {@code events.max_stream_size} every
+ * full, or the journal's disk has no room for it, an event is dropped and counted ({@link #dropped}, exported as
+ * {@code sluice_events_dropped_total}, alert {@code SluiceEventsLost}); the stream is trimmed to {@code events.max_stream_size} every
  * {@link #TRIM_INTERVAL_MS} ms; a JSON log reader that falls behind the trim loses events and the loss is logged and
  * counted ({@link #gaps}, {@code sluice_event_log_gaps_total}). Mail's own outcomes never depend on events: they
  * are in the journal.
@@ -64,7 +65,7 @@ public final class EventLog implements EventPublisher, AutoCloseable {
         return false;
     }
 
-    /** Events dropped because the queue was full. */
+    /** Events dropped because the queue was full or the journal's disk had no room. */
     public long dropped() {
         return dropped.get();
     }
@@ -131,11 +132,15 @@ public final class EventLog implements EventPublisher, AutoCloseable {
             json.setLength(0);
             EventJson.append(event, json);
             int length = asciiBytes();
-            if (length >= 0) {
-                writer.append(ascii, 0, length);
-            } else {
-                byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
-                writer.append(bytes, 0, bytes.length);
+            try {
+                if (length >= 0) {
+                    writer.append(ascii, 0, length);
+                } else {
+                    byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
+                    writer.append(bytes, 0, bytes.length);
+                }
+            } catch (JournalFullException e) {
+                dropped.incrementAndGet(); // the journal's disk is full: lost like a full queue, and counted
             }
         }
 

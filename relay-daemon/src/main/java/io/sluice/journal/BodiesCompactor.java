@@ -1,7 +1,10 @@
 package io.sluice.journal;
 
+import java.util.Collections;
 import java.util.NavigableSet;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -35,6 +38,14 @@ import org.slf4j.LoggerFactory;
  * Failures: a message whose record is missing or unreadable is logged and counted
  * ({@link CompactionStats#relocationFailures()}); its cycle stays, and the next pass waits
  * {@link #RETRY_AFTER_FAILURE_MS} instead of rescanning the pending set every second.
+ *
+ * <p>Short disk (free space below twice {@code journal.min_free}, the figure behind ingress's {@code 452}):
+ * cycles that hold no pending message are deleted as soon as they have ended, without waiting for
+ * {@code compact_after}, and an ended cycle at most a quarter of whose records are still pending is emptied at
+ * once as well ({@link #worthCopyingEarly}; one full of pending mail, or of copies, would only be copied round);
+ * and a pass gives up copying when free space falls below a quarter of {@code min_free} plus one slice (where
+ * dispatch stops too), keeping the old cycles. The head cycle is rolled by {@link HeadCycleRoll} once it has
+ * ended, so the last burst before a quiet spell or a restart is not pinned by the appender.
  */
 final class BodiesCompactor {
     /** Most messages copied per slice (one group commit). */
@@ -55,20 +66,29 @@ final class BodiesCompactor {
     private final CycleFiles cycles;
     private final long compactAfterMs;
     private final CompactionStats stats;
+    private final HeadCycleRoll headRoll;
+    private final LongSupplier minFreeBytes;
     /** Pending messages per bodies cycle; a cycle without an entry holds none. */
     private final Int2IntCounterMap occupancy = new Int2IntCounterMap(0);
     private final LongArrayList toMove = new LongArrayList();
     /** The old cycles (with a file) the current pass empties. */
     private final IntHashSet passCycles = new IntHashSet();
+    /** The same, ordered (for deletion and logs). */
+    private final TreeSet<Long> passSet = new TreeSet<>();
+    /**
+     * Records written per cycle by this writer (ACCEPTED and copies); 0 for cycles from before the start, which
+     * are therefore never compacted early.
+     */
+    private final Int2IntCounterMap records = new Int2IntCounterMap(0);
     private final Consumer<PendingMessage> collector = this::collect;
     private final long[] stagedIds = new long[SLICE_MESSAGES];
     private final long[] stagedIndexes = new long[SLICE_MESSAGES];
     private final long[] stagedBytes = new long[SLICE_MESSAGES];
     private int staged;
     private int moveCursor;
-    /** While moving: cycles up to this one are being emptied. */
-    private int passLastCycle;
     private boolean moving;
+    /** A head roll was appended and not yet synced. */
+    private boolean rolled;
     /** The cycle the bodies appender last wrote to: never deleted, as Chronicle still holds it open. */
     private int headCycle = Integer.MIN_VALUE;
     private long nextCheckMs = Long.MIN_VALUE;
@@ -76,12 +96,18 @@ final class BodiesCompactor {
     private long lastSliceNanos;
     private ExcerptTailer tailer;
 
-    BodiesCompactor(Journal journal, PendingSet pending, long compactAfterMs) {
+    /**
+     * @param minFreeBytes {@code journal.min_free} as in force now (reloadable); with {@link Journal#freeBytes()}
+     *                     it decides when the disk is short
+     */
+    BodiesCompactor(Journal journal, PendingSet pending, long compactAfterMs, LongSupplier minFreeBytes) {
         this.journal = journal;
         this.pending = pending;
         this.cycles = new CycleFiles(journal.bodies());
         this.compactAfterMs = compactAfterMs;
         this.stats = journal.compactionStats();
+        this.headRoll = new HeadCycleRoll(journal.bodies(), journal.freeSpace());
+        this.minFreeBytes = minFreeBytes;
     }
 
     /** Counts the recovered pending set per cycle; call once on the writer thread before anything else. */
@@ -91,7 +117,9 @@ final class BodiesCompactor {
 
     void added(long bodiesIndex) {
         headCycle = cycles.cycleOf(bodiesIndex);
+        headRoll.recordWritten();
         occupancy.incrementAndGet(headCycle);
+        records.incrementAndGet(headCycle);
     }
 
     /** A message left the pending set (its last recipient completed). */
@@ -105,9 +133,12 @@ final class BodiesCompactor {
         return occupancy.get(cycle);
     }
 
-    /** True while relocations were appended that {@link #afterSync} has not yet published. */
+    /**
+     * True while relocations or a head roll were appended that {@link #afterSync} has not yet seen: the caller
+     * must sync both queues first.
+     */
     boolean hasStaged() {
-        return staged > 0;
+        return staged > 0 || rolled;
     }
 
     /**
@@ -119,6 +150,13 @@ final class BodiesCompactor {
      */
     int doWork(long nowMillis, boolean idle, ExcerptAppender bodiesAppender, ExcerptAppender stateAppender) {
         lastNowMs = nowMillis;
+        int newHead = headRoll.rollIfEnded(nowMillis, bodiesAppender);
+        if (newHead != Integer.MIN_VALUE) {
+            headCycle = newHead;
+            rolled = true;
+            nextCheckMs = Long.MIN_VALUE; // the ended cycle may go at the next step, once the roll is synced
+            return 1;
+        }
         if (!moving) {
             if (nowMillis < nextCheckMs) {
                 return 0;
@@ -136,6 +174,7 @@ final class BodiesCompactor {
 
     /** The copies of the last slice are durable: publish them, and finish the pass if it copied everything. */
     void afterSync() {
+        rolled = false;
         Relocations relocations = journal.relocations();
         for (int i = 0; i < staged; i++) {
             relocations.put(stagedIds[i], stagedIndexes[i]);
@@ -153,22 +192,31 @@ final class BodiesCompactor {
     }
 
     private int startPass(long nowMillis) {
+        int deleted = 0;
+        NavigableSet<Long> ended = Collections.emptyNavigableSet();
+        if (diskShort()) {
+            ended = cycles.existingThrough(cycles.lastCycleEndedBefore(nowMillis, 0));
+            deleted = deleteEmpty(ended);
+        }
         int last = cycles.lastCycleEndedBefore(nowMillis, compactAfterMs);
         NavigableSet<Long> old = cycles.existingThrough(last);
-        if (old.isEmpty()) {
-            return 0;
-        }
-        int deleted = deleteEmpty(old);
-        boolean pinned = false;
+        deleted += deleteEmpty(old);
+        passSet.clear();
         for (long c : old) {
-            pinned |= occupancy.get((int) c) > 0;
+            if (occupancy.get((int) c) > 0) {
+                passSet.add(c);
+            }
         }
-        if (!pinned) {
+        for (long c : ended) {
+            if (c > last && worthCopyingEarly((int) c)) {
+                passSet.add(c);
+            }
+        }
+        if (passSet.isEmpty()) {
             return deleted;
         }
-        passLastCycle = last;
         passCycles.clear();
-        for (long c : old) {
+        for (long c : passSet) {
             passCycles.add((int) c);
         }
         toMove.clear();
@@ -176,8 +224,19 @@ final class BodiesCompactor {
         pending.forEach(collector);
         moving = true;
         tailer = journal.bodies().createTailer();
-        LOG.info("compacting bodies/: copying {} pending messages out of cycles up to {}", toMove.size(), last);
+        LOG.info("compacting bodies/: copying {} pending messages out of {} cycles up to {}", toMove.size(),
+            passSet.size(), passSet.last());
         return deleted + 1;
+    }
+
+    /**
+     * A young cycle, on a short disk, is emptied early only when at most a quarter of the records this writer put
+     * in it are still pending: copying then frees most of it, and a cycle of copies (or of mail for a destination
+     * that is down) is never copied round again.
+     */
+    private boolean worthCopyingEarly(int cycle) {
+        int pinned = occupancy.get(cycle);
+        return pinned > 0 && 4L * pinned <= records.get(cycle);
     }
 
     /** Only messages in cycles that still have a file: one whose record is already gone cannot be moved. */
@@ -187,12 +246,22 @@ final class BodiesCompactor {
         }
     }
 
+    /** Free space below twice {@code journal.min_free}: ingress is refused, or soon will be. */
+    private boolean diskShort() {
+        return journal.freeBytes() < 2 * minFreeBytes.getAsLong();
+    }
+
     private int slice(ExcerptAppender bodiesAppender, ExcerptAppender stateAppender) {
+        if (journal.freeBytes() < minFreeBytes.getAsLong() / 4 + SLICE_BYTES && moveCursor < toMove.size()) {
+            LOG.warn("bodies/ compaction stops copying: the journal's disk is nearly full ({} bytes free)",
+                journal.freeBytes());
+            moveCursor = toMove.size(); // the uncopied rest keeps its cycles; finishPass retries later
+        }
         long bytes = 0;
         int copied = 0;
         while (staged < SLICE_MESSAGES && bytes < SLICE_BYTES && moveCursor < toMove.size()) {
             PendingMessage m = pending.get(toMove.getLong(moveCursor++));
-            if (m == null || cycles.cycleOf(m.bodiesIndex()) > passLastCycle) {
+            if (m == null || !passCycles.contains(cycles.cycleOf(m.bodiesIndex()))) {
                 continue; // completed meanwhile, or already moved
             }
             long n = relocate(m, bodiesAppender, stateAppender);
@@ -255,7 +324,9 @@ final class BodiesCompactor {
         pending.relocate(id, newIndex);
         occupancy.decrementAndGet(cycles.cycleOf(oldIndex));
         headCycle = cycles.cycleOf(newIndex);
+        headRoll.recordWritten();
         occupancy.incrementAndGet(headCycle);
+        records.incrementAndGet(headCycle);
         stagedIds[staged] = id;
         stagedIndexes[staged] = newIndex;
         stagedBytes[staged] = length;
@@ -275,9 +346,8 @@ final class BodiesCompactor {
         toMove.clear();
         moveCursor = 0;
         closeTailer(); // drop its hold on the old cycles' mappings before deleting them
-        NavigableSet<Long> old = cycles.existingThrough(passLastCycle);
-        deleteEmpty(old);
-        for (long c : old) {
+        deleteEmpty(passSet);
+        for (long c : passSet) {
             int left = occupancy.get((int) c);
             if (left > 0) {
                 LOG.warn("bodies/ cycle {} keeps {} pending messages that could not be relocated", c, left);
@@ -290,6 +360,7 @@ final class BodiesCompactor {
         int deleted = 0;
         for (long c : old) {
             if (occupancy.get((int) c) == 0 && c != headCycle && cycles.delete((int) c)) {
+                records.remove((int) c);
                 deleted++;
                 stats.bodiesCycleDeleted();
             }

@@ -26,31 +26,66 @@ import net.openhft.chronicle.wire.DocumentContext;
  * <p>Uses its own Chronicle tailer (never a named one, so it writes nothing); single-threaded, one per reading
  * thread; many may run while the writer compacts. Reading touches the mapped pages of the body: keep it off Netty
  * event loops. Throws {@link JournalFormatException} for a record that is not a readable ACCEPTED.
+ *
+ * <p>Disk space: the tailer keeps the cycle file it last read mapped, and a deleted file's space comes back only
+ * when the last mapping goes. A busy reader moves on by itself; an idle one must call {@link #releaseDeleted()}
+ * now and then (about every second), or the cycle the compactor deleted last stays on disk for as long as the
+ * reader sleeps.
  */
 public final class BodiesReader implements AutoCloseable {
     private static final int CHUNK = 64 * 1024;
 
     private final SingleChronicleQueue queue;
     private final boolean ownsQueue;
-    private final ExcerptTailer tailer;
+    /** Null after {@link #releaseDeleted()} let it go; the next read opens a new one. */
+    private ExcerptTailer tailer;
     /** Null for offline readers (dump), which see no live compaction. */
     private final Relocations relocations;
+    /** Deletion totals of the live journal (null offline), and what they were when {@link #tailer} was opened. */
+    private final CompactionStats deletions;
+    private long deletionsSeen;
     private byte[] chunk;
 
     BodiesReader(SingleChronicleQueue queue, boolean ownsQueue) {
-        this(queue, ownsQueue, null);
+        this(queue, ownsQueue, null, null);
     }
 
-    private BodiesReader(SingleChronicleQueue queue, boolean ownsQueue, Relocations relocations) {
+    private BodiesReader(SingleChronicleQueue queue, boolean ownsQueue, Relocations relocations,
+                         CompactionStats deletions) {
         this.queue = queue;
         this.ownsQueue = ownsQueue;
         this.relocations = relocations;
-        this.tailer = queue.createTailer();
+        this.deletions = deletions;
+        this.tailer = openTailer();
     }
 
     /** Opens a reader on the journal's {@code bodies/}; the journal must stay open while it is used. */
     public static BodiesReader open(Journal journal) {
-        return new BodiesReader(journal.bodies(), false, journal.relocations());
+        return new BodiesReader(journal.bodies(), false, journal.relocations(), journal.compactionStats());
+    }
+
+    /**
+     * Lets go of the cycle file the tailer holds if the compactor deleted any {@code bodies/} cycle since the
+     * tailer was opened, so that the file's space is freed; the next read opens a new tailer. One volatile read
+     * when nothing was deleted. Call it on the reading thread when idle.
+     */
+    public void releaseDeleted() {
+        if (deletions != null && tailer != null && deletions.bodiesCyclesDeleted() != deletionsSeen) {
+            tailer.close();
+            tailer = null;
+        }
+    }
+
+    private ExcerptTailer openTailer() {
+        deletionsSeen = deletions == null ? 0 : deletions.bodiesCyclesDeleted();
+        return queue.createTailer();
+    }
+
+    private ExcerptTailer tailer() {
+        if (tailer == null) {
+            tailer = openTailer();
+        }
+        return tailer;
     }
 
     /**
@@ -59,7 +94,7 @@ public final class BodiesReader implements AutoCloseable {
      * deleted. Prefer {@link #read(long, long, AcceptedRecord, BodyConsumer)}.
      */
     public boolean read(long bodiesIndex, AcceptedRecord into, BodyConsumer body) {
-        if (!tailer.moveToIndex(bodiesIndex)) {
+        if (!tailer().moveToIndex(bodiesIndex)) {
             return false;
         }
         return next(into, body);
@@ -85,7 +120,7 @@ public final class BodiesReader implements AutoCloseable {
 
     private boolean readMessage(long index, long messageId, AcceptedRecord into, BodyConsumer body) {
         try {
-            if (!tailer.moveToIndex(index)) {
+            if (!tailer().moveToIndex(index)) {
                 return false;
             }
         } catch (IllegalStateException e) {
@@ -108,7 +143,7 @@ public final class BodiesReader implements AutoCloseable {
 
     /** Reads the next record in order (the first one after opening); false at the end. */
     public boolean next(AcceptedRecord into, BodyConsumer body) {
-        try (DocumentContext dc = tailer.readingDocument()) {
+        try (DocumentContext dc = tailer().readingDocument()) {
             if (!dc.isPresent()) {
                 return false;
             }
@@ -167,7 +202,9 @@ public final class BodiesReader implements AutoCloseable {
 
     @Override
     public void close() {
-        tailer.close();
+        if (tailer != null) {
+            tailer.close();
+        }
         if (ownsQueue) {
             queue.close();
         }

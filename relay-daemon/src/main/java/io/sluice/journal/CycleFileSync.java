@@ -16,7 +16,8 @@ import java.nio.file.StandardOpenOption;
  *   <li>when the current file grew since the last sync (Chronicle mapped a new chunk, so the batch may have left
  *       unsynced records at the end of the previous chunk, and the file size changed): fsync the file.</li>
  * </ul>
- * Cost: one fstat per sync; the extra fsyncs happen once per chunk (block size) or cycle (ten minutes).
+ * Cost: one fstat per sync; the extra fsyncs happen once per chunk (block size) or cycle (a minute for
+ * {@code bodies/}, ten for {@code state/}).
  * Writer thread only.
  */
 final class CycleFileSync implements AutoCloseable {

@@ -30,19 +30,28 @@ public final class EventStream {
     private final SingleChronicleQueue queue;
     private final Path dir;
 
+    /** Null: writes are not guarded by a space reservation (tests on a plain queue). */
+    private final FreeSpace freeSpace;
+
     EventStream(SingleChronicleQueue queue) {
+        this(queue, null);
+    }
+
+    private EventStream(SingleChronicleQueue queue, FreeSpace freeSpace) {
         this.queue = queue;
         this.dir = queue.file().toPath();
+        this.freeSpace = freeSpace;
     }
 
     /** The journal's event stream. */
     public static EventStream of(Journal journal) {
-        return new EventStream(journal.events());
+        return new EventStream(journal.events(), journal.freeSpace());
     }
 
     /** A writer; use it from one thread only. */
     public Writer writer() {
-        return new Writer(queue.createAppender());
+        return new Writer(queue.createAppender(),
+            freeSpace == null ? null : new SpaceReservation("events", queue, freeSpace));
     }
 
     /** A reader whose position survives restarts under {@code name} (e.g. {@code json-log}). */
@@ -91,15 +100,24 @@ public final class EventStream {
         return files;
     }
 
-    /** Appends events. One thread. */
+    /**
+     * Appends events. One thread. Disk blocks are reserved ahead of the writes ({@link SpaceReservation}), so a
+     * full disk refuses an event with {@link JournalFullException} instead of faulting on a mapped page.
+     */
     public static final class Writer implements AutoCloseable {
         private final ExcerptAppender appender;
+        private final SpaceReservation room;
 
-        Writer(ExcerptAppender appender) {
+        Writer(ExcerptAppender appender, SpaceReservation room) {
             this.appender = appender;
+            this.room = room;
         }
 
+        /** @throws JournalFullException when the disk has no room for it (nothing written) */
         public void append(byte[] record, int offset, int length) {
+            if (room != null) {
+                room.ensure(appender, length);
+            }
             try (DocumentContext dc = appender.writingDocument()) {
                 dc.wire().bytes().write(record, offset, length);
             }
@@ -107,6 +125,9 @@ public final class EventStream {
 
         @Override
         public void close() {
+            if (room != null) {
+                room.close();
+            }
             appender.close();
         }
     }

@@ -4,18 +4,24 @@ import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Usable bytes on the journal's file system, cached: {@link #refresh} re-reads it at most every
- * {@link #REFRESH_INTERVAL_MS} (a statvfs each time), {@link #bytes()} is a volatile read for back-pressure checks
- * on event loops. Refreshed by the journal writer; a failed read keeps the previous value.
+ * Usable bytes on the journal's file system, cached for back-pressure checks on event loops ({@link #bytes()} is
+ * a volatile read) and kept fresh by its own thread ({@code sluice-journal-free-space}, a statvfs every
+ * {@link #REFRESH_INTERVAL_MS}), never by the journal writer: the figure behind the {@code 452 4.3.1} gate and
+ * {@code /readyz} must stay true while the writer is busy, blocked in a sync or failed (issue 9: a writer killed
+ * by a full disk had left it stuck at 104 MB while the disk was at 0). A failed read keeps the previous value.
+ *
+ * <p>Lifecycle: {@link #start()} once (the journal does, at open), {@link #close()} at journal close.
  */
-final class FreeSpace {
+final class FreeSpace implements AutoCloseable {
     static final long REFRESH_INTERVAL_MS = 100;
 
     private final FileStore store;
     private volatile long bytes;
-    private long lastRefreshMs = Long.MIN_VALUE / 2;
+    private volatile boolean closed;
+    private Thread thread;
 
     FreeSpace(Path dir) throws IOException {
         this.store = Files.getFileStore(dir);
@@ -26,16 +32,34 @@ final class FreeSpace {
         return bytes;
     }
 
-    /** Re-reads the free space if the last read is older than the interval; writer thread only. */
-    void refresh(long nowMs) {
-        if (nowMs - lastRefreshMs < REFRESH_INTERVAL_MS) {
-            return;
+    /** Starts the refreshing thread (a daemon thread). */
+    void start() {
+        thread = new Thread(this::run, "sluice-journal-free-space");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        while (!closed) {
+            refresh();
+            LockSupport.parkNanos(REFRESH_INTERVAL_MS * 1_000_000L);
         }
-        lastRefreshMs = nowMs;
+    }
+
+    /** Re-reads the free space now. */
+    void refresh() {
         try {
             bytes = store.getUsableSpace();
         } catch (IOException e) {
             // Keep the last value: a transient statvfs failure must not open or close the gate on its own.
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (thread != null) {
+            LockSupport.unpark(thread);
         }
     }
 }

@@ -9,6 +9,7 @@ import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.rollcycles.LegacyRollCycles;
 
 /**
  * The journal: three Chronicle queues under {@code journal.dir}.
@@ -19,7 +20,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  *       {@link CheckpointDescriptor});</li>
  *   <li>{@code events/}: the lifecycle event stream (written by the events stage, later).</li>
  * </ul>
- * All are built with {@code SyncMode.SYNC}, ten-minute roll cycles and analytics disabled ({@link JournalQueues}).
+ * All are built with {@code SyncMode.SYNC} and analytics disabled ({@link JournalQueues}); {@code bodies/} rolls
+ * every minute, the others every ten minutes.
  *
  * <p>Lifecycle: {@link #open}, then {@link Recovery#recover}, then {@link JournalWriter#start} (the only appender of
  * {@code bodies/} and {@code state/}), then serve; at shutdown close the writer, then this. Reopening after an
@@ -38,6 +40,14 @@ public final class Journal implements AutoCloseable {
     /** Largest {@code smtp.max_message_size} the journal accepts. */
     public static final long MAX_MESSAGE_BYTES_LIMIT = 512L << 20;
 
+    /**
+     * Roll cycle of a new {@code bodies/}: one minute, so that a delivered burst of mail can give its disk space
+     * back within about a minute ({@link HeadCycleRoll}, {@link BodiesCompactor}). Chronicle keeps the roll cycle
+     * a queue was created with (logging a warning when told another), so a journal created before this keeps ten
+     * minutes. Files are sparse and a cycle file is created only when something is appended.
+     */
+    static final RollCycle BODIES_ROLL_CYCLE = LegacyRollCycles.MINUTELY;
+
     private final JournalSettings settings;
     private final Path dir;
     private final long bodiesBlockSize;
@@ -51,8 +61,8 @@ public final class Journal implements AutoCloseable {
     private final CompactionStats compactionStats = new CompactionStats();
     private boolean closed;
 
-    private Journal(JournalSettings settings, long maxMessageBytes, RollCycle rollCycle, TimeProvider time)
-        throws IOException {
+    private Journal(JournalSettings settings, long maxMessageBytes, RollCycle bodiesRollCycle, RollCycle rollCycle,
+                    TimeProvider time) throws IOException {
         this.settings = settings;
         this.dir = settings.dir().toAbsolutePath();
         this.bodiesBlockSize = bodiesBlockSize(maxMessageBytes);
@@ -63,7 +73,7 @@ public final class Journal implements AutoCloseable {
         SingleChronicleQueue b = null;
         SingleChronicleQueue s = null;
         try {
-            b = JournalQueues.open(dir.resolve("bodies"), bodiesBlockSize, rollCycle, time);
+            b = JournalQueues.open(dir.resolve("bodies"), bodiesBlockSize, bodiesRollCycle, time);
             s = JournalQueues.open(dir.resolve("state"), JournalQueues.DEFAULT_BLOCK_SIZE, rollCycle, time);
             this.events = JournalQueues.open(dir.resolve("events"), JournalQueues.DEFAULT_BLOCK_SIZE, rollCycle, time);
         } catch (RuntimeException e) {
@@ -77,21 +87,27 @@ public final class Journal implements AutoCloseable {
         }
         this.bodies = b;
         this.state = s;
+        freeSpace.start(); // last: nothing above may fail and leave the thread running
     }
 
     /**
-     * Opens (creating if needed) the journal at {@code settings.dir()} with ten-minute roll cycles.
+     * Opens (creating if needed) the journal at {@code settings.dir()}: {@code bodies/} with one-minute roll
+     * cycles ({@link #BODIES_ROLL_CYCLE}), {@code state/} and {@code events/} with ten-minute ones.
      *
      * @param maxMessageBytes {@code smtp.max_message_size}; sizes the {@code bodies/} block so such a message fits
      */
     public static Journal open(JournalSettings settings, long maxMessageBytes) throws IOException {
-        return open(settings, maxMessageBytes, RollCycles.TEN_MINUTELY, SystemTimeProvider.INSTANCE);
+        return new Journal(settings, maxMessageBytes, BODIES_ROLL_CYCLE, RollCycles.TEN_MINUTELY,
+            SystemTimeProvider.INSTANCE);
     }
 
-    /** As {@link #open(JournalSettings, long)} with another roll cycle and clock (tests roll every second). */
+    /**
+     * As {@link #open(JournalSettings, long)} with one roll cycle for all three queues and another clock (tests
+     * roll every second).
+     */
     static Journal open(JournalSettings settings, long maxMessageBytes, RollCycle rollCycle, TimeProvider time)
         throws IOException {
-        return new Journal(settings, maxMessageBytes, rollCycle, time);
+        return new Journal(settings, maxMessageBytes, rollCycle, rollCycle, time);
     }
 
     /**
@@ -116,7 +132,7 @@ public final class Journal implements AutoCloseable {
         return messageIds.next();
     }
 
-    /** Usable bytes on the journal's file system, refreshed by the writer about every 100 ms. */
+    /** Usable bytes on the journal's file system, refreshed by its own thread every 100 ms ({@link FreeSpace}). */
     public long freeBytes() {
         return freeSpace.bytes();
     }
@@ -198,6 +214,7 @@ public final class Journal implements AutoCloseable {
             return;
         }
         closed = true;
+        freeSpace.close();
         events.close();
         state.close();
         bodies.close();

@@ -200,8 +200,10 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     /**
-     * The sync error that stopped the writer, or null while healthy. Once set, offers return false and nothing more
-     * is acknowledged: the daemon should stop and restart (recovery keeps every acknowledged message).
+     * The error that stopped the writer (a failed sync, or a fault while writing, e.g. {@link InternalError} from
+     * a SIGBUS when the disk filled under a mapped page), or null while healthy. Once set, offers return false,
+     * everything waiting has been failed, and nothing more is acknowledged: the daemon should stop and restart
+     * (recovery keeps every acknowledged message).
      */
     public Throwable failure() {
         return agent.failure();
@@ -221,8 +223,18 @@ public final class JournalWriter implements AutoCloseable {
         agent.closing = true;
         LockSupport.unpark(thread); // unconditionally: the agent may be parked with nothing queued
         try {
-            if (!agent.drained.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.error("journal writer did not drain within {} s; stopping it anyway", CLOSE_WAIT_SECONDS);
+            // In slices, so that a writer thread that died (it should not: doWork catches everything) is noticed
+            // at once instead of after the whole wait.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+            while (!agent.drained.await(100, TimeUnit.MILLISECONDS)) {
+                if (!thread.isAlive()) {
+                    LOG.error("journal writer thread is gone; closing without draining");
+                    break;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    LOG.error("journal writer did not drain within {} s; stopping it anyway", CLOSE_WAIT_SECONDS);
+                    break;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -30,8 +30,13 @@ import org.slf4j.LoggerFactory;
  * array the first time one of its recipients is deferred; encoding, body copy, batching and outcome/deferral
  * records ({@link OutcomeRecorder}) and notices ({@link StateNotices}) reuse preallocated state. Failures: an
  * invalid message or an append error fails that message
- * only; a sync error fails the batch and the writer for good ({@link #failure}), after which every message is
- * failed at once. Callbacks run on this thread; their exceptions are logged.
+ * only; a sync error, or an {@link Error} anywhere in the cycle (a SIGBUS on a mapped page when the disk fills
+ * surfaces as {@link InternalError}), fails the batch and the writer for good ({@link #failure}; the
+ * {@link WriterOptions#failureListener} hears it once), after which every message is failed at once and the
+ * thread keeps running so that nothing waiting hangs and {@link JournalWriter#close()} returns. Callbacks run on
+ * this thread; their exceptions are logged. Before a record is written its disk blocks are reserved
+ * ({@link SpaceReservation}): a full disk fails that message with {@link JournalFullException} (452 4.3.1) and
+ * lets outcomes and checkpoints wait, instead of faulting on a mapped page.
  */
 final class JournalWriterAgent implements Agent {
     static final int OUTCOME_MSG_TYPE = 1;
@@ -62,12 +67,17 @@ final class JournalWriterAgent implements Agent {
     private final BodiesCompactor compactor;
     private final StateRetention stateRetention;
     private final OutcomeRecorder outcomeRecorder;
+    private final java.util.function.Consumer<Throwable> failureListener;
 
     private final CommitBatch batch;
     private final StateNotices notices;
 
     private ExcerptAppender bodiesAppender;
     private ExcerptAppender stateAppender;
+    /** Disk blocks reserved ahead of the appenders' writes (a full disk refuses a message, never faults). */
+    private WriterRoom room;
+    /** The message being appended, until it is in the batch: an Error must still fail it. */
+    private AcceptedMessage appending;
     private SyncTarget syncTarget;
     private long checkpointSequence;
     private long nextCheckpointMs;
@@ -113,9 +123,11 @@ final class JournalWriterAgent implements Agent {
         this.batch = new CommitBatch(options.maxBatch(), options.queuedListener());
         this.notices = new StateNotices(options.maxBatch(), options.outcomeListener(), options.deferredListener());
         long compactAfterMs = options.compactAfterOr(journal.settings().compactAfter()).toMillis();
-        this.compactor = new BodiesCompactor(journal, pending, compactAfterMs);
+        this.compactor = new BodiesCompactor(journal, pending, compactAfterMs,
+            options.minFreeBytesOr(journal.settings()::minFreeBytes));
         this.stateRetention = new StateRetention(journal, compactAfterMs);
         this.outcomeRecorder = new OutcomeRecorder(pending, compactor, notices);
+        this.failureListener = options.failureListener();
     }
 
     @Override
@@ -128,6 +140,7 @@ final class JournalWriterAgent implements Agent {
         // Chronicle appenders are single-threaded: create them on the thread that uses them.
         bodiesAppender = journal.bodies().createAppender();
         stateAppender = journal.state().createAppender();
+        room = new WriterRoom(journal);
         syncTarget = new SyncTarget(bodiesAppender, stateAppender,
             journal.bodies().file().toPath(), journal.state().file().toPath());
         nextCheckpointMs = clock.time() + checkpointIntervalMs;
@@ -140,41 +153,64 @@ final class JournalWriterAgent implements Agent {
         long now = clock.time();
         int work = batch.retryWaiting(); // messages made durable earlier go to the listener before new ones
         if (failure == null) {
-            work += outcomes.read(outcomeRecorder, notices.room());
-            int recorded = outcomeRecorder.takeAppended();
-            changesSinceCheckpoint += recorded;
-            unsyncedWrites |= recorded > 0;
-            work += appendAccepted();
-            long checkpointBegin = -1;
-            if (checkpointRequested || (changesSinceCheckpoint > 0 && now >= nextCheckpointMs)) {
-                checkpointBegin = checkpoint(now);
+            try {
+                work += writeAndCommit(now);
+            } catch (Throwable t) {
+                // A SIGBUS on a mapped page (InternalError "a fault occurred in a recent unsafe memory access
+                // operation": the disk filled under a mapping) or an I/O error inside Chronicle: the appenders'
+                // state is unknown, so the writer stops for good, fails everything waiting and says so (issue 9).
+                fail(t);
+                complete(t);
                 work++;
-            }
-            long journalNow = journal.time().currentTimeMillis();
-            work += compact(journalNow, work == 0);
-            boolean relocated = compactor.hasStaged();
-            unsyncedWrites |= relocated;
-            commit(relocated || checkpointBegin >= 0);
-            if (failure == null) {
-                if (relocated) {
-                    compactor.afterSync();
-                }
-                if (checkpointBegin >= 0) {
-                    stateRetention.checkpointDurable(checkpointBegin);
-                }
-                try {
-                    work += stateRetention.run(journalNow);
-                } catch (RuntimeException e) {
-                    compactionFailed("state/ retention", e);
-                }
             }
         } else {
             work += failWaiting();
         }
         work += lookups.drain(answerLookup, 4);
-        journal.freeSpace().refresh(now);
         if (closing && !drainedDone && offersInProgress.get() == 0 && accepted.isEmpty() && outcomes.size() == 0) {
             finishClose(now);
+        }
+        return work;
+    }
+
+    /** One healthy cycle: outcomes, messages, checkpoint, compaction, the group commit, then retention. */
+    private int writeAndCommit(long now) {
+        int work = 0;
+        if (outcomes.size() == 0 || room.forOutcomes(stateAppender, notices.room())) {
+            work += outcomes.read(outcomeRecorder, notices.room());
+        } else if (closing) {
+            // No room on disk and a stop must not wait for it: reported as not recorded, so those recipients are
+            // decided again after the restart (at-least-once). Otherwise they wait in the ring buffer for room.
+            outcomeRecorder.writerFailed = true;
+            work += outcomes.read(outcomeRecorder, notices.room());
+            outcomeRecorder.writerFailed = false;
+        }
+        int recorded = outcomeRecorder.takeAppended();
+        changesSinceCheckpoint += recorded;
+        unsyncedWrites |= recorded > 0;
+        work += appendAccepted();
+        long checkpointBegin = -1;
+        if (checkpointRequested || (changesSinceCheckpoint > 0 && now >= nextCheckpointMs)) {
+            checkpointBegin = checkpoint(now);
+            work++;
+        }
+        long journalNow = journal.time().currentTimeMillis();
+        work += compact(journalNow, work == 0);
+        boolean relocated = compactor.hasStaged();
+        unsyncedWrites |= relocated;
+        commit(relocated || checkpointBegin >= 0);
+        if (failure == null) {
+            if (relocated) {
+                compactor.afterSync();
+            }
+            if (checkpointBegin >= 0) {
+                stateRetention.checkpointDurable(checkpointBegin);
+            }
+            try {
+                work += stateRetention.run(journalNow);
+            } catch (RuntimeException e) {
+                compactionFailed("state/ retention", e);
+            }
         }
         return work;
     }
@@ -198,7 +234,15 @@ final class JournalWriterAgent implements Agent {
         AcceptedMessage m;
         while (!batch.isFull() && (m = accepted.poll()) != null) {
             n++;
-            append(m);
+            try {
+                append(m);
+            } catch (Error e) {
+                if (appending != null) {
+                    CommitBatch.fail(appending, e); // its callback must run; the writer then fails (doWork)
+                    appending = null;
+                }
+                throw e;
+            }
         }
         return n;
     }
@@ -211,11 +255,13 @@ final class JournalWriterAgent implements Agent {
                 throw new IllegalArgumentException("message id " + MessageIds.format(m.id()) + " is already pending");
             }
             block = RecipientBlock.encode(m.recipients());
-            acceptedEncoder.measure(m, block, journal.maxAcceptedRecordBytes());
-        } catch (IllegalArgumentException e) {
+            long recordBytes = acceptedEncoder.measure(m, block, journal.maxAcceptedRecordBytes());
+            room.forMessage(bodiesAppender, recordBytes, stateAppender, block.length);
+        } catch (IllegalArgumentException | JournalFullException e) {
             CommitBatch.fail(m, e);
             return;
         }
+        appending = m;
         long bodiesIndex;
         try {
             try (DocumentContext dc = bodiesAppender.writingDocument()) {
@@ -238,6 +284,7 @@ final class JournalWriterAgent implements Agent {
                 }
             }
         } catch (RuntimeException e) {
+            appending = null;
             LOG.error("appending message {} failed", MessageIds.format(m.id()), e);
             CommitBatch.fail(m, e);
             return;
@@ -247,6 +294,7 @@ final class JournalWriterAgent implements Agent {
         highestIdAppended = Math.max(highestIdAppended, m.id());
         changesSinceCheckpoint++;
         batch.add(m, bodiesIndex);
+        appending = null;
         observer.onAppend(System.nanoTime() - start, m.body().remaining());
     }
 
@@ -276,8 +324,11 @@ final class JournalWriterAgent implements Agent {
         unsyncedWrites = true;
         long beginIndex;
         try {
+            room.forCheckpoint(stateAppender, pending.pendingMessages(), pending.pendingRecipients());
             beginIndex = checkpointWriter.write(stateAppender, pending, sequence, now, highestId);
             changesSinceCheckpoint = 0;
+        } catch (JournalFullException e) {
+            return -1; // no room on disk (logged by WriterRoom): the next interval tries again
         } catch (RuntimeException e) {
             LOG.error("writing checkpoint {} failed; recovery will use an earlier one", sequence, e);
             return -1;
@@ -316,7 +367,12 @@ final class JournalWriterAgent implements Agent {
         if (failure == null) {
             failure = t;
             outcomeRecorder.writerFailed = true;
-            LOG.error("journal sync failed; the writer stops acknowledging messages until restart", t);
+            LOG.error("journal write failed; the writer stops acknowledging messages until restart", t);
+            try {
+                failureListener.accept(t);
+            } catch (RuntimeException e) {
+                LOG.warn("the journal failure listener threw", e);
+            }
         }
     }
 
@@ -333,14 +389,19 @@ final class JournalWriterAgent implements Agent {
     }
 
     private void finishClose(long now) {
-        if (failure == null) {
-            if (checkpointOnClose && changesSinceCheckpoint > 0) {
-                checkpoint(now);
+        try {
+            if (failure == null) {
+                if (checkpointOnClose && changesSinceCheckpoint > 0) {
+                    checkpoint(now);
+                }
+                commit(true);
+                if (failure == null && compactor.hasStaged()) {
+                    compactor.afterSync();
+                }
             }
-            commit(true);
-            if (failure == null && compactor.hasStaged()) {
-                compactor.afterSync();
-            }
+        } catch (Throwable t) { // as in doWork: whatever happens, close must not wait for a dead writer
+            fail(t);
+            complete(t);
         }
         drainedDone = true;
         drained.countDown();
@@ -360,6 +421,9 @@ final class JournalWriterAgent implements Agent {
             LOG.warn("closing the syncer failed", e);
         }
         compactor.close();
+        if (room != null) {
+            room.close();
+        }
         if (stateAppender != null) {
             stateAppender.close();
         }

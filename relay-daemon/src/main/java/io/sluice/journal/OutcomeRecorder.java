@@ -26,7 +26,7 @@ final class OutcomeRecorder implements MessageHandler {
     private final StateNotices notices;
     private ExcerptAppender stateAppender;
     private int appended;
-    /** Set by the writer once a sync failed. */
+    /** Set by the writer once it failed (and while it closes with no room on disk): nothing is appended. */
     boolean writerFailed;
 
     OutcomeRecorder(PendingSet pending, BodiesCompactor compactor, StateNotices notices) {

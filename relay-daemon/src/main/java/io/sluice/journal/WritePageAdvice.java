@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *       chunk's advised mapping (which extends past that limit): they are then already cached as single pages.
  *       Reading a page the appender has not written maps zeros and dirties nothing.</li>
  * </ul>
- * Left out: the first pages of a new cycle file (a roll, every ten minutes) are faulted before the first check, so
+ * Left out: the first pages of a new cycle file (a roll, every minute for bodies/) are faulted before the first check, so
  * their first few MiB can still sit in large folios; a short burst of larger msyncs once per roll. Where
  * {@code madvise} is unavailable (no native POSIX access) or fails, this turns itself off for the queue and says so
  * once in the log.

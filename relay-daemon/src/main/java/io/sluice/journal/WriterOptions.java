@@ -2,6 +2,7 @@ package io.sluice.journal;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
@@ -37,6 +38,8 @@ public final class WriterOptions {
     private Duration checkpointInterval;
     private Duration compactAfter;
     private boolean checkpointOnClose = true;
+    private LongSupplier minFreeBytes;
+    private java.util.function.Consumer<Throwable> failureListener = t -> { };
 
     public WriterOptions queueCapacity(int capacity) {
         if (capacity < 2) {
@@ -125,6 +128,26 @@ public final class WriterOptions {
         return this;
     }
 
+    /**
+     * {@code journal.min_free} as in force now (the daemon passes the reloadable setting); below twice this much
+     * free space compaction deletes emptied cycles without waiting for {@code compact_after}. Default: the
+     * journal's settings at open.
+     */
+    public WriterOptions minFreeBytes(LongSupplier minFree) {
+        this.minFreeBytes = Objects.requireNonNull(minFree);
+        return this;
+    }
+
+    /**
+     * Hears, once and on the writer thread, that the writer failed for good ({@link JournalWriter#failure()}): a
+     * sync error, or a fault while appending (a full disk under a mapped page). Must not block. The daemon stops
+     * with a non-zero exit status, so that the service manager restarts it and recovery takes over.
+     */
+    public WriterOptions failureListener(java.util.function.Consumer<Throwable> listener) {
+        this.failureListener = Objects.requireNonNull(listener);
+        return this;
+    }
+
     /** Whether {@link JournalWriter#close()} writes a final checkpoint (default true: fast restarts). */
     public WriterOptions checkpointOnClose(boolean enabled) {
         this.checkpointOnClose = enabled;
@@ -177,6 +200,14 @@ public final class WriterOptions {
 
     Duration compactAfterOr(Duration fallback) {
         return compactAfter != null ? compactAfter : fallback;
+    }
+
+    LongSupplier minFreeBytesOr(LongSupplier fallback) {
+        return minFreeBytes != null ? minFreeBytes : fallback;
+    }
+
+    java.util.function.Consumer<Throwable> failureListener() {
+        return failureListener;
     }
 
     boolean checkpointOnClose() {

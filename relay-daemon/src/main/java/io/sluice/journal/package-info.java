@@ -1,6 +1,6 @@
 /**
- * The journal: the only code that touches Chronicle Queue. Three queues under {@code journal.dir}, ten-minute roll
- * cycles, {@code SyncMode.SYNC}:
+ * The journal: the only code that touches Chronicle Queue. Three queues under {@code journal.dir}, one-minute
+ * ({@code bodies/}) and ten-minute roll cycles, {@code SyncMode.SYNC}:
  * <ul>
  *   <li>{@code bodies/}: ACCEPTED records ({@link io.sluice.journal.AcceptedDescriptor});</li>
  *   <li>{@code state/}: QUEUED, DEFERRED, OUTCOME, RELOCATED and CHECKPOINT records (their {@code *Descriptor}

@@ -205,7 +205,8 @@ public final class SluiceMetrics {
                 .callback(cb -> dnsLookups.report(cb::call)).register(registry);
         eventsDropped = new SuppliedGauge(callbackFailures.labelValues(EVENTS_DROPPED));
         CounterWithCallback.builder().name(EVENTS_DROPPED)
-                .help("Lifecycle events dropped because the event log's queue was full (missing from events/)")
+                .help("Lifecycle events dropped because the event log's queue was full or the journal's disk had "
+                        + "no room (missing from events/)")
                 .callback(cb -> eventsDropped.report(cb::call)).register(registry);
         eventLogGaps = new SuppliedGauge(callbackFailures.labelValues(EVENT_LOG_GAPS));
         CounterWithCallback.builder().name(EVENT_LOG_GAPS)

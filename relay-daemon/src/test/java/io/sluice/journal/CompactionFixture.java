@@ -36,6 +36,8 @@ final class CompactionFixture implements AutoCloseable {
     private final Random random = new Random(7);
     Journal journal;
     JournalWriter writer;
+    /** {@code journal.min_free} for the writer; null: the journal's settings. */
+    java.util.function.LongSupplier minFreeBytes;
 
     CompactionFixture(Path dir) {
         this(dir, new SetTimeProvider(T0_MILLIS * 1_000_000L));
@@ -60,6 +62,9 @@ final class CompactionFixture implements AutoCloseable {
             .deferredListener((id, rcpt, attempts, due, ok) -> recorded.add("d" + id + "/" + rcpt + "/" + ok));
         if (syncer != null) {
             options.syncer(syncer);
+        }
+        if (minFreeBytes != null) {
+            options.minFreeBytes(minFreeBytes);
         }
         writer = JournalWriter.start(journal, recovered, options);
         return recovered;

@@ -94,6 +94,88 @@ class CompactionTest {
             .contains(TestJournals.sha256(f.bodies.get(deferred)));
     }
 
+    /**
+     * Issue 9 item 3: with no append after a burst, the cycle holding it must still be rolled (a metadata marker
+     * that no reader sees) and compacted; the relocated message stays readable, recoverable and dumped once.
+     */
+    @Test
+    void shouldRollTheHeadCycleWithoutAnAppendAndThenCompactIt() throws Exception {
+        f = new CompactionFixture(dir);
+        f.start(null);
+        long deferred = f.accept(List.of("a@x.org", "b@x.org"), 50_000);
+        long delivered = f.accept(List.of("c@x.org"), 50_000);
+        Path burst = single(f.cycleFiles("bodies"));
+        f.deliver(delivered, 0);
+        f.deliver(deferred, 0);
+        f.defer(deferred, 1);
+
+        f.time.advanceMillis(1000);
+        soon().until(() -> f.cycleFiles("bodies").size() == 2); // rolled by the writer, no message appended
+        f.time.advanceMillis(CompactionFixture.COMPACT_AFTER.toMillis() + 1000);
+        soon().until(() -> !Files.exists(burst));
+
+        long newIndex = f.journal.relocations().lookup(deferred);
+        assertThat(newIndex).isGreaterThan(f.queuedIndex.get(deferred));
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        assertThat(f.readById(deferred, f.queuedIndex.get(deferred), body)).isNotNull();
+        assertThat(body.toByteArray()).isEqualTo(f.bodies.get(deferred));
+        f.stop();
+
+        RecoveryResult recovered = f.start(null);
+        assertThat(recovered.pending().pendingMessages()).isEqualTo(1);
+        assertThat(recovered.pending().get(deferred).bodiesIndex()).isEqualTo(newIndex);
+        f.stop();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JournalDump.dump(dir, new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()
+            .filter(l -> l.contains(MessageIds.format(deferred)))).hasSize(1);
+    }
+
+    /** Issue 9 item 3: on a short disk an ended cycle holding few pending messages is emptied at once. */
+    @Test
+    void shouldEmptyAYoungCycleAtOnceWhenTheDiskIsShortAndFewOfItsMessagesArePending() throws Exception {
+        f = new CompactionFixture(dir);
+        // short (free below twice min_free), but far from full (the copy guard is min_free / 4 + 8 MiB)
+        f.minFreeBytes = () -> f.journal.freeBytes() * 3 / 4;
+        f.start(null);
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add(f.accept(List.of("r" + i + "@x.org"), 10_000));
+        }
+        Path young = single(f.cycleFiles("bodies"));
+        for (int i = 0; i < 7; i++) {
+            f.deliver(ids.get(i), 0);
+        }
+        long deferred = ids.get(7);
+        f.defer(deferred, 0);
+
+        f.time.advanceMillis(1000); // the cycle has ended; compact_after (3 s) is far off
+        soon().until(() -> !Files.exists(young));
+        assertThat(f.journal.relocations().lookup(deferred)).isGreaterThan(f.queuedIndex.get(deferred));
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        assertThat(f.readById(deferred, f.queuedIndex.get(deferred), body)).isNotNull();
+        assertThat(body.toByteArray()).isEqualTo(f.bodies.get(deferred));
+        assertThat(f.journal.compactionStats().messagesRelocated()).isEqualTo(1);
+    }
+
+    /** ... but a young cycle still full of pending mail (a destination down) is not copied round. */
+    @Test
+    void shouldNotCopyAYoungCycleFullOfPendingMailWhenTheDiskIsShort() throws Exception {
+        f = new CompactionFixture(dir);
+        f.minFreeBytes = () -> f.journal.freeBytes() * 3 / 4;
+        f.start(null);
+        for (int i = 0; i < 8; i++) {
+            f.accept(List.of("r" + i + "@x.org"), 10_000);
+        }
+        Path young = single(f.cycleFiles("bodies"));
+        for (int s = 0; s < 2; s++) {
+            f.time.advanceMillis(1000);
+            Thread.sleep(300); // a compaction check per second of journal time
+        }
+        assertThat(young).exists();
+        assertThat(f.journal.compactionStats().messagesRelocated()).isZero();
+    }
+
     @Test
     void shouldKeepTheOldCycleUntilTheRelocationIsDurable() throws Exception {
         GateSyncer syncer = new GateSyncer();

@@ -330,7 +330,7 @@ class JournalWriterTest {
         try (Journal journal = TestJournals.open(dir)) {
             assertThat(journal.freeBytes()).isPositive();
             long before = System.currentTimeMillis();
-            journal.freeSpace().refresh(before);
+            journal.freeSpace().refresh();
             assertThat(journal.freeBytes()).isPositive();
         }
     }

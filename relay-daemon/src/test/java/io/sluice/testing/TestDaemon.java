@@ -133,7 +133,7 @@ public final class TestDaemon implements AutoCloseable {
                     + smtp
                     + "journal:\n"
                     + "  dir: " + dir.resolve("journal") + "\n"
-                    + "  min_free: 1MiB\n"
+                    + (journal.indexOf("min_free:") < 0 ? "  min_free: 1MiB\n" : "")
                     + journal
                     + (queue.length() > 0 ? "queue:\n" + queue : "")
                     + "dns:\n"

@@ -6,6 +6,7 @@ import io.sluice.config.SmtpSettings;
 import io.sluice.events.LifecycleEvent;
 import io.sluice.journal.AcceptedMessage;
 import io.sluice.journal.AppendCallback;
+import io.sluice.journal.JournalFullException;
 import io.sluice.journal.MessageIds;
 import io.sluice.smtp.codec.CommandLine;
 import io.sluice.smtp.codec.DataResult;
@@ -33,7 +34,8 @@ import java.util.Map;
  *
  * <p>Threading: the session's event loop, except {@link #appended}/{@link #failed}, which run on the journal writer
  * thread and only hand over to the event loop (a preallocated {@link Runnable}, no lambda per message).
- * Failure modes: a refused offer (writer full or closed) or a failed append answers {@code 451 4.3.0}; a DATA the
+ * Failure modes: a refused offer (writer full or closed) or a failed append answers {@code 451 4.3.0}, an append
+ * the journal refused for lack of disk space ({@link JournalFullException}) {@code 452 4.3.1}; a DATA the
  * decoder reports incomplete (too big, line too long, bare line ending, NUL) or a hop-limit refusal from
  * {@link SubmissionHygiene} answers its precise reply; none of these counts towards {@code smtp.max_errors}. When
  * the journal answers during shutdown, its 250 (or 451) is followed by 421 and close.
@@ -200,7 +202,9 @@ final class DataHandOff implements AppendCallback {
             return;
         }
         ChannelHandlerContext ctx = session.ctx();
-        if (appendFailure != null) {
+        if (appendFailure instanceof JournalFullException) {
+            refuseMessage(SmtpReplies.INSUFFICIENT_STORAGE, Rejection.BACK_PRESSURE_DISK); // disk full: 452 4.3.1
+        } else if (appendFailure != null) {
             refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
         } else {
             String id = MessageIds.format(message.id());
