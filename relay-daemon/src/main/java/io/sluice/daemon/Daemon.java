@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * The composition root: builds every stage from one {@link Settings} snapshot, starts them in dependency order and
  * stops them in reverse (DESIGN.md "Shutdown").
  *
- * <p>Start: first what can fail without touching the journal ({@link StartupChecks}: token, TLS and users files,
+ * <p>Start: first what can fail without touching the journal ({@link StartupChecks}: create the admin token file
+ * when it is missing, then check token, TLS and users files,
  * then bindable ports) and the journal lock ({@link JournalLock}: one daemon per journal, so a second one never
  * recovers and delivers the first one's mail); a failure there leaves the journal as it was. Then open the journal,
  * recover the pending set from {@code state/} (logging count and time), start the
@@ -102,6 +103,11 @@ public final class Daemon implements AutoCloseable {
     private void startStages() throws Exception {
         Settings current = settings.current();
         Path journalDir = current.journal().dir();
+        Path createdToken = StartupChecks.createTokenFile(current);
+        if (createdToken != null) {
+            LOG.info("created admin token file {} (random, mode 0600); sluice status and the other admin commands "
+                    + "read it", createdToken.toAbsolutePath());
+        }
         StartupChecks.requireUsableFiles(current);
         // An existing journal is locked before the port checks, so a second daemon with the same config is told
         // which PID holds the journal rather than "address in use"; a new one is created only after every check.

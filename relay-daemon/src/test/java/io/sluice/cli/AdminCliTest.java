@@ -196,6 +196,11 @@ class AdminCliTest {
         assertThat(AdminCommand.num(rcpts.get(0), "next_due_millis")).isGreaterThan(System.currentTimeMillis());
         assertThat(AdminCommand.num(rcpts.get(1), "next_due_millis")).isEqualTo(-1);
 
+        Map<String, Object> byOption = json(sluiceAdmin("inspect", "--id", mixedId, "--json"));
+        assertThat(byOption).as("--id ID, as for hold, release and bounce").containsEntry("id", mixedId)
+                .containsEntry("pending_recipients", 2L);
+        assertThat(AdminCommand.list(byOption, "recipients")).extracting(r -> r.get("state"))
+                .containsExactly("deferred", "delivered", "deferred");
         CliRun human = sluiceAdmin("inspect", mixedId.toUpperCase());
         assertThat(human.exit()).as(human.err()).isZero();
         assertThat(human.out()).contains("id:        " + mixedId + "\n").contains("pending:   2 of 3 recipients\n")
