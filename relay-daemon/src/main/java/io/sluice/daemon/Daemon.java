@@ -178,11 +178,11 @@ public final class Daemon implements AutoCloseable {
         RouteTable.Builder routes = RouteTable.builder()
                 .bearerToken(token)
                 .add(HealthRoutes.healthz())
-                .add(HealthRoutes.readyz(this::notReadyReason))
+                .add(HealthRoutes.readyz(this::notReadyReason, this::readinessWarning))
                 .add(MetricsRoute.route(metrics.registry()))
                 .add(ReloadRoute.route(this::reload));
         AdminApiRoutes.routes(new AdminApiBinding(this.settings, journal, writer, pending, delivery.scheduler(),
-                () -> smtp, startedMillis)).forEach(routes::add);
+                () -> smtp, startedMillis, delivery.resolverHealth())).forEach(routes::add);
         QueueActionRoutes.routes(new QueueActionBinding(delivery.scheduler(), journal.dir(), events))
                 .forEach(routes::add);
         admin = new AdminServer(new InetSocketAddress(settings.address(), settings.port()), eventLoops.group(),
@@ -203,6 +203,13 @@ public final class Daemon implements AutoCloseable {
             return "journal disk below journal.min_free";
         }
         return null;
+    }
+
+    /** Null, or what works badly without making the daemon unready: DNS not answering (mail is deferred). */
+    private String readinessWarning() {
+        DeliveryStage stage = delivery;
+        String dns = stage == null ? null : stage.resolverHealth().failure();
+        return dns == null ? null : "DNS failing: " + dns + "; mail is accepted and deferred";
     }
 
     /**
