@@ -127,12 +127,15 @@ class AdminCliTest {
         assertThat(AdminCommand.num(journal, "bodies_bytes")).isPositive();
         assertThat(AdminCommand.num(journal, "state_bytes")).isPositive();
         assertThat(AdminCommand.num(journal, "free_bytes")).isPositive();
+        assertThat(AdminCommand.obj(status, "dns")).containsEntry("failing", false).containsEntry("failure", null)
+                .containsEntry("resolvers", List.of(dns.resolverSpec()));
 
         CliRun human = sluiceAdmin("status");
         assertThat(human.exit()).isZero();
         assertThat(human.out()).contains("pending messages:   3\n")
                 .contains("pending recipients: 4 (scheduled 4, ready 0, in flight 0)\n")
                 .contains("dead sites:         1\n")
+                .contains("dns:                " + dns.resolverSpec() + " (from dns.resolvers): answering\n")
                 .containsPattern("(?m)^default\\s+127\\.0\\.0\\.1\\s+" + daemon.smtpPort() + "\\s+none$");
     }
 
