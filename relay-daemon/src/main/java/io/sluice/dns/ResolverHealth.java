@@ -66,7 +66,8 @@ public final class ResolverHealth {
         }
     }
 
-    void unanswered(String reason, long nowMillis) {
+    /** Records a query nothing answered; returns whether this call logged the (rate-limited) warning. */
+    boolean unanswered(String reason, long nowMillis) {
         if (failure == null) {
             failingSinceMillis = nowMillis;
         }
@@ -76,6 +77,8 @@ public final class ResolverHealth {
             LOG.warn("DNS does not work: {}; mail is accepted but deferred until the resolvers ({}, from {}) answer. "
                     + "Set dns.resolvers to a resolver that answers (at most one such warning a minute)",
                     reason, String.join(", ", servers), source);
+            return true;
         }
+        return false;
     }
 }
