@@ -137,7 +137,7 @@ config="$work/sluice.yaml"
   sed -E \
     -e 's#^(  dir: )data/journal( +)#\1/var/lib/sluice/journal #' \
     -e 's#^(  log_file: )data/events/events\.jsonl#\1/var/log/sluice/events.jsonl#' \
-    -e 's|^(  token_file:) +#|\1 /etc/sluice/admin.token  #|' \
+    -e 's|^(  token_file: )data/admin\.token( +)#|\1/etc/sluice/admin.token #|' \
     "$src/conf/sluice.yaml"
 } > "$config"
 for expected in '^  dir: /var/lib/sluice/journal ' '^  log_file: /var/log/sluice/events.jsonl' \

@@ -6,11 +6,13 @@ import io.sluice.config.SettingsLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
- * The options every admin-API command shares (a Picocli mixin): {@code --config FILE}, the daemon's own config,
+ * The options every admin-API command shares (a Picocli mixin): {@code -c/--config FILE} ({@link ConfigLocation}:
+ * else {@code $SLUICE_CONFIG}, else ./conf/sluice.yaml when present, else /etc/sluice/sluice.yaml), the daemon's own config,
  * from which the client takes {@code admin.address}, {@code admin.port} and {@code admin.token_file}. Reading the
  * same file as the daemon means an operator never passes a port or a token by hand (a token on a command line
  * would show in {@code ps}).
@@ -19,12 +21,8 @@ import picocli.CommandLine.Option;
  * disabled, or the token file is missing or unreadable (run as the service user or root).
  */
 final class AdminClientOptions {
-    static final String DEFAULT_CONFIG = "/etc/sluice/sluice.yaml";
-
-    @Option(names = "--config", paramLabel = "FILE", defaultValue = DEFAULT_CONFIG,
-            description = "the daemon's config file, for the admin address, port and token file "
-                    + "(default: ${DEFAULT-VALUE})")
-    Path config;
+    @Mixin
+    ConfigLocation location;
 
     /** Where and how to reach the admin API. */
     record Endpoint(String address, int port, String token) {
@@ -42,6 +40,7 @@ final class AdminClientOptions {
     }
 
     Endpoint endpoint() throws UsageProblem {
+        Path config = location.path();
         AdminSettings admin;
         try {
             admin = SettingsLoader.load(config).admin();
@@ -59,6 +58,9 @@ final class AdminClientOptions {
         String token;
         try {
             token = Files.readString(admin.tokenFile(), StandardCharsets.US_ASCII).strip();
+        } catch (NoSuchFileException e) {
+            throw new UsageProblem(config + ": admin token file " + admin.tokenFile() + " does not exist; the"
+                    + " daemon creates it at its first start (is it running with this config?)");
         } catch (IOException e) {
             throw new UsageProblem("cannot read admin token file " + admin.tokenFile() + " (" + e
                     + "); run as the service user or root");

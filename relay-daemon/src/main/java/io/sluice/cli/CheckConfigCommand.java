@@ -10,13 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sluice check-config FILE}: validates offline with the daemon's own loader and then the daemon's own
+ * {@code sluice check-config [-c FILE | FILE]} (config found as {@link ConfigLocation} says): validates offline with the daemon's own loader and then the daemon's own
  * start-up checks ({@link StartupChecks}: token, TLS and users files are read and parsed), so a file it passes is
  * one the daemon starts with. Exit 1 and every problem on stderr if invalid.
  *
@@ -33,8 +34,12 @@ final class CheckConfigCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the config file, e.g. conf/sluice.yaml")
-    Path file;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+            description = "the config file (same as -c FILE; kept for scripts that pass it positionally)")
+    Path positional;
+
+    @Mixin
+    ConfigLocation location;
 
     @Option(names = "--check-ports", description = "also fail when a listener or admin port cannot be bound now "
             + "(without it that is a warning: a running daemon holds its own ports)")
@@ -44,6 +49,12 @@ final class CheckConfigCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (positional != null && location.explicit != null && !positional.equals(location.explicit)) {
+            err.println("sluice check-config: give the file once, as -c FILE or as FILE");
+            err.flush();
+            return 2;
+        }
+        Path file = positional != null ? positional : location.path();
         Settings settings;
         try {
             settings = SettingsLoader.load(file);
@@ -52,6 +63,7 @@ final class CheckConfigCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        StartupChecks.notes(settings).forEach(n -> out.println("note: " + n));
         List<String> errors = new ArrayList<>(StartupChecks.fileProblems(settings));
         List<String> ports = StartupChecks.portProblems(settings);
         if (checkPorts) {

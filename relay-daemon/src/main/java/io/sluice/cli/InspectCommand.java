@@ -4,10 +4,11 @@ import io.sluice.journal.MessageIds;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code sluice inspect ID}: one pending message, from {@code GET /admin/inspect?id=ID}: envelope, size, received
+ * {@code sluice inspect --id ID} (or {@code inspect ID}, kept as an alias): one pending message, from {@code GET /admin/inspect?id=ID}: envelope, size, received
  * time, and each recipient's state (pending, deferred with attempts and next due, or final). Exit 1 when no
  * pending message has that id; otherwise as {@link AdminCommand}.
  */
@@ -16,11 +17,24 @@ import picocli.CommandLine.Parameters;
                 + "%nExit 0 ok, 1 no such pending message, 2 usage/unreachable, 3 token refused.")
 final class InspectCommand extends AdminCommand {
 
-    @Parameters(index = "0", paramLabel = "ID", description = "the queue id from the 250 reply (16 hex digits)")
+    @Option(names = "--id", paramLabel = "ID",
+            description = "the message: its queue id from the 250 reply (16 hex digits), as for hold, release, bounce")
     String id;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "the same as --id ID")
+    String positionalId;
 
     @Override
     String invalidArguments() {
+        if (id != null && positionalId != null && !id.equalsIgnoreCase(positionalId)) {
+            return "give the message id once, as --id ID (or as ID)";
+        }
+        if (id == null) {
+            id = positionalId;
+        }
+        if (id == null) {
+            return "missing --id ID (the queue id from the 250 reply)";
+        }
         try {
             MessageIds.parse(id);
             return null;

@@ -13,11 +13,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sluice reload [--config FILE]}: asks the running daemon to read its config file again and apply it
+ * {@code sluice reload [-c FILE]} (config found as {@link ConfigLocation} says): asks the running daemon to read its config file again and apply it
  * ({@code POST /admin/reload} on the loopback admin endpoint, with the bearer token from {@code admin.token_file}).
  * systemd's {@code ExecReload} runs it without arguments.
  *
@@ -35,12 +35,10 @@ import picocli.CommandLine.Spec;
                 "Exit status: 0 applied, 1 not applied (errors or restart needed), 2 daemon not reachable, "
                         + "3 token refused."})
 final class ReloadCommand implements Callable<Integer> {
-    static final Path DEFAULT_CONFIG = Path.of("/etc/sluice/sluice.yaml");
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "config file whose admin section says where the daemon listens (default ${DEFAULT-VALUE})")
-    Path config = DEFAULT_CONFIG;
+    @Mixin
+    ConfigLocation location;
 
     @Spec
     CommandSpec spec;
@@ -50,6 +48,7 @@ final class ReloadCommand implements Callable<Integer> {
         // picocli's writers (System.out/err unless the caller set others): tests capture them, not the daemon's log
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Path config = location.path();
         AdminSettings admin;
         try {
             admin = SettingsLoader.loadAdmin(config);

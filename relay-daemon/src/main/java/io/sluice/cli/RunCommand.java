@@ -8,21 +8,26 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.LogManager;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /**
- * {@code sluice run --config FILE}: runs the daemon in the foreground until SIGTERM or SIGINT, then stops in order
+ * {@code sluice run [-c FILE]} (config found as {@link ConfigLocation} says): runs the daemon in the foreground until SIGTERM or SIGINT, then stops in order
  * (see {@link Daemon#shutdown}) and exits 0. SIGHUP reloads the config file ({@link Daemon#reload}). An invalid
  * config or a failed start exits 1 with the reason; a journal writer failure (e.g. the disk filled under a mapped
  * page) stops the daemon with exit status 75 ({@link Daemon#EXIT_JOURNAL_FAILED}) so that systemd restarts it.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the Sluice daemon in the foreground.")
 final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     private static volatile boolean running;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "config file")
-    Path config;
+    @Mixin
+    ConfigLocation location;
 
     static boolean isRunning() {
         return running;
@@ -30,18 +35,19 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path config = location.path();
         Settings settings;
         try {
             settings = SettingsLoader.load(config);
         } catch (ConfigException e) {
-            System.err.println(e.getMessage());
+            spec.commandLine().getErr().println(e.getMessage());
             return 1;
         }
         Daemon daemon;
         try {
             daemon = Daemon.start(settings);
         } catch (Exception e) {
-            System.err.println("sluice: cannot start: " + e.getMessage());
+            spec.commandLine().getErr().println("sluice: cannot start: " + e.getMessage());
             LogManager.shutdown();
             return 1;
         }

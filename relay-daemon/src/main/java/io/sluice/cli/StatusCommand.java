@@ -38,6 +38,17 @@ final class StatusCommand extends AdminCommand {
         out.println("journal:            " + str(j, "dir") + ": bodies " + HumanUnits.bytes(num(j, "bodies_bytes"))
                 + ", state " + HumanUnits.bytes(num(j, "state_bytes")) + ", events "
                 + HumanUnits.bytes(num(j, "events_bytes")) + ", free disk " + HumanUnits.bytes(num(j, "free_bytes")));
+        Map<String, Object> d = obj(s, "dns");
+        if (!d.isEmpty()) {
+            String failure = str(d, "failure");
+            Object servers = d.get("resolvers");
+            String names = servers instanceof java.util.List<?> l ? l.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", ")) : "-";
+            out.println("dns:                " + names + " (from " + str(d, "source") + "): "
+                    + (failure == null ? "answering" : "FAILING since "
+                    + HumanUnits.time(num(d, "failing_since_millis")) + ": " + failure
+                    + " (mail is accepted and deferred)"));
+        }
         out.println();
         TextTable listeners = new TextTable("LISTENER", "ADDRESS", ">PORT", "TLS");
         for (Map<String, Object> l : list(s, "listeners")) {

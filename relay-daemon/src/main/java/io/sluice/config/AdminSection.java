@@ -1,6 +1,8 @@
 package io.sluice.config;
 
 import io.sluice.util.IpLiteral;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -8,8 +10,9 @@ import java.util.List;
  * Reads the {@code admin} section into {@link AdminSettings}.
  *
  * <p>The address must be a loopback literal: the admin API can flush, suspend and suppress, and its bearer token
- * is the only other guard. A token file, when named, must be readable now and private to its owner (no group or other
- * permissions): any local user can reach loopback. When enabled, the admin port must not
+ * is the only other guard. A token file, when named and present, must be readable and private to its owner (no group
+ * or other permissions): any local user can reach loopback. A named token file that does not exist yet is not an
+ * error here: the daemon creates it at start ({@code admin.AdminTokenFile}); whether it can is a start-up check. When enabled, the admin port must not
  * collide with an SMTP listener's bind.
  */
 final class AdminSection {
@@ -31,7 +34,7 @@ final class AdminSection {
         Path tokenFile = m.path("token_file", null);
         m.finish();
 
-        if (tokenFile != null) {
+        if (tokenFile != null && Files.exists(tokenFile, LinkOption.NOFOLLOW_LINKS)) {
             FileChecks.requirePrivateFile(m, "token_file", tokenFile);
         }
         if (enabled && !m.failed("address") && !m.failed("port")) {

@@ -3,6 +3,7 @@ package io.sluice.daemon;
 import io.sluice.admin.AdminApi;
 import io.sluice.config.ListenerSettings;
 import io.sluice.config.SettingsHolder;
+import io.sluice.dns.ResolverHealth;
 import io.sluice.journal.AcceptedRecord;
 import io.sluice.journal.BodiesReader;
 import io.sluice.journal.Journal;
@@ -34,7 +35,9 @@ import java.util.function.Supplier;
  *       {@code {"version", "started_millis", "uptime_seconds", "listeners": [{"name", "address", "port", "tls"}],
  *       "queue": {"pending_messages", "pending_recipients", "scheduled", "ready", "in_flight", "held", "suspended",
  *       "dead_sites"},
- *       "journal": {"dir", "bodies_bytes", "state_bytes", "events_bytes", "free_bytes"}, "connections_open"}}.</li>
+ *       "journal": {"dir", "bodies_bytes", "state_bytes", "events_bytes", "free_bytes"},
+ *       "dns": {"resolvers", "source", "failing", "failure", "failing_since_millis"}, "connections_open"}}
+ *       (dns from the resolver's {@link ResolverHealth}).</li>
  *   <li>{@code queue}: a snapshot the scheduler builds on its own thread ({@link Scheduler#requestSnapshot}),
  *       rendered by {@link QueueJson}.</li>
  *   <li>{@code inspect}: a copy of the pending message made on the journal writer's thread, which owns the pending
@@ -60,9 +63,11 @@ final class AdminApiBinding implements AdminApi {
     private final Scheduler scheduler;
     private final Supplier<SmtpServer> smtp;
     private final long startedMillis;
+    private final ResolverHealth dns;
 
     AdminApiBinding(SettingsHolder settings, Journal journal, JournalWriter writer, PendingSet pending,
-                    Scheduler scheduler, Supplier<SmtpServer> smtp, long startedMillis) {
+                    Scheduler scheduler, Supplier<SmtpServer> smtp, long startedMillis, ResolverHealth dns) {
+        this.dns = dns;
         this.settings = settings;
         this.journal = journal;
         this.writer = writer;
@@ -106,6 +111,21 @@ final class AdminApiBinding implements AdminApi {
                 .append(",\"state_bytes\":").append(journal.diskBytes("state"))
                 .append(",\"events_bytes\":").append(journal.diskBytes("events"))
                 .append(",\"free_bytes\":").append(journal.freeBytes())
+                .append("},\"dns\":{\"resolvers\":[");
+        List<String> servers = dns.servers();
+        for (int i = 0; i < servers.size(); i++) {
+            JsonText.string(out.append(i == 0 ? "" : ","), servers.get(i));
+        }
+        out.append("],\"source\":");
+        JsonText.string(out, dns.source());
+        String failure = dns.failure();
+        out.append(",\"failing\":").append(failure != null).append(",\"failure\":");
+        if (failure == null) {
+            out.append("null");
+        } else {
+            JsonText.string(out, failure);
+        }
+        out.append(",\"failing_since_millis\":").append(dns.failingSinceMillis())
                 .append("},\"connections_open\":").append(server == null ? 0 : server.openConnections())
                 .append('}');
         return out.toString();

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * The composition root: builds every stage from one {@link Settings} snapshot, starts them in dependency order and
  * stops them in reverse (DESIGN.md "Shutdown").
  *
- * <p>Start: first what can fail without touching the journal ({@link StartupChecks}: token, TLS and users files,
+ * <p>Start: first what can fail without touching the journal ({@link StartupChecks}: create the admin token file
+ * when it is missing, then check token, TLS and users files,
  * then bindable ports) and the journal lock ({@link JournalLock}: one daemon per journal, so a second one never
  * recovers and delivers the first one's mail); a failure there leaves the journal as it was. Then open the journal,
  * recover the pending set from {@code state/} (logging count and time), start the
@@ -105,6 +106,11 @@ public final class Daemon implements AutoCloseable {
     private void startStages() throws Exception {
         Settings current = settings.current();
         Path journalDir = current.journal().dir();
+        Path createdToken = StartupChecks.createTokenFile(current);
+        if (createdToken != null) {
+            LOG.info("created admin token file {} (random, mode 0600); sluice status and the other admin commands "
+                    + "read it", createdToken.toAbsolutePath());
+        }
         StartupChecks.requireUsableFiles(current);
         // An existing journal is locked before the port checks, so a second daemon with the same config is told
         // which PID holds the journal rather than "address in use"; a new one is created only after every check.
@@ -177,11 +183,11 @@ public final class Daemon implements AutoCloseable {
         RouteTable.Builder routes = RouteTable.builder()
                 .bearerToken(token)
                 .add(HealthRoutes.healthz())
-                .add(HealthRoutes.readyz(this::notReadyReason))
+                .add(HealthRoutes.readyz(this::notReadyReason, this::readinessWarning))
                 .add(MetricsRoute.route(metrics.registry()))
                 .add(ReloadRoute.route(this::reload));
         AdminApiRoutes.routes(new AdminApiBinding(this.settings, journal, writer, pending, delivery.scheduler(),
-                () -> smtp, startedMillis)).forEach(routes::add);
+                () -> smtp, startedMillis, delivery.resolverHealth())).forEach(routes::add);
         QueueActionRoutes.routes(new QueueActionBinding(delivery.scheduler(), journal.dir(), events))
                 .forEach(routes::add);
         admin = new AdminServer(new InetSocketAddress(settings.address(), settings.port()), eventLoops.group(),
@@ -221,6 +227,13 @@ public final class Daemon implements AutoCloseable {
             return "journal disk below journal.min_free";
         }
         return null;
+    }
+
+    /** Null, or what works badly without making the daemon unready: DNS not answering (mail is deferred). */
+    private String readinessWarning() {
+        DeliveryStage stage = delivery;
+        String dns = stage == null ? null : stage.resolverHealth().failure();
+        return dns == null ? null : "DNS failing: " + dns + "; mail is accepted and deferred";
     }
 
     /**

@@ -8,6 +8,7 @@ import io.sluice.delivery.DeliveryDispatcher;
 import io.sluice.delivery.OpportunisticTls;
 import io.sluice.delivery.OutboundConnector;
 import io.sluice.dns.MxResolver;
+import io.sluice.dns.ResolverHealth;
 import io.sluice.dns.SiteKey;
 import io.sluice.events.EventPublisher;
 import io.sluice.journal.Journal;
@@ -142,6 +143,11 @@ final class DeliveryStage implements AutoCloseable {
             closeAll(null, dsn, dispatcher, pools, resolver);
             throw e;
         }
+    }
+
+    /** Whether DNS answers, for readiness and status (thread-safe). */
+    ResolverHealth resolverHealth() {
+        return resolver.health();
     }
 
     /** The scheduler, for the admin API's snapshot requests (thread-safe entry points only). */

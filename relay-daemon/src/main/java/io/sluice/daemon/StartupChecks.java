@@ -1,5 +1,6 @@
 package io.sluice.daemon;
 
+import io.sluice.admin.AdminTokenFile;
 import io.sluice.admin.BearerToken;
 import io.sluice.config.AdminSettings;
 import io.sluice.config.ConfigException;
@@ -11,6 +12,9 @@ import io.sluice.util.IpLiteral;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +27,8 @@ import java.util.List;
  * read and parse them with the very code that will use them:
  * <ul>
  *   <li>{@link #fileProblems}: the admin token file holds an acceptable token ({@link BearerToken#load}, when the
- *       admin endpoint is enabled); each TLS listener's certificate and key build a server context
+ *       admin endpoint is enabled), or, when it does not exist yet, could be created ({@link #createTokenFile}
+ *       creates it at start, before the other checks; {@link #notes} says so for check-config); each TLS listener's certificate and key build a server context
  *       ({@link ListenerTls}); each AUTH users file parses ({@link UsersFile#load}).</li>
  *   <li>{@link #portProblems}: every SMTP listener address and the admin address can be bound now (a plain socket
  *       with {@code SO_REUSEADDR}, as the real listeners use, bound and closed at once; port 0 is skipped).</li>
@@ -45,7 +50,12 @@ public final class StartupChecks {
     public static List<String> fileProblems(Settings settings) {
         List<String> problems = new ArrayList<>();
         AdminSettings admin = settings.admin();
-        if (admin.enabled() && admin.tokenFile() != null) {
+        if (tokenToCreate(settings)) {
+            String problem = AdminTokenFile.creationProblem(admin.tokenFile());
+            if (problem != null) {
+                problems.add(line(settings, "admin.token_file", problem));
+            }
+        } else if (admin.enabled() && admin.tokenFile() != null) {
             try {
                 BearerToken.load(admin.tokenFile());
             } catch (IOException e) {
@@ -67,6 +77,40 @@ public final class StartupChecks {
             }
         }
         return problems;
+    }
+
+    /** What start will do that is not a problem (a token file to create), one line each; empty when nothing. */
+    public static List<String> notes(Settings settings) {
+        if (tokenToCreate(settings)) {
+            return List.of(line(settings, "admin.token_file", settings.admin().tokenFile()
+                    + " does not exist yet; the daemon creates it (random token, mode 0600) at start"));
+        }
+        return List.of();
+    }
+
+    /**
+     * Creates the admin token file when the endpoint is enabled and the named file does not exist yet
+     * ({@link AdminTokenFile}); the first of the start-up checks, so {@link #requireUsableFiles} then checks the
+     * new file like any other.
+     *
+     * @return the file created, or null when nothing was created
+     */
+    public static Path createTokenFile(Settings settings) throws ConfigException {
+        if (!tokenToCreate(settings)) {
+            return null;
+        }
+        Path file = settings.admin().tokenFile();
+        try {
+            return AdminTokenFile.createIfMissing(file) ? file : null;
+        } catch (IOException e) {
+            throw new ConfigException(List.of(line(settings, "admin.token_file", e.getMessage())));
+        }
+    }
+
+    private static boolean tokenToCreate(Settings settings) {
+        AdminSettings admin = settings.admin();
+        return admin.enabled() && admin.tokenFile() != null
+                && !Files.exists(admin.tokenFile(), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Listener and admin addresses that cannot be bound now; empty when all can. */

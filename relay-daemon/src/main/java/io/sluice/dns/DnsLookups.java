@@ -4,7 +4,6 @@ import io.sluice.config.DnsSettings;
 import io.sluice.config.SocketAddressLiteral;
 import io.sluice.util.Durations;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Cache;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
@@ -46,6 +46,10 @@ import org.xbill.DNS.lookup.ServerFailedException;
  * {@link CompletableFuture#orTimeout}, because dnsjava checks its own UDP timeouts only when its selector thread is
  * idle for a whole second; under steady traffic its timeouts may never fire.
  *
+ * <p>Failures in words ({@link ResolverFailureText}), never exception class names: they end up in events and
+ * DSNs. Every outcome feeds the {@link ResolverHealth} (answered, or not); the resolvers in use are logged once at
+ * construction (INFO).
+ *
  * <p>Threading: {@link #query} may be called from any thread and never blocks (a cache hit is looked up
  * synchronously under the cache's lock). Futures complete on the single daemon thread {@code sluice-dns} (network
  * answers), on the JDK's delay thread (deadline), or already completed on the caller's thread (cache hits).
@@ -57,13 +61,23 @@ final class DnsLookups implements AutoCloseable {
     static final int ATTEMPTS_PER_SERVER = 2;
     static final int MAX_CACHE_ENTRIES = 50_000;
 
+    private static final Logger LOG = LoggerFactory.getLogger(DnsLookups.class);
+
     private final LookupSession session;
+    private final ResolverHealth health;
     private final ExecutorService executor;
     private final Duration deadline;
     private volatile boolean closed;
 
     DnsLookups(DnsSettings settings) {
         List<InetSocketAddress> servers = servers(settings);
+        List<String> names = new ArrayList<>(servers.size());
+        for (InetSocketAddress server : servers) {
+            names.add(ResolverFailureText.display(server));
+        }
+        health = new ResolverHealth(names, settings.resolvers().isEmpty() ? "/etc/resolv.conf" : "dns.resolvers");
+        LOG.info("DNS resolvers {} (from {}), {} per query", String.join(", ", names), health.source(),
+                Durations.format(settings.timeout()));
         List<Resolver> resolvers = new ArrayList<>(servers.size());
         for (InetSocketAddress server : servers) {
             SimpleResolver r = new SimpleResolver(server);
@@ -88,6 +102,11 @@ final class DnsLookups implements AutoCloseable {
         session = LookupSession.builder().resolver(resolver).cache(cache).executor(executor).build();
     }
 
+    /** Whether the resolvers answer, and which they are. */
+    ResolverHealth health() {
+        return health;
+    }
+
     /** The longest a query may take before it counts as timed out. */
     Duration deadline() {
         return deadline;
@@ -101,7 +120,10 @@ final class DnsLookups implements AutoCloseable {
         CompletableFuture<DnsAnswer> answer;
         try {
             answer = session.lookupAsync(name, type).toCompletableFuture()
-                    .thenApply(result -> DnsAnswer.found(result.getRecords()));
+                    .thenApply(result -> {
+                        health.answered();
+                        return DnsAnswer.found(result.getRecords());
+                    });
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(classify(e));
         }
@@ -115,22 +137,23 @@ final class DnsLookups implements AutoCloseable {
             t = t.getCause();
         }
         if (t instanceof NoSuchDomainException) {
+            health.answered();
             return DnsAnswer.of(DnsAnswer.Kind.NXDOMAIN);
         }
         if (t instanceof NoSuchRRSetException) {
+            health.answered();
             return DnsAnswer.of(DnsAnswer.Kind.NODATA);
         }
         if (t instanceof ServerFailedException) {
+            health.answered(); // the resolver answered; the zone's servers failed it
             return DnsAnswer.failed("SERVFAIL");
-        }
-        if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
-            return DnsAnswer.failed("timed out after " + Durations.format(deadline));
         }
         if (closed) {
             return DnsAnswer.failed("DNS resolver is closed");
         }
-        String message = t.getMessage();
-        return DnsAnswer.failed(message == null || message.isBlank() ? t.getClass().getSimpleName() : message);
+        String reason = ResolverFailureText.describe(t, health.servers(), deadline);
+        health.unanswered(reason, System.currentTimeMillis());
+        return DnsAnswer.failed(reason);
     }
 
     /** Stops the callback thread; pending queries fail by their deadline. Idempotent. */

@@ -110,6 +110,11 @@ public final class MxResolver implements AutoCloseable {
                 .exceptionally(t -> temporary(display, "unexpected error: " + t));
     }
 
+    /** Whether the resolvers answer, and which they are; read from any thread. */
+    public ResolverHealth health() {
+        return dns.health();
+    }
+
     /** Lookups and failures so far; read from any thread. */
     public ResolutionCounters counters() {
         return counters;

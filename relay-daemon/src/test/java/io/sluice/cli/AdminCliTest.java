@@ -127,12 +127,15 @@ class AdminCliTest {
         assertThat(AdminCommand.num(journal, "bodies_bytes")).isPositive();
         assertThat(AdminCommand.num(journal, "state_bytes")).isPositive();
         assertThat(AdminCommand.num(journal, "free_bytes")).isPositive();
+        assertThat(AdminCommand.obj(status, "dns")).containsEntry("failing", false).containsEntry("failure", null)
+                .containsEntry("resolvers", List.of(dns.resolverSpec()));
 
         CliRun human = sluiceAdmin("status");
         assertThat(human.exit()).isZero();
         assertThat(human.out()).contains("pending messages:   3\n")
                 .contains("pending recipients: 4 (scheduled 4, ready 0, in flight 0)\n")
                 .contains("dead sites:         1\n")
+                .contains("dns:                " + dns.resolverSpec() + " (from dns.resolvers): answering\n")
                 .containsPattern("(?m)^default\\s+127\\.0\\.0\\.1\\s+" + daemon.smtpPort() + "\\s+none$");
     }
 
@@ -196,6 +199,11 @@ class AdminCliTest {
         assertThat(AdminCommand.num(rcpts.get(0), "next_due_millis")).isGreaterThan(System.currentTimeMillis());
         assertThat(AdminCommand.num(rcpts.get(1), "next_due_millis")).isEqualTo(-1);
 
+        Map<String, Object> byOption = json(sluiceAdmin("inspect", "--id", mixedId, "--json"));
+        assertThat(byOption).as("--id ID, as for hold, release and bounce").containsEntry("id", mixedId)
+                .containsEntry("pending_recipients", 2L);
+        assertThat(AdminCommand.list(byOption, "recipients")).extracting(r -> r.get("state"))
+                .containsExactly("deferred", "delivered", "deferred");
         CliRun human = sluiceAdmin("inspect", mixedId.toUpperCase());
         assertThat(human.exit()).as(human.err()).isZero();
         assertThat(human.out()).contains("id:        " + mixedId + "\n").contains("pending:   2 of 3 recipients\n")

@@ -36,6 +36,32 @@ class CheckConfigCommandTest {
     }
 
     @Test
+    void shouldAcceptAMissingTokenFileThatTheDaemonWillCreateAndSaySo() throws Exception {
+        Path token = dir.resolve("data/admin.token");
+        Path config = TestDaemon.in(dir).admin("token_file: " + token).writeConfig();
+
+        CliRun run = CliRun.sluice("check-config", "-c", config.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("note: " + config + ": admin.token_file: " + token
+                + " does not exist yet; the daemon creates it").contains(": ok");
+        assertThat(token).as("check-config only reads").doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseAMissingTokenFileThatCannotBeCreated() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("data"), "a file where the directory should be\n");
+        Path token = notADirectory.resolve("admin.token");
+        Path config = TestDaemon.in(dir).admin("token_file: " + token).writeConfig();
+
+        CliRun run = CliRun.sluice("check-config", config.toString());
+
+        assertThat(run.exit()).as(run.out()).isEqualTo(1);
+        assertThat(run.err()).contains(config + ": admin.token_file: cannot create admin token file " + token
+                + ": " + notADirectory + " is not a directory");
+    }
+
+    @Test
     void shouldRefuseAnUnusableTlsCertificate() throws Exception {
         Path cert = Files.writeString(dir.resolve("cert.pem"), "not a certificate\n");
         Path key = Files.writeString(dir.resolve("key.pem"), "not a key\n");

@@ -44,6 +44,25 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts the process without waiting for it to be ready (for starts that are meant to fail). */
     static DaemonProcess launch(Path config) throws Exception {
+        return launchIn(null, "run", "--config", config.toString());
+    }
+
+    /**
+     * Runs {@code sluice ARGS...} as a separate JVM in {@code workingDir} (null: this process's), without waiting;
+     * for a daemon started as a user in a checkout types it, and for CLI commands run the same way.
+     */
+    static DaemonProcess launchIn(Path workingDir, String... args) throws Exception {
+        List<String> command = javaCommand();
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (workingDir != null) {
+            builder.directory(workingDir.toFile());
+        }
+        builder.environment().remove("SLUICE_CONFIG");
+        return new DaemonProcess(builder.start());
+    }
+
+    private static List<String> javaCommand() {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -56,11 +75,7 @@ final class DaemonProcess implements AutoCloseable {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.sluice.cli.SluiceCli");
-        command.add("run");
-        command.add("--config");
-        command.add(config.toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        return new DaemonProcess(process);
+        return command;
     }
 
     /** The process id (what the journal lock names). */

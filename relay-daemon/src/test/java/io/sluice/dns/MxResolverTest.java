@@ -167,9 +167,18 @@ class MxResolverTest {
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertThat(d).isEqualTo(new Destination.Temporary(451, "4.4.3",
-                "DNS lookup of slow.test/MX failed: timed out after 600ms"));
+                "DNS lookup of slow.test/MX failed: DNS timeout after 600ms (no answer from DNS resolver "
+                        + dns.resolverSpec() + ")"));
         assertThat(elapsedMs).as("2 attempts x 300ms, enforced by us").isBetween(550L, 3000L);
         assertThat(dns.queries("slow.test", "MX")).isPositive();
+        assertThat(resolver.health().failure()).as("reported to operators until an answer comes")
+                .isEqualTo("DNS timeout after 600ms (no answer from DNS resolver " + dns.resolverSpec() + ")");
+        assertThat(resolver.health().failingSinceMillis()).isPositive();
+
+        dns.mx("fine.test", 10, "mx.fine.test").a("mx.fine.test", "192.0.2.10");
+        resolve(resolver, "fine.test");
+        assertThat(resolver.health().failure()).as("any answer clears it").isNull();
+        assertThat(resolver.health().failingSinceMillis()).isEqualTo(-1);
     }
 
     @Test

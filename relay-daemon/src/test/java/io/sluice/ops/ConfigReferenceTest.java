@@ -82,7 +82,7 @@ class ConfigReferenceTest {
                 .isEqualTo("1m to 7d");
         assertThat(keys.get("dns.timeout").range()).isEqualTo("1ms to 5m");
         assertThat(keys.get("dns.resolvers")).satisfies(k -> {
-            assertThat(k.defaultValue()).isEqualTo("[\"127.0.0.1:53\"]");
+            assertThat(k.defaultValue()).isEqualTo("[]");
             assertThat(k.type()).isEqualTo("list");
         });
         assertThat(keys.get("delivery.retry").reload()).isEqualTo("yes");

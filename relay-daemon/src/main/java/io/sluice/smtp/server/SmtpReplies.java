@@ -16,7 +16,13 @@ final class SmtpReplies {
     static final ByteBuf START_DATA = fixed("354 End data with <CR><LF>.<CR><LF>");
     static final ByteBuf BYE = fixed("221 2.0.0 Bye");
     static final ByteBuf VRFY = fixed("252 2.0.0 Cannot VRFY user, but will accept message and attempt delivery");
-    static final ByteBuf HELP = fixed("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP STARTTLS AUTH");
+    /** HELP lists what this session is offered now, as EHLO does: index {@code (starttls ? 2 : 0) + (auth ? 1 : 0)}. */
+    private static final ByteBuf[] HELP = {
+        fixed("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP"),
+        fixed("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP AUTH"),
+        fixed("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP STARTTLS"),
+        fixed("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP STARTTLS AUTH"),
+    };
     static final ByteBuf READY_TLS = fixed("220 2.0.0 Ready to start TLS");
 
     static final ByteBuf NEED_HELO = fixed("503 5.5.1 Error: send HELO/EHLO first");
@@ -60,6 +66,11 @@ final class SmtpReplies {
     static final ByteBuf STALLED_EVICTED = fixed("421 4.7.0 Error: too many connections, closing a stalled session");
 
     private SmtpReplies() {
+    }
+
+    /** The HELP reply naming STARTTLS and AUTH only when the session is offered them (shared, no allocation). */
+    static ByteBuf help(boolean startTls, boolean auth) {
+        return HELP[(startTls ? 2 : 0) + (auth ? 1 : 0)];
     }
 
     private static ByteBuf fixed(String line) {

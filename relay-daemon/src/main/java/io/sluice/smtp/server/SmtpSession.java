@@ -220,7 +220,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 reply(SmtpReplies.VRFY);
                 break;
             case HELP:
-                reply(SmtpReplies.HELP);
+                reply(SmtpReplies.help(security.startTlsOffered(), security.authOffered()));
                 break;
             case STARTTLS:
                 security.startTls(line);

@@ -116,6 +116,8 @@ class SmtpTlsAuthTest {
             c.reply();
             String ehlo = c.command("EHLO c");
             assertThat(ehlo).contains("250-STARTTLS").doesNotContain("AUTH");
+            assertThat(c.command("HELP")).as("as EHLO: STARTTLS now, AUTH only after it")
+                    .isEqualTo("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP STARTTLS");
             assertThat(c.command("AUTH PLAIN AGFwcABzM2NyZXQtcGFzcw=="))
                     .isEqualTo("538 5.7.11 Encryption required for requested authentication mechanism");
             assertThat(c.command("MAIL FROM:<a@client.test>")).startsWith("250");
@@ -128,6 +130,8 @@ class SmtpTlsAuthTest {
         try (TestDaemon d = daemon("none", true).start(); SmtpClient c = d.connect()) {
             c.reply();
             assertThat(c.command("EHLO c")).contains("250-AUTH PLAIN LOGIN").doesNotContain("STARTTLS");
+            assertThat(c.command("HELP"))
+                    .isEqualTo("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP AUTH");
             String plain = java.util.Base64.getEncoder().encodeToString("\0app\0s3cret-pass".getBytes(StandardCharsets.UTF_8));
             assertThat(c.command("AUTH PLAIN " + plain)).isEqualTo("235 2.7.0 Authentication successful");
             assertThat(c.command("AUTH PLAIN " + plain)).startsWith("503 5.5.1");
