@@ -142,11 +142,6 @@ final class DaemonProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Waits up to {@code seconds} for the process to exit by itself; its exit code, or -1 if still running. */
-    int awaitExit(int seconds) throws InterruptedException {
-        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
-    }
-
     boolean isAlive() {
         return process.isAlive();
     }
