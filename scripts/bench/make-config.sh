@@ -5,7 +5,9 @@
 #   journal.dir -> JOURNAL_DIR, journal.sync -> SYNC (batch | none), journal.min_free stays 1GiB,
 #   queue.max_pending_recipients stays 5_000_000,
 #   dns.resolvers -> ["127.0.0.1:9"]: a loopback port where no resolver listens, so the delivery stage's
-#   lookups fail and accepted mail is only deferred; this machine may send traffic to loopback only.
+#   lookups fail and accepted mail is only deferred; this machine may send traffic to loopback only;
+#   admin.token_file -> JOURNAL_DIR/../admin.token (created at start) and events.log_file ->
+#   JOURNAL_DIR/../events/events.jsonl, both outside the rig's working directory.
 # With MODE=deliver (4th argument) the relay delivers instead, for delivered/s runs through the peer rig:
 #   dns.resolvers -> ["127.0.0.1:25053"] (bench-dns.sh serves peers.zone there: dest.peers.test MX -> 127.0.0.1),
 #   delivery.mx_port -> 25026 (the rig's smtp-sink), delivery.allow_private_mx -> true (the MX is loopback).
@@ -25,7 +27,9 @@ sed -e 's|^\(    port: \)2525 |\125028|' \
     -e 's|^\(  max_connections_per_ip: \)50 |\11000|' \
     -e "s|^\(  dir: \)data/journal |\1$dir|" \
     -e "s|^\(  sync: \)batch |\1$sync|" \
-    -e "s|^\(  resolvers: \)\[\"127.0.0.1:53\"\]|\1[\"$resolver\"]|" \
+    -e "s|^\(  resolvers: \)\[\] |\1[\"$resolver\"]|" \
+    -e "s|^\(  token_file: \)data/admin.token |\1$(dirname "$dir")/admin.token|" \
+    -e "s|^\(  log_file: \)data/events/events.jsonl |\1$(dirname "$dir")/events/events.jsonl|" \
     "${delivery[@]}" \
     "$root/conf/sluice.yaml" > "$out"
 diff -u "$root/conf/sluice.yaml" "$out" || true
