@@ -281,9 +281,15 @@ class ListenerValidationTest {
     }
 
     @Test
-    void shouldRequireAReadableTokenFileWhenNamed() throws Exception {
-        assertThat(errors("admin:\n  token_file: /nonexistent/token\n")).containsExactly(
-                "conf/sluice.yaml:2: admin.token_file: /nonexistent/token does not exist");
+    void shouldRequireAPrivateTokenFileWhenNamedAndPresent() throws Exception {
+        // a named file that does not exist yet is the daemon's to create at start (StartupChecks), not an error here
+        Path absent = dir.resolve("absent.token");
+        assertThat(SettingsLoader.parse("admin:\n  token_file: " + absent + "\n", "x.yaml").admin().tokenFile())
+                .isEqualTo(absent);
+        Path open = Files.writeString(dir.resolve("open.token"), "t");
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(errors("admin:\n  token_file: " + open + "\n")).singleElement().asString()
+                .startsWith("conf/sluice.yaml:2: admin.token_file: ");
         Path token = Files.writeString(dir.resolve("token"), "t");
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
         assertThat(SettingsLoader.parse("admin:\n  token_file: " + token + "\n", "x.yaml").admin().tokenFile())

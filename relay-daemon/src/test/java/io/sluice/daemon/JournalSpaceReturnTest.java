@@ -89,7 +89,7 @@ class JournalSpaceReturnTest {
                 .delivery("mx_port: " + mxPort + "\nallow_private_mx: true");
     }
 
-    /** Sends 512 KiB messages until MAIL gets 452; returns how many were accepted. */
+    /** Sends 512 KiB messages until MAIL (or, under load, the dot) gets 452; returns how many were accepted. */
     private static int fillUntilRefused(TestDaemon daemon) throws IOException {
         String body = "Subject: fill\r\n\r\n" + ("x".repeat(998) + "\r\n").repeat(BODY_BYTES / 1000);
         int accepted = 0;
@@ -106,7 +106,12 @@ class JournalSpaceReturnTest {
                 assertThat(c.command("RCPT TO:<user" + i + "@fill.test>")).startsWith("250");
                 assertThat(c.command("DATA")).startsWith("354");
                 c.send(body + ".\r\n");
-                assertThat(c.reply()).startsWith("250 2.0.0");
+                String dot = c.reply();
+                if (dot.startsWith("452")) { // the free-space figure behind MAIL's gate lagged; the reservation did not
+                    assertThat(dot).startsWith("452 4.3.1");
+                    return accepted;
+                }
+                assertThat(dot).startsWith("250 2.0.0");
                 accepted++;
             }
         }
