@@ -5,6 +5,7 @@ import io.sluice.config.Settings;
 import io.sluice.config.SmtpSettings;
 import io.sluice.smtp.codec.CommandLine;
 import io.sluice.smtp.codec.ReadGate;
+import io.sluice.util.IdnDomain;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code 250 2.1.0}/{@code 250 2.1.5}, or a refusal), the session state moving to {@code MAIL}/{@code RCPT}, and the
  * envelope ({@link #sender}, {@link #recipients}) until {@link #clear}. Policy applied here, in this order: command
  * sequence, well-formed UTF-8 ({@code 553 5.1.7}/{@code 553 5.1.3}: never decoded to U+FFFD), path syntax (RFC 5321
- * 4.1.2, {@link MailPath}), non-ASCII only with SMTPUTF8 (RFC 6531), the declared
+ * 4.1.2, {@link MailPath}), non-ASCII only with SMTPUTF8 (RFC 6531), an international domain valid under IDNA 2008
+ * ({@link IdnDomain}; {@code 553 5.1.3}/{@code 553 5.1.7}), the declared
  * {@code SIZE} against {@code smtp.max_message_bytes} (RFC 1870), {@code smtp.max_recipients}, relay permission (AUTH
  * or {@code relay_networks}), a destination Sluice can route (no address literal, {@code localhost} or single-label
  * domain: {@code 550 5.7.1}), then hard and soft {@link BackPressure}. A soft delay holds the MAIL reply and stops
@@ -72,6 +74,10 @@ final class MailTransaction {
             session.error(SmtpReplies.NON_ASCII, Rejection.BAD_SYNTAX);
             return;
         }
+        if (!validDomain(path)) {
+            session.error(SmtpReplies.BAD_IDN_SENDER, Rejection.BAD_SYNTAX);
+            return;
+        }
         if (path.declaredSize() > limits.maxMessageBytes()) {
             session.reply(SmtpReplies.SIZE_TOO_BIG);
             listener.observer().rejected(Rejection.MESSAGE_TOO_BIG);
@@ -110,6 +116,10 @@ final class MailTransaction {
             session.error(SmtpReplies.NON_ASCII, Rejection.BAD_SYNTAX);
             return;
         }
+        if (!validDomain(path)) {
+            session.error(SmtpReplies.BAD_IDN_RECIPIENT, Rejection.BAD_SYNTAX);
+            return;
+        }
         if (recipients.size() >= limits.maxRecipients()) {
             session.reply(SmtpReplies.TOO_MANY_RECIPIENTS);
             listener.observer().rejected(Rejection.TOO_MANY_RECIPIENTS);
@@ -132,6 +142,15 @@ final class MailTransaction {
         recipients.add(path.address());
         session.state(SmtpSession.State.RCPT);
         session.reply(SmtpReplies.RCPT_OK);
+    }
+
+    /**
+     * An international domain (U-labels or {@code xn--} labels) must be a valid IDNA 2008 name, checked here so that
+     * a bad one is refused before the 250, not bounced by DNS afterwards. ASCII domains cost no IDNA call.
+     */
+    private static boolean validDomain(MailPath path) {
+        String domain = path.domain();
+        return domain == null || path.isAddressLiteral() || IdnDomain.toAscii(domain) != null;
     }
 
     /**
