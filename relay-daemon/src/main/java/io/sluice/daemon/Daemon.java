@@ -103,6 +103,7 @@ public final class Daemon implements AutoCloseable {
         Settings current = settings.current();
         Path journalDir = current.journal().dir();
         StartupChecks.requireUsableFiles(current);
+        StartupChecks.warnings(current).forEach(w -> LOG.warn("{}", w));
         // An existing journal is locked before the port checks, so a second daemon with the same config is told
         // which PID holds the journal rather than "address in use"; a new one is created only after every check.
         if (Files.isDirectory(journalDir)) {

@@ -1,5 +1,7 @@
 package io.sluice.smtp.server;
 
+import io.sluice.util.MailboxSyntax;
+
 /**
  * Parses the argument of MAIL FROM and RCPT TO (RFC 5321 4.1.2, RFC 1870 SIZE, RFC 6152 BODY, RFC 6531 SMTPUTF8).
  *

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link IdnDomain}; {@code 553 5.1.3}/{@code 553 5.1.7}), the declared
  * {@code SIZE} against {@code smtp.max_message_bytes} (RFC 1870), {@code smtp.max_recipients}, relay permission (AUTH
  * or {@code relay_networks}), a destination Sluice can route (no address literal, {@code localhost} or single-label
- * domain: {@code 550 5.7.1}), then hard and soft {@link BackPressure}. A soft delay holds the MAIL reply and stops
+ * domain: {@code 550 5.7.1}), then hard and soft {@link BackPressure}. A bare {@code <postmaster>} skips the relay
+ * checks and becomes {@code smtp.postmaster_address} (refused when that is unset). A soft delay holds the MAIL reply and stops
  * reading meanwhile (the decoder is paused, {@link ReadGate#DELAYED} closed), so pipelined commands wait.
  *
  * <p>Threading: the session's event loop only. Failure modes: every refusal is a precise reply and changes nothing in
@@ -125,6 +126,10 @@ final class MailTransaction {
             listener.observer().rejected(Rejection.TOO_MANY_RECIPIENTS);
             return;
         }
+        if (path.isBarePostmaster()) {
+            postmaster();
+            return;
+        }
         if (!session.mayRelay()) {
             session.error(SmtpReplies.text("554 5.7.1 <" + path.address() + ">: Relay access denied"),
                     Rejection.RELAY_DENIED);
@@ -140,6 +145,31 @@ final class MailTransaction {
             return;
         }
         recipients.add(path.address());
+        session.state(SmtpSession.State.RCPT);
+        session.reply(SmtpReplies.RCPT_OK);
+    }
+
+    /**
+     * {@code RCPT TO:<postmaster>} without a domain, which RFC 5321 4.5.1 requires every SMTP server to accept,
+     * from any client (no relay permission needed: it is mail for this server's operator): it is recorded as
+     * {@code smtp.postmaster_address}. Without that key there is nowhere to deliver it, so it is refused with a
+     * reply naming the key rather than accepted and deferred (there is no domain to look up).
+     */
+    private void postmaster() {
+        String address = limits.postmasterAddress();
+        if (address == null) {
+            session.error(SmtpReplies.NO_POSTMASTER, Rejection.RELAY_DENIED);
+            return;
+        }
+        if (recipients.size() >= limits.maxRecipients()) {
+            session.reply(SmtpReplies.TOO_MANY_RECIPIENTS);
+            listener.observer().rejected(Rejection.TOO_MANY_RECIPIENTS);
+            return;
+        }
+        if (refusedByBackPressure(recipients.size() + 1)) {
+            return;
+        }
+        recipients.add(address);
         session.state(SmtpSession.State.RCPT);
         session.reply(SmtpReplies.RCPT_OK);
     }

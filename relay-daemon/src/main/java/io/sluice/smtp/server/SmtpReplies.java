@@ -40,6 +40,8 @@ final class SmtpReplies {
             fixed("553 5.1.7 Bad sender address syntax: invalid international domain name (IDNA 2008)");
     static final ByteBuf BAD_IDN_RECIPIENT =
             fixed("553 5.1.3 Bad recipient address syntax: invalid international domain name (IDNA 2008)");
+    static final ByteBuf NO_POSTMASTER = fixed("550 5.1.1 <postmaster>: Recipient address rejected: no postmaster"
+            + " address is configured (smtp.postmaster_address)");
     static final ByteBuf NON_ASCII = fixed("553 5.6.7 Error: non-ASCII address needs SMTPUTF8");
 
     static final ByteBuf MESSAGE_TOO_BIG = fixed("552 5.3.4 Error: message file too big");

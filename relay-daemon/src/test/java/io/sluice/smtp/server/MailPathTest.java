@@ -2,6 +2,7 @@ package io.sluice.smtp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.util.MailboxSyntax;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,6 +1,5 @@
-package io.sluice.smtp.server;
+package io.sluice.util;
 
-import io.sluice.util.IpLiteral;
 
 /**
  * The RFC 5321 4.1.2 grammar of a path's parts, extended by RFC 6531 3.3 for SMTPUTF8: {@code Mailbox = Local-part
@@ -26,11 +25,12 @@ import io.sluice.util.IpLiteral;
  *   <li>Lengths in octets of UTF-8 (RFC 5321 4.5.3.1): local part 64, domain 255.</li>
  * </ul>
  * Each check returns null when the text is good, else a short reason for the reply (never the client's text).
+ * Used by {@code smtp.server.MailPath} for every MAIL and RCPT, and by the config loader for configured addresses.
  * Pure, allocation-free on success (an address literal is parsed once), thread-safe.
  */
-final class MailboxSyntax {
-    static final int MAX_LOCAL_PART = 64;
-    static final int MAX_DOMAIN = 255;
+public final class MailboxSyntax {
+    public static final int MAX_LOCAL_PART = 64;
+    public static final int MAX_DOMAIN = 255;
     private static final int MAX_LABEL = 63;
 
     private MailboxSyntax() {
@@ -40,7 +40,7 @@ final class MailboxSyntax {
      * The index of the {@code >} closing a path whose text starts at {@code from} (just after {@code <}); a
      * {@code >} inside a Quoted-string does not close it. -1 when there is none.
      */
-    static int pathEnd(String s, int from) {
+    public static int pathEnd(String s, int from) {
         boolean quoted = false;
         for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -60,7 +60,7 @@ final class MailboxSyntax {
     }
 
     /** Problem of the mailbox {@code s[from, to)}, or null. */
-    static String mailboxProblem(String s, int from, int to) {
+    public static String mailboxProblem(String s, int from, int to) {
         int at = atSign(s, from, to);
         if (at < 0) {
             return "no @domain";
@@ -76,7 +76,7 @@ final class MailboxSyntax {
      * The index of the {@code @} that ends the local part of {@code s[from, to)}: the first one after a
      * Quoted-string, else the first one. -1 when there is none.
      */
-    static int atSign(String s, int from, int to) {
+    public static int atSign(String s, int from, int to) {
         int i = from;
         if (i < to && s.charAt(i) == '"') {
             i++;
@@ -93,7 +93,7 @@ final class MailboxSyntax {
         return -1;
     }
 
-    static String localPartProblem(String s, int from, int to) {
+    public static String localPartProblem(String s, int from, int to) {
         if (from == to) {
             return "empty local part";
         }
@@ -150,7 +150,7 @@ final class MailboxSyntax {
     }
 
     /** Problem of a Domain or address literal {@code s[from, to)}, or null. */
-    static String domainOrLiteralProblem(String s, int from, int to) {
+    public static String domainOrLiteralProblem(String s, int from, int to) {
         if (from < to && s.charAt(from) == '[') {
             return addressLiteralProblem(s, from, to);
         }
@@ -158,7 +158,7 @@ final class MailboxSyntax {
     }
 
     /** Problem of a Domain (no address literal) {@code s[from, to)}, or null. */
-    static String domainProblem(String s, int from, int to) {
+    public static String domainProblem(String s, int from, int to) {
         if (from == to) {
             return "empty domain";
         }
@@ -221,7 +221,7 @@ final class MailboxSyntax {
     }
 
     /** RFC 5322 atext: ALPHA / DIGIT and {@code ! # $ % & ' * + - / = ? ^ _ ` { | } ~}. */
-    static boolean isAtext(int c) {
+    public static boolean isAtext(int c) {
         if (isLetterOrDigit(c)) {
             return true;
         }
@@ -238,7 +238,7 @@ final class MailboxSyntax {
     }
 
     /** A non-ASCII code point that may stand in an address (see the class comment for what may not). */
-    static boolean isAllowedNonAscii(int c) {
+    public static boolean isAllowedNonAscii(int c) {
         if ((c & 0xfffe) == 0xfffe || (c >= 0xfdd0 && c <= 0xfdef)) {
             return false; // noncharacters
         }
@@ -254,7 +254,7 @@ final class MailboxSyntax {
     }
 
     /** Octets of {@code s[from, to)} in UTF-8, without encoding it. */
-    static int utf8Length(String s, int from, int to) {
+    public static int utf8Length(String s, int from, int to) {
         int n = 0;
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
