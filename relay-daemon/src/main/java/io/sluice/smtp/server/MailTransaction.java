@@ -161,11 +161,6 @@ final class MailTransaction {
             session.error(SmtpReplies.NO_POSTMASTER, Rejection.RELAY_DENIED);
             return;
         }
-        if (recipients.size() >= limits.maxRecipients()) {
-            session.reply(SmtpReplies.TOO_MANY_RECIPIENTS);
-            listener.observer().rejected(Rejection.TOO_MANY_RECIPIENTS);
-            return;
-        }
         if (refusedByBackPressure(recipients.size() + 1)) {
             return;
         }
