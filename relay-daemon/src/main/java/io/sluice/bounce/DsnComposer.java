@@ -1,5 +1,6 @@
 package io.sluice.bounce;
 
+import io.sluice.util.HeaderAddress;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -37,7 +38,7 @@ public final class DsnComposer {
                 .anyMatch(r -> r.action() == RecipientStatus.Action.FAILED);
         StringBuilder sb = new StringBuilder(2048);
         line(sb, "From: Mail Delivery System <MAILER-DAEMON@" + report.reportingMta() + ">");
-        line(sb, "To: <" + report.envelopeSender() + ">");
+        line(sb, "To: <" + HeaderAddress.safe(report.envelopeSender()) + ">");
         line(sb, "Subject: " + (anyFailed ? "Undelivered Mail Returned to Sender" : "Delayed Mail (still being retried)"));
         line(sb, "Date: " + RFC_5322.format(report.lastAttempt()));
         line(sb, "Message-ID: <" + report.dsnMessageId() + "@" + report.reportingMta() + ">");
@@ -66,7 +67,7 @@ public final class DsnComposer {
         line(sb, "Arrival-Date: " + RFC_5322.format(report.arrivalDate()));
         for (RecipientStatus r : report.recipients()) {
             line(sb, "");
-            line(sb, "Final-Recipient: " + addressType(r.recipient()) + "; " + r.recipient());
+            line(sb, "Final-Recipient: " + addressType(r.recipient()) + "; " + HeaderAddress.safe(r.recipient()));
             line(sb, "Action: " + r.action().field());
             line(sb, "Status: " + r.status());
             if (r.remoteMta() != null) {
@@ -105,7 +106,7 @@ public final class DsnComposer {
         }
         for (RecipientStatus r : report.recipients()) {
             line(sb, "");
-            line(sb, "<" + r.recipient() + ">: " + r.action().field() + " (" + r.status() + ")");
+            line(sb, "<" + HeaderAddress.safe(r.recipient()) + ">: " + r.action().field() + " (" + r.status() + ")");
             if (r.diagnostic() != null) {
                 line(sb, "    " + (r.remoteMta() != null ? clean(r.remoteMta(), 255) + " said: " : "")
                         + clean(r.diagnostic(), MAX_DIAGNOSTIC));

@@ -3,6 +3,7 @@ package io.sluice.bounce;
 import io.sluice.journal.AcceptedMessage;
 import io.sluice.journal.MessageIds;
 import io.sluice.scheduler.GivenUp;
+import io.sluice.util.HeaderAddress;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,8 @@ final class DsnMessage {
                 Instant.ofEpochMilli(original.receivedAtMillis()), Instant.ofEpochMilli(lastAttempt),
                 original.sender(), recipients, original.headers()));
         String received = "Received: by " + reportingMta + " (Sluice) id " + dsnQueueId + "\r\n\tfor <"
-                + original.sender() + ">; " + DsnComposer.RFC_5322.format(Instant.ofEpochMilli(nowMillis)) + "\r\n";
+                + HeaderAddress.safe(original.sender()) + ">; "
+                + DsnComposer.RFC_5322.format(Instant.ofEpochMilli(nowMillis)) + "\r\n";
         ByteArrayOutputStream text = new ByteArrayOutputStream(received.length() + report.length);
         text.writeBytes(received.getBytes(StandardCharsets.UTF_8));
         text.writeBytes(report);

@@ -71,6 +71,7 @@ final class CheckConfigCommand implements Callable<Integer> {
         } else {
             ports.forEach(p -> err.println("warning: " + p + " (fine if it is the running daemon's own port)"));
         }
+        StartupChecks.warnings(settings).forEach(w -> err.println("warning: " + w));
         errors.forEach(err::println);
         err.flush();
         if (!errors.isEmpty()) {

@@ -27,6 +27,8 @@ import java.util.Objects;
  *       at start</td></tr>
  *   <tr><td>smtp.max_message_size</td><td>restart</td><td>sizes the journal's record blocks</td></tr>
  *   <tr><td>smtp.max_inflight_data_bytes</td><td>restart</td><td>the shared memory budget is sized once</td></tr>
+ *   <tr><td>smtp.postmaster_address</td><td>reload</td><td>read per session (new sessions route a bare
+ *       {@code <postmaster>} to the new address)</td></tr>
  *   <tr><td>every other smtp.* key</td><td>reload</td><td>read per session or per connection</td></tr>
  *   <tr><td>journal.dir, .sync, .checkpoint_interval, .compact_after</td><td>restart</td><td>the journal and its
  *       writer agent are opened once</td></tr>

@@ -5,6 +5,8 @@ import static io.sluice.config.SmtpSettings.*;
 import io.sluice.config.SmtpSettings.BareLfPolicy;
 import io.sluice.util.DataSizes;
 import io.sluice.util.Durations;
+import io.sluice.util.IdnDomain;
+import io.sluice.util.MailboxSyntax;
 import java.time.Duration;
 import java.util.function.LongFunction;
 
@@ -16,6 +18,7 @@ import java.util.function.LongFunction;
  * journal records are int-indexed); timeouts and deadlines between 1ms and 1d; {@code min_data_rate} up to 1GB/s. Cross-checks: a full command must fit in the
  * pipelining buffer, one message must fit in the in-flight budget, and the per-IP connection cap must not exceed
  * the global one. A cross-check is reported at the key the file sets (the smaller one when both are set).
+ * {@code postmaster_address} must be a mailbox RCPT would accept, at a domain name (no literal, not single-label).
  */
 final class SmtpSection {
 
@@ -59,6 +62,7 @@ final class SmtpSection {
                 Limits.range(0, 1_000_000_000, Long::toString));
         Duration evictStalledAfter = m.duration("evict_stalled_after", DEFAULT_EVICT_STALLED_AFTER,
                 Limits.range(0, Duration.ofDays(1).toMillis(), SmtpSection::millis));
+        String postmaster = m.read("postmaster_address", null, SmtpSection::mailbox);
         m.finish();
 
         notAbove(m, "max_connections_per_ip", maxPerIp, "max_connections", maxConnections, Long::toString);
@@ -67,7 +71,8 @@ final class SmtpSection {
 
         return new SmtpSettings(hostname != null ? hostname : DefaultHostname.get(), maxCommandLine, maxTextLine,
                 maxMessage, maxRecipients, maxConnections, maxPerIp, maxErrors, maxPipelined, bareLf, maxInflight,
-                hopLimit, commandTimeout, dataTimeout, maxSoftDelay, dataDeadline, minDataRate, evictStalledAfter);
+                hopLimit, commandTimeout, dataTimeout, maxSoftDelay, dataDeadline, minDataRate, evictStalledAfter,
+                postmaster);
     }
 
     /** Requires {@code small <= big}; skipped when either value already failed (it is a default, not the file's). */
@@ -81,6 +86,19 @@ final class SmtpSection {
         } else {
             m.error(bigKey, show.apply(big) + " is below " + smallKey + " (" + show.apply(small) + ")");
         }
+    }
+
+    /** A mailbox as RCPT would accept it (RFC 5321 4.1.2, IDNA 2008 domain), with a domain name, not a literal. */
+    private static String mailbox(String raw) {
+        String problem = MailboxSyntax.mailboxProblem(raw, 0, raw.length());
+        if (problem != null) {
+            throw new IllegalArgumentException(raw + " is not a mailbox (" + problem + ")");
+        }
+        String domain = raw.substring(MailboxSyntax.atSign(raw, 0, raw.length()) + 1);
+        if (domain.startsWith("[") || domain.indexOf('.') < 0 || IdnDomain.toAscii(domain) == null) {
+            throw new IllegalArgumentException(raw + " needs a fully qualified domain name that Sluice can deliver to");
+        }
+        return raw;
     }
 
     private static String millis(long ms) {

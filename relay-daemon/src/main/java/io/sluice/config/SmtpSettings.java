@@ -37,6 +37,8 @@ import java.time.Duration;
  * @param evictStalledAfter      at {@code max_connections}, a new connection closes the session stalled longest,
  *                               if it has made no progress for at least this long ({@code evict_stalled_after},
  *                               default 10s; 0 never closes one)
+ * @param postmasterAddress      where {@code RCPT TO:<postmaster>} without a domain goes (RFC 5321 4.5.1;
+ *                               {@code postmaster_address}, a mailbox; default none: such a RCPT is refused)
  */
 public record SmtpSettings(
         String hostname,
@@ -56,7 +58,8 @@ public record SmtpSettings(
         Duration maxSoftDelay,
         Duration dataDeadline,
         long minDataRateBytesPerSec,
-        Duration evictStalledAfter) {
+        Duration evictStalledAfter,
+        String postmasterAddress) {
 
     public static final int DEFAULT_MAX_COMMAND_LINE = 512;
     public static final int DEFAULT_MAX_TEXT_LINE = 1000;

@@ -112,6 +112,7 @@ public final class Daemon implements AutoCloseable {
                     + "read it", createdToken.toAbsolutePath());
         }
         StartupChecks.requireUsableFiles(current);
+        StartupChecks.warnings(current).forEach(w -> LOG.warn("{}", w));
         // An existing journal is locked before the port checks, so a second daemon with the same config is told
         // which PID holds the journal rather than "address in use"; a new one is created only after every check.
         if (Files.isDirectory(journalDir)) {

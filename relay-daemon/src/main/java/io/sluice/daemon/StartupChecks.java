@@ -113,6 +113,20 @@ public final class StartupChecks {
                 && !Files.exists(admin.tokenFile(), LinkOption.NOFOLLOW_LINKS);
     }
 
+    /**
+     * Settings that are valid but probably not what the operator wants, one line each as above; empty when none.
+     * Today: no {@code smtp.postmaster_address}, so {@code RCPT TO:<postmaster>} is refused although RFC 5321 4.5.1
+     * requires accepting it.
+     */
+    public static List<String> warnings(Settings settings) {
+        List<String> warnings = new ArrayList<>();
+        if (settings.smtp().postmasterAddress() == null) {
+            warnings.add(line(settings, "smtp.postmaster_address", "not set, so RCPT TO:<postmaster> is refused "
+                    + "(RFC 5321 4.5.1 requires accepting it): set it to the mailbox that reads mail for this relay"));
+        }
+        return warnings;
+    }
+
     /** Listener and admin addresses that cannot be bound now; empty when all can. */
     public static List<String> portProblems(Settings settings) {
         List<String> problems = new ArrayList<>();

@@ -3,6 +3,8 @@ package io.sluice.delivery;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.sluice.config.DeliverySettings;
+import io.sluice.util.IdnDomain;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -10,8 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * One mail transaction (RFC 5321 3.3) on an open connection: MAIL, one RCPT per recipient, DATA, the dot-stuffed
  * text and the final dot, producing a {@link TransactionResult}.
  *
- * <p>Before anything is sent: a message that needs SMTPUTF8 when the next hop lacks it gets a local
- * {@code 550 5.6.7}, one larger than the advertised SIZE a local {@code 552 5.3.4}; the connection stays usable.
+ * <p>Before anything is sent: a message that needs SMTPUTF8 (a non-ASCII local part) when the next hop lacks it gets
+ * a local {@code 550 5.6.7}; without SMTPUTF8 an international domain is sent as its A-labels ({@link IdnDomain}),
+ * with it as received; one larger than the advertised SIZE a local {@code 552 5.3.4}; the connection stays usable.
  * With PIPELINING (RFC 2920) MAIL, all RCPTs and DATA go out in one buffer and one flush, and the replies are read
  * in order; without it, each command waits for its reply (lockstep), and a rejected MAIL ends the transaction.
  * When no recipient was accepted the text is never sent: lockstep sends RSET instead of DATA; pipelined, the DATA
@@ -33,7 +36,10 @@ final class MailTransaction implements Exchange {
     private final SmtpClientHandler handler;
     private final DeliverySettings settings;
     private final OutboundMessage message;
+    /** As the results report them: the addresses as received. */
     private final List<String> recipients;
+    /** As sent in RCPT: {@link #recipients}, or with A-label domains for a next hop without SMTPUTF8. */
+    private List<String> wireRecipients;
     private final CompletableFuture<TransactionResult> result;
     private final SmtpReply[] rcptReplies;
     private boolean pipelined;
@@ -52,18 +58,48 @@ final class MailTransaction implements Exchange {
         this.settings = settings;
         this.message = message;
         this.recipients = message.recipients();
+        this.wireRecipients = recipients;
         this.result = result;
         this.rcptReplies = new SmtpReply[recipients.size()];
+    }
+
+    /** {@code recipients} with A-label domains, the same list when none is international; null if one is invalid. */
+    private static List<String> asciiDomains(List<String> recipients) {
+        List<String> ascii = null;
+        for (int i = 0; i < recipients.size(); i++) {
+            String r = recipients.get(i);
+            String a = IdnDomain.addressToAscii(r);
+            if (a == null) {
+                return null;
+            }
+            if (a != r && ascii == null) {
+                ascii = new ArrayList<>(recipients.subList(0, i));
+            }
+            if (ascii != null) {
+                ascii.add(a);
+            }
+        }
+        return ascii == null ? recipients : ascii;
     }
 
     @Override
     public void start() {
         EhloCapabilities caps = connection.capabilities();
-        boolean smtpUtf8 = message.requiresSmtpUtf8();
-        if (smtpUtf8 && !caps.smtpUtf8()) {
+        if (message.requiresSmtpUtf8() && !caps.smtpUtf8()) {
             rejectLocally(SmtpReply.local(550, "5.6.7",
                     "SMTPUTF8 is required, but was not offered by host " + connection.mxHostName()));
             return;
+        }
+        boolean smtpUtf8 = caps.smtpUtf8() && (message.needsSmtpUtf8() || message.hasNonAsciiAddress());
+        String sender = message.sender();
+        if (!caps.smtpUtf8()) {
+            // Only international domains can be non-ASCII here: send their A-labels (RFC 6531 3.2 allows it)
+            sender = IdnDomain.addressToAscii(sender);
+            wireRecipients = asciiDomains(recipients);
+            if (sender == null || wireRecipients == null) {
+                rejectLocally(SmtpReply.local(553, "5.1.3", "invalid international domain name"));
+                return;
+            }
         }
         if (caps.maxSize() > 0 && message.size() > caps.maxSize()) {
             rejectLocally(SmtpReply.local(552, "5.3.4", "message size " + message.size()
@@ -72,10 +108,10 @@ final class MailTransaction implements Exchange {
         }
         pipelined = caps.pipelining();
         ByteBuf out = handler.context().alloc().buffer(64 + 48 * (pipelined ? recipients.size() : 1));
-        CommandWriter.mailFrom(out, message.sender(), caps.size() ? message.size() : -1,
+        CommandWriter.mailFrom(out, sender, caps.size() ? message.size() : -1,
                 message.eightBit() && caps.eightBitMime(), smtpUtf8);
         if (pipelined) {
-            for (String r : recipients) {
+            for (String r : wireRecipients) {
                 CommandWriter.rcptTo(out, r);
             }
             CommandWriter.data(out);
@@ -161,7 +197,7 @@ final class MailTransaction implements Exchange {
         if (stage == Stage.DATA) {
             CommandWriter.data(out);
         } else {
-            CommandWriter.rcptTo(out, recipients.get(nextRcpt));
+            CommandWriter.rcptTo(out, wireRecipients.get(nextRcpt));
         }
         handler.expect(stage, stage == Stage.DATA ? settings.dataInitiationTimeout() : settings.commandTimeout());
         handler.writeAndFlush(out);

@@ -51,21 +51,42 @@ public record OutboundMessage(String sender, List<String> recipients, ByteBuf bo
         return new OutboundMessage(sender, recipients, body, needsSmtpUtf8, eightBit, body.readableBytes());
     }
 
-    /** SMTPUTF8 is needed when flagged or when an envelope address is not ASCII (RFC 6531 3.2). */
+    /**
+     * The message cannot go to a next hop without SMTPUTF8: flagged, or a non-ASCII local part in an envelope
+     * address (RFC 6531 3.2). A non-ASCII domain alone does not count: it can be sent as its A-labels.
+     */
     public boolean requiresSmtpUtf8() {
-        if (needsSmtpUtf8 || !isAscii(sender)) {
+        if (needsSmtpUtf8 || !isAscii(sender, localPartEnd(sender))) {
             return true;
         }
         for (String r : recipients) {
-            if (!isAscii(r)) {
+            if (!isAscii(r, localPartEnd(r))) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
+    /** Any envelope address has non-ASCII (local part or domain): MAIL declares SMTPUTF8 when the next hop offers it. */
+    public boolean hasNonAsciiAddress() {
+        if (!isAscii(sender, sender.length())) {
+            return true;
+        }
+        for (String r : recipients) {
+            if (!isAscii(r, r.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int localPartEnd(String address) {
+        int at = address.lastIndexOf('@');
+        return at < 0 ? address.length() : at;
+    }
+
+    private static boolean isAscii(String s, int end) {
+        for (int i = 0; i < end; i++) {
             if (s.charAt(i) >= 0x80) {
                 return false;
             }

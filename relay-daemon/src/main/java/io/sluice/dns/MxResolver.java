@@ -2,6 +2,7 @@ package io.sluice.dns;
 
 import io.sluice.config.DeliverySettings;
 import io.sluice.config.DnsSettings;
+import io.sluice.util.IdnDomain;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,7 +55,8 @@ import org.xbill.DNS.Type;
  * touching their own state. A resolution takes at most two query deadlines (MX, then A/AAAA in parallel), each
  * {@code dns.timeout x 2 x number of resolvers}.
  *
- * <p>Limits: the domain must be an ASCII DNS name (IDNs as A-labels; address literals are the caller's business);
+ * <p>Limits: the domain must be a DNS name; an international one is looked up by its A-labels ({@link IdnDomain}),
+ * address literals are the caller's business;
  * a malformed name is permanent {@code 550 5.1.2}. Own interface addresses are a snapshot taken at construction.
  *
  * <p>Counters: every {@code resolve} call and every failure, by kind, in {@link #counters()}.
@@ -94,7 +96,11 @@ public final class MxResolver implements AutoCloseable {
         String display;
         Name name;
         try {
-            display = SiteKey.normalise(domain);
+            String ascii = IdnDomain.toAscii(domain); // DNS knows A-labels only
+            if (ascii == null) {
+                throw new IllegalArgumentException("not a valid IDNA 2008 name");
+            }
+            display = SiteKey.normalise(ascii);
             name = Name.fromString(display + ".");
         } catch (TextParseException | IllegalArgumentException e) {
             return CompletableFuture.completedFuture(failed(ResolutionCounters.Failure.BAD_NAME,

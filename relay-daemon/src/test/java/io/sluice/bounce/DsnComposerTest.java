@@ -87,6 +87,20 @@ class DsnComposerTest {
     }
 
     @Test
+    void shouldNeverLetAnAddressBreakAHeader() throws Exception {
+        // The ingress parser refuses these; the writer must not trust that (an older journal, a tool).
+        String sender = "app@client.test>\r\nBcc: victim@else.test\u2028\u0085";
+        String recipient = "gone@dest.test\r\nX-Injected: 1";
+        byte[] dsn = DsnComposer.compose(report(List.of(new RecipientStatus(recipient, RecipientStatus.Action.FAILED,
+                "5.1.1", "mx1.dest.test", "550 no")), HEADERS, sender));
+        String text = new String(dsn, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).doesNotContain("\r\nBcc:", "\r\nX-Injected:", "\u2028", "\u0085")
+                .contains("To: <app@client.test>??Bcc: victim@else.test??>\r\n",
+                        "Final-Recipient: rfc822; gone@dest.test??X-Injected: 1\r\n");
+        assertThat(parse(dsn).getHeader("Bcc")).isNull();
+    }
+
+    @Test
     void shouldUseGlobalFormsForInternationalAddresses() throws Exception {
         byte[] dsn = DsnComposer.compose(report(List.of(new RecipientStatus("jürgen@dest.test",
                 RecipientStatus.Action.FAILED, "5.1.1", "mx1.dest.test", "550 5.1.1 unknown")), HEADERS,

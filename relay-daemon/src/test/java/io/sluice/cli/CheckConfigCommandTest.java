@@ -93,10 +93,30 @@ class CheckConfigCommandTest {
             CliRun strict = CliRun.sluice("check-config", "--check-ports", config.toString());
             assertThat(strict.exit()).as(strict.err()).isEqualTo(1);
             assertThat(strict.err()).contains(config + ": listeners[0].port: listener default: cannot bind "
-                    + "127.0.0.1:" + port + " now").doesNotContain("warning");
+                    + "127.0.0.1:" + port + " now").doesNotContain("warning: " + config + ": listeners");
         }
         CliRun free = CliRun.sluice("check-config", "--check-ports", config.toString());
         assertThat(free.exit()).as(free.err()).isZero();
-        assertThat(free.err()).isEmpty();
+        assertThat(free.err()).as("only the postmaster_address warning is left")
+                .doesNotContain("cannot bind").contains("smtp.postmaster_address");
+    }
+
+    @Test
+    void shouldWarnWhenNoPostmasterAddressIsSet() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "a-token-of-sixteen-or-more\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+        Path unset = TestDaemon.in(dir).admin("token_file: " + token).writeConfig();
+
+        CliRun run = CliRun.sluice("check-config", unset.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("warning: " + unset + ": smtp.postmaster_address: not set, so RCPT "
+                + "TO:<postmaster> is refused");
+
+        Path set = TestDaemon.in(dir).admin("token_file: " + token).smtp("postmaster_address: ops@dom.test")
+                .writeConfig();
+        CliRun quiet = CliRun.sluice("check-config", set.toString());
+        assertThat(quiet.exit()).as(quiet.err()).isZero();
+        assertThat(quiet.err()).doesNotContain("postmaster");
     }
 }

@@ -30,6 +30,20 @@ class SmtpLimitsTest {
     }
 
     @Test
+    void shouldRefuseAPostmasterAddressThatIsNotADeliverableMailbox() {
+        String yaml = """
+                smtp:
+                  postmaster_address: ops@dom.test,evil@dom.test
+                """;
+        assertThat(errors(yaml)).containsExactly("conf/sluice.yaml:2: smtp.postmaster_address: "
+                + "ops@dom.test,evil@dom.test is not a mailbox (character not allowed in a domain)");
+        assertThat(errors("smtp:\n  postmaster_address: root@localhost\n")).singleElement().asString()
+                .endsWith("needs a fully qualified domain name that Sluice can deliver to");
+        assertThat(errors("smtp:\n  postmaster_address: postmaster\n")).singleElement().asString()
+                .contains("is not a mailbox (no @domain)");
+    }
+
+    @Test
     void shouldEnforceSaneUpperBounds() {
         String yaml = """
                 smtp:

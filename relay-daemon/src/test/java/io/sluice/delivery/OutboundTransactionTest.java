@@ -254,6 +254,56 @@ class OutboundTransactionTest {
     }
 
     @Test
+    void shouldSendInternationalDomainsAsALabelsWhenSmtpUtf8IsMissing() throws Exception {
+        OutboundConnection c = connect(EHLO_PLAIN + """
+                C! MAIL FROM:<s@xn--mnchen-3ya.test>
+                S: 250 2.1.0 Ok
+                C! RCPT TO:<user@xn--hxajbheg2az3al.test>
+                S: 250 2.1.5 Ok
+                C! RCPT TO:<"a b"@dest.test>
+                S: 250 2.1.5 Ok
+                C! DATA
+                S: 354 go ahead
+                T:
+                S: 250 2.0.0 Ok
+                """);
+
+        TransactionResult r = await(c.send(message("s@münchen.test", "user@παράδειγμα.test", "\"a b\"@dest.test")));
+
+        assertThat(r.isDelivered(0)).isTrue();
+        assertThat(r.isDelivered(1)).isTrue();
+        assertThat(r.recipients()).as("results keep the addresses as received")
+                .containsExactly("user@παράδειγμα.test", "\"a b\"@dest.test");
+        await(c.quit());
+        mx.assertPlayed();
+    }
+
+    @Test
+    void shouldSendInternationalDomainsAsReceivedWhenSmtpUtf8IsOffered() throws Exception {
+        OutboundConnection c = connect("""
+                S: 220 mx.test ESMTP
+                C: EHLO sluice.test
+                S: 250-mx.test
+                S: 250-PIPELINING
+                S: 250 SMTPUTF8
+                C: MAIL FROM:<s@sender.test> SMTPUTF8
+                C: RCPT TO:<user@παράδειγμα.test>
+                C: DATA
+                S: 250 Ok
+                S: 250 Ok
+                S: 354 go ahead
+                T:
+                S: 250 2.0.0 Ok
+                """);
+
+        TransactionResult r = await(c.send(message("s@sender.test", "user@παράδειγμα.test")));
+
+        assertThat(r.isDelivered(0)).isTrue();
+        await(c.quit());
+        mx.assertPlayed();
+    }
+
+    @Test
     void shouldBounceWith534WithoutSendingWhenOverTheSizeLimit() throws Exception {
         OutboundConnection c = connect("""
                 S: 220 mx.test ESMTP

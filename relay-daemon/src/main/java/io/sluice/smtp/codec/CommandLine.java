@@ -94,6 +94,54 @@ public final class CommandLine {
         return false;
     }
 
+    /**
+     * True when the argument is well-formed UTF-8 (RFC 3629): no stray continuation octets, no truncated sequence,
+     * no overlong form, no surrogate (U+D800..U+DFFF) and nothing above U+10FFFF. Checked on the octets, because a
+     * decoder would silently turn a malformed sequence into U+FFFD, i.e. into an address the client never sent.
+     * Allocation-free.
+     */
+    public boolean argumentIsWellFormedUtf8() {
+        int end = argumentIndex + argumentLength;
+        int i = argumentIndex;
+        while (i < end) {
+            int b = buffer.getByte(i) & 0xff;
+            if (b < 0x80) {
+                i++;
+                continue;
+            }
+            int extra;
+            int min;
+            if (b >= 0xc2 && b <= 0xdf) {
+                extra = 1;
+                min = 0x80;
+            } else if (b >= 0xe0 && b <= 0xef) {
+                extra = 2;
+                min = 0x800;
+            } else if (b >= 0xf0 && b <= 0xf4) {
+                extra = 3;
+                min = 0x10000;
+            } else {
+                return false; // a continuation octet first, 0xc0/0xc1 (always overlong) or 0xf5..0xff
+            }
+            if (i + extra >= end) { // truncated at the end of the argument
+                return false;
+            }
+            int cp = b & (0x3f >> extra);
+            for (int k = 1; k <= extra; k++) {
+                int c = buffer.getByte(i + k) & 0xff;
+                if ((c & 0xc0) != 0x80) {
+                    return false;
+                }
+                cp = (cp << 6) | (c & 0x3f);
+            }
+            if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+                return false;
+            }
+            i += extra + 1;
+        }
+        return true;
+    }
+
     @Override
     public String toString() {
         return status == Status.OK ? verb + " " + argument(java.nio.charset.StandardCharsets.ISO_8859_1) : status.name();

@@ -5,6 +5,7 @@ import io.sluice.config.Settings;
 import io.sluice.config.SmtpSettings;
 import io.sluice.smtp.codec.CommandLine;
 import io.sluice.smtp.codec.ReadGate;
+import io.sluice.util.IdnDomain;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Inputs: MAIL and RCPT {@link CommandLine}s the session routes here. Outputs: replies through the session
  * ({@code 250 2.1.0}/{@code 250 2.1.5}, or a refusal), the session state moving to {@code MAIL}/{@code RCPT}, and the
  * envelope ({@link #sender}, {@link #recipients}) until {@link #clear}. Policy applied here, in this order: command
- * sequence, path syntax (RFC 5321 4.1.2, {@link MailPath}), non-ASCII only with SMTPUTF8 (RFC 6531), the declared
+ * sequence, well-formed UTF-8 ({@code 553 5.1.7}/{@code 553 5.1.3}: never decoded to U+FFFD), path syntax (RFC 5321
+ * 4.1.2, {@link MailPath}), non-ASCII only with SMTPUTF8 (RFC 6531), an international domain valid under IDNA 2008
+ * ({@link IdnDomain}; {@code 553 5.1.3}/{@code 553 5.1.7}), the declared
  * {@code SIZE} against {@code smtp.max_message_bytes} (RFC 1870), {@code smtp.max_recipients}, relay permission (AUTH
- * or {@code relay_networks}), then hard and soft {@link BackPressure}. A soft delay holds the MAIL reply and stops
+ * or {@code relay_networks}), a destination Sluice can route (no address literal, {@code localhost} or single-label
+ * domain: {@code 550 5.7.1}), then hard and soft {@link BackPressure}. A bare {@code <postmaster>} skips the relay
+ * checks and becomes {@code smtp.postmaster_address} (refused when that is unset). A soft delay holds the MAIL reply and stops
  * reading meanwhile (the decoder is paused, {@link ReadGate#DELAYED} closed), so pipelined commands wait.
  *
  * <p>Threading: the session's event loop only. Failure modes: every refusal is a precise reply and changes nothing in
@@ -57,6 +62,10 @@ final class MailTransaction {
             session.error(SmtpReplies.NESTED_MAIL, Rejection.BAD_SEQUENCE);
             return;
         }
+        if (!line.argumentIsWellFormedUtf8()) {
+            session.error(SmtpReplies.BAD_UTF8_SENDER, Rejection.BAD_SYNTAX);
+            return;
+        }
         MailPath path = MailPath.parseMailFrom(line.argument(StandardCharsets.UTF_8));
         if (path.error() != null) {
             session.error(SmtpReplies.text(path.error()), Rejection.BAD_SYNTAX);
@@ -64,6 +73,10 @@ final class MailTransaction {
         }
         if (line.argumentHasNonAscii() && !path.smtpUtf8()) {
             session.error(SmtpReplies.NON_ASCII, Rejection.BAD_SYNTAX);
+            return;
+        }
+        if (!validDomain(path)) {
+            session.error(SmtpReplies.BAD_IDN_SENDER, Rejection.BAD_SYNTAX);
             return;
         }
         if (path.declaredSize() > limits.maxMessageBytes()) {
@@ -91,6 +104,10 @@ final class MailTransaction {
             session.error(SmtpReplies.NEED_MAIL, Rejection.BAD_SEQUENCE);
             return;
         }
+        if (!line.argumentIsWellFormedUtf8()) {
+            session.error(SmtpReplies.BAD_UTF8_RECIPIENT, Rejection.BAD_SYNTAX);
+            return;
+        }
         MailPath path = MailPath.parseRcptTo(line.argument(StandardCharsets.UTF_8));
         if (path.error() != null) {
             session.error(SmtpReplies.text(path.error()), Rejection.BAD_SYNTAX);
@@ -100,14 +117,28 @@ final class MailTransaction {
             session.error(SmtpReplies.NON_ASCII, Rejection.BAD_SYNTAX);
             return;
         }
+        if (!validDomain(path)) {
+            session.error(SmtpReplies.BAD_IDN_RECIPIENT, Rejection.BAD_SYNTAX);
+            return;
+        }
         if (recipients.size() >= limits.maxRecipients()) {
             session.reply(SmtpReplies.TOO_MANY_RECIPIENTS);
             listener.observer().rejected(Rejection.TOO_MANY_RECIPIENTS);
             return;
         }
+        if (path.isBarePostmaster()) {
+            postmaster();
+            return;
+        }
         if (!session.mayRelay()) {
             session.error(SmtpReplies.text("554 5.7.1 <" + path.address() + ">: Relay access denied"),
                     Rejection.RELAY_DENIED);
+            return;
+        }
+        String unroutable = unroutableDestination(path);
+        if (unroutable != null) {
+            session.error(SmtpReplies.text("550 5.7.1 <" + path.address() + ">: Recipient address rejected: "
+                    + unroutable), Rejection.RELAY_DENIED);
             return;
         }
         if (refusedByBackPressure(recipients.size() + 1)) {
@@ -116,6 +147,58 @@ final class MailTransaction {
         recipients.add(path.address());
         session.state(SmtpSession.State.RCPT);
         session.reply(SmtpReplies.RCPT_OK);
+    }
+
+    /**
+     * {@code RCPT TO:<postmaster>} without a domain, which RFC 5321 4.5.1 requires every SMTP server to accept,
+     * from any client (no relay permission needed: it is mail for this server's operator): it is recorded as
+     * {@code smtp.postmaster_address}. Without that key there is nowhere to deliver it, so it is refused with a
+     * reply naming the key rather than accepted and deferred (there is no domain to look up).
+     */
+    private void postmaster() {
+        String address = limits.postmasterAddress();
+        if (address == null) {
+            session.error(SmtpReplies.NO_POSTMASTER, Rejection.RELAY_DENIED);
+            return;
+        }
+        if (refusedByBackPressure(recipients.size() + 1)) {
+            return;
+        }
+        recipients.add(address);
+        session.state(SmtpSession.State.RCPT);
+        session.reply(SmtpReplies.RCPT_OK);
+    }
+
+    /**
+     * An international domain (U-labels or {@code xn--} labels) must be a valid IDNA 2008 name, checked here so that
+     * a bad one is refused before the 250, not bounced by DNS afterwards. ASCII domains cost no IDNA call.
+     */
+    private static boolean validDomain(MailPath path) {
+        String domain = path.domain();
+        return domain == null || path.isAddressLiteral() || IdnDomain.toAscii(domain) != null;
+    }
+
+    /**
+     * Why a recipient domain cannot be relayed to, or null: Sluice delivers by MX lookup only, so an address literal,
+     * {@code localhost} (and {@code *.localhost}, RFC 6761) or a single-label name would only be deferred for
+     * {@code queue.max_age} and bounced; refusing at RCPT tells the client at once.
+     */
+    private static String unroutableDestination(MailPath path) {
+        String domain = path.domain();
+        if (domain == null) {
+            return null;
+        }
+        if (path.isAddressLiteral()) {
+            return "address literals are not relayed, use a domain name";
+        }
+        if (domain.equalsIgnoreCase("localhost")
+                || domain.regionMatches(true, domain.length() - 10, ".localhost", 0, 10)) {
+            return "localhost is not a relay destination";
+        }
+        if (domain.indexOf('.') < 0) {
+            return "single-label domain is not relayed, use a fully qualified domain name";
+        }
+        return null;
     }
 
     private boolean refusedByBackPressure(int extraRecipients) {

@@ -40,6 +40,14 @@ final class SmtpReplies {
     static final ByteBuf HELO_SYNTAX = fixed("501 5.5.4 Syntax: EHLO hostname");
     static final ByteBuf NO_ARGUMENT = fixed("501 5.5.4 Syntax: command takes no argument");
     static final ByteBuf TOO_MANY_RECIPIENTS = fixed("452 4.5.3 Error: too many recipients");
+    static final ByteBuf BAD_UTF8_SENDER = fixed("553 5.1.7 Bad sender address syntax: malformed UTF-8");
+    static final ByteBuf BAD_UTF8_RECIPIENT = fixed("553 5.1.3 Bad recipient address syntax: malformed UTF-8");
+    static final ByteBuf BAD_IDN_SENDER =
+            fixed("553 5.1.7 Bad sender address syntax: invalid international domain name (IDNA 2008)");
+    static final ByteBuf BAD_IDN_RECIPIENT =
+            fixed("553 5.1.3 Bad recipient address syntax: invalid international domain name (IDNA 2008)");
+    static final ByteBuf NO_POSTMASTER = fixed("550 5.1.1 <postmaster>: Recipient address rejected: no postmaster"
+            + " address is configured (smtp.postmaster_address)");
     static final ByteBuf NON_ASCII = fixed("553 5.6.7 Error: non-ASCII address needs SMTPUTF8");
 
     static final ByteBuf MESSAGE_TOO_BIG = fixed("552 5.3.4 Error: message file too big");

@@ -2,6 +2,7 @@ package io.sluice.smtp.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.sluice.util.HeaderAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -103,7 +104,7 @@ final class SubmissionHygiene {
         sb.append(" ([").append(origin.clientIp()).append("])\r\n\tby ").append(hostname)
                 .append(" (Sluice) with ").append(origin.protocol()).append(" id ").append(id);
         if (singleRecipient != null) {
-            sb.append("\r\n\tfor <").append(singleRecipient).append('>');
+            HeaderAddress.append(sb.append("\r\n\tfor <"), singleRecipient).append('>');
         }
         sb.append("; ").append(date).append("\r\n");
         if (!scan.hasMessageId) {
