@@ -153,13 +153,20 @@ class DsnEndToEndTest {
     }
 
     @Test
-    void shouldReturnADsnWith447WhenAMessageExpires() throws Exception {
+    void shouldReturnTheLastRemoteReplyInTheDsnWhenAMessageExpires() throws Exception {
         String id;
         try (TestDaemon daemon = daemon("\nmax_age: 1s\nretry:\n  first: 100ms\n  max: 200ms")) {
             id = submit(daemon, "<" + SENDER + ">", "soft@dest.test", "Subject: late\r\n\r\nx\r\n");
             MxSink.Received dsn = awaitOneDsn();
-            Map<String, String> status = assertReport(dsn, "soft@dest.test", "4.4.7");
+            Map<String, String> status = assertReport(dsn, "soft@dest.test", "4.2.0");
             assertThat(status.get("X-Sluice-Queue-ID")).isEqualTo(id);
+            assertThat(status.get("Remote-MTA")).as("the MX that kept answering 451").isEqualTo("dns; mx1.dest.test");
+            assertThat(status.get("Diagnostic-Code")).isEqualTo("smtp; 451 4.2.0 mailbox busy");
+            assertThat(part(dsn, 0)).contains("mx1.dest.test said: 451 4.2.0 mailbox busy");
+            String rfc5322Date = "[A-Z][a-z]{2}, \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d\\d:\\d\\d:\\d\\d \\+0000";
+            assertThat(status.get("Arrival-Date")).matches(rfc5322Date);
+            assertThat(status.get("Last-Attempt-Date")).matches(rfc5322Date);
+            assertThat(parse(dsn).getHeader("Date")[0]).matches(rfc5322Date);
             Path journal = daemon.journalDir();
             await().atMost(Duration.ofSeconds(10)).until(() -> states(journal), s -> "expired".equals(s.get(id)));
         }
