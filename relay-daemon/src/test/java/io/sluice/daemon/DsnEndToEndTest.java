@@ -155,7 +155,9 @@ class DsnEndToEndTest {
     @Test
     void shouldReturnTheLastRemoteReplyInTheDsnWhenAMessageExpires() throws Exception {
         String id;
+        Path eventLog;
         try (TestDaemon daemon = daemon("\nmax_age: 1s\nretry:\n  first: 100ms\n  max: 200ms")) {
+            eventLog = daemon.eventLog();
             id = submit(daemon, "<" + SENDER + ">", "soft@dest.test", "Subject: late\r\n\r\nx\r\n");
             MxSink.Received dsn = awaitOneDsn();
             Map<String, String> status = assertReport(dsn, "soft@dest.test", "4.2.0");
@@ -171,6 +173,10 @@ class DsnEndToEndTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> states(journal), s -> "expired".equals(s.get(id)));
         }
         assertThat(recipientsMx.rcptAttempts("soft@dest.test")).as("retried until max_age").isGreaterThan(1);
+        List<String> deferred = Files.readAllLines(eventLog, StandardCharsets.UTF_8).stream()
+                .filter(l -> l.contains("\"id\":\"" + id + "\"") && l.contains("\"type\":\"deferred\"")).toList();
+        assertThat(deferred).isNotEmpty().allSatisfy(l -> assertThat(l)
+                .as("the enhanced status of the 451").contains("\"code\":451", "\"status\":\"4.2.0\""));
     }
 
     private MxSink.Received awaitOneDsn() {
