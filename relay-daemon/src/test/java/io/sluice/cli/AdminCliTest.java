@@ -195,12 +195,20 @@ class AdminCliTest {
         assertThat(rcpts).extracting(r -> r.get("attempts")).containsExactly(1L, 0L, 1L);
         assertThat(AdminCommand.num(rcpts.get(0), "next_due_millis")).isGreaterThan(System.currentTimeMillis());
         assertThat(AdminCommand.num(rcpts.get(1), "next_due_millis")).isEqualTo(-1);
+        Map<String, Object> lastReply = AdminCommand.obj(rcpts.get(0), "last_reply");
+        assertThat(lastReply).as("nothing listens at mx.down.test: Sluice's own reason, no reply code")
+                .containsEntry("code", null);
+        assertThat(AdminCommand.str(lastReply, "text")).containsIgnoringCase("refused");
+        assertThat(rcpts.get(1)).containsEntry("last_reply", null);
 
         CliRun human = sluiceAdmin("inspect", mixedId.toUpperCase());
         assertThat(human.exit()).as(human.err()).isZero();
         assertThat(human.out()).contains("id:        " + mixedId + "\n").contains("pending:   2 of 3 recipients\n")
                 .containsPattern("(?m)^0\\s+a@down\\.test\\s+deferred\\s+1\\s+\\d{4}-\\d\\d-\\d\\d .*\\(in \\d+m\\d\\ds\\)$")
-                .containsPattern("(?m)^1\\s+b@ok\\.test\\s+delivered\\s+0\\s+-$");
+                .containsPattern("(?m)^1\\s+b@ok\\.test\\s+delivered\\s+0\\s+-$")
+                .contains("last replies:\n")
+                .containsPattern("(?m)^  0 a@down\\.test: \\(sluice\\) .*(?i:refused).*$")
+                .containsPattern("(?m)^  2 c@down\\.test: \\(sluice\\) ");
     }
 
     @Test
