@@ -89,6 +89,12 @@ final class BatchOutcomes {
         if (kept > 0) {
             remember(b, lastTemporary.code(), lastTemporary.enhancedStatus(), lastTemporary.text(),
                     lastTemporary.local() ? null : r.mxHost());
+            if (b.site != null) {
+                b.site.lastErrorCode = b.lastCode;
+                b.site.lastErrorText = b.lastText;
+                b.site.lastErrorMx = b.lastMx;
+                b.site.lastErrorMillis = now;
+            }
         }
         if (kept > 0 && policy.isExpired(now, b.receivedAtMillis)) {
             for (int i = 0; i < kept; i++) {

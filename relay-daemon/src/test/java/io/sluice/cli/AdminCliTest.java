@@ -156,14 +156,21 @@ class AdminCliTest {
         assertThat(AdminCommand.list(queue, "sites")).singleElement()
                 .satisfies(site -> assertThat(site).containsEntry("site", "mx.down.test")
                         .containsEntry("recipients", 4L).containsEntry("domains", 1L)
-                        .containsEntry("dead", true));
+                        .containsEntry("dead", true)
+                        .satisfies(s -> assertThat(AdminCommand.obj(s, "last_error"))
+                                .as("nothing listens there: Sluice's own reason, no code, no MX said it")
+                                .containsEntry("code", null).containsEntry("mx", null)
+                                .hasEntrySatisfying("text", text -> assertThat((String) text)
+                                        .containsIgnoringCase("refused"))));
         assertThat(AdminCommand.num(totals, "dead_sites")).isEqualTo(1);
 
         CliRun human = sluiceAdmin("queue");
         assertThat(human.exit()).isZero();
         assertThat(human.out()).startsWith("total: 1 domains, 1 sites, 3 messages, 4 recipients")
                 .containsPattern("(?m)^down\\.test\\s+mx\\.down\\.test\\s+3\\s+4\\s+0\\s+4\\s+0\\s+0\\s+\\d+s\\s+in "
-                        + "\\d+m\\d\\ds$");
+                        + "\\d+m\\d\\ds$")
+                .contains("\nlast errors:\n")
+                .containsPattern("(?m)^  mx\\.down\\.test \\(\\d+s ago\\): \\(sluice\\) .*(?i:refused)");
     }
 
     @Test
