@@ -127,6 +127,22 @@ class DsnEndToEndTest {
     }
 
     @Test
+    void shouldReportARefusalSluiceDecidedItselfAsItsOwnNotAsTheMxs() throws Exception {
+        dns.mx("small.test", 10, "mx.small.test").a("mx.small.test", "127.0.0.5");
+        try (MxSink small = MxSink.startWithMaxSize("127.0.0.5", mxPort, 100);
+             TestDaemon daemon = daemon("")) {
+            submit(daemon, "<" + SENDER + ">", "big@small.test", "Subject: big\r\n\r\n" + ("x".repeat(70) + "\r\n").repeat(30));
+            MxSink.Received dsn = awaitOneDsn();
+            Map<String, String> status = assertReport(dsn, "big@small.test", "5.3.4");
+            assertThat(status).as("no MX said it: Sluice saw SIZE 100 and did not send").doesNotContainKey("Remote-MTA");
+            assertThat(status.get("Diagnostic-Code")).startsWith("X-Sluice; 5.3.4 message size ")
+                    .contains("exceeds size limit 100 of server mx.small.test");
+            assertThat(part(dsn, 0)).doesNotContain("said:");
+            assertThat(small.messages()).isEmpty();
+        }
+    }
+
+    @Test
     void shouldSendNoDsnForABounceOfANullSenderMessage() throws Exception {
         String id;
         try (TestDaemon daemon = daemon("")) {
