@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -17,14 +18,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * the report uses the RFC 6533 forms ({@code message/global-delivery-status}, {@code utf-8} address type,
  * {@code message/global-headers}). Diagnostic text from remote servers is untrusted: control characters are
  * replaced and it is cut to {@link #MAX_DIAGNOSTIC} characters, so no remote reply can add header lines or MIME
- * parts. Output lines end in CRLF and stay under 998 octets except for original header lines (already limited at
+ * parts. A diagnostic with a {@code remoteMta} is that host's reply ({@code Diagnostic-Code: smtp; ...}); one without
+ * is Sluice's own reason ({@code Diagnostic-Code: X-Sluice; ...}, as Postfix writes {@code X-Postfix}). Output lines end in CRLF and stay under 998 octets except for original header lines (already limited at
  * ingress). Pure and thread-safe.
  */
 public final class DsnComposer {
     /** Longest diagnostic text copied from a remote reply. */
     public static final int MAX_DIAGNOSTIC = 900;
-    /** RFC 5322 date-time in UTC, for every date a DSN carries (header and report fields). */
-    static final DateTimeFormatter RFC_5322 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    /**
+     * RFC 5322 3.3 date-time in UTC with a numeric zone ({@code +0000}; {@code GMT} is the obsolete form), for every
+     * date a DSN carries (header and report fields).
+     */
+    static final DateTimeFormatter RFC_5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss xx", Locale.US)
+            .withZone(ZoneOffset.UTC);
 
     private DsnComposer() {
     }
@@ -74,7 +80,8 @@ public final class DsnComposer {
                 line(sb, "Remote-MTA: dns; " + clean(r.remoteMta(), 255));
             }
             if (r.diagnostic() != null) {
-                line(sb, "Diagnostic-Code: smtp; " + clean(r.diagnostic(), MAX_DIAGNOSTIC));
+                line(sb, "Diagnostic-Code: " + (r.remoteMta() != null ? "smtp; " : "X-Sluice; ")
+                        + clean(r.diagnostic(), MAX_DIAGNOSTIC));
             }
             line(sb, "Last-Attempt-Date: " + RFC_5322.format(report.lastAttempt()));
         }
@@ -107,6 +114,9 @@ public final class DsnComposer {
         for (RecipientStatus r : report.recipients()) {
             line(sb, "");
             line(sb, "<" + HeaderAddress.safe(r.recipient()) + ">: " + r.action().field() + " (" + r.status() + ")");
+            if (r.action() == RecipientStatus.Action.FAILED && r.status().startsWith("4.")) {
+                line(sb, "    Delivery was retried until the message expired. The last attempt's result:");
+            }
             if (r.diagnostic() != null) {
                 line(sb, "    " + (r.remoteMta() != null ? clean(r.remoteMta(), 255) + " said: " : "")
                         + clean(r.diagnostic(), MAX_DIAGNOSTIC));

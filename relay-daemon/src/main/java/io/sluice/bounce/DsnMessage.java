@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  * <p>Per recipient: {@code Action: failed} for bounces and expiries alike ("delayed" DSNs are not sent),
  * {@code Status} from the scheduler's enhanced status (when it is missing or malformed: {@code 4.4.7} for expiry,
  * else the reply class with {@code .0.0}), {@code Remote-MTA} from the MX host that answered, and a
- * {@code Diagnostic-Code} of reply code, status and text. Pure; allocates per DSN (not a hot path).
+ * {@code Diagnostic-Code} of reply code, status and text. An expiry reports the last temporary failure as Postfix
+ * does (its status, host and reply). A reason Sluice decided itself has no MX host: no {@code Remote-MTA}, and
+ * {@link DsnComposer} types its diagnostic {@code X-Sluice}. Pure; allocates per DSN (not a hot path).
  */
 final class DsnMessage {
     /** The listener name DSNs are stored and reported under. */
@@ -41,8 +43,8 @@ final class DsnMessage {
         List<RecipientStatus> recipients = new ArrayList<>(failures.size());
         for (GivenUp g : failures) {
             lastAttempt = Math.max(lastAttempt, g.timeMillis());
-            recipients.add(new RecipientStatus(g.recipient(), RecipientStatus.Action.FAILED, status(g), g.mxHost(),
-                    diagnostic(g)));
+            recipients.add(new RecipientStatus(g.recipient(), RecipientStatus.Action.FAILED, status(g),
+                    g.code() > 0 ? g.mxHost() : null, diagnostic(g)));
         }
         byte[] report = DsnComposer.compose(new DsnReport(reportingMta, dsnQueueId, MessageIds.format(originalId),
                 Instant.ofEpochMilli(original.receivedAtMillis()), Instant.ofEpochMilli(lastAttempt),
@@ -69,7 +71,10 @@ final class DsnMessage {
         return g.code() >= 400 && g.code() < 500 ? "4.0.0" : "5.0.0";
     }
 
-    /** {@code 550 5.1.1 text} for a reply; the scheduler's own explanation when there was none; null if empty. */
+    /**
+     * {@code 550 5.1.1 text} for a remote reply; for Sluice's own decisions the status and explanation without a
+     * reply code that no server sent ({@code 5.3.4 message size ...}); null if empty.
+     */
     static String diagnostic(GivenUp g) {
         String text = g.text() == null ? "" : g.text().strip();
         if (g.code() <= 0) {
@@ -78,6 +83,9 @@ final class DsnMessage {
         String status = g.enhancedStatus();
         if (status != null && !status.isEmpty() && !text.startsWith(status)) {
             text = text.isEmpty() ? status : status + " " + text;
+        }
+        if (g.mxHost() == null) {
+            return text.isEmpty() ? null : text;
         }
         return text.isEmpty() ? Integer.toString(g.code()) : g.code() + " " + text;
     }

@@ -8,8 +8,8 @@ import java.util.Objects;
  * @param recipient  the envelope recipient address as it was accepted
  * @param action     what happened to it
  * @param status     the enhanced status code (RFC 3463), e.g. {@code 5.1.1}
- * @param remoteMta  the MX host that gave the reply, or null when no host was reached (DNS failure, expiry before
- *                   any connection)
+ * @param remoteMta  the MX host that gave the reply, or null when the reason is Sluice's own (DNS failure, SIZE or
+ *                   SMTPUTF8 refused locally, connection trouble, expiry before any reply)
  * @param diagnostic the remote reply line(s) joined with spaces, e.g. {@code 550 5.1.1 user unknown}, or our own
  *                   explanation for failures without a remote reply; null when none
  */

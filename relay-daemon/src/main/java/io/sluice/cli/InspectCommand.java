@@ -8,12 +8,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code sluice inspect --id ID} (or {@code inspect ID}, kept as an alias): one pending message, from {@code GET /admin/inspect?id=ID}: envelope, size, received
- * time, and each recipient's state (pending, deferred with attempts and next due, or final). Exit 1 when no
+ * {@code sluice inspect --id ID} (or {@code inspect ID}, kept as an alias): one pending message, from
+ * {@code GET /admin/inspect?id=ID}: envelope, size, received
+ * time, and each recipient's state (pending, deferred with attempts and next due, or final), then each deferred
+ * recipient's last reply (the MX host's, or Sluice's own reason such as a refused connection). Exit 1 when no
  * pending message has that id; otherwise as {@link AdminCommand}.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Show one pending message: envelope, size, received time, each recipient's state."
+        description = "Show one pending message: envelope, size, received time, each recipient's state and"
+                + " attempts, and the last reply of each deferred recipient."
                 + "%nExit 0 ok, 1 no such pending message, 2 usage/unreachable, 3 token refused.")
 final class InspectCommand extends AdminCommand {
 
@@ -73,6 +76,21 @@ final class InspectCommand extends AdminCommand {
                             + HumanUnits.seconds(num(r, "next_due_in_seconds")) + ")");
         }
         recipients.print(out);
+        boolean heading = false;
+        for (Map<String, Object> r : list(m, "recipients")) {
+            Map<String, Object> last = obj(r, "last_reply");
+            if (last.isEmpty()) {
+                continue;
+            }
+            if (!heading) {
+                out.println();
+                out.println("last replies:");
+                heading = true;
+            }
+            long code = num(last, "code");
+            out.println("  " + num(r, "index") + " " + str(r, "address") + ": "
+                    + (code > 0 ? code + " " : "(sluice) ") + orDash(str(last, "text")));
+        }
     }
 
     private static String orDash(String s) {

@@ -9,11 +9,13 @@ import picocli.CommandLine.Option;
 /**
  * {@code sluice queue [--domain D] [--limit N]}: pending recipients by destination domain and by site, from
  * {@code GET /admin/queue} (a snapshot the scheduler builds on its own thread): counts, oldest age, next retry,
- * largest first, at most {@code --limit} rows per table with a line saying how many more there are. Exit codes as
+ * largest first, at most {@code --limit} rows per table with a line saying how many more there are, then each
+ * listed site's last temporary failure (the MX host's reply, or Sluice's own reason). Exit codes as
  * {@link AdminCommand}.
  */
 @Command(name = "queue", mixinStandardHelpOptions = true,
-        description = "Show pending mail by domain and by site: counts, oldest age, next retry (largest first)."
+        description = "Show pending mail by domain and by site: counts, oldest age, next retry (largest first),"
+                + " and each site's last error."
                 + "%nExit 0 ok, 1 the daemon said no, 2 usage/unreachable, 3 token refused.")
 final class QueueCommand extends AdminCommand {
     static final int MAX_LIMIT = 1000;
@@ -78,6 +80,21 @@ final class QueueCommand extends AdminCommand {
         }
         sites.print(out);
         more(out, list(doc, "sites").size(), num(doc, "sites_total"), "sites");
+        boolean heading = false;
+        for (Map<String, Object> s : list(doc, "sites")) {
+            Map<String, Object> e = obj(s, "last_error");
+            if (e.isEmpty()) {
+                continue;
+            }
+            if (!heading) {
+                out.println();
+                out.println("last errors:");
+                heading = true;
+            }
+            long code = num(e, "code");
+            out.println("  " + str(s, "site") + " (" + HumanUnits.seconds(num(e, "age_seconds")) + " ago): "
+                    + (code > 0 ? str(e, "mx") + " said: " + code + " " : "(sluice) ") + str(e, "text"));
+        }
     }
 
     private static void more(PrintWriter out, int shown, long total, String what) {

@@ -9,6 +9,7 @@ import io.sluice.journal.BodiesReader;
 import io.sluice.journal.Journal;
 import io.sluice.journal.JournalWriter;
 import io.sluice.journal.OutcomeCode;
+import io.sluice.journal.DeferredReplyLookup;
 import io.sluice.journal.OutcomeLookup;
 import io.sluice.journal.PendingSet;
 import io.sluice.journal.PendingView;
@@ -43,7 +44,8 @@ import java.util.function.Supplier;
  *   <li>{@code inspect}: a copy of the pending message made on the journal writer's thread, which owns the pending
  *       set ({@link JournalWriter#inspect}), then the ACCEPTED record read here, on the admin worker thread, with a
  *       {@link BodiesReader} opened for the call (never on an event loop: reading maps the record's pages), and
- *       the final recipients' outcomes searched back in {@code state/} ({@link OutcomeLookup}, bounded);
+ *       the final recipients' outcomes and the deferred ones' last replies searched back in {@code state/}
+ *       ({@link OutcomeLookup}, {@link DeferredReplyLookup}, bounded);
  *       rendered by {@link InspectJson}.</li>
  * </ul>
  *
@@ -162,8 +164,11 @@ final class AdminApiBinding implements AdminApi {
             }
             int finals = (int) view.recipients().stream().filter(r -> !r.pending()).count();
             Map<Integer, OutcomeCode> outcomes = OutcomeLookup.find(journal, id, finals, OUTCOME_SEARCH_RECORDS);
-            return CompletableFuture.completedFuture(
-                    InspectJson.render(view, found ? accepted : null, outcomes, System.currentTimeMillis()));
+            int deferred = (int) view.recipients().stream().filter(r -> r.pending() && r.attempts() > 0).count();
+            Map<Integer, DeferredReplyLookup.LastReply> replies = DeferredReplyLookup.find(journal, id, deferred,
+                    OUTCOME_SEARCH_RECORDS);
+            return CompletableFuture.completedFuture(InspectJson.render(view, found ? accepted : null, outcomes,
+                    replies, System.currentTimeMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);

@@ -34,6 +34,9 @@ final class DeliveryEventMetrics implements EventPublisher {
         switch (event.type()) {
             case DELIVERED -> {
                 metrics.outcome(DeliveryOutcome.DELIVERED, event.site(), event.source());
+                if (event.tls() != null) {
+                    metrics.deliveredOver(event.tls().state());
+                }
                 if (event.latencyMillis() >= 0) {
                     metrics.endToEndMillis(event.latencyMillis());
                 }

@@ -1,6 +1,7 @@
 package io.sluice.daemon;
 
 import io.sluice.journal.AcceptedRecord;
+import io.sluice.journal.DeferredReplyLookup;
 import io.sluice.journal.MessageIds;
 import io.sluice.journal.OutcomeCode;
 import io.sluice.journal.OutcomeLookup;
@@ -17,8 +18,12 @@ import java.util.Map;
  *  "pending_recipients": N,
  *  "recipients": [{"index": 0, "address": "...",
  *                  "state": "pending"|"deferred"|"delivered"|"bounced"|"expired"|"suppressed"|"final",
- *                  "attempts": N, "next_due_millis": T|-1, "next_due_in_seconds": N|-1}]}
+ *                  "attempts": N, "next_due_millis": T|-1, "next_due_in_seconds": N|-1,
+ *                  "last_reply": {"code": N|null, "text": "..."}|null}]}
  * </pre>
+ * {@code last_reply} is a deferred recipient's last temporary failure from its newest DEFERRED record
+ * ({@link DeferredReplyLookup}): the remote reply, or Sluice's own reason with code null (connection trouble,
+ * DNS); null when the recipient is not deferred or the bounded search did not reach its record.
  * A final recipient's state is its OUTCOME as {@link OutcomeLookup} found it in {@code state/}; {@code final} when
  * the bounded search did not reach it (the event log has it). Envelope fields are null when the ACCEPTED record could not
  * be read (it completed meanwhile). Stateless.
@@ -29,10 +34,12 @@ final class InspectJson {
 
     /**
      * @param accepted the message's ACCEPTED record, or null when it could not be read
-     * @param finals   recipient index to final outcome, for the final recipients whose OUTCOME was found
+     * @param finals      recipient index to final outcome, for the final recipients whose OUTCOME was found
+     * @param lastReplies recipient index to last temporary failure, for the deferred recipients whose DEFERRED was
+     *                    found
      */
     static String render(PendingView view, AcceptedRecord accepted, Map<Integer, OutcomeCode> finals,
-                         long nowMillis) {
+                         Map<Integer, DeferredReplyLookup.LastReply> lastReplies, long nowMillis) {
         StringBuilder out = new StringBuilder(512);
         out.append("{\"id\":\"").append(MessageIds.format(view.id())).append('"')
                 .append(",\"received_millis\":").append(view.receivedAtMillis())
@@ -58,7 +65,16 @@ final class InspectJson {
                     .append(",\"attempts\":").append(r.attempts())
                     .append(",\"next_due_millis\":").append(due)
                     .append(",\"next_due_in_seconds\":").append(due < 0 ? -1 : Math.max(0, due - nowMillis) / 1_000)
-                    .append('}');
+                    .append(",\"last_reply\":");
+            DeferredReplyLookup.LastReply last = r.pending() ? lastReplies.get(i) : null;
+            if (last == null) {
+                out.append("null");
+            } else {
+                out.append("{\"code\":").append(last.code() > 0 ? Integer.toString(last.code()) : "null")
+                        .append(",\"text\":");
+                JsonText.string(out, last.text()).append('}');
+            }
+            out.append('}');
         }
         return out.append("]}").toString();
     }

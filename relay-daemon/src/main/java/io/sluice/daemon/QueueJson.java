@@ -13,8 +13,11 @@ import io.sluice.util.JsonText;
  *             "in_flight", "oldest_received_millis", "oldest_age_seconds", "next_retry_millis",
  *             "next_retry_in_seconds"}],
  *  "sites_total": N, "sites": [{"site", "domains", "recipients", "ready", "in_flight", "tasks_in_flight", "dead",
- *             "next_probe_millis", "oldest_received_millis", "oldest_age_seconds"}]}
+ *             "next_probe_millis", "oldest_received_millis", "oldest_age_seconds",
+ *             "last_error": {"code": N|null, "mx": "..."|null, "text": "...", "millis": T, "age_seconds": N}|null}]}
  * </pre>
+ * {@code last_error} is the site's last temporary failure: the MX host's reply, or Sluice's own reason (a refused
+ * connection, a timeout) with {@code code} and {@code mx} null.
  * Times are epoch millis and -1 when there is none (then the derived seconds are -1 too); ages and waits are
  * whole seconds relative to {@code as_of_millis}, never negative. Stateless.
  */
@@ -70,6 +73,17 @@ final class QueueJson {
                     .append(",\"dead\":").append(site.dead())
                     .append(",\"next_probe_millis\":").append(site.nextProbeMillis());
             oldest(out, site.oldestReceivedMillis(), now);
+            out.append(",\"last_error\":");
+            if (site.lastError() == null) {
+                out.append("null");
+            } else {
+                out.append("{\"code\":").append(site.lastErrorCode() > 0 ? Integer.toString(site.lastErrorCode())
+                        : "null").append(",\"mx\":");
+                JsonText.string(out, site.lastErrorMx()).append(",\"text\":");
+                JsonText.string(out, site.lastError()).append(",\"millis\":").append(site.lastErrorMillis())
+                        .append(",\"age_seconds\":").append(Math.max(0, now - site.lastErrorMillis()) / 1_000)
+                        .append('}');
+            }
             out.append('}');
             comma = ",";
         }

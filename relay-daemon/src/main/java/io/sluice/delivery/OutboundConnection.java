@@ -1,5 +1,6 @@
 package io.sluice.delivery;
 
+import io.sluice.events.TlsSession;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.sluice.config.DeliverySettings;
@@ -35,6 +36,7 @@ public final class OutboundConnection {
     private volatile EhloCapabilities capabilities = EhloCapabilities.helo();
     private volatile boolean tlsActive;
     private volatile boolean tlsPeerVerified;
+    private volatile TlsSession tlsSession = TlsSession.NONE;
     private volatile int deliveries;
 
     OutboundConnection(Channel channel, SmtpClientHandler handler, DeliverySettings settings, String mxHostName,
@@ -155,6 +157,11 @@ public final class OutboundConnection {
         return tlsPeerVerified;
     }
 
+    /** How this session is protected (for events and metrics): {@link TlsSession#NONE} until STARTTLS succeeded. */
+    public TlsSession tlsSession() {
+        return tlsSession;
+    }
+
     public String mxHostName() {
         return mxHostName;
     }
@@ -184,7 +191,8 @@ public final class OutboundConnection {
         greeting = reply;
     }
 
-    void tlsStarted(boolean peerVerified) {
+    void tlsStarted(boolean peerVerified, String protocol, String cipher) {
+        tlsSession = new TlsSession(protocol, cipher, peerVerified);
         tlsActive = true;
         tlsPeerVerified = peerVerified;
     }

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Turns a {@link TransactionResult} into the scheduler's {@link RecipientResult}s (DESIGN.md "Retries"): 2xx
- * delivered; 5xx permanent with the reply's code, enhanced status and text; 4xx and connection trouble temporary;
+ * delivered; 5xx permanent and 4xx or connection trouble temporary, each with the reply's code, enhanced status and
+ * text, marked local when Sluice made the reply up;
  * {@link RecipientStatus#UNKNOWN} (dot sent, no reply) temporary unless {@code assume_delivered_on_dot_timeout}
  * says delivered (at-least-once by default). Stateless.
  */
@@ -31,12 +32,12 @@ final class RecipientResults {
                 return reply == null ? RecipientResult.delivered()
                         : RecipientResult.delivered(reply.code(), reply.enhancedStatus(), reply.text());
             case PERMANENT:
-                return RecipientResult.permanent(reply.code(), reply.enhancedStatus(), reply.text());
+                return RecipientResult.permanent(reply.code(), reply.enhancedStatus(), reply.text(), reply.isLocal());
             case UNKNOWN:
                 return assumeDeliveredOnDotTimeout ? RecipientResult.delivered()
-                        : RecipientResult.temporary(reply.code(), reply.text());
+                        : RecipientResult.temporary(reply.code(), reply.enhancedStatus(), reply.text(), reply.isLocal());
             default:
-                return RecipientResult.temporary(reply.code(), reply.text());
+                return RecipientResult.temporary(reply.code(), reply.enhancedStatus(), reply.text(), reply.isLocal());
         }
     }
 

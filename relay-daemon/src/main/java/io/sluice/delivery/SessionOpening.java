@@ -172,7 +172,8 @@ final class SessionOpening implements Exchange {
             return;
         }
         SslHandler tls = handler.context().pipeline().get(SslHandler.class);
-        connection.tlsStarted(trust.isTrusted(tls.engine().getSession()));
+        javax.net.ssl.SSLSession session = tls.engine().getSession();
+        connection.tlsStarted(trust.isTrusted(session), session.getProtocol(), session.getCipherSuite());
         sendHello(State.EHLO_IN_TLS);
     }
 

@@ -1,5 +1,6 @@
 package io.sluice.delivery;
 
+import io.sluice.events.TlsSession;
 import io.sluice.config.DeliverySettings;
 import io.sluice.dns.MxHost;
 import io.sluice.dns.SiteKey;
@@ -149,7 +150,7 @@ final class TaskDelivery {
 
     private void send(Lease lease) {
         String mxName = task.hosts().get(host).name();
-        publishAttempts(mxName);
+        publishAttempts(mxName, lease.connection().tlsSession());
         CompletableFuture<TransactionResult> sending;
         try {
             sending = lease.connection().send(message);
@@ -168,13 +169,14 @@ final class TaskDelivery {
                         mxName, source));
             } else {
                 finish(new TaskResult(task.taskId(), SiteSignal.CONNECTED,
-                        RecipientResults.from(result, settings.assumeDeliveredOnDotTimeout()), mxName, source));
+                        RecipientResults.from(result, settings.assumeDeliveredOnDotTimeout()), mxName, source,
+                        lease.connection().tlsSession()));
             }
         });
     }
 
     /** One {@code attempt} event per recipient; never blocks, may drop. */
-    private void publishAttempts(String mxName) {
+    private void publishAttempts(String mxName, TlsSession tls) {
         if (events == EventPublisher.NONE) {
             return;
         }
@@ -184,7 +186,7 @@ final class TaskDelivery {
         try {
             for (int i = 0; i < task.recipientCount(); i++) {
                 events.publish(LifecycleEvent.delivery(EventType.ATTEMPT, now, id, task.recipients().get(i), site,
-                        mxName, source, -1, null, null, task.attempt(i), now - startedAtMillis));
+                        mxName, source, -1, null, null, task.attempt(i), now - startedAtMillis, tls));
             }
         } catch (RuntimeException e) { // a broken publisher must not cost the delivery
             LoggerFactory.getLogger(TaskDelivery.class).warn("attempt events for task {} not published",

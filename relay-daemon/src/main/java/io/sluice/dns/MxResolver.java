@@ -36,9 +36,11 @@ import org.xbill.DNS.Type;
  *   <li>A and AAAA of every host, in parallel; IPv4 addresses first. Addresses refused by {@link AddressPolicy}
  *       (loopback, private, link-local, own, ...) are dropped unless {@code delivery.allow_private_mx}; a host left
  *       without addresses is skipped.</li>
- *   <li>Hosts left: {@link Destination.Hosts} with their {@link SiteKey}. None left: temporary when any address
- *       lookup failed temporarily (the host may resolve later); else permanent {@code 550 5.4.4} when addresses
- *       were refused ("MX points to a private or local address"); else for an implicit MX permanent
+ *   <li>Hosts left: {@link Destination.Hosts} with their {@link SiteKey}. None left: temporary when some host's
+ *       lookups all failed or gave nothing while one failed temporarily (that host may resolve later); else
+ *       permanent {@code 550 5.4.4} when addresses were refused ("MX points to a private or local address"). A
+ *       host is decided on the addresses that did resolve: a loopback A with a failed AAAA (a resolver answering
+ *       REFUSED to AAAA, as dnsmasq does) is refused as with a NODATA AAAA, not retried for days. Else for an implicit MX permanent
  *       {@code 550 5.1.2} (the domain has neither MX nor address records), for real MX hosts permanent
  *       {@code 550 5.4.4} (no MX host has an address).</li>
  * </ol>
@@ -201,10 +203,12 @@ public final class MxResolver implements AutoCloseable {
             Candidate c = candidates.get(i);
             List<InetAddress> usable = new ArrayList<>(4);
             DnsAnswer[] answers = {v4.get(i).join(), v6.get(i).join()}; // complete: allOf has fired
+            String hostFailure = null;
+            boolean resolved = false;
             for (int k = 0; k < answers.length; k++) {
                 DnsAnswer answer = answers[k];
-                if (answer.kind() == DnsAnswer.Kind.FAILED && failure == null) {
-                    failure = c.display() + (k == 0 ? "/A" : "/AAAA") + " failed: " + answer.detail();
+                if (answer.kind() == DnsAnswer.Kind.FAILED && hostFailure == null) {
+                    hostFailure = c.display() + (k == 0 ? "/A" : "/AAAA") + " failed: " + answer.detail();
                 }
                 nxdomain |= answer.kind() == DnsAnswer.Kind.NXDOMAIN;
                 for (Record r : answer.records()) {
@@ -212,12 +216,16 @@ public final class MxResolver implements AutoCloseable {
                     if (address == null) {
                         continue;
                     }
+                    resolved = true;
                     if (policy.permits(address)) {
                         usable.add(address);
                     } else {
                         refused = true;
                     }
                 }
+            }
+            if (!resolved && hostFailure != null && failure == null) {
+                failure = hostFailure; // nothing known about this host: it may resolve to a usable address later
             }
             if (!usable.isEmpty()) {
                 hosts.add(new MxHost(c.display(), c.preference(), usable));

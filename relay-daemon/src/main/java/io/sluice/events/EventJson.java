@@ -43,6 +43,11 @@ public final class EventJson {
         string(out, "text", e.text());
         number(out, "attempt", e.attempt());
         number(out, "latency_ms", e.latencyMillis());
+        if (e.tls() != null) {
+            string(out, "tls", e.tls().state());
+            string(out, "tls_version", e.tls().version());
+            string(out, "tls_cipher", e.tls().cipher());
+        }
         string(out, "action", e.action());
         string(out, "target", e.target());
         string(out, "actor", e.actor());

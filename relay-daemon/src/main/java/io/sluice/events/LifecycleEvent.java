@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param target         what it applied to (admin), e.g. {@code domain example.com}, {@code id 1a20...}, {@code all}
  * @param actor          who asked (admin), e.g. {@code admin-api}
  * @param count          recipients affected (admin), -1 when not applicable
+ * @param tls            how the session was protected ({@code attempt}, {@code delivered}); null when not known
  */
 public record LifecycleEvent(
         EventType type,
@@ -52,7 +53,8 @@ public record LifecycleEvent(
         String action,
         String target,
         String actor,
-        long count) {
+        long count,
+        TlsSession tls) {
 
     /** An admin event is about a command, not a message: it alone has no id. */
     public LifecycleEvent {
@@ -66,15 +68,23 @@ public record LifecycleEvent(
     public static LifecycleEvent received(long timeMillis, String id, String listener, String client,
             String authIdentity, String sender, List<String> recipients, long sizeBytes) {
         return new LifecycleEvent(EventType.RECEIVED, timeMillis, id, listener, client, authIdentity, sender,
-                recipients, sizeBytes, null, null, null, null, -1, null, null, -1, -1, null, null, null, -1);
+                recipients, sizeBytes, null, null, null, null, -1, null, null, -1, -1, null, null, null, -1, null);
     }
 
     /** An event about one recipient's delivery. */
     public static LifecycleEvent delivery(EventType type, long timeMillis, String id, String recipient, String site,
             String mxHost, String source, int replyCode, String enhancedStatus, String text, int attempt,
             long latencyMillis) {
+        return delivery(type, timeMillis, id, recipient, site, mxHost, source, replyCode, enhancedStatus, text,
+                attempt, latencyMillis, null);
+    }
+
+    /** An event about one recipient's delivery through a session protected as {@code tls} (null: not known). */
+    public static LifecycleEvent delivery(EventType type, long timeMillis, String id, String recipient, String site,
+            String mxHost, String source, int replyCode, String enhancedStatus, String text, int attempt,
+            long latencyMillis, TlsSession tls) {
         return new LifecycleEvent(type, timeMillis, id, null, null, null, null, null, -1, recipient, site, mxHost,
-                source, replyCode, enhancedStatus, text, attempt, latencyMillis, null, null, null, -1);
+                source, replyCode, enhancedStatus, text, attempt, latencyMillis, null, null, null, -1, tls);
     }
 
     /**
@@ -86,6 +96,6 @@ public record LifecycleEvent(
             String text) {
         return new LifecycleEvent(EventType.ADMIN, timeMillis, null, null, null, null, null, null, -1, null, null,
                 null, null, -1, null, text, -1, -1, Objects.requireNonNull(action, "action"),
-                Objects.requireNonNull(target, "target"), Objects.requireNonNull(actor, "actor"), count);
+                Objects.requireNonNull(target, "target"), Objects.requireNonNull(actor, "actor"), count, null);
     }
 }

@@ -166,9 +166,10 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Bytes of the cycle files of one queue ({@code "bodies"}, {@code "state"} or {@code "events"}) as the file
-     * system reports them (mapped files are sparse: this is their length, an upper bound of the blocks used).
-     * Lists the directory: for metrics scrapes and tools, not hot paths.
+     * Bytes the cycle files of one queue ({@code "bodies"}, {@code "state"} or {@code "events"}) use on disk: their
+     * data extents ({@link AllocatedSize}), not the sparse files' apparent length, which counts each file at its
+     * full block size; the length where the file system cannot tell. Lists the directory and makes a few system
+     * calls per file: for metrics scrapes and tools, not hot paths.
      */
     public long diskBytes(String queue) {
         if (!queue.equals("bodies") && !queue.equals("state") && !queue.equals("events")) {
@@ -177,7 +178,7 @@ public final class Journal implements AutoCloseable {
         java.io.File[] files = dir.resolve(queue).toFile().listFiles((d, name) -> name.endsWith(".cq4"));
         long total = 0;
         for (java.io.File f : files == null ? new java.io.File[0] : files) {
-            total += f.length();
+            total += AllocatedSize.of(f);
         }
         return total;
     }

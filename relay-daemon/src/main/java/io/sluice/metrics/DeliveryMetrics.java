@@ -47,14 +47,34 @@ public final class DeliveryMetrics {
     private final BucketHistogram.Recorder attemptSeconds;
     private final BucketHistogram.Recorder endToEndSeconds;
 
-    DeliveryMetrics(Counter deliveries, Counter bySource, BucketHistogram.Recorder attemptSeconds,
+    /** The {@code tls} label values of {@code sluice_deliveries_tls_total}, in {@link #deliveredOver} order. */
+    public static final String[] TLS_STATES = {"none", "encrypted", "verified"};
+    private final CounterDataPoint[] byTls = new CounterDataPoint[TLS_STATES.length];
+
+    DeliveryMetrics(Counter deliveries, Counter bySource, Counter byTls, BucketHistogram.Recorder attemptSeconds,
                     BucketHistogram.Recorder endToEndSeconds, int maxSites, int trackedSites, long promoteAfter) {
+        for (int i = 0; i < TLS_STATES.length; i++) {
+            this.byTls[i] = byTls.labelValues(TLS_STATES[i]);
+        }
         this.bySource = bySource;
         this.otherSource = bind(bySource, BoundedSiteLabels.OTHER);
         this.attemptSeconds = attemptSeconds;
         this.endToEndSeconds = endToEndSeconds;
         this.sites = new BoundedSiteLabels<>(maxSites, trackedSites, promoteAfter, site -> bind(deliveries, site),
                 bind(deliveries, BoundedSiteLabels.OTHER));
+    }
+
+    /**
+     * One recipient delivered through a session protected as {@code tlsState}: {@code none}, {@code encrypted} or
+     * {@code verified} ({@link #TLS_STATES}); an unknown value is ignored.
+     */
+    public void deliveredOver(String tlsState) {
+        for (int i = 0; i < TLS_STATES.length; i++) {
+            if (TLS_STATES[i].equals(tlsState)) {
+                byTls[i].inc();
+                return;
+            }
+        }
     }
 
     /** One recipient decision at {@code site} (null when no site is known), source unknown ({@code none}). */

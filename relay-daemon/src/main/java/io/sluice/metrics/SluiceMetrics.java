@@ -57,6 +57,7 @@ public final class SluiceMetrics {
     public static final String CALLBACK_FAILURES = "sluice_metrics_callback_failures_total";
     public static final String DELIVERIES = "sluice_deliveries_total";
     public static final String DELIVERIES_BY_SOURCE = "sluice_deliveries_by_source_total";
+    public static final String DELIVERIES_TLS = "sluice_deliveries_tls_total";
     public static final String DELIVERY_ATTEMPT_SECONDS = "sluice_delivery_attempt_seconds";
     public static final String DELIVERY_END_TO_END_SECONDS = "sluice_delivery_end_to_end_seconds";
     public static final String QUEUE_SCHEDULED_RECIPIENTS = "sluice_queue_scheduled_recipients";
@@ -164,6 +165,8 @@ public final class SluiceMetrics {
                         LABEL_OUTCOME, LABEL_SITE),
                 counter(DELIVERIES_BY_SOURCE, "Recipient delivery decisions, by outcome and source address"
                         + " (none when no connection was made)", LABEL_OUTCOME, LABEL_SOURCE),
+                counter(DELIVERIES_TLS, "Recipients delivered, by how the session was protected: none (clear text),"
+                        + " encrypted (TLS, peer not verified) or verified (TLS, peer chain validated)", "tls"),
                 histogram(DELIVERY_ATTEMPT_SECONDS, "Time of one delivery task, from hand-off to the delivery stage"
                         + " to its result (connect, SMTP transaction, final reply)", ATTEMPT_BUCKETS, Unit.SECONDS)
                         .labelValues(),

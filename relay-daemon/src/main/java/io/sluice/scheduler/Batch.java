@@ -34,6 +34,16 @@ final class Batch {
     /** Whether the current task holds one of the slots of sites not known healthy ({@link DispatchRing}). */
     boolean untrustedSlot;
     SiteState site;
+    /**
+     * The last temporary failure (for the expiry DSN, as Postfix reports it): reply code (0: none), enhanced status,
+     * text, and the MX host that replied (null when Sluice decided it: DNS, connection trouble). Lost on restart
+     * (the DEFERRED records keep it on disk; an expiry before the next attempt then reports max_age alone).
+     * Equal replies share their strings ({@link BatchOutcomes}), so a site failing alike costs no text per batch.
+     */
+    int lastCode;
+    String lastStatus;
+    String lastText;
+    String lastMx;
     Batch next;
     /** Why the batch is parked by an operator ({@link QueueSteering}): {@link #NOT_PARKED}, suspended or held. */
     byte parked;
@@ -63,6 +73,7 @@ final class Batch {
         this.site = null;
         this.next = null;
         this.parked = NOT_PARKED;
+        forgetLastReply();
         return this;
     }
 
@@ -72,6 +83,14 @@ final class Batch {
         domain = null;
         site = null;
         size = 0;
+        forgetLastReply();
+    }
+
+    void forgetLastReply() {
+        lastCode = 0;
+        lastStatus = null;
+        lastText = null;
+        lastMx = null;
     }
 
     void add(int index, String address, int failedAttempts) {

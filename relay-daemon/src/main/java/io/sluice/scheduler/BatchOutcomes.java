@@ -29,6 +29,10 @@ final class BatchOutcomes {
     private final BatchPool pool;
     private final DomainTable domains;
     private final Random random;
+    /** The last reply remembered on a batch: an equal one shares these strings (no text per batch). */
+    private String recentStatus;
+    private String recentText;
+    private String recentMx;
 
     BatchOutcomes(RetryPolicy policy, OutcomeRecorder recorder, OutcomeEvents events, BounceSink bounces,
                   OrderedBacklog<GivenUp> bounceHandoff, RetryTimers timers, SchedulerCounters counters, BatchPool pool,
@@ -68,7 +72,7 @@ final class BatchOutcomes {
                     events.delivered(b, i, rr, r, now);
                 }
                 case PERMANENT -> giveUp(b, i, OutcomeCode.BOUNCED, rr.code(), rr.enhancedStatus(), rr.text(), r,
-                        now);
+                        !rr.local(), now);
                 case TEMPORARY -> {
                     b.indexes[kept] = b.indexes[i];
                     b.addresses[kept] = b.addresses[i];
@@ -82,6 +86,16 @@ final class BatchOutcomes {
             b.addresses[i] = null;
         }
         b.size = kept;
+        if (kept > 0) {
+            remember(b, lastTemporary.code(), lastTemporary.enhancedStatus(), lastTemporary.text(),
+                    lastTemporary.local() ? null : r.mxHost());
+            if (b.site != null) {
+                b.site.lastErrorCode = b.lastCode;
+                b.site.lastErrorText = b.lastText;
+                b.site.lastErrorMx = b.lastMx;
+                b.site.lastErrorMillis = now;
+            }
+        }
         if (kept > 0 && policy.isExpired(now, b.receivedAtMillis)) {
             for (int i = 0; i < kept; i++) {
                 b.attempts[i]++; // this attempt counts among those made before expiry
@@ -100,6 +114,9 @@ final class BatchOutcomes {
      * batch. {@code via} and {@code attemptMillis} describe the delivery attempt, null and -1 when there was none.
      */
     void defer(Batch b, int code, String status, String text, TaskResult via, long attemptMillis, long now) {
+        if (via == null) {
+            remember(b, code, status, text, null); // DNS: Sluice's own finding
+        }
         int attempts = b.maxAttempts() + 1;
         long due = policy.nextAttemptAtMillis(now, attempts, b.receivedAtMillis, random.nextDouble());
         for (int i = 0; i < b.size; i++) {
@@ -115,22 +132,51 @@ final class BatchOutcomes {
     /** Gives up on every recipient of {@code b} (DNS failures and expiry: no attempt result). */
     void finish(Batch b, OutcomeCode outcome, int code, String status, String text, long now) {
         for (int i = 0; i < b.size; i++) {
-            giveUp(b, i, outcome, code, status, text, null, now);
+            giveUp(b, i, outcome, code, status, text, null, false, now);
         }
         done(b, now);
     }
 
-    /** {@code via}: the delivery attempt's result that led here, null for DNS failures and expiry. */
+    /**
+     * {@code via}: the delivery attempt's result that led here, null for DNS failures and expiry; {@code remote}:
+     * the reply came from {@code via}'s MX host (not made up by Sluice). An expiry reports the batch's last
+     * temporary failure to the DSN, when it has one.
+     */
     private void giveUp(Batch b, int i, OutcomeCode outcome, int code, String status, String text, TaskResult via,
-                        long now) {
+                        boolean remote, long now) {
         boolean expired = outcome == OutcomeCode.EXPIRED;
         if (bounces.takesOutcomes()) {
-            bounceHandoff.offer(new GivenUp(b.messageId, b.bodiesIndex, b.indexes[i], b.addresses[i], expired, code,
-                    status, text, via == null ? null : via.mxHost(), b.attempts[i], now));
+            GivenUp g = expired && (b.lastCode > 0 || b.lastText != null)
+                    ? new GivenUp(b.messageId, b.bodiesIndex, b.indexes[i], b.addresses[i], true, b.lastCode,
+                            b.lastStatus, b.lastText, b.lastMx, b.attempts[i], now)
+                    : new GivenUp(b.messageId, b.bodiesIndex, b.indexes[i], b.addresses[i], expired, code, status,
+                            text, remote && via != null ? via.mxHost() : null, b.attempts[i], now);
+            bounceHandoff.offer(g);
         } else {
             recorder.outcome(b.messageId, b.indexes[i], outcome, now);
         }
         events.gaveUp(b, i, expired, code, status, text, via, now);
+    }
+
+    /**
+     * Keeps the last temporary failure on {@code b} for an expiry DSN; {@code mx} null when Sluice decided it. Reuses
+     * the strings of the previous equal reply, so retries against a site that fails alike allocate nothing and pin
+     * no text per batch.
+     */
+    private void remember(Batch b, int code, String status, String text, String mx) {
+        if (!java.util.Objects.equals(status, recentStatus)) {
+            recentStatus = status;
+        }
+        if (!java.util.Objects.equals(text, recentText)) {
+            recentText = text;
+        }
+        if (!java.util.Objects.equals(mx, recentMx)) {
+            recentMx = mx;
+        }
+        b.lastCode = code;
+        b.lastStatus = recentStatus;
+        b.lastText = recentText;
+        b.lastMx = recentMx;
     }
 
     /** {@code b} is over: its domain may go, and the batch is recycled (nothing refers to it any more). */

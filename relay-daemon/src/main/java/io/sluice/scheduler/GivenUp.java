@@ -10,10 +10,12 @@ package io.sluice.scheduler;
  * @param recipientIndex the recipient's index in the message's envelope
  * @param recipient      the recipient's address
  * @param expired        true for {@code delivery.max_age} expiry, false for a permanent failure
- * @param code           the SMTP reply code that decided it; 0 for expiry and for failures without a reply
+ * @param code           the SMTP reply code that decided it (for an expiry: the last temporary failure's); 0 for
+ *                       failures without a reply and an expiry with no failure remembered (then {@code 4.4.7})
  * @param enhancedStatus the RFC 3463 status, e.g. {@code 5.1.1}
- * @param text           the reply text or the reason
- * @param mxHost         the MX host whose reply decided it; null when there was no session (DNS, expiry)
+ * @param text           the reply text or the reason (for an expiry: the last temporary failure's, when remembered)
+ * @param mxHost         the MX host whose reply decided it; null when Sluice decided it itself (DNS, no session,
+ *                       SIZE or SMTPUTF8 refused locally, connection trouble), so DSNs never say "mx said" for it
  * @param attempts       delivery attempts made so far
  * @param timeMillis     when the scheduler gave up (epoch ms), the OUTCOME's time
  */

@@ -3,6 +3,7 @@ package io.sluice.scheduler;
 import io.sluice.events.EventPublisher;
 import io.sluice.events.EventType;
 import io.sluice.events.LifecycleEvent;
+import io.sluice.events.TlsSession;
 import io.sluice.journal.MessageIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,7 @@ final class OutcomeEvents {
     void delivered(Batch b, int i, RecipientResult reply, TaskResult via, long now) {
         if (enabled) {
             publish(EventType.DELIVERED, b, i, via.mxHost(), via.source(), reply.code(), reply.enhancedStatus(),
-                    reply.text(), b.attempts[i] + 1, now - b.receivedAtMillis, now);
+                    reply.text(), b.attempts[i] + 1, now - b.receivedAtMillis, now, via.tls());
         }
     }
 
@@ -48,7 +49,8 @@ final class OutcomeEvents {
         if (enabled) {
             int attempt = expired ? (b.attempts[i] > 0 ? b.attempts[i] : -1) : b.attempts[i] + 1;
             publish(expired ? EventType.EXPIRED : EventType.BOUNCED, b, i, via == null ? null : via.mxHost(),
-                    via == null ? null : via.source(), code, status, text, attempt, now - b.receivedAtMillis, now);
+                    via == null ? null : via.source(), code, status, text, attempt, now - b.receivedAtMillis, now,
+                    null);
         }
     }
 
@@ -57,15 +59,15 @@ final class OutcomeEvents {
                   long now) {
         if (enabled) {
             publish(EventType.DEFERRED, b, i, via == null ? null : via.mxHost(), via == null ? null : via.source(),
-                    code, status, text, b.attempts[i], attemptMillis, now);
+                    code, status, text, b.attempts[i], attemptMillis, now, null);
         }
     }
 
     private void publish(EventType type, Batch b, int i, String mx, String source, int code, String status,
-                         String text, int attempt, long latencyMillis, long now) {
+                         String text, int attempt, long latencyMillis, long now, TlsSession tls) {
         try {
             events.publish(LifecycleEvent.delivery(type, now, MessageIds.format(b.messageId), b.addresses[i],
-                    siteOf(b), mx, source, code > 0 ? code : -1, status, text, attempt, latencyMillis));
+                    siteOf(b), mx, source, code > 0 ? code : -1, status, text, attempt, latencyMillis, tls));
         } catch (RuntimeException e) { // a broken publisher must not stop the scheduler mid-decision
             LOG.warn("{} event for {} not published", type.label(), b.addresses[i], e);
         }

@@ -72,8 +72,13 @@ public record QueueSnapshot(long asOfMillis, long scanNanos, Totals totals, List
      * @param dead            whether it is marked dead
      * @param nextProbeMillis when a dead site may be probed next, -1 when alive
      * @param oldestReceivedMillis earliest received time among its messages
+     * @param lastErrorCode   reply code of the last temporary failure of an attempt here; 0 for Sluice's own reason
+     * @param lastError       that failure's text (reply or reason), null when none since the site was first routed to
+     * @param lastErrorMx     the MX host that replied, null for Sluice's own reason
+     * @param lastErrorMillis when, -1 when none
      */
     public record SiteRow(String site, int domains, long recipients, long ready, long inFlight, int tasksInFlight,
-                          boolean dead, long nextProbeMillis, long oldestReceivedMillis) {
+                          boolean dead, long nextProbeMillis, long oldestReceivedMillis, int lastErrorCode,
+                          String lastError, String lastErrorMx, long lastErrorMillis) {
     }
 }

@@ -166,7 +166,8 @@ final class QueueSummary {
                 boolean dead = site.health.isDead();
                 siteRows.add(new QueueSnapshot.SiteRow(site.key.toString(), s.domains, s.recipients, s.ready,
                         s.inFlight, site.inFlight, dead, dead ? site.health.nextProbeAtMillis() : -1,
-                        orNone(s.oldest)));
+                        orNone(s.oldest), site.lastErrorCode, site.lastErrorText, site.lastErrorMx,
+                        site.lastErrorMillis));
             }
             siteRows.sort(Comparator.comparingLong(QueueSnapshot.SiteRow::recipients).reversed()
                     .thenComparing(QueueSnapshot.SiteRow::site));

@@ -22,6 +22,15 @@ final class SiteState {
     /** Listed by {@link ReadyExpiry} (it has or had ready mail). */
     boolean expiryListed;
     long probeTimerId = Long.MIN_VALUE;
+    /**
+     * The last temporary failure of an attempt here, for {@code sluice queue}: reply code (0: Sluice's own reason,
+     * e.g. a refused connection), text and the MX host that replied (null for Sluice's own), and when (-1: none).
+     * The strings are the batch's remembered ones ({@link BatchOutcomes}): nothing is allocated to keep them.
+     */
+    int lastErrorCode;
+    String lastErrorText;
+    String lastErrorMx;
+    long lastErrorMillis = -1;
     /** {@link QueueSummary}'s scratch: the pass that last counted this site, and its row there. */
     long summaryPass;
     int summaryRow;

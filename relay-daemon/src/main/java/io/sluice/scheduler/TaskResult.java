@@ -1,5 +1,6 @@
 package io.sluice.scheduler;
 
+import io.sluice.events.TlsSession;
 import java.util.List;
 
 /**
@@ -15,15 +16,21 @@ import java.util.List;
  * @param recipients one result per task recipient; for CONNECT_FAILED usually all TEMPORARY with code 0
  * @param mxHost     the MX host whose session carried the transaction; null when no session was used
  * @param source     the source address used ({@code delivery.bind_address}, or {@code default}); null when unknown
+ * @param tls        how the session was protected ({@link TlsSession#NONE}: clear text); null when no session
  */
 public record TaskResult(long taskId, SiteSignal site, List<RecipientResult> recipients, String mxHost,
-                         String source) {
+                         String source, TlsSession tls) {
 
     /** Whether the site let us in, or whether it was asked at all. */
     public enum SiteSignal { CONNECTED, CONNECT_FAILED, CONNECT_TIMED_OUT, NOT_ATTEMPTED }
 
     public TaskResult {
         recipients = List.copyOf(recipients);
+    }
+
+    /** A result through a session at {@code mxHost} whose protection is not reported. */
+    public TaskResult(long taskId, SiteSignal site, List<RecipientResult> recipients, String mxHost, String source) {
+        this(taskId, site, recipients, mxHost, source, null);
     }
 
     /** A result that did not go through a session (no MX host or source to report). */

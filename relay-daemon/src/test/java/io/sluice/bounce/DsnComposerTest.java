@@ -53,7 +53,7 @@ class DsnComposerTest {
         try (InputStream status = parts.getBodyPart(1).getInputStream()) {
             InternetHeaders perMessage = new InternetHeaders(status);
             assertThat(perMessage.getHeader("Reporting-MTA")[0]).isEqualTo("dns; mx.sluice.test");
-            assertThat(perMessage.getHeader("Arrival-Date")[0]).isEqualTo("Sun, 22 Nov 2026 08:00:00 GMT");
+            assertThat(perMessage.getHeader("Arrival-Date")[0]).isEqualTo("Sun, 22 Nov 2026 08:00:00 +0000");
             InternetHeaders first = new InternetHeaders(status);
             assertThat(first.getHeader("Final-Recipient")[0]).isEqualTo("rfc822; gone@dest.test");
             assertThat(first.getHeader("Action")[0]).isEqualTo("failed");
@@ -63,7 +63,11 @@ class DsnComposerTest {
             InternetHeaders second = new InternetHeaders(status);
             assertThat(second.getHeader("Final-Recipient")[0]).isEqualTo("rfc822; other@dest.test");
             assertThat(second.getHeader("Remote-MTA")).isNull();
+            assertThat(second.getHeader("Diagnostic-Code")[0]).as("Sluice's own finding, not a remote reply")
+                    .isEqualTo("X-Sluice; Domain dest.test does not exist (NXDOMAIN)");
+            assertThat(second.getHeader("Last-Attempt-Date")[0]).isEqualTo("Sun, 22 Nov 2026 09:00:00 +0000");
         }
+        assertThat(message.getHeader("Date")[0]).isEqualTo("Sun, 22 Nov 2026 09:00:00 +0000");
         assertThat(parts.getBodyPart(2).getContentType()).isEqualTo("text/rfc822-headers");
         try (InputStream headers = parts.getBodyPart(2).getInputStream()) {
             assertThat(new String(headers.readAllBytes(), StandardCharsets.US_ASCII))

@@ -106,12 +106,12 @@ class DsnStageTest {
                 .contains("Content-Type: multipart/report; report-type=delivery-status;",
                         "Reporting-MTA: dns; mx.sluice.test",
                         "X-Sluice-Queue-ID: " + MessageIds.format(original.id),
-                        "Arrival-Date: Mon, 21 Sep 2026 14:13:20 GMT",
+                        "Arrival-Date: Mon, 21 Sep 2026 14:13:20 +0000",
                         "Final-Recipient: rfc822; a@dest.test\r\nAction: failed\r\nStatus: 5.1.1\r\n"
                                 + "Remote-MTA: dns; mx1.dest.test\r\n"
                                 + "Diagnostic-Code: smtp; 550 5.1.1 no such user\r\n",
                         "Final-Recipient: rfc822; b@dest.test\r\nAction: failed\r\nStatus: 4.4.7\r\n"
-                                + "Diagnostic-Code: smtp; Message expired: max_age reached\r\n",
+                                + "Diagnostic-Code: X-Sluice; Message expired: max_age reached\r\n",
                         "Content-Type: text/rfc822-headers\r\n\r\nSubject: hello\r\nMessage-ID: <m1@client.test>\r\n")
                 .doesNotContain("secret body");
         assertThat(events).singleElement().satisfies(e -> {

@@ -159,14 +159,21 @@ class AdminCliTest {
         assertThat(AdminCommand.list(queue, "sites")).singleElement()
                 .satisfies(site -> assertThat(site).containsEntry("site", "mx.down.test")
                         .containsEntry("recipients", 4L).containsEntry("domains", 1L)
-                        .containsEntry("dead", true));
+                        .containsEntry("dead", true)
+                        .satisfies(s -> assertThat(AdminCommand.obj(s, "last_error"))
+                                .as("nothing listens there: Sluice's own reason, no code, no MX said it")
+                                .containsEntry("code", null).containsEntry("mx", null)
+                                .hasEntrySatisfying("text", text -> assertThat((String) text)
+                                        .containsIgnoringCase("refused"))));
         assertThat(AdminCommand.num(totals, "dead_sites")).isEqualTo(1);
 
         CliRun human = sluiceAdmin("queue");
         assertThat(human.exit()).isZero();
         assertThat(human.out()).startsWith("total: 1 domains, 1 sites, 3 messages, 4 recipients")
                 .containsPattern("(?m)^down\\.test\\s+mx\\.down\\.test\\s+3\\s+4\\s+0\\s+4\\s+0\\s+0\\s+\\d+s\\s+in "
-                        + "\\d+m\\d\\ds$");
+                        + "\\d+m\\d\\ds$")
+                .contains("\nlast errors:\n")
+                .containsPattern("(?m)^  mx\\.down\\.test \\(\\d+s ago\\): \\(sluice\\) .*(?i:refused)");
     }
 
     @Test
@@ -198,6 +205,11 @@ class AdminCliTest {
         assertThat(rcpts).extracting(r -> r.get("attempts")).containsExactly(1L, 0L, 1L);
         assertThat(AdminCommand.num(rcpts.get(0), "next_due_millis")).isGreaterThan(System.currentTimeMillis());
         assertThat(AdminCommand.num(rcpts.get(1), "next_due_millis")).isEqualTo(-1);
+        Map<String, Object> lastReply = AdminCommand.obj(rcpts.get(0), "last_reply");
+        assertThat(lastReply).as("nothing listens at mx.down.test: Sluice's own reason, no reply code")
+                .containsEntry("code", null);
+        assertThat(AdminCommand.str(lastReply, "text")).containsIgnoringCase("refused");
+        assertThat(rcpts.get(1)).containsEntry("last_reply", null);
 
         Map<String, Object> byOption = json(sluiceAdmin("inspect", "--id", mixedId, "--json"));
         assertThat(byOption).as("--id ID, as for hold, release and bounce").containsEntry("id", mixedId)
@@ -208,7 +220,10 @@ class AdminCliTest {
         assertThat(human.exit()).as(human.err()).isZero();
         assertThat(human.out()).contains("id:        " + mixedId + "\n").contains("pending:   2 of 3 recipients\n")
                 .containsPattern("(?m)^0\\s+a@down\\.test\\s+deferred\\s+1\\s+\\d{4}-\\d\\d-\\d\\d .*\\(in \\d+m\\d\\ds\\)$")
-                .containsPattern("(?m)^1\\s+b@ok\\.test\\s+delivered\\s+0\\s+-$");
+                .containsPattern("(?m)^1\\s+b@ok\\.test\\s+delivered\\s+0\\s+-$")
+                .contains("last replies:\n")
+                .containsPattern("(?m)^  0 a@down\\.test: \\(sluice\\) .*(?i:refused).*$")
+                .containsPattern("(?m)^  2 c@down\\.test: \\(sluice\\) ");
     }
 
     @Test

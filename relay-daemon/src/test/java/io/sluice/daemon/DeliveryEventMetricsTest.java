@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.sluice.events.EventType;
 import io.sluice.events.LifecycleEvent;
+import io.sluice.events.TlsSession;
 import io.sluice.metrics.PrometheusText;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.scheduler.DeliveryTask;
@@ -63,6 +64,25 @@ class DeliveryEventMetricsTest {
                 .as("only delivered events with a latency").isEqualTo(1);
         assertThat(PrometheusText.value(f, SluiceMetrics.DELIVERY_END_TO_END_SECONDS,
                 SluiceMetrics.DELIVERY_END_TO_END_SECONDS + "_sum", Map.of())).isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldCountDeliveriesByTheSessionsTlsState() throws Exception {
+        DeliveryEventMetrics tee = new DeliveryEventMetrics(metrics.delivery(), e -> true);
+        TlsSession encrypted = new TlsSession("TLSv1.3", "TLS_AES_128_GCM_SHA256", false);
+        TlsSession verified = new TlsSession("TLSv1.3", "TLS_AES_256_GCM_SHA384", true);
+        for (TlsSession tls : new TlsSession[] {TlsSession.NONE, encrypted, encrypted, verified, null}) {
+            tee.publish(LifecycleEvent.delivery(EventType.DELIVERED, 1_000, "00000000000000ab", "a@b.test",
+                    "mx.b.test", "mx.b.test", "default", 250, "2.0.0", "ok", 1, 5, tls));
+        }
+        tee.publish(LifecycleEvent.delivery(EventType.ATTEMPT, 1_000, "00000000000000ab", "a@b.test", "mx.b.test",
+                "mx.b.test", "default", -1, null, null, 1, 0, verified));
+
+        Map<String, PrometheusText.Family> f = scrape();
+        for (String[] expected : new String[][] {{"none", "1"}, {"encrypted", "2"}, {"verified", "1"}}) {
+            assertThat(PrometheusText.value(f, SluiceMetrics.DELIVERIES_TLS, SluiceMetrics.DELIVERIES_TLS,
+                    Map.of("tls", expected[0]))).as(expected[0]).isEqualTo(Double.parseDouble(expected[1]));
+        }
     }
 
     @Test

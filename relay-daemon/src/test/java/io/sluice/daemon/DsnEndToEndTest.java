@@ -127,6 +127,22 @@ class DsnEndToEndTest {
     }
 
     @Test
+    void shouldReportARefusalSluiceDecidedItselfAsItsOwnNotAsTheMxs() throws Exception {
+        dns.mx("small.test", 10, "mx.small.test").a("mx.small.test", "127.0.0.5");
+        try (MxSink small = MxSink.startWithMaxSize("127.0.0.5", mxPort, 100);
+             TestDaemon daemon = daemon("")) {
+            submit(daemon, "<" + SENDER + ">", "big@small.test", "Subject: big\r\n\r\n" + ("x".repeat(70) + "\r\n").repeat(30));
+            MxSink.Received dsn = awaitOneDsn();
+            Map<String, String> status = assertReport(dsn, "big@small.test", "5.3.4");
+            assertThat(status).as("no MX said it: Sluice saw SIZE 100 and did not send").doesNotContainKey("Remote-MTA");
+            assertThat(status.get("Diagnostic-Code")).startsWith("X-Sluice; 5.3.4 message size ")
+                    .contains("exceeds size limit 100 of server mx.small.test");
+            assertThat(part(dsn, 0)).doesNotContain("said:");
+            assertThat(small.messages()).isEmpty();
+        }
+    }
+
+    @Test
     void shouldSendNoDsnForABounceOfANullSenderMessage() throws Exception {
         String id;
         try (TestDaemon daemon = daemon("")) {
@@ -153,17 +169,30 @@ class DsnEndToEndTest {
     }
 
     @Test
-    void shouldReturnADsnWith447WhenAMessageExpires() throws Exception {
+    void shouldReturnTheLastRemoteReplyInTheDsnWhenAMessageExpires() throws Exception {
         String id;
+        Path eventLog;
         try (TestDaemon daemon = daemon("\nmax_age: 1s\nretry:\n  first: 100ms\n  max: 200ms")) {
+            eventLog = daemon.eventLog();
             id = submit(daemon, "<" + SENDER + ">", "soft@dest.test", "Subject: late\r\n\r\nx\r\n");
             MxSink.Received dsn = awaitOneDsn();
-            Map<String, String> status = assertReport(dsn, "soft@dest.test", "4.4.7");
+            Map<String, String> status = assertReport(dsn, "soft@dest.test", "4.2.0");
             assertThat(status.get("X-Sluice-Queue-ID")).isEqualTo(id);
+            assertThat(status.get("Remote-MTA")).as("the MX that kept answering 451").isEqualTo("dns; mx1.dest.test");
+            assertThat(status.get("Diagnostic-Code")).isEqualTo("smtp; 451 4.2.0 mailbox busy");
+            assertThat(part(dsn, 0)).contains("mx1.dest.test said: 451 4.2.0 mailbox busy");
+            String rfc5322Date = "[A-Z][a-z]{2}, \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d\\d:\\d\\d:\\d\\d \\+0000";
+            assertThat(status.get("Arrival-Date")).matches(rfc5322Date);
+            assertThat(status.get("Last-Attempt-Date")).matches(rfc5322Date);
+            assertThat(parse(dsn).getHeader("Date")[0]).matches(rfc5322Date);
             Path journal = daemon.journalDir();
             await().atMost(Duration.ofSeconds(10)).until(() -> states(journal), s -> "expired".equals(s.get(id)));
         }
         assertThat(recipientsMx.rcptAttempts("soft@dest.test")).as("retried until max_age").isGreaterThan(1);
+        List<String> deferred = Files.readAllLines(eventLog, StandardCharsets.UTF_8).stream()
+                .filter(l -> l.contains("\"id\":\"" + id + "\"") && l.contains("\"type\":\"deferred\"")).toList();
+        assertThat(deferred).isNotEmpty().allSatisfy(l -> assertThat(l)
+                .as("the enhanced status of the 451").contains("\"code\":451", "\"status\":\"4.2.0\""));
     }
 
     private MxSink.Received awaitOneDsn() {

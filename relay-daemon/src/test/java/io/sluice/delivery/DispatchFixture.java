@@ -50,6 +50,8 @@ final class DispatchFixture implements AutoCloseable {
     final List<String> journalled = new CopyOnWriteArrayList<>();
     /** "id/rcpt/address/code/status" given to the bounce sink. */
     final List<String> bounced = new CopyOnWriteArrayList<>();
+    /** Every lifecycle event the dispatcher and the scheduler published, in order. */
+    final List<io.sluice.events.LifecycleEvent> events = new CopyOnWriteArrayList<>();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final DeliverySettings settings;
     private final MxResolver resolver;
@@ -88,8 +90,9 @@ final class DispatchFixture implements AutoCloseable {
                         journalled.add(id + "/" + rcpt + "/deferred/" + attempts)));
         OutboundConnector connector = new OutboundConnector(group, NioSocketChannel.class, settings, null);
         pools = new ConnectionPools<>(site -> connector, group, null);
+        io.sluice.events.EventPublisher publisher = events::add;
         dispatcher = new DeliveryDispatcher(journal, pools, settings, group, r -> ref.get().offerResult(r),
-                allocator, 64);
+                allocator, 64, publisher);
         scheduler = new Scheduler(new SchedulerOptions(10, perSite, 1024, 64, 64, 0, 3, 60_000, 600_000),
                 RetryPolicy.from(settings), resolver, dispatcher, writer,
                 new BounceSink() { // records each give-up and writes its OUTCOME at once (no DSN)
@@ -106,7 +109,7 @@ final class DispatchFixture implements AutoCloseable {
                                 g.expired() ? OutcomeCode.EXPIRED : OutcomeCode.BOUNCED, g.timeMillis());
                     }
                 },
-                System::currentTimeMillis, new Random(7), () -> { });
+                publisher, System::currentTimeMillis, new Random(7), () -> { });
         ref.set(scheduler);
         dispatcher.start();
     }

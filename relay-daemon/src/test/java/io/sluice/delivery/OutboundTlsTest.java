@@ -98,6 +98,8 @@ class OutboundTlsTest {
 
         assertThat(c.tlsActive()).isTrue();
         assertThat(c.tlsPeerVerified()).isTrue();
+        assertThat(c.tlsSession().state()).isEqualTo("verified");
+        assertThat(c.tlsSession().version()).startsWith("TLSv1.");
         assertThat(c.capabilities().startTls()).isFalse();
         assertThat(c.capabilities().size()).isFalse();
         assertThat(r.isDelivered(0)).isTrue();
@@ -121,6 +123,8 @@ class OutboundTlsTest {
 
         assertThat(c.tlsActive()).isTrue();
         assertThat(c.tlsPeerVerified()).isFalse();
+        assertThat(c.tlsSession().state()).isEqualTo("encrypted");
+        assertThat(c.tlsSession().cipher()).isNotBlank();
         await(c.quit());
         mx.assertPlayed();
     }

@@ -223,6 +223,32 @@ class MxResolverTest {
     }
 
     @Test
+    void shouldRefuseALoopbackMxAlikeWhetherTheResolverAnswersAaaaWithNodataOrRefused() throws Exception {
+        dns.mx("nodata.test", 10, "mx.nodata.test").a("mx.nodata.test", "127.0.0.1");
+        dns.mx("dnsmasq.test", 10, "mx.dnsmasq.test").a("mx.dnsmasq.test", "127.0.0.1")
+                .refuse("mx.dnsmasq.test", "AAAA");
+
+        MxResolver resolver = resolver();
+        assertThat(resolve(resolver, "nodata.test")).isEqualTo(new Destination.Permanent(550, "5.4.4",
+                "MX points to a private or local address (nodata.test)"));
+        assertThat(resolve(resolver, "dnsmasq.test")).as("same cause, same answer: decided on the A that resolved")
+                .isEqualTo(new Destination.Permanent(550, "5.4.4",
+                        "MX points to a private or local address (dnsmasq.test)"));
+        assertThat(dns.queries("mx.dnsmasq.test", "AAAA")).isPositive();
+    }
+
+    @Test
+    void shouldStillDeferWhenAnotherMxHostCouldNotBeResolvedAtAll() throws Exception {
+        dns.mx("half.test", 10, "mx1.half.test").mx("half.test", 20, "mx2.half.test")
+                .a("mx1.half.test", "127.0.0.1").a("mx2.half.test", "203.0.113.30").servfail("mx2.half.test");
+
+        Destination d = resolve(resolver(), "half.test");
+
+        assertThat(d).as("mx2 may resolve to a public address later").isInstanceOf(Destination.Temporary.class);
+        assertThat(((Destination.Temporary) d).text()).startsWith("DNS lookup of mx2.half.test/");
+    }
+
+    @Test
     void shouldAllowPrivateMxWhenConfigured() throws Exception {
         dns.mx("lab.test", 10, "sink.lab.test").a("sink.lab.test", "127.0.0.2");
         Settings settings = SettingsLoader.parse("dns:\n  resolvers: [\"" + dns.resolverSpec() + "\"]\n"

@@ -42,6 +42,8 @@ final class SchedulerFixture implements AutoCloseable {
     /** "id/rcpt/label" for outcomes, "id/rcpt/deferred/attempts/due" for deferrals, in record order. */
     final List<String> journalled = new CopyOnWriteArrayList<>();
     final List<String> failures = new ArrayList<>();
+    /** What the bounce sink was handed, in order (with reply text and MX host). */
+    final List<GivenUp> givenUp = new ArrayList<>();
     /** Delivery events the scheduler published, in order. */
     final List<LifecycleEvent> events = new CopyOnWriteArrayList<>();
     final RetryPolicy policy = new RetryPolicy(FIRST_RETRY, 2.0, 3_600_000, MAX_AGE);
@@ -117,6 +119,7 @@ final class SchedulerFixture implements AutoCloseable {
 
         @Override
         public boolean offer(GivenUp g) {
+            givenUp.add(g);
             failures.add(g.messageId() + "/" + g.recipientIndex() + "/" + g.recipient() + "/"
                     + (g.expired() ? "expired" : "bounced") + "/" + g.code() + "/" + g.enhancedStatus());
             assertThat(writer.offerOutcome(g.messageId(), g.recipientIndex(),

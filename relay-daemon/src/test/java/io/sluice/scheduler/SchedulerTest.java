@@ -249,14 +249,18 @@ class SchedulerTest {
         f.accept(1, "a@late.test");
         f.runUntil("dispatched", () -> f.dispatched.size() == 1);
         f.clock.set(T0 + SchedulerFixture.MAX_AGE - 1000); // the retry interval is capped at the expiry
-        f.report(f.dispatched.get(0), SiteSignal.CONNECTED, RecipientResult.temporary(421, "busy"));
+        f.reportVia(f.dispatched.get(0), "mx.late.test", "default",
+                RecipientResult.temporary(421, "4.3.2", "4.3.2 busy", false));
         f.runUntil("scheduled", () -> f.scheduler.counters().scheduledRecipients() == 1);
         f.clock.set(T0 + SchedulerFixture.MAX_AGE);
         f.runUntil("expired", () -> f.failures.size() == 1);
         f.awaitJournalled(2);
         assertThat(f.journalled).containsExactly("1/0/deferred/1/" + (T0 + SchedulerFixture.MAX_AGE),
                 "1/0/expired");
-        assertThat(f.failures).containsExactly("1/0/a@late.test/expired/0/4.4.7");
+        assertThat(f.failures).as("the expiry carries the last reply, for the DSN")
+                .containsExactly("1/0/a@late.test/expired/421/4.3.2");
+        assertThat(f.givenUp.get(0).mxHost()).isEqualTo("mx.late.test");
+        assertThat(f.givenUp.get(0).text()).isEqualTo("4.3.2 busy");
         assertThat(f.dispatched).hasSize(1);
     }
 
@@ -274,8 +278,24 @@ class SchedulerTest {
         f.awaitJournalled(2);
         f.settle();
         assertThat(f.journalled).containsExactly("1/0/delivered", "1/1/expired");
-        assertThat(f.failures).containsExactly("1/1/b@slowback.test/expired/0/4.4.7");
+        assertThat(f.failures).containsExactly("1/1/b@slowback.test/expired/421/null");
+        assertThat(f.givenUp.get(0).text()).isEqualTo("busy");
         assertThat(f.scheduler.counters().scheduledRecipients()).isZero();
+    }
+
+    @Test
+    void shouldNameNoMxHostForAFailureSluiceDecidedItself() throws Exception {
+        fixture(10);
+        f.dns.mx("small.test", 10, "mx.small.test").a("mx.small.test", "127.0.0.16");
+        f.start();
+        f.accept(1, "a@small.test", "b@small.test");
+        f.runUntil("dispatched", () -> f.dispatched.size() == 1);
+        f.reportVia(f.dispatched.get(0), "mx.small.test", "default",
+                RecipientResult.permanent(552, "5.3.4", "5.3.4 message size 9 exceeds size limit 1", true),
+                RecipientResult.permanent(550, "5.1.1", "5.1.1 no such user"));
+        f.runUntil("bounced", () -> f.givenUp.size() == 2);
+        assertThat(f.givenUp.get(0).mxHost()).as("SIZE refused by Sluice, not said by the MX").isNull();
+        assertThat(f.givenUp.get(1).mxHost()).isEqualTo("mx.small.test");
     }
 
     @Test

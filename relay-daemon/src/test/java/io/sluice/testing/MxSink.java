@@ -58,8 +58,9 @@ public final class MxSink implements AutoCloseable {
     private volatile long delayMillis;
     private final SMTPServer server;
 
-    private MxSink(String address, int port) throws IOException {
+    private MxSink(String address, int port, int maxMessageBytes) throws IOException {
         server = new SMTPServer.Builder()
+                .maxMessageSize(maxMessageBytes)
                 .bindAddress(InetAddress.getByName(address))
                 .port(port)
                 .hostName("mx." + address + ".test")
@@ -86,7 +87,12 @@ public final class MxSink implements AutoCloseable {
 
     /** Starts a sink on {@code address} (e.g. 127.0.0.2) and {@code port}. */
     public static MxSink start(String address, int port) throws IOException {
-        return new MxSink(address, port);
+        return new MxSink(address, port, 0);
+    }
+
+    /** A sink that advertises {@code SIZE maxMessageBytes} (RFC 1870), so larger mail is refused before MAIL. */
+    public static MxSink startWithMaxSize(String address, int port, int maxMessageBytes) throws IOException {
+        return new MxSink(address, port, maxMessageBytes);
     }
 
     /** Greets the next {@code n} connections with 421 and closes them. */

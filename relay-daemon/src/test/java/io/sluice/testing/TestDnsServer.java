@@ -38,7 +38,7 @@ import org.xbill.DNS.Type;
  * answer, SOA in authority) when the name exists, or has names below it, but not that type; NXDOMAIN with SOA
  * for unknown names. The SOA's TTL and minimum are {@link #negativeTtl(long)}, so resolvers cache negative
  * answers as RFC 2308 says. Names outside the zone get REFUSED. On demand a name gets SERVFAIL
- * ({@link #servfail}) or no answer at all ({@link #drop}, so the client times out). Every query is counted per
+ * ({@link #servfail}), one type of a name REFUSED ({@link #refuse}), or no answer at all ({@link #drop}, so the client times out). Every query is counted per
  * name and type, including refused, failed and dropped ones, so tests can prove what a cache saved. No CNAME,
  * no TCP (answers are small), no EDNS echo.
  *
@@ -55,6 +55,8 @@ public final class TestDnsServer implements AutoCloseable {
     private final Map<String, List<Record>> records = new HashMap<>();
     private final Set<String> servfail = ConcurrentHashMap.newKeySet();
     private final Set<String> drop = ConcurrentHashMap.newKeySet();
+    /** {@code name/TYPE} answered REFUSED (dnsmasq answers AAAA of some names so). */
+    private final Set<String> refuse = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private volatile long ttl = 300;
     private volatile long negativeTtl = 300;
@@ -140,10 +142,20 @@ public final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
-    /** Ends {@link #servfail} and {@link #drop} for {@code name}. */
+    /**
+     * Answers queries for {@code name} of {@code type} ({@code "AAAA"}) with REFUSED until {@link #answerNormally}, as
+     * dnsmasq does for AAAA of names it only has IPv4 for.
+     */
+    public TestDnsServer refuse(String name, String type) {
+        refuse.add(normalise(name) + "/" + type.toUpperCase(Locale.ROOT));
+        return this;
+    }
+
+    /** Ends {@link #servfail}, {@link #drop} and {@link #refuse} for {@code name}. */
     public TestDnsServer answerNormally(String name) {
         servfail.remove(normalise(name));
         drop.remove(normalise(name));
+        refuse.removeIf(k -> k.startsWith(normalise(name) + "/"));
         return this;
     }
 
@@ -213,6 +225,10 @@ public final class TestDnsServer implements AutoCloseable {
         }
         if (servfail.contains(qname)) {
             header.setRcode(Rcode.SERVFAIL);
+            return response.toWire();
+        }
+        if (refuse.contains(qname + "/" + Type.string(qtype))) {
+            header.setRcode(Rcode.REFUSED);
             return response.toWire();
         }
         header.setFlag(Flags.AA);

@@ -87,8 +87,9 @@ class SubmissionHygieneTest {
     }
 
     @Test
-    void theHeaderDateIsTheRfc1123TextOfItsSecond() {
-        assertThat(HeaderDate.format(NOW)).isEqualTo(expectedDate(NOW));
+    void theHeaderDateIsTheRfc5322TextOfItsSecondWithANumericZone() {
+        assertThat(HeaderDate.format(NOW)).isEqualTo(expectedDate(NOW))
+                .as("a numeric zone, not the obsolete GMT").matches(".* \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}");
         assertThat(HeaderDate.format(NOW + 876)).isEqualTo(expectedDate(NOW));
         assertThat(HeaderDate.format(NOW + 877)).isEqualTo(expectedDate(NOW + 1_000));
     }
@@ -103,7 +104,7 @@ class SubmissionHygieneTest {
     }
 
     private static String expectedDate(long millis) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        return DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss xx", java.util.Locale.US).format(
                 ZonedDateTime.ofInstant(Instant.ofEpochSecond(Math.floorDiv(millis, 1000)), ZoneId.systemDefault()));
     }
 }
