@@ -84,6 +84,8 @@ final class JournalWriterAgent implements Agent {
     private long changesSinceCheckpoint;
     private long highestIdAppended = -1;
     private boolean unsyncedWrites;
+    /** While the disk has no room for outcome records: when to ask again (clock ms); 0 when not waiting. */
+    private long outcomeRoomRetryAtMs;
     private boolean drainedDone;
     private long compactionErrors;
 
@@ -176,14 +178,21 @@ final class JournalWriterAgent implements Agent {
     /** One healthy cycle: outcomes, messages, checkpoint, compaction, the group commit, then retention. */
     private int writeAndCommit(long now) {
         int work = 0;
-        if (outcomes.size() == 0 || room.forOutcomes(stateAppender, notices.room())) {
-            work += outcomes.read(outcomeRecorder, notices.room());
-        } else if (closing) {
-            // No room on disk and a stop must not wait for it: reported as not recorded, so those recipients are
-            // decided again after the restart (at-least-once). Otherwise they wait in the ring buffer for room.
-            outcomeRecorder.writerFailed = true;
-            work += outcomes.read(outcomeRecorder, notices.room());
-            outcomeRecorder.writerFailed = false;
+        if (outcomes.size() > 0) {
+            if (now >= outcomeRoomRetryAtMs && room.forOutcomes(stateAppender, notices.room())) {
+                outcomeRoomRetryAtMs = 0;
+                work += outcomes.read(outcomeRecorder, notices.room());
+            } else if (closing) {
+                // No room on disk and a stop must not wait for it: reported as not recorded, so those recipients
+                // are decided again after the restart (at-least-once).
+                outcomeRecorder.writerFailed = true;
+                work += outcomes.read(outcomeRecorder, notices.room());
+                outcomeRecorder.writerFailed = false;
+            } else if (now >= outcomeRoomRetryAtMs) {
+                // They wait in the ring buffer for room, asked for again when free space is next re-read; till
+                // then they are no work (hasWork), so the writer parks instead of spinning on a full disk.
+                outcomeRoomRetryAtMs = now + FreeSpace.REFRESH_INTERVAL_MS;
+            }
         }
         int recorded = outcomeRecorder.takeAppended();
         changesSinceCheckpoint += recorded;
@@ -221,8 +230,8 @@ final class JournalWriterAgent implements Agent {
     }
 
     boolean hasWork() {
-        return !accepted.isEmpty() || outcomes.size() > 0 || (closing && !drainedDone) || checkpointRequested
-            || !lookups.isEmpty();
+        return !accepted.isEmpty() || outcomes.size() > 0 && outcomeRoomRetryAtMs == 0 || (closing && !drainedDone)
+            || checkpointRequested || !lookups.isEmpty();
     }
 
     Throwable failure() {

@@ -164,6 +164,7 @@ final class QueueSteering {
     private long flush(SteeringCommand.Target t, DomainState d, boolean noDomainState, Predicate<Batch> match,
                        long now) {
         long n = 0;
+        SiteState domainSite = d == null ? null : d.site; // before the timers' routing forgets it (retries look again)
         if (!noDomainState) {
             for (Batch b : timers.batchesWhere(d == null ? match : b -> b.domain == d)) {
                 timers.cancel(b.timerId);
@@ -176,7 +177,7 @@ final class QueueSteering {
             boolean inScope = switch (t.scope()) {
                 case ALL -> true;
                 case SITE -> site.name.equals(t.name());
-                case DOMAIN -> d != null && d.site == site;
+                case DOMAIN -> domainSite == site;
                 case MESSAGE -> false;
             };
             if (!inScope) {

@@ -265,11 +265,13 @@ public final class Scheduler implements Agent {
         work += timers.poll(now, onTimer);
         work += resolutions.start();
         work += domains.evictIdle(now, DRAIN_LIMIT);
-        if (dispatching && recorder.backlog() < MAX_RECORDER_BACKLOG
-                && bounceHandoff.size() < MAX_RECORDER_BACKLOG) {
+        boolean recordsFlow = recorder.backlog() < MAX_RECORDER_BACKLOG && bounceHandoff.size() < MAX_RECORDER_BACKLOG;
+        if (dispatching && recordsFlow) {
             work += ring.dispatch(now, DISPATCH_LIMIT);
         }
-        work += ring.expireWaiting(now);
+        if (recordsFlow) { // expiries are records too: none while the writer's backlog is long
+            work += ring.expireWaiting(now);
+        }
         counters.publish();
         drained = ring.tasksInFlight() == 0 && recorder.backlog() == 0 && bounceHandoff.size() == 0
                 && steering.bouncing() == 0;

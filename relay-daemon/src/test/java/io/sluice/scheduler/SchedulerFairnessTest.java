@@ -136,6 +136,23 @@ class SchedulerFairnessTest {
     }
 
     @Test
+    void shouldFlushADomainsReadyMailAlongWithItsDeferredMail() throws Exception {
+        start(10);
+        for (int i = 1; i <= 8; i++) {
+            f.accept(i, "r" + i + "@healthy.test");
+        }
+        f.runUntil("window full, three ready", () -> f.scheduler.counters().readyRecipients() == 3);
+        // a connection that worked (window 6) with a 451: one deferred, two more go, one stays ready
+        f.report(f.dispatched.get(0), SiteSignal.CONNECTED, RecipientResult.temporary(451, "later"));
+        f.runUntil("one deferred, one ready", () -> f.scheduler.counters().scheduledRecipients() == 1
+                && f.scheduler.counters().readyRecipients() == 1);
+        CompletableFuture<SteeringResult> answer = f.scheduler.steer(SteeringCommand.of(Action.FLUSH,
+                Target.domain("healthy.test")));
+        f.runUntil("flushed", answer::isDone);
+        assertThat(answer.join().recipients()).as("the deferred one and the ready one").isEqualTo(2);
+    }
+
+    @Test
     void shouldExpireMailWaitingInAReadyQueueThatStandsStill() throws Exception {
         start(10);
         CompletableFuture<SteeringResult> suspended = f.scheduler.steer(SteeringCommand.of(Action.SUSPEND,

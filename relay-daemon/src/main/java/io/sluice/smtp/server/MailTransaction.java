@@ -164,7 +164,9 @@ final class MailTransaction {
         if (refusedByBackPressure(recipients.size() + 1)) {
             return;
         }
-        recipients.add(address);
+        if (!recipients.contains(address)) { // repeated <postmaster> is one delivery, not max_recipients of them
+            recipients.add(address);
+        }
         session.state(SmtpSession.State.RCPT);
         session.reply(SmtpReplies.RCPT_OK);
     }

@@ -38,6 +38,9 @@ final class SessionRegistry {
             SmtpSession oldest = null;
             long oldestProgress = 0;
             for (SmtpSession session : sessions) {
+                if (session.timeout().evictionClaimed()) {
+                    continue; // being closed by another connection's claim (or was): not a candidate
+                }
                 long progress = session.timeout().stalledSinceNanos();
                 if (now - progress >= minStalledNanos && (oldest == null || progress - oldestProgress < 0)) {
                     oldest = session;
@@ -47,7 +50,8 @@ final class SessionRegistry {
             if (oldest == null || oldest.timeout().claimEviction()) {
                 return oldest;
             }
-            // Another connection claimed it first: look again (each claim removes one candidate, so this ends).
+            // Another connection claimed it between the scan and the claim: look again. Claimed sessions are
+            // skipped, and each failed claim means one more is claimed, so this ends.
         }
     }
 }

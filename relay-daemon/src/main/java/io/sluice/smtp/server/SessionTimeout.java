@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@value #TIMEOUT_CHECK_FLOOR_MILLIS} ms; the check task is preallocated, so rescheduling allocates only Netty's
  * timer entry and nothing is allocated per message.
  *
- * <p>Threading: the session's event loop, except {@link #stalledSinceNanos} and {@link #claimEviction}, which any
- * thread may call. Failure modes: none of its own; the timer is cancelled when the channel closes and a check after
+ * <p>Threading: the session's event loop, except {@link #stalledSinceNanos}, {@link #claimEviction},
+ * {@link #evictionClaimed} and {@link #releaseEviction}, which any thread may call. Failure modes: none of its own; the timer is cancelled when the channel closes and a check after
  * close does nothing.
  */
 final class SessionTimeout {
@@ -129,6 +129,16 @@ final class SessionTimeout {
     /** Any thread: true for the one caller that may close this session to free its slot. */
     boolean claimEviction() {
         return evictionClaimed.compareAndSet(false, true);
+    }
+
+    /** Any thread: whether a caller claimed this session already (a scan skips it). */
+    boolean evictionClaimed() {
+        return evictionClaimed.get();
+    }
+
+    /** The claim was not used (the session turned out to be busy with us): it may be claimed again later. */
+    void releaseEviction() {
+        evictionClaimed.set(false);
     }
 
     private void schedule(long delayNanos) {

@@ -334,7 +334,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     /** A new connection at {@code max_connections} took this stalled session's slot (event loop): 421, close. */
     void evictStalled() {
         // Already ending frees the slot anyway; a message with the journal keeps it (the cap is one over till then).
-        if (state == State.CLOSED || closingAfterReply || state == State.QUEUEING) {
+        if (state == State.QUEUEING) {
+            timeout.releaseEviction(); // waiting for us, not stalled: it may be chosen later if it really stalls
+            return;
+        }
+        if (state == State.CLOSED || closingAfterReply) {
             return;
         }
         closeWith(SmtpReplies.STALLED_EVICTED, Rejection.STALLED_EVICTED);

@@ -188,7 +188,7 @@ class SlowClientTest {
                 command_timeout: 1m
                 data_timeout: 1m
                 min_data_rate: 100
-                evict_stalled_after: 1500ms""").start()) {
+                evict_stalled_after: 5s""").start()) { // long enough to set up six tricklers on a loaded machine
             List<SmtpClient> slow = new ArrayList<>();
             try {
                 for (String address : List.of("127.0.0.2", "127.0.0.3")) {
@@ -209,7 +209,7 @@ class SlowClientTest {
                     assertThat(late.reply()).as("at the cap, no session stalled long enough yet")
                             .isEqualTo("421 4.7.0 Error: too many connections");
                 }
-                Thread.sleep(2000);
+                Thread.sleep(5500);
                 try (SmtpClient mover = new SmtpClient("127.0.0.1", daemon.smtpPort(), "127.0.0.5")) {
                     assertThat(mover.reply()).startsWith("220");
                     mover.send("EHLO mover\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<b@dest.test>\r\nDATA\r\n");
@@ -218,6 +218,7 @@ class SlowClientTest {
                     assertThat(mover.reply()).startsWith("250 2.0.0 Ok: queued as ");
                     assertThat(mover.command("QUIT")).startsWith("221");
                 }
+                Thread.sleep(300); // the victim's 421 was written on its own event loop
                 int evicted = 0;
                 for (SmtpClient s : slow) {
                     if (s.socket().getInputStream().available() > 0) {
