@@ -3,17 +3,13 @@ package io.sluice.journal;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.TailerDirection;
-import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * The last temporary failure of each deferred recipient of one message, for the admin API's {@code inspect}: the
  * pending set keeps only the retry schedule, so this reads the newest DEFERRED record of each recipient back from
  * {@code state/} ({@link DeferredDescriptor}: reply code and text), newest first, with its own tailer.
  *
- * <p>Bounded like {@link OutcomeLookup}: stops when every wanted recipient is found, at the message's QUEUED record,
+ * <p>Bounded ({@link StateBackwardScan}): stops when every wanted recipient is found, at the message's QUEUED record,
  * or after {@code maxRecords} records; a recipient whose DEFERRED is further back (or deleted by retention, or
  * compacted into a checkpoint) is not in the answer. Reads only; safe beside the writer; one call per thread at a
  * time. Keep it off event loops (it may touch cold pages).
@@ -36,40 +32,22 @@ public final class DeferredReplyLookup {
         if (wanted <= 0) {
             return found;
         }
-        try (ExcerptTailer tailer = journal.state().createTailer()) {
-            tailer.direction(TailerDirection.BACKWARD).toEnd();
-            for (int n = 0; n < maxRecords && found.size() < wanted; n++) {
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        break;
-                    }
-                    Bytes<?> b = dc.wire().bytes();
-                    long s = b.readPosition();
-                    if (b.readRemaining() < QueuedDescriptor.MESSAGE_ID_OFFSET + Long.BYTES) {
-                        continue;
-                    }
-                    int type = b.readUnsignedByte(s + RecordHeader.TYPE_OFFSET);
-                    if (type == RecordHeader.TYPE_DEFERRED && b.readRemaining() >= DeferredDescriptor.HEADER_LENGTH
-                            && b.readLong(s + DeferredDescriptor.MESSAGE_ID_OFFSET) == messageId) {
-                        int index = b.readUnsignedShort(s + DeferredDescriptor.RECIPIENT_INDEX_OFFSET);
-                        if (!found.containsKey(index)) { // newest first: the first seen is the last written
-                            int length = (int) Math.max(0, Math.min(
-                                    b.readUnsignedShort(s + DeferredDescriptor.REPLY_TEXT_LENGTH_OFFSET),
-                                    b.readLimit() - s - DeferredDescriptor.REPLY_TEXT_OFFSET));
-                            byte[] text = new byte[length];
-                            b.read(s + DeferredDescriptor.REPLY_TEXT_OFFSET, text, 0, length);
-                            int code = b.readUnsignedShort(s + DeferredDescriptor.REPLY_CODE_OFFSET);
-                            found.put(index, new LastReply(code, new String(text, StandardCharsets.UTF_8)));
-                        }
-                    } else if (type == RecordHeader.TYPE_QUEUED
-                            && b.readLong(s + QueuedDescriptor.MESSAGE_ID_OFFSET) == messageId) {
-                        break;
-                    }
+        StateBackwardScan.ofMessage(journal, messageId, maxRecords, 0, (type, b, s) -> {
+            if (type == RecordHeader.TYPE_DEFERRED && b.readRemaining() >= DeferredDescriptor.HEADER_LENGTH
+                    && b.readLong(s + DeferredDescriptor.MESSAGE_ID_OFFSET) == messageId) {
+                int index = b.readUnsignedShort(s + DeferredDescriptor.RECIPIENT_INDEX_OFFSET);
+                if (!found.containsKey(index)) { // newest first: the first seen is the last written
+                    int length = (int) Math.max(0, Math.min(
+                            b.readUnsignedShort(s + DeferredDescriptor.REPLY_TEXT_LENGTH_OFFSET),
+                            b.readLimit() - s - DeferredDescriptor.REPLY_TEXT_OFFSET));
+                    byte[] text = new byte[length];
+                    b.read(s + DeferredDescriptor.REPLY_TEXT_OFFSET, text, 0, length);
+                    int code = b.readUnsignedShort(s + DeferredDescriptor.REPLY_CODE_OFFSET);
+                    found.put(index, new LastReply(code, new String(text, StandardCharsets.UTF_8)));
                 }
             }
-        } catch (IllegalStateException e) {
-            // retention deleted a cycle file while we read it: answer with what was found
-        }
+            return found.size() >= wanted;
+        });
         return found;
     }
 }
