@@ -3,7 +3,7 @@
 # replaces only what differs. Never overwrites an operator's /etc/sluice/sluice.yaml.
 #
 #   ./mvnw -q -B package -DskipTests && sudo scripts/install.sh
-#   scripts/install.sh --destdir /tmp/root     # stage into a scratch root: no root needed, the system untouched
+#   scripts/install.sh --destdir "$PWD/stage"  # stage into a scratch root: no root needed, the system untouched
 #
 # What goes where (docs/operations.md):
 #   /usr/share/sluice/sluice.jar         the daemon and CLI (from relay-daemon/target/sluice.jar, or --jar FILE)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Queue memory with the destination down (issue 3, "1,000,000 deferred recipients in 512 MiB of heap"):
+# Queue memory with the destination down ("1,000,000 deferred recipients in 512 MiB of heap"):
 # starts the loopback DNS server (bench-dns.sh) and a FRESH Sluice with -Xmx512m whose destination
 # (dest.peers.test -> 127.0.0.1:25026) has no listener, so every delivery attempt fails to connect and the site
 # goes dead; submits N one-recipient messages (sluice-bench load); waits until N recipients are pending; then

@@ -7,14 +7,17 @@
 # its sink count never moves; STALL=3 ends each of its runs 3 s after the load started at the earliest (bench.py's
 # stall rule) and only accepted_rate is meaningful for it. Delivered/s: docs/BENCHMARKS.md section 4.
 # Results: /var/tmp/sluice-bench/results/gate-SYNC-<stamp>.jsonl
+# PEERS_DIR: the peer rig's directory (the one holding run-all.sh); it is not part of this repository.
 set -euo pipefail
 sync="${1:?batch|none}"
+peers_dir="${PEERS_DIR:?set PEERS_DIR to the directory of the peer rig, the one holding run-all.sh}"
+[[ -x "$peers_dir/run-all.sh" ]] || { echo "gate.sh: PEERS_DIR=$peers_dir has no executable run-all.sh" >&2; exit 2; }
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 base=/var/tmp/sluice-bench
 mkdir -p "$base/conf" "$base/results"
 "$here/make-config.sh" "$sync" "$base/journal-$sync" "$base/conf/$sync.yaml" >/dev/null
 "$here/wait-quiet.sh"
-cd /work/shared/peers
+cd "$peers_dir"
 PEERS="${PEERS:-ceiling postfix ours}" SCENARIOS='s50-reuse' REPS="${REPS:-3}" STALL="${STALL:-3}" \
 OURS_CMD="$here/sluice-rig.sh $base/conf/$sync.yaml $base/journal-$sync" \
 OUT="$base/results/gate-$sync-$(date -u +%Y%m%dT%H%M%SZ).jsonl" \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Recovery of N pending recipients (issue 2: 1,000,000 x 5 KB, one recipient each, in under 10 s), both ways:
+# Recovery of N pending recipients (target: 1,000,000 x 5 KB, one recipient each, in under 10 s), both ways:
 #   crash:  a FRESH daemon (-Xmx512m, journal.sync: none to fill faster, checkpoint_interval: 1h so that no
 #           checkpoint exists) takes N messages from sluice-bench, is killed with SIGKILL, and a daemon with the
 #           same journal and journal.sync: batch starts: full replay of state/;

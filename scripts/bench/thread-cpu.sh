@@ -17,15 +17,16 @@ for _ in $(seq 1 "${WARM_RUNS:-1}"); do "${src[@]}"; done   # warm-up, unrecorde
 snap() { for t in /proc/$dpid/task/*; do
   awk '{s=$0; sub(/^[^(]*\(/,"",s); n=s; sub(/\).*$/,"",n); sub(/^.*\) /,"",s); split(s,f," "); gsub(/[0-9]+/,"N",n); gsub(/ /,"_",n); print n, f[12]+f[13]}' "$t/stat"
 done | awk '{a[$1]+=$2} END {for (k in a) print k, a[k]}' | sort; }
-snap > /tmp/tc0.$$; m0=$(head -1 /proc/stat); t0=$(date +%s.%N)
+tc0=$(mktemp); tc1=$(mktemp)
+snap > "$tc0"; m0=$(head -1 /proc/stat); t0=$(date +%s.%N)
 /usr/bin/time -f 'smtp-source cpu %U+%S s' "${src[@]}"
-t1=$(date +%s.%N); m1=$(head -1 /proc/stat); snap > /tmp/tc1.$$
+t1=$(date +%s.%N); m1=$(head -1 /proc/stat); snap > "$tc1"
 echo "accepted/s: $(python3 -c "print(round(20000/($t1-$t0)))")"
-join /tmp/tc0.$$ /tmp/tc1.$$ -a2 -e0 -o 0,1.2,2.2 | awk '{d=$3-$2; if (d>0) printf "%-40s %6.2f s\n", $1, d/100; tot+=d} END {printf "%-40s %6.2f s\n", "TOTAL daemon", tot/100}' | sort -k2 -n -r
+join "$tc0" "$tc1" -a2 -e0 -o 0,1.2,2.2 | awk '{d=$3-$2; if (d>0) printf "%-40s %6.2f s\n", $1, d/100; tot+=d} END {printf "%-40s %6.2f s\n", "TOTAL daemon", tot/100}' | sort -k2 -n -r
 python3 - "$m0" "$m1" <<'PY'
 import sys
 a=[int(x) for x in sys.argv[1].split()[1:9]]; b=[int(x) for x in sys.argv[2].split()[1:9]]
 d=[y-x for x,y in zip(a,b)]; t=sum(d)
 print(f"machine: busy {100*(t-d[3]-d[4])/t:.0f}% user {100*(d[0]+d[1])/t:.0f}% system {100*(d[2]+d[5]+d[6])/t:.0f}% iowait {100*d[4]/t:.0f}% idle {100*d[3]/t:.0f}%")
 PY
-rm -f /tmp/tc0.$$ /tmp/tc1.$$
+rm -f "$tc0" "$tc1"

@@ -109,7 +109,7 @@ public final class AdminApiRoutes {
 
     /**
      * 16 hex digits (either case), as message ids are printed. The journal's {@code MessageIds.parse} does the same,
-     * but the admin package may not import the journal (DESIGN.md dependency rule).
+     * but the admin package may not import the journal (the package dependency rule, docs/architecture.md "Packages").
      */
     static long parseId(String text) {
         if (text == null || text.length() != 16) {

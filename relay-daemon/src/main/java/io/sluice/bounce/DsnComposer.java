@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Writes a delivery status notification (RFC 3464 in an RFC 6522 {@code multipart/report}) for a bounced or expired
  * message, to be queued through Sluice's own journal from the null sender {@code <>} to the original envelope
- * sender (DESIGN.md: the DSN is appended before the OUTCOME that causes it).
+ * sender (durability contract: the DSN is appended before the OUTCOME that causes it).
  *
  * <p>Parts: a short human-readable explanation; {@code message/delivery-status} with one per-recipient block per
  * reported recipient; the original header section as {@code text/rfc822-headers}. When any address is non-ASCII
@@ -19,8 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code message/global-headers}). Diagnostic text from remote servers is untrusted: control characters are
  * replaced and it is cut to {@link #MAX_DIAGNOSTIC} characters, so no remote reply can add header lines or MIME
  * parts. A diagnostic with a {@code remoteMta} is that host's reply ({@code Diagnostic-Code: smtp; ...}); one without
- * is Sluice's own reason ({@code Diagnostic-Code: X-Sluice; ...}, as Postfix writes {@code X-Postfix}). Output lines end in CRLF and stay under 998 octets except for original header lines (already limited at
- * ingress). Pure and thread-safe.
+ * is Sluice's own reason ({@code Diagnostic-Code: X-Sluice; ...}, as Postfix writes {@code X-Postfix}). Output lines
+ * end in CRLF and stay under 998 octets except for original header lines (already limited at ingress). Pure and
+ * thread-safe.
  */
 public final class DsnComposer {
     /** Longest diagnostic text copied from a remote reply. */

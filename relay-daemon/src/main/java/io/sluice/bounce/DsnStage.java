@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * DSN generation (RFC 3464, config {@code delivery.dsn}, default on): the {@link BounceSink} that takes over every
  * recipient the scheduler gives up on (bounced or expired), sends its envelope sender a delivery status
- * notification through Sluice's own queue, and only then writes the recipient's OUTCOME (DESIGN.md "Durability": a
- * DSN is appended before the OUTCOME that causes it).
+ * notification through Sluice's own queue, and only then writes the recipient's OUTCOME (docs/architecture.md
+ * "Durability": a DSN is appended before the OUTCOME that causes it).
  *
  * <p>Input: {@link #offer} from the scheduler thread into a bounded MPSC inbox ({@link #INBOX_CAPACITY}); false
  * when full (the scheduler keeps an in-order backlog). Work, on this stage's own thread ({@code sluice-dsn}, an

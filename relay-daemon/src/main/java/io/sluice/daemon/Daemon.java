@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds every stage from one {@link Settings} snapshot, starts them in dependency order and
- * stops them in reverse (DESIGN.md "Shutdown").
+ * stops them in reverse (docs/architecture.md "Shutdown").
  *
  * <p>Start: first what can fail without touching the journal ({@link StartupChecks}: create the admin token file
  * when it is missing, then check token, TLS and users files,

@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * the runner thread, so new work does not wait for the park to end. Start on the daemon's start thread, after
  * {@code JournalWriter.start} and before ingress opens (the scheduler's load order).
  *
- * <p>{@link #close} (DESIGN.md "Shutdown"), with the journal writer and the event loops still running (the daemon
- * closes them after this stage): the scheduler stops dispatching; the dispatcher stops taking tasks and hands back
- * untried the tasks it had not started (back into the scheduler's ready queues: no record, no attempt counted);
+ * <p>{@link #close} (docs/architecture.md "Shutdown"), with the journal writer and the event loops still running (the
+ * daemon closes them after this stage): the scheduler stops dispatching; the dispatcher stops taking tasks and hands
+ * back untried the tasks it had not started (back into the scheduler's ready queues: no record, no attempt counted);
  * deliveries in flight get up to {@link #IN_FLIGHT_GRACE_MILLIS} to finish, while the scheduler keeps running and
  * turns their results into OUTCOME/DEFERRED records and flushes its backlogs to the writer
  * ({@link Scheduler#isDrained}); only then is the scheduler stopped, then the DSN stage (bounded wait; it writes

@@ -16,9 +16,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one Netty event-loop group that ingress, admin and outbound delivery share (DESIGN.md "Threading"): native epoll when it loads,
- * NIO otherwise, about one thread per core. The channel classes match the transport: server channels for listeners,
- * socket channels for outbound connections. The group is also a {@code ScheduledExecutorService} (delivery timers).
+ * The one Netty event-loop group that ingress, admin and outbound delivery share (docs/architecture.md "Threading"):
+ * native epoll when it loads, NIO otherwise, about one thread per core. The channel classes match the transport: server
+ * channels for listeners, socket channels for outbound connections. The group is also a
+ * {@code ScheduledExecutorService} (delivery timers).
  */
 final class EventLoops implements AutoCloseable {
     private final EventLoopGroup group;

@@ -9,9 +9,9 @@ import io.sluice.journal.Journal;
 import io.sluice.scheduler.DeliveryTask;
 
 /**
- * Loads what a {@link DeliveryTask} does not carry from the message's ACCEPTED record (DESIGN.md "Bodies are read
- * off the event loops"): the envelope sender and the body, copied into a direct buffer from the given allocator
- * (pooled in the daemon), as an {@link OutboundMessage} for the task's recipients.
+ * Loads what a {@link DeliveryTask} does not carry from the message's ACCEPTED record (docs/architecture.md
+ * "Threading": bodies are read off the event loops): the envelope sender and the body, copied into a direct buffer from
+ * the given allocator (pooled in the daemon), as an {@link OutboundMessage} for the task's recipients.
  *
  * <p>The caller owns the returned message's body and must release it once the send has completed (or on any
  * path that does not send). {@code eightBit} is found while copying (any byte above 0x7f); SMTPUTF8 need comes

@@ -3,7 +3,7 @@ package io.sluice.delivery;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Opportunistic TLS memory (issue 3 item 3): the sites whose STARTTLS handshake failed recently, so their next
+ * Opportunistic TLS memory: the sites whose STARTTLS handshake failed recently, so their next
  * connections go in clear text instead of failing the handshake again. Each entry lapses after a fixed time, after
  * which STARTTLS is tried again.
  *

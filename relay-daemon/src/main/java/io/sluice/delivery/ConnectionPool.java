@@ -15,7 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Outbound connections of one (source, site) ready queue (issue 3 item 4; DESIGN.md "egress"), tagged by MX host.
+ * Outbound connections of one (source, site) ready queue (docs/architecture.md "Egress"), tagged by MX host.
  *
  * <p>{@link #acquire} hands out a {@link Lease}: an idle connection to the same MX host when one is usable (after a
  * successful RSET, which proves it alive; a failed RSET drops it and the next candidate is tried), else a new one

@@ -2,8 +2,8 @@ package io.sluice.delivery;
 
 /**
  * Why a connection attempt or a transaction did not get a reply for every step. All kinds are temporary for the
- * message (DESIGN.md "Retries": connection trouble means next MX, then retry); the caller decides what else to
- * remember (e.g. {@link #TLS_FAILED}: retry this site in clear text for a while).
+ * message (docs/architecture.md "Retries and health": connection trouble means next MX, then retry); the caller decides
+ * what else to remember (e.g. {@link #TLS_FAILED}: retry this site in clear text for a while).
  */
 public enum FailureKind {
     /** TCP connect refused, unreachable, or the bind address could not be used. */

@@ -16,7 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Opens outbound SMTP connections to MX hosts (the client half of DESIGN.md's {@code delivery} package).
+ * Opens outbound SMTP connections to MX hosts (the client half of the {@code delivery} package).
  *
  * <p>Input: an MX address already resolved and already checked against {@code delivery.allow_private_mx} (that is
  * the resolver's job), the MX host name (for SNI and logs) and whether this site failed TLS recently. Output: a

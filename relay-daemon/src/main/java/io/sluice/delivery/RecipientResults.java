@@ -6,9 +6,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Turns a {@link TransactionResult} into the scheduler's {@link RecipientResult}s (DESIGN.md "Retries"): 2xx
- * delivered; 5xx permanent and 4xx or connection trouble temporary, each with the reply's code, enhanced status and
- * text, marked local when Sluice made the reply up;
+ * Turns a {@link TransactionResult} into the scheduler's {@link RecipientResult}s (docs/architecture.md "Retries and
+ * health"): 2xx delivered; 5xx permanent and 4xx or connection trouble temporary, each with the reply's code, enhanced
+ * status and text, marked local when Sluice made the reply up;
  * {@link RecipientStatus#UNKNOWN} (dot sent, no reply) temporary unless {@code assume_delivered_on_dot_timeout}
  * says delivered (at-least-once by default). Stateless.
  */

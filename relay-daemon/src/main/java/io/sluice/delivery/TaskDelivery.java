@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
 /**
- * One delivery attempt of one {@link DeliveryTask} (issue 3 items 3-5): walks the task's MX hosts in the given
+ * One delivery attempt of one {@link DeliveryTask}: walks the task's MX hosts in the given
  * order, each host's addresses in order, leasing a connection from the site's {@link ConnectionPool}, and sends
  * the message once on the first connection that opens.
  *
@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * refused, {@code TLS_UNAVAILABLE}, ...) moves to the next address, then the next host. {@code TLS_FAILED} retries
  * the same address once in clear text and makes the site clear-text for a while ({@link ClearTextSites}). When
  * every address failed the result is {@link TaskResult#connectFailed} (so {@code SiteHealth} can act; a timeout on
- * any address makes it {@code CONNECT_TIMED_OUT}, which counts double) with the last failure as text. Once a session is open, the transaction's outcome is final for this attempt (no next MX):
- * per recipient via {@link RecipientResults}, signal CONNECTED.
+ * any address makes it {@code CONNECT_TIMED_OUT}, which counts double) with the last failure as text. Once a session is
+ * open, the transaction's outcome is final for this attempt (no next MX): per recipient via {@link RecipientResults},
+ * signal CONNECTED.
  *
  * <p>Pool full ({@link PoolFullException}): not an attempt and not the site's fault, so nothing is reported: the
  * delivery waits in {@link SlotWaiters} for a slot of its site and then tries the same address again

@@ -1,5 +1,5 @@
 /**
- * Outbound SMTP client sessions (DESIGN.md package table: {@code delivery}; issue 3, item 3). Independent of the
+ * Outbound SMTP client sessions (package {@code delivery} in docs/architecture.md). Independent of the
  * scheduler: it gets a resolved MX address and a message, and returns typed results.
  *
  * <pre>
@@ -16,6 +16,6 @@
  * broken connection is never reused. All I/O runs on Netty event loops and every future completes on the
  * connection's event loop: continuations must not block or read message bodies from disk there.
  *
- * <p>Dependencies: util, config, Netty (DESIGN.md: Netty stays in smtp.*, egress, delivery, admin).
+ * <p>Dependencies: util, config, Netty (the dependency rule: Netty stays in smtp.*, egress, delivery, admin).
  */
 package io.sluice.delivery;

@@ -11,8 +11,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The delivery-safety rule (DESIGN.md "Contracts"): which addresses found in MX or A/AAAA answers delivery may
- * connect to.
+ * The delivery-safety rule (docs/architecture.md "Delivery safety"): which addresses found in MX or A/AAAA answers
+ * delivery may connect to.
  *
  * <p>Why: whoever controls a recipient domain's DNS controls where we connect. Without this rule an attacker's MX
  * pointing at 127.0.0.1, 10.0.0.5 or our own public address makes the relay talk to internal services or loop mail

@@ -17,16 +17,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The events stage (DESIGN.md "Observability"): takes lifecycle events from any thread through a bounded MPSC
- * queue, appends each as one JSON object to the journal's {@code events/} stream, and tails that stream (named
+ * The events stage (docs/architecture.md "Observability"): takes lifecycle events from any thread through a bounded
+ * MPSC queue, appends each as one JSON object to the journal's {@code events/} stream, and tails that stream (named
  * reader {@code json-log}, so it resumes after a restart) into the rotated JSON-lines file of {@code events.*}.
  *
  * <p>Never holds back mail: publishers are event loops and the scheduler, which must not wait, so when the queue is
  * full, or the journal's disk has no room for it, an event is dropped and counted ({@link #dropped}, exported as
- * {@code sluice_events_dropped_total}, alert {@code SluiceEventsLost}); the stream is trimmed to {@code events.max_stream_size} every
- * {@link #TRIM_INTERVAL_MS} ms; a JSON log reader that falls behind the trim loses events and the loss is logged and
- * counted ({@link #gaps}, {@code sluice_event_log_gaps_total}). Mail's own outcomes never depend on events: they
- * are in the journal.
+ * {@code sluice_events_dropped_total}, alert {@code SluiceEventsLost}); the stream is trimmed to
+ * {@code events.max_stream_size} every {@link #TRIM_INTERVAL_MS} ms; a JSON log reader that falls behind the trim loses
+ * events and the loss is logged and counted ({@link #gaps}, {@code sluice_event_log_gaps_total}). Mail's own outcomes
+ * never depend on events: they are in the journal.
  *
  * <p>Threading: one agent thread ({@code sluice-events}) owns the stream writer, the reader and the file; it parks
  * when idle. {@link #close} stops it after writing and exporting everything already published.

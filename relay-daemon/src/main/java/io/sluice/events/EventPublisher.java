@@ -2,7 +2,7 @@ package io.sluice.events;
 
 /**
  * Where stages hand lifecycle events. Never blocks and never fails the caller: an event that cannot be taken is
- * dropped and counted, because the event log must never hold back mail (DESIGN.md "Journal").
+ * dropped and counted, because the event log must never hold back mail (docs/architecture.md "Journal").
  */
 public interface EventPublisher {
 

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps {@code bodies/} bounded: a cycle file older than {@code journal.compact_after} is deleted once no pending
- * message lives in it, after its still-pending messages were copied to the head (DESIGN.md "Journal"). A recipient
- * deferred for days thus pins one copy of its message, never the gigabytes of delivered mail around it.
+ * message lives in it, after its still-pending messages were copied to the head (docs/architecture.md "Journal"). A
+ * recipient deferred for days thus pins one copy of its message, never the gigabytes of delivered mail around it.
  *
  * <p>Inputs (writer thread): {@link #added} and {@link #removed} as messages enter and leave the pending set, which
  * keep a pending count per cycle (no scans per record); {@link #doWork} once per writer cycle. A pass starts at most

@@ -14,9 +14,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * The {@code events/} queue of the journal (DESIGN.md "Journal"): the lifecycle event stream that the JSON log and
- * webhooks tail. Each record is one event, opaque bytes to this class (the events stage writes one UTF-8 JSON object
- * per record).
+ * The {@code events/} queue of the journal (docs/architecture.md "Journal"): the lifecycle event stream that the JSON
+ * log and webhooks tail. Each record is one event, opaque bytes to this class (the events stage writes one UTF-8 JSON
+ * object per record).
  *
  * <p>Unlike {@code bodies/} and {@code state/} it is never synced and never holds back mail: it is capped in size by
  * {@link #trimTo}, which deletes the oldest cycle files (never the one being written); a named reader that falls

@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
  * Usable bytes on the journal's file system, cached for back-pressure checks on event loops ({@link #bytes()} is
  * a volatile read) and kept fresh by its own thread ({@code sluice-journal-free-space}, a statvfs every
  * {@link #REFRESH_INTERVAL_MS}), never by the journal writer: the figure behind the {@code 452 4.3.1} gate and
- * {@code /readyz} must stay true while the writer is busy, blocked in a sync or failed (issue 9: a writer killed
+ * {@code /readyz} must stay true while the writer is busy, blocked in a sync or failed (a writer killed
  * by a full disk had left it stuck at 104 MB while the disk was at 0). A failed read keeps the previous value.
  *
  * <p>Lifecycle: {@link #start()} once (the journal does, at open), {@link #close()} at journal close.

@@ -8,7 +8,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * Moves the {@code bodies/} appender off a cycle that has ended, so that the cycle can be deleted once nothing in
  * it is pending. Chronicle rolls only when something is appended, and {@link CycleFiles#delete} never deletes the
  * newest file (the one the appender writes): without a roll, the last burst of mail before a quiet spell, or
- * before a restart, would keep its whole cycle on disk for good (issue 9: a journal that filled its disk to
+ * before a restart, would keep its whole cycle on disk for good (a journal that filled its disk to
  * {@code journal.min_free} stayed refused after everything was delivered).
  *
  * <p>How: once the cycle the appender last wrote records to has ended, it appends one Chronicle metadata document

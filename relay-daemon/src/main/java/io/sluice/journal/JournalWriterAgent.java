@@ -16,10 +16,10 @@ import org.slf4j.LoggerFactory;
  * per queue), and the owner of the {@link PendingSet} once started.
  *
  * <p>Each {@link #doWork()} cycle reads the clock once, then: lets the {@link QueuedListener} hand off what it
- * could not before ({@link QueuedListener#retryWaiting}, so earlier messages go first); appends OUTCOME and DEFERRED records from the
- * outcome ring buffer (updating the pending set); drains up to {@code maxBatch} accepted messages, appending
- * ACCEPTED then QUEUED for each; writes a checkpoint when due; runs one step of the {@link BodiesCompactor} (at
- * most one slice of relocations); then commits: one {@link Syncer} call for the whole batch (with
+ * could not before ({@link QueuedListener#retryWaiting}, so earlier messages go first); appends OUTCOME and DEFERRED
+ * records from the outcome ring buffer (updating the pending set); drains up to {@code maxBatch} accepted messages,
+ * appending ACCEPTED then QUEUED for each; writes a checkpoint when due; runs one step of the {@link BodiesCompactor}
+ * (at most one slice of relocations); then commits: one {@link Syncer} call for the whole batch (with
  * {@code journal.sync: batch}, and always after a checkpoint or relocations, since retention then deletes what
  * they replace) and only after it returns the callbacks ({@link CommitBatch}: {@link QueuedListener} then
  * {@link AppendCallback} per message; then the outcome and deferral listeners), the compactor's
@@ -160,7 +160,7 @@ final class JournalWriterAgent implements Agent {
             } catch (Throwable t) {
                 // A SIGBUS on a mapped page (InternalError "a fault occurred in a recent unsafe memory access
                 // operation": the disk filled under a mapping) or an I/O error inside Chronicle: the appenders'
-                // state is unknown, so the writer stops for good, fails everything waiting and says so (issue 9).
+                // state is unknown, so the writer stops for good, fails everything waiting and says so.
                 fail(t);
                 complete(t);
                 work++;

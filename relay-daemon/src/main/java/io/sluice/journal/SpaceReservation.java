@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * Makes sure the disk blocks of a journal queue's next writes exist before Chronicle touches their mapped pages.
  * Chronicle writes through a shared mapping of a sparse file: when the disk is full, the first store to a page
  * without a block raises SIGBUS, which the JVM turns into an {@link InternalError} some instructions later, and the
- * record is half written (issue 9: the writer thread died of it). So, before each record, the writer asks for
+ * record is half written (the writer thread died of it). So, before each record, the writer asks for
  * room: if the blocks from the appender's write position through the record (plus {@link #SLACK_BYTES} for
  * Chronicle's headers and index arrays) are not yet reserved, this reserves them and {@link #STEP_BYTES} more
  * with {@code fallocate(FALLOC_FL_KEEP_SIZE)}, which fails cleanly with {@code ENOSPC} instead.

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The journal's storage series (issue 3 "compaction and retention", DESIGN.md "Journal"): bytes on disk per queue
+ * The journal's storage series (docs/architecture.md "Journal"): bytes on disk per queue
  * and what compaction has done, read from a bound {@link JournalStorage} at each scrape (listing a directory per
  * queue: scrape-time cost only, nothing on the mail path).
  *

@@ -5,7 +5,7 @@ import io.sluice.util.OrderedBacklog;
 import java.util.Random;
 
 /**
- * The scheduler's decisions about recipients (DESIGN.md "Retries and health"): applies a task's
+ * The scheduler's decisions about recipients (docs/architecture.md "Retries and health"): applies a task's
  * {@link TaskResult} per recipient, defers, gives up, and ends a batch's life.
  *
  * <p>Outputs: DELIVERED OUTCOMEs and DEFERRED records to the {@link OutcomeRecorder}; given-up recipients to the

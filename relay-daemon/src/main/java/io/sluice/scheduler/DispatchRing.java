@@ -12,9 +12,9 @@ import org.agrona.collections.Long2ObjectHashMap;
  * global cap ({@code maxInFlight}) and its {@link SiteHealth} (a dead site gets one probe at a time, when due, on a
  * {@link RetryTimers} timer). Keeps the batches in flight by task id until their result comes back.
  *
- * <p>One destination never starves the others (DESIGN.md "Back-pressure and fairness"): sites not known healthy
- * (never reached yet, or whose last connection failed) share at most {@link #untrustedCap} slots, so a quarter of
- * the global cap is always left to sites that take mail, however many tarpits hold their slots; and a site that
+ * <p>One destination never starves the others (docs/architecture.md "Back-pressure and fairness"): sites not known
+ * healthy (never reached yet, or whose last connection failed) share at most {@link #untrustedCap} slots, so a quarter
+ * of the global cap is always left to sites that take mail, however many tarpits hold their slots; and a site that
  * cannot go now only because every global (or untrusted) slot is taken keeps its place in the ring, so the first
  * slot that frees, whoever's result frees it, lets it go. A site leaves the ring only when it has nothing ready, is
  * at its own window (its own result brings it back), is suspended, or waits for a probe timer.

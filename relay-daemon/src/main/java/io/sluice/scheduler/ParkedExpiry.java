@@ -6,10 +6,10 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Keeps {@code max_age} in force for suspended mail (DESIGN.md "Retries and health": expiry holds in every state,
- * suspended included): parked batches sit on their domain's {@link DomainState#parked} queue with no timer, so each
- * cycle {@link #check} looks at the heads of a few of those queues ({@value #CHECKS_PER_CYCLE}, round-robin over the
- * domains with parked mail). An expired suspended batch expires; anything else goes to the back of its queue. Held
+ * Keeps {@code max_age} in force for suspended mail (docs/architecture.md "Retries and health": expiry holds in every
+ * state, suspended included): parked batches sit on their domain's {@link DomainState#parked} queue with no timer, so
+ * each cycle {@link #check} looks at the heads of a few of those queues ({@value #CHECKS_PER_CYCLE}, round-robin over
+ * the domains with parked mail). An expired suspended batch expires; anything else goes to the back of its queue. Held
  * batches never expire here: a hold keeps mail until the operator releases it (then {@code route} checks expiry).
  *
  * <p>A full pass over N parked batches takes N / {@value #CHECKS_PER_CYCLE} cycles (seconds for a million on an

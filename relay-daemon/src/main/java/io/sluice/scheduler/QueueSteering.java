@@ -26,8 +26,8 @@ import org.agrona.collections.LongHashSet;
  *
  * <p>Release and resume route the parked batches again at once (their old retry time is not kept: a released
  * recipient is tried now, as {@code postsuper -H} puts mail back in line), and {@code route} checks expiry then.
- * Suspended recipients still expire at {@code max_age} (DESIGN.md "Retries and health": in every state): a few
- * parked batches are looked at per cycle ({@link ParkedExpiry}). Held recipients do not expire while held: like
+ * Suspended recipients still expire at {@code max_age} (docs/architecture.md "Retries and health": in every state): a
+ * few parked batches are looked at per cycle ({@link ParkedExpiry}). Held recipients do not expire while held: like
  * Postfix's hold queue, a hold keeps mail until the operator lets it go; at release, one older than
  * {@code max_age} expires at once.
  *

@@ -7,9 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands each newly durable message from the journal writer to the scheduler without ever losing one (DESIGN.md
- * "Hand-off to the scheduler never drops"): when the scheduler's inbox is full, the message waits in an
- * {@link OrderedBacklog} on the writer thread, and later messages queue behind it; the writer offers the backlog
+ * Hands each newly durable message from the journal writer to the scheduler without ever losing one
+ * (docs/architecture.md "Hand-off to the scheduler never drops"): when the scheduler's inbox is full, the message waits
+ * in an {@link OrderedBacklog} on the writer thread, and later messages queue behind it; the writer offers the backlog
  * again on every cycle ({@link #retryWaiting}), before the messages of its next commit. Memory: the backlog holds
  * acknowledged, pending messages, so ingress's {@code queue.max_pending_recipients} bounds it.
  *
@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * right after building it, before ingress opens; messages queued before that (the wiring would be wrong) wait here
  * and go when it is connected.
  *
- * <p>Threading: {@link #queued}, {@link #retryWaiting} and {@link #waiting} on the journal writer thread; {@link #connect} once, from
- * the daemon's start thread (volatile hand-over). Allocates one entry per message only while messages wait.
+ * <p>Threading: {@link #queued}, {@link #retryWaiting} and {@link #waiting} on the journal writer thread;
+ * {@link #connect} once, from the daemon's start thread (volatile hand-over). Allocates one entry per message only
+ * while messages wait.
  */
 public final class QueuedHandoff implements QueuedListener {
     private static final Logger LOG = LoggerFactory.getLogger(QueuedHandoff.class);

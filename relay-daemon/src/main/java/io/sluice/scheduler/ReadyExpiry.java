@@ -6,8 +6,8 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Keeps {@code max_age} in force for mail that waits in a ready queue (DESIGN.md "Retries and health": expiry holds
- * in every state). A batch is checked for expiry when it reaches the head of a moving queue
+ * Keeps {@code max_age} in force for mail that waits in a ready queue (docs/architecture.md "Retries and health":
+ * expiry holds in every state). A batch is checked for expiry when it reaches the head of a moving queue
  * ({@link DispatchRing#dispatch}); a queue that stands still (a dead site waiting for its probe, a suspended site)
  * would keep expired mail until it moves again, and a slow one (a site at its window with slow deliveries out, or
  * every global slot taken) lets it wait longer than it should. So each cycle {@link #check} looks at the heads of a

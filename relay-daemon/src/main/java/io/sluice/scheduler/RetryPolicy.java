@@ -3,9 +3,9 @@ package io.sluice.scheduler;
 import io.sluice.config.DeliverySettings;
 
 /**
- * When a recipient that got a temporary failure is tried again (DESIGN.md "Retries and health"): exponential backoff
- * {@code first * multiplier^(attempts-1)}, capped at {@code max}, spread by a jitter of up to +/-{@link #JITTER} so
- * mail deferred together does not come back together; never later than the message's expiry
+ * When a recipient that got a temporary failure is tried again (docs/architecture.md "Retries and health"): exponential
+ * backoff {@code first * multiplier^(attempts-1)}, capped at {@code max}, spread by a jitter of up to
+ * +/-{@link #JITTER} so mail deferred together does not come back together; never later than the message's expiry
  * ({@code received + max_age}), so an expiring recipient is looked at when it expires, not after.
  *
  * <p>Config: {@code delivery.retry.first}, {@code .multiplier}, {@code .max}, {@code delivery.max_age}. Pure; the

@@ -17,8 +17,8 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 /**
- * The delivery scheduler (DESIGN.md "Threading", "Retries and health"): one Agrona {@link Agent} that owns every
- * pending recipient's place in line and decides what is tried when. This class is the agent and its inputs; the
+ * The delivery scheduler (docs/architecture.md "Threading", "Retries and health"): one Agrona {@link Agent} that owns
+ * every pending recipient's place in line and decides what is tried when. This class is the agent and its inputs; the
  * work is done by one class per concern: {@link BatchIntake} (messages into batches per domain),
  * {@link Resolutions} (DNS bookkeeping and sites), {@link DispatchRing} (ready queues, fairness, caps, health) and
  * {@link BatchOutcomes} (results, deferrals, give-ups).
@@ -58,8 +58,8 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * load); offers, counters, {@link #stopDispatching} and {@link #isDrained} from any thread. Limits: a queued message
  * is refused (counted in {@link SchedulerCounters#refusedQueuedMessages}) when the inbound queue is full; the
  * caller keeps it and offers it again (the daemon's hand-off waits in an ordered backlog on the journal writer
- * thread, bounded by the pending-recipient back-pressure at ingress): nothing acknowledged waits for a restart. Domains are dropped a minute after their last batch
- * is done; sites (and their health) are never dropped.
+ * thread, bounded by the pending-recipient back-pressure at ingress): nothing acknowledged waits for a restart. Domains
+ * are dropped a minute after their last batch is done; sites (and their health) are never dropped.
  */
 public final class Scheduler implements Agent {
     private static final int DRAIN_LIMIT = 256;

@@ -2,9 +2,9 @@ package io.sluice.scheduler;
 
 /**
  * Connection health of one site (the MX host set of its destinations), after Postfix's dead-destination idea
- * (DESIGN.md "Retries and health"): after {@code failuresToDie} connection attempts in a row fail, the site is dead;
- * its queue is held and only one probe connection is allowed, at growing intervals ({@code firstProbe}, doubling
- * up to {@code maxProbe}), instead of a timer per message. One successful connection revives it.
+ * (docs/architecture.md "Retries and health"): after {@code failuresToDie} connection attempts in a row fail, the site
+ * is dead; its queue is held and only one probe connection is allowed, at growing intervals ({@code firstProbe},
+ * doubling up to {@code maxProbe}), instead of a timer per message. One successful connection revives it.
  *
  * <p>A site that let us in a moment ago (within {@code firstProbe}) and then dies is probably flapping or restarting,
  * not gone: its first probe comes after {@link #RECENTLY_HEALTHY_FIRST_PROBE_MILLIS} (doubling from there), so

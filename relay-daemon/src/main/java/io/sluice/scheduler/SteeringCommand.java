@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One operator command that steers the queue (issue 4, after Postfix's {@code postqueue -f} / {@code postsuper -h
+ * One operator command that steers the queue (after Postfix's {@code postqueue -f} / {@code postsuper -h
  * -H -d} and KumoMTA's {@code kcli suspend/bounce}), on its way to the scheduler thread through
  * {@link Scheduler#steer}. Immutable; validated here so the scheduler never sees a malformed one.
  *

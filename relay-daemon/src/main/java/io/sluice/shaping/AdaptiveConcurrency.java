@@ -1,8 +1,8 @@
 package io.sluice.shaping;
 
 /**
- * The concurrency window of one delivery path (DESIGN.md "Adaptive concurrency"): how many deliveries may be in
- * flight to it now, between 1 and the path's cap. A path starts with a small window and earns the rest, after
+ * The concurrency window of one delivery path (docs/architecture.md "Adaptive concurrency"): how many deliveries may be
+ * in flight to it now, between 1 and the path's cap. A path starts with a small window and earns the rest, after
  * Postfix's destination concurrency scheduler ({@code initial_destination_concurrency = 5}; qmgr_feedback.c): each
  * successful connection widens the window by one, each failed connection (refused, timed out, greeted with 421)
  * halves it. So a site nobody has reached yet, or one that stopped answering, holds at most a few connections and

@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md "Packages and the dependency rule": a package imports only packages to its left in the data flow plus
- * the leaves; Netty stays in {@code smtp.*}, {@code admin} and the composition root; nothing imports
+ * docs/architecture.md "Packages and the dependency rule": a package imports only packages to its left in the data flow
+ * plus the leaves; Netty stays in {@code smtp.*}, {@code admin} and the composition root; nothing imports
  * {@code daemon} or {@code cli}. Scans the main sources' import lines.
  */
 class PackageDependencyTest {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code sluice check-config} runs the daemon's start-up checks (issue 9, item 9): a file it passes is one the
+ * {@code sluice check-config} runs the daemon's start-up checks: a file it passes is one the
  * daemon starts with. Ports are a warning unless {@code --check-ports}, since the running daemon holds its own.
  */
 class CheckConfigCommandTest {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN.md "Durability": the daemon runs as its own JVM, several clients submit concurrently, the daemon is
+ * docs/architecture.md "Durability": the daemon runs as its own JVM, several clients submit concurrently, the daemon is
  * killed with SIGKILL mid-stream and restarted. Every message that got a 250 must be in the journal with exactly
  * the bytes sent (after the defined submission hygiene) and be pending again; SIGTERM then stops it with exit 0.
  */

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A site that is down (DESIGN.md "Retries and health"): after a few failed connections the site is dead; its mail
- * is held and the site is probed with one connection at the probe schedule, not hammered once per message per
+ * A site that is down (docs/architecture.md "Retries and health"): after a few failed connections the site is dead; its
+ * mail is held and the site is probed with one connection at the probe schedule, not hammered once per message per
  * retry. When the MX hosts come back, the next probe revives the site and every held message is delivered
  * exactly once, none lost.
  *

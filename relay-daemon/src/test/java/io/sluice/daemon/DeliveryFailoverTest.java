@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * MX selection end to end (issue 3): the daemon delivers to the most preferred MX host that lets it in, fails
+ * MX selection end to end: the daemon delivers to the most preferred MX host that lets it in, fails
  * over to the next one when the preferred host refuses, and falls back to the domain's own address record when
  * there is no MX (RFC 5321 5.1 implicit MX). Real sockets on loopback: a {@link TestDnsServer}, {@link MxSink}s
  * on 127.0.0.x at {@code delivery.mx_port}. Each message must arrive exactly once, with the stored bytes, and the

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * International and quoted addresses end to end (issue 10 A.1, A.2): the whole daemon on loopback, a
+ * International and quoted addresses end to end: the whole daemon on loopback, a
  * {@link TestDnsServer} zone that knows the IDN only by its A-labels (as real DNS does), and a SubEthaSMTP sink,
  * which offers SMTPUTF8. An SMTPUTF8 recipient at {@code παράδειγμα.test} is looked up as
  * {@code xn--hxajbheg2az3al.test} and delivered as received (the A-label form for a next hop without SMTPUTF8 is

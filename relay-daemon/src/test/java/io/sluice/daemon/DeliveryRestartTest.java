@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN.md "Durability" for delivery: the daemon (its own JVM) delivers to a slow MX and is killed with SIGKILL
- * in the middle; restarted on the same journal it delivers the rest. Every message arrives at least once; a
+ * docs/architecture.md "Durability" for delivery: the daemon (its own JVM) delivers to a slow MX and is killed with
+ * SIGKILL in the middle; restarted on the same journal it delivers the rest. Every message arrives at least once; a
  * message whose OUTCOME was in the journal at the kill arrives exactly once; every duplicate is a message that
  * the MX had received before the kill while the journal had no OUTCOME for it (the at-least-once window). SIGTERM
  * then stops the daemon with exit 0.

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Temporary failures end to end (DESIGN.md "Retries and health": 4xx = retry): an MX host that answers the first
- * final dot of each message with {@code 451}, or greets the first connection with {@code 421}, gets the message
+ * Temporary failures end to end (docs/architecture.md "Retries and health": 4xx = retry): an MX host that answers the
+ * first final dot of each message with {@code 451}, or greets the first connection with {@code 421}, gets the message
  * again after {@code delivery.retry.first} (short here: {@value #RETRY_FIRST_MS} ms, jitter +/-20%) and then
  * takes it exactly once. The event log must tell the story in order: attempt 1, deferred, attempt 2, delivered;
  * the journal must end with every message delivered.

@@ -26,8 +26,8 @@ import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
- * Shutdown keeps the results of deliveries in flight (DESIGN.md "Shutdown"): the daemon is stopped while the next
- * hop holds back its reply to the final dot for a second; the stop waits for that reply and records the OUTCOME,
+ * Shutdown keeps the results of deliveries in flight (docs/architecture.md "Shutdown"): the daemon is stopped while the
+ * next hop holds back its reply to the final dot for a second; the stop waits for that reply and records the OUTCOME,
  * so the recovered journal has nothing pending and a restart would not deliver the message again.
  */
 class DeliveryShutdownTest {

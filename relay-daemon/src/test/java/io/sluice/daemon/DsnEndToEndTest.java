@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DSNs end to end (DESIGN.md "Durability", issue 3 point 6): the whole daemon on loopback with a {@link TestDnsServer}
+ * DSNs end to end (docs/architecture.md "Durability"): the whole daemon on loopback with a {@link TestDnsServer}
  * zone, the recipients' MX (dest.test, 127.0.0.2) and the senders' MX (client.test, 127.0.0.4) as SubEthaSMTP
  * sinks. A message that bounces (550, NXDOMAIN, null MX) or expires comes back to its envelope sender as an
  * RFC 3464 {@code multipart/report} from the null sender, delivered by Sluice's own queue; a null-sender message

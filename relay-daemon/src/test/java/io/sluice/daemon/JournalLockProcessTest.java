@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One daemon per journal (issue 9, item 9), with real processes: a second daemon started on the journal of a
+ * One daemon per journal, with real processes: a second daemon started on the journal of a
  * running one exits at once, naming the first one's PID, before it recovers anything, so the first one's pending
  * mail is not delivered twice; after the first is killed with SIGKILL (no clean release) the OS has dropped its
  * lock and a new daemon starts on the same journal and delivers that mail once. {@code journal dump} takes no lock

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reloads that must change nothing (issue 4, "Bad input"): an unknown key, a wrong type, a missing or unusable
+ * Reloads that must change nothing: an unknown key, a wrong type, a missing or unusable
  * certificate, a token file others can read, and a change that needs a restart. Each gives a precise
  * {@code <file>:<line>: <key>: <problem>} error (or {@code requires restart: <key>}), leaves the very same snapshot
  * in force, and the daemon keeps serving. Also: a valid reload picks up a certificate renewed at the same path.

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Live reload while mail flows (issue 4, "Reload"): a client keeps submitting on fresh sessions, a session opened
+ * Live reload while mail flows: a client keeps submitting on fresh sessions, a session opened
  * before the reload is still mid-transaction, and the reload lowers {@code smtp.max_recipients}. New sessions get
  * the new limit, the open session keeps its own and completes, and every message that got a 250 is in the journal.
  * A reloaded {@code delivery.retry.first} decides the next DEFERRED's due time while earlier deferrals keep theirs;

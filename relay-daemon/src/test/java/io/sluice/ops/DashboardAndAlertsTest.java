@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The shape of the shipped Grafana dashboard and Prometheus alerts: what an operator importing them relies on
- * (a datasource input, unique panel ids, the panels and alerts issue 4 asks for, severity and annotations on every
+ * (a datasource input, unique panel ids, the panels and alerts operations needs, severity and annotations on every
  * alert). Their PromQL is checked by promtool in .ci/run and their metric names by {@link MetricNamesTest}.
  */
 class DashboardAndAlertsTest {

@@ -34,7 +34,7 @@ final class OpsFiles {
     private static final Pattern DOC_ROW = Pattern.compile("^\\|\\s*`(sluice_[a-z0-9_]+)`\\s*\\|\\s*([a-z]+)\\s*\\|",
             Pattern.MULTILINE);
     /** The marker alerts.yml puts on a rule whose metric Sluice does not export yet. */
-    static final Pattern NEEDS_METRIC = Pattern.compile("#\\s*needs metric (\\S+) \\(issue 4 point 3\\)");
+    static final Pattern NEEDS_METRIC = Pattern.compile("#\\s*needs metric (\\S+)");
 
     private OpsFiles() {
     }
@@ -72,7 +72,7 @@ final class OpsFiles {
         return series;
     }
 
-    /** Names marked {@code # needs metric NAME (issue 4 point 3)} in alerts.yml. */
+    /** Names marked {@code # needs metric NAME} in alerts.yml. */
     static Set<String> proposedMetrics() {
         Set<String> names = new TreeSet<>();
         Matcher m = NEEDS_METRIC.matcher(read(ALERTS));

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Heap allocated per message by the scheduler loop in steady state (STYLE.md "no allocation per message in the hot
+ * Heap allocated per message by the scheduler loop in steady state (house rule "no allocation per message in the hot
  * core"): a stream of one-recipient messages to a site that is already resolved, each offered, dispatched, reported
  * delivered and recorded, all on this thread, measured with {@code ThreadMXBean.getThreadAllocatedBytes}. Results
  * are built before measuring (the delivery stage makes them on its own threads). The figure goes to docs/jmh.md.

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One destination never starves the others (DESIGN.md "Back-pressure and fairness"), driven on the test thread
- * against a real journal and a real resolver: slow sites (tasks out, no result) cannot take every global slot, a site
- * that waited for a global slot goes as soon as any slot frees, a site's concurrency is earned, flush reaches ready
- * mail, and {@code max_age} reaches a ready queue that stands still.
+ * One destination never starves the others (docs/architecture.md "Back-pressure and fairness"), driven on the test
+ * thread against a real journal and a real resolver: slow sites (tasks out, no result) cannot take every global slot, a
+ * site that waited for a global slot goes as soon as any slot frees, a site's concurrency is earned, flush reaches
+ * ready mail, and {@code max_age} reaches a ready queue that stands still.
  */
 class SchedulerFairnessTest {
     /** The global cap in these tests: 6 slots for sites not known healthy, 2 kept for healthy ones. */

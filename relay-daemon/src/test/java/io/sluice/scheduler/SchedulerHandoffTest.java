@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The hand-off from the journal writer to the scheduler never drops (DESIGN.md "Hand-off to the scheduler never
- * drops"): with an inbox of two entries and the scheduler not running, a burst of acknowledged messages waits in
+ * The hand-off from the journal writer to the scheduler never drops (docs/architecture.md "Hand-off to the scheduler
+ * never drops"): with an inbox of two entries and the scheduler not running, a burst of acknowledged messages waits in
  * the {@link QueuedHandoff}'s ordered backlog, and every message is delivered, in order, without a restart.
  */
 class SchedulerHandoffTest {

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A small tmpfs mounted on a test directory, for tests of a journal whose disk runs short or full (issue 9): the
+ * A small tmpfs mounted on a test directory, for tests of a journal whose disk runs short or full: the
  * real file system, with the real free-space figures and the real {@code ENOSPC}/{@code SIGBUS} when it is full.
  *
  * <p>Needs the right to mount (root, or CAP_SYS_ADMIN in a container that allows it). Where mounting is refused,

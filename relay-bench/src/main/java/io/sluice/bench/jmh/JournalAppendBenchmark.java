@@ -51,7 +51,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Disk and heap stay bounded: each iteration gets a fresh journal under a temporary directory and deletes it at
  * the end (open, close and delete fall inside the iteration's GC window but outside its timing); the whole directory
  * goes at trial teardown. Checkpoints are pushed out to one hour and none is written at close, so only appends are
- * measured. The fork gets the JVM flags Chronicle and Agrona need on Java 17 (see DEPENDENCIES.md).
+ * measured. The fork gets the JVM flags Chronicle and Agrona need on Java 17 (the same list as the root pom.xml
+ * property sluice.jvm.flags).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

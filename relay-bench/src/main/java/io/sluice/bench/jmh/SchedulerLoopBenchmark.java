@@ -38,8 +38,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The scheduler loop in steady state ({@link Scheduler#doWork}, DESIGN.md "Threading": allocation-free apart from
- * the hand-off objects): one-recipient messages to a domain whose site is already resolved, each offered
+ * The scheduler loop in steady state ({@link Scheduler#doWork}, docs/architecture.md "Threading": allocation-free apart
+ * from the hand-off objects): one-recipient messages to a domain whose site is already resolved, each offered
  * ({@link Scheduler#offerQueued}), grouped, made ready and dispatched in one {@code doWork}, reported delivered
  * ({@link Scheduler#offerResult}) and recorded (an OUTCOME offered to a real {@link JournalWriter}) in the next.
  * Everything runs on the benchmark thread, so {@code -prof gc} B/op is the loop's allocation per message plus the
@@ -48,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The domain is resolved once at setup through a {@link ZoneDnsServer}; the scheduler asks again only when the
  * answer is a minute old (one lookup per minute, negligible). OUTCOMEs name message ids the journal never had, so
  * the writer drops them after reading them from its ring (no disk growth). The fork gets the JVM flags Chronicle
- * and Agrona need on Java 17 (see DEPENDENCIES.md).
+ * and Agrona need on Java 17 (the same list as the root pom.xml property sluice.jvm.flags).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -14,9 +14,9 @@ import io.netty.util.ByteProcessor;
  * text itself is written, dot-unstuffed and with CRLF line endings, straight into the buffer the session passes to
  * {@link #startData}; nothing is allocated per line or per message.
  *
- * <p>Hostile input (STYLE.md #8): a command line ends only at CRLF; a bare LF or CR or a NUL makes the line an
- * error; a line longer than {@code smtp.max_command_line} is discarded up to its LF and reported once. In DATA only
- * {@code <CRLF>.<CRLF>} ends the text: a line starts only after a real CRLF, so {@code <LF>.<LF>},
+ * <p>Hostile input (input is hostile until parsed): a command line ends only at CRLF; a bare LF or CR or a NUL makes
+ * the line an error; a line longer than {@code smtp.max_command_line} is discarded up to its LF and reported once. In
+ * DATA only {@code <CRLF>.<CRLF>} ends the text: a line starts only after a real CRLF, so {@code <LF>.<LF>},
  * {@code <CR>.<CR>} and mixed forms never end or split a message. A bare LF or CR is stored as CRLF
  * ({@code bare_lf: normalize}) or fails the message ({@code reject}); either way it does not start a new line for
  * dot handling. Oversize text, over-long lines and NULs fail the message, and the decoder keeps reading to the

@@ -6,7 +6,8 @@ import io.sluice.config.SmtpSettings;
 import java.util.function.LongSupplier;
 
 /**
- * Ingress back-pressure (DESIGN.md "Back-pressure"): first soft, then hard, and only at MAIL/RCPT, never after DATA.
+ * Ingress back-pressure (docs/architecture.md "Back-pressure and fairness"): first soft, then hard, and only at
+ * MAIL/RCPT, never after DATA.
  *
  * <p>Soft: once pending recipients pass half of {@code queue.max_pending_recipients}, the MAIL reply is delayed,
  * growing linearly to {@code smtp.max_soft_delay} at the limit (like Postfix's {@code in_flow_delay}); the session

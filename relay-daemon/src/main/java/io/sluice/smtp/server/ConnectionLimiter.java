@@ -18,10 +18,10 @@ import java.util.function.LongSupplier;
  * session exists; a connection that arrives during shutdown gets {@code 421 4.3.2}. The per-address map holds only
  * addresses with open connections, so it is bounded by the global cap.
  *
- * <p>Stalled sessions give way (issue 9 B.7: slow clients must not lock out the ones moving mail): when the global
+ * <p>Stalled sessions give way (slow clients must not lock out the ones moving mail): when the global
  * cap is full, the new connection is admitted if some session has made no progress (no complete command, no message
- * text at {@code smtp.min_data_rate}, no 250) for at least {@code smtp.evict_stalled_after}; the one stalled longest is told
- * {@code 421 4.7.0 ... closing a stalled session} and closed on its own event loop. Until it has closed, the count
+ * text at {@code smtp.min_data_rate}, no 250) for at least {@code smtp.evict_stalled_after}; the one stalled longest is
+ * told {@code 421 4.7.0 ... closing a stalled session} and closed on its own event loop. Until it has closed, the count
  * is one above the cap; a session whose message is with the journal is never closed this way. A client moving mail
  * makes progress within milliseconds, so only idle or trickling sessions are ever chosen; a cap full of sessions
  * that all progress still refuses new connections. {@code evict_stalled_after: 0} turns this off.

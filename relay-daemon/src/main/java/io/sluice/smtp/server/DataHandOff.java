@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * The DATA half of one session's mail transaction: the {@code 354}, the message text, and its hand-off to the journal
  * writer, ending in the {@code 250 2.0.0 Ok: queued as <id>} reply only once the journal says the message is durable
- * (DESIGN.md "Durability").
+ * (docs/architecture.md "Durability").
  *
  * <p>Inputs: the DATA {@link CommandLine}, the envelope of the session's {@link MailTransaction}, the text the
  * {@link SmtpServerDecoder} writes into the {@link MessageText} buffer, and the decoder's {@link DataResult}.

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: {@link #start} binds all listeners or fails naming the one that could not bind;
  * {@link #stopAccepting} closes the listening sockets; {@link #drainSessions} implements the ingress part of
- * DESIGN.md "Shutdown": idle sessions get {@code 421 4.3.2} at once, sessions in DATA may finish within the grace
- * period, and every message already handed to the journal still gets its reply. Thread-safe.
+ * docs/architecture.md "Shutdown": idle sessions get {@code 421 4.3.2} at once, sessions in DATA may finish within the
+ * grace period, and every message already handed to the journal still gets its reply. Thread-safe.
  */
 public final class SmtpServer {
     static final AttributeKey<ListenerContext> LISTENER = AttributeKey.valueOf("sluice.listener");

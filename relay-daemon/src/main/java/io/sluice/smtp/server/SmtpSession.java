@@ -27,8 +27,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Input: {@link CommandLine} and {@link DataResult} frames from {@link SmtpServerDecoder}. Output: replies, and
  * accepted messages offered to the journal writer. The {@code 250 ... queued as} reply is written only when the
- * journal calls back that the message is durable (DESIGN.md "Durability"); until then the decoder is paused, so
- * pipelined commands wait and are answered in order.
+ * journal calls back that the message is durable (docs/architecture.md "Durability"); until then the decoder is paused,
+ * so pipelined commands wait and are answered in order.
  *
  * <p>Trust: everything from the client is hostile; every refusal is a precise reply with an enhanced status code
  * and changes nothing; {@code smtp.max_errors} protocol errors end the session with 421. Relaying needs AUTH or a

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns received message text into what the journal stores (DESIGN.md "Submission hygiene"), in this order:
+ * Turns received message text into what the journal stores (docs/architecture.md "Submission hygiene"), in this order:
  * count Received headers against the hop limit (RFC 5321 6.3: refuse looping mail with 554 5.4.6); add Message-ID
  * and Date when missing (RFC 5322 3.6); honour {@code X-Sluice-*} headers as routing tags only from trusted
  * (relay-allowed or authenticated) clients, and strip them from every message; prepend our Received header

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Address syntax as a trust boundary, over real loopback SMTP with a raw client (issue 10 A.2): malformed UTF-8 is
+ * Address syntax as a trust boundary, over real loopback SMTP with a raw client: malformed UTF-8 is
  * refused, never rewritten to U+FFFD; controls and Unicode separators are refused; unquoted specials are refused
  * (a comma-separated sender would otherwise reach a DSN's {@code To:}); a valid quoted local part is accepted and
  * stored as sent; address literals, {@code localhost} and single-label domains are refused at RCPT.

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * AUTH under a flood (issue 9, B.8): 40 client addresses (127.0.0.2 to 127.0.0.41) each keep 5 connections sending
+ * AUTH under a flood: 40 client addresses (127.0.0.2 to 127.0.0.41) each keep 5 connections sending
  * AUTH PLAIN with wrong passwords as fast as they are answered, while a legitimate user on 127.0.0.100 logs in again
  * and again with the right password. The success cache is off ({@code cache_ttl: 0s}), so every one of the user's
  * logins needs a PBKDF2 check on the verifier's pool, which the flood is trying to fill. The user must get

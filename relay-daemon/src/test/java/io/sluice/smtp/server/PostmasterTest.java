@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code RCPT TO:<postmaster>} without a domain (RFC 5321 4.5.1, issue 10 A.3), over real loopback SMTP: routed to
+ * {@code RCPT TO:<postmaster>} without a domain (RFC 5321 4.5.1), over real loopback SMTP: routed to
  * {@code smtp.postmaster_address} when set, refused at RCPT with a reply naming the key when not (never accepted
  * and then deferred for want of a domain).
  */

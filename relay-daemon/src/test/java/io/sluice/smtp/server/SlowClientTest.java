@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Slow clients (issue 9, B.7) against the real daemon over loopback with raw sockets: a client that trickles a byte
+ * Slow clients against the real daemon over loopback with raw sockets: a client that trickles a byte
  * at a time is cut off at the whole-command deadline, the DATA rate or the DATA deadline, although no single read
  * ever waits as long as the idle timeouts; and stalled sessions at {@code smtp.max_connections} give way to a client
  * that moves mail.

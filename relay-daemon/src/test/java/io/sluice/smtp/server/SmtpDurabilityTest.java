@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN.md "Durability": no {@code 250} leaves before the journal's sync that covers the message has returned.
- * The real server and journal, with a syncer that blocks until the test lets it go.
+ * docs/architecture.md "Durability": no {@code 250} leaves before the journal's sync that covers the message has
+ * returned. The real server and journal, with a syncer that blocks until the test lets it go.
  */
 class SmtpDurabilityTest {
 

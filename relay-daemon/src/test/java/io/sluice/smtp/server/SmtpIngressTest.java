@@ -184,7 +184,7 @@ class SmtpIngressTest {
 
     @Test
     void shouldStoreMessageOfTheLargestAllowedSize() throws Exception {
-        // DEPENDENCIES.md: Chronicle's per-record limit depends on the block size; the largest message must fit.
+        // Chronicle's per-record limit depends on the block size; the largest message must fit.
         String line = "x".repeat(998) + "\r\n";
         String head = "Subject: big\r\nMessage-ID: <big@client.test>\r\nDate: Sun, 22 Nov 2026 08:00:00 +0000\r\n\r\n";
         int lines = (int) ((20L * 1024 * 1024 - head.length()) / line.length());
