@@ -94,11 +94,12 @@ class DashboardAndAlertsTest {
     @Test
     void shouldRejectWhatGrafanaWouldNotImport() {
         assertThat(StrictJson.parse("{\"a\": [1, -2.5e3, true, null, \"x\\u0041\"]}"))
-                .isEqualTo(Map.of("a", java.util.Arrays.asList(1.0, -2500.0, true, null, "xA")));
-        assertThatThrownBy(() -> StrictJson.parse("{\"a\": [1, 2,]}")).hasMessageContaining("1:13");
-        assertThatThrownBy(() -> StrictJson.parse("{\"a\": 1, \"a\": 2}")).hasMessageContaining("duplicate key");
-        assertThatThrownBy(() -> StrictJson.parse("{'a': 1}")).hasMessageContaining("expected a string key");
-        assertThatThrownBy(() -> StrictJson.parse("{\"a\": 01}")).hasMessageContaining("1:9: expected ',' or '}'");
-        assertThatThrownBy(() -> StrictJson.parse("{} // note")).hasMessageContaining("text after the document");
+                .isEqualTo(Map.of("a", java.util.Arrays.asList(1L, -2500.0, true, null, "xA")));
+        assertThatThrownBy(() -> StrictJson.parse("{\"a\": [1, 2,]}")).hasMessageStartingWith("1:13: ");
+        assertThatThrownBy(() -> StrictJson.parse("{\"a\": 1, \"a\": 2}")).hasMessageContaining("Duplicate field 'a'");
+        assertThatThrownBy(() -> StrictJson.parse("{'a': 1}")).hasMessageContaining("was expecting double-quote");
+        assertThatThrownBy(() -> StrictJson.parse("{\"a\": 01}")).hasMessageContaining("Leading zeroes not allowed");
+        assertThatThrownBy(() -> StrictJson.parse("{} // note")).hasMessageContaining("comment");
+        assertThatThrownBy(() -> StrictJson.parse("{} {}")).hasMessageContaining("Trailing token");
     }
 }
