@@ -3,6 +3,7 @@ package io.sluice.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.metrics.PrometheusText;
 import io.sluice.testing.FreePorts;
 import io.sluice.testing.JournalStates;
 import io.sluice.testing.MxSink;
@@ -87,7 +88,10 @@ class DeliveryDeadSiteTest {
                                 "user" + i + "@dead.test"));
                     }
                 }
-                Thread.sleep(1_000);
+                // Both sites dead, nothing in flight any more (a try started before a death has come back), and
+                // the journal holds every deferral the scheduler decided: only then are the counts final.
+                await().atMost(Duration.ofSeconds(FIRST_PROBE_MS / 2_000)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> settledWhileDead(daemon, journal));
                 int knocks = refusing.connections();
                 int failedTries = JournalStates.deferredAttempts(journal);
                 long diedAt = refusing.lastAcceptMillis();
@@ -97,11 +101,15 @@ class DeliveryDeadSiteTest {
                 assertThat(failedTries).as("failed tries recorded for both sites")
                         .isBetween(2 * FAILURES_TO_DIE, 2 * (FAILURES_TO_DIE + maxConnections - 1));
 
-                // Retries come due every 160-1200 ms for 60 messages: a live site would be tried ~200 times now.
-                Thread.sleep(4_000);
-                assertThat(refusing.connections()).as("connections while dead (no probe due yet)").isEqualTo(knocks);
-                assertThat(JournalStates.deferredAttempts(journal)).as("failed tries while dead")
-                        .isEqualTo(failedTries);
+                // Retries come due every 160-1200 ms for 60 messages: a live site would be tried ~200 times in the
+                // 4 s that follow. Dead, it must not be tried once before its probe is due.
+                await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                        .untilAsserted(() -> {
+                            assertThat(refusing.connections()).as("connections while dead (no probe due yet)")
+                                    .isEqualTo(knocks);
+                            assertThat(JournalStates.deferredAttempts(journal)).as("failed tries while dead")
+                                    .isEqualTo(failedTries);
+                        });
                 assertThat(JournalStates.read(journal).values()).as("held, not given up").hasSize(2 * PER_SITE)
                         .allMatch(s -> s.equals("pending") || s.equals("deferred"));
 
@@ -117,7 +125,11 @@ class DeliveryDeadSiteTest {
                             + " msgs/" + deadSink.sessions() + " sessions; journal:\n" + JournalStates.dump(journal),
                             e);
                 }
-                Thread.sleep(300); // a duplicate would show up now
+                // A duplicate would be a delivery after the journal's last OUTCOME: none may arrive in the next 300 ms.
+                MxSink down = downSink;
+                MxSink dead = deadSink;
+                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                        .until(() -> down.messages().size() + dead.messages().size() == 2 * PER_SITE);
                 long firstAtDead = deadSink.messages().stream().mapToLong(MxSink.Received::atMillis).min()
                         .orElseThrow();
                 // The last failed connection is at or just after the death (a straggler), hence the 1 s slack.
@@ -134,6 +146,19 @@ class DeliveryDeadSiteTest {
                 deadSink.close();
             }
         }
+    }
+
+    /**
+     * True once both sites are dead, no try is in flight, and the journal's deferral count equals the deferrals the
+     * scheduler reported in {@code sluice_deliveries_total}: the journal has caught up with the last failure.
+     */
+    private static boolean settledWhileDead(TestDaemon daemon, Path journal) throws Exception {
+        Map<String, PrometheusText.Family> metrics = PrometheusText.scrape(daemon.adminPort());
+        double dead = PrometheusText.value(metrics, "sluice_dead_sites", "sluice_dead_sites", Map.of());
+        double inFlight = PrometheusText.value(metrics, "sluice_queue_in_flight_recipients",
+                "sluice_queue_in_flight_recipients", Map.of());
+        double deferred = PrometheusText.deliveries(metrics, "deferred");
+        return dead == 2 && inFlight == 0 && JournalStates.deferredAttempts(journal) == (int) deferred;
     }
 
     private void assertDeliveredOnce(MxSink sink, String prefix, Map<String, String> ids) throws Exception {
