@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Outbound connections of one (source, site) ready queue (docs/architecture.md "Egress"), tagged by MX host.
@@ -43,6 +44,7 @@ public final class ConnectionPool {
     private final OutboundConnector connector;
     private final ScheduledExecutorService timer;
     private final Runnable listener;
+    private final LongSupplier nanoClock;
     private final int cap;
     private final int maxDeliveries;
     private final long maxAgeNanos;
@@ -68,6 +70,18 @@ public final class ConnectionPool {
      */
     public ConnectionPool(String name, OutboundConnector connector, ScheduledExecutorService timer,
                           Runnable listener) {
+        this(name, connector, timer, listener, System::nanoTime);
+    }
+
+    /**
+     * As above, with the clock that ages connections ({@code connection_max_age}, {@code idle_timeout}); tests pass
+     * one they can move forward instead of sleeping.
+     *
+     * @param nanoClock monotonic nanoseconds, like {@link System#nanoTime()}
+     */
+    public ConnectionPool(String name, OutboundConnector connector, ScheduledExecutorService timer,
+                          Runnable listener, LongSupplier nanoClock) {
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.name = Objects.requireNonNull(name, "name");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.timer = Objects.requireNonNull(timer, "timer");
@@ -197,8 +211,9 @@ public final class ConnectionPool {
         boolean kept = false;
         synchronized (this) {
             leased--;
-            if (keep && !closed && reusable(c, System.nanoTime())) {
-                pooled.idleSinceNanos = System.nanoTime();
+            long now = nanoClock.getAsLong();
+            if (keep && !closed && reusable(pooled, now)) {
+                pooled.idleSinceNanos = now;
                 idleByHost.computeIfAbsent(pooled.tag, t -> new ArrayDeque<>()).addFirst(pooled);
                 idle++;
                 scheduleSweepLocked(idleTimeoutNanos);
@@ -213,8 +228,9 @@ public final class ConnectionPool {
 
     // Internals.
 
-    private boolean reusable(OutboundConnection c, long now) {
-        return c.isUsable() && c.deliveries() < maxDeliveries && now - c.createdAtNanos() < maxAgeNanos;
+    private boolean reusable(Pooled p, long now) {
+        OutboundConnection c = p.connection;
+        return c.isUsable() && c.deliveries() < maxDeliveries && now - p.createdAtNanos < maxAgeNanos;
     }
 
     /** Pops the most recent reusable idle connection to {@code tag}, moving it to leased; stale ones to toClose. */
@@ -223,11 +239,11 @@ public final class ConnectionPool {
         if (q == null) {
             return null;
         }
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         Pooled p;
         while ((p = q.pollFirst()) != null) {
             idle--;
-            if (reusable(p.connection, now)) {
+            if (reusable(p, now)) {
                 leased++;
                 reused++;
                 return p;
@@ -323,7 +339,7 @@ public final class ConnectionPool {
                 connection.quit();
                 result.completeExceptionally(new IllegalStateException("connection pool " + name + " closed"));
             } else {
-                result.complete(new Lease(this, new Pooled(tag, connection), false));
+                result.complete(new Lease(this, new Pooled(tag, connection, nanoClock.getAsLong()), false));
             }
         });
     }
@@ -339,7 +355,7 @@ public final class ConnectionPool {
         List<Pooled> toClose = new ArrayList<>();
         synchronized (this) {
             sweep = null;
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             long nextDue = Long.MAX_VALUE;
             for (ArrayDeque<Pooled> q : idleByHost.values()) {
                 for (Iterator<Pooled> it = q.iterator(); it.hasNext(); ) {
@@ -385,12 +401,15 @@ public final class ConnectionPool {
     static final class Pooled {
         final String tag;
         final OutboundConnection connection;
+        /** The pool's clock when the connection was ready (connected, greeted): connection_max_age counts from it. */
+        final long createdAtNanos;
         /** Guarded by the pool's lock. */
         long idleSinceNanos;
 
-        Pooled(String tag, OutboundConnection connection) {
+        Pooled(String tag, OutboundConnection connection, long createdAtNanos) {
             this.tag = tag;
             this.connection = connection;
+            this.createdAtNanos = createdAtNanos;
         }
     }
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Use: {@link #send} one message at a time (the previous future must have completed, else the future fails with
  * {@link IllegalStateException}); between messages optionally {@link #reset} (RSET also proves the connection is
  * alive before reuse); at the end {@link #quit}, or {@link #abort}. The pool decides reuse from
- * {@link #isUsable()}, {@link #deliveries()} ({@code max_deliveries_per_connection}) and {@link #createdAtNanos()}
- * ({@code connection_max_age}); this class enforces none of those limits.
+ * {@link #isUsable()}, {@link #deliveries()} ({@code max_deliveries_per_connection}) and its own clock's stamp of
+ * when it got the connection ({@code connection_max_age}); this class enforces none of those limits.
  *
  * <p>Never reused when broken: after any timeout, I/O error, protocol error, 421, failed RSET or QUIT,
  * {@link #isUsable()} is false for good. {@code send} on such a connection sends nothing and completes with

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.testing.EventLines;
 import io.sluice.testing.EventLines.Event;
 import io.sluice.testing.FreePorts;
+import io.sluice.testing.JournalStates;
 import io.sluice.testing.MxSink;
 import io.sluice.testing.RefusingMx;
 import io.sluice.testing.StoredMessages;
@@ -104,9 +105,12 @@ class DeliveryFailoverTest {
                     ids.put(messageId, s.submit(messageId, "user" + i + "@" + domain));
                 }
             }
+            // Done when the journal holds every recipient's delivered OUTCOME; a duplicate would be a delivery
+            // after that, so none may arrive in the next 300 ms.
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> sink.messages().size() >= MESSAGES);
-            Thread.sleep(300); // a duplicate would show up now
+                    .until(() -> JournalStates.count(daemon.journalDir(), "delivered") == MESSAGES);
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                    assertThat(sink.messages()).as("deliveries, duplicates included").hasSize(MESSAGES));
         }
         return ids;
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,8 @@ class ConnectionPoolTest {
     private final OutboundFixture fixture = new OutboundFixture();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final AtomicInteger slotFree = new AtomicInteger();
+    /** The pool's clock runs ahead of System.nanoTime() by this much: tests age connections without sleeping. */
+    private final AtomicLong clockAheadNanos = new AtomicLong();
     private final List<AutoCloseable> servers = new ArrayList<>();
     private ConnectionPool pool;
 
@@ -70,7 +73,8 @@ class ConnectionPoolTest {
     }
 
     private ConnectionPool pool(DeliverySettings settings) {
-        pool = new ConnectionPool("default/site.test", fixture.connector(settings), timer, slotFree::incrementAndGet);
+        pool = new ConnectionPool("default/site.test", fixture.connector(settings), timer, slotFree::incrementAndGet,
+                () -> System.nanoTime() + clockAheadNanos.get());
         return pool;
     }
 
@@ -175,12 +179,14 @@ class ConnectionPoolTest {
     @Test
     void shouldNotReuseAConnectionOlderThanMaxAge() throws Exception {
         PoolSink sink = sink("127.0.0.2");
-        pool(limits(10, 100, Duration.ofMillis(300), LONG));
+        Duration maxAge = Duration.ofSeconds(10); // far longer than the test takes, so only the clock moves ages
+        pool(limits(10, 100, maxAge, LONG));
         Lease first = await(pool.acquire(sink.address(), sink.name()));
         deliver(first, 0);
         first.release();
+        assertThat(pool.idle()).as("young at release: kept").isEqualTo(1);
 
-        Thread.sleep(400);
+        clockAheadNanos.addAndGet(maxAge.plusSeconds(1).toNanos());
         Lease second = await(pool.acquire(sink.address(), sink.name()));
 
         assertThat(second.reused()).isFalse();
@@ -189,7 +195,7 @@ class ConnectionPoolTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> sink.ended.get() == 1);
         assertThat(first.connection().isUsable()).isFalse();
         assertThat(pool.created()).isEqualTo(2);
-        Thread.sleep(400);
+        clockAheadNanos.addAndGet(maxAge.plusSeconds(1).toNanos());
         second.release();
         // Older than max age at release: closed instead of kept.
         assertThat(pool.idle()).isZero();
