@@ -90,6 +90,24 @@ class SmtpIngressTest {
     }
 
     @Test
+    void shouldTakeAndStripSluiceHeadersWrittenWithSpaceBeforeTheColon() throws Exception {
+        String text = "From: a@client.test\r\nX-Sluice-Space : e\r\nX-Sluice-Pool\t: bulk\r\nSubject: s\r\n"
+                + "X-Sluice-Stream  :  news\r\n\r\nbody\r\n";
+        try (TestDaemon daemon = TestDaemon.in(dir).start(); SmtpClient c = daemon.connect()) {
+            c.reply();
+            c.send("EHLO c\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<b@dest.test>\r\nDATA\r\n" + text + ".\r\n");
+            assertThat(c.replies(5).get(4)).startsWith("250 2.0.0 Ok: queued as ");
+        }
+        Stored message = StoredMessages.read(dir.resolve("journal")).get(0);
+        assertThat(message.routingTags()).as("obs-syntax field names (RFC 5322 4.5.8) are the same fields")
+                .isEqualTo("space=e\npool=bulk\nstream=news");
+        String stored = message.text();
+        assertThat(stored).doesNotContainIgnoringCase("x-sluice");
+        assertThat(stored.substring(stored.indexOf("From: ")))
+                .isEqualTo("From: a@client.test\r\nSubject: s\r\n\r\nbody\r\n");
+    }
+
+    @Test
     void shouldNeverSplitMessageAtSmugglingSequences() throws Exception {
         List<String> variants = List.of("\n.\n", "\r\n.\n", "\n.\r\n", "\r.\r\n", "\r\n.\r", "\r.\r");
         try (TestDaemon daemon = TestDaemon.in(dir).start(); SmtpClient c = daemon.connect()) {
