@@ -105,7 +105,7 @@ final class DataHandOff implements AppendCallback {
     private void beginData() {
         ChannelHandlerContext ctx = session.ctx();
         session.decoder().startData(text.begin(ctx.alloc(), limits.maxMessageBytes()), limits.maxMessageBytes(),
-                limits.maxTextLineOctets(),
+                limits.enforcedTextLineOctets(),
                 limits.bareLf() == SmtpSettings.BareLfPolicy.NORMALIZE);
         session.state(SmtpSession.State.DATA);
         session.timeout().dataStarted();
@@ -123,7 +123,8 @@ final class DataHandOff implements AppendCallback {
         if (result != DataResult.COMPLETE) {
             text.release();
             session.resetTransaction();
-            refuseMessage(SmtpReplies.forDataResult(result), Rejection.forDataResult(result));
+            refuseMessage(result == DataResult.LINE_TOO_LONG ? SmtpReplies.lineTooLong(limits)
+                    : SmtpReplies.forDataResult(result), Rejection.forDataResult(result));
             return;
         }
         if (!listener.backPressure().roomForMessage(listener.settings().current().journal())) {
