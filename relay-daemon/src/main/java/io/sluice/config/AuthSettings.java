@@ -11,7 +11,8 @@ import java.time.Duration;
  *                        required when enabled
  * @param allowPlaintext  offer AUTH before TLS ({@code allow_plaintext}, default false)
  * @param cacheTtl        how long a successful (user, password) check is cached ({@code cache_ttl}, default 5m)
- * @param maxFailuresPerIp failed attempts per client IP per minute before further attempts get 454/421
+ * @param maxFailuresPerIp failed attempts per minute per (client IP, user name) before that user's further attempts
+ *                        from that IP get 454; the IP as a whole is refused after 4x this many over all names
  *                        ({@code max_failures_per_ip}, default 5)
  */
 public record AuthSettings(

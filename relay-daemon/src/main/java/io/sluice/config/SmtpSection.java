@@ -3,6 +3,7 @@ package io.sluice.config;
 import static io.sluice.config.SmtpSettings.*;
 
 import io.sluice.config.SmtpSettings.BareLfPolicy;
+import io.sluice.config.SmtpSettings.LongLinesPolicy;
 import io.sluice.util.DataSizes;
 import io.sluice.util.Durations;
 import io.sluice.util.IdnDomain;
@@ -50,6 +51,7 @@ final class SmtpSection {
         int maxPipelined = (int) m.size("max_pipelined_bytes", DEFAULT_MAX_PIPELINED_BYTES,
                 Limits.range(512, 64L * 1024 * 1024, DataSizes::format));
         BareLfPolicy bareLf = m.choice("bare_lf", BareLfPolicy.class, BareLfPolicy.NORMALIZE);
+        LongLinesPolicy longLines = m.choice("long_lines", LongLinesPolicy.class, LongLinesPolicy.REJECT);
         long maxInflight = m.size("max_inflight_data_bytes", DEFAULT_MAX_INFLIGHT_DATA_BYTES,
                 Limits.range(1024, 1L << 40, DataSizes::format));
         int hopLimit = m.integer("hop_limit", DEFAULT_HOP_LIMIT, Limits.range(1, 1000, Long::toString));
@@ -72,7 +74,7 @@ final class SmtpSection {
         return new SmtpSettings(hostname != null ? hostname : DefaultHostname.get(), maxCommandLine, maxTextLine,
                 maxMessage, maxRecipients, maxConnections, maxPerIp, maxErrors, maxPipelined, bareLf, maxInflight,
                 hopLimit, commandTimeout, dataTimeout, maxSoftDelay, dataDeadline, minDataRate, evictStalledAfter,
-                postmaster);
+                postmaster, longLines);
     }
 
     /** Requires {@code small <= big}; skipped when either value already failed (it is a default, not the file's). */

@@ -39,6 +39,9 @@ import java.time.Duration;
  *                               default 10s; 0 never closes one)
  * @param postmasterAddress      where {@code RCPT TO:<postmaster>} without a domain goes (RFC 5321 4.5.1;
  *                               {@code postmaster_address}, a mailbox; default none: such a RCPT is refused)
+ * @param longLines              a text line longer than {@code max_text_line}: reject the message (554 5.6.0 naming
+ *                               the limit and this key) or accept it as sent, up to {@link #LONG_LINE_HARD_CAP}
+ *                               ({@code long_lines}, default reject)
  */
 public record SmtpSettings(
         String hostname,
@@ -59,7 +62,8 @@ public record SmtpSettings(
         Duration dataDeadline,
         long minDataRateBytesPerSec,
         Duration evictStalledAfter,
-        String postmasterAddress) {
+        String postmasterAddress,
+        LongLinesPolicy longLines) {
 
     public static final int DEFAULT_MAX_COMMAND_LINE = 512;
     public static final int DEFAULT_MAX_TEXT_LINE = 1000;
@@ -78,6 +82,31 @@ public record SmtpSettings(
     /** Postfix's {@code smtpd_min_data_rate} default. */
     public static final long DEFAULT_MIN_DATA_RATE = 500;
     public static final Duration DEFAULT_EVICT_STALLED_AFTER = Duration.ofSeconds(10);
+
+    /**
+     * Longest text line taken with {@code long_lines: accept} (octets, CRLF included; the largest
+     * {@code max_text_line}): past it the message is refused all the same, since such a "line" is no longer text.
+     */
+    public static final int LONG_LINE_HARD_CAP = 1024 * 1024;
+
+    /** The line limit the DATA decoder enforces: {@code max_text_line}, or the hard cap when long lines are taken. */
+    public int enforcedTextLineOctets() {
+        return longLines == LongLinesPolicy.ACCEPT ? Math.max(maxTextLineOctets, LONG_LINE_HARD_CAP)
+                : maxTextLineOctets;
+    }
+
+    /**
+     * What to do with a message text line longer than {@code max_text_line}. RFC 5321 4.5.3.1.6 caps a line at 1000
+     * octets with its CRLF, and some receivers refuse longer ones or cut them; Postfix's client instead folds them
+     * when it sends ({@code smtp_line_length_limit}). Sluice delivers bytes as stored (DKIM signs them), so it
+     * either refuses at DATA, where the client still holds the message and is told why, or takes the risk knowingly.
+     */
+    public enum LongLinesPolicy {
+        /** Refuse the message with 554 5.6.0 naming the limit and {@code smtp.long_lines} (the default). */
+        REJECT,
+        /** Store and deliver long lines as sent, up to {@link #LONG_LINE_HARD_CAP} octets a line. */
+        ACCEPT
+    }
 
     /** What to do with a bare LF or bare CR inside message text. */
     public enum BareLfPolicy {

@@ -67,7 +67,7 @@ public final class Journal implements AutoCloseable {
         this.dir = settings.dir().toAbsolutePath();
         this.bodiesBlockSize = bodiesBlockSize(maxMessageBytes);
         Files.createDirectories(dir);
-        this.freeSpace = new FreeSpace(dir);
+        this.freeSpace = new FreeSpace(dir, settings::minFreeBytes);
         this.time = time;
         this.messageIds = new MessageIdSequence(System.currentTimeMillis());
         SingleChronicleQueue b = null;

@@ -18,6 +18,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  *   <li>Block size: Chronicle limits one excerpt to a quarter of it (16 MiB with the default 64 MiB), so
  *       {@code bodies/} gets one sized from {@code smtp.max_message_size} ({@link Journal#bodiesBlockSize}).</li>
  *   <li>Analytics off: Chronicle phones home unless {@code chronicle.analytics.disable} is set.</li>
+ *   <li>Chronicle's disk-space monitor off ({@code chronicle.disk.monitor.disable}): {@link DiskSpaceWarning}
+ *       reports a short disk instead, against {@code journal.min_free}, once a minute.</li>
  *   <li>Read-only mode for {@link JournalDump}: creates no files and takes no write lock.</li>
  * </ul>
  */
@@ -28,6 +30,11 @@ final class JournalQueues {
     static {
         if (System.getProperty("chronicle.analytics.disable") == null) {
             System.setProperty("chronicle.analytics.disable", "true");
+        }
+        // Chronicle's disk monitor logs an ERROR every 10 s below 5 % free, blind to journal.min_free; our own
+        // rate-limited warning replaces it (DiskSpaceWarning). Set here too, for a JVM started without our flags.
+        if (System.getProperty("chronicle.disk.monitor.disable") == null) {
+            System.setProperty("chronicle.disk.monitor.disable", "true");
         }
     }
 

@@ -2,6 +2,7 @@ package io.sluice.journal;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.Agent;
@@ -125,8 +126,9 @@ final class JournalWriterAgent implements Agent {
         this.batch = new CommitBatch(options.maxBatch(), options.queuedListener());
         this.notices = new StateNotices(options.maxBatch(), options.outcomeListener(), options.deferredListener());
         long compactAfterMs = options.compactAfterOr(journal.settings().compactAfter()).toMillis();
-        this.compactor = new BodiesCompactor(journal, pending, compactAfterMs,
-            options.minFreeBytesOr(journal.settings()::minFreeBytes));
+        LongSupplier minFree = options.minFreeBytesOr(journal.settings()::minFreeBytes);
+        journal.freeSpace().minFreeBytes(minFree);
+        this.compactor = new BodiesCompactor(journal, pending, compactAfterMs, minFree);
         this.stateRetention = new StateRetention(journal, compactAfterMs);
         this.outcomeRecorder = new OutcomeRecorder(pending, compactor, notices);
         this.failureListener = options.failureListener();

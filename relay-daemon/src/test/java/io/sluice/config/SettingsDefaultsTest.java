@@ -34,7 +34,7 @@ class SettingsDefaultsTest {
         assertThat(s.smtp()).isEqualTo(new SmtpSettings(DefaultHostname.get(), 512, 1000, 20L * 1024 * 1024, 1000,
                 1000, 50, 10, 64 * 1024, BareLfPolicy.NORMALIZE, 256L * 1024 * 1024, 50, Duration.ofMinutes(5),
                 Duration.ofMinutes(3), Duration.ofSeconds(1), Duration.ofMinutes(10), 500, Duration.ofSeconds(10),
-                null));
+                null, SmtpSettings.LongLinesPolicy.REJECT));
         assertThat(s.journal()).isEqualTo(new JournalSettings(Path.of("data/journal"), SyncPolicy.BATCH,
                 1024L * 1024 * 1024, Duration.ofMinutes(1)));
         assertThat(s.queue()).isEqualTo(QueueSettings.defaults());
@@ -188,7 +188,7 @@ class SettingsDefaultsTest {
         assertThat(s.smtp()).isEqualTo(new SmtpSettings("mx1.example.net", 1024, 2000, 50_000_000, 200, 300, 20, 5,
                 128 * 1024, BareLfPolicy.REJECT, 1024L * 1024 * 1024, 30, Duration.ofMinutes(2),
                 Duration.ofSeconds(90), Duration.ofMillis(250), Duration.ofMinutes(20), 2000, Duration.ofSeconds(30),
-                "ops@example.net"));
+                "ops@example.net", SmtpSettings.LongLinesPolicy.REJECT));
         assertThat(s.journal()).isEqualTo(new JournalSettings(Path.of("/var/lib/sluice/journal"), SyncPolicy.NONE,
                 5_000_000_000L, Duration.ofSeconds(30)));
         assertThat(s.queue().maxPendingRecipients()).isEqualTo(1000);

@@ -34,7 +34,8 @@ import java.util.Map;
  *
  * <p>Threading: the session's event loop, except {@link #appended}/{@link #failed}, which run on the journal writer
  * thread and only hand over to the event loop (a preallocated {@link Runnable}, no lambda per message).
- * Failure modes: a refused offer (writer full or closed) or a failed append answers {@code 451 4.3.0}, an append
+ * Failure modes: a message that would take the journal's disk below {@code journal.min_free} (with the text in
+ * flight, {@link BackPressure#roomForMessage}) answers {@code 452 4.3.1} at the dot; a refused offer (writer full or closed) or a failed append answers {@code 451 4.3.0}, an append
  * the journal refused for lack of disk space ({@link JournalFullException}) {@code 452 4.3.1}; a DATA the
  * decoder reports incomplete (too big, line too long, bare line ending, NUL) or a hop-limit refusal from
  * {@link SubmissionHygiene} answers its precise reply; none of these counts towards {@code smtp.max_errors}. When
@@ -104,7 +105,7 @@ final class DataHandOff implements AppendCallback {
     private void beginData() {
         ChannelHandlerContext ctx = session.ctx();
         session.decoder().startData(text.begin(ctx.alloc(), limits.maxMessageBytes()), limits.maxMessageBytes(),
-                limits.maxTextLineOctets(),
+                limits.enforcedTextLineOctets(),
                 limits.bareLf() == SmtpSettings.BareLfPolicy.NORMALIZE);
         session.state(SmtpSession.State.DATA);
         session.timeout().dataStarted();
@@ -122,7 +123,14 @@ final class DataHandOff implements AppendCallback {
         if (result != DataResult.COMPLETE) {
             text.release();
             session.resetTransaction();
-            refuseMessage(SmtpReplies.forDataResult(result), Rejection.forDataResult(result));
+            refuseMessage(result == DataResult.LINE_TOO_LONG ? SmtpReplies.lineTooLong(limits)
+                    : SmtpReplies.forDataResult(result), Rejection.forDataResult(result));
+            return;
+        }
+        if (!listener.backPressure().roomForMessage(listener.settings().current().journal())) {
+            text.release();
+            session.resetTransaction();
+            refuseMessage(SmtpReplies.INSUFFICIENT_STORAGE, Rejection.BACK_PRESSURE_DISK);
             return;
         }
         long id = listener.ids().getAsLong();

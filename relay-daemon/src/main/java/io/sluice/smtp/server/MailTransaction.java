@@ -40,6 +40,8 @@ final class MailTransaction {
 
     /** The reverse path of the current transaction; null outside one (the null sender {@code <>} is ""). */
     private String sender;
+    /** The {@code SIZE=} of MAIL FROM (0 when not given), counted against the journal's disk at MAIL and RCPT. */
+    private long declaredBytes;
     /** MAIL carried {@code SMTPUTF8}, so RCPT may use non-ASCII addresses. */
     private boolean smtpUtf8;
     /** Accepted forward paths, in order; reused across transactions. */
@@ -84,6 +86,7 @@ final class MailTransaction {
             listener.observer().rejected(Rejection.MESSAGE_TOO_BIG);
             return;
         }
+        declaredBytes = Math.max(0, path.declaredSize());
         if (refusedByBackPressure(1)) {
             return;
         }
@@ -205,7 +208,7 @@ final class MailTransaction {
 
     private boolean refusedByBackPressure(int extraRecipients) {
         BackPressure.Verdict verdict = listener.backPressure().check(settings.queue(), settings.journal(),
-                extraRecipients);
+                extraRecipients, declaredBytes);
         if (verdict == BackPressure.Verdict.ACCEPT) {
             return false;
         }
@@ -233,6 +236,7 @@ final class MailTransaction {
     /** Forgets the envelope (RSET, HELO/EHLO, STARTTLS, end of a transaction). */
     void clear() {
         sender = null;
+        declaredBytes = 0;
         smtpUtf8 = false;
         recipients.clear();
     }

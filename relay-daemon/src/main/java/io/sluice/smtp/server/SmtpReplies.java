@@ -91,6 +91,20 @@ final class SmtpReplies {
         return Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.UTF_8);
     }
 
+    /**
+     * The refusal of a message with a text line over the enforced limit, naming the limit in octets (without the
+     * CRLF, as RFC 5321 4.5.3.1.6 counts 998 characters) and the key that sets it, so the sender can fix the
+     * message (wrap the lines or use a MIME transfer encoding) or the operator the policy. Built per refusal: rare.
+     */
+    static ByteBuf lineTooLong(io.sluice.config.SmtpSettings limits) {
+        int limit = limits.enforcedTextLineOctets() - 2;
+        return text(limits.longLines() == io.sluice.config.SmtpSettings.LongLinesPolicy.ACCEPT
+                ? "554 5.6.0 Error: message has a line longer than " + limit
+                        + " octets, the hard cap with smtp.long_lines: accept"
+                : "554 5.6.0 Error: message has a line longer than " + limit + " octets (smtp.max_text_line, RFC 5321"
+                        + " 4.5.3.1.6); wrap it or use quoted-printable/base64, or set smtp.long_lines: accept");
+    }
+
     /** The refusal for message text that did not complete cleanly. */
     static ByteBuf forDataResult(io.sluice.smtp.codec.DataResult result) {
         switch (result) {

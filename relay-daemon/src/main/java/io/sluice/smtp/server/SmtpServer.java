@@ -71,7 +71,7 @@ public final class SmtpServer {
         this.deps = deps;
         Settings settings = deps.settings().current();
         this.budget = new InflightBudget(settings.smtp().maxInflightDataBytes());
-        this.backPressure = new BackPressure(deps.pendingRecipients(), deps.journalFreeBytes());
+        this.backPressure = new BackPressure(deps.pendingRecipients(), deps.journalFreeBytes(), budget::used);
         this.limiter = new ConnectionLimiter(() -> deps.settings().current().smtp().maxConnections(),
                 () -> deps.settings().current().smtp().maxConnectionsPerIp(),
                 () -> deps.settings().current().smtp().evictStalledAfter().toNanos(), sessions);

@@ -183,11 +183,11 @@ final class SubmissionHygiene {
                 scan.strip(stripping, pos);
                 stripping = -1;
             }
-            int colon = fieldNameEnd(text, pos, lineEnd);
-            if (colon < 0) {
+            int nameEnd = fieldNameEnd(text, pos, lineEnd);
+            if (nameEnd < 0) {
                 break;
             }
-            int nameLength = colon - pos;
+            int nameLength = nameEnd - pos;
             if (nameIs(text, pos, nameLength, RECEIVED)) {
                 scan.received++;
             } else if (nameIs(text, pos, nameLength, MESSAGE_ID)) {
@@ -207,14 +207,27 @@ final class SubmissionHygiene {
         }
     }
 
-    /** Index of the colon ending a field name, or -1 when the line is not a header field (RFC 5322 2.2). */
+    /**
+     * End (exclusive) of the field name, or -1 when the line is not a header field. A name is printable ASCII but
+     * the colon (RFC 5322 2.2), followed by the colon or, in the obsolete syntax that every parser still reads
+     * (RFC 5322 4.5.8, {@code field-name *WSP ":"}), by spaces or tabs and then the colon: {@code X-Sluice-Pool : x}
+     * is the field {@code X-Sluice-Pool} to the next hop, so it must be matched (and stripped) as one here too.
+     */
     private static int fieldNameEnd(ByteBuf text, int start, int end) {
+        int nameEnd = -1;
         for (int i = start; i < end; i++) {
             byte b = text.getByte(i);
             if (b == ':') {
-                return i == start ? -1 : i;
+                return i == start ? -1 : nameEnd < 0 ? i : nameEnd;
             }
-            if (b <= ' ' || b >= 0x7f) {
+            if (b == ' ' || b == '\t') {
+                if (i == start) {
+                    return -1;
+                }
+                if (nameEnd < 0) {
+                    nameEnd = i;
+                }
+            } else if (nameEnd >= 0 || b < ' ' || b >= 0x7f) {
                 return -1;
             }
         }
@@ -244,7 +257,7 @@ final class SubmissionHygiene {
             String field = text.toString(scan.stripStart[i], scan.stripEnd[i] - scan.stripStart[i],
                     StandardCharsets.UTF_8);
             int colon = field.indexOf(':');
-            String name = field.substring(X_SLUICE.length, colon).toLowerCase(Locale.ROOT);
+            String name = field.substring(X_SLUICE.length, colon).strip().toLowerCase(Locale.ROOT);
             String value = field.substring(colon + 1).replaceAll("\r\n[ \t]+", " ").strip();
             tags.put(name, value);
         }

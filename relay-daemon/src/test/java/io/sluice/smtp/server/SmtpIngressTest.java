@@ -90,6 +90,24 @@ class SmtpIngressTest {
     }
 
     @Test
+    void shouldTakeAndStripSluiceHeadersWrittenWithSpaceBeforeTheColon() throws Exception {
+        String text = "From: a@client.test\r\nX-Sluice-Space : e\r\nX-Sluice-Pool\t: bulk\r\nSubject: s\r\n"
+                + "X-Sluice-Stream  :  news\r\n\r\nbody\r\n";
+        try (TestDaemon daemon = TestDaemon.in(dir).start(); SmtpClient c = daemon.connect()) {
+            c.reply();
+            c.send("EHLO c\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<b@dest.test>\r\nDATA\r\n" + text + ".\r\n");
+            assertThat(c.replies(5).get(4)).startsWith("250 2.0.0 Ok: queued as ");
+        }
+        Stored message = StoredMessages.read(dir.resolve("journal")).get(0);
+        assertThat(message.routingTags()).as("obs-syntax field names (RFC 5322 4.5.8) are the same fields")
+                .isEqualTo("space=e\npool=bulk\nstream=news");
+        String stored = message.text();
+        assertThat(stored).doesNotContainIgnoringCase("x-sluice");
+        assertThat(stored.substring(stored.indexOf("From: ")))
+                .isEqualTo("From: a@client.test\r\nSubject: s\r\n\r\nbody\r\n");
+    }
+
+    @Test
     void shouldNeverSplitMessageAtSmugglingSequences() throws Exception {
         List<String> variants = List.of("\n.\n", "\r\n.\n", "\n.\r\n", "\r.\r\n", "\r\n.\r", "\r.\r");
         try (TestDaemon daemon = TestDaemon.in(dir).start(); SmtpClient c = daemon.connect()) {
@@ -213,8 +231,34 @@ class SmtpIngressTest {
             c.send("EHLO c\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<b@dest.test>\r\nDATA\r\n");
             c.replies(4);
             c.send("Subject: x\r\n\r\n" + "y".repeat(1200) + "\r\n.\r\n");
-            assertThat(c.reply()).isEqualTo("554 5.6.0 Error: message has a line longer than the limit");
+            assertThat(c.reply()).as("names the limit, the key that sets it and the way out").isEqualTo(
+                    "554 5.6.0 Error: message has a line longer than 998 octets (smtp.max_text_line, RFC 5321"
+                    + " 4.5.3.1.6); wrap it or use quoted-printable/base64, or set smtp.long_lines: accept");
+            assertThat(c.command("NOOP")).isEqualTo("250 2.0.0 Ok");
         }
+    }
+
+    @Test
+    void shouldStoreLongLinesAsSentWithLongLinesAcceptUpToTheHardCap() throws Exception {
+        String longLine = "y".repeat(5000);
+        try (TestDaemon daemon = TestDaemon.in(dir).smtp("long_lines: accept").start();
+             SmtpClient c = daemon.connect()) {
+            c.reply();
+            c.send("EHLO c\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<b@dest.test>\r\nDATA\r\n");
+            c.replies(4);
+            c.send("Subject: long\r\n\r\n" + longLine + "\r\n.\r\n");
+            assertThat(c.reply()).startsWith("250 2.0.0 Ok: queued as ");
+
+            c.send("MAIL FROM:<a@client.test>\r\nRCPT TO:<b@dest.test>\r\nDATA\r\n");
+            c.replies(3);
+            c.send("Subject: huge\r\n\r\n" + "z".repeat(1024 * 1024) + "\r\n.\r\n");
+            assertThat(c.reply()).isEqualTo("554 5.6.0 Error: message has a line longer than 1048574 octets, the hard"
+                    + " cap with smtp.long_lines: accept");
+        }
+        List<Stored> stored = StoredMessages.read(dir.resolve("journal"));
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0).text()).as("stored as sent, not wrapped").endsWith("Subject: long\r\n\r\n"
+                + longLine + "\r\n");
     }
 
     @Test

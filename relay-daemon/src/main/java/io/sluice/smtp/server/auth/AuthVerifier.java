@@ -25,8 +25,11 @@ import org.slf4j.LoggerFactory;
  * {@link #verify}:
  * <ol>
  *   <li>closed: TEMPORARY_FAILURE at once;</li>
- *   <li>{@link FailureThrottle}: a client (IPv4 address or IPv6 /64) with {@code maxFailuresPerIp} failures in the
- *       last minute gets THROTTLED at once, with no hashing;</li>
+ *   <li>{@link FailureThrottle}, twice: a (client, user) pair ({@link ClientUser}; a client is an IPv4 address or
+ *       an IPv6 /64) with {@code maxFailuresPerIp} failures in the last minute, or a client with
+ *       {@value #CLIENT_CEILING_FACTOR} times that many over all its user names, gets THROTTLED at once, with no
+ *       hashing. Per user first, so that one application with a bad password locks out only itself and not every
+ *       application on its host (issue 10); the client ceiling still stops a guesser trying many names;</li>
  *   <li>{@link SuccessCache}: the same (user, password) succeeded less than {@code cacheTtl} ago against the same
  *       hash: SUCCESS at once, without the pool;</li>
  *   <li>otherwise PBKDF2 runs on a small worker pool fed by a bounded {@link FairShareQueue}: each client may have
@@ -108,7 +111,16 @@ public final class AuthVerifier implements AutoCloseable {
     private final FairShareQueue<Check> waiting;
     private final Runnable dispatch = this::runNextCheck;
     private final SuccessCache cache;
-    private final FailureThrottle throttle;
+    /**
+     * A client's ceiling over all user names, as a multiple of the per-user limit: room for a few misconfigured
+     * applications on one host before its good ones are refused too.
+     */
+    static final int CLIENT_CEILING_FACTOR = 4;
+
+    /** Failures per client over all user names (ceiling {@link #CLIENT_CEILING_FACTOR} x the limit). */
+    private final FailureThrottle<ClientKey> throttle;
+    /** Failures per (client, user name) (limit {@code maxFailuresPerIp}). */
+    private final FailureThrottle<ClientUser> userThrottle;
     private final LongSupplier nanoClock;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Snapshot snapshot;
@@ -153,7 +165,8 @@ public final class AuthVerifier implements AutoCloseable {
         }
         this.snapshot = Snapshot.of(Objects.requireNonNull(users, "users"));
         this.cache = new SuccessCache(cacheTtl.toNanos());
-        this.throttle = new FailureThrottle(maxFailuresPerIp, maxTrackedClients);
+        this.throttle = new FailureThrottle<>(maxFailuresPerIp * CLIENT_CEILING_FACTOR, maxTrackedClients);
+        this.userThrottle = new FailureThrottle<>(maxFailuresPerIp, maxTrackedClients);
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.pool = Objects.requireNonNull(pool, "pool");
         this.waiting = new FairShareQueue<>(pool.getQueue().remainingCapacity(), maxChecksPerClient,
@@ -184,21 +197,30 @@ public final class AuthVerifier implements AutoCloseable {
             return CompletableFuture.completedFuture(AuthResult.TEMPORARY_FAILURE);
         }
         long now = nanoClock.getAsLong();
-        if (!throttle.tryBegin(client, now)) {
+        ClientKey key = ClientKey.of(client);
+        String user = credentials.user();
+        ClientUser clientUser = new ClientUser(key, user);
+        if (!userThrottle.tryBegin(clientUser, now)) {
+            throttledAttempts.increment();
+            credentials.clear();
+            return CompletableFuture.completedFuture(AuthResult.THROTTLED);
+        }
+        if (!throttle.tryBegin(key, now)) {
+            userThrottle.finish(clientUser, now, false);
             throttledAttempts.increment();
             credentials.clear();
             return CompletableFuture.completedFuture(AuthResult.THROTTLED);
         }
         Snapshot current = snapshot;
-        String user = credentials.user();
         byte[] fingerprint = cache.fingerprint(user, credentials.password());
         if (cache.hit(user, fingerprint, current.users().lookup(user), now)) {
             cacheHits.increment();
-            throttle.finish(client, now, false);
+            throttle.finish(key, now, false);
+            userThrottle.finish(clientUser, now, false);
             credentials.clear();
             return CompletableFuture.completedFuture(AuthResult.success(user));
         }
-        Check check = new Check(credentials, client, ClientKey.of(client), fingerprint);
+        Check check = new Check(credentials, clientUser, fingerprint);
         FairShareQueue.Result<Check> admission = waiting.offer(check.key, check);
         switch (admission.admission()) {
             case REJECTED -> {
@@ -238,9 +260,12 @@ public final class AuthVerifier implements AutoCloseable {
         }
     }
 
-    /** True if an attempt from {@code client} now would be THROTTLED (lets a session refuse AUTH up front). */
+    /**
+     * True if any attempt from {@code client} now would be THROTTLED, whatever the user (lets a session refuse AUTH
+     * up front, before it knows the user): only the client's ceiling counts here.
+     */
     public boolean isThrottled(InetAddress client) {
-        return throttle.isThrottled(Objects.requireNonNull(client, "client"), nanoClock.getAsLong());
+        return throttle.isThrottled(ClientKey.of(Objects.requireNonNull(client, "client")), nanoClock.getAsLong());
     }
 
     /** Switches to a reloaded users file and forgets cached successes. Checks already running use either one. */
@@ -309,15 +334,21 @@ public final class AuthVerifier implements AutoCloseable {
     private final class Check implements Runnable {
         final CompletableFuture<AuthResult> result = new CompletableFuture<>();
         private final Credentials credentials;
-        private final InetAddress client;
+        private final ClientUser clientUser;
         final ClientKey key;
         private final byte[] fingerprint;
 
-        Check(Credentials credentials, InetAddress client, ClientKey key, byte[] fingerprint) {
+        Check(Credentials credentials, ClientUser clientUser, byte[] fingerprint) {
             this.credentials = credentials;
-            this.client = client;
-            this.key = key;
+            this.clientUser = clientUser;
+            this.key = clientUser.client();
             this.fingerprint = fingerprint;
+        }
+
+        private void finishThrottles(boolean failed) {
+            long now = nanoClock.getAsLong();
+            throttle.finish(key, now, failed);
+            userThrottle.finish(clientUser, now, failed);
         }
 
         @Override
@@ -331,7 +362,7 @@ public final class AuthVerifier implements AutoCloseable {
                 LOG.warn("AUTH check failed internally", e);
             } finally {
                 credentials.clear();
-                throttle.finish(client, nanoClock.getAsLong(), outcome.outcome() == AuthResult.Outcome.INVALID);
+                finishThrottles(outcome.outcome() == AuthResult.Outcome.INVALID);
                 result.complete(outcome);
             }
         }
@@ -354,7 +385,7 @@ public final class AuthVerifier implements AutoCloseable {
         /** Completes without checking (no room, displaced, or closing). */
         void abandon() {
             credentials.clear();
-            throttle.finish(client, nanoClock.getAsLong(), false);
+            finishThrottles(false);
             result.complete(AuthResult.TEMPORARY_FAILURE);
         }
     }

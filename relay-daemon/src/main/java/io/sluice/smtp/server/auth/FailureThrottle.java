@@ -1,6 +1,5 @@
 package io.sluice.smtp.server.auth;
 
-import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,7 +13,10 @@ import java.util.Map;
  * application opening a pool of connections that all AUTH at once must not throttle itself); the verifier's bounded
  * queue caps that burst.
  *
- * <p>Keys: a {@link ClientKey} (an IPv4 address, or the /64 prefix of an IPv6 address).
+ * <p>Keys ({@code K}, a value with equals and hashCode): {@link AuthVerifier} keeps two throttles, one per
+ * {@link ClientKey} (an IPv4 address, or the /64 prefix of an IPv6 address) with a high ceiling, and one per
+ * {@link ClientUser} (client and user name) with the configured limit, so one application with a bad password
+ * locks out only itself, not every application on its host.
  *
  * <p>Memory bound: at most {@code maxClients} clients are tracked, each with a ring of {@code maxFailures}
  * timestamps; the least recently used client is evicted first. Under an attack from more addresses than that,
@@ -28,7 +30,7 @@ import java.util.Map;
  * <p>Threading: thread-safe (one lock; the work under it is a map lookup and a scan of at most {@code maxFailures}
  * longs). Times are {@link System#nanoTime()}-style values passed in by the caller.
  */
-final class FailureThrottle {
+final class FailureThrottle<K> {
 
     /** The sliding window: one minute. */
     static final long WINDOW_NANOS = 60_000_000_000L;
@@ -36,7 +38,7 @@ final class FailureThrottle {
     private final int maxFailures;
     private final int maxClients;
     /** Access order: the eldest entry is the client used least recently. */
-    private final LinkedHashMap<ClientKey, ClientState> clients;
+    private final LinkedHashMap<K, ClientState> clients;
 
     FailureThrottle(int maxFailures, int maxClients) {
         if (maxFailures < 0) {
@@ -51,30 +53,29 @@ final class FailureThrottle {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<ClientKey, ClientState> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<K, ClientState> eldest) {
                 return size() > FailureThrottle.this.maxClients;
             }
         };
     }
 
-    /** True if a new attempt from {@code client} at {@code nowNanos} would be refused. Records nothing. */
-    synchronized boolean isThrottled(InetAddress client, long nowNanos) {
+    /** True if a new attempt from {@code key} at {@code nowNanos} would be refused. Records nothing. */
+    synchronized boolean isThrottled(K key, long nowNanos) {
         if (maxFailures == 0) {
             return false;
         }
-        ClientState state = clients.get(ClientKey.of(client));
+        ClientState state = clients.get(key);
         return state != null && state.refuses(nowNanos, maxFailures);
     }
 
     /**
-     * Admits one attempt from {@code client}, counting it as in flight, or returns false if the client is
+     * Admits one attempt from {@code key}, counting it as in flight, or returns false if the client is
      * throttled. Every {@code true} must be followed by exactly one {@link #finish}.
      */
-    synchronized boolean tryBegin(InetAddress client, long nowNanos) {
+    synchronized boolean tryBegin(K key, long nowNanos) {
         if (maxFailures == 0) {
             return true;
         }
-        ClientKey key = ClientKey.of(client);
         ClientState state = clients.get(key);
         if (state != null && state.refuses(nowNanos, maxFailures)) {
             return false;
@@ -88,11 +89,10 @@ final class FailureThrottle {
     }
 
     /** Ends an attempt admitted by {@link #tryBegin}; {@code failed} records a failure at {@code nowNanos}. */
-    synchronized void finish(InetAddress client, long nowNanos, boolean failed) {
+    synchronized void finish(K key, long nowNanos, boolean failed) {
         if (maxFailures == 0) {
             return;
         }
-        ClientKey key = ClientKey.of(client);
         ClientState state = clients.get(key);
         if (state == null) {
             if (!failed) {
@@ -112,8 +112,8 @@ final class FailureThrottle {
     }
 
     /** Failures {@code client} had in the last minute at {@code nowNanos} (0 if untracked or throttling is off). */
-    synchronized int recentFailures(ClientKey client, long nowNanos) {
-        ClientState state = clients.get(client);
+    synchronized int recentFailures(K key, long nowNanos) {
+        ClientState state = clients.get(key);
         return state == null ? 0 : state.recentFailures(nowNanos);
     }
 

@@ -160,7 +160,9 @@ class AuthVerifierTest {
                 .isEqualTo("454 4.7.0 Too many authentication failures, try again later");
         assertThat(verifier.checksRun()).isEqualTo(3);
         assertThat(verifier.throttledAttempts()).isEqualTo(1);
-        assertThat(verifier.isThrottled(client)).isTrue();
+        assertThat(verifier.isThrottled(client)).as("per (client, user): the client's ceiling is 4x").isFalse();
+        assertThat(verifier.verify(creds("bob", "bob-pw"), client).orTimeout(10, TimeUnit.SECONDS).join().isSuccess())
+                .as("another user on the same client").isTrue();
         assertThat(verifier.verify(creds("alice", "alice-pw"), InetAddress.getByName("192.0.2.11"))
                 .orTimeout(10, TimeUnit.SECONDS).join().isSuccess()).isTrue();
 
