@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *       an IPv6 /64) with {@code maxFailuresPerIp} failures in the last minute, or a client with
  *       {@value #CLIENT_CEILING_FACTOR} times that many over all its user names, gets THROTTLED at once, with no
  *       hashing. Per user first, so that one application with a bad password locks out only itself and not every
- *       application on its host (issue 10); the client ceiling still stops a guesser trying many names;</li>
+ *       application on its host; the client ceiling still stops a guesser trying many names;</li>
  *   <li>{@link SuccessCache}: the same (user, password) succeeded less than {@code cacheTtl} ago against the same
  *       hash: SUCCESS at once, without the pool;</li>
  *   <li>otherwise PBKDF2 runs on a small worker pool fed by a bounded {@link FairShareQueue}: each client may have
