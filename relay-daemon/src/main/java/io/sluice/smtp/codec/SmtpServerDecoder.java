@@ -61,6 +61,8 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
     /** Octets of DATA input consumed since {@link #startData} (before unstuffing; counts discarded text too). */
     private long dataOctets;
     private int lineOctets;
+    /** Reader index up to which {@link #dataOctets} counts the input being scanned. */
+    private int countedTo;
     private DataState dataState;
     private DataResult dataError;
 
@@ -265,12 +267,18 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
 
     /** Consumes DATA text; true while there is progress. */
     private boolean decodeData(ChannelHandlerContext ctx, ByteBuf buf) {
-        int start = buf.readerIndex();
+        countedTo = buf.readerIndex();
         try {
             return scanData(ctx, buf);
         } finally {
-            dataOctets += buf.readerIndex() - start;
+            countDataOctets(buf);
         }
+    }
+
+    /** Adds the octets consumed since the last count; done before the DataResult fires so its handler sees them. */
+    private void countDataOctets(ByteBuf buf) {
+        dataOctets += buf.readerIndex() - countedTo;
+        countedTo = buf.readerIndex();
     }
 
     private boolean scanData(ChannelHandlerContext ctx, ByteBuf buf) {
@@ -302,6 +310,7 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
                 case AFTER_DOT_CR:
                     if (buf.getByte(buf.readerIndex()) == '\n') {
                         buf.skipBytes(1);
+                        countDataOctets(buf);
                         endOfData(ctx);
                         return true;
                     }
@@ -334,10 +343,14 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
         int stop = buf.forEachByte(start, readable, FIND_DATA_SPECIAL);
         int length = (stop < 0 ? start + readable : stop) - start;
         if (length > 0) {
-            lineOctets += length;
-            if (lineOctets + CRLF.length > maxTextLine) {
+            // Report whichever limit the stream crosses first, at the same octet however TCP split it: the line limit
+            // is crossed at octet lineRoom of this run, the size limit at octet sizeRoom (a tie goes to the line).
+            int lineRoom = maxTextLine - CRLF.length - lineOctets;
+            long sizeRoom = maxTextBytes - storedBytes;
+            if (length > lineRoom && lineRoom <= sizeRoom) {
                 fail(DataResult.LINE_TOO_LONG);
             }
+            lineOctets += length;
             store(buf, start, length);
             buf.skipBytes(length);
         }
