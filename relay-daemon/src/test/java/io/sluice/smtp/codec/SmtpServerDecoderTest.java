@@ -269,4 +269,38 @@ class SmtpServerDecoderTest {
         channel.finishAndReleaseAll();
         text.release();
     }
+    /** Found by SmtpServerDecoderFuzzTest: the reason must not depend on where TCP splits the text. */
+    @Test
+    void shouldReportTheLimitCrossedFirstWhateverTheSplit() {
+        String longLine = "x".repeat(1200);
+        // Size (500) is crossed at octet 500 of the line, the line limit (1000) only at octet 999: TOO_BIG.
+        assertAllSplits("DATA\r\n" + longLine + "\r\n.\r\nQUIT\r\n", 500, true,
+                List.of("DATA|", "TOO_BIG", "QUIT|"));
+        // Line limit first when the size limit is far away.
+        assertAllSplits("DATA\r\n" + longLine + "\r\n.\r\nQUIT\r\n", 5000, true,
+                List.of("DATA|", "LINE_TOO_LONG", "QUIT|"));
+    }
+
+    /** Found by SmtpServerDecoderFuzzTest: dataOctets() seen by the DataResult's handler includes the terminator. */
+    @Test
+    void shouldCountDataOctetsUpToTheTerminatorWhenTheResultFires() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        SmtpServerDecoder decoder = new SmtpServerDecoder(MAX_COMMAND, 64 * 1024, new ReadGate(channel));
+        ByteBuf text = Unpooled.buffer();
+        List<Long> octetsAtResult = new ArrayList<>();
+        channel.pipeline().addLast(decoder, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof CommandLine && ((CommandLine) msg).verb() == SmtpVerb.DATA) {
+                    decoder.startData(text, 1 << 20, MAX_TEXT_LINE, true);
+                } else if (msg instanceof DataResult) {
+                    octetsAtResult.add(decoder.dataOctets());
+                }
+            }
+        });
+        channel.writeInbound(Unpooled.copiedBuffer(bytes("DATA\r\nabc\r\n.\r\nNOOP\r\n")));
+        assertThat(octetsAtResult).containsExactly((long) "abc\r\n.\r\n".length());
+        channel.finishAndReleaseAll();
+        text.release();
+    }
 }
