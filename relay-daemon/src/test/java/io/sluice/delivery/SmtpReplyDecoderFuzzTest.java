@@ -31,6 +31,8 @@ class SmtpReplyDecoderFuzzTest {
             while (data.remainingBytes() > 0) {
                 byte[] chunk = data.consumeBytes(data.consumeInt(1, 8192));
                 ByteBuf buf = Unpooled.wrappedBuffer(chunk);
+                // Replies framed before the error in the same read are legitimate; after it, nothing may come.
+                boolean failedBefore = failed;
                 try {
                     channel.writeInbound(buf);
                 } catch (DecoderException e) {
@@ -39,7 +41,7 @@ class SmtpReplyDecoderFuzzTest {
                 }
                 Object msg;
                 while ((msg = channel.readInbound()) != null) {
-                    assertThat(failed).as("no reply after a protocol error").isFalse();
+                    assertThat(failedBefore).as("no reply after a protocol error").isFalse();
                     SmtpReply reply = (SmtpReply) msg;
                     assertThat(reply.code()).isBetween(200, 599);
                     assertThat(reply.lines()).hasSizeLessThanOrEqualTo(SmtpReplyDecoder.MAX_LINES);
