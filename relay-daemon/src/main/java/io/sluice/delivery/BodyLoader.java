@@ -14,8 +14,10 @@ import io.sluice.scheduler.DeliveryTask;
  * the given allocator (pooled in the daemon), as an {@link OutboundMessage} for the task's recipients.
  *
  * <p>The caller owns the returned message's body and must release it once the send has completed (or on any
- * path that does not send). {@code eightBit} is found while copying (any byte above 0x7f); SMTPUTF8 need comes
- * from the addresses ({@link OutboundMessage#requiresSmtpUtf8()}), as the record keeps no flag for it.
+ * path that does not send). {@code eightBit} is found while copying (any byte above 0x7f). The message needs
+ * SMTPUTF8 when its client declared it on MAIL (journalled) and its header section carries UTF-8
+ * ({@link InternationalHeaders}); a non-ASCII local part in the envelope also needs it
+ * ({@link OutboundMessage#requiresSmtpUtf8()}).
  *
  * <p>Threading: one thread only (the body reader thread): the {@link BodiesReader} and the record are reused.
  * Failure: {@link BodyUnavailableException} when the task's message has no ACCEPTED record, at its index or where
@@ -47,7 +49,8 @@ final class BodyLoader implements AutoCloseable {
                 throw new BodyUnavailableException("ACCEPTED record of message " + task.messageId()
                         + " vanished while reading");
             }
-            OutboundMessage message = OutboundMessage.of(record.sender(), task.recipients(), body, false,
+            boolean utf8Headers = record.smtpUtf8() && copier.eightBit && InternationalHeaders.present(body);
+            OutboundMessage message = OutboundMessage.of(record.sender(), task.recipients(), body, utf8Headers,
                     copier.eightBit);
             copier.start(null);
             return message;

@@ -16,7 +16,8 @@ import java.util.List;
  * @param sender        envelope sender, {@code ""} for the null reverse-path {@code <>}
  * @param recipients    envelope recipients, one domain's, at most {@code delivery.max_recipients_per_transaction}
  * @param body          the message bytes, see above
- * @param needsSmtpUtf8 the message needs SMTPUTF8 (RFC 6531); also implied by any non-ASCII envelope address
+ * @param needsSmtpUtf8 the message needs SMTPUTF8 (RFC 6531): its client declared it and its header section has
+ *                      UTF-8; also implied by a non-ASCII envelope local part ({@link #requiresSmtpUtf8()})
  * @param eightBit      the body has 8-bit content; {@code BODY=8BITMIME} is declared when the next hop offers it,
  *                      otherwise it is sent as-is (as Postfix does by default)
  * @param size          size in bytes declared in {@code SIZE=} and checked against the next hop's limit; normally

@@ -7,7 +7,7 @@ package io.sluice.journal;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x01   |  version = 1  |        recipient count        |  0
+ *  | type = 0x01   |  version = 2  |        recipient count        |  0
  *  +---------------+---------------+-------------------------------+
  *  |                 body offset (from record start)               |  4
  *  +---------------------------------------------------------------+
@@ -29,13 +29,16 @@ package io.sluice.journal;
  *  |  routing tags    u16 length + UTF-8   ("name=value" lines,    ...
  *  |                  LF-separated; length 0: none)                ...
  *  |  recipient block: count x (u16 length + UTF-8)               ...
- *  +---------------------------------------------------------------+
+ *  +---------------+-----------------------------------------------+
+ *  |  flags (u8)   |  (version 2; bit 0: SMTPUTF8 on MAIL)
+ *  +---------------+-----------------------------------------------+
  *  |  body: the message bytes exactly as stored                   ... body offset
  *  +---------------------------------------------------------------+
  * </pre>
  *
  * The body comes last and its offset is in the fixed header, so a reader (delivery, dump) reaches it without
  * decoding the strings. The recipient block has the same encoding as in QUEUED (see {@link RecipientBlock}).
+ * Version 2 added the flags byte; a version 1 record has none and reads as flags 0.
  * Limits: each string at most 65,535 UTF-8 bytes, 1 to 65,535 recipients, the whole record at most a quarter of
  * the {@code bodies/} block size (Chronicle's per-excerpt limit; see {@link Journal#maxAcceptedRecordBytes()}).
  */
@@ -52,6 +55,10 @@ public final class AcceptedDescriptor {
     public static final int HEADER_LENGTH = STRINGS_OFFSET;
     /** Length prefixes of the six strings before the recipient block. */
     public static final int STRING_PREFIXES_LENGTH = 6 * Utf8Field.LENGTH_PREFIX;
+    /** Bytes of the flags field after the recipient block (version 2). */
+    public static final int FLAGS_LENGTH = 1;
+    /** Flag: the client declared {@code SMTPUTF8} on MAIL (RFC 6531). */
+    public static final int FLAG_SMTPUTF8 = 0x01;
 
     private AcceptedDescriptor() {
     }

@@ -1,5 +1,7 @@
 package io.sluice.journal;
 
+import static io.sluice.journal.AcceptedDescriptor.FLAGS_LENGTH;
+import static io.sluice.journal.AcceptedDescriptor.FLAG_SMTPUTF8;
 import static io.sluice.journal.AcceptedDescriptor.HEADER_LENGTH;
 import static io.sluice.journal.AcceptedDescriptor.STRING_PREFIXES_LENGTH;
 
@@ -36,7 +38,7 @@ final class AcceptedEncoder {
         tagsLength = Utf8Field.checkedLength(m.routingTags(), "routing tags");
         long offset = (long) HEADER_LENGTH + STRING_PREFIXES_LENGTH
             + listenerLength + clientLength + heloLength + authLength + senderLength + tagsLength
-            + recipientBlock.length;
+            + recipientBlock.length + FLAGS_LENGTH;
         long total = offset + m.body().remaining();
         if (total > maxRecordBytes) {
             throw new IllegalArgumentException("message of " + m.body().remaining() + " bytes makes a "
@@ -52,7 +54,7 @@ final class AcceptedEncoder {
         ByteBuffer body = m.body();
         int bodyLength = body.remaining();
         out.writeUnsignedByte(RecordHeader.TYPE_ACCEPTED);
-        out.writeUnsignedByte(RecordHeader.VERSION);
+        out.writeUnsignedByte(RecordHeader.ACCEPTED_VERSION);
         out.writeUnsignedShort(m.recipients().size());
         out.writeInt(bodyOffset);
         out.writeInt(bodyLength);
@@ -66,6 +68,7 @@ final class AcceptedEncoder {
         Utf8Field.write(out, m.sender(), senderLength);
         Utf8Field.write(out, m.routingTags(), tagsLength);
         out.write(recipientBlock);
+        out.writeUnsignedByte(m.smtpUtf8() ? FLAG_SMTPUTF8 : 0);
         int position = body.position();
         try {
             while (body.hasRemaining()) {

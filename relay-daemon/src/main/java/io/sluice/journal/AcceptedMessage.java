@@ -25,6 +25,7 @@ public final class AcceptedMessage {
     private final String routingTags;
     private final List<String> recipients;
     private final ByteBuffer body;
+    private final boolean smtpUtf8;
 
     /** Set by {@link JournalWriter#offer}, cleared by the writer after the callback. */
     AppendCallback callback;
@@ -52,6 +53,18 @@ public final class AcceptedMessage {
     public AcceptedMessage(long id, long receivedAtMillis, String listener, String clientAddress, String heloName,
                            String authIdentity, String sender, String routingTags, List<String> recipients,
                            ByteBuffer body) {
+        this(id, receivedAtMillis, listener, clientAddress, heloName, authIdentity, sender, routingTags, recipients,
+            body, false);
+    }
+
+    /**
+     * As above; {@code smtpUtf8}: the client declared {@code SMTPUTF8} on MAIL (RFC 6531), so the message may carry
+     * UTF-8 in its header section and cannot go to a next hop without SMTPUTF8 when it does.
+     */
+    public AcceptedMessage(long id, long receivedAtMillis, String listener, String clientAddress, String heloName,
+                           String authIdentity, String sender, String routingTags, List<String> recipients,
+                           ByteBuffer body, boolean smtpUtf8) {
+        this.smtpUtf8 = smtpUtf8;
         this.routingTags = Objects.requireNonNull(routingTags, "routingTags");
         this.id = id;
         this.receivedAtMillis = receivedAtMillis;
@@ -89,11 +102,12 @@ public final class AcceptedMessage {
         return authIdentity;
     }
 
-    /** The reverse-path; "" means {@code <>}. */
+    /** {@code name=value} lines of trusted {@code X-Sluice-*} tags, LF-separated; "" when none. */
     public String routingTags() {
         return routingTags;
     }
 
+    /** The reverse-path; "" means {@code <>}. */
     public String sender() {
         return sender;
     }
@@ -104,6 +118,11 @@ public final class AcceptedMessage {
 
     public ByteBuffer body() {
         return body;
+    }
+
+    /** The client declared {@code SMTPUTF8} on MAIL. */
+    public boolean smtpUtf8() {
+        return smtpUtf8;
     }
 
     @Override

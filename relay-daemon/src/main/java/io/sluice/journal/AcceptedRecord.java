@@ -19,6 +19,7 @@ public final class AcceptedRecord {
     String routingTags;
     final List<String> recipients = new ArrayList<>();
     int bodyLength;
+    boolean smtpUtf8;
 
     /** Chronicle index of this record in {@code bodies/}. */
     public long bodiesIndex() {
@@ -67,5 +68,10 @@ public final class AcceptedRecord {
 
     public int bodyLength() {
         return bodyLength;
+    }
+
+    /** The client declared {@code SMTPUTF8} on MAIL (record version 2; false in version 1 records). */
+    public boolean smtpUtf8() {
+        return smtpUtf8;
     }
 }

@@ -158,7 +158,8 @@ public final class BodiesReader implements AutoCloseable {
         if (type != RecordHeader.TYPE_ACCEPTED) {
             throw new JournalFormatException(String.format("record 0x%x in bodies/ has type 0x%02x", index, type));
         }
-        RecordHeader.checkVersion(type, b.readUnsignedByte(start + RecordHeader.VERSION_OFFSET), index);
+        int version = b.readUnsignedByte(start + RecordHeader.VERSION_OFFSET);
+        RecordHeader.checkVersion(type, version, index);
         int recipients = b.readUnsignedShort(start + RECIPIENT_COUNT_OFFSET);
         int bodyOffset = b.readInt(start + BODY_OFFSET_OFFSET);
         int bodyLength = b.readInt(start + BODY_LENGTH_OFFSET);
@@ -181,6 +182,7 @@ public final class BodiesReader implements AutoCloseable {
         for (int i = 0; i < recipients; i++) {
             into.recipients.add(Utf8Field.read(b));
         }
+        into.smtpUtf8 = version >= 2 && (b.readUnsignedByte() & AcceptedDescriptor.FLAG_SMTPUTF8) != 0;
         if (b.readPosition() != start + bodyOffset) {
             throw new JournalFormatException(String.format("record 0x%x in bodies/: envelope does not end at the body",
                 index));

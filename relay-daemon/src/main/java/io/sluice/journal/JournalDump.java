@@ -189,6 +189,9 @@ public final class JournalDump {
         JsonText.string(line, r.authIdentity());
         line.append(",\"sender\":");
         JsonText.string(line, r.sender());
+        if (r.smtpUtf8()) {
+            line.append(",\"smtputf8\":true");
+        }
         line.append(",\"tags\":{");
         if (!r.routingTags().isEmpty()) {
             String[] tags = r.routingTags().split("\n");

@@ -41,7 +41,7 @@ class JournalDumpTest {
                 "a@example.com", List.of("x@example.org", "y@example.org"), ByteBuffer.wrap(body1)), recorder);
             writer.offer(TestJournals.message(0x22, "two"), recorder);
             writer.offer(new AcceptedMessage(0x33, 1_790_000_000_000L, "sub\"mission", "::1", "he\\lo\n\u0001",
-                "üser", "", List.of("a@x.org", "b@x.org", "c@x.org"), ByteBuffer.wrap(body3)), recorder);
+                "üser", "", "", List.of("a@x.org", "b@x.org", "c@x.org"), ByteBuffer.wrap(body3), true), recorder);
             recorder.await();
             writer.offerOutcome(0x11, 0, OutcomeCode.DELIVERED, 1);
             writer.offerDeferred(0x11, 1, 1, 1_790_000_060_000L, 0, null);
@@ -70,7 +70,7 @@ class JournalDumpTest {
             assertThat(lines.get(1)).contains("\"id\":\"0000000000000022\"", "\"state\":\"delivered\"",
                 "\"recipientStates\":[\"delivered\"]}", "\"size\":3").doesNotContain("retries");
             assertThat(lines.get(2)).contains("\"listener\":\"sub\\\"mission\"", "\"helo\":\"he\\\\lo\\n\\u0001\"",
-                "\"auth\":\"üser\"", "\"sender\":\"\"", "\"size\":4",
+                "\"auth\":\"üser\"", "\"sender\":\"\",\"smtputf8\":true,", "\"size\":4",
                 "\"sha256\":\"" + TestJournals.sha256(body3) + "\"", "\"state\":\"mixed\"",
                 "\"recipientStates\":[\"bounced\",\"expired\",\"suppressed\"]");
         }

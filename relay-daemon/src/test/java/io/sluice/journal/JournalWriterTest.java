@@ -130,8 +130,8 @@ class JournalWriterTest {
                 buffer.put(body).flip().position(5); // body sits at an offset in a direct buffer
                 AcceptedMessage m = new AcceptedMessage(journal.nextMessageId(), 1_790_000_000_000L + i,
                     "submission", "2001:db8::" + i, "hélo-" + i + ".example", i % 2 == 0 ? null : "user" + i,
-                    i == 3 ? "" : "sénder" + i + "@example.com",
-                    List.of("a" + i + "@example.org", "üser@exämple.de", "😀@example.net"), buffer);
+                    i == 3 ? "" : "sénder" + i + "@example.com", "",
+                    List.of("a" + i + "@example.org", "üser@exämple.de", "😀@example.net"), buffer, i % 3 == 0);
                 sent.add(m);
                 bodies.add(body);
                 assertThat(writer.offer(m, recorder)).isTrue();
@@ -158,9 +158,54 @@ class JournalWriterTest {
                 assertThat(record.authIdentity()).isEqualTo(m.authIdentity());
                 assertThat(record.sender()).isEqualTo(m.sender());
                 assertThat(record.recipients()).isEqualTo(m.recipients());
+                assertThat(record.smtpUtf8()).isEqualTo(m.smtpUtf8());
                 assertThat(record.bodyLength()).isEqualTo(bodies.get(i).length);
                 assertThat(TestJournals.sha256(body.toByteArray())).isEqualTo(TestJournals.sha256(bodies.get(i)));
             }
+        }
+    }
+
+    @Test
+    void shouldReadAVersionOneAcceptedRecordWithoutFlags() throws Exception {
+        byte[] block = RecipientBlock.encode(List.of("rcpt@example.org"));
+        byte[] body = "Subject: old\r\n\r\nbody\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String[] strings = {"smtp", "127.0.0.1", "client.example", "", "from@example.com", ""};
+        int stringBytes = 0;
+        for (String s : strings) {
+            stringBytes += 2 + s.length();
+        }
+        int bodyOffset = AcceptedDescriptor.HEADER_LENGTH + stringBytes + block.length;
+        long index;
+        try (Journal journal = TestJournals.open(dir);
+             net.openhft.chronicle.queue.ExcerptAppender appender = journal.bodies().createAppender()) {
+            try (net.openhft.chronicle.wire.DocumentContext dc = appender.writingDocument()) {
+                net.openhft.chronicle.bytes.Bytes<?> b = dc.wire().bytes();
+                b.writeUnsignedByte(RecordHeader.TYPE_ACCEPTED);
+                b.writeUnsignedByte(1); // as version 1 wrote it: no flags byte before the body
+                b.writeUnsignedShort(1);
+                b.writeInt(bodyOffset);
+                b.writeInt(body.length);
+                b.writeInt(block.length);
+                b.writeLong(42);
+                b.writeLong(1_790_000_000_000L);
+                for (String s : strings) {
+                    b.writeUnsignedShort(s.length());
+                    b.write(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
+                b.write(block);
+                b.write(body);
+            }
+            index = appender.lastIndexAppended();
+        }
+        try (Journal journal = TestJournals.open(dir);
+             BodiesReader reader = BodiesReader.open(journal)) {
+            ByteArrayOutputStream read = new ByteArrayOutputStream();
+            AcceptedRecord record = new AcceptedRecord();
+            assertThat(reader.read(index, record, read::write)).isTrue();
+            assertThat(record.sender()).isEqualTo("from@example.com");
+            assertThat(record.recipients()).containsExactly("rcpt@example.org");
+            assertThat(record.smtpUtf8()).isFalse();
+            assertThat(read.toByteArray()).isEqualTo(body);
         }
     }
 

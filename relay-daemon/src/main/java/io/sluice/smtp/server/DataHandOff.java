@@ -150,7 +150,7 @@ final class DataHandOff implements AppendCallback {
         }
         queued = new AcceptedMessage(id, receivedAtMillis, listener.name(), session.clientIp(),
                 session.heloName(), session.authIdentity(), transaction.sender(), routingTags(cleaned.tags()),
-                List.copyOf(recipients), text.buffer().nioBuffer());
+                List.copyOf(recipients), text.buffer().nioBuffer(), transaction.smtpUtf8());
         session.state(SmtpSession.State.QUEUEING);
         session.decoder().pause();
         if (!listener.journal().offer(queued, this)) {

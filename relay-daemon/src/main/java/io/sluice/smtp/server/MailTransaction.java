@@ -241,6 +241,11 @@ final class MailTransaction {
         recipients.clear();
     }
 
+    /** MAIL carried {@code SMTPUTF8}; journalled with the message (the next hop must offer it too). */
+    boolean smtpUtf8() {
+        return smtpUtf8;
+    }
+
     String sender() {
         return sender;
     }

@@ -3,6 +3,7 @@ package io.sluice.smtp.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.sluice.util.HeaderAddress;
+import io.sluice.util.IdnDomain;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -104,7 +105,7 @@ final class SubmissionHygiene {
         sb.append(" ([").append(origin.clientIp()).append("])\r\n\tby ").append(hostname)
                 .append(" (Sluice) with ").append(origin.protocol()).append(" id ").append(id);
         if (singleRecipient != null) {
-            HeaderAddress.append(sb.append("\r\n\tfor <"), singleRecipient).append('>');
+            HeaderAddress.append(sb.append("\r\n\tfor <"), traceForm(singleRecipient)).append('>');
         }
         sb.append("; ").append(date).append("\r\n");
         if (!scan.hasMessageId) {
@@ -114,6 +115,23 @@ final class SubmissionHygiene {
             sb.append("Date: ").append(date).append("\r\n");
         }
         return sb;
+    }
+
+    /**
+     * The recipient as the Received header names it: an international domain as its A-labels when the local part is
+     * ASCII, so that Sluice's own trace header never makes a message need SMTPUTF8 at the next hop (RFC 6531 3.2;
+     * with a non-ASCII local part it needs it anyway and the address stays as received).
+     */
+    private static String traceForm(String recipient) {
+        if (isAscii(recipient)) {
+            return recipient;
+        }
+        int at = recipient.lastIndexOf('@');
+        if (at < 0 || !isAscii(recipient.substring(0, at))) {
+            return recipient;
+        }
+        String ascii = IdnDomain.addressToAscii(recipient);
+        return ascii == null ? recipient : ascii;
     }
 
     private static boolean isAscii(CharSequence text) {

@@ -55,6 +55,16 @@ class SubmissionHygieneTest {
     }
 
     @Test
+    void namesAnAsciiLocalPartAtAnInternationalDomainByItsALabels() {
+        ByteBuf text = data("Subject: s\r\n\r\nb\r\n");
+        SubmissionHygiene.Result r = hygiene.apply(text, "ID4",
+                new SubmissionHygiene.Origin("h", "127.0.0.1", "UTF8SMTP", true), "user@παράδειγμα.test", NOW, ALLOC);
+        assertThat(r.text().toString(StandardCharsets.UTF_8)).as("the trace header stays ASCII")
+                .contains("\tfor <user@xn--hxajbheg2az3al.test>; ");
+        r.text().release();
+    }
+
+    @Test
     void cutsOutXSluiceFieldsIntoTagsByCopyingAndTheNextMessageStartsClean() {
         ByteBuf first = data("X-Sluice-Pool: bulk\r\nSubject: one\r\nX-Sluice-Campaign: c\r\n  42\r\n\r\nbody\r\n");
         SubmissionHygiene.Result r1 = hygiene.apply(first, "ID3", TRUSTED, null, NOW, ALLOC);
