@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *       left pending (decided again after a restart);</li>
  *   <li>when nothing is waiting to start, drains what is in the inbox now (up to {@link #DRAIN_LIMIT}) and groups it
  *       by original message, in order of first appearance: failures of one message that wait together get one DSN
- *       (nothing is held back to wait for more);</li>
+ *       (nothing is held back to wait for more); expiries whose last failure the scheduler lost in a restart get it
+ *       back from the journal ({@link ExpiryReplies}, one walk per drain);</li>
  *   <li>starts groups while fewer than {@link #MAX_IN_FLIGHT} DSNs are in flight: reads the original off this
  *       thread ({@link OriginalReader}), and for a null sender (or an unreadable envelope, logged) queues the
  *       OUTCOMEs at once, otherwise builds the DSN ({@link DsnMessage}) and offers it to the writer; a full writer
@@ -57,6 +58,7 @@ final class DsnAgent implements Agent {
     private final Map<Long, List<GivenUp>> grouping = new LinkedHashMap<>();
     private final JournalWriter writer;
     private final OriginalReader originals;
+    private final ExpiryReplies expiryReplies;
     /** OUTCOMEs owed, in order, when the writer's buffer is full (memory: at most the DSNs in flight plus one drain). */
     private final OrderedBacklog<GivenUp> outcomes;
     private final LongSupplier ids;
@@ -79,10 +81,12 @@ final class DsnAgent implements Agent {
      * @param wakeUp       unparks the thread running this agent; any thread
      */
     DsnAgent(ManyToOneConcurrentArrayQueue<GivenUp> inbox, JournalWriter writer, OriginalReader originals,
-             LongSupplier ids, String reportingMta, EventPublisher events, EpochClock clock, Runnable wakeUp) {
+             ExpiryReplies expiryReplies, LongSupplier ids, String reportingMta, EventPublisher events,
+             EpochClock clock, Runnable wakeUp) {
         this.inbox = inbox;
         this.writer = writer;
         this.originals = originals;
+        this.expiryReplies = expiryReplies;
         this.outcomes = new OrderedBacklog<>(g -> writer.offerOutcome(g.messageId(), g.recipientIndex(),
                 g.expired() ? OutcomeCode.EXPIRED : OutcomeCode.BOUNCED, g.timeMillis()));
         this.ids = ids;
@@ -125,6 +129,7 @@ final class DsnAgent implements Agent {
         int n = inbox.drain(g -> grouping.computeIfAbsent(g.messageId(), id -> new ArrayList<>(1)).add(g),
                 DRAIN_LIMIT);
         if (n > 0) {
+            expiryReplies.fill(grouping);
             ready.addAll(grouping.values());
             grouping.clear();
         }

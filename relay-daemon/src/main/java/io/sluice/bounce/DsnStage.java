@@ -63,8 +63,8 @@ public final class DsnStage implements BounceSink, AutoCloseable {
     private DsnStage(Journal journal, JournalWriter writer, String reportingMta, EventPublisher events,
                      EpochClock clock) {
         this.inbox = new ManyToOneConcurrentArrayQueue<>(INBOX_CAPACITY);
-        this.agent = new DsnAgent(inbox, writer, new OriginalReader(journal), journal::nextMessageId, reportingMta,
-                events, clock, this::wake);
+        this.agent = new DsnAgent(inbox, writer, new OriginalReader(journal), new ExpiryReplies(journal),
+                journal::nextMessageId, reportingMta, events, clock, this::wake);
         this.runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, MAX_PARK_NANOS),
                 e -> LOG.error("DSN stage error", e), null, agent);
     }

@@ -10,7 +10,7 @@ package io.sluice.journal;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x15   |  version = 1  |        recipient index        |  0
+ *  | type = 0x15   |  version = 2  |        recipient index        |  0
  *  +---------------+---------------+-------------------------------+
  *  |              attempts: failed attempts so far (i32, >= 1)     |  4
  *  +---------------------------------------------------------------+
@@ -24,11 +24,14 @@ package io.sluice.journal;
  *  |   no reply: connection/DNS)   |                               |
  *  +-------------------------------+-------------------------------+
  *  |  last reply text: UTF-8, at most {@link #MAX_REPLY_TEXT_BYTES} bytes  ... 28
- *  +---------------------------------------------------------------+
+ *  +---------------+-----------------------------------------------+
+ *  | MX length (u8)|  MX host: ASCII, the host that replied      ... 28 + text length (version 2)
+ *  +---------------+-----------------------------------------------+
  * </pre>
  *
  * The reply text is cut at a character boundary to {@link #MAX_REPLY_TEXT_BYTES}; unpaired surrogates become
- * {@code '?'}.
+ * {@code '?'}. Version 2 added the MX host whose reply it was (length 0: Sluice decided it, no MX replied), so an
+ * expiry DSN written after a restart still names the Remote-MTA; a version 1 record reads as length 0.
  */
 public final class DeferredDescriptor {
     public static final int RECIPIENT_INDEX_OFFSET = 2;
@@ -44,7 +47,30 @@ public final class DeferredDescriptor {
     public static final int MAX_REPLY_TEXT_BYTES = 512;
     /** Largest reply code accepted (SMTP codes are three digits). */
     public static final int MAX_REPLY_CODE = 999;
+    /** Longest MX host name kept, in bytes (DNS names are at most 253). */
+    public static final int MAX_MX_HOST_BYTES = 255;
 
     private DeferredDescriptor() {
+    }
+
+    /**
+     * The MX host of the DEFERRED record of {@code version} at {@code start} in {@code b}, or null when it has none
+     * (version 1, Sluice's own decision) or the record is cut short.
+     */
+    static String mxHost(net.openhft.chronicle.bytes.Bytes<?> b, long start, int version) {
+        if (version < 2) {
+            return null;
+        }
+        long at = start + REPLY_TEXT_OFFSET + b.readUnsignedShort(start + REPLY_TEXT_LENGTH_OFFSET);
+        if (at >= b.readLimit()) {
+            return null;
+        }
+        int length = b.readUnsignedByte(at);
+        if (length == 0 || at + 1 + length > b.readLimit()) {
+            return null;
+        }
+        byte[] host = new byte[length];
+        b.read(at + 1, host, 0, length);
+        return new String(host, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

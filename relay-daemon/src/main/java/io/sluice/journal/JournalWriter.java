@@ -137,6 +137,15 @@ public final class JournalWriter implements AutoCloseable {
      */
     public boolean offerDeferred(long messageId, int recipientIndex, int attempts, long nextDueMillis,
                                  int replyCode, String replyText) {
+        return offerDeferred(messageId, recipientIndex, attempts, nextDueMillis, replyCode, replyText, null);
+    }
+
+    /**
+     * As above, naming the MX host whose reply it was ({@code mxHost}; null when Sluice decided it: DNS, connection
+     * trouble, a local refusal), cut to {@link DeferredDescriptor#MAX_MX_HOST_BYTES}.
+     */
+    public boolean offerDeferred(long messageId, int recipientIndex, int attempts, long nextDueMillis,
+                                 int replyCode, String replyText, String mxHost) {
         if (recipientIndex < 0 || recipientIndex > RecipientBlock.MAX_RECIPIENTS) {
             throw new IllegalArgumentException("recipient index " + recipientIndex);
         }
@@ -147,13 +156,14 @@ public final class JournalWriter implements AutoCloseable {
             throw new IllegalArgumentException("reply code " + replyCode);
         }
         int textLength = CappedUtf8.length(replyText, DeferredDescriptor.MAX_REPLY_TEXT_BYTES);
+        int mxLength = CappedUtf8.length(mxHost, DeferredDescriptor.MAX_MX_HOST_BYTES);
         offersInProgress.getAndIncrement();
         try {
             if (closing) {
                 return false;
             }
             int index = outcomes.tryClaim(JournalWriterAgent.DEFERRED_MSG_TYPE,
-                JournalWriterAgent.DEFERRED_MSG_HEADER + textLength);
+                JournalWriterAgent.DEFERRED_MSG_HEADER + textLength + mxLength);
             if (index < 0) {
                 return false;
             }
@@ -163,7 +173,9 @@ public final class JournalWriter implements AutoCloseable {
             buffer.putInt(index + 16, recipientIndex);
             buffer.putInt(index + 20, attempts);
             buffer.putInt(index + 24, replyCode);
+            buffer.putInt(index + 28, mxLength);
             CappedUtf8.write(replyText, textLength, buffer, index + JournalWriterAgent.DEFERRED_MSG_HEADER);
+            CappedUtf8.write(mxHost, mxLength, buffer, index + JournalWriterAgent.DEFERRED_MSG_HEADER + textLength);
             outcomes.commit(index);
         } finally {
             offersInProgress.getAndDecrement();

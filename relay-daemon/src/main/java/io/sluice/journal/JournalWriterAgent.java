@@ -45,10 +45,11 @@ final class JournalWriterAgent implements Agent {
     static final int OUTCOME_MSG_LENGTH = 24;
     static final int DEFERRED_MSG_TYPE = 2;
     /**
-     * Deferral ring-buffer message: id (8), next due (8), recipient index (4), attempts (4), reply code (4), then
-     * the capped UTF-8 reply text (message length minus this).
+     * Deferral ring-buffer message: id (8), next due (8), recipient index (4), attempts (4), reply code (4), MX host
+     * length (4), then the capped UTF-8 reply text (message length minus this minus the MX host length), then the
+     * MX host.
      */
-    static final int DEFERRED_MSG_HEADER = 28;
+    static final int DEFERRED_MSG_HEADER = 32;
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalWriterAgent.class);
 

@@ -62,6 +62,7 @@ final class OutcomeRecorder implements MessageHandler {
         int recipient = buffer.getInt(index + 16);
         int attempts = buffer.getInt(index + 20);
         int replyCode = buffer.getInt(index + 24);
+        int mxLength = buffer.getInt(index + 28);
         boolean recorded = false;
         if (!writerFailed && pending.isPending(id, recipient)) {
             try {
@@ -69,7 +70,7 @@ final class OutcomeRecorder implements MessageHandler {
                     try {
                         StateEncoder.writeDeferred(dc.wire().bytes(), id, recipient, attempts, nextDue, replyCode,
                             buffer, index + JournalWriterAgent.DEFERRED_MSG_HEADER,
-                            length - JournalWriterAgent.DEFERRED_MSG_HEADER);
+                            length - JournalWriterAgent.DEFERRED_MSG_HEADER - mxLength, mxLength);
                     } catch (RuntimeException e) {
                         dc.rollbackOnClose();
                         throw e;

@@ -40,13 +40,21 @@ public final class RecordHeader {
     /** {@code state/}: a pending message's ACCEPTED record was copied to the head, see {@link RelocatedDescriptor}. */
     public static final int TYPE_RELOCATED = 0x16;
 
-    /** The version this code writes for every record type except ACCEPTED, QUEUED and the checkpoint records. */
+    /**
+     * The version this code writes for every record type except ACCEPTED, QUEUED, DEFERRED and the checkpoint
+     * records.
+     */
     public static final int VERSION = 1;
     /**
      * The version this code writes for ACCEPTED: 2 added the flags byte (SMTPUTF8). Version 1 records are still
      * read, with no flags.
      */
     public static final int ACCEPTED_VERSION = 2;
+    /**
+     * The version this code writes for DEFERRED: 2 added the MX host after the reply text. Version 1 records are
+     * still read, without one.
+     */
+    public static final int DEFERRED_VERSION = 2;
     /**
      * The version this code writes for QUEUED: 2 added the received time. Version 1 records are still read; their
      * messages get the time floor of their id as received time ({@link MessageIds#timeFloorMillis}).
@@ -68,6 +76,7 @@ public final class RecordHeader {
             case TYPE_CHECKPOINT_BEGIN, TYPE_CHECKPOINT_PART, TYPE_CHECKPOINT_END -> CHECKPOINT_VERSION;
             case TYPE_QUEUED -> QUEUED_VERSION;
             case TYPE_ACCEPTED -> ACCEPTED_VERSION;
+            case TYPE_DEFERRED -> DEFERRED_VERSION;
             default -> VERSION;
         };
     }

@@ -27,6 +27,19 @@ final class StateBackwardScan {
 
     /** Hands {@code visitor} the records of {@code messageId} at least {@code minLength} bytes long, newest first. */
     static void ofMessage(Journal journal, long messageId, int maxRecords, int minLength, Visitor visitor) {
+        all(journal, maxRecords, minLength, (type, b, s) -> {
+            if (type == RecordHeader.TYPE_QUEUED) {
+                return b.readLong(s + QueuedDescriptor.MESSAGE_ID_OFFSET) == messageId;
+            }
+            return visitor.visit(type, b, s);
+        });
+    }
+
+    /**
+     * Hands {@code visitor} every record at least {@code minLength} bytes long (and long enough to hold a message
+     * id), newest first, until it returns true or {@code maxRecords} were read.
+     */
+    static void all(Journal journal, int maxRecords, int minLength, Visitor visitor) {
         try (ExcerptTailer tailer = journal.state().createTailer()) {
             tailer.direction(TailerDirection.BACKWARD).toEnd();
             for (int n = 0; n < maxRecords; n++) {
@@ -39,12 +52,7 @@ final class StateBackwardScan {
                     if (b.readRemaining() < Math.max(minLength, QueuedDescriptor.MESSAGE_ID_OFFSET + Long.BYTES)) {
                         continue;
                     }
-                    int type = b.readUnsignedByte(s + RecordHeader.TYPE_OFFSET);
-                    if (type == RecordHeader.TYPE_QUEUED) {
-                        if (b.readLong(s + QueuedDescriptor.MESSAGE_ID_OFFSET) == messageId) {
-                            return;
-                        }
-                    } else if (visitor.visit(type, b, s)) {
+                    if (visitor.visit(b.readUnsignedByte(s + RecordHeader.TYPE_OFFSET), b, s)) {
                         return;
                     }
                 }

@@ -47,11 +47,14 @@ final class StateEncoder {
         out.writeLong(timeMillis);
     }
 
-    /** Writes a DEFERRED whose reply text is already capped UTF-8 in {@code text} at {@code textOffset}. */
+    /**
+     * Writes a DEFERRED whose reply text is already capped UTF-8 in {@code text} at {@code textOffset}, followed in
+     * the same buffer by the MX host's {@code mxLength} bytes.
+     */
     static void writeDeferred(Bytes<?> out, long messageId, int recipientIndex, int attempts, long nextDueMillis,
-                              int replyCode, DirectBuffer text, int textOffset, int textLength) {
+                              int replyCode, DirectBuffer text, int textOffset, int textLength, int mxLength) {
         out.writeUnsignedByte(RecordHeader.TYPE_DEFERRED);
-        out.writeUnsignedByte(RecordHeader.VERSION);
+        out.writeUnsignedByte(RecordHeader.DEFERRED_VERSION);
         out.writeUnsignedShort(recipientIndex);
         out.writeInt(attempts);
         out.writeLong(messageId);
@@ -61,13 +64,22 @@ final class StateEncoder {
         for (int i = 0; i < textLength; i++) {
             out.writeByte(text.getByte(textOffset + i));
         }
+        out.writeUnsignedByte(mxLength);
+        for (int i = 0; i < mxLength; i++) {
+            out.writeByte(text.getByte(textOffset + textLength + i));
+        }
     }
 
-    /** Writes a DEFERRED, capping {@code replyText} to {@link DeferredDescriptor#MAX_REPLY_TEXT_BYTES}. */
+    /**
+     * Writes a DEFERRED, capping {@code replyText} to {@link DeferredDescriptor#MAX_REPLY_TEXT_BYTES} and
+     * {@code mxHost} (null: none) to {@link DeferredDescriptor#MAX_MX_HOST_BYTES}.
+     */
     static void writeDeferred(Bytes<?> out, long messageId, int recipientIndex, int attempts, long nextDueMillis,
-                              int replyCode, String replyText) {
-        UnsafeBuffer text = new UnsafeBuffer(new byte[DeferredDescriptor.MAX_REPLY_TEXT_BYTES]);
+                              int replyCode, String replyText, String mxHost) {
+        UnsafeBuffer text = new UnsafeBuffer(new byte[DeferredDescriptor.MAX_REPLY_TEXT_BYTES
+            + DeferredDescriptor.MAX_MX_HOST_BYTES]);
         int length = CappedUtf8.write(replyText, DeferredDescriptor.MAX_REPLY_TEXT_BYTES, text, 0);
-        writeDeferred(out, messageId, recipientIndex, attempts, nextDueMillis, replyCode, text, 0, length);
+        int mx = CappedUtf8.write(mxHost, DeferredDescriptor.MAX_MX_HOST_BYTES, text, length);
+        writeDeferred(out, messageId, recipientIndex, attempts, nextDueMillis, replyCode, text, 0, length, mx);
     }
 }

@@ -17,10 +17,10 @@ public final class WriterOptions {
     public static final int DEFAULT_MAX_BATCH = 1024;
     /**
      * Bytes of the outcome ring buffer, shared by outcomes (32 bytes each: about 32k) and deferrals (40 bytes plus
-     * the reply text, at most 552).
+     * the reply text and MX host, at most 807).
      */
     public static final int DEFAULT_OUTCOME_BUFFER_BYTES = 1 << 20;
-    /** Smallest outcome ring buffer: Agrona caps one message at 1/8 of it, and a deferral may take 552 bytes. */
+    /** Smallest outcome ring buffer: Agrona caps one message at 1/8 of it, and a deferral may take 807 bytes. */
     public static final int MIN_OUTCOME_BUFFER_BYTES = 8 << 10;
     /** Longest the writer parks when idle; producers unpark it on offer, so this only paces timers. */
     public static final long DEFAULT_MAX_PARK_NANOS = 10_000_000L;

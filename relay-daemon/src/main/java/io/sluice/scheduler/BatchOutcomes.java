@@ -100,7 +100,7 @@ final class BatchOutcomes {
             for (int i = 0; i < kept; i++) {
                 b.attempts[i]++; // this attempt counts among those made before expiry
             }
-            finish(b, OutcomeCode.EXPIRED, 0, "4.4.7", "Message expired: max_age reached", now);
+            finish(b, OutcomeCode.EXPIRED, 0, "4.4.7", GivenUp.EXPIRED_TEXT, now);
         } else if (kept > 0) {
             defer(b, lastTemporary.code(), lastTemporary.enhancedStatus(), lastTemporary.text(), r,
                     now - b.dispatchedAtMillis, now);
@@ -121,7 +121,7 @@ final class BatchOutcomes {
         long due = policy.nextAttemptAtMillis(now, attempts, b.receivedAtMillis, random.nextDouble());
         for (int i = 0; i < b.size; i++) {
             b.attempts[i]++;
-            recorder.deferred(b.messageId, b.indexes[i], b.attempts[i], due, code, text);
+            recorder.deferred(b.messageId, b.indexes[i], b.attempts[i], due, code, text, b.lastMx);
             events.deferred(b, i, code, status, text, via, attemptMillis, now);
         }
         b.site = null;

@@ -21,4 +21,20 @@ package io.sluice.scheduler;
  */
 public record GivenUp(long messageId, long bodiesIndex, int recipientIndex, String recipient, boolean expired,
                       int code, String enhancedStatus, String text, String mxHost, int attempts, long timeMillis) {
+    /** The reason of an expiry for which the scheduler remembers no failure (none since it started). */
+    public static final String EXPIRED_TEXT = "Message expired: max_age reached";
+
+    /**
+     * An expiry after attempts whose last failure the scheduler does not know (it restarted since): the journal's
+     * newest DEFERRED record of the recipient has it.
+     */
+    public boolean lastReplyUnknown() {
+        return expired && attempts > 0 && code == 0 && mxHost == null && EXPIRED_TEXT.equals(text);
+    }
+
+    /** This expiry with the last failure found in the journal; {@code mx} null when Sluice decided it. */
+    public GivenUp withLastReply(int replyCode, String status, String replyText, String mx) {
+        return new GivenUp(messageId, bodiesIndex, recipientIndex, recipient, expired, replyCode, status, replyText, mx,
+                attempts, timeMillis);
+    }
 }

@@ -12,7 +12,7 @@ import io.sluice.util.OrderedBacklog;
  */
 final class OutcomeRecorder {
     private record Pending(long messageId, int recipientIndex, OutcomeCode outcome, long timeMillis, int attempts,
-                           long nextDueMillis, int code, String text) {
+                           long nextDueMillis, int code, String text, String mxHost) {
     }
 
     private final JournalWriter writer;
@@ -24,14 +24,17 @@ final class OutcomeRecorder {
 
     void outcome(long messageId, int recipientIndex, OutcomeCode outcome, long nowMillis) {
         if (!backlog.isEmpty() || !writer.offerOutcome(messageId, recipientIndex, outcome, nowMillis)) {
-            backlog.add(new Pending(messageId, recipientIndex, outcome, nowMillis, 0, 0, 0, null));
+            backlog.add(new Pending(messageId, recipientIndex, outcome, nowMillis, 0, 0, 0, null, null));
         }
     }
 
-    void deferred(long messageId, int recipientIndex, int attempts, long nextDueMillis, int code, String text) {
+    /** {@code mxHost}: whose reply it was; null when Sluice decided it. */
+    void deferred(long messageId, int recipientIndex, int attempts, long nextDueMillis, int code, String text,
+                  String mxHost) {
         if (!backlog.isEmpty()
-                || !writer.offerDeferred(messageId, recipientIndex, attempts, nextDueMillis, code, text)) {
-            backlog.add(new Pending(messageId, recipientIndex, null, 0, attempts, nextDueMillis, code, text));
+                || !writer.offerDeferred(messageId, recipientIndex, attempts, nextDueMillis, code, text, mxHost)) {
+            backlog.add(new Pending(messageId, recipientIndex, null, 0, attempts, nextDueMillis, code, text,
+                    mxHost));
         }
     }
 
@@ -39,7 +42,7 @@ final class OutcomeRecorder {
         return p.outcome() != null
                 ? writer.offerOutcome(p.messageId(), p.recipientIndex(), p.outcome(), p.timeMillis())
                 : writer.offerDeferred(p.messageId(), p.recipientIndex(), p.attempts(), p.nextDueMillis(), p.code(),
-                        p.text());
+                        p.text(), p.mxHost());
     }
 
     /** Offers backlogged records in order until the writer refuses one; returns how many went through. */

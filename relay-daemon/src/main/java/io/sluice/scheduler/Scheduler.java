@@ -319,7 +319,7 @@ public final class Scheduler implements Agent {
     }
 
     private void expire(Batch b) {
-        outcomes.finish(b, OutcomeCode.EXPIRED, 0, "4.4.7", "Message expired: max_age reached", now);
+        outcomes.finish(b, OutcomeCode.EXPIRED, 0, "4.4.7", GivenUp.EXPIRED_TEXT, now);
     }
 
     private void onAnswered(Batch b, Destination answer) {

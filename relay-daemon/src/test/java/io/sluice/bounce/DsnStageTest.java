@@ -64,7 +64,8 @@ class DsnStageTest {
                 .queuedListener((id, index, at, rcpts) -> journalled.add("queued " + id))
                 .outcomeListener((id, rcpt, outcome, recorded) ->
                         journalled.add("outcome " + id + "/" + rcpt + "/" + outcome.label() + "/" + recorded)));
-        agent = new DsnAgent(inbox, writer, new OriginalReader(journal), journal::nextMessageId, HOST,
+        agent = new DsnAgent(inbox, writer, new OriginalReader(journal), new ExpiryReplies(journal),
+                journal::nextMessageId, HOST,
                 e -> events.add(e), () -> T0 + 60_000, () -> { });
     }
 
@@ -121,6 +122,35 @@ class DsnStageTest {
             assertThat(e.sender()).isEmpty();
             assertThat(e.recipients()).containsExactly("app@client.test");
         });
+    }
+
+    @Test
+    void shouldReportTheJournalledLastReplyOfAnExpiryTheSchedulerNoLongerKnows() throws Exception {
+        start(new WriterOptions().deferredListener((id, rcpt, attempts, due, recorded) ->
+                journalled.add("deferred " + id + "/" + rcpt + "/" + recorded)));
+        Stored original = append("app@client.test", List.of("a@dest.test", "b@dest.test", "c@dest.test"),
+                "Subject: hello\r\n\r\nbody\r\n");
+        // What a run before a restart wrote: a remote reply (older, then newer) for a, Sluice's own finding for b.
+        assertThat(writer.offerDeferred(original.id, 0, 1, T0 + 60_000, 421, "4.3.2 old", "mx0.dest.test")).isTrue();
+        assertThat(writer.offerDeferred(original.id, 0, 2, T0 + 90_000, 451, "4.7.1 greylisted, try later",
+                "mx1.dest.test")).isTrue();
+        assertThat(writer.offerDeferred(original.id, 1, 1, T0 + 60_000, 0, "connection refused", null)).isTrue();
+        awaitTrue(() -> journalled.stream().filter(e -> e.startsWith("deferred ")).count() == 3);
+        inbox.offer(expired(original, 0, "a@dest.test"));
+        inbox.offer(expired(original, 1, "b@dest.test"));
+        inbox.offer(expired(original, 2, "c@dest.test")); // never deferred in the journal: the plain expiry
+
+        drive(() -> outcomes().size() == 3);
+
+        Stored dsn = dsns().get(0);
+        assertThat(dsn.text).contains(
+                "Final-Recipient: rfc822; a@dest.test\r\nAction: failed\r\nStatus: 4.7.1\r\n"
+                        + "Remote-MTA: dns; mx1.dest.test\r\n"
+                        + "Diagnostic-Code: smtp; 451 4.7.1 greylisted, try later\r\n",
+                "Final-Recipient: rfc822; b@dest.test\r\nAction: failed\r\nStatus: 4.4.7\r\n"
+                        + "Diagnostic-Code: X-Sluice; connection refused\r\n",
+                "Final-Recipient: rfc822; c@dest.test\r\nAction: failed\r\nStatus: 4.4.7\r\n"
+                        + "Diagnostic-Code: X-Sluice; Message expired: max_age reached\r\n");
     }
 
     @Test

@@ -195,6 +195,28 @@ class DsnEndToEndTest {
                 .as("the enhanced status of the 451").contains("\"code\":451", "\"status\":\"4.2.0\""));
     }
 
+    @Test
+    void shouldReturnTheLastRemoteReplyInAnExpiryDsnWrittenAfterARestart() throws Exception {
+        String id;
+        try (TestDaemon daemon = daemon("\nretry:\n  first: 2s\n  max: 2s")) {
+            id = submit(daemon, "<" + SENDER + ">", "soft@dest.test", "Subject: late\r\n\r\nx\r\n");
+            Path journal = daemon.journalDir();
+            await().atMost(Duration.ofSeconds(10)).until(() -> states(journal), s -> "deferred".equals(s.get(id)));
+        }
+        assertThat(recipientsMx.rcptAttempts("soft@dest.test")).isEqualTo(1);
+        // The restarted daemon knows only the retry schedule; max_age has passed when the retry falls due.
+        try (TestDaemon daemon = daemon("\nmax_age: 1s\nretry:\n  first: 2s\n  max: 2s")) {
+            MxSink.Received dsn = awaitOneDsn();
+            Map<String, String> status = assertReport(dsn, "soft@dest.test", "4.2.0");
+            assertThat(status.get("X-Sluice-Queue-ID")).isEqualTo(id);
+            assertThat(status.get("Remote-MTA")).as("named by the journalled DEFERRED").isEqualTo("dns; mx1.dest.test");
+            assertThat(status.get("Diagnostic-Code")).isEqualTo("smtp; 451 4.2.0 mailbox busy");
+            Path journal = daemon.journalDir();
+            await().atMost(Duration.ofSeconds(10)).until(() -> states(journal), s -> "expired".equals(s.get(id)));
+        }
+        assertThat(recipientsMx.rcptAttempts("soft@dest.test")).as("expired without another attempt").isEqualTo(1);
+    }
+
     private MxSink.Received awaitOneDsn() {
         await().atMost(Duration.ofSeconds(10)).until(() -> sendersMx.messages().size() == 1);
         return sendersMx.messages().get(0);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,7 @@ class DeferredWriterTest {
     @Test
     void shouldCapTheReplyTextAtACharacterBoundaryEvenInTheSmallestBuffer() throws Exception {
         String longReply = "x" + "é".repeat(300);
+        String longHost = "m".repeat(300);
         List<Boolean> heard = new CopyOnWriteArrayList<>();
         TestJournals.Recorder recorder = new TestJournals.Recorder(1);
         try (Journal journal = TestJournals.open(dir);
@@ -89,13 +91,14 @@ class DeferredWriterTest {
                  .deferredListener((id, rcpt, attempts, due, recorded) -> heard.add(recorded)))) {
             writer.offer(TestJournals.message(7, "m"), recorder);
             recorder.await();
-            assertThat(writer.offerDeferred(7, 0, 1, DUE_1, 452, longReply)).isTrue();
+            assertThat(writer.offerDeferred(7, 0, 1, DUE_1, 452, longReply, longHost)).isTrue();
             await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 1);
             assertThat(heard).containsExactly(true);
         }
         try (Journal journal = TestJournals.open(dir);
              net.openhft.chronicle.queue.ExcerptTailer tailer = journal.state().createTailer()) {
             String reply = null;
+            String host = null;
             while (reply == null) {
                 try (net.openhft.chronicle.wire.DocumentContext dc = tailer.readingDocument()) {
                     assertThat(dc.isPresent()).as("a DEFERRED record").isTrue();
@@ -105,14 +108,46 @@ class DeferredWriterTest {
                         assertThat(b.readUnsignedShort(s + DeferredDescriptor.REPLY_CODE_OFFSET)).isEqualTo(452);
                         assertThat(b.readInt(s + DeferredDescriptor.ATTEMPTS_OFFSET)).isEqualTo(1);
                         int n = b.readUnsignedShort(s + DeferredDescriptor.REPLY_TEXT_LENGTH_OFFSET);
-                        assertThat(b.readRemaining()).isEqualTo(DeferredDescriptor.HEADER_LENGTH + n);
+                        int mx = b.readUnsignedByte(s + DeferredDescriptor.REPLY_TEXT_OFFSET + n);
+                        assertThat(b.readRemaining()).isEqualTo(DeferredDescriptor.HEADER_LENGTH + n + 1 + mx);
                         byte[] text = new byte[n];
                         b.read(s + DeferredDescriptor.REPLY_TEXT_OFFSET, text, 0, n);
                         reply = new String(text, StandardCharsets.UTF_8);
+                        host = DeferredDescriptor.mxHost(b, s, RecordHeader.DEFERRED_VERSION);
                     }
                 }
             }
             assertThat(reply).isEqualTo("x" + "é".repeat(255)); // 511 bytes: one more é would make 513
+            assertThat(host).isEqualTo("m".repeat(DeferredDescriptor.MAX_MX_HOST_BYTES));
+        }
+    }
+
+    @Test
+    void shouldReadTheLastReplyOfVersionOneAndTwoRecords() throws Exception {
+        try (Journal journal = TestJournals.open(dir);
+             net.openhft.chronicle.queue.ExcerptAppender appender = journal.state().createAppender()) {
+            byte[] text = "4.2.0 busy".getBytes(StandardCharsets.US_ASCII);
+            try (net.openhft.chronicle.wire.DocumentContext dc = appender.writingDocument()) {
+                net.openhft.chronicle.bytes.Bytes<?> b = dc.wire().bytes();
+                b.writeUnsignedByte(RecordHeader.TYPE_DEFERRED);
+                b.writeUnsignedByte(1); // as version 1 wrote it: no MX host after the text
+                b.writeUnsignedShort(0);
+                b.writeInt(1);
+                b.writeLong(9);
+                b.writeLong(DUE_1);
+                b.writeUnsignedShort(451);
+                b.writeUnsignedShort(text.length);
+                b.write(text);
+            }
+            try (net.openhft.chronicle.wire.DocumentContext dc = appender.writingDocument()) {
+                StateEncoder.writeDeferred(dc.wire().bytes(), 9, 1, 2, DUE_1, 421, "4.3.2 closing", "mx2.x.test");
+            }
+            Map<Integer, DeferredReplyLookup.LastReply> found = DeferredReplyLookup.find(journal, 9, 2, 100);
+            assertThat(found).containsEntry(0, new DeferredReplyLookup.LastReply(451, "4.2.0 busy", null))
+                    .containsEntry(1, new DeferredReplyLookup.LastReply(421, "4.3.2 closing", "mx2.x.test"));
+            assertThat(DeferredReplyLookup.findMany(journal, Map.of(9L, java.util.Set.of(1), 8L, java.util.Set.of(0)),
+                    100)).isEqualTo(Map.of(9L, Map.of(1, new DeferredReplyLookup.LastReply(421, "4.3.2 closing",
+                    "mx2.x.test"))));
         }
     }
 

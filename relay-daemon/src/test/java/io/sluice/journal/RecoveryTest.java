@@ -426,7 +426,8 @@ class RecoveryTest {
     }
 
     private void deferred(ExcerptAppender state, PendingSet live, long id, int rcpt, int attempts, long due) {
-        writeRaw(state, b -> StateEncoder.writeDeferred(b, id, rcpt, attempts, due, 451, "4.7.1 later " + attempts));
+        writeRaw(state, b -> StateEncoder.writeDeferred(b, id, rcpt, attempts, due, 451, "4.7.1 later " + attempts,
+            "mx.x.org"));
         boolean applied = live.defer(id, rcpt, attempts, due);
         TestJournals.Entry e = model.get(id);
         assertThat(applied).isEqualTo(e != null && e.pending().get(rcpt));
