@@ -62,7 +62,9 @@ final class InspectCommand extends AdminCommand {
         out.println("received:  " + HumanUnits.time(num(m, "received_millis")) + " ("
                 + HumanUnits.seconds(num(m, "age_seconds")) + " ago)");
         out.println("size:      " + HumanUnits.bytes(num(m, "size_bytes")));
-        out.println("sender:    <" + orDash(str(m, "sender")) + ">");
+        String sender = str(m, "sender");
+        out.println("sender:    <" + (sender == null ? "" : sender) + ">" + (sender == null || sender.isEmpty()
+                ? " (null sender: a bounce or other notification)" : ""));
         out.println("client:    " + orDash(str(m, "client_address")) + " (helo " + orDash(str(m, "helo"))
                 + ", listener " + orDash(str(m, "listener")) + ", auth " + orDash(str(m, "auth_identity")) + ")");
         out.println("pending:   " + num(m, "pending_recipients") + " of " + list(m, "recipients").size()

@@ -219,6 +219,7 @@ class AdminCliTest {
         CliRun human = sluiceAdmin("inspect", mixedId.toUpperCase());
         assertThat(human.exit()).as(human.err()).isZero();
         assertThat(human.out()).contains("id:        " + mixedId + "\n").contains("pending:   2 of 3 recipients\n")
+                .contains("sender:    <sender@client.test>\n")
                 .containsPattern("(?m)^0\\s+a@down\\.test\\s+deferred\\s+1\\s+\\d{4}-\\d\\d-\\d\\d .*\\(in \\d+m\\d\\ds\\)$")
                 .containsPattern("(?m)^1\\s+b@ok\\.test\\s+delivered\\s+0\\s+-$")
                 .contains("last replies:\n")
