@@ -37,8 +37,9 @@ class PackageDependencyTest {
             Map.entry("dns", Set.of("util", "model", "config")),
             Map.entry("bounce", Set.of("util", "model", "config", "metrics", "journal", "scheduler", "events")),
             Map.entry("shaping", Set.of("util", "model", "config")),
+            Map.entry("routing", Set.of("util", "model", "config")),
             Map.entry("scheduler", Set.of("util", "model", "config", "metrics", "journal", "dns", "events",
-                    "shaping")),
+                    "shaping", "routing")),
             Map.entry("delivery", Set.of("util", "model", "config", "metrics", "journal", "dns", "scheduler",
                     "events")),
             Map.entry("events", Set.of("util", "model", "config", "metrics", "journal")),
@@ -47,8 +48,9 @@ class PackageDependencyTest {
             Map.entry("admin", Set.of("util", "model", "config", "metrics")),
             Map.entry("daemon", Set.of("util", "model", "config", "metrics", "smtp.codec", "journal",
                     "smtp.server.auth", "smtp.server", "dns", "delivery", "events", "bounce", "scheduler",
-                    "admin")),
-            Map.entry("cli", Set.of("util", "model", "config", "metrics", "journal", "smtp.server.auth", "daemon")));
+                    "admin", "routing", "shaping")),
+            Map.entry("cli", Set.of("util", "model", "config", "metrics", "journal", "smtp.server.auth", "daemon",
+                    "routing")));
     private static final Set<String> NETTY_ALLOWED = Set.of("smtp.codec", "smtp.server", "admin", "delivery", "daemon");
 
     @Test
