@@ -67,6 +67,9 @@ final class InspectCommand extends AdminCommand {
                 ? " (null sender: a bounce or other notification)" : ""));
         out.println("client:    " + orDash(str(m, "client_address")) + " (helo " + orDash(str(m, "helo"))
                 + ", listener " + orDash(str(m, "listener")) + ", auth " + orDash(str(m, "auth_identity")) + ")");
+        if (str(m, "stream") != null) {
+            out.println("stream:    " + str(m, "stream"));
+        }
         out.println("pending:   " + num(m, "pending_recipients") + " of " + list(m, "recipients").size()
                 + " recipients");
         out.println();

@@ -50,7 +50,8 @@ final class InspectJson {
         JsonText.string(out, accepted == null ? null : accepted.clientAddress()).append(",\"helo\":");
         JsonText.string(out, accepted == null ? null : accepted.heloName()).append(",\"listener\":");
         JsonText.string(out, accepted == null ? null : accepted.listener()).append(",\"auth_identity\":");
-        JsonText.string(out, accepted == null ? null : accepted.authIdentity());
+        JsonText.string(out, accepted == null ? null : accepted.authIdentity()).append(",\"stream\":");
+        JsonText.string(out, view.routeInputs().stream().isEmpty() ? null : view.routeInputs().stream());
         long pending = view.recipients().stream().filter(PendingView.Recipient::pending).count();
         out.append(",\"pending_recipients\":").append(pending).append(",\"recipients\":[");
         for (int i = 0; i < view.recipients().size(); i++) {

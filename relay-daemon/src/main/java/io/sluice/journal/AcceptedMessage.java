@@ -1,5 +1,6 @@
 package io.sluice.journal;
 
+import io.sluice.model.RouteInputs;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +27,7 @@ public final class AcceptedMessage {
     private final List<String> recipients;
     private final ByteBuffer body;
     private final boolean smtpUtf8;
+    private final RouteInputs routeInputs;
 
     /** Set by {@link JournalWriter#offer}, cleared by the writer after the callback. */
     AppendCallback callback;
@@ -75,6 +77,20 @@ public final class AcceptedMessage {
         this.sender = Objects.requireNonNull(sender, "sender");
         this.recipients = Objects.requireNonNull(recipients, "recipients");
         this.body = Objects.requireNonNull(body, "body");
+        this.routeInputs = RouteInputs.of(sender, authIdentity, listener, tag(routingTags, "stream"));
+    }
+
+    /** The value of tag {@code name} in {@code name=value} lines, or null. */
+    private static String tag(String tags, String name) {
+        if (tags.isEmpty()) {
+            return null;
+        }
+        for (String line : tags.split("\n")) {
+            if (line.length() > name.length() && line.startsWith(name) && line.charAt(name.length()) == '=') {
+                return line.substring(name.length() + 1);
+            }
+        }
+        return null;
     }
 
     public long id() {
@@ -118,6 +134,11 @@ public final class AcceptedMessage {
 
     public ByteBuffer body() {
         return body;
+    }
+
+    /** What the message's route is chosen by: sender domain, AUTH identity, listener, {@code stream} tag. */
+    public RouteInputs routeInputs() {
+        return routeInputs;
     }
 
     /** The client declared {@code SMTPUTF8} on MAIL. */

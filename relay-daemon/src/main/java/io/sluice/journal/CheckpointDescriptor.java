@@ -9,7 +9,7 @@ package io.sluice.journal;
  * <pre>
  * CHECKPOINT_BEGIN (48 bytes)
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x12   |  version = 3  |        reserved (0)           |  0
+ *  | type = 0x12   |  version = 4  |        reserved (0)           |  0
  *  +---------------+---------------+-------------------------------+
  *  |                         reserved (0)                          |  4
  *  +---------------------------------------------------------------+
@@ -22,7 +22,7 @@ package io.sluice.journal;
  *
  * CHECKPOINT_PART (16 bytes + entries; a part is closed once it passes {@link #PART_TARGET_BYTES})
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x13   |  version = 3  |        reserved (0)           |  0
+ *  | type = 0x13   |  version = 4  |        reserved (0)           |  0
  *  +---------------+---------------+-------------------------------+
  *  |                          entry count                          |  4
  *  +---------------------------------------------------------------+
@@ -35,7 +35,8 @@ package io.sluice.journal;
  *  |                         message id (i64)                      | +0
  *  |          bodies index (i64), after any relocation             | +8
  *  +-------------------------------+-------------------------------+
- *  |        recipient count        |   flags (bit 0: retry words)  | +16
+ *  |        recipient count        | flags (bit 0: retry words,    | +16
+ *  |                               |  bit 1: route inputs)         |
  *  +-------------------------------+-------------------------------+
  *  |                    recipient block length                     | +20
  *  +---------------------------------------------------------------+
@@ -50,10 +51,12 @@ package io.sluice.journal;
  *  +---------------------------------------------------------------+
  *  |  recipient block (as in QUEUED)                              ...
  *  +---------------------------------------------------------------+
+ *  |  route inputs, only if flags bit 1 (version 4; as in QUEUED) ...
+ *  +---------------------------------------------------------------+
  *
  * CHECKPOINT_END (40 bytes)
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x14   |  version = 3  |        reserved (0)           |  0
+ *  | type = 0x14   |  version = 4  |        reserved (0)           |  0
  *  +---------------+---------------+-------------------------------+
  *  |                         reserved (0)                          |  4
  *  +---------------------------------------------------------------+
@@ -65,8 +68,9 @@ package io.sluice.journal;
  * </pre>
  *
  * Version 2 added the entry flags and retry words; in version 1 the flags field is reserved (0) and no retry words
- * exist, so a version 1 checkpoint still loads, with no recipient deferred. Version 3 (written now) added the
- * received time; entries of versions 1 and 2 get the id's time floor ({@link MessageIds#timeFloorMillis}).
+ * exist, so a version 1 checkpoint still loads, with no recipient deferred. Version 3 added the received time;
+ * entries of versions 1 and 2 get the id's time floor ({@link MessageIds#timeFloorMillis}). Version 4 (written now)
+ * added the route inputs (flag bit 1; absent for inputs that are unknown); older entries read as unknown.
  * Each record of a
  * checkpoint carries its own version. Recovery checks that the sequence matches in every record and that the
  * counts in BEGIN, END and the entries agree; otherwise it falls back to replaying {@code state/} from the start.
@@ -92,6 +96,8 @@ public final class CheckpointDescriptor {
     public static final int ENTRY_BLOCK_LENGTH_OFFSET = 20;
     /** Entry flag (version 2): retry words follow the pending bitmap. */
     public static final int ENTRY_FLAG_RETRIES = 1;
+    /** Entry flag (version 4): route inputs follow the recipient block. */
+    public static final int ENTRY_FLAG_ROUTE = 2;
     /** Version 3 on. */
     public static final int ENTRY_RECEIVED_AT_OFFSET = 24;
     public static final int ENTRY_BITMAP_OFFSET = 32;

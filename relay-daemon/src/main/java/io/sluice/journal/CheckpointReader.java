@@ -15,6 +15,7 @@ import static io.sluice.journal.CheckpointDescriptor.PART_ENTRIES_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.PART_ENTRY_COUNT_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.SEQUENCE_OFFSET;
 
+import io.sluice.model.RouteInputs;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
@@ -104,8 +105,9 @@ final class CheckpointReader {
             int blockLength = b.readInt(pos + ENTRY_BLOCK_LENGTH_OFFSET);
             long receivedAt = version >= 3
                 ? b.readLong(pos + ENTRY_RECEIVED_AT_OFFSET) : MessageIds.timeFloorMillis(id);
-            boolean hasRetries = version >= 2
-                && (b.readUnsignedShort(pos + ENTRY_FLAGS_OFFSET) & CheckpointDescriptor.ENTRY_FLAG_RETRIES) != 0;
+            int flags = version >= 2 ? b.readUnsignedShort(pos + ENTRY_FLAGS_OFFSET) : 0;
+            boolean hasRetries = (flags & CheckpointDescriptor.ENTRY_FLAG_RETRIES) != 0;
+            boolean hasRoute = version >= 4 && (flags & CheckpointDescriptor.ENTRY_FLAG_ROUTE) != 0;
             int words = CheckpointDescriptor.bitmapWords(recipients);
             long blockOffset = pos + bitmapOffset + 8L * words + (hasRetries ? 8L * recipients : 0);
             if (blockOffset > limit) {
@@ -123,12 +125,18 @@ final class CheckpointReader {
                 }
             }
             byte[] block = StateReplay.readBlock(b, blockOffset, blockLength, recipients, index);
-            if (!pending.restore(id, bodiesIndex, receivedAt, block, recipients, bitmap, retryWords)) {
+            pos = blockOffset + blockLength;
+            RouteInputs inputs = RouteInputs.UNKNOWN;
+            if (hasRoute) {
+                b.readPosition(pos);
+                inputs = RouteInputsField.read(b);
+                pos = b.readPosition();
+            }
+            if (!pending.restore(id, bodiesIndex, receivedAt, block, recipients, bitmap, retryWords, inputs)) {
                 throw new Recovery.CheckpointMismatch("message " + MessageIds.format(id) + " appears twice");
             }
             highestIdIssued = Math.max(highestIdIssued, id);
             entries++;
-            pos = blockOffset + blockLength;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.sluice.journal;
 import static io.sluice.journal.CheckpointDescriptor.PART_ENTRY_COUNT_OFFSET;
 import static io.sluice.journal.CheckpointDescriptor.PART_TARGET_BYTES;
 
+import io.sluice.model.RouteInputs;
 import java.util.function.Consumer;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -99,8 +100,10 @@ final class CheckpointWriter {
         b.writeLong(m.id());
         b.writeLong(m.bodiesIndex());
         boolean retries = m.hasRetries();
+        boolean route = !m.routeInputs().equals(RouteInputs.UNKNOWN);
         b.writeUnsignedShort(count);
-        b.writeUnsignedShort(retries ? CheckpointDescriptor.ENTRY_FLAG_RETRIES : 0);
+        b.writeUnsignedShort((retries ? CheckpointDescriptor.ENTRY_FLAG_RETRIES : 0)
+                | (route ? CheckpointDescriptor.ENTRY_FLAG_ROUTE : 0));
         b.writeInt(block.length);
         b.writeLong(m.receivedAtMillis());
         for (int i = 0; i < CheckpointDescriptor.bitmapWords(count); i++) {
@@ -112,6 +115,9 @@ final class CheckpointWriter {
             }
         }
         b.write(block);
+        if (route) {
+            RouteInputsField.write(b, m.routeInputs());
+        }
         partEntries++;
         entries++;
         if (b.writePosition() - partStart >= PART_TARGET_BYTES) {

@@ -45,7 +45,8 @@ final class CommitBatch {
             messages[i] = null;
             if (cause == null) {
                 try {
-                    queuedListener.queued(m.id(), bodiesIndexes[i], m.receivedAtMillis(), m.recipients());
+                    queuedListener.queued(m.id(), bodiesIndexes[i], m.receivedAtMillis(), m.recipients(),
+                        m.routeInputs());
                 } catch (Throwable t) {
                     LOG.error("queued listener threw for {}", MessageIds.format(m.id()), t);
                 }

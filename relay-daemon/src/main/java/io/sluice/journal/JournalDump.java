@@ -136,8 +136,9 @@ public final class JournalDump {
         for (int i = 0; i < count && pos + bitmapOffset <= b.readLimit(); i++) {
             long id = b.readLong(pos + CheckpointDescriptor.ENTRY_MESSAGE_ID_OFFSET);
             int recipients = b.readUnsignedShort(pos + CheckpointDescriptor.ENTRY_RECIPIENT_COUNT_OFFSET);
-            boolean retries = version >= 2 && (b.readUnsignedShort(pos + CheckpointDescriptor.ENTRY_FLAGS_OFFSET)
-                & CheckpointDescriptor.ENTRY_FLAG_RETRIES) != 0;
+            int flags = version >= 2 ? b.readUnsignedShort(pos + CheckpointDescriptor.ENTRY_FLAGS_OFFSET) : 0;
+            boolean retries = (flags & CheckpointDescriptor.ENTRY_FLAG_RETRIES) != 0;
+            boolean route = version >= 4 && (flags & CheckpointDescriptor.ENTRY_FLAG_ROUTE) != 0;
             int words = CheckpointDescriptor.bitmapWords(recipients);
             if (!byId.containsKey(id)) {
                 DumpRecipients r = new DumpRecipients(recipients,
@@ -157,6 +158,9 @@ public final class JournalDump {
             }
             pos += bitmapOffset + 8L * words + (retries ? 8L * recipients : 0)
                 + b.readInt(pos + CheckpointDescriptor.ENTRY_BLOCK_LENGTH_OFFSET);
+            if (route && pos < b.readLimit()) {
+                pos += RouteInputsField.length(b, pos);
+            }
         }
     }
 

@@ -289,7 +289,7 @@ final class JournalWriterAgent implements Agent {
             try (DocumentContext dc = stateAppender.writingDocument()) {
                 try {
                     StateEncoder.writeQueued(dc.wire().bytes(), m.id(), bodiesIndex, m.receivedAtMillis(),
-                        m.recipients().size(), block);
+                        m.recipients().size(), block, m.routeInputs());
                 } catch (RuntimeException e) {
                     dc.rollbackOnClose();
                     throw e;
@@ -301,7 +301,7 @@ final class JournalWriterAgent implements Agent {
             CommitBatch.fail(m, e);
             return;
         }
-        pending.add(m.id(), bodiesIndex, m.receivedAtMillis(), block, m.recipients().size());
+        pending.add(m.id(), bodiesIndex, m.receivedAtMillis(), block, m.recipients().size(), m.routeInputs());
         compactor.added(bodiesIndex);
         highestIdAppended = Math.max(highestIdAppended, m.id());
         changesSinceCheckpoint++;

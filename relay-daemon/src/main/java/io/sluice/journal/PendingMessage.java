@@ -1,5 +1,6 @@
 package io.sluice.journal;
 
+import io.sluice.model.RouteInputs;
 import java.util.List;
 
 /**
@@ -31,9 +32,13 @@ public final class PendingMessage {
     private final long[] highBits;
     /** Packed retry word per recipient ({@link #packRetry}), 0 = never deferred; null until the first deferral. */
     private long[] retries;
+    /** Shared with other messages of equal inputs ({@link PendingSet#intern}). */
+    private final RouteInputs routeInputs;
 
-    PendingMessage(long id, long bodiesIndex, long receivedAtMillis, byte[] recipientBlock, int recipientCount) {
+    PendingMessage(long id, long bodiesIndex, long receivedAtMillis, byte[] recipientBlock, int recipientCount,
+                   RouteInputs routeInputs) {
         this.id = id;
+        this.routeInputs = routeInputs;
         this.bodiesIndex = bodiesIndex;
         this.receivedAtMillis = receivedAtMillis;
         this.recipientBlock = recipientBlock;
@@ -61,6 +66,11 @@ public final class PendingMessage {
      */
     public long receivedAtMillis() {
         return receivedAtMillis;
+    }
+
+    /** What the message's route is chosen by; {@link RouteInputs#UNKNOWN} for mail queued before they were kept. */
+    public RouteInputs routeInputs() {
+        return routeInputs;
     }
 
     void relocate(long newBodiesIndex) {

@@ -1,6 +1,9 @@
 package io.sluice.journal;
 
+import io.sluice.model.RouteInputs;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -18,9 +21,14 @@ import org.agrona.collections.Long2ObjectHashMap;
  * 150 bytes per single-recipient message (measured by {@code PendingSetTest}), so a million pending recipients take
  * roughly 145 MiB of heap, and less per recipient for multi-recipient messages. A deferred message adds one
  * {@code long[]} of one word per recipient (24 bytes for a single recipient): a million deferred single-recipient
- * messages take roughly 170 MiB. The {@link OldestPending} ring adds a fixed 256 KiB.
+ * messages take roughly 170 MiB. The {@link OldestPending} ring adds a fixed 256 KiB. Route inputs are interned:
+ * messages with equal inputs share one {@link RouteInputs} (a reference per message); the table forgets everything
+ * past {@link #MAX_INTERNED} distinct inputs (sharing restarts, nothing is lost).
  */
 public final class PendingSet {
+    /** Distinct route inputs remembered for sharing before the table starts over. */
+    static final int MAX_INTERNED = 65_536;
+    private final Map<RouteInputs, RouteInputs> interned = new HashMap<>();
     private final Long2ObjectHashMap<PendingMessage> byId = new Long2ObjectHashMap<>(1024, 0.65f, true);
     private volatile long pendingMessages;
     private volatile long pendingRecipients;
@@ -53,14 +61,16 @@ public final class PendingSet {
     /** Adds a message with all its recipients pending; returns false (and changes nothing) if the id is present. */
     public boolean add(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients) {
         byte[] block = RecipientBlock.encode(recipients);
-        return add(id, bodiesIndex, receivedAtMillis, block, recipients.size());
+        return add(id, bodiesIndex, receivedAtMillis, block, recipients.size(), RouteInputs.UNKNOWN);
     }
 
-    boolean add(long id, long bodiesIndex, long receivedAtMillis, byte[] recipientBlock, int recipientCount) {
+    boolean add(long id, long bodiesIndex, long receivedAtMillis, byte[] recipientBlock, int recipientCount,
+                RouteInputs routeInputs) {
         if (byId.containsKey(id)) {
             return false;
         }
-        PendingMessage m = new PendingMessage(id, bodiesIndex, receivedAtMillis, recipientBlock, recipientCount);
+        PendingMessage m = new PendingMessage(id, bodiesIndex, receivedAtMillis, recipientBlock, recipientCount,
+                intern(routeInputs));
         byId.put(id, m);
         oldest.added(receivedAtMillis);
         pendingMessages = pendingMessages + 1;
@@ -73,11 +83,12 @@ public final class PendingSet {
      * {@link PendingMessage#packRetry} format, or null when none was deferred).
      */
     boolean restore(long id, long bodiesIndex, long receivedAtMillis, byte[] recipientBlock, int recipientCount,
-                    long[] bitmap, long[] retryWords) {
+                    long[] bitmap, long[] retryWords, RouteInputs routeInputs) {
         if (byId.containsKey(id)) {
             return false;
         }
-        PendingMessage m = new PendingMessage(id, bodiesIndex, receivedAtMillis, recipientBlock, recipientCount);
+        PendingMessage m = new PendingMessage(id, bodiesIndex, receivedAtMillis, recipientBlock, recipientCount,
+                intern(routeInputs));
         for (int i = 0; i < bitmap.length; i++) {
             m.setWord(i, m.word(i) & bitmap[i]);
         }
@@ -93,6 +104,19 @@ public final class PendingSet {
         pendingMessages = pendingMessages + 1;
         pendingRecipients = pendingRecipients + m.pendingCount();
         return true;
+    }
+
+    /** The shared instance equal to {@code inputs}. Owner thread. */
+    RouteInputs intern(RouteInputs inputs) {
+        RouteInputs known = interned.get(inputs);
+        if (known != null) {
+            return known;
+        }
+        if (interned.size() >= MAX_INTERNED) {
+            interned.clear();
+        }
+        interned.put(inputs, inputs);
+        return inputs;
     }
 
     /**

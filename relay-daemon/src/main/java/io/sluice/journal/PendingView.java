@@ -1,5 +1,6 @@
 package io.sluice.journal;
 
+import io.sluice.model.RouteInputs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,8 +13,10 @@ import java.util.List;
  * @param bodiesIndex      where its ACCEPTED record is now (after any relocation)
  * @param receivedAtMillis when it was accepted (epoch millis)
  * @param recipients       every recipient in RCPT order, pending or not
+ * @param routeInputs      what its route is chosen by, as journalled
  */
-public record PendingView(long id, long bodiesIndex, long receivedAtMillis, List<Recipient> recipients) {
+public record PendingView(long id, long bodiesIndex, long receivedAtMillis, List<Recipient> recipients,
+                          RouteInputs routeInputs) {
 
     public PendingView {
         recipients = List.copyOf(recipients);
@@ -39,6 +42,6 @@ public record PendingView(long id, long bodiesIndex, long receivedAtMillis, List
             recipients.add(new Recipient(m.recipient(i), pending, pending ? m.attempts(i) : 0,
                     pending ? m.nextDueMillis(i) : 0));
         }
-        return new PendingView(m.id(), m.bodiesIndex(), m.receivedAtMillis(), recipients);
+        return new PendingView(m.id(), m.bodiesIndex(), m.receivedAtMillis(), recipients, m.routeInputs());
     }
 }

@@ -8,7 +8,7 @@ package io.sluice.journal;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x10   |  version = 2  |        recipient count        |  0
+ *  | type = 0x10   |  version = 3  |        recipient count        |  0
  *  +---------------+---------------+-------------------------------+
  *  |                    recipient block length                     |  4
  *  +---------------------------------------------------------------+
@@ -23,11 +23,15 @@ package io.sluice.journal;
  *  +---------------------------------------------------------------+
  *  |  recipient block: count x (u16 length + UTF-8)               ... 32 (24 in version 1)
  *  +---------------------------------------------------------------+
+ *  |  route inputs (version 3): sender domain, AUTH identity,       ...
+ *  |  listener, stream; each u16 length + UTF-8 ({@link RouteInputsField})
+ *  +---------------------------------------------------------------+
  * </pre>
  *
  * Recipient {@code i} of OUTCOME records is the i-th entry of this block. The block is at most
  * {@link RecipientBlock#MAX_LENGTH} bytes. Version 1 has no received time: the block follows the bodies index, and
- * readers use {@link MessageIds#timeFloorMillis} of the id instead.
+ * readers use {@link MessageIds#timeFloorMillis} of the id instead. Before version 3 there are no route inputs
+ * (read as {@code RouteInputs.UNKNOWN}: only routes matching on recipient domains alone can select such mail).
  */
 public final class QueuedDescriptor {
     public static final int RECIPIENT_COUNT_OFFSET = 2;

@@ -1,5 +1,6 @@
 package io.sluice.journal;
 
+import io.sluice.model.RouteInputs;
 import java.util.List;
 
 /**
@@ -23,6 +24,15 @@ public interface QueuedListener {
      *                         records is element i); the list the session offered, not copied: do not modify it
      */
     void queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients);
+
+    /**
+     * As above, with what the message's route is chosen by; the writer calls this one. By default drops the route
+     * inputs and calls {@link #queued(long, long, long, List)}.
+     */
+    default void queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients,
+                        RouteInputs routeInputs) {
+        queued(id, bodiesIndex, receivedAtMillis, recipients);
+    }
 
     /**
      * Hands off, in order, what an earlier {@link #queued} call could not; returns how many went. Called on the

@@ -1,5 +1,6 @@
 package io.sluice.journal;
 
+import io.sluice.model.RouteInputs;
 import net.openhft.chronicle.bytes.Bytes;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -15,7 +16,7 @@ final class StateEncoder {
     }
 
     static void writeQueued(Bytes<?> out, long messageId, long bodiesIndex, long receivedAtMillis, int recipientCount,
-                            byte[] block) {
+                            byte[] block, RouteInputs routeInputs) {
         out.writeUnsignedByte(RecordHeader.TYPE_QUEUED);
         out.writeUnsignedByte(RecordHeader.QUEUED_VERSION);
         out.writeUnsignedShort(recipientCount);
@@ -24,6 +25,7 @@ final class StateEncoder {
         out.writeLong(bodiesIndex);
         out.writeLong(receivedAtMillis);
         out.write(block);
+        RouteInputsField.write(out, routeInputs);
     }
 
     static void writeRelocated(Bytes<?> out, long messageId, long newBodiesIndex, long oldBodiesIndex) {

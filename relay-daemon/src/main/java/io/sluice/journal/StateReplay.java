@@ -8,6 +8,7 @@ import static io.sluice.journal.RecordHeader.TYPE_OUTCOME;
 import static io.sluice.journal.RecordHeader.TYPE_QUEUED;
 import static io.sluice.journal.RecordHeader.TYPE_RELOCATED;
 
+import io.sluice.model.RouteInputs;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -69,8 +70,14 @@ final class StateReplay {
         long bodiesIndex = b.readLong(start + QueuedDescriptor.BODIES_INDEX_OFFSET);
         long receivedAt = version >= 2
             ? b.readLong(start + QueuedDescriptor.RECEIVED_AT_OFFSET) : MessageIds.timeFloorMillis(id);
-        byte[] block = readBlock(b, start + QueuedDescriptor.recipientBlockOffset(version), blockLength, count, index);
-        pending.add(id, bodiesIndex, receivedAt, block, count);
+        long blockStart = start + QueuedDescriptor.recipientBlockOffset(version);
+        byte[] block = readBlock(b, blockStart, blockLength, count, index);
+        RouteInputs inputs = RouteInputs.UNKNOWN;
+        if (version >= 3) {
+            b.readPosition(blockStart + blockLength);
+            inputs = RouteInputsField.read(b);
+        }
+        pending.add(id, bodiesIndex, receivedAt, block, count, inputs);
         highestMessageId = Math.max(highestMessageId, id);
     }
 

@@ -1,5 +1,6 @@
 package io.sluice.scheduler;
 
+import io.sluice.model.RouteInputs;
 import java.util.List;
 
 /**
@@ -34,6 +35,8 @@ final class Batch {
     /** Whether the current task holds one of the slots of sites not known healthy ({@link DispatchRing}). */
     boolean untrustedSlot;
     SiteState site;
+    /** What the message's route is chosen by (shared, never null once taken from the pool). */
+    RouteInputs routeInputs = RouteInputs.UNKNOWN;
     /**
      * The last temporary failure (for the expiry DSN, as Postfix reports it): reply code (0: none), enhanced status,
      * text, and the MX host that replied (null when Sluice decided it: DNS, connection trouble). Lost on restart
@@ -83,6 +86,7 @@ final class Batch {
         domain = null;
         site = null;
         size = 0;
+        routeInputs = RouteInputs.UNKNOWN;
         forgetLastReply();
     }
 

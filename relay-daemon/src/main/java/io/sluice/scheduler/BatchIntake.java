@@ -1,6 +1,7 @@
 package io.sluice.scheduler;
 
 import io.sluice.journal.PendingMessage;
+import io.sluice.model.RouteInputs;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -39,17 +40,17 @@ final class BatchIntake {
     }
 
     /** A newly durable message: every recipient, first attempt. */
-    void queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients) {
+    void queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients, RouteInputs routeInputs) {
         for (int i = 0; i < recipients.size(); i++) {
             String address = recipients.get(i);
             DomainState d = domains.lookup(address);
             Batch b = d.open;
             if (b == null) {
-                b = d.open = newBatch(id, bodiesIndex, receivedAtMillis, d);
+                b = d.open = newBatch(id, bodiesIndex, receivedAtMillis, routeInputs, d);
                 touch(d);
             } else if (b.isFull()) {
                 Batch full = b;
-                b = d.open = newBatch(id, bodiesIndex, receivedAtMillis, d); // before routing: keeps d live
+                b = d.open = newBatch(id, bodiesIndex, receivedAtMillis, routeInputs, d); // before routing: keeps d live
                 route.accept(full);
             }
             b.add(i, address, 0);
@@ -78,7 +79,7 @@ final class BatchIntake {
                 if (b == null) {
                     touch(d);
                 }
-                b = d.open = newBatch(m.id(), m.bodiesIndex(), receivedAtMillis, d);
+                b = d.open = newBatch(m.id(), m.bodiesIndex(), receivedAtMillis, m.routeInputs(), d);
                 d.openDueMillis = due;
                 long at = due > 0 ? due : nowMillis + (long) (random.nextDouble() * recoverySpreadMillis);
                 b.timerId = timers.schedule(at, b);
@@ -93,11 +94,14 @@ final class BatchIntake {
         touchedCount = 0;
     }
 
-    private Batch newBatch(long id, long bodiesIndex, long receivedAtMillis, DomainState d) {
+    private Batch newBatch(long id, long bodiesIndex, long receivedAtMillis, RouteInputs routeInputs,
+                           DomainState d) {
         if (d.liveBatches++ == 0) {
             domains.busy(d);
         }
-        return pool.take(id, bodiesIndex, receivedAtMillis, d);
+        Batch b = pool.take(id, bodiesIndex, receivedAtMillis, d);
+        b.routeInputs = routeInputs;
+        return b;
     }
 
     private void touch(DomainState d) {

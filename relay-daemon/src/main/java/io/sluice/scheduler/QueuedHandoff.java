@@ -1,6 +1,7 @@
 package io.sluice.scheduler;
 
 import io.sluice.journal.QueuedListener;
+import io.sluice.model.RouteInputs;
 import io.sluice.util.OrderedBacklog;
 import java.util.List;
 import org.slf4j.Logger;
@@ -26,7 +27,8 @@ public final class QueuedHandoff implements QueuedListener {
     private static final Logger LOG = LoggerFactory.getLogger(QueuedHandoff.class);
 
     /** One message the scheduler could not take yet. */
-    private record Waiting(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients) {
+    private record Waiting(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients,
+                           RouteInputs routeInputs) {
     }
 
     private volatile Scheduler scheduler;
@@ -40,10 +42,16 @@ public final class QueuedHandoff implements QueuedListener {
 
     @Override
     public void queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients) {
+        queued(id, bodiesIndex, receivedAtMillis, recipients, RouteInputs.UNKNOWN);
+    }
+
+    @Override
+    public void queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients,
+                       RouteInputs routeInputs) {
         Scheduler target = scheduler;
         if (!waiting.isEmpty() || target == null || !target.offerQueued(id, bodiesIndex, receivedAtMillis,
-                recipients)) {
-            waiting.add(new Waiting(id, bodiesIndex, receivedAtMillis, recipients));
+                recipients, routeInputs)) {
+            waiting.add(new Waiting(id, bodiesIndex, receivedAtMillis, recipients, routeInputs));
         }
     }
 
@@ -66,6 +74,6 @@ public final class QueuedHandoff implements QueuedListener {
             }
             return false;
         }
-        return target.offerQueued(w.id(), w.bodiesIndex(), w.receivedAtMillis(), w.recipients());
+        return target.offerQueued(w.id(), w.bodiesIndex(), w.receivedAtMillis(), w.recipients(), w.routeInputs());
     }
 }

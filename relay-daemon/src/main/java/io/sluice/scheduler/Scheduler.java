@@ -6,6 +6,7 @@ import io.sluice.events.EventPublisher;
 import io.sluice.journal.JournalWriter;
 import io.sluice.journal.OutcomeCode;
 import io.sluice.journal.PendingSet;
+import io.sluice.model.RouteInputs;
 import io.sluice.util.OrderedBacklog;
 import java.util.List;
 import java.util.Objects;
@@ -76,7 +77,8 @@ public final class Scheduler implements Agent {
     static final long DNS_FAILURE_MEMORY_MILLIS = 2_000;
 
     /** One queued message on its way from the writer thread (see the class comment on why it is not pooled). */
-    private record Queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients) {
+    private record Queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients,
+                          RouteInputs routeInputs) {
     }
 
     private final EpochClock clock;
@@ -157,7 +159,13 @@ public final class Scheduler implements Agent {
      * then the caller must keep the message and offer it again (nothing else will bring it back before a restart).
      */
     public boolean offerQueued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients) {
-        if (queuedIn.offer(new Queued(id, bodiesIndex, receivedAtMillis, recipients))) {
+        return offerQueued(id, bodiesIndex, receivedAtMillis, recipients, RouteInputs.UNKNOWN);
+    }
+
+    /** As above, with what the message's route is chosen by (kept on its batches). */
+    public boolean offerQueued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients,
+                               RouteInputs routeInputs) {
+        if (queuedIn.offer(new Queued(id, bodiesIndex, receivedAtMillis, recipients, routeInputs))) {
             wakeUp.run();
             return true;
         }
@@ -287,7 +295,7 @@ public final class Scheduler implements Agent {
     }
 
     private void onQueued(Queued q) {
-        intake.queued(q.id(), q.bodiesIndex(), q.receivedAtMillis(), q.recipients());
+        intake.queued(q.id(), q.bodiesIndex(), q.receivedAtMillis(), q.recipients(), q.routeInputs());
     }
 
     /** The ring's parking check (a method, not a lambda on the field: the ring is built before the steering). */

@@ -245,7 +245,8 @@ class CompactionTest {
              net.openhft.chronicle.queue.ExcerptAppender state = journal.state().createAppender();
              net.openhft.chronicle.wire.DocumentContext dc = state.writingDocument()) {
             byte[] block = RecipientBlock.encode(List.of("b@x.org"));
-            StateEncoder.writeQueued(dc.wire().bytes(), broken, wrongIndex, 1, 1, block);
+            StateEncoder.writeQueued(dc.wire().bytes(), broken, wrongIndex, 1, 1, block,
+                io.sluice.model.RouteInputs.UNKNOWN);
         }
 
         RecoveryResult recovered = f.start(null);

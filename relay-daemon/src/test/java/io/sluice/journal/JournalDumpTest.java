@@ -112,7 +112,8 @@ class JournalDumpTest {
             }
             current = copies[2];
             try (DocumentContext dc = state.writingDocument()) {
-                StateEncoder.writeQueued(dc.wire().bytes(), m.id(), copies[0], m.receivedAtMillis(), 1, block);
+                StateEncoder.writeQueued(dc.wire().bytes(), m.id(), copies[0], m.receivedAtMillis(), 1, block,
+                    m.routeInputs());
             }
             try (DocumentContext dc = state.writingDocument()) {
                 StateEncoder.writeRelocated(dc.wire().bytes(), m.id(), current, copies[0]);

@@ -130,7 +130,7 @@ class JournalWriterTest {
                 buffer.put(body).flip().position(5); // body sits at an offset in a direct buffer
                 AcceptedMessage m = new AcceptedMessage(journal.nextMessageId(), 1_790_000_000_000L + i,
                     "submission", "2001:db8::" + i, "hélo-" + i + ".example", i % 2 == 0 ? null : "user" + i,
-                    i == 3 ? "" : "sénder" + i + "@example.com", "",
+                    i == 3 ? "" : "sénder" + i + "@Example.COM", i % 4 == 1 ? "pool=x\nstream=bulk" + i : "",
                     List.of("a" + i + "@example.org", "üser@exämple.de", "😀@example.net"), buffer, i % 3 == 0);
                 sent.add(m);
                 bodies.add(body);
@@ -145,6 +145,14 @@ class JournalWriterTest {
         }
         try (Journal journal = TestJournals.open(dir);
              BodiesReader reader = BodiesReader.open(journal)) {
+            PendingSet recovered = Recovery.recover(journal).pending();
+            for (int i = 0; i < sent.size(); i++) {
+                AcceptedMessage m = sent.get(i);
+                io.sluice.model.RouteInputs expected = new io.sluice.model.RouteInputs(i == 3 ? "" : "example.com",
+                    i % 2 == 0 ? "" : "user" + i, "submission", i % 4 == 1 ? "bulk" + i : "");
+                assertThat(m.routeInputs()).isEqualTo(expected);
+                assertThat(recovered.get(m.id()).routeInputs()).as("journalled in QUEUED").isEqualTo(expected);
+            }
             AcceptedRecord record = new AcceptedRecord();
             for (int i = 0; i < sent.size(); i++) {
                 AcceptedMessage m = sent.get(i);

@@ -70,8 +70,8 @@ class OldestPendingTest {
     void shouldCountRestoredMessagesWithPendingRecipientsOnly() {
         PendingSet set = new PendingSet();
         byte[] block = RecipientBlock.encode(List.of("a@x.org"));
-        set.restore(1, 10, T0 - HOUR, block, 1, new long[] {0}, null); // already final: not pending
-        set.restore(2, 11, T0, block, 1, new long[] {1}, null);
+        set.restore(1, 10, T0 - HOUR, block, 1, new long[] {0}, null, io.sluice.model.RouteInputs.UNKNOWN); // final
+        set.restore(2, 11, T0, block, 1, new long[] {1}, null, io.sluice.model.RouteInputs.UNKNOWN);
         assertThat(set.oldest().oldestReceivedAtMillis()).isEqualTo(T0);
     }
 

@@ -92,6 +92,8 @@ class RecoveryTest {
             assertThat(fullReplay.fromCheckpoint()).isFalse();
             assertThat(TestJournals.snapshot(fromCheckpoint.pending())).isEqualTo(model);
             assertThat(TestJournals.snapshot(fullReplay.pending())).isEqualTo(model);
+            assertRouteInputs(fromCheckpoint.pending());
+            assertRouteInputs(fullReplay.pending());
             assertThat(fromCheckpoint.pending().pendingMessages()).isEqualTo(model.size());
             assertThat(model.values().stream().flatMap(e -> e.retries().stream()).filter(w -> w != 0).count())
                 .as("deferred recipients in the model").isGreaterThan(20);
@@ -398,8 +400,9 @@ class RecoveryTest {
     private void queued(ExcerptAppender state, PendingSet live, long id, long bodiesIndex, List<String> rcpts) {
         byte[] block = RecipientBlock.encode(rcpts);
         long receivedAt = receivedAt(id);
-        writeRaw(state, b -> StateEncoder.writeQueued(b, id, bodiesIndex, receivedAt, rcpts.size(), block));
-        live.add(id, bodiesIndex, receivedAt, block, rcpts.size());
+        writeRaw(state, b -> StateEncoder.writeQueued(b, id, bodiesIndex, receivedAt, rcpts.size(), block,
+            routeInputs(id)));
+        live.add(id, bodiesIndex, receivedAt, block, rcpts.size(), routeInputs(id));
         Boolean[] flags = new Boolean[rcpts.size()];
         java.util.Arrays.fill(flags, Boolean.TRUE);
         model.put(id, new TestJournals.Entry(bodiesIndex, receivedAt, rcpts, List.of(flags)));
@@ -437,6 +440,20 @@ class RecoveryTest {
             model.put(id, new TestJournals.Entry(e.bodiesIndex(), e.receivedAtMillis(), e.recipients(), e.pending(),
                 List.copyOf(retries)));
         }
+    }
+
+    /** Varied route inputs per message, some unknown (as from an older build). */
+    private static io.sluice.model.RouteInputs routeInputs(long id) {
+        if (id % 3 == 0) {
+            return io.sluice.model.RouteInputs.UNKNOWN;
+        }
+        return new io.sluice.model.RouteInputs("d" + id % 5 + ".test", id % 2 == 0 ? "" : "user" + id % 4, "smtp",
+            id % 7 == 0 ? "bulk" : "");
+    }
+
+    /** Every pending message of {@code set} carries the route inputs it was queued with. */
+    private static void assertRouteInputs(PendingSet set) {
+        set.forEach(m -> assertThat(m.routeInputs()).as("route inputs of %d", m.id()).isEqualTo(routeInputs(m.id())));
     }
 
     /** A received time unrelated to the id's time floor, so a test sees which one recovery returns. */
