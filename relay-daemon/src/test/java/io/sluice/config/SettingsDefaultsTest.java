@@ -81,7 +81,7 @@ class SettingsDefaultsTest {
         Settings expected = new Settings(null, defaults.listeners(), defaults.smtp(), defaults.journal(),
                 defaults.queue(), new AdminSettings(defaults.admin().enabled(), defaults.admin().address(),
                 defaults.admin().port(), Path.of("data/admin.token")), defaults.dns(), defaults.delivery(),
-                defaults.events());
+                defaults.events(), defaults.egress());
         assertThat(withoutSource(shipped)).isEqualTo(expected);
     }
 
@@ -219,7 +219,7 @@ class SettingsDefaultsTest {
                 .isInstanceOf(UnsupportedOperationException.class);
         List<ListenerSettings> mutable = new ArrayList<>(s.listeners());
         Settings copy = new Settings(null, mutable, s.smtp(), s.journal(), s.queue(), s.admin(), s.dns(),
-                s.delivery(), s.events());
+                s.delivery(), s.events(), s.egress());
         mutable.clear();
         assertThat(copy.listeners()).hasSize(2);
         assertThat(copy.listener("b").port()).isEqualTo(2526);
@@ -238,6 +238,6 @@ class SettingsDefaultsTest {
 
     private static Settings withoutSource(Settings s) {
         return new Settings(null, s.listeners(), s.smtp(), s.journal(), s.queue(), s.admin(), s.dns(),
-                s.delivery(), s.events());
+                s.delivery(), s.events(), s.egress());
     }
 }
