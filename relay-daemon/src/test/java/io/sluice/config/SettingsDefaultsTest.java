@@ -103,7 +103,8 @@ class SettingsDefaultsTest {
                 "max_recipients_per_transaction", "max_connections_per_site", "max_deliveries_per_connection",
                 "connection_max_age", "idle_timeout", "retry", "first", "multiplier", "max", "max_age", "dsn",
                 "assume_delivered_on_dot_timeout", "events", "log_file", "log_max_size", "log_max_files",
-                "max_stream_size")) {
+                "max_stream_size", "sources", "pools", "source", "weight", "smarthosts", "routes", "match", "lane",
+                "pool", "lanes", "quotas")) {
             assertThat(text).as(key).containsPattern("(?m)^\\s*(- )?" + key + ":");
         }
         for (String line : text.split("\n")) {
