@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, CheckConfigCommand.class, ReloadCommand.class, JournalCommand.class,
                 UsersCommand.class, StatusCommand.class, QueueCommand.class, InspectCommand.class,
                 FlushCommand.class, SuspendCommand.class, ResumeCommand.class, HoldCommand.class,
-                ReleaseCommand.class, BounceCommand.class, CompletionCommand.class,
+                ReleaseCommand.class, BounceCommand.class, RouteCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SluiceCli {
 

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param dns         DNS resolution for delivery
  * @param delivery    outbound delivery: MX port, SMTP client timeouts, connection limits, retries
  * @param events      the lifecycle event log: JSON-lines file, rotation, events/ stream cap
+ * @param egress      egress paths: sources, pools, smarthosts, routes, lanes, quotas
  */
 public record Settings(
         Path source,
@@ -29,7 +30,8 @@ public record Settings(
         AdminSettings admin,
         DnsSettings dns,
         DeliverySettings delivery,
-        EventsSettings events) {
+        EventsSettings events,
+        EgressSettings egress) {
 
     public Settings {
         listeners = List.copyOf(listeners);
@@ -40,6 +42,7 @@ public record Settings(
         Objects.requireNonNull(dns, "dns");
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(egress, "egress");
     }
 
     /** The listener with this name, or null. */

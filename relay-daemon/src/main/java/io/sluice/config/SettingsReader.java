@@ -8,10 +8,11 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * Turns a composed sluice.yaml document into a {@link Settings} snapshot, section by section.
  *
  * <p>Top-level keys: {@code listeners}, {@code smtp}, {@code journal}, {@code queue}, {@code admin}, {@code dns},
- * {@code delivery}; each may be absent or null, which means all of its defaults. Problems go to the given
+ * {@code delivery}, {@code events}, and the egress keys {@code sources}, {@code pools}, {@code smarthosts},
+ * {@code routes}, {@code lanes}, {@code quotas} ({@link EgressSection}); each may be absent or null, which means all of its defaults. Problems go to the given
  * {@link ConfigErrors}; when there are any, the returned snapshot holds defaults in their place and must be
  * discarded (the loader throws instead). {@code delivery.ehlo_name} defaults to {@code smtp.hostname}, so smtp is
- * read first.
+ * read first; the egress keys default from {@code delivery} and refer to listeners, so they are read last.
  */
 final class SettingsReader {
 
@@ -28,7 +29,8 @@ final class SettingsReader {
         DnsSettings dns = DnsSection.read(doc.mapping("dns"));
         DeliverySettings delivery = DeliverySection.read(doc.mapping("delivery"), smtp.hostname());
         EventsSettings events = EventsSection.read(doc.mapping("events"));
+        EgressSettings egress = EgressSection.read(doc, listeners, delivery);
         doc.finish();
-        return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events);
+        return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress);
     }
 }

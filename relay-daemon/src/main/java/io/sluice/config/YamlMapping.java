@@ -236,6 +236,14 @@ final class YamlMapping {
         });
     }
 
+    /**
+     * The keys of this mapping in file order, for a mapping whose keys are names chosen by the operator (such as
+     * {@code lanes}); read each with a getter, which also makes it known.
+     */
+    List<String> keys() {
+        return List.copyOf(entries.keySet());
+    }
+
     /** True when the key is given with a non-null value (valid or not). */
     boolean isPresent(String key) {
         known.add(key);

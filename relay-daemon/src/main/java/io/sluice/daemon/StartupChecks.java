@@ -6,6 +6,7 @@ import io.sluice.config.AdminSettings;
 import io.sluice.config.ConfigException;
 import io.sluice.config.ListenerSettings;
 import io.sluice.config.Settings;
+import io.sluice.config.SourceSettings;
 import io.sluice.smtp.server.ListenerTls;
 import io.sluice.smtp.server.auth.UsersFile;
 import io.sluice.util.IpLiteral;
@@ -116,13 +117,25 @@ public final class StartupChecks {
     /**
      * Settings that are valid but probably not what the operator wants, one line each as above; empty when none.
      * Today: no {@code smtp.postmaster_address}, so {@code RCPT TO:<postmaster>} is refused although RFC 5321 4.5.1
-     * requires accepting it.
+     * requires accepting it; a source address that no local interface has ({@link LocalAddresses}), so connections
+     * bound to it would fail (the daemon will suspend such a source). Not errors: an interface may be brought up
+     * after the check, and a reload must not fail because one is down.
      */
     public static List<String> warnings(Settings settings) {
         List<String> warnings = new ArrayList<>();
         if (settings.smtp().postmasterAddress() == null) {
             warnings.add(line(settings, "smtp.postmaster_address", "not set, so RCPT TO:<postmaster> is refused "
                     + "(RFC 5321 4.5.1 requires accepting it): set it to the mailbox that reads mail for this relay"));
+        }
+        List<SourceSettings> sources = settings.egress().sources();
+        for (int i = 0; i < sources.size(); i++) {
+            SourceSettings source = sources.get(i);
+            if (source.address() != null && !LocalAddresses.isLocal(source.address())) {
+                warnings.add(line(settings, source.addressInherited() ? "delivery.bind_address"
+                        : "sources[" + i + "].address", "source " + source.name() + ": " + source.address()
+                        + " is not assigned to any local interface, so connections cannot be bound to it (the"
+                        + " daemon will suspend the source)"));
+            }
         }
         return warnings;
     }

@@ -80,6 +80,21 @@ public final class IdnDomain {
     }
 
     /**
+     * The U-label form of a valid domain (lower case), {@code domain} itself when it is not international, or null
+     * when it is not a valid IDNA 2008 name. For comparing names given in either form.
+     */
+    public static String toUnicode(String domain) {
+        String ascii = toAscii(domain);
+        if (ascii == null || ascii == domain && !isInternational(domain)) {
+            return ascii;
+        }
+        StringBuilder unicode = new StringBuilder(ascii.length());
+        IDNA.Info info = new IDNA.Info();
+        UTS46.nameToUnicode(ascii, unicode, info);
+        return info.hasErrors() ? null : unicode.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /**
      * IDNA 2008's LetterDigits category (RFC 5892 2.1) in approximation: every non-ASCII code point of a U-label is
      * a lower-case or other letter, a modifier letter, a mark or a decimal digit, or one of the few CONTEXTJ/CONTEXTO
      * characters that ICU has already checked in context. UTS #46 alone would let symbols (U+2603) through.

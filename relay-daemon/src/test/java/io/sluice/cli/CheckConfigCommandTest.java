@@ -119,4 +119,28 @@ class CheckConfigCommandTest {
         assertThat(quiet.exit()).as(quiet.err()).isZero();
         assertThat(quiet.err()).doesNotContain("postmaster");
     }
+
+    @Test
+    void shouldWarnAboutASourceAddressThatNoLocalInterfaceHas() throws Exception {
+        Path config = Files.writeString(dir.resolve("sluice.yaml"), """
+                sources:
+                  - name: default
+                    address: 127.0.0.2
+                  - name: elsewhere
+                    address: 192.0.2.123
+                delivery:
+                  bind_address: 192.0.2.124
+                """);
+
+        CliRun run = CliRun.sluice("check-config", config.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("warning: " + config + ": sources[1].address: source elsewhere: 192.0.2.123"
+                + " is not assigned to any local interface").doesNotContain("sources[0]")
+                .doesNotContain("delivery.bind_address");
+
+        Path inherited = Files.writeString(dir.resolve("inherited.yaml"), "delivery:\n  bind_address: 192.0.2.124\n");
+        assertThat(CliRun.sluice("check-config", inherited.toString()).err()).contains("warning: " + inherited
+                + ": delivery.bind_address: source default: 192.0.2.124 is not assigned to any local interface");
+    }
 }

@@ -81,7 +81,7 @@ class SettingsDefaultsTest {
         Settings expected = new Settings(null, defaults.listeners(), defaults.smtp(), defaults.journal(),
                 defaults.queue(), new AdminSettings(defaults.admin().enabled(), defaults.admin().address(),
                 defaults.admin().port(), Path.of("data/admin.token")), defaults.dns(), defaults.delivery(),
-                defaults.events());
+                defaults.events(), defaults.egress());
         assertThat(withoutSource(shipped)).isEqualTo(expected);
     }
 
@@ -103,7 +103,8 @@ class SettingsDefaultsTest {
                 "max_recipients_per_transaction", "max_connections_per_site", "max_deliveries_per_connection",
                 "connection_max_age", "idle_timeout", "retry", "first", "multiplier", "max", "max_age", "dsn",
                 "assume_delivered_on_dot_timeout", "events", "log_file", "log_max_size", "log_max_files",
-                "max_stream_size")) {
+                "max_stream_size", "sources", "pools", "source", "weight", "smarthosts", "routes", "match", "lane",
+                "pool", "lanes", "quotas")) {
             assertThat(text).as(key).containsPattern("(?m)^\\s*(- )?" + key + ":");
         }
         for (String line : text.split("\n")) {
@@ -219,7 +220,7 @@ class SettingsDefaultsTest {
                 .isInstanceOf(UnsupportedOperationException.class);
         List<ListenerSettings> mutable = new ArrayList<>(s.listeners());
         Settings copy = new Settings(null, mutable, s.smtp(), s.journal(), s.queue(), s.admin(), s.dns(),
-                s.delivery(), s.events());
+                s.delivery(), s.events(), s.egress());
         mutable.clear();
         assertThat(copy.listeners()).hasSize(2);
         assertThat(copy.listener("b").port()).isEqualTo(2526);
@@ -238,6 +239,6 @@ class SettingsDefaultsTest {
 
     private static Settings withoutSource(Settings s) {
         return new Settings(null, s.listeners(), s.smtp(), s.journal(), s.queue(), s.admin(), s.dns(),
-                s.delivery(), s.events());
+                s.delivery(), s.events(), s.egress());
     }
 }

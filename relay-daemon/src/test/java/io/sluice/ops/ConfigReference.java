@@ -98,6 +98,9 @@ final class ConfigReference {
             if (!s.description().isEmpty()) {
                 md.append(s.description()).append("\n\n");
             }
+            if (s.keys().isEmpty()) {
+                continue; // a list empty by default (smarthosts: []): its description says what an element holds
+            }
             md.append("| key | default | type | range | reload | meaning |\n");
             md.append("|---|---|---|---|---|---|\n");
             for (Key k : s.keys()) {
@@ -194,7 +197,8 @@ final class ConfigReference {
     private static List<Key> finish(List<MutableKey> keys, String probeYaml) {
         List<Key> done = new ArrayList<>();
         for (MutableKey k : keys) {
-            List<String> children = keys.stream().map(c -> c.path).filter(c -> c.startsWith(k.path + ".")).toList();
+            List<String> children = keys.stream().map(c -> c.path).filter(c -> c.startsWith(k.path + ".")
+                    || c.startsWith(k.path + "[].")).toList();
             Key key = k.finish(children);
             if (probeYaml != null) {
                 String range = ConfigRanges.of(probeYaml, key.line(), key.path(), key.type());

@@ -42,4 +42,12 @@ class IdnDomainTest {
         String ascii = "u@dom.test";
         assertThat(IdnDomain.addressToAscii(ascii)).isSameAs(ascii);
     }
+
+    @Test
+    void shouldGiveTheUnicodeFormOfEitherForm() {
+        assertThat(IdnDomain.toUnicode("xn--bcher-kva.example")).isEqualTo("bücher.example");
+        assertThat(IdnDomain.toUnicode("Bücher.example")).isEqualTo("bücher.example");
+        assertThat(IdnDomain.toUnicode("example.com")).isEqualTo("example.com");
+        assertThat(IdnDomain.toUnicode("xn--zz.example")).isNull();
+    }
 }

@@ -1,0 +1,75 @@
+package io.sluice.config;
+
+import java.util.List;
+
+/**
+ * Egress paths (top-level {@code sources}, {@code pools}, {@code smarthosts}, {@code routes}, {@code lanes},
+ * {@code quotas} in sluice.yaml), read by {@link EgressSection}.
+ *
+ * <p>Contract: every cross-reference is already checked (pools name existing sources, routes existing pools,
+ * smarthosts, lanes and listeners), names are unique per kind, and the last route is the only one without a match.
+ * Defaults when the file leaves a key out: one source {@code default} from {@code delivery.bind_address} and
+ * {@code delivery.ehlo_name}; one pool {@code default} = [default:1]; no smarthosts; one route {@code default} to
+ * pool {@code default}; lanes {transactional: 4, bulk: 1}; no quotas. The lane {@code default} (weight 1 unless set)
+ * always exists. Immutable.
+ *
+ * @param sources    outbound identities, at least one, in file order
+ * @param pools      weighted sets of sources, at least one
+ * @param smarthosts relays, possibly none
+ * @param routes     in evaluation order, the last one without match
+ * @param lanes      lanes with their weights, {@code default} included
+ * @param quotas     per AUTH identity limits, possibly none
+ */
+public record EgressSettings(List<SourceSettings> sources, List<PoolSettings> pools,
+                             List<SmarthostSettings> smarthosts, List<RouteSettings> routes, List<LaneSettings> lanes,
+                             List<QuotaSettings> quotas) {
+
+    public EgressSettings {
+        sources = List.copyOf(sources);
+        pools = List.copyOf(pools);
+        smarthosts = List.copyOf(smarthosts);
+        routes = List.copyOf(routes);
+        lanes = List.copyOf(lanes);
+        quotas = List.copyOf(quotas);
+    }
+
+    /** The source with this name, or null. */
+    public SourceSettings source(String name) {
+        for (SourceSettings s : sources) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The pool with this name, or null. */
+    public PoolSettings pool(String name) {
+        for (PoolSettings p : pools) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The smarthost with this name, or null. */
+    public SmarthostSettings smarthost(String name) {
+        for (SmarthostSettings s : smarthosts) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The lane with this name, or null. */
+    public LaneSettings lane(String name) {
+        for (LaneSettings l : lanes) {
+            if (l.name().equals(name)) {
+                return l;
+            }
+        }
+        return null;
+    }
+}

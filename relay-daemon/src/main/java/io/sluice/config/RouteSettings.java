@@ -1,0 +1,47 @@
+package io.sluice.config;
+
+import java.util.List;
+
+/**
+ * One route ({@code routes[]} in sluice.yaml): which messages it takes and the path they leave by. Routes are tried
+ * in file order; the first whose every given match key fits takes the message. Exactly one route has no match (the
+ * default route), and it is the last.
+ *
+ * @param name       unique name ({@code name}, required)
+ * @param match      what the route takes ({@code match}), or null for everything (the default route)
+ * @param lane       the lane's name ({@code lane}, default {@value LaneSettings#DEFAULT_NAME})
+ * @param pool       the pool to bind through ({@code pool}): the path itself when {@code smarthosts} is empty
+ *                   (direct to MX), else whom to bind as towards the smarthosts (null = the kernel chooses)
+ * @param smarthosts smarthost names in failover order ({@code smarthosts}); empty = direct to MX through
+ *                   {@code pool}
+ */
+public record RouteSettings(String name, Match match, String lane, String pool, List<String> smarthosts) {
+
+    /** The name of the route made when the file has no {@code routes}. */
+    public static final String DEFAULT_NAME = "default";
+
+    public RouteSettings {
+        smarthosts = List.copyOf(smarthosts);
+    }
+
+    /**
+     * A route's match keys; an empty list is a key not given (matches anything). Domains are lower case and in
+     * A-label form ({@code xn--}); a domain starting with {@code .} stands for every subdomain of the rest.
+     *
+     * @param senderDomains    the envelope sender's domain ({@code sender_domains})
+     * @param recipientDomains the recipient's domain ({@code recipient_domains})
+     * @param authUsers        the SMTP AUTH identity, exact ({@code auth_users})
+     * @param listeners        the ingress listener's name, an existing listener ({@code listeners})
+     * @param streams          the trusted client's {@code X-Sluice-Stream} value, exact ({@code streams})
+     */
+    public record Match(List<String> senderDomains, List<String> recipientDomains, List<String> authUsers,
+                        List<String> listeners, List<String> streams) {
+        public Match {
+            senderDomains = List.copyOf(senderDomains);
+            recipientDomains = List.copyOf(recipientDomains);
+            authUsers = List.copyOf(authUsers);
+            listeners = List.copyOf(listeners);
+            streams = List.copyOf(streams);
+        }
+    }
+}
