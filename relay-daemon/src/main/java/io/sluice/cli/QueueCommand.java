@@ -71,10 +71,10 @@ final class QueueCommand extends AdminCommand {
         domains.print(out);
         more(out, list(doc, "domains").size(), num(doc, "domains_total"), "domains");
         out.println();
-        TextTable sites = new TextTable("SITE", ">DOMAINS", ">RCPTS", ">READY", ">FLIGHT", ">CONNS", "DEAD",
+        TextTable sites = new TextTable("SITE", "SOURCE", ">DOMAINS", ">RCPTS", ">READY", ">FLIGHT", ">CONNS", "DEAD",
                 ">OLDEST");
         for (Map<String, Object> s : list(doc, "sites")) {
-            sites.row(str(s, "site"), num(s, "domains"), num(s, "recipients"), num(s, "ready"), num(s, "in_flight"),
+            sites.row(str(s, "site"), str(s, "source"), num(s, "domains"), num(s, "recipients"), num(s, "ready"), num(s, "in_flight"),
                     num(s, "tasks_in_flight"), Boolean.TRUE.equals(s.get("dead")) ? "dead" : "-",
                     HumanUnits.seconds(num(s, "oldest_age_seconds")));
         }

@@ -68,6 +68,17 @@ public record DeliverySettings(
         NONE
     }
 
+    /**
+     * These settings as one source sends with them: its local address ({@code null} = the kernel chooses) and EHLO
+     * name in place of {@code bind_address} and {@code ehlo_name}; everything else unchanged.
+     */
+    public DeliverySettings forSource(String sourceAddress, String sourceEhloName) {
+        return new DeliverySettings(mxPort, allowPrivateMx, sourceEhloName, sourceAddress, tls, connectTimeout,
+                greetingTimeout, commandTimeout, dataInitiationTimeout, dataBlockTimeout, dataTerminationTimeout,
+                maxRecipientsPerMessage, maxConnectionsPerSite, maxDeliveriesPerConnection, connectionMaxAge,
+                idleTimeout, retryFirst, retryMultiplier, retryMax, maxAge, dsn, assumeDeliveredOnDotTimeout);
+    }
+
     public static DeliverySettings defaults(String hostname) {
         return new DeliverySettings(25, false, hostname, null, OutboundTls.OPPORTUNISTIC, Duration.ofSeconds(30),
                 Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofMinutes(3),

@@ -33,6 +33,23 @@ public record EgressSettings(List<SourceSettings> sources, List<PoolSettings> po
         quotas = List.copyOf(quotas);
     }
 
+    /**
+     * What a file without egress keys gives: source {@code default} ({@code bindAddress}, null = the kernel
+     * chooses; {@code ehloName}), pool {@code default}, route {@code default}, the default lanes, nothing else.
+     */
+    public static EgressSettings defaults(String bindAddress, String ehloName) {
+        return new EgressSettings(
+                List.of(new SourceSettings(SourceSettings.DEFAULT_NAME, bindAddress, ehloName, true)),
+                List.of(new PoolSettings(PoolSettings.DEFAULT_NAME,
+                        List.of(new PoolSettings.Member(SourceSettings.DEFAULT_NAME, 1)))),
+                List.of(),
+                List.of(new RouteSettings(RouteSettings.DEFAULT_NAME, null, LaneSettings.DEFAULT_NAME,
+                        PoolSettings.DEFAULT_NAME, List.of())),
+                List.of(new LaneSettings("transactional", 4), new LaneSettings("bulk", 1),
+                        new LaneSettings(LaneSettings.DEFAULT_NAME, LaneSettings.DEFAULT_WEIGHT)),
+                List.of());
+    }
+
     /** The source with this name, or null. */
     public SourceSettings source(String name) {
         for (SourceSettings s : sources) {

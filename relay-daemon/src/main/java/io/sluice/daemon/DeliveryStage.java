@@ -6,16 +6,16 @@ import io.sluice.config.Settings;
 import io.sluice.delivery.ConnectionPools;
 import io.sluice.delivery.DeliveryDispatcher;
 import io.sluice.delivery.OpportunisticTls;
-import io.sluice.delivery.OutboundConnector;
+import io.sluice.delivery.SourceConnectors;
 import io.sluice.dns.MxResolver;
 import io.sluice.dns.ResolverHealth;
-import io.sluice.dns.SiteKey;
 import io.sluice.events.EventPublisher;
 import io.sluice.journal.Journal;
 import io.sluice.journal.JournalWriter;
 import io.sluice.journal.PendingSet;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.scheduler.QueuedHandoff;
+import io.sluice.scheduler.ReadyKey;
 import io.sluice.scheduler.BounceSink;
 import io.sluice.scheduler.RetryPolicy;
 import io.sluice.scheduler.Scheduler;
@@ -67,31 +67,34 @@ final class DeliveryStage implements AutoCloseable {
     static final long IN_FLIGHT_GRACE_MILLIS = 10_000;
 
     private final MxResolver resolver;
-    private final ConnectionPools<SiteKey> pools;
+    private final ConnectionPools<ReadyKey> pools;
     private final DeliveryDispatcher dispatcher;
     private final Scheduler scheduler;
     private final AgentRunner runner;
     private final DsnStage dsn;
-    private final OutboundConnector connector;
+    private final SourceConnectors connectors;
 
-    private DeliveryStage(MxResolver resolver, ConnectionPools<SiteKey> pools, DeliveryDispatcher dispatcher,
-                          Scheduler scheduler, AgentRunner runner, DsnStage dsn, OutboundConnector connector) {
+    private DeliveryStage(MxResolver resolver, ConnectionPools<ReadyKey> pools, DeliveryDispatcher dispatcher,
+                          Scheduler scheduler, AgentRunner runner, DsnStage dsn, SourceConnectors connectors) {
         this.resolver = resolver;
         this.pools = pools;
         this.dispatcher = dispatcher;
         this.scheduler = scheduler;
         this.runner = runner;
         this.dsn = dsn;
-        this.connector = connector;
+        this.connectors = connectors;
     }
 
     /**
      * Reload (only keys {@code config.RestartRequired} lets through): new outbound connections use the new
-     * timeouts; the scheduler's next deferral and expiry decisions follow the new retry policy. Any thread.
+     * timeouts and each source's new address and EHLO name; the scheduler's next deferral and expiry decisions
+     * follow the new retry policy, and its next placements the new routes and pools. Any thread.
      */
     void reload(Settings next) {
-        connector.settings(next.delivery());
+        connectors.reload(next.delivery(), next.egress());
         scheduler.changeRetryPolicy(RetryPolicy.from(next.delivery()));
+        EgressPlan.warnUnusedSmarthosts(next.egress());
+        scheduler.changeEgress(EgressPlan.router(next.egress()), EgressPlan.unusableSources(next.egress()));
     }
 
 
@@ -100,17 +103,17 @@ final class DeliveryStage implements AutoCloseable {
                                EventLoops loops, QueuedHandoff handoff, EventPublisher events,
                                SluiceMetrics metrics, SteeringState steering) {
         MxResolver resolver = new MxResolver(settings.dns(), settings.delivery());
-        ConnectionPools<SiteKey> pools = null;
+        ConnectionPools<ReadyKey> pools = null;
         DeliveryDispatcher dispatcher = null;
         DsnStage dsn = null;
         try {
             if (settings.delivery().dsn()) {
                 dsn = DsnStage.start(journal, writer, settings.smtp().hostname(), events);
             }
-            OutboundConnector connector = new OutboundConnector(loops.group(), loops.socketChannelClass(),
-                    settings.delivery(), null, OpportunisticTls.jdkDefault());
+            SourceConnectors connectors = new SourceConnectors(loops.group(), loops.socketChannelClass(),
+                    settings.delivery(), settings.egress(), OpportunisticTls.jdkDefault());
             DeliveryDispatcher[] slotFree = new DeliveryDispatcher[1];
-            pools = new ConnectionPools<>(site -> connector, loops.group(), site -> {
+            pools = new ConnectionPools<>(key -> connectors.connector(key.source()), loops.group(), site -> {
                 DeliveryDispatcher d = slotFree[0];
                 if (d != null) {
                     d.slotFree(site);
@@ -130,6 +133,9 @@ final class DeliveryStage implements AutoCloseable {
                     attempts.timing(dispatcher), writer, dsn != null ? dsn : BounceSink.NONE, events,
                     SystemEpochClock.INSTANCE, new Random(), () -> wake(runner[0]));
             DeliveryGauges.bind(metrics, scheduler[0].counters(), pools, resolver.counters());
+            EgressPlan.warnUnusedSmarthosts(settings.egress());
+            scheduler[0].changeEgress(EgressPlan.router(settings.egress()),
+                    EgressPlan.unusableSources(settings.egress()));
             scheduler[0].loadRecovered(recovered);
             scheduler[0].restoreSteering(steering); // before the runner: nothing suspended may go out first
             handoff.connect(scheduler[0]);
@@ -138,7 +144,7 @@ final class DeliveryStage implements AutoCloseable {
             runner[0] = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, MAX_PARK_NANOS), errors, null,
                     scheduler[0]);
             AgentRunner.startOnThread(runner[0]);
-            return new DeliveryStage(resolver, pools, dispatcher, scheduler[0], runner[0], dsn, connector);
+            return new DeliveryStage(resolver, pools, dispatcher, scheduler[0], runner[0], dsn, connectors);
         } catch (RuntimeException | Error e) {
             closeAll(null, dsn, dispatcher, pools, resolver);
             throw e;
@@ -189,7 +195,7 @@ final class DeliveryStage implements AutoCloseable {
     }
 
     private static void closeAll(AgentRunner runner, DsnStage dsn, DeliveryDispatcher dispatcher,
-                                 ConnectionPools<SiteKey> pools, MxResolver resolver) {
+                                 ConnectionPools<ReadyKey> pools, MxResolver resolver) {
         if (runner != null) {
             runner.close();
         }

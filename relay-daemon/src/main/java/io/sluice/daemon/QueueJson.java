@@ -65,6 +65,8 @@ final class QueueJson {
         for (QueueSnapshot.SiteRow site : s.sites()) {
             out.append(comma).append("{\"site\":");
             JsonText.string(out, site.site());
+            out.append(",\"source\":");
+            JsonText.string(out, site.source());
             out.append(",\"domains\":").append(site.domains())
                     .append(",\"recipients\":").append(site.recipients())
                     .append(",\"ready\":").append(site.ready())

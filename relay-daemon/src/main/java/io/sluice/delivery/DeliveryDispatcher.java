@@ -3,6 +3,7 @@ package io.sluice.delivery;
 import io.netty.buffer.ByteBufAllocator;
 import io.sluice.config.DeliverySettings;
 import io.sluice.dns.SiteKey;
+import io.sluice.scheduler.ReadyKey;
 import io.sluice.events.EventPublisher;
 import io.sluice.journal.Journal;
 import io.sluice.scheduler.DeliveryTask;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Flow: {@link #dispatch} (scheduler thread) only counts the task and queues it; a dedicated body reader thread
  * ({@code sluice-body-reader}, never an event loop) reads the ACCEPTED record with a {@link BodyLoader} (sender and
- * body into a direct buffer) and starts a {@link TaskDelivery} on the pool of the task's site, which continues on
+ * body into a direct buffer) and starts a {@link TaskDelivery} on the pool of the task's ready queue ({@link ReadyKey}:
+ * its source and site, so connections bind to that source's address and greet with its EHLO name), which continues on
  * the connections' event loops. Exactly one {@link TaskResult} per accepted task goes to {@code results} (e.g.
  * {@code scheduler::offerResult}).
  *
@@ -45,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * {@link ConnectionPools} listener).
  *
  * <p>Events: each {@link TaskDelivery} publishes one {@code attempt} event per recipient when it has a session
- * (to {@code events}; non-blocking, may drop), with the source {@code delivery.bind_address} or {@code default}.
+ * (to {@code events}; non-blocking, may drop), naming the task's source ({@code sources[].name}).
  *
  * <p>Threading: {@link #dispatch} on the scheduler thread (non-blocking); the rest is internal.
  */
@@ -59,14 +61,13 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
     private static final long IDLE_RELEASE_MS = 1000;
 
     private final Journal journal;
-    private final ConnectionPools<SiteKey> pools;
+    private final ConnectionPools<ReadyKey> pools;
     private final DeliverySettings settings;
     private final ScheduledExecutorService timer;
     private final Predicate<TaskResult> results;
     private final ByteBufAllocator allocator;
     private final int maxOutstanding;
     private final EventPublisher events;
-    private final String source;
     private final ArrayBlockingQueue<DeliveryTask> toRead;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final ClearTextSites<SiteKey> clearText = new ClearTextSites<>(CLEAR_TEXT_MEMORY_NANOS);
@@ -76,21 +77,21 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
 
     /**
      * @param journal        whose {@code bodies/} hold the tasks' ACCEPTED records; must stay open while running
-     * @param pools          connection pools keyed by the task's site
+     * @param pools          connection pools keyed by the task's ready queue (source, site)
      * @param settings       {@code delivery.*}: {@code mx_port}, {@code assume_delivered_on_dot_timeout}
      * @param timer          for retrying a refused result offer (an event loop group is fine)
      * @param results        where results go, e.g. {@code scheduler::offerResult}; false means "refused now"
      * @param allocator      for body buffers (direct; {@code PooledByteBufAllocator.DEFAULT} in the daemon)
      * @param maxOutstanding tasks accepted and not yet reported, at most
      */
-    public DeliveryDispatcher(Journal journal, ConnectionPools<SiteKey> pools, DeliverySettings settings,
+    public DeliveryDispatcher(Journal journal, ConnectionPools<ReadyKey> pools, DeliverySettings settings,
                               ScheduledExecutorService timer, Predicate<TaskResult> results,
                               ByteBufAllocator allocator, int maxOutstanding) {
         this(journal, pools, settings, timer, results, allocator, maxOutstanding, EventPublisher.NONE);
     }
 
     /** As above, publishing {@code attempt} events to {@code events}. */
-    public DeliveryDispatcher(Journal journal, ConnectionPools<SiteKey> pools, DeliverySettings settings,
+    public DeliveryDispatcher(Journal journal, ConnectionPools<ReadyKey> pools, DeliverySettings settings,
                               ScheduledExecutorService timer, Predicate<TaskResult> results,
                               ByteBufAllocator allocator, int maxOutstanding, EventPublisher events) {
         if (maxOutstanding < 1) {
@@ -104,8 +105,6 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.maxOutstanding = maxOutstanding;
         this.events = Objects.requireNonNull(events, "events");
-        this.source = settings.bindAddress() == null || settings.bindAddress().isEmpty() ? "default"
-                : settings.bindAddress();
         this.toRead = new ArrayBlockingQueue<>(maxOutstanding);
         this.reader = new Thread(this::readLoop, "sluice-body-reader");
         this.reader.setDaemon(true);
@@ -138,8 +137,8 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
         return true;
     }
 
-    /** A slot of {@code site}'s pool may have come free (the {@link ConnectionPools} listener). Any thread. */
-    public void slotFree(SiteKey site) {
+    /** A slot of the pool of {@code site} (source, site) may have come free (the {@link ConnectionPools} listener). */
+    public void slotFree(ReadyKey site) {
         waiters.wake(site);
     }
 
@@ -199,17 +198,17 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
         }
         ConnectionPool pool;
         try {
-            pool = pools.pool(task.site());
+            pool = pools.pool(task.readyKey());
         } catch (RuntimeException e) {
             message.body().release();
             report(TaskResult.notAttempted(task)); // the pools are closed: delivery is stopping
             return;
         }
-        SiteKey site = task.site();
+        ReadyKey queue = task.readyKey();
         new TaskDelivery(task, message, pool, settings, clearText, result -> {
             report(result);
-            waiters.wake(site); // its lease was released before this: a waiter of the site may go
-        }, events, source, waiters).start();
+            waiters.wake(queue); // its lease was released before this: a waiter of the same pool may go
+        }, events, task.source(), waiters).start();
     }
 
     private void report(TaskResult result) {

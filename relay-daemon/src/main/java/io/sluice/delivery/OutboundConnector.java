@@ -43,7 +43,6 @@ public final class OutboundConnector {
     private volatile DeliverySettings settings;
     private final SslContext sslContext;
     private final OpportunisticTls trust;
-    private final InetSocketAddress bindAddress;
 
     /** With the JDK default trust store judging peers ({@link OutboundConnection#tlsPeerVerified()}). */
     public OutboundConnector(EventLoopGroup group, Class<? extends SocketChannel> channelClass,
@@ -58,8 +57,6 @@ public final class OutboundConnector {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.sslContext = clientSslContext != null ? clientSslContext : OpportunisticTls.clientContext();
         this.trust = Objects.requireNonNull(trust, "trust");
-        this.bindAddress = settings.bindAddress() == null || settings.bindAddress().isEmpty() ? null
-                : new InetSocketAddress(IpLiteral.toInetAddress(settings.bindAddress()), 0);
     }
 
     /**
@@ -73,6 +70,8 @@ public final class OutboundConnector {
                                                          boolean tlsDisabledForSite) {
         Objects.requireNonNull(mx, "mx");
         DeliverySettings settings = this.settings;
+        InetSocketAddress bindAddress = settings.bindAddress() == null || settings.bindAddress().isEmpty() ? null
+                : new InetSocketAddress(IpLiteral.toInetAddress(settings.bindAddress()), 0);
         CompletableFuture<OutboundConnection> result = new CompletableFuture<>();
         SmtpReplyDecoder decoder = new SmtpReplyDecoder();
         SmtpClientHandler handler = new SmtpClientHandler(decoder);

@@ -1,11 +1,11 @@
 package io.sluice.delivery;
 
-import io.sluice.dns.SiteKey;
+import io.sluice.scheduler.ReadyKey;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Deliveries waiting for a connection slot of their site's {@link ConnectionPool} (the pool answered
+ * Deliveries waiting for a connection slot of their ready queue's {@link ConnectionPool} (source, site) (the pool answered
  * {@link PoolFullException}): instead of turning into a TEMPORARY result, an attempt that never happened, a
  * delivery waits here in FIFO order per site and is woken, one per signal, when a slot may have come free: a
  * delivery of that site finished (it releases its lease before it reports) or the pool's listener said so.
@@ -17,11 +17,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * after joining the queue, so none is left behind). Thread-safe; never blocks.
  */
 final class SlotWaiters {
-    private final ConcurrentHashMap<SiteKey, ConcurrentLinkedQueue<TaskDelivery>> bySite = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ReadyKey, ConcurrentLinkedQueue<TaskDelivery>> bySite = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** {@code delivery} waits for a slot of {@code pool}, the pool of {@code site}. */
-    void await(SiteKey site, ConnectionPool pool, TaskDelivery delivery) {
+    void await(ReadyKey site, ConnectionPool pool, TaskDelivery delivery) {
         bySite.computeIfAbsent(site, s -> new ConcurrentLinkedQueue<>()).add(delivery);
         if (closed) {
             handBackAll();
@@ -31,7 +31,7 @@ final class SlotWaiters {
     }
 
     /** A slot of {@code site}'s pool may be free: the longest waiter tries again. */
-    void wake(SiteKey site) {
+    void wake(ReadyKey site) {
         ConcurrentLinkedQueue<TaskDelivery> q = bySite.get(site);
         TaskDelivery next = q == null ? null : q.poll();
         if (next != null) {

@@ -125,7 +125,7 @@ final class TaskDelivery {
 
     private void connectFailed(Throwable error) {
         if (error instanceof PoolFullException) {
-            waiters.await(task.site(), pool, this);
+            waiters.await(task.readyKey(), pool, this);
             return;
         }
         if (!(error instanceof OutboundException failure)) {

@@ -142,7 +142,7 @@ final class Batch {
             case 2 -> List.of(addresses[0], addresses[1]);
             default -> List.of(java.util.Arrays.copyOf(addresses, size));
         };
-        return new DeliveryTask(taskId, messageId, bodiesIndex, receivedAtMillis, domain.name, site.key,
+        return new DeliveryTask(taskId, messageId, bodiesIndex, receivedAtMillis, domain.name, site.readyKey,
                 domain.hosts.hosts(), recipients, java.util.Arrays.copyOf(indexes, size), next, probe, true);
     }
 }

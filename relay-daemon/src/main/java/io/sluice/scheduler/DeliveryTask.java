@@ -22,6 +22,7 @@ public final class DeliveryTask {
     private final long receivedAtMillis;
     private final String domain;
     private final SiteKey site;
+    private final ReadyKey readyKey;
     private final List<MxHost> hosts;
     private final List<String> recipients;
     private final int[] recipientIndexes;
@@ -34,7 +35,7 @@ public final class DeliveryTask {
      * @param bodiesIndex      Chronicle index of the message's ACCEPTED record in {@code bodies/}
      * @param receivedAtMillis when the message was accepted
      * @param domain           destination domain, lower case
-     * @param site             the site (MX host set) of the domain
+     * @param site             the site (MX host set) of the domain; the source is the default one
      * @param hosts            MX hosts in trying order, from DNS
      * @param recipients       recipient addresses, in task order
      * @param recipientIndexes the message's index of each task recipient
@@ -44,14 +45,14 @@ public final class DeliveryTask {
     public DeliveryTask(long taskId, long messageId, long bodiesIndex, long receivedAtMillis, String domain,
                         SiteKey site, List<MxHost> hosts, List<String> recipients, int[] recipientIndexes,
                         int[] attempts, boolean probe) {
-        this(taskId, messageId, bodiesIndex, receivedAtMillis, domain, site, List.copyOf(hosts),
-                List.copyOf(recipients), recipientIndexes.clone(), attempts.clone(), probe, true);
+        this(taskId, messageId, bodiesIndex, receivedAtMillis, domain, new ReadyKey(ReadyKey.DEFAULT_SOURCE, site),
+                List.copyOf(hosts), List.copyOf(recipients), recipientIndexes.clone(), attempts.clone(), probe, true);
     }
 
     /** Takes the lists (immutable) and arrays (not shared with anyone) as they are: the scheduler's path. */
-    DeliveryTask(long taskId, long messageId, long bodiesIndex, long receivedAtMillis, String domain, SiteKey site,
-                 List<MxHost> hosts, List<String> recipients, int[] recipientIndexes, int[] attempts, boolean probe,
-                 boolean owned) {
+    DeliveryTask(long taskId, long messageId, long bodiesIndex, long receivedAtMillis, String domain,
+                 ReadyKey readyKey, List<MxHost> hosts, List<String> recipients, int[] recipientIndexes,
+                 int[] attempts, boolean probe, boolean owned) {
         if (recipientIndexes.length != recipients.size() || attempts.length != recipients.size()) {
             throw new IllegalArgumentException("recipient arrays differ in length");
         }
@@ -60,7 +61,8 @@ public final class DeliveryTask {
         this.bodiesIndex = bodiesIndex;
         this.receivedAtMillis = receivedAtMillis;
         this.domain = domain;
-        this.site = site;
+        this.readyKey = readyKey;
+        this.site = readyKey.site();
         this.hosts = Objects.requireNonNull(hosts, "hosts");
         this.recipients = recipients;
         this.recipientIndexes = recipientIndexes;
@@ -90,6 +92,16 @@ public final class DeliveryTask {
 
     public SiteKey site() {
         return site;
+    }
+
+    /** The ready queue this task came from: source and site; its connection pool's key. */
+    public ReadyKey readyKey() {
+        return readyKey;
+    }
+
+    /** The name of the source that sends it ({@code sources[].name}; {@code default} when none is configured). */
+    public String source() {
+        return readyKey.source();
     }
 
     public List<MxHost> hosts() {

@@ -20,7 +20,8 @@ final class DomainState {
     /** On {@link QueueSteering}'s list of domains whose parked batches are checked for expiry. */
     boolean expiryScan;
     Destination.Hosts hosts;
-    SiteState site;
+    /** The site of the cached answer; the ready queue within it depends on the source chosen per batch. */
+    SiteGroup site;
     boolean resolving;
     boolean wantsResolve;
     /** The answer of the resolution in flight, set by the DNS completion thread (see the class comment). */

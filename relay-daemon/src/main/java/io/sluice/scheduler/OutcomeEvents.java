@@ -75,7 +75,9 @@ final class OutcomeEvents {
 
     /** The site the batch was at, or its domain's current site; null when DNS never named one. */
     private static String siteOf(Batch b) {
-        SiteState site = b.site != null ? b.site : b.domain.site;
-        return site == null ? null : site.key.toString();
+        if (b.site != null) {
+            return b.site.name;
+        }
+        return b.domain.site == null ? null : b.domain.site.name;
     }
 }

@@ -77,7 +77,7 @@ public record QueueSnapshot(long asOfMillis, long scanNanos, Totals totals, List
      * @param lastErrorMx     the MX host that replied, null for Sluice's own reason
      * @param lastErrorMillis when, -1 when none
      */
-    public record SiteRow(String site, int domains, long recipients, long ready, long inFlight, int tasksInFlight,
+    public record SiteRow(String site, String source, int domains, long recipients, long ready, long inFlight, int tasksInFlight,
                           boolean dead, long nextProbeMillis, long oldestReceivedMillis, int lastErrorCode,
                           String lastError, String lastErrorMx, long lastErrorMillis) {
     }

@@ -164,7 +164,7 @@ final class QueueSteering {
     private long flush(SteeringCommand.Target t, DomainState d, boolean noDomainState, Predicate<Batch> match,
                        long now) {
         long n = 0;
-        SiteState domainSite = d == null ? null : d.site; // before the timers' routing forgets it (retries look again)
+        SiteGroup domainSite = d == null ? null : d.site; // before the timers' routing forgets it (retries look again)
         if (!noDomainState) {
             for (Batch b : timers.batchesWhere(d == null ? match : b -> b.domain == d)) {
                 timers.cancel(b.timerId);
@@ -177,7 +177,7 @@ final class QueueSteering {
             boolean inScope = switch (t.scope()) {
                 case ALL -> true;
                 case SITE -> site.name.equals(t.name());
-                case DOMAIN -> domainSite == site;
+                case DOMAIN -> domainSite == site.group;
                 case MESSAGE -> false;
             };
             if (!inScope) {

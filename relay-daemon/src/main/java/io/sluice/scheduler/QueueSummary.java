@@ -129,7 +129,7 @@ final class QueueSummary {
             Sums ds = byDomain.get(d.summaryRow);
             ds.add(b, where, due);
             total.add(b, where, due);
-            SiteState site = b.site != null ? b.site : d.site;
+            SiteState site = b.site != null ? b.site : anyQueue(d.site);
             if (site == null) {
                 return;
             }
@@ -153,8 +153,8 @@ final class QueueSummary {
             List<QueueSnapshot.DomainRow> domainRows = new ArrayList<>(byDomain.size());
             for (Sums s : byDomain) {
                 DomainState d = s.domain;
-                SiteState site = d.site != null ? d.site : s.lastSite;
-                domainRows.add(new QueueSnapshot.DomainRow(d.name, site == null ? null : site.key.toString(),
+                String site = d.site != null ? d.site.name : s.lastSite != null ? s.lastSite.name : null;
+                domainRows.add(new QueueSnapshot.DomainRow(d.name, site,
                         s.messages, s.recipients, s.waitingDns, s.scheduled, s.ready, s.inFlight, orNone(s.oldest),
                         orNone(s.nextRetry)));
             }
@@ -164,7 +164,7 @@ final class QueueSummary {
             for (Sums s : bySite) {
                 SiteState site = s.site;
                 boolean dead = site.health.isDead();
-                siteRows.add(new QueueSnapshot.SiteRow(site.key.toString(), s.domains, s.recipients, s.ready,
+                siteRows.add(new QueueSnapshot.SiteRow(site.name, site.readyKey.source(), s.domains, s.recipients, s.ready,
                         s.inFlight, site.inFlight, dead, dead ? site.health.nextProbeAtMillis() : -1,
                         orNone(s.oldest), site.lastErrorCode, site.lastErrorText, site.lastErrorMx,
                         site.lastErrorMillis));
@@ -182,5 +182,16 @@ final class QueueSummary {
 
     private static long orNone(long min) {
         return min == Long.MAX_VALUE ? -1 : min;
+    }
+
+    /** A ready queue of the site where its unplaced batches are counted (the first source's), or null. */
+    private static SiteState anyQueue(SiteGroup group) {
+        if (group == null) {
+            return null;
+        }
+        for (SiteState s : group.states()) {
+            return s;
+        }
+        return null;
     }
 }

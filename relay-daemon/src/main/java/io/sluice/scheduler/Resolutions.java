@@ -13,8 +13,8 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * per domain and {@code maxDnsInFlight} in all, and the completions coming back. A completion slot is reserved
  * before asking (the in-flight count never passes the completion queue's capacity), so the resolver's thread can
  * always hand its answer over: it stores it in {@link DomainState#answer} and offers the domain itself, so an
- * answer allocates nothing here. Also keeps the {@link SiteState}s by {@link SiteKey} (sites are never forgotten:
- * their health matters).
+ * answer allocates nothing here. Also keeps the {@link SiteGroup}s by {@link SiteKey} and their ready queues
+ * ({@link SiteState}, one per source and site; never forgotten: their health matters).
  *
  * <p>Inputs: {@link #await} (a batch whose domain has no site yet). Outputs: each waiting batch with its domain's
  * answer to the {@link Answered} handler, from {@link #drain}. Scheduler thread, except the resolver's completion
@@ -33,7 +33,9 @@ final class Resolutions {
     private final SchedulerCounters counters;
     private final ManyToOneConcurrentArrayQueue<DomainState> answers;
     private final ArrayDeque<DomainState> wanted = new ArrayDeque<>();
-    private final Map<SiteKey, SiteState> sites = new HashMap<>();
+    private final Map<SiteKey, SiteGroup> groups = new HashMap<>();
+    /** Every ready queue made so far, in creation order. */
+    private final java.util.List<SiteState> states = new java.util.ArrayList<>();
     private int inFlight;
     /** Told of every new site (operator suspensions apply to sites not seen yet); set once by the scheduler. */
     private java.util.function.Consumer<SiteState> newSite = s -> { };
@@ -89,7 +91,7 @@ final class Resolutions {
             d.failedAtMillis = nowMillis;
             if (answer instanceof Destination.Hosts hosts) {
                 d.hosts = hosts;
-                d.site = site(hosts.site());
+                d.site = group(hosts.site());
                 d.answeredAtMillis = nowMillis;
             }
             Batch b;
@@ -106,9 +108,9 @@ final class Resolutions {
         this.newSite = listener;
     }
 
-    /** Every site seen so far (read-only view). */
+    /** Every ready queue (source, site) made so far (read-only view). */
     java.util.Collection<SiteState> sites() {
-        return java.util.Collections.unmodifiableCollection(sites.values());
+        return java.util.Collections.unmodifiableList(states);
     }
 
     /** No lookup in flight or wanted. */
@@ -116,12 +118,23 @@ final class Resolutions {
         return inFlight == 0 && wanted.isEmpty();
     }
 
-    private SiteState site(SiteKey key) {
-        SiteState site = sites.get(key);
+    private SiteGroup group(SiteKey key) {
+        SiteGroup group = groups.get(key);
+        if (group == null) {
+            group = new SiteGroup(key);
+            groups.put(key, group);
+        }
+        return group;
+    }
+
+    /** The ready queue of {@code source} at {@code group}, made on first use (and announced as a new site). */
+    SiteState state(SiteGroup group, String source) {
+        SiteState site = group.existing(source);
         if (site == null) {
-            site = new SiteState(key, new SiteHealth(options.failuresToDie(), options.firstProbeMillis(),
+            site = new SiteState(group, source, new SiteHealth(options.failuresToDie(), options.firstProbeMillis(),
                     options.maxProbeMillis()), options.maxInFlightPerSite());
-            sites.put(key, site);
+            group.add(site);
+            states.add(site);
             newSite.accept(site);
         }
         return site;

@@ -5,12 +5,15 @@ import io.sluice.dns.MxResolver;
 import io.sluice.events.EventPublisher;
 import io.sluice.journal.JournalWriter;
 import io.sluice.journal.OutcomeCode;
+import io.sluice.config.EgressSettings;
 import io.sluice.journal.PendingSet;
 import io.sluice.model.RouteInputs;
+import io.sluice.routing.Router;
 import io.sluice.util.OrderedBacklog;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.agrona.concurrent.Agent;
@@ -88,6 +91,14 @@ public final class Scheduler implements Agent {
     private final OperatorRequests operator;
     private final SchedulerCounters counters = new SchedulerCounters();
     private RetryPolicy policy;
+    /** Reloaded routes (and unusable sources) waiting for the scheduler thread; null almost always. */
+    private final AtomicReference<EgressChange> nextEgress = new AtomicReference<>();
+    private final SourceChoice sources;
+
+    /** Routes and the sources that cannot send now, handed from a reload to the scheduler thread. */
+    private record EgressChange(Router router, Set<String> unusableSources) {
+    }
+
     /** A reloaded policy waiting for the scheduler thread to take it; null almost always. */
     private final AtomicReference<RetryPolicy> nextPolicy = new AtomicReference<>();
     private final RetryTimers timers;
@@ -139,6 +150,7 @@ public final class Scheduler implements Agent {
         this.outcomes = new BatchOutcomes(policy, recorder, new OutcomeEvents(events), bounces, bounceHandoff, timers,
                 counters, pool, domains, random);
         this.resolutions = new Resolutions(options, resolver, wakeUp, counters);
+        this.sources = new SourceChoice(resolutions, Router.compile(EgressSettings.defaults(null, "localhost")));
         this.ring = new DispatchRing(options, dispatcher, policy, timers, counters, this::expire,
                 this::parkIfBlocked);
         this.intake = new BatchIntake(domains, pool, timers, counters, this::route, random,
@@ -206,6 +218,17 @@ public final class Scheduler implements Agent {
     }
 
     /**
+     * Routes and pools from a reload (or the start): the scheduler thread takes them at the start of its next cycle;
+     * every later placement of a batch evaluates them, so mail already queued follows them at its next attempt.
+     * {@code unusableSources}: source names that cannot send now (address not on this host), never picked. Any
+     * thread; the last of several quick calls wins.
+     */
+    public void changeEgress(Router router, Set<String> unusableSources) {
+        nextEgress.set(new EgressChange(Objects.requireNonNull(router, "router"), Set.copyOf(unusableSources)));
+        wakeUp.run();
+    }
+
+    /**
      * Asks for a {@link QueueSnapshot} of the pending recipients by domain and site (the admin API's {@code queue});
      * the scheduler builds it on its own thread at its next cycle ({@link QueueSummary}) and completes the future
      * there ({@link OperatorRequests}). Any thread. The future fails at once with {@link IllegalStateException}
@@ -259,6 +282,10 @@ public final class Scheduler implements Agent {
     @Override
     public int doWork() {
         now = clock.time();
+        if (nextEgress.get() != null) { // one volatile read per cycle; no allocation
+            EgressChange change = nextEgress.getAndSet(null);
+            sources.change(change.router(), change.unusableSources());
+        }
         if (nextPolicy.get() != null) { // one volatile read per cycle; no allocation
             takePolicy(nextPolicy.getAndSet(null));
         }
@@ -314,7 +341,12 @@ public final class Scheduler implements Agent {
         } else if (steering.parkIfBlocked(b)) {
             return; // on its domain's parked queue until released or resumed
         } else if (d.site != null) {
-            ring.addReady(d.site, b);
+            SiteState queue = sources.readyQueue(b, d.site);
+            if (queue != null) {
+                ring.addReady(queue, b);
+            } else {
+                outcomes.defer(b, 451, "4.4.0", "4.4.0 " + sources.noSourceReason(b), null, -1, now);
+            }
         } else if (d.failure != null && now - d.failedAtMillis < DNS_FAILURE_MEMORY_MILLIS) {
             onAnswered(b, d.failure);
         } else {

@@ -4,15 +4,19 @@ import io.sluice.dns.SiteKey;
 import io.sluice.shaping.AdaptiveConcurrency;
 
 /**
- * One site (MX host set): its ready queue shared by every domain hosted there, tasks in flight, health, and
- * whether it sits in the scheduler's round-robin ring. Scheduler thread only.
+ * One ready queue: a site (MX host set) as reached from one source ({@link ReadyKey}), shared by every domain hosted
+ * there whose mail that source sends; its tasks in flight, health, and whether it sits in the scheduler's
+ * round-robin ring. With one source (the default) there is one per site. Scheduler thread only.
  */
 final class SiteState {
     final SiteKey key;
+    /** Source and site: the key of this queue's connection pool, carried by its tasks. */
+    final ReadyKey readyKey;
+    final SiteGroup group;
     final SiteHealth health;
     /** How many tasks may be in flight now: earned by successful connections, up to the per-site cap. */
     final AdaptiveConcurrency concurrency;
-    /** {@link #key} as text (the name operators use), made once so suspension checks allocate nothing. */
+    /** The site's name ({@link #key} as text, the name operators use), shared with the group: no allocation. */
     final String name;
     /** Suspended by an operator: it leaves the ring and dispatches nothing until resumed ({@link QueueSteering}). */
     boolean suspended;
@@ -35,10 +39,12 @@ final class SiteState {
     long summaryPass;
     int summaryRow;
 
-    SiteState(SiteKey key, SiteHealth health, int maxInFlight) {
-        this.key = key;
+    SiteState(SiteGroup group, String source, SiteHealth health, int maxInFlight) {
+        this.group = group;
+        this.key = group.key;
+        this.readyKey = new ReadyKey(source, group.key);
         this.health = health;
         this.concurrency = new AdaptiveConcurrency(maxInFlight);
-        this.name = key.toString();
+        this.name = group.name;
     }
 }

@@ -57,7 +57,7 @@ final class DispatchFixture implements AutoCloseable {
     private final MxResolver resolver;
     private final Journal journal;
     private final JournalWriter writer;
-    private final ConnectionPools<SiteKey> pools;
+    private final ConnectionPools<io.sluice.scheduler.ReadyKey> pools;
     /** Unpooled so its metric shows body buffers not yet released. */
     final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(true);
     final DeliveryDispatcher dispatcher;
@@ -149,8 +149,10 @@ final class DispatchFixture implements AutoCloseable {
         }
     }
 
+    /** The default source's pool at the site of these MX hosts, or null. */
     ConnectionPool pool(String... mxNames) {
-        return pools.existing(SiteKey.of(List.of(mxNames)));
+        return pools.existing(new io.sluice.scheduler.ReadyKey(io.sluice.scheduler.ReadyKey.DEFAULT_SOURCE,
+                SiteKey.of(List.of(mxNames))));
     }
 
     @Override

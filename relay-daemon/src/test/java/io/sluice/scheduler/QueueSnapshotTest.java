@@ -58,8 +58,8 @@ class QueueSnapshotTest {
                 new QueueSnapshot.DomainRow("c.test", "mx.c.test", 1, 1, 0, 0, 1, 0, t0 + 1_000, -1));
         assertThat(all.sitesTotal()).isEqualTo(2);
         assertThat(all.sites()).containsExactly(
-                new QueueSnapshot.SiteRow("mx.shared.test", 2, 5, 5, 0, 0, false, -1, t0, 0, null, null, -1),
-                new QueueSnapshot.SiteRow("mx.c.test", 1, 1, 1, 0, 0, false, -1, t0 + 1_000, 0, null, null, -1));
+                new QueueSnapshot.SiteRow("mx.shared.test", "default", 2, 5, 5, 0, 0, false, -1, t0, 0, null, null, -1),
+                new QueueSnapshot.SiteRow("mx.c.test", "default", 1, 1, 1, 0, 0, false, -1, t0 + 1_000, 0, null, null, -1));
 
         // One task out, its recipient deferred: it moves from ready to in flight to a retry timer.
         f.refuseDispatch = false;

@@ -37,10 +37,15 @@ public final class MxSink implements AutoCloseable {
 
     /**
      * One accepted message; {@code connection} is the client's address and port, distinct per connection;
-     * {@code atMillis} is when its text had arrived (wall clock).
+     * {@code atMillis} is when its text had arrived (wall clock); {@code helo} is the client's EHLO/HELO name.
      */
     public record Received(String connection, String sender, List<String> recipients, byte[] bytes,
-                           String messageId, long atMillis) {
+                           String messageId, long atMillis, String helo) {
+        /** The client's IP address (the connection without its port). */
+        public String clientIp() {
+            String c = connection.startsWith("/") ? connection.substring(1) : connection;
+            return c.substring(0, c.lastIndexOf(':'));
+        }
     }
 
     private final List<Received> messages = new CopyOnWriteArrayList<>();
@@ -205,7 +210,7 @@ public final class MxSink implements AutoCloseable {
                     throw new RejectException(451, "4.3.0 try again later");
                 }
                 messages.add(new Received(connection, sender, List.copyOf(recipients), bytes, id,
-                        System.currentTimeMillis()));
+                        System.currentTimeMillis(), context.getHelo().orElse(null)));
                 if (delayMillis > 0) {
                     try {
                         Thread.sleep(delayMillis);

@@ -77,6 +77,7 @@ public final class TestDaemon implements AutoCloseable {
         private final StringBuilder queue = new StringBuilder();
         private final StringBuilder delivery = new StringBuilder();
         private final StringBuilder admin = new StringBuilder();
+        private final StringBuilder topLevel = new StringBuilder();
         private String dnsResolver;
         private String dnsTimeout = UNUSED_DNS_TIMEOUT;
 
@@ -106,6 +107,12 @@ public final class TestDaemon implements AutoCloseable {
 
         public Builder delivery(String yamlLines) {
             delivery.append(indent(yamlLines, "  "));
+            return this;
+        }
+
+        /** Top-level YAML appended as written (e.g. {@code sources}, {@code pools}, {@code routes}). */
+        public Builder topLevel(String yaml) {
+            topLevel.append(yaml.endsWith("\n") ? yaml : yaml + "\n");
             return this;
         }
 
@@ -145,7 +152,8 @@ public final class TestDaemon implements AutoCloseable {
                     + "  port: " + FreePorts.next() + "\n"
                     + admin
                     + "events:\n"
-                    + "  log_file: " + dir.resolve("events").resolve("events.jsonl") + "\n";
+                    + "  log_file: " + dir.resolve("events").resolve("events.jsonl") + "\n"
+                    + topLevel;
             Path config = dir.resolve("sluice.yaml");
             Files.writeString(config, yaml, StandardCharsets.UTF_8);
             return config;

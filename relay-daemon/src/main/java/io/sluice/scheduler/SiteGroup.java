@@ -1,0 +1,37 @@
+package io.sluice.scheduler;
+
+import io.sluice.dns.SiteKey;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One site (MX host set) and its ready queues, one {@link SiteState} per source that has sent there
+ * ({@link ReadyKey}: source, site). Domains resolve to a group; the source is chosen when a batch is placed
+ * ({@link SourceChoice}). Made by {@link Resolutions}, which also makes the states; never forgotten (their health
+ * matters). Scheduler thread only.
+ */
+final class SiteGroup {
+    final SiteKey key;
+    /** {@link #key} as text, the name operators use ({@code --site}). */
+    final String name;
+    private final Map<String, SiteState> bySource = new HashMap<>(4);
+
+    SiteGroup(SiteKey key) {
+        this.key = key;
+        this.name = key.toString();
+    }
+
+    /** The ready queue of {@code source} here, or null when that source has not been used here yet. */
+    SiteState existing(String source) {
+        return bySource.get(source);
+    }
+
+    void add(SiteState state) {
+        bySource.put(state.readyKey.source(), state);
+    }
+
+    /** Ready queues of this site (one per source used here so far). */
+    Iterable<SiteState> states() {
+        return bySource.values();
+    }
+}

@@ -1,0 +1,118 @@
+package io.sluice.scheduler;
+
+import io.sluice.routing.EgressPath;
+import io.sluice.routing.Pool;
+import io.sluice.routing.PoolPath;
+import io.sluice.routing.Route;
+import io.sluice.routing.Router;
+import io.sluice.routing.SmarthostPath;
+import io.sluice.routing.WeightedRoundRobin;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntPredicate;
+
+/**
+ * Chooses the ready queue ({@link ReadyKey}: source, site) of a batch whose site is known: evaluates the message's
+ * route ({@link Router}, from the journalled route inputs and the recipient domain), takes the route's pool, and
+ * picks one of its sources by smooth weighted round robin ({@link WeightedRoundRobin}, one per pool): among the
+ * usable sources (weight above 0, address on this host) whose queue at this site has room in its concurrency window
+ * first, else among all usable ones (the batch then waits in that queue). Evaluated at every placement, so a reload
+ * ({@link #change}) applies to mail already queued at its next attempt.
+ *
+ * <p>Smarthost routes are not delivered through their smarthosts yet (a later step): their mail goes direct to MX
+ * through the route's bind pool, or the default route's pool when it has none (the daemon warns at start).
+ *
+ * <p>Allocation: none per batch once a pool's picker exists (a hash lookup by identity; the predicates are fields,
+ * not capturing lambdas). Scheduler thread only.
+ */
+final class SourceChoice {
+    private final Resolutions resolutions;
+    private final Map<Pool, WeightedRoundRobin> pickers = new IdentityHashMap<>();
+    private final IntPredicate usableWithRoom = this::usableWithRoom;
+    private final IntPredicate usable = this::usable;
+    private Router router;
+    private Pool fallbackPool;
+    private Set<String> unusable = Set.of();
+    /** The pick in progress: its pool and site (fields, so the predicates need not capture them). */
+    private Pool pool;
+    private SiteGroup group;
+
+    SourceChoice(Resolutions resolutions, Router router) {
+        this.resolutions = resolutions;
+        change(router, Set.of());
+    }
+
+    /** A reload's routes, and the sources that cannot send now (address not on this host). */
+    void change(Router next, Set<String> unusableSources) {
+        this.router = next;
+        this.unusable = Set.copyOf(unusableSources);
+        this.pickers.clear();
+        Route last = next.routes().get(next.routes().size() - 1);
+        this.fallbackPool = poolOf(last.path(), null);
+    }
+
+    /** The route the batch's message takes to its domain. */
+    Route route(Batch b) {
+        return router.route(b.routeInputs, b.domain.name);
+    }
+
+    /** The ready queue for {@code b} at {@code site}, or null when no source of its pool can send now. */
+    SiteState readyQueue(Batch b, SiteGroup site) {
+        Pool p = poolOf(route(b).path(), fallbackPool);
+        if (p == null) {
+            return resolutions.state(site, ReadyKey.DEFAULT_SOURCE);
+        }
+        WeightedRoundRobin picker = pickers.get(p);
+        if (picker == null) {
+            picker = picker(p);
+            pickers.put(p, picker);
+        }
+        this.pool = p;
+        this.group = site;
+        int i = picker.pick(usableWithRoom);
+        if (i < 0) {
+            i = picker.pick(usable);
+        }
+        this.pool = null;
+        this.group = null;
+        return i < 0 ? null : resolutions.state(site, p.sources().get(i).source().name());
+    }
+
+    /** Why {@link #readyQueue} found nothing, for the deferral. */
+    String noSourceReason(Batch b) {
+        Pool p = poolOf(route(b).path(), fallbackPool);
+        return "no source of pool " + (p == null ? "?" : p.name()) + " can send now (weights 0, or addresses not on"
+                + " this host: see sluice check-config)";
+    }
+
+    private static Pool poolOf(EgressPath path, Pool fallback) {
+        if (path instanceof PoolPath p) {
+            return p.pool();
+        }
+        if (path instanceof SmarthostPath s && s.bindPool() != null) {
+            return s.bindPool();
+        }
+        return fallback;
+    }
+
+    private static WeightedRoundRobin picker(Pool p) {
+        int[] weights = new int[p.sources().size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = p.sources().get(i).weight();
+        }
+        return new WeightedRoundRobin(weights);
+    }
+
+    private boolean usable(int i) {
+        return !unusable.contains(pool.sources().get(i).source().name());
+    }
+
+    private boolean usableWithRoom(int i) {
+        if (!usable(i)) {
+            return false;
+        }
+        SiteState state = group.existing(pool.sources().get(i).source().name());
+        return state == null || state.inFlight + state.ready.batches() < state.concurrency.window();
+    }
+}
