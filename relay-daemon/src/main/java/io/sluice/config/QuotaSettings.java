@@ -7,7 +7,7 @@ import java.time.Duration;
  *
  * @param authUser  the AUTH identity ({@code auth_user}, required, unique)
  * @param maxRate   most messages per period ({@code max_rate}, e.g. {@code 200/s}), or null for no rate limit
- * @param maxQueued most pending messages ({@code max_queued}), or 0 for no limit
+ * @param maxQueued most pending recipients ({@code max_queued}: accepted, no final outcome yet), or 0 for no limit
  */
 public record QuotaSettings(String authUser, Rate maxRate, long maxQueued) {
 

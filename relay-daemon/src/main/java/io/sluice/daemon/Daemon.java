@@ -171,7 +171,8 @@ public final class Daemon implements AutoCloseable {
         smtp = new SmtpServer(new SmtpServer.Dependencies(settings, eventLoops.group(),
                 eventLoops.serverChannelClass(), writer, journal::nextMessageId,
                 recovered.pending()::pendingRecipients, journal::freeBytes,
-                name -> new IngressMetrics(metrics.forListener(name)), authVerifiers, events));
+                name -> new IngressMetrics(metrics.forListener(name)), authVerifiers, events,
+                recovered.pending()::pendingRecipientsOf));
         smtp.start();
         LOG.info("sluice ready");
     }

@@ -13,7 +13,8 @@ import org.agrona.collections.Long2ObjectHashMap;
  * journal writer as it appends QUEUED, DEFERRED, OUTCOME and RELOCATED records, and snapshotted by it into CHECKPOINT
  * records.
  *
- * <p>Threading: all methods except {@link #pendingMessages()} and {@link #pendingRecipients()} belong to one owner
+ * <p>Threading: all methods except {@link #pendingMessages()}, {@link #pendingRecipients()} and
+ * {@link #pendingRecipientsOf} belong to one owner
  * thread at a time (recovery's caller, then the writer thread; {@link JournalWriter#start} hands it over). The two
  * counters are volatile, written only by the owner, so back-pressure checks on event loops read them freely.
  *
@@ -29,6 +30,9 @@ public final class PendingSet {
     /** Distinct route inputs remembered for sharing before the table starts over. */
     static final int MAX_INTERNED = 65_536;
     private final Map<RouteInputs, RouteInputs> interned = new HashMap<>();
+    /** Pending recipients per AUTH identity (quotas); written by the owner, read from any thread. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> byAuthUser =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Long2ObjectHashMap<PendingMessage> byId = new Long2ObjectHashMap<>(1024, 0.65f, true);
     private volatile long pendingMessages;
     private volatile long pendingRecipients;
@@ -43,6 +47,22 @@ public final class PendingSet {
     /** Recipients without a final outcome; readable from any thread. */
     public long pendingRecipients() {
         return pendingRecipients;
+    }
+
+    /** Recipients without a final outcome of messages submitted by AUTH identity {@code authUser}; any thread. */
+    public long pendingRecipientsOf(String authUser) {
+        java.util.concurrent.atomic.AtomicLong n = byAuthUser.get(authUser);
+        return n == null ? 0 : n.get();
+    }
+
+    private void countForUser(RouteInputs inputs, int delta) {
+        if (!inputs.authUser().isEmpty()) {
+            java.util.concurrent.atomic.AtomicLong n = byAuthUser.get(inputs.authUser());
+            if (n == null) {
+                n = byAuthUser.computeIfAbsent(inputs.authUser(), u -> new java.util.concurrent.atomic.AtomicLong());
+            }
+            n.addAndGet(delta);
+        }
     }
 
     /** When the oldest pending message was received, and its age; readable from any thread. */
@@ -75,6 +95,7 @@ public final class PendingSet {
         oldest.added(receivedAtMillis);
         pendingMessages = pendingMessages + 1;
         pendingRecipients = pendingRecipients + recipientCount;
+        countForUser(m.routeInputs(), recipientCount);
         return true;
     }
 
@@ -103,6 +124,7 @@ public final class PendingSet {
         oldest.added(receivedAtMillis);
         pendingMessages = pendingMessages + 1;
         pendingRecipients = pendingRecipients + m.pendingCount();
+        countForUser(m.routeInputs(), m.pendingCount());
         return true;
     }
 
@@ -129,6 +151,7 @@ public final class PendingSet {
             return false;
         }
         pendingRecipients = pendingRecipients - 1;
+        countForUser(m.routeInputs(), -1);
         if (m.pendingCount() == 0) {
             byId.remove(id);
             oldest.removed(m.receivedAtMillis());

@@ -48,7 +48,11 @@ public enum RejectReason {
      * The session had made no progress for {@code smtp.evict_stalled_after} and was closed to give its slot to a new
      * connection at {@code smtp.max_connections}.
      */
-    STALLED_EVICTED;
+    STALLED_EVICTED,
+    /** 452 at MAIL: the AUTH identity is over its {@code quotas[].max_rate}. */
+    QUOTA_RATE,
+    /** 452 at MAIL/RCPT: the AUTH identity has {@code quotas[].max_queued} recipients pending. */
+    QUOTA_QUEUED;
 
     private final String label = name().toLowerCase(java.util.Locale.ROOT);
 

@@ -111,7 +111,8 @@ class DeliveryEventMetricsTest {
     }
 
     private static DeliveryTask task(long id) {
-        return new DeliveryTask(id, 1, 0, 0, "b.test", null, List.of(), List.of("a@b.test"), new int[] {0},
+        return new DeliveryTask(id, 1, 0, 0, "b.test", io.sluice.dns.SiteKey.of(List.of("mx.b.test")), List.of(),
+                List.of("a@b.test"), new int[] {0},
                 new int[] {1}, false);
     }
 

@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
 /**
  * What every session of one listener shares: its name and first settings, TLS context, the journal writer and id
  * source, the shared memory budget and back-pressure, the AUTH verifier (null when the listener has no AUTH), the
- * session registry for shutdown, the event log, and the observer. Immutable; thread-safe parts only. The TLS
+ * session registry for shutdown, the event log, the observer and the per-AUTH-identity quotas (shared by all
+ * listeners). Immutable; thread-safe parts only. The TLS
  * context sits behind a reference that a reload replaces ({@link SmtpServer#prepareTlsReload}); each new session or
  * STARTTLS reads it once.
  */
@@ -30,7 +31,8 @@ record ListenerContext(
         AuthVerifier authVerifier,
         SessionRegistry sessions,
         EventPublisher events,
-        BooleanSupplier shuttingDown) {
+        BooleanSupplier shuttingDown,
+        Quotas quotas) {
 
     /** The TLS context new sessions use; null when the listener has no TLS. */
     SslContext sslContext() {

@@ -87,7 +87,8 @@ final class MailTransaction {
             return;
         }
         declaredBytes = Math.max(0, path.declaredSize());
-        if (refusedByBackPressure(1)) {
+        if (refusedByBackPressure(1) || refusedByQuota(listener.quotas().checkMail(settings, session.authIdentity(),
+                System.nanoTime()))) {
             return;
         }
         sender = path.address();
@@ -144,7 +145,8 @@ final class MailTransaction {
                     + unroutable), Rejection.RELAY_DENIED);
             return;
         }
-        if (refusedByBackPressure(recipients.size() + 1)) {
+        if (refusedByBackPressure(recipients.size() + 1) || refusedByQuota(listener.quotas().checkRcpt(settings,
+                session.authIdentity(), recipients.size()))) {
             return;
         }
         recipients.add(path.address());
@@ -204,6 +206,16 @@ final class MailTransaction {
             return "single-label domain is not relayed, use a fully qualified domain name";
         }
         return null;
+    }
+
+    /** Answers a quota's refusal ({@code 452 4.7.1}), if any; true when it refused. */
+    private boolean refusedByQuota(Quotas.Refusal refusal) {
+        if (refusal == null) {
+            return false;
+        }
+        session.reply(refusal.reply);
+        listener.observer().rejected(refusal.rejection);
+        return true;
     }
 
     private boolean refusedByBackPressure(int extraRecipients) {

@@ -59,6 +59,10 @@ final class SmtpReplies {
 
     static final ByteBuf QUEUE_WRITE_ERROR = fixed("451 4.3.0 Error: queue file write error");
     static final ByteBuf INSUFFICIENT_STORAGE = fixed("452 4.3.1 Insufficient system storage");
+    static final ByteBuf QUOTA_RATE = fixed("452 4.7.1 Sending rate of this account exceeded (quotas max_rate),"
+            + " try again later");
+    static final ByteBuf QUOTA_QUEUED = fixed("452 4.7.1 Too many recipients of this account waiting for delivery"
+            + " (quotas max_queued), try again later");
 
     static final ByteBuf SHUTTING_DOWN = fixed("421 4.3.2 Service shutting down, closing transmission channel");
     static final ByteBuf TOO_MANY_CONNECTIONS = fixed("421 4.7.0 Error: too many connections");

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,8 @@ public final class SmtpServer {
             LongSupplier journalFreeBytes,
             Function<String, IngressObserver> observers,
             Map<String, AuthVerifier> authVerifiers,
-            EventPublisher events) {
+            EventPublisher events,
+            ToLongFunction<String> pendingRecipientsOfAuthUser) {
     }
 
     private final Dependencies deps;
@@ -62,6 +64,7 @@ public final class SmtpServer {
     private final InflightBudget budget;
     private final BackPressure backPressure;
     private final ConnectionLimiter limiter;
+    private final Quotas quotas;
     private final List<Channel> serverChannels = new ArrayList<>();
     /** Each TLS listener's context by name; a reload replaces the values (never the keys). */
     private final Map<String, AtomicReference<SslContext>> tlsContexts = new HashMap<>();
@@ -72,6 +75,7 @@ public final class SmtpServer {
         Settings settings = deps.settings().current();
         this.budget = new InflightBudget(settings.smtp().maxInflightDataBytes());
         this.backPressure = new BackPressure(deps.pendingRecipients(), deps.journalFreeBytes(), budget::used);
+        this.quotas = new Quotas(deps.pendingRecipientsOfAuthUser());
         this.limiter = new ConnectionLimiter(() -> deps.settings().current().smtp().maxConnections(),
                 () -> deps.settings().current().smtp().maxConnectionsPerIp(),
                 () -> deps.settings().current().smtp().evictStalledAfter().toNanos(), sessions);
@@ -100,7 +104,7 @@ public final class SmtpServer {
         return new ListenerContext(listener.name(), deps.settings(), listener, ssl, deps.journal(),
                 deps.messageIds(), deps.observers().apply(listener.name()), budget, backPressure,
                 listener.auth().enabled() ? deps.authVerifiers().get(listener.name()) : null, sessions,
-                deps.events(), () -> shuttingDown);
+                deps.events(), () -> shuttingDown, quotas);
     }
 
     /**

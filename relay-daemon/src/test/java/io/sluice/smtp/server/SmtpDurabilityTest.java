@@ -73,7 +73,7 @@ class SmtpDurabilityTest {
             SmtpServer server = new SmtpServer(new SmtpServer.Dependencies(new SettingsHolder(settings), group,
                     NioServerSocketChannel.class, writer, journal::nextMessageId,
                     recovered.pending()::pendingRecipients, journal::freeBytes, name -> IngressObserver.NONE,
-                    Map.of(), io.sluice.events.EventPublisher.NONE));
+                    Map.of(), io.sluice.events.EventPublisher.NONE, user -> 0));
             server.start();
             try (SmtpClient c = new SmtpClient("127.0.0.1", port)) {
                 c.reply();
