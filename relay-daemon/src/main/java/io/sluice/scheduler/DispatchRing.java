@@ -81,6 +81,19 @@ final class DispatchRing {
         enterRing(site);
     }
 
+    /**
+     * Takes every batch out of {@code site}'s ready queue, in order, and hands each to {@code out} (a reload that
+     * took its source away: the batches are placed again). Batches in flight are not touched.
+     */
+    void takeBack(SiteState site, Consumer<Batch> out) {
+        Batch b;
+        while ((b = site.ready.poll()) != null) {
+            counters.ready -= b.size;
+            b.site = null;
+            out.accept(b);
+        }
+    }
+
     /** Puts {@code site} in the ring if it has ready work and is not there yet. */
     void enterRing(SiteState site) {
         if (!site.inRing && !site.ready.isEmpty()) {

@@ -285,6 +285,7 @@ public final class Scheduler implements Agent {
         if (nextEgress.get() != null) { // one volatile read per cycle; no allocation
             EgressChange change = nextEgress.getAndSet(null);
             sources.change(change.router(), change.unusableSources());
+            replaceFromUnpickableSources();
         }
         if (nextPolicy.get() != null) { // one volatile read per cycle; no allocation
             takePolicy(nextPolicy.getAndSet(null));
@@ -311,6 +312,18 @@ public final class Scheduler implements Agent {
         drained = ring.tasksInFlight() == 0 && recorder.backlog() == 0 && bounceHandoff.size() == 0
                 && steering.bouncing() == 0;
         return work;
+    }
+
+    /**
+     * After a reload: ready mail of a source that can no longer be picked (removed, weight 0, address gone) is
+     * placed again under the new routes; mail in flight on it finishes there.
+     */
+    private void replaceFromUnpickableSources() {
+        for (SiteState site : new java.util.ArrayList<>(resolutions.sites())) {
+            if (!site.ready.isEmpty() && !sources.pickable(site.readyKey.source())) {
+                ring.takeBack(site, this::route);
+            }
+        }
     }
 
     private void takePolicy(RetryPolicy next) {

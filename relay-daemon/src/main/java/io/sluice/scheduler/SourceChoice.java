@@ -52,6 +52,27 @@ final class SourceChoice {
         this.fallbackPool = poolOf(last.path(), null);
     }
 
+    /**
+     * Whether source {@code name} can still be picked: a member with weight above 0 of some pool a route uses, and
+     * its address on this host.
+     */
+    boolean pickable(String name) {
+        if (unusable.contains(name)) {
+            return false;
+        }
+        for (Route r : router.routes()) {
+            Pool p = poolOf(r.path(), fallbackPool);
+            if (p != null) {
+                for (var s : p.sources()) {
+                    if (s.weight() > 0 && s.source().name().equals(name)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return ReadyKey.DEFAULT_SOURCE.equals(name) && fallbackPool == null;
+    }
+
     /** The route the batch's message takes to its domain. */
     Route route(Batch b) {
         return router.route(b.routeInputs, b.domain.name);
