@@ -37,6 +37,8 @@ final class Batch {
     SiteState site;
     /** What the message's route is chosen by (shared, never null once taken from the pool). */
     RouteInputs routeInputs = RouteInputs.UNKNOWN;
+    /** The lane slot of its route ({@link Lanes}), set when it is placed in a ready queue. */
+    int lane;
     /**
      * The last temporary failure (for the expiry DSN, as Postfix reports it): reply code (0: none), enhanced status,
      * text, and the MX host that replied (null when Sluice decided it: DNS, connection trouble). Lost on restart

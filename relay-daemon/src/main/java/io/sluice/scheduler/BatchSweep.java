@@ -89,7 +89,11 @@ final class BatchSweep {
                 }
             }
         };
-        resolutions.sites().forEach(s -> walk.accept(s.ready));
+        resolutions.sites().forEach(s -> s.ready.forEach(b -> {
+            if (inScope.test(b)) {
+                n[0] += b.size;
+            }
+        }));
         timers.batchesWhere(inScope).forEach(b -> n[0] += b.size);
         if (domain != null) {
             walk.accept(domain.waiting);

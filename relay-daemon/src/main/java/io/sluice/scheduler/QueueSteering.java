@@ -200,13 +200,13 @@ final class QueueSteering {
 
     /** Recipients of domain {@code d} in {@code site}'s ready queue (one walk; operator commands only). */
     private static long readyOf(SiteState site, DomainState d) {
-        long n = 0;
-        for (Batch b = site.ready.head(); b != null; b = b.next) {
+        long[] n = new long[1];
+        site.ready.forEach(b -> {
             if (b.domain == d) {
-                n += b.size;
+                n[0] += b.size;
             }
-        }
-        return n;
+        });
+        return n[0];
     }
 
     private long suspend(SteeringCommand.Target t, DomainState d, long until, Predicate<Batch> match) {

@@ -50,9 +50,7 @@ final class QueueSummary {
             }
         });
         for (SiteState site : resolutions.sites()) {
-            for (Batch b = site.ready.head(); b != null; b = b.next) {
-                pass.add(b, Where.READY, -1);
-            }
+            site.ready.forEach(b -> pass.add(b, Where.READY, -1));
         }
         ring.forEachInFlight(b -> pass.add(b, Where.IN_FLIGHT, -1));
         timers.forEachBatch(pass::addScheduled);

@@ -57,7 +57,7 @@ final class ReadyExpiry {
                 cursor = 0;
             }
             SiteState site = sites.get(cursor);
-            Batch head = site.ready.head();
+            Batch head = site.ready.peek();
             if (head == null) {
                 site.expiryListed = false;
                 sites.set(cursor, sites.get(sites.size() - 1));
@@ -65,14 +65,14 @@ final class ReadyExpiry {
                 continue;
             }
             if (isExpired.test(head)) {
-                site.ready.poll();
+                site.ready.pollPeeked();
                 counters.ready -= head.size;
                 if (!park.test(head)) {
                     expire.accept(head);
                     expired++;
                 }
             } else if (blocked.test(site) && site.ready.batches() > 1) {
-                site.ready.addLast(site.ready.poll());
+                site.ready.rotate();
             }
             cursor++;
         }

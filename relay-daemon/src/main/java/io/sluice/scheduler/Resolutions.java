@@ -40,7 +40,11 @@ final class Resolutions {
     /** Told of every new site (operator suspensions apply to sites not seen yet); set once by the scheduler. */
     private java.util.function.Consumer<SiteState> newSite = s -> { };
 
-    Resolutions(SchedulerOptions options, MxResolver resolver, Runnable wakeUp, SchedulerCounters counters) {
+    private final Lanes lanes;
+
+    Resolutions(SchedulerOptions options, MxResolver resolver, Runnable wakeUp, SchedulerCounters counters,
+                Lanes lanes) {
+        this.lanes = lanes;
         this.options = options;
         this.resolver = resolver;
         this.wakeUp = wakeUp;
@@ -132,7 +136,7 @@ final class Resolutions {
         SiteState site = group.existing(source);
         if (site == null) {
             site = new SiteState(group, source, new SiteHealth(options.failuresToDie(), options.firstProbeMillis(),
-                    options.maxProbeMillis()), options.maxInFlightPerSite());
+                    options.maxProbeMillis()), options.maxInFlightPerSite(), lanes);
             group.add(site);
             states.add(site);
             newSite.accept(site);

@@ -149,8 +149,9 @@ public final class Scheduler implements Agent {
         BatchPool pool = new BatchPool(options.maxRecipientsPerTask(), MAX_FREE_BATCHES);
         this.outcomes = new BatchOutcomes(policy, recorder, new OutcomeEvents(events), bounces, bounceHandoff, timers,
                 counters, pool, domains, random);
-        this.resolutions = new Resolutions(options, resolver, wakeUp, counters);
-        this.sources = new SourceChoice(resolutions, Router.compile(EgressSettings.defaults(null, "localhost")));
+        Lanes lanes = new Lanes();
+        this.resolutions = new Resolutions(options, resolver, wakeUp, counters, lanes);
+        this.sources = new SourceChoice(resolutions, lanes, Router.compile(EgressSettings.defaults(null, "localhost")));
         this.ring = new DispatchRing(options, dispatcher, policy, timers, counters, this::expire,
                 this::parkIfBlocked);
         this.intake = new BatchIntake(domains, pool, timers, counters, this::route, random,

@@ -20,7 +20,8 @@ final class SiteState {
     final String name;
     /** Suspended by an operator: it leaves the ring and dispatches nothing until resumed ({@link QueueSteering}). */
     boolean suspended;
-    final BatchQueue ready = new BatchQueue();
+    /** Ready batches, one FIFO per lane, taken by lane weight. */
+    final LanedQueue ready;
     int inFlight;
     boolean inRing;
     /** Listed by {@link ReadyExpiry} (it has or had ready mail). */
@@ -39,8 +40,9 @@ final class SiteState {
     long summaryPass;
     int summaryRow;
 
-    SiteState(SiteGroup group, String source, SiteHealth health, int maxInFlight) {
+    SiteState(SiteGroup group, String source, SiteHealth health, int maxInFlight, Lanes lanes) {
         this.group = group;
+        this.ready = new LanedQueue(lanes);
         this.key = group.key;
         this.readyKey = new ReadyKey(source, group.key);
         this.health = health;

@@ -17,7 +17,8 @@ import java.util.function.IntPredicate;
  * route ({@link Router}, from the journalled route inputs and the recipient domain), takes the route's pool, and
  * picks one of its sources by smooth weighted round robin ({@link WeightedRoundRobin}, one per pool): among the
  * usable sources (weight above 0, address on this host) whose queue at this site has room in its concurrency window
- * first, else among all usable ones (the batch then waits in that queue). Evaluated at every placement, so a reload
+ * first, else among all usable ones (the batch then waits in that queue). Also sets the batch's lane from its route
+ * ({@link Lanes}): the ready queue takes lanes by weight ({@link LanedQueue}). Evaluated at every placement, so a reload
  * ({@link #change}) applies to mail already queued at its next attempt.
  *
  * <p>Smarthost routes are not delivered through their smarthosts yet (a later step): their mail goes direct to MX
@@ -28,6 +29,7 @@ import java.util.function.IntPredicate;
  */
 final class SourceChoice {
     private final Resolutions resolutions;
+    private final Lanes lanes;
     private final Map<Pool, WeightedRoundRobin> pickers = new IdentityHashMap<>();
     private final IntPredicate usableWithRoom = this::usableWithRoom;
     private final IntPredicate usable = this::usable;
@@ -38,14 +40,16 @@ final class SourceChoice {
     private Pool pool;
     private SiteGroup group;
 
-    SourceChoice(Resolutions resolutions, Router router) {
+    SourceChoice(Resolutions resolutions, Lanes lanes, Router router) {
         this.resolutions = resolutions;
+        this.lanes = lanes;
         change(router, Set.of());
     }
 
     /** A reload's routes, and the sources that cannot send now (address not on this host). */
     void change(Router next, Set<String> unusableSources) {
         this.router = next;
+        this.lanes.change(next);
         this.unusable = Set.copyOf(unusableSources);
         this.pickers.clear();
         Route last = next.routes().get(next.routes().size() - 1);
@@ -80,7 +84,9 @@ final class SourceChoice {
 
     /** The ready queue for {@code b} at {@code site}, or null when no source of its pool can send now. */
     SiteState readyQueue(Batch b, SiteGroup site) {
-        Pool p = poolOf(route(b).path(), fallbackPool);
+        Route route = route(b);
+        b.lane = lanes.slotOf(route);
+        Pool p = poolOf(route.path(), fallbackPool);
         if (p == null) {
             return resolutions.state(site, ReadyKey.DEFAULT_SOURCE);
         }
