@@ -70,6 +70,15 @@ final class InspectCommand extends AdminCommand {
         if (str(m, "stream") != null) {
             out.println("stream:    " + str(m, "stream"));
         }
+        java.util.Set<String> routes = new java.util.LinkedHashSet<>();
+        for (Map<String, Object> r : list(m, "recipients")) {
+            if (str(r, "route") != null) {
+                routes.add(str(r, "route") + " (lane " + str(r, "lane") + ", " + str(r, "path") + ")");
+            }
+        }
+        for (String route : routes) {
+            out.println("route:     " + route);
+        }
         out.println("pending:   " + num(m, "pending_recipients") + " of " + list(m, "recipients").size()
                 + " recipients");
         out.println();

@@ -168,7 +168,7 @@ final class AdminApiBinding implements AdminApi {
             Map<Integer, DeferredReplyLookup.LastReply> replies = DeferredReplyLookup.find(journal, id, deferred,
                     OUTCOME_SEARCH_RECORDS);
             return CompletableFuture.completedFuture(InspectJson.render(view, found ? accepted : null, outcomes,
-                    replies, System.currentTimeMillis()));
+                    replies, EgressPlan.router(settings.current().egress()), System.currentTimeMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);

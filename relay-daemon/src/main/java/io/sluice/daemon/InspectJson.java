@@ -6,6 +6,11 @@ import io.sluice.journal.MessageIds;
 import io.sluice.journal.OutcomeCode;
 import io.sluice.journal.OutcomeLookup;
 import io.sluice.journal.PendingView;
+import io.sluice.routing.EgressPath;
+import io.sluice.routing.PoolPath;
+import io.sluice.routing.Route;
+import io.sluice.routing.Router;
+import io.sluice.routing.SmarthostPath;
 import io.sluice.util.JsonText;
 import java.util.Map;
 
@@ -39,7 +44,7 @@ final class InspectJson {
      *                    found
      */
     static String render(PendingView view, AcceptedRecord accepted, Map<Integer, OutcomeCode> finals,
-                         Map<Integer, DeferredReplyLookup.LastReply> lastReplies, long nowMillis) {
+                         Map<Integer, DeferredReplyLookup.LastReply> lastReplies, Router router, long nowMillis) {
         StringBuilder out = new StringBuilder(512);
         out.append("{\"id\":\"").append(MessageIds.format(view.id())).append('"')
                 .append(",\"received_millis\":").append(view.receivedAtMillis())
@@ -62,6 +67,11 @@ final class InspectJson {
             long due = r.pending() && r.attempts() > 0 ? r.nextDueMillis() : -1;
             out.append(i == 0 ? "" : ",").append("{\"index\":").append(i).append(",\"address\":");
             JsonText.string(out, r.address());
+            Route route = router.route(view.routeInputs(), domainOf(r.address()));
+            out.append(",\"route\":");
+            JsonText.string(out, route.name()).append(",\"lane\":");
+            JsonText.string(out, route.lane().name()).append(",\"path\":");
+            JsonText.string(out, describe(route.path()));
             out.append(",\"state\":\"").append(state).append('"')
                     .append(",\"attempts\":").append(r.attempts())
                     .append(",\"next_due_millis\":").append(due)
@@ -78,5 +88,24 @@ final class InspectJson {
             out.append('}');
         }
         return out.append("]}").toString();
+    }
+
+    /** The recipient's domain as routes compare it: after the last {@code @}, lower case. */
+    private static String domainOf(String address) {
+        return address.substring(address.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** {@code pool NAME} or {@code smarthosts A,B (pool NAME)}, as the route would send under the current config. */
+    static String describe(EgressPath path) {
+        if (path instanceof PoolPath p) {
+            return "pool " + p.pool().name();
+        }
+        SmarthostPath s = (SmarthostPath) path;
+        StringBuilder sb = new StringBuilder("smarthosts ");
+        for (int i = 0; i < s.smarthosts().size(); i++) {
+            sb.append(i > 0 ? "," : "").append(s.smarthosts().get(i).name());
+        }
+        return s.bindPool() == null ? sb.toString() : sb.append(" (pool ").append(s.bindPool().name()).append(')')
+                .toString();
     }
 }

@@ -202,6 +202,8 @@ class AdminCliTest {
         List<Map<String, Object>> rcpts = AdminCommand.list(m, "recipients");
         assertThat(rcpts).extracting(r -> r.get("address")).containsExactly("a@down.test", "b@ok.test", "c@down.test");
         assertThat(rcpts).extracting(r -> r.get("state")).containsExactly("deferred", "delivered", "deferred");
+        assertThat(rcpts).extracting(r -> r.get("route")).as("the route each would take now").containsOnly("default");
+        assertThat(rcpts).extracting(r -> r.get("path")).containsOnly("pool default");
         assertThat(rcpts).extracting(r -> r.get("attempts")).containsExactly(1L, 0L, 1L);
         assertThat(AdminCommand.num(rcpts.get(0), "next_due_millis")).isGreaterThan(System.currentTimeMillis());
         assertThat(AdminCommand.num(rcpts.get(1), "next_due_millis")).isEqualTo(-1);
@@ -220,6 +222,7 @@ class AdminCliTest {
         assertThat(human.exit()).as(human.err()).isZero();
         assertThat(human.out()).contains("id:        " + mixedId + "\n").contains("pending:   2 of 3 recipients\n")
                 .contains("sender:    <sender@client.test>\n")
+                .contains("route:     default (lane default, pool default)\n")
                 .containsPattern("(?m)^0\\s+a@down\\.test\\s+deferred\\s+1\\s+\\d{4}-\\d\\d-\\d\\d .*\\(in \\d+m\\d\\ds\\)$")
                 .containsPattern("(?m)^1\\s+b@ok\\.test\\s+delivered\\s+0\\s+-$")
                 .contains("last replies:\n")
