@@ -52,39 +52,28 @@ public record EgressSettings(List<SourceSettings> sources, List<PoolSettings> po
 
     /** The source with this name, or null. */
     public SourceSettings source(String name) {
-        for (SourceSettings s : sources) {
-            if (s.name().equals(name)) {
-                return s;
-            }
-        }
-        return null;
+        return named(sources, SourceSettings::name, name);
     }
 
     /** The pool with this name, or null. */
     public PoolSettings pool(String name) {
-        for (PoolSettings p : pools) {
-            if (p.name().equals(name)) {
-                return p;
-            }
-        }
-        return null;
+        return named(pools, PoolSettings::name, name);
     }
 
     /** The smarthost with this name, or null. */
     public SmarthostSettings smarthost(String name) {
-        for (SmarthostSettings s : smarthosts) {
-            if (s.name().equals(name)) {
-                return s;
-            }
-        }
-        return null;
+        return named(smarthosts, SmarthostSettings::name, name);
     }
 
     /** The lane with this name, or null. */
     public LaneSettings lane(String name) {
-        for (LaneSettings l : lanes) {
-            if (l.name().equals(name)) {
-                return l;
+        return named(lanes, LaneSettings::name, name);
+    }
+
+    private static <T> T named(List<T> items, java.util.function.Function<T, String> nameOf, String name) {
+        for (T item : items) {
+            if (nameOf.apply(item).equals(name)) {
+                return item;
             }
         }
         return null;
