@@ -32,10 +32,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Outbound delivery, assembled (architecture.md "Delivery core"): the {@link MxResolver}, one
- * {@link OutboundConnector} on the shared event loops (JDK trust store judging peers, {@link OpportunisticTls}),
- * {@link ConnectionPools} per site, the {@link DeliveryDispatcher} and the {@link Scheduler} run by an Agrona
- * {@link AgentRunner} on its own thread ({@code sluice-scheduler}).
+ * Outbound delivery, assembled (architecture.md "Delivery core"): the {@link MxResolver}, one outbound connector
+ * per source on the shared event loops ({@link SourceConnectors}: the source's address and EHLO name; JDK trust store
+ * judging peers, {@link OpportunisticTls}), {@link ConnectionPools} per (source, site), the
+ * {@link DeliveryDispatcher} and the {@link Scheduler} run by an Agrona {@link AgentRunner} on its own thread
+ * ({@code sluice-scheduler}), which gets the routes, pools and unusable sources from {@link EgressPlan}.
  *
  * <p>Inputs: newly durable messages through the {@link QueuedHandoff} (connected here), the recovered pending set
  * (loaded before the runner starts, with each message's received time from the journal, so expiry survives a
