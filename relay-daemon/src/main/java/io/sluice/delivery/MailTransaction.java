@@ -12,9 +12,10 @@ import java.util.concurrent.CompletableFuture;
  * One mail transaction (RFC 5321 3.3) on an open connection: MAIL, one RCPT per recipient, DATA, the dot-stuffed
  * text and the final dot, producing a {@link TransactionResult}.
  *
- * <p>Before anything is sent: a message that needs SMTPUTF8 (a non-ASCII local part) when the next hop lacks it gets
- * a local {@code 550 5.6.7}; without SMTPUTF8 an international domain is sent as its A-labels ({@link IdnDomain}),
- * with it as received; one larger than the advertised SIZE a local {@code 552 5.3.4}; the connection stays usable.
+ * <p>Before anything is sent: a message that needs SMTPUTF8 (a non-ASCII local part, or a client that declared
+ * SMTPUTF8 and a header section with UTF-8: {@link OutboundMessage#requiresSmtpUtf8()}) when the next hop lacks
+ * it gets a local {@code 550 5.6.7}; without SMTPUTF8 an international domain is sent as its A-labels
+ * ({@link IdnDomain}), with it as received; one larger than the advertised SIZE a local {@code 552 5.3.4}; the connection stays usable.
  * With PIPELINING (RFC 2920) MAIL, all RCPTs and DATA go out in one buffer and one flush, and the replies are read
  * in order; without it, each command waits for its reply (lockstep), and a rejected MAIL ends the transaction.
  * When no recipient was accepted the text is never sent: lockstep sends RSET instead of DATA; pipelined, the DATA

@@ -15,15 +15,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * (new connections use them; a source that left the config keeps its last settings for the mail still in flight
  * on it).
  *
- * <p>Thread-safe: {@link #connector} from any thread (the pools' factory), {@link #reload} from the reload thread.
+ * <p>Thread-safe: {@link #connector} from any thread (the pools' factory), {@link #reload} from the reload thread;
+ * making a connector and a reload hold one lock, so no connector is made from a half-applied reload.
  */
 public final class SourceConnectors {
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelClass;
     private final OpportunisticTls trust;
     private final Map<String, OutboundConnector> bySource = new ConcurrentHashMap<>();
-    private volatile DeliverySettings delivery;
-    private volatile EgressSettings egress;
+    /** Guarded by {@code this}: a connector is made, and a reload applied, one at a time. */
+    private DeliverySettings delivery;
+    private EgressSettings egress;
 
     public SourceConnectors(EventLoopGroup group, Class<? extends SocketChannel> channelClass,
                             DeliverySettings delivery, EgressSettings egress, OpportunisticTls trust) {
@@ -34,14 +36,19 @@ public final class SourceConnectors {
         this.trust = trust;
     }
 
-    /** The connector of source {@code name}. */
+    /** The connector of source {@code name} (a lock-free lookup once it exists). */
     public OutboundConnector connector(String name) {
+        OutboundConnector c = bySource.get(name);
+        return c != null ? c : create(name);
+    }
+
+    private synchronized OutboundConnector create(String name) {
         return bySource.computeIfAbsent(name, n -> new OutboundConnector(group, channelClass, settingsOf(n), null,
                 trust));
     }
 
-    /** New settings for every source's new connections. */
-    public void reload(DeliverySettings nextDelivery, EgressSettings nextEgress) {
+    /** New settings for every source's new connections; never interleaves with making a connector. */
+    public synchronized void reload(DeliverySettings nextDelivery, EgressSettings nextEgress) {
         this.delivery = nextDelivery;
         this.egress = nextEgress;
         bySource.forEach((name, connector) -> {

@@ -13,7 +13,8 @@ import net.openhft.chronicle.bytes.Bytes;
  * ({@link DeferredDescriptor}: reply code, text, MX host), newest first, with its own tailer.
  *
  * <p>Bounded ({@link StateBackwardScan}): stops when every wanted recipient is found, at the message's QUEUED record
- * ({@link #find}), or after {@code maxRecords} records; a recipient whose DEFERRED is further back (or deleted by
+ * (for {@link #findMany}: once every wanted message's QUEUED record is passed), or after {@code maxRecords} records;
+ * a recipient whose DEFERRED is further back (or deleted by
  * retention, or compacted into a checkpoint) is not in the answer. Reads only; safe beside the writer; one call per
  * thread at a time. Keep it off event loops (it may touch cold pages).
  */
@@ -66,17 +67,22 @@ public final class DeferredReplyLookup {
         if (total == 0) {
             return found;
         }
+        Map<Long, Set<Integer>> left = new HashMap<>();
+        wanted.forEach((id, indexes) -> left.put(id, new java.util.HashSet<>(indexes)));
         int[] missing = {total};
         StateBackwardScan.all(journal, maxRecords, 0, (type, b, s) -> {
             if (type == RecordHeader.TYPE_DEFERRED && b.readRemaining() >= DeferredDescriptor.HEADER_LENGTH) {
                 long id = b.readLong(s + DeferredDescriptor.MESSAGE_ID_OFFSET);
-                Set<Integer> indexes = wanted.get(id);
+                Set<Integer> indexes = left.get(id);
                 int index = b.readUnsignedShort(s + DeferredDescriptor.RECIPIENT_INDEX_OFFSET);
-                if (indexes != null && indexes.contains(index)) {
-                    Map<Integer, LastReply> replies = found.computeIfAbsent(id, k -> new HashMap<>());
-                    if (replies.putIfAbsent(index, decode(b, s)) == null) { // newest first: the first seen wins
-                        missing[0]--;
-                    }
+                if (indexes != null && indexes.remove(index)) { // newest first: the first seen wins
+                    found.computeIfAbsent(id, k -> new HashMap<>()).put(index, decode(b, s));
+                    missing[0]--;
+                }
+            } else if (type == RecordHeader.TYPE_QUEUED) {
+                Set<Integer> indexes = left.remove(b.readLong(s + QueuedDescriptor.MESSAGE_ID_OFFSET));
+                if (indexes != null) {
+                    missing[0] -= indexes.size(); // nothing of this message is older than its QUEUED
                 }
             }
             return missing[0] == 0;

@@ -4,6 +4,8 @@ import io.sluice.model.RouteInputs;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -24,15 +26,16 @@ import org.agrona.collections.Long2ObjectHashMap;
  * {@code long[]} of one word per recipient (24 bytes for a single recipient): a million deferred single-recipient
  * messages take roughly 170 MiB. The {@link OldestPending} ring adds a fixed 256 KiB. Route inputs are interned:
  * messages with equal inputs share one {@link RouteInputs} (a reference per message); the table forgets everything
- * past {@link #MAX_INTERNED} distinct inputs (sharing restarts, nothing is lost).
+ * past {@link #MAX_INTERNED} distinct inputs (sharing restarts, nothing is lost). Pending recipients are also counted
+ * per AUTH identity (for quotas): one counter per identity ever seen, kept for the process's life (identities come
+ * from the users files, so there are few).
  */
 public final class PendingSet {
     /** Distinct route inputs remembered for sharing before the table starts over. */
     static final int MAX_INTERNED = 65_536;
     private final Map<RouteInputs, RouteInputs> interned = new HashMap<>();
     /** Pending recipients per AUTH identity (quotas); written by the owner, read from any thread. */
-    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> byAuthUser =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicLong> byAuthUser = new ConcurrentHashMap<>();
     private final Long2ObjectHashMap<PendingMessage> byId = new Long2ObjectHashMap<>(1024, 0.65f, true);
     private volatile long pendingMessages;
     private volatile long pendingRecipients;
@@ -51,15 +54,15 @@ public final class PendingSet {
 
     /** Recipients without a final outcome of messages submitted by AUTH identity {@code authUser}; any thread. */
     public long pendingRecipientsOf(String authUser) {
-        java.util.concurrent.atomic.AtomicLong n = byAuthUser.get(authUser);
+        AtomicLong n = byAuthUser.get(authUser);
         return n == null ? 0 : n.get();
     }
 
     private void countForUser(RouteInputs inputs, int delta) {
         if (!inputs.authUser().isEmpty()) {
-            java.util.concurrent.atomic.AtomicLong n = byAuthUser.get(inputs.authUser());
+            AtomicLong n = byAuthUser.get(inputs.authUser());
             if (n == null) {
-                n = byAuthUser.computeIfAbsent(inputs.authUser(), u -> new java.util.concurrent.atomic.AtomicLong());
+                n = byAuthUser.computeIfAbsent(inputs.authUser(), u -> new AtomicLong());
             }
             n.addAndGet(delta);
         }

@@ -57,12 +57,6 @@ final class LanedQueue {
         return b;
     }
 
-    /** The batch {@link #poll} would take next (its lane's head; the scores move only on poll), or null. */
-    Batch peek() {
-        int lane = peekLane();
-        return lane < 0 ? null : queues[lane].head();
-    }
-
     boolean isEmpty() {
         return batches == 0;
     }
@@ -108,15 +102,25 @@ final class LanedQueue {
         }
     }
 
-    /** Takes the head of {@link #peek}'s lane off (the batch {@link #peek} returned) without moving the scores. */
-    Batch pollPeeked() {
-        int lane = peekLane();
-        if (lane < 0) {
-            return null;
+    /** Lane slots this queue has had (some may be empty); for {@link #head} and {@link #pollLane}. */
+    int laneSlots() {
+        return queues.length;
+    }
+
+    /** The head of lane {@code lane}, or null when it is empty (expiry checks every lane's head). */
+    Batch head(int lane) {
+        BatchQueue q = queues[lane];
+        return q == null ? null : q.head();
+    }
+
+    /** Takes the head of lane {@code lane} off without moving the scores; null when it is empty. */
+    Batch pollLane(int lane) {
+        BatchQueue q = queues[lane];
+        Batch b = q == null ? null : q.poll();
+        if (b != null) {
+            batches--;
+            recipients -= b.size;
         }
-        Batch b = queues[lane].poll();
-        batches--;
-        recipients -= b.size;
         return b;
     }
 
@@ -130,23 +134,6 @@ final class LanedQueue {
             scores[i] += lanes.weight(i);
             if (best < 0 || scores[i] > scores[best]) {
                 best = i;
-            }
-        }
-        return best;
-    }
-
-    /** The lane {@link #poll} would take from now, without changing anything; -1 when empty. */
-    private int peekLane() {
-        int best = -1;
-        long bestScore = 0;
-        for (int i = 0; i < queues.length; i++) {
-            if (queues[i] == null || queues[i].isEmpty()) {
-                continue;
-            }
-            long score = scores[i] + lanes.weight(i);
-            if (best < 0 || score > bestScore) {
-                best = i;
-                bestScore = score;
             }
         }
         return best;

@@ -211,9 +211,9 @@ final class QueueSteering {
 
     private long suspend(SteeringCommand.Target t, DomainState d, long until, Predicate<Batch> match) {
         if (t.scope() == SteeringCommand.Scope.SITE) {
-            SiteState site = suspendSite(t.name(), until);
+            long n = suspendSite(t.name(), until);
             updateBounds();
-            return site == null ? 0 : site.ready.recipients();
+            return n;
         }
         suspendedDomains.put(t.name(), until);
         updateBounds();
@@ -295,31 +295,36 @@ final class QueueSteering {
         return n;
     }
 
-    private SiteState suspendSite(String name, long until) {
+    /** Suspends every ready queue of site {@code name} (one per source); returns their ready recipients. */
+    private long suspendSite(String name, long until) {
         suspendedSites.put(name, until);
+        long n = 0;
         for (SiteState site : resolutions.sites()) {
             if (site.name.equals(name)) {
                 if (!site.suspended) {
                     site.suspended = true;
                     suspendedSiteStates.add(site);
                 }
-                return site;
+                n += site.ready.recipients();
             }
         }
-        return null;
+        return n;
     }
 
+    /** Resumes every ready queue of site {@code name}; returns their ready recipients. */
     private long resumeSite(String name) {
         suspendedSites.remove(name);
-        for (SiteState site : suspendedSiteStates) {
+        long n = 0;
+        for (java.util.Iterator<SiteState> it = suspendedSiteStates.iterator(); it.hasNext(); ) {
+            SiteState site = it.next();
             if (site.name.equals(name)) {
                 site.suspended = false;
-                suspendedSiteStates.remove(site);
+                it.remove();
                 ring.enterRing(site);
-                return site.ready.recipients();
+                n += site.ready.recipients();
             }
         }
-        return 0;
+        return n;
     }
 
     private int endSuspensions(long now) {

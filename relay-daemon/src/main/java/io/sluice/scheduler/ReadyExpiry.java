@@ -57,21 +57,26 @@ final class ReadyExpiry {
                 cursor = 0;
             }
             SiteState site = sites.get(cursor);
-            Batch head = site.ready.peek();
-            if (head == null) {
+            if (site.ready.isEmpty()) {
                 site.expiryListed = false;
                 sites.set(cursor, sites.get(sites.size() - 1));
                 sites.remove(sites.size() - 1);
                 continue;
             }
-            if (isExpired.test(head)) {
-                site.ready.pollPeeked();
-                counters.ready -= head.size;
-                if (!park.test(head)) {
-                    expire.accept(head);
-                    expired++;
+            boolean expiredHere = false;
+            for (int lane = 0; lane < site.ready.laneSlots(); lane++) { // every lane's head: weights never hide one
+                Batch head = site.ready.head(lane);
+                if (head != null && isExpired.test(head)) {
+                    site.ready.pollLane(lane);
+                    counters.ready -= head.size;
+                    expiredHere = true;
+                    if (!park.test(head)) {
+                        expire.accept(head);
+                        expired++;
+                    }
                 }
-            } else if (blocked.test(site) && site.ready.batches() > 1) {
+            }
+            if (!expiredHere && blocked.test(site) && site.ready.batches() > 1) {
                 site.ready.rotate();
             }
             cursor++;

@@ -15,11 +15,12 @@ import java.util.function.IntPredicate;
 /**
  * Chooses the ready queue ({@link ReadyKey}: source, site) of a batch whose site is known: evaluates the message's
  * route ({@link Router}, from the journalled route inputs and the recipient domain), takes the route's pool, and
- * picks one of its sources by smooth weighted round robin ({@link WeightedRoundRobin}, one per pool): among the
- * usable sources (weight above 0, address on this host) whose queue at this site has room in its concurrency window
- * first, else among all usable ones (the batch then waits in that queue). Also sets the batch's lane from its route
- * ({@link Lanes}): the ready queue takes lanes by weight ({@link LanedQueue}). Evaluated at every placement, so a reload
- * ({@link #change}) applies to mail already queued at its next attempt.
+ * picks one of its sources by smooth weighted round robin ({@link WeightedRoundRobin}, one per pool) among the usable
+ * ones (weight above 0, address on this host), so the shares follow the weights exactly even under a backlog (a
+ * source's queue that is full simply holds its share until it drains; per-source caps such as warm-up come with
+ * traffic shaping). Also sets the batch's lane from its route ({@link Lanes}): the ready queue takes lanes by weight
+ * ({@link LanedQueue}). Evaluated at every placement, so a reload ({@link #change}) applies to mail already queued
+ * at its next attempt.
  *
  * <p>Smarthost routes are not delivered through their smarthosts yet (a later step): their mail goes direct to MX
  * through the route's bind pool, or the default route's pool when it has none (the daemon warns at start).
@@ -31,14 +32,12 @@ final class SourceChoice {
     private final Resolutions resolutions;
     private final Lanes lanes;
     private final Map<Pool, WeightedRoundRobin> pickers = new IdentityHashMap<>();
-    private final IntPredicate usableWithRoom = this::usableWithRoom;
     private final IntPredicate usable = this::usable;
     private Router router;
     private Pool fallbackPool;
     private Set<String> unusable = Set.of();
-    /** The pick in progress: its pool and site (fields, so the predicates need not capture them). */
+    /** The pick in progress: its pool (a field, so the predicate need not capture it). */
     private Pool pool;
-    private SiteGroup group;
 
     SourceChoice(Resolutions resolutions, Lanes lanes, Router router) {
         this.resolutions = resolutions;
@@ -58,7 +57,8 @@ final class SourceChoice {
 
     /**
      * Whether source {@code name} can still be picked: a member with weight above 0 of some pool a route uses, and
-     * its address on this host.
+     * its address on this host. (A reload re-places only the ready mail of sources this says no to: mail of a route
+     * whose pool lost a source that another pool still has keeps leaving from it until its next attempt.)
      */
     boolean pickable(String name) {
         if (unusable.contains(name)) {
@@ -96,13 +96,8 @@ final class SourceChoice {
             pickers.put(p, picker);
         }
         this.pool = p;
-        this.group = site;
-        int i = picker.pick(usableWithRoom);
-        if (i < 0) {
-            i = picker.pick(usable);
-        }
+        int i = picker.pick(usable);
         this.pool = null;
-        this.group = null;
         return i < 0 ? null : resolutions.state(site, p.sources().get(i).source().name());
     }
 
@@ -133,13 +128,5 @@ final class SourceChoice {
 
     private boolean usable(int i) {
         return !unusable.contains(pool.sources().get(i).source().name());
-    }
-
-    private boolean usableWithRoom(int i) {
-        if (!usable(i)) {
-            return false;
-        }
-        SiteState state = group.existing(pool.sources().get(i).source().name());
-        return state == null || state.inFlight + state.ready.batches() < state.concurrency.window();
     }
 }

@@ -56,10 +56,12 @@ class LanedQueueTest {
         int c = lanes.slot("c");
         q.addLast(batch(a, 1));
         q.addLast(batch(c, 2));
-        Batch first = q.peek();
-        assertThat(q.pollPeeked()).isSameAs(first);
+        Batch first = q.head(a);
+        assertThat(q.pollLane(a)).isSameAs(first);
+        assertThat(q.batches()).isEqualTo(1);
         q.addFirst(first);
-        assertThat(q.peek()).isSameAs(first);
+        assertThat(q.head(a)).isSameAs(first);
+        assertThat(q.head(c).messageId).isEqualTo(2);
         List<Long> detached = new ArrayList<>();
         q.detachIf(x -> x.messageId == 2, x -> detached.add(x.messageId));
         assertThat(detached).containsExactly(2L);

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link IdnDomain}; {@code 553 5.1.3}/{@code 553 5.1.7}), the declared
  * {@code SIZE} against {@code smtp.max_message_bytes} (RFC 1870), {@code smtp.max_recipients}, relay permission (AUTH
  * or {@code relay_networks}), a destination Sluice can route (no address literal, {@code localhost} or single-label
- * domain: {@code 550 5.7.1}), then hard and soft {@link BackPressure}. A bare {@code <postmaster>} skips the relay
+ * domain: {@code 550 5.7.1}), then hard and soft {@link BackPressure} and the AUTH identity's {@link Quotas}
+ * ({@code 452 4.7.1}, read from the current settings so a reload applies at once). A bare {@code <postmaster>} skips the relay
  * checks and becomes {@code smtp.postmaster_address} (refused when that is unset). A soft delay holds the MAIL reply and stops
  * reading meanwhile (the decoder is paused, {@link ReadGate#DELAYED} closed), so pipelined commands wait.
  *
@@ -87,8 +88,8 @@ final class MailTransaction {
             return;
         }
         declaredBytes = Math.max(0, path.declaredSize());
-        if (refusedByBackPressure(1) || refusedByQuota(listener.quotas().checkMail(settings, session.authIdentity(),
-                System.nanoTime()))) {
+        if (refusedByBackPressure(1) || refusedByQuota(listener.quotas().checkMail(listener.settings().current(),
+                session.authIdentity(), System.nanoTime()))) {
             return;
         }
         sender = path.address();
@@ -145,8 +146,8 @@ final class MailTransaction {
                     + unroutable), Rejection.RELAY_DENIED);
             return;
         }
-        if (refusedByBackPressure(recipients.size() + 1) || refusedByQuota(listener.quotas().checkRcpt(settings,
-                session.authIdentity(), recipients.size()))) {
+        if (refusedByBackPressure(recipients.size() + 1) || refusedByQuota(listener.quotas().checkRcpt(
+                listener.settings().current(), session.authIdentity(), recipients.size()))) {
             return;
         }
         recipients.add(path.address());

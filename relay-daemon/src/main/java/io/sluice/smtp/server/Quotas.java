@@ -15,9 +15,10 @@ import java.util.function.ToLongFunction;
  * transaction's own recipients counted. Over either, the command gets {@code 452 4.7.1} and the client retries
  * later: nothing is accepted and then lost. Sessions without AUTH have no quota.
  *
- * <p>Reload: the limits follow the current settings snapshot; an identity whose quota is unchanged keeps its rate
- * state (no fresh burst). Thread-safe (event loops share it); no allocation per command except when a reload is
- * first seen.
+ * <p>Reload: the limits follow the current settings snapshot (callers pass {@code SettingsHolder.current()}, never a
+ * session's older copy, so the compiled table only moves forward); an identity whose quota is unchanged keeps its
+ * rate state (no fresh burst), one whose quota changed starts a fresh one. Thread-safe (event loops share it); no
+ * allocation per command except when a reload is first seen.
  */
 final class Quotas {
     /** An identity's limits as compiled from one snapshot. */
