@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.scheduler.SteeringCommand.Action;
 import io.sluice.scheduler.SteeringCommand.Target;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,32 @@ class SchedulerSteeringTest {
         assertThat(f.scheduler.counters().suspendedRecipients()).isEqualTo(1);
         assertThat(steer(SteeringCommand.of(Action.RESUME, Target.site("mx.s.test"))).recipients()).isEqualTo(1);
         f.runUntil("dispatched", () -> f.dispatched.size() == 1);
+    }
+
+    @Test
+    void shouldSuspendAndResumeEverySourcesQueueAtASite() throws Exception {
+        start();
+        f.scheduler.changeEgress(io.sluice.routing.Router.compile(new io.sluice.config.EgressSettings(
+                List.of(new io.sluice.config.SourceSettings("one", null, "one.relay.test", false),
+                        new io.sluice.config.SourceSettings("two", null, "two.relay.test", false)),
+                List.of(new io.sluice.config.PoolSettings("default", List.of(
+                        new io.sluice.config.PoolSettings.Member("one", 1),
+                        new io.sluice.config.PoolSettings.Member("two", 1)))),
+                List.of(),
+                List.of(new io.sluice.config.RouteSettings("default", null, "default", "default", List.of())),
+                List.of(new io.sluice.config.LaneSettings("default", 1)), List.of())), java.util.Set.of());
+        steer(SteeringCommand.of(Action.SUSPEND, Target.site("mx.s.test")));
+        for (int i = 1; i <= 4; i++) {
+            f.accept(i, "r" + i + "@s.test");
+        }
+        f.runUntil("ready at the suspended site", () -> f.scheduler.counters().readyRecipients() == 4);
+        f.settle();
+        assertThat(f.dispatched).isEmpty();
+        assertThat(steer(SteeringCommand.of(Action.RESUME, Target.site("mx.s.test"))).recipients())
+                .as("both sources' queues").isEqualTo(4);
+        f.runUntil("all dispatched", () -> f.dispatched.size() == 4);
+        assertThat(f.dispatched).extracting(DeliveryTask::source).containsOnly("one", "two")
+                .contains("one", "two");
     }
 
     @Test
