@@ -3,6 +3,7 @@ package io.sluice.bench;
 import io.sluice.bench.dns.ZoneDnsCommand;
 import io.sluice.bench.jmh.JmhCommand;
 import io.sluice.bench.load.LoadCommand;
+import io.sluice.bench.sink.SinkCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sluice-bench", mixinStandardHelpOptions = true, version = "sluice-bench 0.1.0",
         description = "Sluice load and benchmark tools. Targets must be on loopback.",
-        subcommands = {LoadCommand.class, JmhCommand.class, ZoneDnsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LoadCommand.class, JmhCommand.class, ZoneDnsCommand.class, SinkCommand.class,
+                CommandLine.HelpCommand.class})
 public final class BenchCli implements Runnable {
 
     @Spec
