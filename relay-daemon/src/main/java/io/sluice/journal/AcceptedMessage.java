@@ -66,6 +66,17 @@ public final class AcceptedMessage {
     public AcceptedMessage(long id, long receivedAtMillis, String listener, String clientAddress, String heloName,
                            String authIdentity, String sender, String routingTags, List<String> recipients,
                            ByteBuffer body, boolean smtpUtf8) {
+        this(id, receivedAtMillis, listener, clientAddress, heloName, authIdentity, sender, routingTags, recipients,
+            body, smtpUtf8, tag(routingTags, "stream"));
+    }
+
+    /**
+     * As above, with the {@code stream} tag's value given (null: none) rather than found in {@code routingTags}: the
+     * session's path, which has the tags as a map already.
+     */
+    public AcceptedMessage(long id, long receivedAtMillis, String listener, String clientAddress, String heloName,
+                           String authIdentity, String sender, String routingTags, List<String> recipients,
+                           ByteBuffer body, boolean smtpUtf8, String stream) {
         this.smtpUtf8 = smtpUtf8;
         this.routingTags = Objects.requireNonNull(routingTags, "routingTags");
         this.id = id;
@@ -77,7 +88,7 @@ public final class AcceptedMessage {
         this.sender = Objects.requireNonNull(sender, "sender");
         this.recipients = Objects.requireNonNull(recipients, "recipients");
         this.body = Objects.requireNonNull(body, "body");
-        this.routeInputs = RouteInputs.of(sender, authIdentity, listener, tag(routingTags, "stream"));
+        this.routeInputs = RouteInputs.of(sender, authIdentity, listener, stream);
     }
 
     /** The value of tag {@code name} in {@code name=value} lines, or null. */

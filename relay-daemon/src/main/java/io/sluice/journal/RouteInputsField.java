@@ -20,13 +20,16 @@ final class RouteInputsField {
         Utf8Field.write(out, r.stream(), Utf8Field.utf8Length(r.stream()));
     }
 
-    /** Bytes the four fields take at absolute offset {@code at} (for readers that skip them). */
+    /**
+     * Bytes the four fields take at absolute offset {@code at} (for readers that skip them); a record cut short
+     * counts up to its end.
+     */
     static int length(Bytes<?> in, long at) {
         long pos = at;
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 4 && pos + Utf8Field.LENGTH_PREFIX <= in.readLimit(); i++) {
             pos += Utf8Field.LENGTH_PREFIX + in.readUnsignedShort(pos);
         }
-        return (int) (pos - at);
+        return (int) (Math.min(pos, in.readLimit()) - at);
     }
 
     /** Reads the four fields at the read position, advancing past them. */
