@@ -6,11 +6,12 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code sluice status}: the running daemon at a glance, from {@code GET /admin/status}: version, uptime,
- * listeners, queue totals, journal size and free disk, open connections. Exit codes as {@link AdminCommand}.
+ * listeners, queue totals, journal size and free disk, open connections, and the sources (address, EHLO name,
+ * whether each can send). Exit codes as {@link AdminCommand}.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show the running daemon: version, uptime, listeners, queue totals, journal size, "
-                + "connections.%nExit 0 ok, 1 the daemon said no, 2 usage/unreachable, 3 token refused.")
+                + "connections, sources.%nExit 0 ok, 1 the daemon said no, 2 usage/unreachable, 3 token refused.")
 final class StatusCommand extends AdminCommand {
 
     @Override
@@ -55,5 +56,15 @@ final class StatusCommand extends AdminCommand {
             listeners.row(str(l, "name"), str(l, "address"), num(l, "port"), str(l, "tls"));
         }
         listeners.print(out);
+        if (!list(s, "sources").isEmpty()) {
+            out.println();
+            TextTable sources = new TextTable("SOURCE", "ADDRESS", "EHLO", "STATE");
+            for (Map<String, Object> src : list(s, "sources")) {
+                String address = str(src, "address");
+                sources.row(str(src, "name"), address == null ? "(kernel chooses)" : address, str(src, "ehlo_name"),
+                        str(src, "state"));
+            }
+            sources.print(out);
+        }
     }
 }

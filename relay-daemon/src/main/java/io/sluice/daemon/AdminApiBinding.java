@@ -129,7 +129,19 @@ final class AdminApiBinding implements AdminApi {
         }
         out.append(",\"failing_since_millis\":").append(dns.failingSinceMillis())
                 .append("},\"connections_open\":").append(server == null ? 0 : server.openConnections())
-                .append('}');
+                .append(",\"sources\":[");
+        List<io.sluice.config.SourceSettings> sources = settings.current().egress().sources();
+        for (int i = 0; i < sources.size(); i++) {
+            io.sluice.config.SourceSettings s = sources.get(i);
+            boolean usable = s.address() == null || s.address().isEmpty() || LocalAddresses.isLocal(s.address());
+            out.append(i == 0 ? "" : ",").append("{\"name\":");
+            JsonText.string(out, s.name()).append(",\"address\":");
+            JsonText.string(out, s.address() == null || s.address().isEmpty() ? null : s.address())
+                    .append(",\"ehlo_name\":");
+            JsonText.string(out, s.ehloName()).append(",\"state\":\"")
+                    .append(usable ? "ok" : "suspended: address on no local interface").append("\"}");
+        }
+        out.append("]}");
         return out.toString();
     }
 

@@ -136,7 +136,10 @@ class AdminCliTest {
                 .contains("pending recipients: 4 (scheduled 4, ready 0, in flight 0)\n")
                 .contains("dead sites:         1\n")
                 .contains("dns:                " + dns.resolverSpec() + " (from dns.resolvers): answering\n")
-                .containsPattern("(?m)^default\\s+127\\.0\\.0\\.1\\s+" + daemon.smtpPort() + "\\s+none$");
+                .containsPattern("(?m)^default\\s+127\\.0\\.0\\.1\\s+" + daemon.smtpPort() + "\\s+none$")
+                .containsPattern("(?m)^default\\s+\\(kernel chooses\\)\\s+\\S+\\s+ok$");
+        assertThat(AdminCommand.list(status, "sources")).singleElement().satisfies(src -> assertThat(src)
+                .containsEntry("name", "default").containsEntry("address", null).containsEntry("state", "ok"));
     }
 
     @Test
