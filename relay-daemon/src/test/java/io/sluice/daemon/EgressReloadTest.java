@@ -49,8 +49,10 @@ class EgressReloadTest {
                         submitter.submit("m" + i + "@client.test", "user" + i + "@dest.test");
                     }
                 }
-                // Some are deferred; the rest wait in the ready queue of (a, site) while the site is dead.
-                await().atMost(Duration.ofSeconds(15)).until(() -> deferredMessages(dir.resolve("journal")) > 0);
+                // Some are deferred; the rest wait in the ready queue of (a, site) while the site is dead: the
+                // reload must take those back (without any, the re-placement would go untested).
+                await().atMost(Duration.ofSeconds(15)).until(() -> deferredMessages(dir.resolve("journal")) > 0
+                        && readyRecipients(f) > 0);
 
                 f.edit("  - {name: a, address: 127.0.0.2, ehlo_name: a.out.test}\n", "");
                 f.edit("  - {name: pa, sources: [{source: a, weight: 1}]}\n", "");
@@ -67,6 +69,17 @@ class EgressReloadTest {
                 }
             }
         }
+    }
+
+    /** Recipients waiting in ready queues now, from {@code GET /admin/queue}. */
+    private static long readyRecipients(ReloadFixture f) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + f.adminPort()
+                        + "/admin/queue")).header("Authorization", "Bearer " + ReloadFixture.TOKEN).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"totals\":\\{[^}]*\"ready\":(\\d+)")
+                .matcher(r.body());
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     /** {@code POST /admin/flush}: every deferred recipient due now, dead sites probed now. */
