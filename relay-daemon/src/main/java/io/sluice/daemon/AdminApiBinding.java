@@ -13,6 +13,7 @@ import io.sluice.journal.DeferredReplyLookup;
 import io.sluice.journal.OutcomeLookup;
 import io.sluice.journal.PendingSet;
 import io.sluice.journal.PendingView;
+import io.sluice.routing.Router;
 import io.sluice.scheduler.QueueSnapshot;
 import io.sluice.scheduler.Scheduler;
 import io.sluice.scheduler.SchedulerCounters;
@@ -180,7 +181,7 @@ final class AdminApiBinding implements AdminApi {
             Map<Integer, DeferredReplyLookup.LastReply> replies = DeferredReplyLookup.find(journal, id, deferred,
                     OUTCOME_SEARCH_RECORDS);
             return CompletableFuture.completedFuture(InspectJson.render(view, found ? accepted : null, outcomes,
-                    replies, EgressPlan.router(settings.current().egress()), System.currentTimeMillis()));
+                    replies, Router.compile(settings.current().egress()), System.currentTimeMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);

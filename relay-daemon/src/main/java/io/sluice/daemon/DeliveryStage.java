@@ -14,6 +14,7 @@ import io.sluice.journal.Journal;
 import io.sluice.journal.JournalWriter;
 import io.sluice.journal.PendingSet;
 import io.sluice.metrics.SluiceMetrics;
+import io.sluice.routing.Router;
 import io.sluice.scheduler.QueuedHandoff;
 import io.sluice.scheduler.ReadyKey;
 import io.sluice.scheduler.BounceSink;
@@ -95,7 +96,7 @@ final class DeliveryStage implements AutoCloseable {
         connectors.reload(next.delivery(), next.egress());
         scheduler.changeRetryPolicy(RetryPolicy.from(next.delivery()));
         EgressPlan.warnUnusedSmarthosts(next.egress());
-        scheduler.changeEgress(EgressPlan.router(next.egress()), EgressPlan.unusableSources(next.egress()));
+        scheduler.changeEgress(Router.compile(next.egress()), EgressPlan.unusableSources(next.egress()));
     }
 
 
@@ -135,7 +136,7 @@ final class DeliveryStage implements AutoCloseable {
                     SystemEpochClock.INSTANCE, new Random(), () -> wake(runner[0]));
             DeliveryGauges.bind(metrics, scheduler[0].counters(), pools, resolver.counters());
             EgressPlan.warnUnusedSmarthosts(settings.egress());
-            scheduler[0].changeEgress(EgressPlan.router(settings.egress()),
+            scheduler[0].changeEgress(Router.compile(settings.egress()),
                     EgressPlan.unusableSources(settings.egress()));
             scheduler[0].loadRecovered(recovered);
             scheduler[0].restoreSteering(steering); // before the runner: nothing suspended may go out first

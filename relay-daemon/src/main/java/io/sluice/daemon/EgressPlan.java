@@ -3,15 +3,14 @@ package io.sluice.daemon;
 import io.sluice.config.EgressSettings;
 import io.sluice.config.RouteSettings;
 import io.sluice.config.SourceSettings;
-import io.sluice.routing.Router;
 import java.util.HashSet;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the scheduler needs from the egress settings at start and at every reload: the compiled {@link Router}, and
- * the sources that cannot send now because their address is on no local interface ({@link LocalAddresses}). Such
+ * What the scheduler needs from the egress settings at start and at every reload besides the compiled routes
+ * ({@code routing.Router.compile}): the sources that cannot send now because their address is on no local interface ({@link LocalAddresses}). Such
  * a source is left out of every pick (its pools' other sources take its share; a pool with none left defers its
  * mail with the reason) and is reported in the log, as check-config reports it. Routes naming smarthosts are
  * reported too: this build sends their mail direct to MX through their bind pool (or the default route's pool).
@@ -21,11 +20,6 @@ final class EgressPlan {
     private static final Logger LOG = LoggerFactory.getLogger(EgressPlan.class);
 
     private EgressPlan() {
-    }
-
-    /** The router of {@code egress}. */
-    static Router router(EgressSettings egress) {
-        return Router.compile(egress);
     }
 
     /** Names of sources whose address is set and not on this host; each is logged at WARN. */

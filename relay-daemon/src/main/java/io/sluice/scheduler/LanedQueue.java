@@ -44,13 +44,6 @@ final class LanedQueue {
         if (lane < 0) {
             return null;
         }
-        long total = 0;
-        for (int i = 0; i < queues.length; i++) {
-            if (queues[i] != null && !queues[i].isEmpty()) {
-                total += lanes.weight(i);
-            }
-        }
-        scores[lane] -= total;
         Batch b = queues[lane].poll();
         batches--;
         recipients -= b.size;
@@ -124,17 +117,22 @@ final class LanedQueue {
         return b;
     }
 
-    /** Raises the scores and returns the lane to take from (the caller subtracts the total), or -1. */
+    /** One round: raises each non-empty lane's score, charges the winner the total; the lane, or -1. */
     private int nextLane() {
         int best = -1;
+        long total = 0;
         for (int i = 0; i < queues.length; i++) {
             if (queues[i] == null || queues[i].isEmpty()) {
                 continue;
             }
             scores[i] += lanes.weight(i);
+            total += lanes.weight(i);
             if (best < 0 || scores[i] > scores[best]) {
                 best = i;
             }
+        }
+        if (best >= 0) {
+            scores[best] -= total;
         }
         return best;
     }

@@ -127,7 +127,7 @@ final class QueueSummary {
             Sums ds = byDomain.get(d.summaryRow);
             ds.add(b, where, due);
             total.add(b, where, due);
-            SiteState site = b.site != null ? b.site : anyQueue(d.site);
+            SiteState site = b.site != null ? b.site : d.site == null ? null : d.site.first();
             if (site == null) {
                 return;
             }
@@ -180,16 +180,5 @@ final class QueueSummary {
 
     private static long orNone(long min) {
         return min == Long.MAX_VALUE ? -1 : min;
-    }
-
-    /** A ready queue of the site where its unplaced batches are counted (the first source's), or null. */
-    private static SiteState anyQueue(SiteGroup group) {
-        if (group == null) {
-            return null;
-        }
-        for (SiteState s : group.states()) {
-            return s;
-        }
-        return null;
     }
 }

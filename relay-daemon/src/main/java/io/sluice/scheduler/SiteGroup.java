@@ -15,6 +15,7 @@ final class SiteGroup {
     /** {@link #key} as text, the name operators use ({@code --site}). */
     final String name;
     private final Map<String, SiteState> bySource = new HashMap<>(4);
+    private SiteState first;
 
     SiteGroup(SiteKey key) {
         this.key = key;
@@ -28,10 +29,14 @@ final class SiteGroup {
 
     void add(SiteState state) {
         bySource.put(state.readyKey.source(), state);
+        if (first == null) {
+            first = state;
+        }
     }
 
-    /** Ready queues of this site (one per source used here so far). */
-    Iterable<SiteState> states() {
-        return bySource.values();
+    /** The first ready queue made here (the row {@code sluice queue} counts the site's unplaced mail in), or null. */
+    SiteState first() {
+        return first;
     }
+
 }

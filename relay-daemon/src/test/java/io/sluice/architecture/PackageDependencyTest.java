@@ -44,7 +44,7 @@ class PackageDependencyTest {
                     "events")),
             Map.entry("events", Set.of("util", "model", "config", "metrics", "journal")),
             Map.entry("smtp.server", Set.of("util", "model", "config", "metrics", "smtp.codec", "journal",
-                    "events", "smtp.server.auth", "shaping")),
+                    "events", "smtp.server.auth")),
             Map.entry("admin", Set.of("util", "model", "config", "metrics")),
             Map.entry("daemon", Set.of("util", "model", "config", "metrics", "smtp.codec", "journal",
                     "smtp.server.auth", "smtp.server", "dns", "delivery", "events", "bounce", "scheduler",

@@ -2,7 +2,7 @@ package io.sluice.smtp.server;
 
 import io.sluice.config.QuotaSettings;
 import io.sluice.config.Settings;
-import io.sluice.shaping.Gcra;
+import io.sluice.util.Gcra;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.sluice.shaping;
+package io.sluice.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
