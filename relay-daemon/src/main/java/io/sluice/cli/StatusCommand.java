@@ -6,12 +6,14 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code sluice status}: the running daemon at a glance, from {@code GET /admin/status}: version, uptime,
- * listeners, queue totals, journal size and free disk, open connections, and the sources (address, EHLO name,
- * whether each can send). Exit codes as {@link AdminCommand}.
+ * listeners, queue totals, journal size and free disk, open connections, the sources (address, EHLO name,
+ * whether each can send) and the smarthosts (each circuit breaker's state, failures, next probe). Exit codes as
+ * {@link AdminCommand}.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show the running daemon: version, uptime, listeners, queue totals, journal size, "
-                + "connections, sources.%nExit 0 ok, 1 the daemon said no, 2 usage/unreachable, 3 token refused.")
+                + "connections, sources, smarthosts (circuit breakers).%n"
+                + "Exit 0 ok, 1 the daemon said no, 2 usage/unreachable, 3 token refused.")
 final class StatusCommand extends AdminCommand {
 
     @Override
@@ -65,6 +67,20 @@ final class StatusCommand extends AdminCommand {
                         str(src, "state"));
             }
             sources.print(out);
+        }
+        if (!list(s, "smarthosts").isEmpty()) {
+            out.println();
+            TextTable smarthosts = new TextTable("SMARTHOST", "HOST", ">PORT", "CIRCUIT", ">FAILURES", "NEXT PROBE",
+                    ">OPENED");
+            for (Map<String, Object> h : list(s, "smarthosts")) {
+                String state = str(h, "state");
+                String unresolved = str(h, "unresolved");
+                long probe = num(h, "next_probe_millis");
+                smarthosts.row(str(h, "name"), str(h, "host"), num(h, "port"),
+                        unresolved != null && "unresolved".equals(state) ? state + ": " + unresolved : state,
+                        num(h, "failures"), probe < 0 ? "-" : HumanUnits.time(probe), num(h, "opened"));
+            }
+            smarthosts.print(out);
         }
     }
 }

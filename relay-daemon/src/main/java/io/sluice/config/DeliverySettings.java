@@ -79,6 +79,17 @@ public record DeliverySettings(
                 idleTimeout, retryFirst, retryMultiplier, retryMax, maxAge, dsn, assumeDeliveredOnDotTimeout);
     }
 
+    /**
+     * These settings towards a smarthost: its {@code port} in place of {@code mx_port} and its {@code tls};
+     * everything else (the source's address and EHLO name, timeouts, limits) unchanged.
+     */
+    public DeliverySettings towardsSmarthost(int port, OutboundTls smarthostTls) {
+        return new DeliverySettings(port, allowPrivateMx, ehloName, bindAddress, smarthostTls, connectTimeout,
+                greetingTimeout, commandTimeout, dataInitiationTimeout, dataBlockTimeout, dataTerminationTimeout,
+                maxRecipientsPerMessage, maxConnectionsPerSite, maxDeliveriesPerConnection, connectionMaxAge,
+                idleTimeout, retryFirst, retryMultiplier, retryMax, maxAge, dsn, assumeDeliveredOnDotTimeout);
+    }
+
     public static DeliverySettings defaults(String hostname) {
         return new DeliverySettings(25, false, hostname, null, OutboundTls.OPPORTUNISTIC, Duration.ofSeconds(30),
                 Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofMinutes(3),

@@ -142,6 +142,19 @@ final class AdminApiBinding implements AdminApi {
             JsonText.string(out, s.ehloName()).append(",\"state\":\"")
                     .append(usable ? "ok" : "suspended: address on no local interface").append("\"}");
         }
+        out.append("],\"smarthosts\":[");
+        List<io.sluice.scheduler.SmarthostStatus> smarthosts = scheduler.smarthosts();
+        for (int i = 0; i < smarthosts.size(); i++) {
+            io.sluice.scheduler.SmarthostStatus h = smarthosts.get(i);
+            out.append(i == 0 ? "" : ",").append("{\"name\":");
+            JsonText.string(out, h.name()).append(",\"host\":");
+            JsonText.string(out, h.host()).append(",\"port\":").append(h.port()).append(",\"state\":");
+            JsonText.string(out, h.state()).append(",\"failures\":").append(h.failures())
+                    .append(",\"next_probe_millis\":").append(h.nextProbeAtMillis())
+                    .append(",\"opened\":").append(h.opened()).append(",\"closed\":").append(h.closed())
+                    .append(",\"unresolved\":");
+            JsonText.string(out, h.unresolved()).append('}');
+        }
         out.append("]}");
         return out.toString();
     }

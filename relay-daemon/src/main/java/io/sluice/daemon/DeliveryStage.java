@@ -95,7 +95,6 @@ final class DeliveryStage implements AutoCloseable {
     void reload(Settings next) {
         connectors.reload(next.delivery(), next.egress());
         scheduler.changeRetryPolicy(RetryPolicy.from(next.delivery()));
-        EgressPlan.warnUnusedSmarthosts(next.egress());
         scheduler.changeEgress(Router.compile(next.egress()), EgressPlan.unusableSources(next.egress()));
     }
 
@@ -115,7 +114,8 @@ final class DeliveryStage implements AutoCloseable {
             SourceConnectors connectors = new SourceConnectors(loops.group(), loops.socketChannelClass(),
                     settings.delivery(), settings.egress(), OpportunisticTls.jdkDefault());
             DeliveryDispatcher[] slotFree = new DeliveryDispatcher[1];
-            pools = new ConnectionPools<>(key -> connectors.connector(key.source()), loops.group(), site -> {
+            pools = new ConnectionPools<>(key -> connectors.connector(key.source(), key.site().smarthostName()),
+                    loops.group(), site -> {
                 DeliveryDispatcher d = slotFree[0];
                 if (d != null) {
                     d.slotFree(site);
@@ -135,7 +135,6 @@ final class DeliveryStage implements AutoCloseable {
                     attempts.timing(dispatcher), writer, dsn != null ? dsn : BounceSink.NONE, events,
                     SystemEpochClock.INSTANCE, new Random(), () -> wake(runner[0]));
             DeliveryGauges.bind(metrics, scheduler[0].counters(), pools, resolver.counters());
-            EgressPlan.warnUnusedSmarthosts(settings.egress());
             scheduler[0].changeEgress(Router.compile(settings.egress()),
                     EgressPlan.unusableSources(settings.egress()));
             scheduler[0].loadRecovered(recovered);

@@ -1,7 +1,6 @@
 package io.sluice.daemon;
 
 import io.sluice.config.EgressSettings;
-import io.sluice.config.RouteSettings;
 import io.sluice.config.SourceSettings;
 import java.util.HashSet;
 import java.util.Set;
@@ -12,9 +11,7 @@ import org.slf4j.LoggerFactory;
  * What the scheduler needs from the egress settings at start and at every reload besides the compiled routes
  * ({@code routing.Router.compile}): the sources that cannot send now because their address is on no local interface ({@link LocalAddresses}). Such
  * a source is left out of every pick (its pools' other sources take its share; a pool with none left defers its
- * mail with the reason) and is reported in the log, as check-config reports it. Routes naming smarthosts are
- * reported too: this build sends their mail direct to MX through their bind pool (or the default route's pool).
- * Stateless.
+ * mail with the reason) and is reported in the log, as check-config reports it. Stateless.
  */
 final class EgressPlan {
     private static final Logger LOG = LoggerFactory.getLogger(EgressPlan.class);
@@ -33,15 +30,5 @@ final class EgressPlan {
             }
         }
         return unusable;
-    }
-
-    /** Logs, once per start or reload, each route whose smarthosts this build does not use yet. */
-    static void warnUnusedSmarthosts(EgressSettings egress) {
-        for (RouteSettings r : egress.routes()) {
-            if (!r.smarthosts().isEmpty()) {
-                LOG.warn("route {}: smarthosts {} are not used yet by this build; its mail goes direct to MX through "
-                        + "pool {}", r.name(), r.smarthosts(), r.pool() != null ? r.pool() : "of the default route");
-            }
-        }
     }
 }

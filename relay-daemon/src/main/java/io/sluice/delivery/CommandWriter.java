@@ -45,6 +45,12 @@ final class CommandWriter {
         out.writeBytes(CRLF);
     }
 
+    /** One line of an AUTH exchange (RFC 4954), e.g. {@code AUTH PLAIN <base64>} or a base64 response. */
+    static void authLine(ByteBuf out, String line) {
+        ByteBufUtil.writeAscii(out, line);
+        out.writeBytes(CRLF);
+    }
+
     static void startTls(ByteBuf out) {
         out.writeBytes(STARTTLS);
     }

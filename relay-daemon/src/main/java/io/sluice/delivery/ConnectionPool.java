@@ -170,6 +170,11 @@ public final class ConnectionPool {
         return reused;
     }
 
+    /** The next hop's port: {@code delivery.mx_port}, or a smarthost's {@code port} (its connector's settings). */
+    public int port() {
+        return connector.settings().mxPort();
+    }
+
     public String name() {
         return name;
     }

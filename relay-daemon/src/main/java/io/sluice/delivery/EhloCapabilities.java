@@ -16,14 +16,17 @@ import java.util.Locale;
  * <p>Immutable.
  */
 public final class EhloCapabilities {
-    private static final EhloCapabilities HELO = new EhloCapabilities(false, List.of(), false, 0);
+    private static final EhloCapabilities HELO = new EhloCapabilities(false, List.of(), false, 0, List.of());
 
     private final boolean esmtp;
     private final List<String> keywords;
     private final boolean size;
     private final long maxSize;
+    private final List<String> authMechanisms;
 
-    private EhloCapabilities(boolean esmtp, List<String> keywords, boolean size, long maxSize) {
+    private EhloCapabilities(boolean esmtp, List<String> keywords, boolean size, long maxSize,
+                             List<String> authMechanisms) {
+        this.authMechanisms = List.copyOf(authMechanisms);
         this.esmtp = esmtp;
         this.keywords = List.copyOf(keywords);
         this.size = size;
@@ -35,6 +38,7 @@ public final class EhloCapabilities {
         List<String> keywords = new ArrayList<>();
         boolean size = false;
         long maxSize = 0;
+        List<String> auth = new ArrayList<>(2);
         List<String> lines = ehloReply.lines();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i).trim();
@@ -47,9 +51,15 @@ public final class EhloCapabilities {
             if (keyword.equals("SIZE")) {
                 size = true;
                 maxSize = space < 0 ? 0 : parseSize(line.substring(space + 1).trim());
+            } else if (keyword.equals("AUTH") && space > 0) {
+                for (String mechanism : line.substring(space + 1).trim().split("\\s+")) {
+                    if (!mechanism.isEmpty()) {
+                        auth.add(mechanism.toUpperCase(Locale.ROOT));
+                    }
+                }
             }
         }
-        return new EhloCapabilities(true, keywords, size, maxSize);
+        return new EhloCapabilities(true, keywords, size, maxSize, auth);
     }
 
     /** The capabilities of a session opened with HELO: none. */
@@ -92,6 +102,11 @@ public final class EhloCapabilities {
     }
 
     /** RFC 3207. */
+    /** The SASL mechanisms of the {@code AUTH} keyword (RFC 4954), upper case; empty when none is offered. */
+    public List<String> authMechanisms() {
+        return authMechanisms;
+    }
+
     public boolean startTls() {
         return has("STARTTLS");
     }

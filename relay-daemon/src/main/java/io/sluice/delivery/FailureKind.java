@@ -18,6 +18,11 @@ public enum FailureKind {
     TLS_FAILED,
     /** {@code tls: required} and the next hop offers no STARTTLS, refuses it, or only speaks HELO. */
     TLS_UNAVAILABLE,
+    /**
+     * A smarthost did not take our AUTH: credentials refused (535), no mechanism in common (PLAIN, LOGIN), or a
+     * malformed exchange.
+     */
+    AUTH_FAILED,
     /** The connection closed, an I/O error occurred, or the server said 421 mid-session. */
     CONNECTION_LOST,
     /** The next hop broke the protocol: malformed reply, unexpected code, data after the STARTTLS 220. */

@@ -43,6 +43,8 @@ public final class OutboundConnector {
     private volatile DeliverySettings settings;
     private final SslContext sslContext;
     private final OpportunisticTls trust;
+    /** AUTH after TLS (a smarthost with {@code auth}), or null; replaced on reload like the settings. */
+    private volatile SmtpLogin login;
 
     /** With the JDK default trust store judging peers ({@link OutboundConnection#tlsPeerVerified()}). */
     public OutboundConnector(EventLoopGroup group, Class<? extends SocketChannel> channelClass,
@@ -90,7 +92,7 @@ public final class OutboundConnector {
                         OutboundConnection connection = new OutboundConnection(ch, handler, settings,
                                 mxHostName == null ? mx.getHostString() : mxHostName, mx);
                         handler.install(new SessionOpening(connection, handler, settings, sslContext, trust,
-                                tlsDisabledForSite, result));
+                                tlsDisabledForSite, login, result));
                     }
                 });
         ChannelFuture connect = bindAddress == null ? bootstrap.connect(mx) : bootstrap.connect(mx, bindAddress);
@@ -112,6 +114,11 @@ public final class OutboundConnector {
 
     public DeliverySettings settings() {
         return settings;
+    }
+
+    /** Reload or set-up: connections opened from now on authenticate with {@code next} (null: no AUTH). */
+    public void login(SmtpLogin next) {
+        this.login = next;
     }
 
     /**

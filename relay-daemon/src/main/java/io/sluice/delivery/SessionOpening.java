@@ -24,12 +24,16 @@ import java.util.concurrent.CompletableFuture;
  *       runs: {@link FailureKind#PROTOCOL_ERROR}.
  * </ul>
  * Under {@code tls: opportunistic} a refused STARTTLS (e.g. 454) continues in clear text, as RFC 3207 allows.
+ * With a {@link SmtpLogin} (a smarthost's {@code auth}) the session then authenticates, inside TLS only: PLAIN when
+ * offered, else LOGIN; {@code 235} opens the session, anything else is {@link FailureKind#AUTH_FAILED} (no TLS:
+ * {@link FailureKind#TLS_UNAVAILABLE}).
  * {@code tlsDisabledForSite} is ignored under {@code tls: required}.
  *
  * <p>Threading: event loop of the channel.
  */
 final class SessionOpening implements Exchange {
-    private enum State { GREETING, EHLO, HELO, STARTTLS, TLS_HANDSHAKE, EHLO_IN_TLS }
+    private enum State { GREETING, EHLO, HELO, STARTTLS, TLS_HANDSHAKE, EHLO_IN_TLS, AUTH_PLAIN, AUTH_LOGIN_USER,
+        AUTH_LOGIN_PASSWORD, AUTH_LOGIN_DONE }
 
     private final OutboundConnection connection;
     private final SmtpClientHandler handler;
@@ -38,12 +42,21 @@ final class SessionOpening implements Exchange {
     private final OpportunisticTls trust;
     private final boolean tlsWanted;
     private final CompletableFuture<OutboundConnection> result;
+    /** AUTH towards a smarthost once the session is protected, or null. */
+    private final SmtpLogin login;
     private State state = State.GREETING;
     private EhloCapabilities capabilities = EhloCapabilities.helo();
 
     SessionOpening(OutboundConnection connection, SmtpClientHandler handler, DeliverySettings settings,
                    SslContext sslContext, OpportunisticTls trust, boolean tlsDisabledForSite,
                    CompletableFuture<OutboundConnection> result) {
+        this(connection, handler, settings, sslContext, trust, tlsDisabledForSite, null, result);
+    }
+
+    SessionOpening(OutboundConnection connection, SmtpClientHandler handler, DeliverySettings settings,
+                   SslContext sslContext, OpportunisticTls trust, boolean tlsDisabledForSite, SmtpLogin login,
+                   CompletableFuture<OutboundConnection> result) {
+        this.login = login;
         this.connection = connection;
         this.handler = handler;
         this.settings = settings;
@@ -107,8 +120,54 @@ final class SessionOpening implements Exchange {
                     reject(FailureKind.HELO_REJECTED, Stage.EHLO, reply, "EHLO after STARTTLS " + reply);
                 }
             }
+            case AUTH_PLAIN, AUTH_LOGIN_DONE -> {
+                if (reply.code() == 235) {
+                    handler.idle();
+                    connection.opened(capabilities);
+                    result.complete(connection);
+                } else {
+                    reject(FailureKind.AUTH_FAILED, Stage.AUTH, reply, "AUTH " + reply);
+                }
+            }
+            case AUTH_LOGIN_USER, AUTH_LOGIN_PASSWORD -> {
+                if (reply.code() != 334) {
+                    reject(FailureKind.AUTH_FAILED, Stage.AUTH, reply, "AUTH LOGIN " + reply);
+                } else if (state == State.AUTH_LOGIN_USER) {
+                    sendAuth(State.AUTH_LOGIN_PASSWORD, SmtpLogin.base64(login.username()));
+                } else {
+                    sendAuth(State.AUTH_LOGIN_DONE, SmtpLogin.base64(login.password()));
+                }
+            }
             default -> throw new IllegalStateException(state.name());
         }
+    }
+
+    /**
+     * AUTH after the last EHLO (RFC 4954), only inside TLS: PLAIN when offered, else LOGIN; a password is never sent
+     * in clear text.
+     */
+    private void authenticate(EhloCapabilities caps) {
+        capabilities = caps;
+        if (!connection.tlsActive()) {
+            reject(FailureKind.TLS_UNAVAILABLE, Stage.AUTH, null, "AUTH needs TLS and the session has none");
+        } else if (login.password() == null) {
+            reject(FailureKind.AUTH_FAILED, Stage.AUTH, null, login.problem());
+        } else if (caps.authMechanisms().contains("PLAIN")) {
+            sendAuth(State.AUTH_PLAIN, "AUTH PLAIN " + login.plainResponse());
+        } else if (caps.authMechanisms().contains("LOGIN")) {
+            sendAuth(State.AUTH_LOGIN_USER, "AUTH LOGIN");
+        } else {
+            reject(FailureKind.AUTH_FAILED, Stage.AUTH, null, "no AUTH mechanism in common (offered: "
+                    + caps.authMechanisms() + "; Sluice speaks PLAIN and LOGIN)");
+        }
+    }
+
+    private void sendAuth(State next, String line) {
+        state = next;
+        ByteBuf out = handler.context().alloc().buffer(line.length() + 2);
+        CommandWriter.authLine(out, line);
+        handler.expect(Stage.AUTH, settings.commandTimeout());
+        handler.writeAndFlush(out);
     }
 
     private void sendHello(State next) {
@@ -193,6 +252,10 @@ final class SessionOpening implements Exchange {
     }
 
     private void succeed(EhloCapabilities caps) {
+        if (login != null) {
+            authenticate(caps);
+            return;
+        }
         connection.opened(caps);
         handler.idle();
         result.complete(connection);

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.sluice.config.DeliverySettings;
 import io.sluice.config.EgressSettings;
+import io.sluice.config.SmarthostSettings;
 import io.sluice.config.SourceSettings;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * address and EHLO name ({@link DeliverySettings#forSource}), so every connection of a (source, site) pool binds to
  * its source and greets as it. Made on first use; {@link #reload} hands every existing connector its new settings
  * (new connections use them; a source that left the config keeps its last settings for the mail still in flight
- * on it).
+ * on it). Towards a smarthost there is one connector per (source, smarthost), with the smarthost's port, TLS and
+ * AUTH login ({@link #connector(String, String)}); a reload reads the password files again.
  *
  * <p>Thread-safe: {@link #connector} from any thread (the pools' factory), {@link #reload} from the reload thread;
  * making a connector and a reload hold one lock, so no connector is made from a half-applied reload.
@@ -23,6 +25,11 @@ public final class SourceConnectors {
     private final Class<? extends SocketChannel> channelClass;
     private final OpportunisticTls trust;
     private final Map<String, OutboundConnector> bySource = new ConcurrentHashMap<>();
+    private final Map<SmarthostKey, OutboundConnector> bySmarthost = new ConcurrentHashMap<>();
+
+    /** A (source, smarthost) pair. */
+    private record SmarthostKey(String source, String smarthost) {
+    }
     /** Guarded by {@code this}: a connector is made, and a reload applied, one at a time. */
     private DeliverySettings delivery;
     private EgressSettings egress;
@@ -42,9 +49,30 @@ public final class SourceConnectors {
         return c != null ? c : create(name);
     }
 
+    /**
+     * The connector of source {@code source} towards smarthost {@code smarthost} ({@code smarthosts[].name}): the
+     * source's address and EHLO name, the smarthost's port and TLS, and its AUTH login; null {@code smarthost} is
+     * {@link #connector(String)}.
+     */
+    public OutboundConnector connector(String source, String smarthost) {
+        if (smarthost == null) {
+            return connector(source);
+        }
+        OutboundConnector c = bySmarthost.get(new SmarthostKey(source, smarthost));
+        return c != null ? c : create(new SmarthostKey(source, smarthost));
+    }
+
     private synchronized OutboundConnector create(String name) {
         return bySource.computeIfAbsent(name, n -> new OutboundConnector(group, channelClass, settingsOf(n), null,
                 trust));
+    }
+
+    private synchronized OutboundConnector create(SmarthostKey key) {
+        return bySmarthost.computeIfAbsent(key, k -> {
+            OutboundConnector c = new OutboundConnector(group, channelClass, settingsOf(k), null, trust);
+            c.login(loginOf(k.smarthost()));
+            return c;
+        });
     }
 
     /** New settings for every source's new connections; never interleaves with making a connector. */
@@ -56,6 +84,29 @@ public final class SourceConnectors {
                 connector.settings(settingsOf(name));
             }
         });
+        bySmarthost.forEach((key, connector) -> {
+            if (nextEgress.smarthost(key.smarthost()) != null) {
+                connector.settings(settingsOf(key));
+                connector.login(loginOf(key.smarthost()));
+            }
+        });
+    }
+
+    /** As {@link #settingsOf(String)}, towards the smarthost's port with its TLS. */
+    private DeliverySettings settingsOf(SmarthostKey key) {
+        DeliverySettings base = settingsOf(key.source());
+        SmarthostSettings s = egress.smarthost(key.smarthost());
+        return s == null ? base : base.towardsSmarthost(s.port(), switch (s.tls()) {
+            case NONE -> DeliverySettings.OutboundTls.NONE;
+            case OPPORTUNISTIC -> DeliverySettings.OutboundTls.OPPORTUNISTIC;
+            case REQUIRED -> DeliverySettings.OutboundTls.REQUIRED;
+        });
+    }
+
+    /** The smarthost's login (its password file read now), or null without {@code auth}. */
+    private SmtpLogin loginOf(String smarthost) {
+        SmarthostSettings s = egress.smarthost(smarthost);
+        return s == null || s.auth() == null ? null : SmtpLogin.read(s.auth().username(), s.auth().passwordFile());
     }
 
     /** The delivery settings as source {@code name} sends; the plain settings for a name not configured. */

@@ -14,6 +14,8 @@ public enum Stage {
     STARTTLS,
     /** The TLS handshake ({@code command_timeout}). */
     TLS_HANDSHAKE,
+    /** AUTH towards a smarthost, each step ({@code command_timeout}). */
+    AUTH,
     /** MAIL FROM ({@code command_timeout}). */
     MAIL,
     /** RCPT TO ({@code command_timeout}). */

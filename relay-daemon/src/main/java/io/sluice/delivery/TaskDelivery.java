@@ -101,12 +101,14 @@ final class TaskDelivery {
 
     private void tryCurrent() {
         if (host >= task.hosts().size()) {
-            finish(TaskResult.connectFailed(task, "no MX host of " + task.domain() + " took a connection: "
+            String smarthost = task.site().smarthostName();
+            finish(TaskResult.connectFailed(task, (smarthost != null ? "smarthost " + smarthost
+                    + " took no connection: " : "no MX host of " + task.domain() + " took a connection: ")
                     + lastFailure, timedOut));
             return;
         }
         MxHost mx = task.hosts().get(host);
-        InetSocketAddress target = new InetSocketAddress(mx.addresses().get(address), settings.mxPort());
+        InetSocketAddress target = new InetSocketAddress(mx.addresses().get(address), pool.port());
         boolean inClear = clearTextRetry || clearText.inClearText(task.site());
         CompletableFuture<Lease> leasing;
         try {

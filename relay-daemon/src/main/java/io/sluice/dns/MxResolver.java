@@ -118,6 +118,50 @@ public final class MxResolver implements AutoCloseable {
                 .exceptionally(t -> temporary(display, "unexpected error: " + t));
     }
 
+    /**
+     * The addresses of a smarthost's {@code host} ({@code smarthosts[].host}): an IP literal as it is, a name by its
+     * A and AAAA records (never MX; IPv4 first). No address is refused: the operator named this host, so loopback
+     * and private addresses are fine ({@code allow_private_mx} is about addresses found in recipients' DNS).
+     * Completes with {@link Destination.Hosts} (one host), or {@link Destination.Temporary} {@code 451 4.4.3} when
+     * the lookups fail or find nothing (a smarthost that does not resolve is down, not a reason to bounce mail).
+     * Same threading and caching as {@link #resolve}.
+     */
+    public CompletableFuture<Destination> resolveHost(String host) {
+        if (io.sluice.util.IpLiteral.isLiteral(host)) {
+            return CompletableFuture.completedFuture(new Destination.Hosts(List.of(
+                    new MxHost(host, 0, List.of(io.sluice.util.IpLiteral.toInetAddress(host))))));
+        }
+        Name name;
+        String display;
+        try {
+            display = SiteKey.normalise(host);
+            name = Name.fromString(display + ".");
+        } catch (TextParseException | IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(temporary(host, "not a host name"));
+        }
+        CompletableFuture<DnsAnswer> a = dns.query(name, Type.A);
+        CompletableFuture<DnsAnswer> aaaa = dns.query(name, Type.AAAA);
+        return a.thenCombine(aaaa, (v4, v6) -> {
+            List<InetAddress> addresses = new ArrayList<>(4);
+            String failure = null;
+            for (DnsAnswer answer : new DnsAnswer[] {v4, v6}) {
+                if (answer.kind() == DnsAnswer.Kind.FAILED && failure == null) {
+                    failure = answer.detail();
+                }
+                for (Record r : answer.records()) {
+                    InetAddress address = address(r);
+                    if (address != null) {
+                        addresses.add(address);
+                    }
+                }
+            }
+            if (!addresses.isEmpty()) {
+                return (Destination) new Destination.Hosts(List.of(new MxHost(display, 0, addresses)));
+            }
+            return temporary(display + "/A+AAAA", failure != null ? failure : "no address records");
+        }).exceptionally(t -> temporary(display, "unexpected error: " + t));
+    }
+
     /** Whether the resolvers answer, and which they are; read from any thread. */
     public ResolverHealth health() {
         return dns.health();

@@ -18,12 +18,34 @@ import java.util.TreeSet;
  */
 public final class SiteKey {
 
+    /** Prefix of a smarthost's site name: a colon never occurs in a host name, so the two never collide. */
+    public static final String SMARTHOST_PREFIX = "smarthost:";
+
     private final String[] names;
     private final int hash;
+    /** The smarthost's name ({@code smarthosts[].name}) when this site is one, else null. */
+    private final String smarthost;
 
-    private SiteKey(String[] names) {
+    private SiteKey(String[] names, String smarthost) {
         this.names = names;
         this.hash = Arrays.hashCode(names);
+        this.smarthost = smarthost;
+    }
+
+    /**
+     * The site of smarthost {@code name} ({@code smarthosts[].name}): its ready queues and connection pools are
+     * keyed by it (source, smarthost), whatever the recipient domain. Shown as {@code smarthost:<name>}.
+     */
+    public static SiteKey smarthost(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("empty smarthost name");
+        }
+        return new SiteKey(new String[] {SMARTHOST_PREFIX + name}, name);
+    }
+
+    /** The smarthost's name when this is a smarthost's site ({@link #smarthost(String)}), else null. */
+    public String smarthostName() {
+        return smarthost;
     }
 
     /**
@@ -39,7 +61,7 @@ public final class SiteKey {
         if (sorted.isEmpty()) {
             throw new IllegalArgumentException("a site needs at least one host name");
         }
-        return new SiteKey(sorted.toArray(String[]::new));
+        return new SiteKey(sorted.toArray(String[]::new), null);
     }
 
     /** Lower case, without a trailing dot: the form MX host names take everywhere in this package. */

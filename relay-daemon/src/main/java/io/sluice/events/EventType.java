@@ -15,7 +15,9 @@ public enum EventType {
     /** The recipient reached delivery.max_age without success; final. */
     EXPIRED,
     /** An operator's command through the admin API (flush, suspend, resume, hold, release, bounce). */
-    ADMIN;
+    ADMIN,
+    /** A smarthost's circuit breaker changed state: {@code open}, {@code half-open} (its probe) or {@code closed}. */
+    CIRCUIT;
 
     /** The lower-case name, computed once (it is written into every event). */
     private final String label = name().toLowerCase(java.util.Locale.ROOT);

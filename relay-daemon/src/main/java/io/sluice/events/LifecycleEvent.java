@@ -56,10 +56,10 @@ public record LifecycleEvent(
         long count,
         TlsSession tls) {
 
-    /** An admin event is about a command, not a message: it alone has no id. */
+    /** Admin and circuit events are about a command or a smarthost, not a message: they alone have no id. */
     public LifecycleEvent {
         Objects.requireNonNull(type, "type");
-        if (type != EventType.ADMIN) {
+        if (type != EventType.ADMIN && type != EventType.CIRCUIT) {
             Objects.requireNonNull(id, "id");
         }
     }
@@ -85,6 +85,22 @@ public record LifecycleEvent(
             long latencyMillis, TlsSession tls) {
         return new LifecycleEvent(type, timeMillis, id, null, null, null, null, null, -1, recipient, site, mxHost,
                 source, replyCode, enhancedStatus, text, attempt, latencyMillis, null, null, null, -1, tls);
+    }
+
+    /**
+     * A smarthost's breaker changed state (docs/events.md {@code circuit}).
+     *
+     * @param site      the smarthost's site ({@code smarthost:<name>})
+     * @param smarthost its name
+     * @param state     {@code open}, {@code half-open} or {@code closed}
+     * @param failures  consecutive failures counted when it changed
+     * @param text      the failure (or success) that changed it, or null
+     */
+    public static LifecycleEvent circuit(long timeMillis, String site, String smarthost, String state, long failures,
+            String text) {
+        return new LifecycleEvent(EventType.CIRCUIT, timeMillis, null, null, null, null, null, null, -1, null, site,
+                null, null, -1, null, text, -1, -1, Objects.requireNonNull(state, "state"),
+                Objects.requireNonNull(smarthost, "smarthost"), null, failures, null);
     }
 
     /**

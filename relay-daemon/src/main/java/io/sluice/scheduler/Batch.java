@@ -40,6 +40,11 @@ final class Batch {
     /** The lane slot of its route ({@link Lanes}), set when it is placed in a ready queue. */
     int lane;
     /**
+     * On a smarthost route: bit i set when the route's smarthost i failed this batch in the current round (connection
+     * or session trouble), so it fails over to the next at once; cleared when the batch is deferred.
+     */
+    long smarthostsFailed;
+    /**
      * The last temporary failure (for the expiry DSN, as Postfix reports it): reply code (0: none), enhanced status,
      * text, and the MX host that replied (null when Sluice decided it: DNS, connection trouble). Lost on restart
      * (the DEFERRED records keep it on disk; an expiry before the next attempt then reports max_age alone).
@@ -78,6 +83,7 @@ final class Batch {
         this.site = null;
         this.next = null;
         this.parked = NOT_PARKED;
+        this.smarthostsFailed = 0;
         forgetLastReply();
         return this;
     }
@@ -129,7 +135,8 @@ final class Batch {
     }
 
     /**
-     * The task for this batch's next attempt (the domain must have hosts and the batch a site). A new task per
+     * The task for this batch's next attempt (the batch must have a site, and it or the domain hosts: a smarthost's
+     * site gives its host's addresses, an MX site the domain's MX hosts). A new task per
      * dispatch, built with the fewest objects the immutable task allows (the task, its two int arrays, and one
      * immutable recipient list that is a single object for one or two recipients): it goes to other threads and
      * lives as long as the delivery stage and its events hold it, which the scheduler cannot see.
@@ -144,7 +151,9 @@ final class Batch {
             case 2 -> List.of(addresses[0], addresses[1]);
             default -> List.of(java.util.Arrays.copyOf(addresses, size));
         };
-        return new DeliveryTask(taskId, messageId, bodiesIndex, receivedAtMillis, domain.name, site.readyKey,
-                domain.hosts.hosts(), recipients, java.util.Arrays.copyOf(indexes, size), next, probe, true);
+        List<io.sluice.dns.MxHost> hosts = site.group.smarthost != null ? site.group.smarthost.hosts.hosts()
+                : domain.hosts.hosts();
+        return new DeliveryTask(taskId, messageId, bodiesIndex, receivedAtMillis, domain.name, site.readyKey, hosts,
+                recipients, java.util.Arrays.copyOf(indexes, size), next, probe, true);
     }
 }

@@ -61,6 +61,19 @@ final class BatchOutcomes {
      * now (no DEFERRED that could only lead to expiry). A missing result for a recipient counts as temporary.
      */
     void apply(Batch b, TaskResult r, long now) {
+        apply(b, r, now, null);
+    }
+
+    /**
+     * As {@link #apply(Batch, TaskResult, long)}, but a deferred batch goes to {@code place} (to wait in a ready
+     * queue, e.g. held at a smarthost until its probe) instead of onto a retry timer; its DEFERRED records still
+     * carry the policy's retry time, which a restart uses.
+     */
+    void applyAndPlace(Batch b, TaskResult r, long now, java.util.function.Consumer<Batch> place) {
+        apply(b, r, now, place);
+    }
+
+    private void apply(Batch b, TaskResult r, long now, java.util.function.Consumer<Batch> place) {
         int kept = 0;
         RecipientResult lastTemporary = null;
         for (int i = 0; i < b.size; i++) {
@@ -103,7 +116,7 @@ final class BatchOutcomes {
             finish(b, OutcomeCode.EXPIRED, 0, "4.4.7", GivenUp.EXPIRED_TEXT, now);
         } else if (kept > 0) {
             defer(b, lastTemporary.code(), lastTemporary.enhancedStatus(), lastTemporary.text(), r,
-                    now - b.dispatchedAtMillis, now);
+                    now - b.dispatchedAtMillis, now, place);
         } else {
             done(b, now);
         }
@@ -114,6 +127,11 @@ final class BatchOutcomes {
      * batch. {@code via} and {@code attemptMillis} describe the delivery attempt, null and -1 when there was none.
      */
     void defer(Batch b, int code, String status, String text, TaskResult via, long attemptMillis, long now) {
+        defer(b, code, status, text, via, attemptMillis, now, null);
+    }
+
+    private void defer(Batch b, int code, String status, String text, TaskResult via, long attemptMillis, long now,
+                       java.util.function.Consumer<Batch> place) {
         if (via == null) {
             remember(b, code, status, text, null); // DNS: Sluice's own finding
         }
@@ -125,6 +143,10 @@ final class BatchOutcomes {
             events.deferred(b, i, code, status, text, via, attemptMillis, now);
         }
         b.site = null;
+        if (place != null) {
+            place.accept(b);
+            return;
+        }
         b.timerId = timers.schedule(due, b);
         counters.scheduled += b.size;
     }

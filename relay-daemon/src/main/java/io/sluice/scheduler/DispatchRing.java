@@ -39,6 +39,8 @@ final class DispatchRing {
     /** Takes a batch an operator hold or suspension covers ({@link QueueSteering#parkIfBlocked}); true if taken. */
     private final java.util.function.Predicate<Batch> park;
     private final ArrayDeque<SiteState> ring = new ArrayDeque<>();
+    /** {@link #takeBack}'s scratch. */
+    private final ArrayDeque<Batch> takenBack = new ArrayDeque<>();
     private final Long2ObjectHashMap<Batch> inFlight = new Long2ObjectHashMap<>();
     private final ReadyExpiry readyExpiry;
     private final java.util.function.Predicate<SiteState> cannotDispatch = this::cannotDispatch;
@@ -47,6 +49,8 @@ final class DispatchRing {
     private int untrustedInFlight;
     private long now;
     private long nextTaskId = 1;
+    /** Told when a smarthost's probe is dispatched (its breaker is half-open). */
+    private Consumer<Smarthosts.Smarthost> smarthostProbe = h -> { };
 
     DispatchRing(SchedulerOptions options, Dispatcher dispatcher, RetryPolicy policy, RetryTimers timers,
                  SchedulerCounters counters, Consumer<Batch> expired, java.util.function.Predicate<Batch> park) {
@@ -67,6 +71,11 @@ final class DispatchRing {
         return Math.max(1, maxInFlight - maxInFlight / 4);
     }
 
+    /** Sets who hears that a smarthost's probe went out (set once, before dispatching). */
+    void onSmarthostProbe(Consumer<Smarthosts.Smarthost> listener) {
+        this.smarthostProbe = listener;
+    }
+
     /** Expiry at dispatch follows {@code next} from now on (a reload). Scheduler thread. */
     void policy(RetryPolicy next) {
         this.policy = next;
@@ -83,13 +92,17 @@ final class DispatchRing {
 
     /**
      * Takes every batch out of {@code site}'s ready queue, in order, and hands each to {@code out} (a reload that
-     * took its source away: the batches are placed again). Batches in flight are not touched.
+     * took its source away, a smarthost's breaker that opened: the batches are placed again). Batches in flight are
+     * not touched. Not re-entrant ({@code out} must not take back).
      */
     void takeBack(SiteState site, Consumer<Batch> out) {
         Batch b;
-        while ((b = site.ready.poll()) != null) {
+        while ((b = site.ready.poll()) != null) { // all out first: out may put some back into this queue
             counters.ready -= b.size;
             b.site = null;
+            takenBack.addLast(b);
+        }
+        while ((b = takenBack.pollFirst()) != null) {
             out.accept(b);
         }
     }
@@ -115,6 +128,9 @@ final class DispatchRing {
             }
             if (site.ready.isEmpty() || site.inFlight >= site.concurrency.window()) {
                 continue; // new ready work or its own next result brings it back
+            }
+            if (site.group.waitsForAddress()) {
+                continue; // a smarthost whose host has no address yet: its lookup's answer brings it back
             }
             if (!site.health.mayConnect(now)) {
                 scheduleProbe(site);
@@ -150,6 +166,9 @@ final class DispatchRing {
             nextTaskId++;
             waitingInARow = 0;
             b.probing = site.health.connecting();
+            if (b.probing && site.group.smarthost != null) {
+                smarthostProbe.accept(site.group.smarthost);
+            }
             b.untrustedSlot = untrusted;
             if (untrusted) {
                 untrustedInFlight++;
@@ -172,11 +191,12 @@ final class DispatchRing {
     }
 
     /**
-     * A queue that stands still: suspended, or a dead site waiting for its probe. (A site at its window or waiting
+     * A queue that stands still: suspended, a dead site (or open breaker) waiting for its probe, or a smarthost
+     * without an address. (A site at its window or waiting
      * for a global slot moves as results come back, and its heads are checked at dispatch, in order.)
      */
     private boolean cannotDispatch(SiteState site) {
-        return site.suspended || !site.health.mayConnect(now);
+        return site.suspended || !site.health.mayConnect(now) || site.group.waitsForAddress();
     }
 
     /**
@@ -250,7 +270,9 @@ final class DispatchRing {
     }
 
     private void scheduleProbe(SiteState site) {
-        if (site.probeTimerId == RetryTimers.NONE && site.inFlight == 0) { // else the probe's result brings it back
+        // Else the probe's result brings it back (a smarthost's breaker is shared: its probe may be another
+        // source's, and the scheduler then puts every queue of the smarthost back in the ring).
+        if (site.probeTimerId == RetryTimers.NONE && site.inFlight == 0 && !site.health.probeInFlight()) {
             site.probeTimerId = timers.schedule(site.health.nextProbeAtMillis(), site);
         }
     }

@@ -135,8 +135,9 @@ final class Resolutions {
     SiteState state(SiteGroup group, String source) {
         SiteState site = group.existing(source);
         if (site == null) {
-            site = new SiteState(group, source, new SiteHealth(options.failuresToDie(), options.firstProbeMillis(),
-                    options.maxProbeMillis()), options.maxInFlightPerSite(), lanes);
+            SiteHealth health = group.smarthost != null ? group.smarthost.breaker // one breaker per smarthost
+                    : new SiteHealth(options.failuresToDie(), options.firstProbeMillis(), options.maxProbeMillis());
+            site = new SiteState(group, source, health, options.maxInFlightPerSite(), lanes);
             group.add(site);
             states.add(site);
             newSite.accept(site);

@@ -9,6 +9,7 @@ import io.sluice.config.EgressSettings;
 import io.sluice.journal.PendingSet;
 import io.sluice.model.RouteInputs;
 import io.sluice.routing.Router;
+import io.sluice.routing.SmarthostPath;
 import io.sluice.util.OrderedBacklog;
 import java.util.List;
 import java.util.Objects;
@@ -94,6 +95,9 @@ public final class Scheduler implements Agent {
     /** Reloaded routes (and unusable sources) waiting for the scheduler thread; null almost always. */
     private final AtomicReference<EgressChange> nextEgress = new AtomicReference<>();
     private final SourceChoice sources;
+    private final Smarthosts smarthosts;
+    private final SmarthostCircuits circuits;
+    private final Consumer<Smarthosts.Smarthost> onSmarthostAddresses = this::onSmarthostAddresses;
 
     /** Routes and the sources that cannot send now, handed from a reload to the scheduler thread. */
     private record EgressChange(Router router, Set<String> unusableSources) {
@@ -118,6 +122,7 @@ public final class Scheduler implements Agent {
     private final Consumer<TaskResult> onResult = this::onResult;
     private final Consumer<Object> onTimer = this::onTimer;
     private final Resolutions.Answered onAnswered = this::onAnswered;
+    private final Consumer<Batch> onRequeue = this::route;
 
     private long now;
     private volatile boolean dispatching = true;
@@ -152,8 +157,11 @@ public final class Scheduler implements Agent {
         Lanes lanes = new Lanes();
         this.resolutions = new Resolutions(options, resolver, wakeUp, counters, lanes);
         this.sources = new SourceChoice(resolutions, lanes, Router.compile(EgressSettings.defaults(null, "localhost")));
+        this.smarthosts = new Smarthosts(resolver, wakeUp);
+        this.circuits = new SmarthostCircuits(smarthosts, events);
         this.ring = new DispatchRing(options, dispatcher, policy, timers, counters, this::expire,
                 this::parkIfBlocked);
+        this.ring.onSmarthostProbe(h -> circuits.transition(h, Smarthosts.Transition.HALF_OPEN, null, now));
         this.intake = new BatchIntake(domains, pool, timers, counters, this::route, random,
                 options.recoverySpreadMillis());
         this.steering = new QueueSteering(domains, resolutions, ring, timers, counters, outcomes, this::route,
@@ -286,6 +294,8 @@ public final class Scheduler implements Agent {
         if (nextEgress.get() != null) { // one volatile read per cycle; no allocation
             EgressChange change = nextEgress.getAndSet(null);
             sources.change(change.router(), change.unusableSources());
+            smarthosts.change(change.router(), now);
+            circuits.publish(now);
             replaceFromUnpickableSources();
         }
         if (nextPolicy.get() != null) { // one volatile read per cycle; no allocation
@@ -295,6 +305,8 @@ public final class Scheduler implements Agent {
         work += bounceHandoff.flush();
         work += resultsIn.drain(onResult, DRAIN_LIMIT);
         work += resolutions.drain(DRAIN_LIMIT, now, onAnswered);
+        work += smarthosts.drain(now, onSmarthostAddresses);
+        work += smarthosts.lookUp(now);
         work += queuedIn.drain(onQueued, DRAIN_LIMIT);
         work += operator.drain(now);
         work += steering.tick(now, bounceHandoff.size() < MAX_RECORDER_BACKLOG
@@ -354,18 +366,49 @@ public final class Scheduler implements Agent {
             expire(b);
         } else if (steering.parkIfBlocked(b)) {
             return; // on its domain's parked queue until released or resumed
+        } else if (sources.route(b).path() instanceof SmarthostPath path) {
+            placeOnSmarthost(b, path); // no MX lookup: the smarthost takes mail for every domain
         } else if (d.site != null) {
-            SiteState queue = sources.readyQueue(b, d.site);
-            if (queue != null) {
-                ring.addReady(queue, b);
-            } else {
-                outcomes.defer(b, 451, "4.4.0", "4.4.0 " + sources.noSourceReason(b), null, -1, now);
-            }
+            placeAt(b, d.site);
         } else if (d.failure != null && now - d.failedAtMillis < DNS_FAILURE_MEMORY_MILLIS) {
             onAnswered(b, d.failure);
         } else {
             resolutions.await(b);
         }
+    }
+
+    /** {@code b} joins its ready queue at {@code site} (source picked from its route's pool), or is deferred. */
+    private void placeAt(Batch b, SiteGroup site) {
+        SiteState queue = sources.readyQueue(b, sources.route(b), site);
+        if (queue != null) {
+            ring.addReady(queue, b);
+        } else {
+            outcomes.defer(b, 451, "4.4.0", "4.4.0 " + sources.noSourceReason(b), null, -1, now);
+        }
+    }
+
+    /**
+     * {@code b} goes to the smarthost its route's path chooses now ({@link Smarthosts#choose}); when none can take
+     * it, it waits (held, no record) at the one whose probe comes first.
+     */
+    private void placeOnSmarthost(Batch b, SmarthostPath path) {
+        Smarthosts.Smarthost h = smarthosts.choose(b, path, now);
+        if (h == null) {
+            h = smarthosts.waitingPlace(path);
+        }
+        if (h == null) { // cannot happen: the router and the smarthosts come from one snapshot
+            outcomes.defer(b, 451, "4.4.0", "4.4.0 no smarthost of its route is known", null, -1, now);
+            return;
+        }
+        placeAt(b, h.group);
+    }
+
+    /** A smarthost's host got addresses: its ready queues may go. */
+    private void onSmarthostAddresses(Smarthosts.Smarthost h) {
+        for (int i = 0; i < h.group.size(); i++) {
+            ring.enterRing(h.group.state(i));
+        }
+        circuits.publish(now);
     }
 
     private boolean isExpired(Batch b) {
@@ -394,10 +437,75 @@ public final class Scheduler implements Agent {
         SiteState site = b.site;
         if (r.site() == TaskResult.SiteSignal.NOT_ATTEMPTED) {
             ring.handBack(b);
+        } else if (site.group.smarthost != null) {
+            onSmarthostResult(b, r, site.group.smarthost);
         } else {
             outcomes.apply(b, r, now);
         }
         ring.enterRing(site);
+    }
+
+    /**
+     * A result from a smarthost. Its breaker has counted it ({@link DispatchRing#completed}); a transition moves the
+     * waiting mail: opened or a failed probe, the smarthost's ready mail is placed again (to the next smarthost);
+     * closed, the mail held at open ones is placed again. A path failure (no connection, or the session broke with
+     * no reply about the mail) sends the batch to the route's next smarthost at once, with no record. When it has
+     * failed on every one that can take mail now, it is deferred with the breakers' states in the reason: on its
+     * retry timer when some breaker is still closed (a smarthost that lets us in and then breaks sessions must
+     * not be retried in a loop), else held at the smarthost whose probe comes first (its DEFERRED records keep the
+     * retry time for a restart).
+     */
+    private void onSmarthostResult(Batch b, TaskResult r, Smarthosts.Smarthost h) {
+        boolean pathFailed = SmarthostCircuits.isPathFailure(r);
+        Smarthosts.Transition t = Smarthosts.observe(h, b.probing && pathFailed);
+        if (t != Smarthosts.Transition.NONE) {
+            circuits.transition(h, t, r, now);
+            if (t == Smarthosts.Transition.CLOSED) {
+                replaceHeldAtOpenSmarthosts();
+            } else {
+                takeBackAll(h.group);
+            }
+        }
+        for (int i = 0; i < h.group.size(); i++) {
+            ring.enterRing(h.group.state(i)); // a shared breaker: another source's queue may go now
+        }
+        if (!pathFailed || !(sources.route(b).path() instanceof SmarthostPath path)) {
+            b.smarthostsFailed = 0;
+            outcomes.apply(b, r, now);
+            return;
+        }
+        int index = Smarthosts.indexOf(path, h);
+        if (index >= 0 && index < Long.SIZE) {
+            b.smarthostsFailed |= 1L << index;
+        }
+        if (smarthosts.choose(b, path, now) != null) {
+            b.site = null;
+            route(b); // failover at once: no record, no attempt counted
+            return;
+        }
+        b.smarthostsFailed = 0;
+        TaskResult described = SmarthostCircuits.withState(r, smarthosts.describe(path, now));
+        if (smarthosts.anyClosed(path)) {
+            outcomes.apply(b, described, now); // a closed one failed it too: the retry timer, not at once again
+        } else {
+            outcomes.applyAndPlace(b, described, now, onRequeue); // every breaker open: wait for a probe
+        }
+    }
+
+    /** Mail held at smarthosts whose breaker is open is placed again (one closed: it may take it now). */
+    private void replaceHeldAtOpenSmarthosts() {
+        for (Smarthosts.Smarthost other : smarthosts.all()) {
+            if (other.breaker.isDead()) {
+                takeBackAll(other.group);
+            }
+        }
+    }
+
+    /** Takes every ready batch of every queue of {@code group} and places it again. */
+    private void takeBackAll(SiteGroup group) {
+        for (int i = 0; i < group.size(); i++) {
+            ring.takeBack(group.state(i), onRequeue);
+        }
     }
 
     private void onTimer(Object target) {
@@ -414,6 +522,11 @@ public final class Scheduler implements Agent {
     /** The domain of a recipient address as the scheduler groups it: after the last {@code @}, lower case. */
     static String domainOf(String address) {
         return DomainTable.domainOf(address);
+    }
+
+    /** Every smarthost the routes name, with its breaker's state as of its last change. Any thread. */
+    public List<SmarthostStatus> smarthosts() {
+        return circuits.snapshot();
     }
 
     /** Gauges for metrics; readable from any thread. */

@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One site (MX host set) and its ready queues, one {@link SiteState} per source that has sent there
+ * One site (MX host set, or a smarthost) and its ready queues, one {@link SiteState} per source that has sent there
  * ({@link ReadyKey}: source, site). Domains resolve to a group; the source is chosen when a batch is placed
  * ({@link SourceChoice}). Made by {@link Resolutions}, which also makes the states; never forgotten (their health
  * matters). Scheduler thread only.
@@ -15,7 +15,11 @@ final class SiteGroup {
     /** {@link #key} as text, the name operators use ({@code --site}). */
     final String name;
     private final Map<String, SiteState> bySource = new HashMap<>(4);
+    /** The same states in creation order (walked without an iterator). */
+    private final java.util.ArrayList<SiteState> states = new java.util.ArrayList<>(4);
     private SiteState first;
+    /** The smarthost this site is ({@link SiteKey#smarthost}), or null for an MX host set. */
+    Smarthosts.Smarthost smarthost;
 
     SiteGroup(SiteKey key) {
         this.key = key;
@@ -29,6 +33,7 @@ final class SiteGroup {
 
     void add(SiteState state) {
         bySource.put(state.readyKey.source(), state);
+        states.add(state);
         if (first == null) {
             first = state;
         }
@@ -37,6 +42,31 @@ final class SiteGroup {
     /** The first ready queue made here (the row {@code sluice queue} counts the site's unplaced mail in), or null. */
     SiteState first() {
         return first;
+    }
+
+    /** How many ready queues (sources) this site has. */
+    int size() {
+        return states.size();
+    }
+
+    /** Ready queue {@code i}, in creation order. */
+    SiteState state(int i) {
+        return states.get(i);
+    }
+
+    /** Whether some ready queue here has mail waiting. */
+    boolean hasReady() {
+        for (int i = 0; i < states.size(); i++) {
+            if (!states.get(i).ready.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A smarthost's site whose host has no known address: its queues cannot be dispatched. */
+    boolean waitsForAddress() {
+        return smarthost != null && smarthost.hosts == null;
     }
 
 }

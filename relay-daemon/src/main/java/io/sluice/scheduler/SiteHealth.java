@@ -15,14 +15,23 @@ package io.sluice.scheduler;
  * other connections still out when the site died (up to the site's connection cap) fail after it, and counting
  * them would push the first probe from {@code firstProbe} towards {@code maxProbe}. Owned by the scheduler thread;
  * not thread-safe; allocation-free.
+ *
+ * <p>A smarthost's circuit breaker ({@link #circuit}) is the same machine with the breaker's words: open = dead
+ * (after {@code open_after} failures in a row, a timeout counting once), half-open = its probe in flight, one probe
+ * per {@code cooldown} (no doubling, no shortcut), closed again on the first connection that gets in. One instance
+ * is shared by every ready queue of the smarthost (one per source), so the breaker is per smarthost.
  */
 public final class SiteHealth {
     /** First probe of a site that let us in within {@code firstProbe} before it died (if shorter than that). */
     public static final long RECENTLY_HEALTHY_FIRST_PROBE_MILLIS = 5_000;
 
-    private final int failuresToDie;
-    private final long firstProbeMillis;
-    private final long maxProbeMillis;
+    private int failuresToDie;
+    private long firstProbeMillis;
+    private long maxProbeMillis;
+    /** How many failures a timeout counts as: 2 for a site (a tarpit holds a slot), 1 for a breaker. */
+    private final int timeoutWeight;
+    /** Whether a site that let us in recently gets its first probe early (sites yes, breakers no). */
+    private final boolean earlyFirstProbe;
 
     private int consecutiveFailures;
     private boolean dead;
@@ -33,6 +42,27 @@ public final class SiteHealth {
     private long lastConnectedAtMillis = Long.MIN_VALUE;
 
     public SiteHealth(int failuresToDie, long firstProbeMillis, long maxProbeMillis) {
+        this(failuresToDie, firstProbeMillis, maxProbeMillis, 2, true);
+    }
+
+    private SiteHealth(int failuresToDie, long firstProbeMillis, long maxProbeMillis, int timeoutWeight,
+                       boolean earlyFirstProbe) {
+        this.timeoutWeight = timeoutWeight;
+        this.earlyFirstProbe = earlyFirstProbe;
+        limits(failuresToDie, firstProbeMillis, maxProbeMillis);
+    }
+
+    /** A smarthost's circuit breaker: opens after {@code openAfter} failures in a row, probes every cooldown. */
+    public static SiteHealth circuit(int openAfter, long cooldownMillis) {
+        return new SiteHealth(openAfter, cooldownMillis, cooldownMillis, 1, false);
+    }
+
+    /** A reload's {@code open_after} and {@code cooldown}: later failures and probes follow them. */
+    public void circuitLimits(int openAfter, long cooldownMillis) {
+        limits(openAfter, cooldownMillis, cooldownMillis);
+    }
+
+    private void limits(int failuresToDie, long firstProbeMillis, long maxProbeMillis) {
         if (failuresToDie < 1 || firstProbeMillis <= 0 || maxProbeMillis < firstProbeMillis) {
             throw new IllegalArgumentException("bad site health settings");
         }
@@ -84,7 +114,7 @@ public final class SiteHealth {
      * {@link #connectFailed(long, boolean)}.
      */
     public void connectTimedOut(long nowMillis, boolean probe) {
-        connectFailed(nowMillis, probe, 2);
+        connectFailed(nowMillis, probe, timeoutWeight);
     }
 
     private void connectFailed(long nowMillis, boolean probe, int weight) {
@@ -98,7 +128,7 @@ public final class SiteHealth {
             nextProbeAtMillis = nowMillis + probeIntervalMillis;
         } else if (consecutiveFailures >= failuresToDie) {
             dead = true;
-            boolean recentlyHealthy = lastConnectedAtMillis != Long.MIN_VALUE
+            boolean recentlyHealthy = earlyFirstProbe && lastConnectedAtMillis != Long.MIN_VALUE
                     && nowMillis - lastConnectedAtMillis <= firstProbeMillis;
             probeIntervalMillis = recentlyHealthy
                     ? Math.min(firstProbeMillis, RECENTLY_HEALTHY_FIRST_PROBE_MILLIS) : firstProbeMillis;
@@ -120,6 +150,16 @@ public final class SiteHealth {
 
     public boolean isDead() {
         return dead;
+    }
+
+    /** Dead and its one probe is out (a breaker's half-open state). */
+    public boolean probeInFlight() {
+        return dead && probeInFlight;
+    }
+
+    /** How a breaker names this state: {@code closed}, {@code open} or {@code half-open}. */
+    public String circuitState() {
+        return !dead ? "closed" : probeInFlight ? "half-open" : "open";
     }
 
     /** When the next probe may start (meaningful while dead). */

@@ -22,8 +22,8 @@ import java.util.function.IntPredicate;
  * ({@link LanedQueue}). Evaluated at every placement, so a reload ({@link #change}) applies to mail already queued
  * at its next attempt.
  *
- * <p>Smarthost routes are not delivered through their smarthosts yet (a later step): their mail goes direct to MX
- * through the route's bind pool, or the default route's pool when it has none (the daemon warns at start).
+ * <p>A smarthost route's connections bind through its {@code pool}, or the default route's pool when it names none
+ * (as Postfix's {@code smtp_bind_address} applies to its relayhost); which smarthost is {@link Smarthosts}' choice.
  *
  * <p>Allocation: none per batch once a pool's picker exists (a hash lookup by identity; the predicates are fields,
  * not capturing lambdas). Scheduler thread only.
@@ -82,9 +82,11 @@ final class SourceChoice {
         return router.route(b.routeInputs, b.domain.name);
     }
 
-    /** The ready queue for {@code b} at {@code site}, or null when no source of its pool can send now. */
-    SiteState readyQueue(Batch b, SiteGroup site) {
-        Route route = route(b);
+    /**
+     * The ready queue for {@code b} (whose route is {@code route}) at {@code site}: an MX site, or the smarthost the
+     * route's path chose ({@link Smarthosts}); null when no source of the pool can send now.
+     */
+    SiteState readyQueue(Batch b, Route route, SiteGroup site) {
         b.lane = lanes.slotOf(route);
         Pool p = poolOf(route.path(), fallbackPool);
         if (p == null) {
