@@ -44,6 +44,8 @@ final class Batch {
      * or session trouble), so it fails over to the next at once; cleared when the batch is deferred.
      */
     long smarthostsFailed;
+    /** On a retry timer because every smarthost of its route failed it: a breaker that closes retries it now. */
+    boolean waitsForSmarthost;
     /**
      * The last temporary failure (for the expiry DSN, as Postfix reports it): reply code (0: none), enhanced status,
      * text, and the MX host that replied (null when Sluice decided it: DNS, connection trouble). Lost on restart
@@ -84,6 +86,7 @@ final class Batch {
         this.next = null;
         this.parked = NOT_PARKED;
         this.smarthostsFailed = 0;
+        this.waitsForSmarthost = false;
         forgetLastReply();
         return this;
     }

@@ -458,10 +458,13 @@ public final class Scheduler implements Agent {
     private void onSmarthostResult(Batch b, TaskResult r, Smarthosts.Smarthost h) {
         boolean pathFailed = SmarthostCircuits.isPathFailure(r);
         Smarthosts.Transition t = Smarthosts.observe(h, b.probing && pathFailed);
-        if (t != Smarthosts.Transition.NONE) {
+        if (t == Smarthosts.Transition.NONE) {
+            circuits.counted(h, now); // the failure count shown by status may have changed
+        } else {
             circuits.transition(h, t, r, now);
             if (t == Smarthosts.Transition.CLOSED) {
                 replaceHeldAtOpenSmarthosts();
+                retryNowWhatWaitsFor(h);
             } else {
                 takeBackAll(h.group);
             }
@@ -486,6 +489,7 @@ public final class Scheduler implements Agent {
         b.smarthostsFailed = 0;
         TaskResult described = SmarthostCircuits.withState(r, smarthosts.describe(path, now));
         if (smarthosts.anyClosed(path)) {
+            b.waitsForSmarthost = true; // a breaker that closes brings it back before its timer
             outcomes.apply(b, described, now); // a closed one failed it too: the retry timer, not at once again
         } else {
             outcomes.applyAndPlace(b, described, now, onRequeue); // every breaker open: wait for a probe
@@ -501,6 +505,19 @@ public final class Scheduler implements Agent {
         }
     }
 
+    /**
+     * Batches on a retry timer because every smarthost of their route failed them ({@link Batch#waitsForSmarthost})
+     * whose route has {@code h}: retried now, as if their timers fired ({@code h}'s breaker just closed).
+     */
+    private void retryNowWhatWaitsFor(Smarthosts.Smarthost h) {
+        for (Batch w : timers.batchesWhere(x -> x.waitsForSmarthost)) {
+            if (sources.route(w).path() instanceof SmarthostPath p && Smarthosts.indexOf(p, h) >= 0) {
+                timers.cancel(w.timerId);
+                onTimer(w);
+            }
+        }
+    }
+
     /** Takes every ready batch of every queue of {@code group} and places it again. */
     private void takeBackAll(SiteGroup group) {
         for (int i = 0; i < group.size(); i++) {
@@ -511,6 +528,7 @@ public final class Scheduler implements Agent {
     private void onTimer(Object target) {
         if (target instanceof Batch b) {
             b.timerId = RetryTimers.NONE;
+            b.waitsForSmarthost = false;
             counters.scheduled -= b.size;
             b.domain.site = null; // a retry looks the domain up again
             route(b);

@@ -85,10 +85,18 @@ final class SmarthostCircuits {
         publish(now);
     }
 
-    /** Rebuilds the snapshot (a reload, an address found, a transition). Scheduler thread. */
+    /** A result that changed no state: the snapshot is rebuilt only if the failure count it shows changed. */
+    void counted(Smarthosts.Smarthost h, long now) {
+        if (h.breaker.consecutiveFailures() != h.publishedFailures) {
+            publish(now);
+        }
+    }
+
+    /** Rebuilds the snapshot (a reload, an address found, a transition, a new failure count). Scheduler thread. */
     void publish(long now) {
         List<SmarthostStatus> next = new ArrayList<>();
         for (Smarthosts.Smarthost h : smarthosts.all()) {
+            h.publishedFailures = h.breaker.consecutiveFailures();
             next.add(new SmarthostStatus(h.name, h.settings.host(), h.settings.port(),
                     h.hosts == null ? "unresolved" : h.breaker.circuitState(), h.breaker.consecutiveFailures(),
                     h.breaker.isDead() ? h.breaker.nextProbeAtMillis() : -1, h.unresolved, h.opened, h.closed));

@@ -59,6 +59,8 @@ final class Smarthosts {
         /** Times the breaker opened, and closed again, since start (metrics). */
         long opened;
         long closed;
+        /** The failure count the last snapshot shows ({@link SmarthostCircuits}). */
+        int publishedFailures;
 
         Smarthost(SmarthostSettings settings) {
             this.name = settings.name();

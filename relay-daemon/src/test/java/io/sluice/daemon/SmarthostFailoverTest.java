@@ -118,6 +118,33 @@ class SmarthostFailoverTest {
         }
     }
 
+    @Test
+    void shouldHoldMailWhileEverySmarthostIsOpenAndSendItWhenOneComesBack() throws Exception {
+        int portA = FreePorts.next();
+        int portB = FreePorts.next();
+        try (TestDnsServer dns = TestDnsServer.start("test");
+             ReloadFixture daemon = start(dns, portA, portB)) {
+            try (Submitter submitter = new Submitter("127.0.0.1", daemon.smtpPort())) {
+                for (int i = 0; i < 10; i++) {
+                    submitter.submit("held" + i + "@client.test", "user" + i + "@dest.test");
+                }
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> circuitEvents(daemon, "esp-a", "open") > 0
+                    && circuitEvents(daemon, "esp-b", "open") > 0);
+            Path log = dir.resolve("events").resolve("events.jsonl");
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.readAllLines(log).stream()
+                    .anyMatch(l -> "deferred".equals(EventLines.field(l, "type"))
+                            && String.valueOf(EventLines.field(l, "text")).contains("[smarthosts: esp-a open")));
+            assertThat(status(daemon)).contains("\"pending_recipients\":10");
+
+            try (MxSink b = MxSink.start("127.0.0.22", portB)) {
+                await("sent after a probe, not at the 5-minute retry").atMost(Duration.ofSeconds(15))
+                        .until(() -> b.messages().size() == 10);
+                assertThat(uniqueIds(b)).hasSize(10);
+            }
+        }
+    }
+
     private static Set<String> uniqueIds(MxSink sink) {
         Set<String> ids = new HashSet<>();
         sink.messages().forEach(m -> ids.add(m.messageId()));

@@ -90,4 +90,32 @@ class SiteHealthTest {
         longAgo.connectFailed(201_000, false);
         assertThat(longAgo.nextProbeAtMillis()).as("healthy minutes ago").isEqualTo(261_000);
     }
+
+    @Test
+    void shouldActAsACircuitBreakerWithAFixedCooldownAndTimeoutsCountingOnce() {
+        SiteHealth breaker = SiteHealth.circuit(3, 30_000);
+        breaker.connected(0);
+        breaker.connectTimedOut(1, false);
+        breaker.connectTimedOut(2, false);
+        assertThat(breaker.isDead()).as("a timeout counts once: two so far").isFalse();
+        assertThat(breaker.circuitState()).isEqualTo("closed");
+        breaker.connectFailed(3, false);
+        assertThat(breaker.circuitState()).as("open after open_after in a row").isEqualTo("open");
+        assertThat(breaker.nextProbeAtMillis()).as("the whole cooldown, although it let us in just now")
+                .isEqualTo(30_003);
+        assertThat(breaker.mayConnect(30_002)).isFalse();
+        assertThat(breaker.mayConnect(30_003)).isTrue();
+        assertThat(breaker.connecting()).isTrue();
+        assertThat(breaker.circuitState()).isEqualTo("half-open");
+        assertThat(breaker.probeInFlight()).isTrue();
+        breaker.connectFailed(31_000, true);
+        assertThat(breaker.nextProbeAtMillis()).as("no doubling: one probe per cooldown").isEqualTo(61_000);
+        assertThat(breaker.connecting()).isTrue();
+        breaker.connected(61_500);
+        assertThat(breaker.circuitState()).isEqualTo("closed");
+        breaker.circuitLimits(1, 5_000);
+        breaker.connectFailed(62_000, false);
+        assertThat(breaker.circuitState()).as("a reload's open_after applies").isEqualTo("open");
+        assertThat(breaker.nextProbeAtMillis()).isEqualTo(67_000);
+    }
 }
