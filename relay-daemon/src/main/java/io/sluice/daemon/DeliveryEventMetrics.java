@@ -33,7 +33,7 @@ final class DeliveryEventMetrics implements EventPublisher {
     public boolean publish(LifecycleEvent event) {
         switch (event.type()) {
             case DELIVERED -> {
-                metrics.outcome(DeliveryOutcome.DELIVERED, event.site(), event.source());
+                metrics.outcome(DeliveryOutcome.DELIVERED, event.site(), event.source(), event.route(), event.pool());
                 if (event.tls() != null) {
                     metrics.deliveredOver(event.tls().state());
                 }
@@ -41,9 +41,9 @@ final class DeliveryEventMetrics implements EventPublisher {
                     metrics.endToEndMillis(event.latencyMillis());
                 }
             }
-            case DEFERRED -> metrics.outcome(DeliveryOutcome.DEFERRED, event.site(), event.source());
-            case BOUNCED -> metrics.outcome(DeliveryOutcome.BOUNCED, event.site(), event.source());
-            case EXPIRED -> metrics.outcome(DeliveryOutcome.EXPIRED, event.site(), event.source());
+            case DEFERRED -> metrics.outcome(DeliveryOutcome.DEFERRED, event.site(), event.source(), event.route(), event.pool());
+            case BOUNCED -> metrics.outcome(DeliveryOutcome.BOUNCED, event.site(), event.source(), event.route(), event.pool());
+            case EXPIRED -> metrics.outcome(DeliveryOutcome.EXPIRED, event.site(), event.source(), event.route(), event.pool());
             default -> {
                 // received, attempt: not a decision
             }

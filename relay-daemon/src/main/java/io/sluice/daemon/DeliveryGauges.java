@@ -5,12 +5,14 @@ import io.sluice.dns.ResolutionCounters;
 import io.sluice.metrics.DnsFailure;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.scheduler.SchedulerCounters;
+import io.sluice.scheduler.SmarthostStatus;
 
 /**
  * Binds the delivery side's read-only counters to their callback series in {@link SluiceMetrics}: queue depths,
  * in-flight recipients and dead sites from {@link SchedulerCounters} (as of the scheduler's last cycle), open
  * outbound connections from {@link ConnectionPools}, and MX resolutions and their failures from
- * {@link ResolutionCounters}, mapping the resolver's failure kinds onto the metric's closed {@link DnsFailure} set.
+ * {@link ResolutionCounters}, mapping the resolver's failure kinds onto the metric's closed {@link DnsFailure} set,
+ * and each smarthost's breaker from the scheduler's snapshot ({@link SmarthostStatus}).
  *
  * <p>Everything is read at scrape time on the admin thread; nothing here runs on a delivery path.
  */
@@ -20,7 +22,12 @@ final class DeliveryGauges {
     }
 
     static void bind(SluiceMetrics metrics, SchedulerCounters scheduler, ConnectionPools<?> pools,
-                     ResolutionCounters dns) {
+                     ResolutionCounters dns, java.util.function.Supplier<java.util.List<SmarthostStatus>> smarthosts) {
+        metrics.bindSmarthostCircuits(visitor -> {
+            for (SmarthostStatus h : smarthosts.get()) {
+                visitor.smarthost(h.name(), !"closed".equals(h.state()), h.opened());
+            }
+        });
         metrics.bindQueueScheduledRecipients(scheduler::scheduledRecipients);
         metrics.bindQueueReadyRecipients(scheduler::readyRecipients);
         metrics.bindQueueInFlightRecipients(scheduler::inFlightRecipients);

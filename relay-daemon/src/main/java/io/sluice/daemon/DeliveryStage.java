@@ -134,7 +134,8 @@ final class DeliveryStage implements AutoCloseable {
             scheduler[0] = new Scheduler(options, RetryPolicy.from(settings.delivery()), resolver,
                     attempts.timing(dispatcher), writer, dsn != null ? dsn : BounceSink.NONE, events,
                     SystemEpochClock.INSTANCE, new Random(), () -> wake(runner[0]));
-            DeliveryGauges.bind(metrics, scheduler[0].counters(), pools, resolver.counters());
+            DeliveryGauges.bind(metrics, scheduler[0].counters(), pools, resolver.counters(),
+                    scheduler[0]::smarthosts);
             scheduler[0].changeEgress(Router.compile(settings.egress()),
                     EgressPlan.unusableSources(settings.egress()));
             scheduler[0].loadRecovered(recovered);

@@ -38,6 +38,8 @@ public final class EventJson {
         string(out, "site", e.site());
         string(out, "mx", e.mxHost());
         string(out, "source", e.source());
+        string(out, "route", e.route());
+        string(out, "pool", e.pool());
         number(out, "code", e.replyCode());
         string(out, "status", e.enhancedStatus());
         string(out, "text", e.text());

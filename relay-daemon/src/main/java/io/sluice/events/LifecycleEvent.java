@@ -19,7 +19,9 @@ import java.util.Objects;
  * @param recipient      the recipient this event is about (delivery events)
  * @param site           the site key (delivery events)
  * @param mxHost         the MX host name (delivery events)
- * @param source         the source IP / EHLO identity used (delivery events)
+ * @param source         the source used: its name in {@code sources} (delivery events)
+ * @param route          the message's route ({@code routes[].name}; delivery decisions), null before one was chosen
+ * @param pool           the pool its source was picked from (delivery decisions), null before one was chosen
  * @param replyCode      the SMTP reply code, -1 when none (delivery events)
  * @param enhancedStatus the RFC 3463 code, e.g. {@code 5.1.1}
  * @param text           the reply text or our explanation
@@ -45,6 +47,8 @@ public record LifecycleEvent(
         String site,
         String mxHost,
         String source,
+        String route,
+        String pool,
         int replyCode,
         String enhancedStatus,
         String text,
@@ -68,7 +72,8 @@ public record LifecycleEvent(
     public static LifecycleEvent received(long timeMillis, String id, String listener, String client,
             String authIdentity, String sender, List<String> recipients, long sizeBytes) {
         return new LifecycleEvent(EventType.RECEIVED, timeMillis, id, listener, client, authIdentity, sender,
-                recipients, sizeBytes, null, null, null, null, -1, null, null, -1, -1, null, null, null, -1, null);
+                recipients, sizeBytes, null, null, null, null, null, null, -1, null, null, -1, -1, null, null, null, -1,
+                null);
     }
 
     /** An event about one recipient's delivery. */
@@ -83,8 +88,17 @@ public record LifecycleEvent(
     public static LifecycleEvent delivery(EventType type, long timeMillis, String id, String recipient, String site,
             String mxHost, String source, int replyCode, String enhancedStatus, String text, int attempt,
             long latencyMillis, TlsSession tls) {
+        return delivery(type, timeMillis, id, recipient, site, mxHost, source, null, null, replyCode, enhancedStatus,
+                text, attempt, latencyMillis, tls);
+    }
+
+    /** A delivery decision about one recipient of a message of {@code route}, sent through {@code pool}. */
+    public static LifecycleEvent delivery(EventType type, long timeMillis, String id, String recipient, String site,
+            String mxHost, String source, String route, String pool, int replyCode, String enhancedStatus,
+            String text, int attempt, long latencyMillis, TlsSession tls) {
         return new LifecycleEvent(type, timeMillis, id, null, null, null, null, null, -1, recipient, site, mxHost,
-                source, replyCode, enhancedStatus, text, attempt, latencyMillis, null, null, null, -1, tls);
+                source, route, pool, replyCode, enhancedStatus, text, attempt, latencyMillis, null, null, null, -1,
+                tls);
     }
 
     /**
@@ -99,7 +113,7 @@ public record LifecycleEvent(
     public static LifecycleEvent circuit(long timeMillis, String site, String smarthost, String state, long failures,
             String text) {
         return new LifecycleEvent(EventType.CIRCUIT, timeMillis, null, null, null, null, null, null, -1, null, site,
-                null, null, -1, null, text, -1, -1, Objects.requireNonNull(state, "state"),
+                null, null, null, null, -1, null, text, -1, -1, Objects.requireNonNull(state, "state"),
                 Objects.requireNonNull(smarthost, "smarthost"), null, failures, null);
     }
 
@@ -111,7 +125,7 @@ public record LifecycleEvent(
     public static LifecycleEvent admin(long timeMillis, String action, String target, String actor, long count,
             String text) {
         return new LifecycleEvent(EventType.ADMIN, timeMillis, null, null, null, null, null, null, -1, null, null,
-                null, null, -1, null, text, -1, -1, Objects.requireNonNull(action, "action"),
+                null, null, null, null, -1, null, text, -1, -1, Objects.requireNonNull(action, "action"),
                 Objects.requireNonNull(target, "target"), Objects.requireNonNull(actor, "actor"), count, null);
     }
 }

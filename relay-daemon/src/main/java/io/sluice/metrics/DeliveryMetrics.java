@@ -16,8 +16,9 @@ import io.prometheus.metrics.core.metrics.Counter;
  * <p>Limits: the {@code site} label takes at most {@code maxSites + 1} values ({@link BoundedSiteLabels}: the
  * busiest sites, then {@value BoundedSiteLabels#OTHER}), whatever the number of destinations. The same decisions
  * are also counted by source ({@value SluiceMetrics#DELIVERIES_BY_SOURCE}): sources come from the config (one
- * today, {@code delivery.bind_address} or {@code default}; {@code none} when no connection was made, e.g. a DNS
- * failure), capped at {@link #MAX_SOURCE_LABELS} values plus {@value BoundedSiteLabels#OTHER}.
+ * the source names of {@code sources}, or {@code default}; {@code none} when no connection was made, e.g. a DNS
+ * failure), capped at {@link #MAX_SOURCE_LABELS} values plus {@value BoundedSiteLabels#OTHER}; and by route and pool
+ * ({@value SluiceMetrics#DELIVERIES_BY_ROUTE}), capped at {@link #MAX_ROUTE_LABELS} pairs.
  *
  * <p>Threading: thread-safe. Cost per call: for a labelled site a map lookup and an atomic add; histograms a
  * bucket scan and atomic adds; nothing allocated (an unlabelled site also updates the bounded sketch under a lock
@@ -38,12 +39,21 @@ public final class DeliveryMetrics {
     public static final int MAX_SOURCE_LABELS = 64;
     /** The source of a decision made without a connection (DNS failure, expiry in the queue). */
     public static final String NO_SOURCE = "none";
+    /** (route, pool) label pairs at most (both come from the config); later ones share {@code other}. */
+    public static final int MAX_ROUTE_LABELS = 64;
 
     private final BoundedSiteLabels<CounterDataPoint[]> sites;
     private final Counter bySource;
     private final java.util.concurrent.ConcurrentHashMap<String, CounterDataPoint[]> sources =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final CounterDataPoint[] otherSource;
+    private final Counter byRoute;
+    /** Route, then pool, to its series; {@link #MAX_ROUTE_LABELS} pairs at most. */
+    private final java.util.concurrent.ConcurrentHashMap<String,
+            java.util.concurrent.ConcurrentHashMap<String, CounterDataPoint[]>> routes =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger routePairs = new java.util.concurrent.atomic.AtomicInteger();
+    private final CounterDataPoint[] otherRoute;
     private final BucketHistogram.Recorder attemptSeconds;
     private final BucketHistogram.Recorder endToEndSeconds;
 
@@ -51,8 +61,11 @@ public final class DeliveryMetrics {
     public static final String[] TLS_STATES = {"none", "encrypted", "verified"};
     private final CounterDataPoint[] byTls = new CounterDataPoint[TLS_STATES.length];
 
-    DeliveryMetrics(Counter deliveries, Counter bySource, Counter byTls, BucketHistogram.Recorder attemptSeconds,
-                    BucketHistogram.Recorder endToEndSeconds, int maxSites, int trackedSites, long promoteAfter) {
+    DeliveryMetrics(Counter deliveries, Counter bySource, Counter byRoute, Counter byTls,
+                    BucketHistogram.Recorder attemptSeconds, BucketHistogram.Recorder endToEndSeconds, int maxSites,
+                    int trackedSites, long promoteAfter) {
+        this.byRoute = byRoute;
+        this.otherRoute = bind(byRoute, BoundedSiteLabels.OTHER, BoundedSiteLabels.OTHER);
         for (int i = 0; i < TLS_STATES.length; i++) {
             this.byTls[i] = byTls.labelValues(TLS_STATES[i]);
         }
@@ -88,6 +101,37 @@ public final class DeliveryMetrics {
         forSource(source == null ? NO_SOURCE : source)[outcome.ordinal()].inc();
     }
 
+    /**
+     * One recipient decision at {@code site} through {@code source}, for a message of {@code route} sent through
+     * {@code pool} (any of them null when not known: {@code none}).
+     */
+    public void outcome(DeliveryOutcome outcome, String site, String source, String route, String pool) {
+        outcome(outcome, site, source);
+        forRoute(route == null ? NO_SOURCE : route, pool == null ? NO_SOURCE : pool)[outcome.ordinal()].inc();
+    }
+
+    /** The (route, pool) series: two map lookups once bound; new pairs until the cap, then {@code other}. */
+    private CounterDataPoint[] forRoute(String route, String pool) {
+        java.util.concurrent.ConcurrentHashMap<String, CounterDataPoint[]> pools = routes.get(route);
+        CounterDataPoint[] series = pools == null ? null : pools.get(pool);
+        if (series != null) {
+            return series;
+        }
+        synchronized (routes) {
+            pools = routes.computeIfAbsent(route, r -> new java.util.concurrent.ConcurrentHashMap<>());
+            series = pools.get(pool);
+            if (series == null) {
+                if (routePairs.get() >= MAX_ROUTE_LABELS) {
+                    return otherRoute;
+                }
+                series = bind(byRoute, route, pool);
+                pools.put(pool, series);
+                routePairs.incrementAndGet();
+            }
+            return series;
+        }
+    }
+
     /** The source's series: a map lookup once bound; new sources are bound until the cap, then {@code other}. */
     private CounterDataPoint[] forSource(String source) {
         CounterDataPoint[] series = sources.get(source);
@@ -113,6 +157,16 @@ public final class DeliveryMetrics {
     /** Sites with their own label so far. */
     int labelledSites() {
         return sites.labelledSites();
+    }
+
+    /** All outcome series of one (route, pool), at zero. */
+    private static CounterDataPoint[] bind(Counter byRoute, String route, String pool) {
+        DeliveryOutcome[] outcomes = DeliveryOutcome.values();
+        CounterDataPoint[] series = new CounterDataPoint[outcomes.length];
+        for (DeliveryOutcome o : outcomes) {
+            series[o.ordinal()] = byRoute.labelValues(o.label(), route, pool);
+        }
+        return series;
     }
 
     /** All outcome series of one site (or source), at zero, so each appears on the first scrape after it is bound. */

@@ -69,6 +69,9 @@ public final class SluiceMetrics {
     public static final String OUTBOUND_CONNECTIONS_CURRENT = "sluice_outbound_connections_current";
     public static final String DNS_LOOKUPS = "sluice_dns_lookups_total";
     public static final String DNS_LOOKUP_FAILURES = "sluice_dns_lookup_failures_total";
+    public static final String SMARTHOST_CIRCUIT_OPEN = "sluice_smarthost_circuit_open";
+    public static final String SMARTHOST_CIRCUIT_OPENED = "sluice_smarthost_circuit_opened_total";
+    public static final String DELIVERIES_BY_ROUTE = "sluice_deliveries_by_route_total";
     public static final String EVENTS_DROPPED = "sluice_events_dropped_total";
     public static final String EVENT_LOG_GAPS = "sluice_event_log_gaps_total";
 
@@ -126,6 +129,7 @@ public final class SluiceMetrics {
     private final SuppliedGauge eventLogGaps;
     private final CounterDataPoint dnsFailuresCallbackFailed;
     private volatile ToLongFunction<DnsFailure> dnsFailures;
+    private volatile SmarthostCircuitReader smarthostCircuits;
 
     /** All Sluice metrics plus the JVM's (memory, GC, threads, classes, process). */
     public SluiceMetrics() {
@@ -165,6 +169,8 @@ public final class SluiceMetrics {
                         LABEL_OUTCOME, LABEL_SITE),
                 counter(DELIVERIES_BY_SOURCE, "Recipient delivery decisions, by outcome and source address"
                         + " (none when no connection was made)", LABEL_OUTCOME, LABEL_SOURCE),
+                counter(DELIVERIES_BY_ROUTE, "Recipient delivery decisions, by outcome, route and pool"
+                        + " (none when the decision came before a route was chosen)", LABEL_OUTCOME, "route", "pool"),
                 counter(DELIVERIES_TLS, "Recipients delivered, by how the session was protected: none (clear text),"
                         + " encrypted (TLS, peer not verified) or verified (TLS, peer chain validated)", "tls"),
                 histogram(DELIVERY_ATTEMPT_SECONDS, "Time of one delivery task, from hand-off to the delivery stage"
@@ -219,6 +225,16 @@ public final class SluiceMetrics {
         CounterWithCallback.builder().name(DNS_LOOKUP_FAILURES)
                 .help("MX resolutions that gave no usable host, by kind").labelNames(LABEL_KIND)
                 .callback(this::reportDnsFailures).register(registry);
+        CounterDataPoint circuitsFailed = callbackFailures.labelValues(SMARTHOST_CIRCUIT_OPEN);
+        GaugeWithCallback.builder().name(SMARTHOST_CIRCUIT_OPEN)
+                .help("1 while a smarthost's circuit breaker is open or half-open (or its host has no address), "
+                        + "0 while closed").labelNames("smarthost")
+                .callback(cb -> readCircuits(circuitsFailed, (name, open, opened) -> cb.call(open ? 1 : 0, name)))
+                .register(registry);
+        CounterWithCallback.builder().name(SMARTHOST_CIRCUIT_OPENED)
+                .help("Times a smarthost's circuit breaker opened").labelNames("smarthost")
+                .callback(cb -> readCircuits(circuitsFailed, (name, open, opened) -> cb.call(opened, name)))
+                .register(registry);
         registry.register(callbackFailures);
 
         if (jvmMetrics) {
@@ -334,6 +350,23 @@ public final class SluiceMetrics {
      */
     public void bindDnsFailures(ToLongFunction<DnsFailure> counts) {
         dnsFailures = Objects.requireNonNull(counts, "counts");
+    }
+
+    /** Feeds the smarthost circuit families; called at each scrape. Replaces any earlier one. */
+    public void bindSmarthostCircuits(SmarthostCircuitReader reader) {
+        smarthostCircuits = Objects.requireNonNull(reader, "reader");
+    }
+
+    private void readCircuits(CounterDataPoint failed, SmarthostCircuitReader.Visitor visitor) {
+        SmarthostCircuitReader reader = smarthostCircuits;
+        if (reader == null) {
+            return;
+        }
+        try {
+            reader.read(visitor);
+        } catch (RuntimeException e) {
+            failed.inc();
+        }
     }
 
     /** All kinds or none: a throwing source leaves the family empty for this scrape and is counted. */

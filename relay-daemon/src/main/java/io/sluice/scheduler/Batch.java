@@ -39,6 +39,9 @@ final class Batch {
     RouteInputs routeInputs = RouteInputs.UNKNOWN;
     /** The lane slot of its route ({@link Lanes}), set when it is placed in a ready queue. */
     int lane;
+    /** Its route's and pool's names as of its last placement (events, metrics); null before the first. */
+    String routeName;
+    String poolName;
     /**
      * On a smarthost route: bit i set when the route's smarthost i failed this batch in the current round (connection
      * or session trouble), so it fails over to the next at once; cleared when the batch is deferred.
@@ -86,6 +89,8 @@ final class Batch {
         this.next = null;
         this.parked = NOT_PARKED;
         this.smarthostsFailed = 0;
+        this.routeName = null;
+        this.poolName = null;
         this.waitsForSmarthost = false;
         forgetLastReply();
         return this;

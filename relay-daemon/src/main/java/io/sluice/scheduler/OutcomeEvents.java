@@ -67,7 +67,8 @@ final class OutcomeEvents {
                          String text, int attempt, long latencyMillis, long now, TlsSession tls) {
         try {
             events.publish(LifecycleEvent.delivery(type, now, MessageIds.format(b.messageId), b.addresses[i],
-                    siteOf(b), mx, source, code > 0 ? code : -1, status, text, attempt, latencyMillis, tls));
+                    siteOf(b), mx, source, b.routeName, b.poolName, code > 0 ? code : -1, status, text, attempt,
+                    latencyMillis, tls));
         } catch (RuntimeException e) { // a broken publisher must not stop the scheduler mid-decision
             LOG.warn("{} event for {} not published", type.label(), b.addresses[i], e);
         }

@@ -77,6 +77,8 @@ final class Smarthosts {
     private final MxResolver resolver;
     private final Runnable wakeUp;
     private final Map<String, Smarthost> byName = new HashMap<>();
+    /** The same smarthosts, walked by index every cycle (no iterator). */
+    private final List<Smarthost> list = new ArrayList<>();
     private final ManyToOneConcurrentArrayQueue<Smarthost> answers =
             new ManyToOneConcurrentArrayQueue<>(MAX_SMARTHOSTS);
 
@@ -97,6 +99,7 @@ final class Smarthosts {
                         }
                         h = new Smarthost(s);
                         byName.put(s.name(), h);
+                        list.add(h);
                         h.nextLookupAtMillis = now;
                     } else if (!h.settings.equals(s)) {
                         if (!h.settings.host().equals(s.host())) {
@@ -117,14 +120,15 @@ final class Smarthosts {
     }
 
     /** Every smarthost known so far (routes may no longer name some). */
-    java.util.Collection<Smarthost> all() {
-        return byName.values();
+    List<Smarthost> all() {
+        return list;
     }
 
     /** Starts the lookups that are due; returns how many. */
     int lookUp(long now) {
         int n = 0;
-        for (Smarthost h : byName.values()) {
+        for (int i = 0; i < list.size(); i++) {
+            Smarthost h = list.get(i);
             if (!h.resolving && now >= h.nextLookupAtMillis) {
                 h.resolving = true;
                 h.resolvingHost = h.settings.host();

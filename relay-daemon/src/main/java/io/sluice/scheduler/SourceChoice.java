@@ -89,6 +89,8 @@ final class SourceChoice {
     SiteState readyQueue(Batch b, Route route, SiteGroup site) {
         b.lane = lanes.slotOf(route);
         Pool p = poolOf(route.path(), fallbackPool);
+        b.routeName = route.name();
+        b.poolName = p == null ? null : p.name();
         if (p == null) {
             return resolutions.state(site, ReadyKey.DEFAULT_SOURCE);
         }

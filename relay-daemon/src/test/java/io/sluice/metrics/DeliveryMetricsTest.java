@@ -26,13 +26,15 @@ class DeliveryMetricsTest {
             .labelNames("outcome", "site").withoutExemplars().register(registry);
     private final Counter bySource = Counter.builder().name(SluiceMetrics.DELIVERIES_BY_SOURCE).help("h")
             .labelNames("outcome", "source").withoutExemplars().register(registry);
+    private final Counter byRoute = Counter.builder().name(SluiceMetrics.DELIVERIES_BY_ROUTE).help("h")
+            .labelNames("outcome", "route", "pool").withoutExemplars().register(registry);
     private final Counter byTls = Counter.builder().name(SluiceMetrics.DELIVERIES_TLS).help("h")
             .labelNames("tls").withoutExemplars().register(registry);
 
     private DeliveryMetrics metrics(int maxSites, long promoteAfter) {
         registry.register(attempts);
         registry.register(endToEnd);
-        return new DeliveryMetrics(deliveries, bySource, byTls, attempts.labelValues(), endToEnd.labelValues(), maxSites,
+        return new DeliveryMetrics(deliveries, bySource, byRoute, byTls, attempts.labelValues(), endToEnd.labelValues(), maxSites,
                 10 * Math.max(1, maxSites), promoteAfter);
     }
 

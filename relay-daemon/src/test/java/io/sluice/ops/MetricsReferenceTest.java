@@ -49,7 +49,15 @@ class MetricsReferenceTest {
         try (TestDnsServer dns = TestDnsServer.start("test");
              MxSink sink = MxSink.start("127.0.0.2", mxPort);
              TestDaemon daemon = TestDaemon.in(dir).dns(dns)
-                     .delivery("mx_port: " + mxPort + "\nallow_private_mx: true\ndsn: false").start()) {
+                     .delivery("mx_port: " + mxPort + "\nallow_private_mx: true\ndsn: false")
+                     // a smarthost route the test's mail does not take: its breaker families must show
+                     .topLevel("""
+                             smarthosts:
+                               - {name: esp, host: 127.0.0.21, port: 2525, tls: none}
+                             routes:
+                               - {name: relayed, match: {recipient_domains: [relay.test]}, smarthosts: [esp]}
+                               - {name: default, pool: default}
+                             """).start()) {
             dns.mx("dest.test", 10, SITE).a(SITE, "127.0.0.2").servfail("stuck.test");
             assertThat(value(scrape(daemon.adminPort()), "sluice_queue_oldest_pending_age_seconds", Map.of()))
                     .as("nothing pending yet").isZero();
@@ -87,6 +95,14 @@ class MetricsReferenceTest {
                     .as("the same decisions by source").isEqualTo(MESSAGES * RECIPIENTS);
             assertThat(value(f, bySource, Map.of("outcome", "deferred", "source", "none")))
                     .as("the DNS failure made no connection").isEqualTo(1);
+            String byRoute = "sluice_deliveries_by_route_total";
+            assertThat(value(f, byRoute, Map.of("outcome", "delivered", "route", "default", "pool", "default")))
+                    .as("the same decisions by route and pool").isEqualTo(MESSAGES * RECIPIENTS);
+            assertThat(value(f, byRoute, Map.of("outcome", "deferred", "route", "none", "pool", "none")))
+                    .as("the DNS failure came before a placement").isEqualTo(1);
+            assertThat(value(f, "sluice_smarthost_circuit_open", Map.of("smarthost", "esp")))
+                    .as("a breaker nothing tried stays closed").isZero();
+            assertThat(value(f, "sluice_smarthost_circuit_opened_total", Map.of("smarthost", "esp"))).isZero();
             assertThat(sample(f, "sluice_delivery_end_to_end_seconds", "sluice_delivery_end_to_end_seconds_count",
                     Map.of())).as("one per delivered recipient").isEqualTo(MESSAGES * RECIPIENTS);
             assertThat(value(f, "sluice_queue_pending_messages", Map.of())).isEqualTo(1);

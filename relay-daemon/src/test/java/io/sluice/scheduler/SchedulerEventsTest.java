@@ -44,12 +44,12 @@ class SchedulerEventsTest {
 
         LifecycleEvent delivered = f.events.get(0);
         assertThat(delivered).isEqualTo(LifecycleEvent.delivery(EventType.DELIVERED, T0 + 5_000,
-                MessageIds.format(1), "a@mixed.test", "mx.mixed.test", "mx.mixed.test", "default", 250, "2.0.0",
-                "2.0.0 Ok", 1, 5_000));
+                MessageIds.format(1), "a@mixed.test", "mx.mixed.test", "mx.mixed.test", "default", "default",
+                "default", 250, "2.0.0", "2.0.0 Ok", 1, 5_000, null));
         LifecycleEvent bounced = f.events.get(1);
         assertThat(bounced).isEqualTo(LifecycleEvent.delivery(EventType.BOUNCED, T0 + 5_000, MessageIds.format(1),
-                "b@mixed.test", "mx.mixed.test", "mx.mixed.test", "default", 550, "5.1.1", "5.1.1 no such user", 1,
-                5_000));
+                "b@mixed.test", "mx.mixed.test", "mx.mixed.test", "default", "default", "default", 550, "5.1.1",
+                "5.1.1 no such user", 1, 5_000, null));
     }
 
     @Test
@@ -64,8 +64,8 @@ class SchedulerEventsTest {
                 RecipientResult.temporary(421, "4.3.2 busy"));
         f.runUntil("deferred", () -> f.events.size() == 1);
         assertThat(f.events.get(0)).isEqualTo(LifecycleEvent.delivery(EventType.DEFERRED, T0 + 1_500,
-                MessageIds.format(1), "a@late.test", "mx.late.test", "mx.late.test", "192.0.2.7", 421, null,
-                "4.3.2 busy", 1, 1_500));
+                MessageIds.format(1), "a@late.test", "mx.late.test", "mx.late.test", "192.0.2.7", "default",
+                "default", 421, null, "4.3.2 busy", 1, 1_500, null));
 
         f.clock.set(T0 + SchedulerFixture.MAX_AGE);
         f.runUntil("expired", () -> f.events.size() == 2);
@@ -74,6 +74,7 @@ class SchedulerEventsTest {
         assertThat(expired.recipient()).isEqualTo("a@late.test");
         assertThat(expired.mxHost()).as("no attempt led to the expiry").isNull();
         assertThat(expired.source()).isNull();
+        assertThat(expired.route()).as("the route it was placed by").isEqualTo("default");
         assertThat(expired.replyCode()).as("no server replied: left out").isEqualTo(-1);
         assertThat(expired.enhancedStatus()).isEqualTo("4.4.7");
         assertThat(expired.attempt()).as("attempts made").isEqualTo(1);
