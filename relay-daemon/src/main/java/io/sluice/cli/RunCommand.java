@@ -6,6 +6,8 @@ import io.sluice.config.SettingsLoader;
 import io.sluice.daemon.Daemon;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.logging.log4j.LogManager;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,6 +45,27 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return 1;
         }
+        // The handlers go in before the daemon starts: "sluice ready" is logged inside Daemon.start, and a SIGTERM
+        // that a service manager sends right after it must stop the daemon in order, not kill the JVM (exit 143).
+        AtomicReference<Daemon> started = new AtomicReference<>();
+        AtomicBoolean stopAsked = new AtomicBoolean();
+        Runnable stop = () -> {
+            stopAsked.set(true);
+            Daemon d = started.get();
+            if (d != null) {
+                new Thread(d::shutdown, "sluice-shutdown").start();
+            }
+        };
+        Signal.handle(new Signal("TERM"), signal -> stop.run());
+        Signal.handle(new Signal("INT"), signal -> stop.run());
+        // SIGHUP = sluice reload (the daemon logs the outcome); off the signal thread, reloads read files. One during
+        // the start is ignored (the file is read once the start is done anyway).
+        Signal.handle(new Signal("HUP"), signal -> {
+            Daemon d = started.get();
+            if (d != null) {
+                new Thread(() -> d.reload("sighup"), "sluice-reload").start();
+            }
+        });
         Daemon daemon;
         try {
             daemon = Daemon.start(settings);
@@ -52,11 +75,10 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         running = true;
-        Runnable stop = () -> new Thread(daemon::shutdown, "sluice-shutdown").start();
-        Signal.handle(new Signal("TERM"), signal -> stop.run());
-        Signal.handle(new Signal("INT"), signal -> stop.run());
-        // SIGHUP = sluice reload (the daemon logs the outcome); off the signal thread, reloads read files.
-        Signal.handle(new Signal("HUP"), signal -> new Thread(() -> daemon.reload("sighup"), "sluice-reload").start());
+        started.set(daemon);
+        if (stopAsked.get()) {
+            stop.run(); // a signal came while it started
+        }
         daemon.awaitShutdown();
         LogManager.shutdown();
         running = false;

@@ -328,12 +328,13 @@ public final class Scheduler implements Agent {
     }
 
     /**
-     * After a reload: ready mail of a source that can no longer be picked (removed, weight 0, address gone) is
-     * placed again under the new routes; mail in flight on it finishes there.
+     * After a reload: ready mail of a source that can no longer be picked (removed, weight 0, address gone), or at a
+     * smarthost no route names any more, is placed again under the new routes; mail in flight there finishes.
      */
     private void replaceFromUnpickableSources() {
         for (SiteState site : new java.util.ArrayList<>(resolutions.sites())) {
-            if (!site.ready.isEmpty() && !sources.pickable(site.readyKey.source())) {
+            boolean smarthostGone = site.group.smarthost != null && !site.group.smarthost.inUse;
+            if (!site.ready.isEmpty() && (smarthostGone || !sources.pickable(site.readyKey.source()))) {
                 ring.takeBack(site, this::route);
             }
         }

@@ -96,6 +96,9 @@ final class SmarthostCircuits {
     void publish(long now) {
         List<SmarthostStatus> next = new ArrayList<>();
         for (Smarthosts.Smarthost h : smarthosts.all()) {
+            if (!h.inUse) {
+                continue; // a reload removed it from every route
+            }
             h.publishedFailures = h.breaker.consecutiveFailures();
             next.add(new SmarthostStatus(h.name, h.settings.host(), h.settings.port(),
                     h.hosts == null ? "unresolved" : h.breaker.circuitState(), h.breaker.consecutiveFailures(),

@@ -56,6 +56,8 @@ final class Smarthosts {
         /** A lookup's answer, written by the resolver's thread, read once it is handed over. */
         volatile Destination answer;
         String resolvingHost;
+        /** Some route of the current settings names it (else a reload removed it: its ready mail is re-placed). */
+        boolean inUse;
         /** Times the breaker opened, and closed again, since start (metrics). */
         long opened;
         long closed;
@@ -89,15 +91,22 @@ final class Smarthosts {
 
     /** The smarthosts the routes of {@code router} name: new ones made, known ones given their new settings. */
     void change(Router router, long now) {
+        for (Smarthost h : list) {
+            h.inUse = false;
+        }
         for (Route r : router.routes()) {
             if (r.path() instanceof SmarthostPath path) {
                 for (SmarthostSettings s : path.smarthosts()) {
                     Smarthost h = byName.get(s.name());
+                    if (h != null) {
+                        h.inUse = true;
+                    }
                     if (h == null) {
                         if (byName.size() >= MAX_SMARTHOSTS) {
                             throw new IllegalStateException("more than " + MAX_SMARTHOSTS + " smarthosts");
                         }
                         h = new Smarthost(s);
+                        h.inUse = true;
                         byName.put(s.name(), h);
                         list.add(h);
                         h.nextLookupAtMillis = now;

@@ -145,6 +145,36 @@ class SmarthostFailoverTest {
         }
     }
 
+    @Test
+    void shouldMoveMailWaitingAtASmarthostThatAReloadRemoved() throws Exception {
+        int portA = FreePorts.next();
+        int portB = FreePorts.next();
+        try (TestDnsServer dns = TestDnsServer.start("test");
+             MxSink b = MxSink.start("127.0.0.22", portB);
+             ReloadFixture daemon = ReloadFixture.start(TestDaemon.in(dir).dns(dns)
+                     .delivery("retry:\n  first: 5m\n  max: 5m")
+                     .topLevel("""
+                             smarthosts:
+                               - {name: esp-a, host: 127.0.0.21, port: %d, tls: none, circuit: {open_after: 1, cooldown: 10m}}
+                               - {name: esp-b, host: 127.0.0.22, port: %d, tls: none}
+                             routes:
+                               - {name: default, smarthosts: [esp-a]}
+                             """.formatted(portA, portB)), dir)) {
+            try (Submitter submitter = new Submitter("127.0.0.1", daemon.smtpPort())) {
+                for (int i = 0; i < 10; i++) {
+                    submitter.submit("moved" + i + "@client.test", "user" + i + "@dest.test");
+                }
+            }
+            // esp-a opened on its first failure and holds the rest for its 10-minute cooldown
+            await().atMost(Duration.ofSeconds(10)).until(() -> circuitEvents(daemon, "esp-a", "open") > 0);
+            daemon.edit("smarthosts: [esp-a]}", "smarthosts: [esp-b]}");
+            assertThat(daemon.daemon.reload().applied()).isTrue();
+            await("held mail moves at the reload").atMost(Duration.ofSeconds(10))
+                    .until(() -> b.messages().size() >= 9);
+            assertThat(status(daemon)).doesNotContain("esp-a");
+        }
+    }
+
     private static Set<String> uniqueIds(MxSink sink) {
         Set<String> ids = new HashSet<>();
         sink.messages().forEach(m -> ids.add(m.messageId()));
