@@ -2,6 +2,7 @@ package io.sluice.delivery;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.sluice.smtp.codec.LineBytes;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
 import java.nio.charset.StandardCharsets;
@@ -44,19 +45,22 @@ final class DotStuffingEncoder extends MessageToMessageEncoder<MessageText> {
         int end = in.writerIndex();
         int segmentStart = in.readerIndex();
         int pos = segmentStart;
+        // Dots are rarer than line ends: find each dot (eight octets at a time) and stuff it when a line starts there
+        // (after an LF, or at the start of this piece when the last one ended a line).
         while (pos < end) {
-            if (atLineStart && in.getByte(pos) == '.') {
-                // Send up to and including this dot, then start the next slice at the same dot: it goes out twice.
-                out.add(in.retainedSlice(segmentStart, pos + 1 - segmentStart));
-                segmentStart = pos;
-            }
-            int lf = in.indexOf(pos, end, (byte) '\n');
-            if (lf < 0) {
-                atLineStart = false;
+            int dot = LineBytes.indexOf(in, pos, end, (byte) '.');
+            if (dot < 0) {
                 break;
             }
-            atLineStart = true;
-            pos = lf + 1;
+            if (dot == in.readerIndex() ? atLineStart : in.getByte(dot - 1) == '\n') {
+                // Send up to and including this dot, then start the next slice at the same dot: it goes out twice.
+                out.add(in.retainedSlice(segmentStart, dot + 1 - segmentStart));
+                segmentStart = dot;
+            }
+            pos = dot + 1;
+        }
+        if (end > in.readerIndex()) {
+            atLineStart = in.getByte(end - 1) == '\n';
         }
         if (segmentStart < end) {
             out.add(in.retainedSlice(segmentStart, end - segmentStart));

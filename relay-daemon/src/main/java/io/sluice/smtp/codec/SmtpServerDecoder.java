@@ -31,7 +31,6 @@ import io.netty.util.ByteProcessor;
 public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
 
     private static final ByteProcessor FIND_CR_OR_NUL = b -> b != '\r' && b != 0;
-    private static final ByteProcessor FIND_DATA_SPECIAL = b -> b != '\r' && b != '\n' && b != 0;
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] DOT_CRLF = {'.', '\r', '\n'};
 
@@ -61,6 +60,10 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
     /** Octets of DATA input consumed since {@link #startData} (before unstuffing; counts discarded text too). */
     private long dataOctets;
     private int lineOctets;
+    /** Input stored but not yet copied to {@link #target}: {@code runLength} octets of {@code runSource} at runStart. */
+    private ByteBuf runSource;
+    private int runStart;
+    private int runLength;
     /** Reader index up to which {@link #dataOctets} counts the input being scanned. */
     private int countedTo;
     private DataState dataState;
@@ -88,6 +91,8 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
     public void startData(ByteBuf target, long maxBytes, int maxLineOctets, boolean normalizeBareLf) {
         this.mode = Mode.DATA;
         this.target = target;
+        this.runLength = 0;
+        this.runSource = null;
         this.maxTextBytes = maxBytes;
         this.maxTextLine = maxLineOctets;
         this.normalizeBareLineEndings = normalizeBareLf;
@@ -282,6 +287,14 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
     }
 
     private boolean scanData(ChannelHandlerContext ctx, ByteBuf buf) {
+        try {
+            return scanText(ctx, buf);
+        } finally {
+            flushRun(); // the input is compacted between reads: a run never outlives one scan
+        }
+    }
+
+    private boolean scanText(ChannelHandlerContext ctx, ByteBuf buf) {
         while (buf.isReadable()) {
             switch (dataState) {
                 case LINE_START:
@@ -336,11 +349,15 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    /** Copies ordinary text in bulk up to the next CR, LF or NUL, and steps over that octet. */
+    /**
+     * Copies ordinary text in bulk up to the next CR, LF or NUL, and steps over that octet; a CRLF that is all here
+     * is taken at once, stored with its line (one copy for both: runs of lines are copied together, see
+     * {@link #store(ByteBuf, int, int)}).
+     */
     private void scanLine(ByteBuf buf) {
         int start = buf.readerIndex();
         int readable = buf.readableBytes();
-        int stop = buf.forEachByte(start, readable, FIND_DATA_SPECIAL);
+        int stop = LineBytes.indexOfCrLfNul(buf, start, start + readable);
         int length = (stop < 0 ? start + readable : stop) - start;
         if (length > 0) {
             // Report whichever limit the stream crosses first, at the same octet however TCP split it: the line limit
@@ -355,6 +372,13 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
             buf.skipBytes(length);
         }
         if (stop < 0) {
+            return;
+        }
+        if (buf.getByte(stop) == '\r' && stop + 1 < start + readable && buf.getByte(stop + 1) == '\n') {
+            store(buf, stop, 2); // the line's own CRLF, right after its text: the same run
+            buf.skipBytes(2);
+            lineOctets = 0;
+            dataState = DataState.LINE_START;
             return;
         }
         byte special = buf.readByte();
@@ -380,13 +404,35 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
 
     private void store(byte[] bytes) {
         if (dataError == null && reserve(bytes.length)) {
+            flushRun();
             target.writeBytes(bytes);
         }
     }
 
+    /**
+     * Stores {@code length} octets of the input at {@code index}: counted now (limits act at the same octet as
+     * ever), copied when the run of adjacent input they extend ends ({@link #flushRun}): before a constant is stored,
+     * before the end of data is reported, and whenever {@link #scanData} returns (the input may move after that).
+     * So a message of plain lines costs one copy per read, not two per line.
+     */
     private void store(ByteBuf src, int index, int length) {
         if (dataError == null && reserve(length)) {
-            target.writeBytes(src, index, length);
+            if (runLength > 0 && src == runSource && index == runStart + runLength) {
+                runLength += length;
+                return;
+            }
+            flushRun();
+            runSource = src;
+            runStart = index;
+            runLength = length;
+        }
+    }
+
+    private void flushRun() {
+        if (runLength > 0) {
+            target.writeBytes(runSource, runStart, runLength);
+            runLength = 0;
+            runSource = null;
         }
     }
 
@@ -406,6 +452,7 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
     }
 
     private void endOfData(ChannelHandlerContext ctx) {
+        flushRun();
         DataResult result = dataError == null ? DataResult.COMPLETE : dataError;
         mode = Mode.COMMAND;
         target = null;
