@@ -80,6 +80,17 @@ final class QueueCommand extends AdminCommand {
         }
         sites.print(out);
         more(out, list(doc, "sites").size(), num(doc, "sites_total"), "sites");
+        if (!list(doc, "routes").isEmpty()) {
+            out.println();
+            TextTable routes = new TextTable("ROUTE", "POOL", ">MSGS", ">RCPTS", ">DNS", ">SCHED", ">READY", ">FLIGHT",
+                    ">OLDEST");
+            for (Map<String, Object> r : list(doc, "routes")) {
+                routes.row(str(r, "route"), str(r, "pool"), num(r, "messages"), num(r, "recipients"),
+                        num(r, "waiting_dns"), num(r, "scheduled"), num(r, "ready"), num(r, "in_flight"),
+                        HumanUnits.seconds(num(r, "oldest_age_seconds")));
+            }
+            routes.print(out);
+        }
         boolean heading = false;
         for (Map<String, Object> s : list(doc, "sites")) {
             Map<String, Object> e = obj(s, "last_error");

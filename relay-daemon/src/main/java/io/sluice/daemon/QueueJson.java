@@ -14,7 +14,9 @@ import io.sluice.util.JsonText;
  *             "next_retry_in_seconds"}],
  *  "sites_total": N, "sites": [{"site", "domains", "recipients", "ready", "in_flight", "tasks_in_flight", "dead",
  *             "next_probe_millis", "oldest_received_millis", "oldest_age_seconds",
- *             "last_error": {"code": N|null, "mx": "..."|null, "text": "...", "millis": T, "age_seconds": N}|null}]}
+ *             "last_error": {"code": N|null, "mx": "..."|null, "text": "...", "millis": T, "age_seconds": N}|null}],
+ *  "routes": [{"route", "pool", "messages", "recipients", "waiting_dns", "scheduled", "ready", "in_flight",
+ *             "oldest_received_millis", "oldest_age_seconds"}]}
  * </pre>
  * {@code last_error} is the site's last temporary failure: the MX host's reply, or Sluice's own reason (a refused
  * connection, a timeout) with {@code code} and {@code mx} null.
@@ -86,6 +88,21 @@ final class QueueJson {
                         .append(",\"age_seconds\":").append(Math.max(0, now - site.lastErrorMillis()) / 1_000)
                         .append('}');
             }
+            out.append('}');
+            comma = ",";
+        }
+        out.append("],\"routes\":[");
+        comma = "";
+        for (QueueSnapshot.RouteRow r : s.routes()) {
+            out.append(comma).append("{\"route\":");
+            JsonText.string(out, r.route()).append(",\"pool\":");
+            JsonText.string(out, r.pool()).append(",\"messages\":").append(r.messages())
+                    .append(",\"recipients\":").append(r.recipients())
+                    .append(",\"waiting_dns\":").append(r.waitingDns())
+                    .append(",\"scheduled\":").append(r.scheduled())
+                    .append(",\"ready\":").append(r.ready())
+                    .append(",\"in_flight\":").append(r.inFlight());
+            oldest(out, r.oldestReceivedMillis(), now);
             out.append('}');
             comma = ",";
         }

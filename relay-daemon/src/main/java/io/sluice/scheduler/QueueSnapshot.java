@@ -18,13 +18,26 @@ import java.util.List;
  * @param domainsTotal   how many domains have pending recipients (before the cap)
  * @param sites          the largest sites by recipients, largest first
  * @param sitesTotal     how many sites have pending recipients (before the cap)
+ * @param routes         pending recipients by route and pool, most first (not capped)
  */
 public record QueueSnapshot(long asOfMillis, long scanNanos, Totals totals, List<DomainRow> domains,
-                            int domainsTotal, List<SiteRow> sites, int sitesTotal) {
+                            int domainsTotal, List<SiteRow> sites, int sitesTotal, List<RouteRow> routes) {
 
     public QueueSnapshot {
         domains = List.copyOf(domains);
         sites = List.copyOf(sites);
+        routes = List.copyOf(routes);
+    }
+
+    /**
+     * The pending recipients of one route and pool (as of their batch's last placement; both {@code -} before the
+     * first, e.g. waiting for DNS), every pair: routes and pools come from the config.
+     *
+     * @param route  {@code routes[].name}, or {@code -}
+     * @param pool   the pool its source was picked from, or {@code -} (none, or not placed yet)
+     */
+    public record RouteRow(String route, String pool, long messages, long recipients, long waitingDns, long scheduled,
+                           long ready, long inFlight, long oldestReceivedMillis) {
     }
 
     /**

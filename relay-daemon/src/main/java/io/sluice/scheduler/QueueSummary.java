@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Builds a {@link QueueSnapshot} on the scheduler thread: one pass over every live batch where it lives now
- * (waiting at its domain for DNS, in a site's ready queue, in flight, on a retry timer), adding it to its domain's
- * and its site's row; then the rows are sorted by recipients and cut to the request's limit.
+ * (waiting at its domain for DNS, in a site's ready queue, in flight, on a retry timer), adding it to its domain's,
+ * its site's (source, site) and its route's (route, pool) row; then the rows are sorted by recipients and cut to the request's limit.
  *
  * <p>Why a pass and not counters kept per domain: oldest age and next retry are minima over batches that come and
  * go, which counters cannot keep without a heap per domain on the hot path. The pass touches each batch once
@@ -104,6 +104,8 @@ final class QueueSummary {
         /** Per site, the domains already counted there (by identity); only consulted when a domain changes site. */
         private final List<java.util.Set<DomainState>> siteDomains = new ArrayList<>();
         private final Sums total = new Sums(null, null);
+        /** Route name, then pool name ({@code -} for none) to their sums: two lookups per batch, no allocation. */
+        private final java.util.Map<String, java.util.Map<String, Sums>> byRoute = new java.util.HashMap<>();
 
         Pass(long pass, String domainFilter) {
             this.pass = pass;
@@ -127,6 +129,9 @@ final class QueueSummary {
             Sums ds = byDomain.get(d.summaryRow);
             ds.add(b, where, due);
             total.add(b, where, due);
+            byRoute.computeIfAbsent(b.routeName == null ? NONE : b.routeName, r -> new java.util.HashMap<>())
+                    .computeIfAbsent(b.poolName == null ? NONE : b.poolName, p -> new Sums(null, null))
+                    .add(b, where, due);
             SiteState site = b.site != null ? b.site : d.site == null ? null : d.site.first();
             if (site == null) {
                 return;
@@ -172,11 +177,20 @@ final class QueueSummary {
             QueueSnapshot.Totals totals = new QueueSnapshot.Totals(total.messages, total.recipients,
                     total.waitingDns, total.scheduled, total.ready, total.inFlight, counters.deadSites,
                     orNone(total.oldest));
+            List<QueueSnapshot.RouteRow> routeRows = new ArrayList<>();
+            byRoute.forEach((route, pools) -> pools.forEach((pool, r) -> routeRows.add(new QueueSnapshot.RouteRow(
+                    route, pool, r.messages, r.recipients, r.waitingDns, r.scheduled, r.ready, r.inFlight,
+                    orNone(r.oldest)))));
+            routeRows.sort(Comparator.comparingLong(QueueSnapshot.RouteRow::recipients).reversed()
+                    .thenComparing(QueueSnapshot.RouteRow::route).thenComparing(QueueSnapshot.RouteRow::pool));
             return new QueueSnapshot(nowMillis, scanNanos, totals,
                     domainRows.subList(0, Math.min(limit, domainRows.size())), domainRows.size(),
-                    siteRows.subList(0, Math.min(limit, siteRows.size())), siteRows.size());
+                    siteRows.subList(0, Math.min(limit, siteRows.size())), siteRows.size(), routeRows);
         }
     }
+
+    /** The route or pool of a batch not placed yet (or placed through no pool). */
+    private static final String NONE = "-";
 
     private static long orNone(long min) {
         return min == Long.MAX_VALUE ? -1 : min;

@@ -60,6 +60,8 @@ class QueueSnapshotTest {
         assertThat(all.sites()).containsExactly(
                 new QueueSnapshot.SiteRow("mx.shared.test", "default", 2, 5, 5, 0, 0, false, -1, t0, 0, null, null, -1),
                 new QueueSnapshot.SiteRow("mx.c.test", "default", 1, 1, 1, 0, 0, false, -1, t0 + 1_000, 0, null, null, -1));
+        assertThat(all.routes()).as("by route and pool: the default route through the default pool")
+                .containsExactly(new QueueSnapshot.RouteRow("default", "default", 5, 6, 0, 0, 6, 0, t0));
 
         // One task out, its recipient deferred: it moves from ready to in flight to a retry timer.
         f.refuseDispatch = false;
@@ -77,6 +79,8 @@ class QueueSnapshotTest {
         assertThat(onlyC.totals().recipients()).isEqualTo(1);
         assertThat(onlyC.totals().scheduled()).isEqualTo(1);
         assertThat(onlyC.sites()).extracting(QueueSnapshot.SiteRow::site).containsExactly("mx.c.test");
+        assertThat(onlyC.routes()).containsExactly(
+                new QueueSnapshot.RouteRow("default", "default", 1, 1, 0, 1, 0, 0, t0 + 1_000));
     }
 
     @Test
