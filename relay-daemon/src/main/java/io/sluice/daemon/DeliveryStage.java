@@ -15,15 +15,17 @@ import io.sluice.journal.JournalWriter;
 import io.sluice.journal.PendingSet;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.routing.Router;
+import io.sluice.scheduler.BounceSink;
 import io.sluice.scheduler.QueuedHandoff;
 import io.sluice.scheduler.ReadyKey;
-import io.sluice.scheduler.BounceSink;
 import io.sluice.scheduler.RetryPolicy;
 import io.sluice.scheduler.Scheduler;
 import io.sluice.scheduler.SchedulerOptions;
 import io.sluice.scheduler.SteeringState;
+import io.sluice.shaping.PathPolicy;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -75,9 +77,13 @@ final class DeliveryStage implements AutoCloseable {
     private final AgentRunner runner;
     private final DsnStage dsn;
     private final SourceConnectors connectors;
+    /** The path limits of the current settings (the pools read them through it; swapped on reload). */
+    private final AtomicReference<PathPolicy> paths;
 
     private DeliveryStage(MxResolver resolver, ConnectionPools<ReadyKey> pools, DeliveryDispatcher dispatcher,
-                          Scheduler scheduler, AgentRunner runner, DsnStage dsn, SourceConnectors connectors) {
+                          Scheduler scheduler, AgentRunner runner, DsnStage dsn, SourceConnectors connectors,
+                          AtomicReference<PathPolicy> paths) {
+        this.paths = paths;
         this.resolver = resolver;
         this.pools = pools;
         this.dispatcher = dispatcher;
@@ -94,6 +100,9 @@ final class DeliveryStage implements AutoCloseable {
      */
     void reload(Settings next) {
         connectors.reload(next.delivery(), next.egress());
+        paths.set(PathPolicy.from(next.delivery()));
+        pools.reloadLimits();
+        scheduler.changePathPolicy(paths.get());
         scheduler.changeRetryPolicy(RetryPolicy.from(next.delivery()));
         scheduler.changeEgress(Router.compile(next.egress()), EgressPlan.unusableSources(next.egress()));
     }
@@ -113,23 +122,27 @@ final class DeliveryStage implements AutoCloseable {
             }
             SourceConnectors connectors = new SourceConnectors(loops.group(), loops.socketChannelClass(),
                     settings.delivery(), settings.egress(), OpportunisticTls.jdkDefault());
-            DeliveryDispatcher[] slotFree = new DeliveryDispatcher[1];
+            // One path policy decides each path's caps: the scheduler's window (deliveries in flight) and the pool's
+            // open connections follow the same object, swapped on reload.
+            AtomicReference<PathPolicy> paths = new AtomicReference<>(PathPolicy.from(settings.delivery()));
             pools = new ConnectionPools<>(key -> connectors.connector(key.source(), key.site().smarthostName()),
-                    loops.group(), site -> {
-                DeliveryDispatcher d = slotFree[0];
-                if (d != null) {
-                    d.slotFree(site);
-                }
-            });
-            // Per-site cap = delivery.max_connections_per_site, the pools' cap: a site never has more tasks out
-            // than connection slots, so a full pool is a rare race (and then the task waits, see SlotWaiters).
+                    loops.group(), new ConnectionPools.Limits<ReadyKey>() {
+                        @Override
+                        public int connections(ReadyKey key) {
+                            return paths.get().connections(key.source(), key.site());
+                        }
+
+                        @Override
+                        public int deliveriesPerConnection(ReadyKey key) {
+                            return paths.get().deliveriesPerConnection(key.source(), key.site());
+                        }
+                    });
             SchedulerOptions options = SchedulerOptions.from(settings.delivery(), settings.queue());
             Scheduler[] scheduler = new Scheduler[1];
             AttemptTimer attempts = new AttemptTimer(options.maxInFlight(), metrics.delivery());
             dispatcher = new DeliveryDispatcher(journal, pools, settings.delivery(), loops.group(),
                     attempts.observing(r -> scheduler[0].offerResult(r)), PooledByteBufAllocator.DEFAULT,
                     options.maxInFlight(), events);
-            slotFree[0] = dispatcher;
             AgentRunner[] runner = new AgentRunner[1];
             scheduler[0] = new Scheduler(options, RetryPolicy.from(settings.delivery()), resolver,
                     attempts.timing(dispatcher), writer, dsn != null ? dsn : BounceSink.NONE, events,
@@ -138,6 +151,7 @@ final class DeliveryStage implements AutoCloseable {
                     scheduler[0]::smarthosts);
             scheduler[0].changeEgress(Router.compile(settings.egress()),
                     EgressPlan.unusableSources(settings.egress()));
+            scheduler[0].changePathPolicy(paths.get());
             scheduler[0].loadRecovered(recovered);
             scheduler[0].restoreSteering(steering); // before the runner: nothing suspended may go out first
             handoff.connect(scheduler[0]);
@@ -146,7 +160,7 @@ final class DeliveryStage implements AutoCloseable {
             runner[0] = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, MAX_PARK_NANOS), errors, null,
                     scheduler[0]);
             AgentRunner.startOnThread(runner[0]);
-            return new DeliveryStage(resolver, pools, dispatcher, scheduler[0], runner[0], dsn, connectors);
+            return new DeliveryStage(resolver, pools, dispatcher, scheduler[0], runner[0], dsn, connectors, paths);
         } catch (RuntimeException | Error e) {
             closeAll(null, dsn, dispatcher, pools, resolver);
             throw e;

@@ -20,37 +20,32 @@ import java.util.function.LongSupplier;
  *
  * <p>{@link #acquire} hands out a {@link Lease}: an idle connection to the same MX host when one is usable (after a
  * successful RSET, which proves it alive; a failed RSET drops it and the next candidate is tried), else a new one
- * from the {@link OutboundConnector} while fewer than {@code max_connections_per_site} connections are leased or
- * being opened. When every slot is taken it fails at once with the pool's {@link PoolFullException}: the pool never
- * queues callers. An idle connection to another MX host of the site yields its slot when the cap is reached.
+ * from the {@link OutboundConnector}. How many may be leased at once is not this pool's decision: the scheduler's
+ * concurrency window for the path (capped by the path policy, {@code shaping.PathPolicy}) is the one limit on
+ * deliveries in flight, and each takes one lease. The pool keeps its open connections (leased, opening and idle)
+ * within the same policy's cap ({@link #limits}): at the cap, an idle connection to another MX host of the site is
+ * closed to make room, so idle connections never add to what the path holds.
  *
- * <p>{@link Lease#release()} keeps the connection idle unless it is unusable, has made
- * {@code max_deliveries_per_connection} transactions or is {@code connection_max_age} old (then QUIT, or abort when
- * broken). Idle connections are closed after {@code idle_timeout} by one sweep task per pool on {@code timer}
- * (scheduled only while something is idle), not a timer per connection. A broken connection is never reused.
+ * <p>{@link Lease#release()} keeps the connection idle unless it is unusable, has made the policy's deliveries per
+ * connection or is {@code connection_max_age} old (then QUIT, or abort when broken). Idle connections are closed
+ * after {@code idle_timeout} by one sweep task per pool on {@code timer} (scheduled only while something is idle),
+ * not a timer per connection. A broken connection is never reused.
  *
- * <p>Slots: {@link #available()} = cap - leased - opening; acquire succeeds (modulo connect failures) exactly when
- * it is above zero. The listener runs whenever a slot may have come free (release, discard, failed open, failed
- * RSET), outside the lock, on the releasing thread (often an event loop): it must only signal, e.g. unpark the
- * scheduler.
- *
- * <p>Threading: thread-safe; state is guarded by {@code this}, and no I/O, future completion or listener call
- * happens under the lock. Lease futures complete on the connection's event loop (on the caller's thread for the
- * pool-full refusal). {@link #close()} quits idle connections; leased ones are closed when returned, and opens in
- * flight are closed when they complete (their acquire fails with {@link IllegalStateException}).
+ * <p>Threading: thread-safe; state is guarded by {@code this}, and no I/O or future completion happens under the
+ * lock. Lease futures complete on the connection's event loop. {@link #close()} quits idle connections; leased ones
+ * are closed when returned, and opens in flight are closed when they complete (their acquire fails with
+ * {@link IllegalStateException}).
  */
 public final class ConnectionPool {
     private final String name;
     private final OutboundConnector connector;
     private final ScheduledExecutorService timer;
-    private final Runnable listener;
     private final LongSupplier nanoClock;
-    private final int cap;
-    private final int maxDeliveries;
+    /** The path policy's limits, guarded by {@code this} ({@link #limits}). */
+    private int cap;
+    private int maxDeliveries;
     private final long maxAgeNanos;
     private final long idleTimeoutNanos;
-    private final PoolFullException full;
-    private final CompletableFuture<Lease> refused;
 
     /** Idle connections per MX host tag, most recently used first. */
     private final Map<String, ArrayDeque<Pooled>> idleByHost = new HashMap<>();
@@ -64,13 +59,12 @@ public final class ConnectionPool {
 
     /**
      * @param name      for messages and logs, e.g. "default/mx.example.com"
-     * @param connector opens connections (its settings give the limits and the source)
+     * @param connector opens connections (its settings give the source, the ages and, until {@link #limits}, the
+     *                  limits)
      * @param timer     runs the idle sweep (an event loop group is fine)
-     * @param listener  told when a slot may have come free; must not block; may be null
      */
-    public ConnectionPool(String name, OutboundConnector connector, ScheduledExecutorService timer,
-                          Runnable listener) {
-        this(name, connector, timer, listener, System::nanoTime);
+    public ConnectionPool(String name, OutboundConnector connector, ScheduledExecutorService timer) {
+        this(name, connector, timer, System::nanoTime);
     }
 
     /**
@@ -80,19 +74,26 @@ public final class ConnectionPool {
      * @param nanoClock monotonic nanoseconds, like {@link System#nanoTime()}
      */
     public ConnectionPool(String name, OutboundConnector connector, ScheduledExecutorService timer,
-                          Runnable listener, LongSupplier nanoClock) {
+                          LongSupplier nanoClock) {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.name = Objects.requireNonNull(name, "name");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.timer = Objects.requireNonNull(timer, "timer");
-        this.listener = listener;
         DeliverySettings s = connector.settings();
         this.cap = Math.max(1, s.maxConnectionsPerSite());
         this.maxDeliveries = Math.max(1, s.maxDeliveriesPerConnection());
         this.maxAgeNanos = s.connectionMaxAge().toNanos();
         this.idleTimeoutNanos = Math.max(1, s.idleTimeout().toNanos());
-        this.full = new PoolFullException(name, cap);
-        this.refused = CompletableFuture.failedFuture(full);
+    }
+
+    /**
+     * The path policy's limits for this pool: connections open at once (leased, opening and idle; at least 1) and
+     * transactions per connection. Applies to later acquires and releases; a lower cap closes idle connections as
+     * new ones are needed, leased ones finish their transaction.
+     */
+    public synchronized void limits(int connections, int deliveriesPerConnection) {
+        this.cap = Math.max(1, connections);
+        this.maxDeliveries = Math.max(1, deliveriesPerConnection);
     }
 
     /** {@link #acquire(InetSocketAddress, String, boolean)} with STARTTLS allowed. */
@@ -101,8 +102,8 @@ public final class ConnectionPool {
     }
 
     /**
-     * A lease on a connection to {@code mxHostName} at {@code mx}. Fails with {@link PoolFullException} (already
-     * completed) when no slot is free, with an {@link OutboundException} when opening a new connection failed, with
+     * A lease on a connection to {@code mxHostName} at {@code mx}. Fails with an {@link OutboundException} when
+     * opening a new connection failed, with
      * {@link IllegalStateException} when the pool is closed.
      *
      * @param mxHostName         the tag: connections are reused only for the same MX host name (exact string)
@@ -117,9 +118,6 @@ public final class ConnectionPool {
             if (closed) {
                 return CompletableFuture.failedFuture(new IllegalStateException("connection pool " + name
                         + " closed"));
-            }
-            if (leased + opening >= cap) {
-                return refused;
             }
             candidate = takeIdleLocked(tag, toClose);
             if (candidate == null) {
@@ -138,7 +136,7 @@ public final class ConnectionPool {
         return result;
     }
 
-    /** Slots an acquire could take now: cap minus leased minus opening. */
+    /** The cap less what is leased or opening (never below zero while the scheduler keeps to the same cap). */
     public synchronized int available() {
         return cap - leased - opening;
     }
@@ -228,7 +226,6 @@ public final class ConnectionPool {
         if (!kept) {
             close(pooled);
         }
-        notifyListener();
     }
 
     // Internals.
@@ -309,7 +306,6 @@ public final class ConnectionPool {
             closeAll(toClose);
             if (refuse) {
                 result.completeExceptionally(new IllegalStateException("connection pool " + name + " closed"));
-                notifyListener();
             } else if (next != null) {
                 resetThenLease(next, mx, tag, tlsDisabled, result);
             } else if (openNew) {
@@ -338,7 +334,6 @@ public final class ConnectionPool {
                 }
             }
             if (error != null) {
-                notifyListener();
                 result.completeExceptionally(error);
             } else if (lateClose) {
                 connection.quit();
@@ -393,12 +388,6 @@ public final class ConnectionPool {
             p.connection.quit();
         } else {
             p.connection.abort();
-        }
-    }
-
-    private void notifyListener() {
-        if (listener != null) {
-            listener.run();
         }
     }
 

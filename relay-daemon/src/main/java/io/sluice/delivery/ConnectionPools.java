@@ -6,35 +6,47 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * The {@link ConnectionPool}s by key, one per (source, site) ready queue; the key type is the caller's (a record of
  * source and site, or a string). Pools are made on first use and live until {@link #remove} or {@link #close()}.
  *
- * <p>Inputs: which connector serves a key (its settings carry the source's bind address and EHLO name, and the
- * limits), the timer for idle sweeps, and a listener told the key of a pool in which a slot may have come free (it
- * must not block: it runs on event loops). Threading: thread-safe; {@link #pool} is a lock-free lookup after the
- * first call for a key.
+ * <p>Inputs: which connector serves a key (its settings carry the source's bind address and EHLO name), the timer
+ * for idle sweeps, and optionally the path policy's limits per key ({@link Limits}; without them a pool takes its
+ * connector's {@code max_connections_per_site} and {@code max_deliveries_per_connection}). {@link #reloadLimits}
+ * hands every pool its limits again (a reload). Threading: thread-safe; {@link #pool} is a lock-free lookup after
+ * the first call for a key.
  */
 public final class ConnectionPools<K> {
+    /** A pool's limits as the path policy decides them for its key. */
+    public interface Limits<K> {
+        int connections(K key);
+
+        int deliveriesPerConnection(K key);
+    }
+
     private final Function<? super K, OutboundConnector> connectors;
     private final ScheduledExecutorService timer;
-    private final Consumer<? super K> onSlotFree;
+    private final Limits<K> limits;
     private final ConcurrentHashMap<K, ConnectionPool> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
+    /** Pools whose limits come from their connector's settings. */
+    public ConnectionPools(Function<? super K, OutboundConnector> connectors, ScheduledExecutorService timer) {
+        this(connectors, timer, null);
+    }
+
     /**
-     * @param connectors  the connector for a key's source
-     * @param timer       idle sweeps
-     * @param onSlotFree  told the key when a slot of its pool may have come free; may be null
+     * @param connectors the connector for a key's source
+     * @param timer      idle sweeps
+     * @param limits     the path policy's limits per key; null: the connector's settings
      */
     public ConnectionPools(Function<? super K, OutboundConnector> connectors, ScheduledExecutorService timer,
-                           Consumer<? super K> onSlotFree) {
+                           Limits<K> limits) {
         this.connectors = Objects.requireNonNull(connectors, "connectors");
         this.timer = Objects.requireNonNull(timer, "timer");
-        this.onSlotFree = onSlotFree;
+        this.limits = limits;
     }
 
     /** The pool for {@code key}, made on first use. Throws {@link IllegalStateException} after {@link #close()}. */
@@ -46,8 +58,20 @@ public final class ConnectionPools<K> {
         if (closed) {
             throw new IllegalStateException("connection pools closed");
         }
-        return pools.computeIfAbsent(key, k -> new ConnectionPool(String.valueOf(k), connectors.apply(k), timer,
-                onSlotFree == null ? null : () -> onSlotFree.accept(k)));
+        return pools.computeIfAbsent(key, k -> {
+            ConnectionPool made = new ConnectionPool(String.valueOf(k), connectors.apply(k), timer);
+            if (limits != null) {
+                made.limits(limits.connections(k), limits.deliveriesPerConnection(k));
+            }
+            return made;
+        });
+    }
+
+    /** Every pool takes its limits again from the path policy (after a reload); without {@link Limits}, nothing. */
+    public void reloadLimits() {
+        if (limits != null) {
+            pools.forEach((k, pool) -> pool.limits(limits.connections(k), limits.deliveriesPerConnection(k)));
+        }
     }
 
     /** The pool for {@code key} if one exists, else null. */

@@ -38,14 +38,11 @@ import org.slf4j.LoggerFactory;
  * (logged as an error; the scheduler retries and eventually expires it). A refused result offer is retried on
  * {@code timer} every 10 ms for up to 10 s, then logged as an error with the whole result: never dropped silently
  * (the scheduler reserves a slot per task in flight, so this should not happen). {@link #close()} stops taking
- * tasks, stops the reader and hands back tasks still queued or waiting for a connection slot untried
+ * tasks, stops the reader and hands back tasks still queued untried
  * ({@link TaskResult#notAttempted}: no DEFERRED, no attempt counted); deliveries already started finish on their
  * own and report as usual ({@link #outstanding()} says how many are left).
  *
- * <p>Pool full: a delivery whose site's pool has no free slot waits in {@link SlotWaiters} (no result, no deferral)
- * and is woken when a delivery of that site finishes or {@link #slotFree} is called (wire it as the
- * {@link ConnectionPools} listener).
- *
+
  * <p>Events: each {@link TaskDelivery} publishes one {@code attempt} event per recipient when it has a session
  * (to {@code events}; non-blocking, may drop), naming the task's source ({@code sources[].name}).
  *
@@ -71,7 +68,6 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
     private final ArrayBlockingQueue<DeliveryTask> toRead;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final ClearTextSites<SiteKey> clearText = new ClearTextSites<>(CLEAR_TEXT_MEMORY_NANOS);
-    private final SlotWaiters waiters = new SlotWaiters();
     private final Thread reader;
     private volatile boolean running;
 
@@ -137,11 +133,6 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
         return true;
     }
 
-    /** A slot of the pool of {@code site} (source, site) may have come free (the {@link ConnectionPools} listener). */
-    public void slotFree(ReadyKey site) {
-        waiters.wake(site);
-    }
-
     /** Tasks accepted and not yet reported. */
     public int outstanding() {
         return outstanding.get();
@@ -163,7 +154,6 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
         for (DeliveryTask task : left) {
             report(TaskResult.notAttempted(task));
         }
-        waiters.close();
     }
 
     private void readLoop() {
@@ -204,11 +194,7 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
             report(TaskResult.notAttempted(task)); // the pools are closed: delivery is stopping
             return;
         }
-        ReadyKey queue = task.readyKey();
-        new TaskDelivery(task, message, pool, settings, clearText, result -> {
-            report(result);
-            waiters.wake(queue); // its lease was released before this: a waiter of the same pool may go
-        }, events, task.source(), waiters).start();
+        new TaskDelivery(task, message, pool, settings, clearText, this::report, events, task.source()).start();
     }
 
     private void report(TaskResult result) {

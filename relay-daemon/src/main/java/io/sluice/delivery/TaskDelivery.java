@@ -30,12 +30,9 @@ import org.slf4j.LoggerFactory;
  * open, the transaction's outcome is final for this attempt (no next MX): per recipient via {@link RecipientResults},
  * signal CONNECTED.
  *
- * <p>Pool full ({@link PoolFullException}): not an attempt and not the site's fault, so nothing is reported: the
- * delivery waits in {@link SlotWaiters} for a slot of its site and then tries the same address again
- * ({@link #retry}). If the dispatcher closes meanwhile it is handed back untried ({@link #handBack},
- * {@link TaskResult#notAttempted}: no DEFERRED, no attempt counted). It is rare when the scheduler's per-site cap
- * is at most {@code max_connections_per_site} (the daemon sets them equal), because the lease is released before
- * the result is reported.
+ * <p>Connections: a task never waits for a slot. The scheduler dispatched it within its path's concurrency window
+ * (the path policy's one cap on deliveries in flight), and the lease is released before the result is reported,
+ * so the pool always has room for it.
  *
  * <p>Events: when a session is leased, one {@code attempt} event per recipient (MX host, site, {@code source},
  * attempt number; latency = time from the start of this attempt to having the session, near 0 on a reused
@@ -55,7 +52,6 @@ final class TaskDelivery {
     private final Consumer<TaskResult> done;
     private final EventPublisher events;
     private final String source;
-    private final SlotWaiters waiters;
     private final long startedAtMillis = System.currentTimeMillis();
     private int host;
     private int address;
@@ -66,7 +62,7 @@ final class TaskDelivery {
 
     TaskDelivery(DeliveryTask task, OutboundMessage message, ConnectionPool pool, DeliverySettings settings,
                  ClearTextSites<SiteKey> clearText, Consumer<TaskResult> done, EventPublisher events,
-                 String source, SlotWaiters waiters) {
+                 String source) {
         this.task = task;
         this.message = message;
         this.pool = pool;
@@ -75,28 +71,10 @@ final class TaskDelivery {
         this.done = done;
         this.events = events;
         this.source = source;
-        this.waiters = waiters;
     }
 
     void start() {
         tryCurrent();
-    }
-
-    /** A slot may have come free: try the current address again. */
-    void retry() {
-        tryCurrent();
-    }
-
-    /**
-     * The dispatcher is closing while this waited for a slot: back to the scheduler untried, or, when an earlier
-     * address of this attempt already failed to connect, as the failed connection attempt it was.
-     */
-    void handBack() {
-        if (host > 0 || address > 0 || clearTextRetry) {
-            finish(TaskResult.connectFailed(task, "delivery stopped; before that: " + lastFailure, timedOut));
-        } else {
-            finish(TaskResult.notAttempted(task));
-        }
     }
 
     private void tryCurrent() {
@@ -126,10 +104,6 @@ final class TaskDelivery {
     }
 
     private void connectFailed(Throwable error) {
-        if (error instanceof PoolFullException) {
-            waiters.await(task.readyKey(), pool, this);
-            return;
-        }
         if (!(error instanceof OutboundException failure)) {
             finish(temporary("delivery stage unavailable: " + error));
             return;

@@ -41,11 +41,14 @@ final class Resolutions {
     private java.util.function.Consumer<SiteState> newSite = s -> { };
 
     private final Lanes lanes;
+    /** Decides each ready queue's connection cap ({@link #paths(PathPolicy)} on reload). */
+    private io.sluice.shaping.PathPolicy paths;
 
     Resolutions(SchedulerOptions options, MxResolver resolver, Runnable wakeUp, SchedulerCounters counters,
                 Lanes lanes) {
         this.lanes = lanes;
         this.options = options;
+        this.paths = io.sluice.shaping.PathPolicy.uniform(options.maxInFlightPerSite(), Integer.MAX_VALUE);
         this.resolver = resolver;
         this.wakeUp = wakeUp;
         this.counters = counters;
@@ -107,6 +110,14 @@ final class Resolutions {
         return n;
     }
 
+    /** A reload's path limits: every ready queue's window is capped anew ({@link SiteState#concurrency}). */
+    void paths(io.sluice.shaping.PathPolicy next) {
+        this.paths = next;
+        for (SiteState s : states) {
+            s.concurrency.limit(next.connections(s.readyKey.source(), s.key));
+        }
+    }
+
     /** Sets who hears of new sites (before the first resolution). */
     void onNewSite(java.util.function.Consumer<SiteState> listener) {
         this.newSite = listener;
@@ -137,7 +148,7 @@ final class Resolutions {
         if (site == null) {
             SiteHealth health = group.smarthost != null ? group.smarthost.breaker // one breaker per smarthost
                     : new SiteHealth(options.failuresToDie(), options.firstProbeMillis(), options.maxProbeMillis());
-            site = new SiteState(group, source, health, options.maxInFlightPerSite(), lanes);
+            site = new SiteState(group, source, health, paths.connections(source, group.key), lanes);
             group.add(site);
             states.add(site);
             newSite.accept(site);

@@ -103,6 +103,8 @@ public final class Scheduler implements Agent {
     private record EgressChange(Router router, Set<String> unusableSources) {
     }
 
+    /** Reloaded path limits waiting for the scheduler thread; null almost always. */
+    private final AtomicReference<io.sluice.shaping.PathPolicy> nextPaths = new AtomicReference<>();
     /** A reloaded policy waiting for the scheduler thread to take it; null almost always. */
     private final AtomicReference<RetryPolicy> nextPolicy = new AtomicReference<>();
     private final RetryTimers timers;
@@ -238,6 +240,16 @@ public final class Scheduler implements Agent {
     }
 
     /**
+     * The path limits of a settings snapshot ({@link io.sluice.shaping.PathPolicy}: connections per (source, site)),
+     * at start and at every reload: the scheduler thread takes them at the start of its next cycle and caps every
+     * ready queue's concurrency window with them (deliveries in flight finish). Any thread; the last call wins.
+     */
+    public void changePathPolicy(io.sluice.shaping.PathPolicy next) {
+        nextPaths.set(Objects.requireNonNull(next, "next"));
+        wakeUp.run();
+    }
+
+    /**
      * Asks for a {@link QueueSnapshot} of the pending recipients by domain and site (the admin API's {@code queue});
      * the scheduler builds it on its own thread at its next cycle ({@link QueueSummary}) and completes the future
      * there ({@link OperatorRequests}). Any thread. The future fails at once with {@link IllegalStateException}
@@ -297,6 +309,9 @@ public final class Scheduler implements Agent {
             smarthosts.change(change.router(), now);
             circuits.publish(now);
             replaceFromUnpickableSources();
+        }
+        if (nextPaths.get() != null) { // one volatile read per cycle; no allocation
+            resolutions.paths(nextPaths.getAndSet(null));
         }
         if (nextPolicy.get() != null) { // one volatile read per cycle; no allocation
             takePolicy(nextPolicy.getAndSet(null));

@@ -8,7 +8,8 @@ import io.sluice.config.QueueSettings;
  *
  * @param maxRecipientsPerTask  recipients of one message to one domain per task
  *                              ({@code max_recipients_per_transaction})
- * @param maxInFlightPerSite    tasks in flight per site ({@code max_connections_per_site})
+ * @param maxInFlightPerSite    tasks in flight per site until the daemon hands over its {@code PathPolicy}
+ *                              ({@link Scheduler#changePathPolicy}), which decides it from then on
  * @param queueCapacity         capacity of the inbound queued-message queue (power of two)
  * @param maxInFlight           tasks in flight in total; also the reserved capacity of the result queue
  * @param maxDnsInFlight        resolutions in flight; also the reserved capacity of the DNS completion queue

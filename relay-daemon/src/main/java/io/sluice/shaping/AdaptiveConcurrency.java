@@ -15,7 +15,7 @@ public final class AdaptiveConcurrency {
     /** The window of a path not tried yet (Postfix's {@code initial_destination_concurrency}). */
     public static final int INITIAL = 5;
 
-    private final int max;
+    private int max;
     private int window;
 
     /** @param max the path's cap, at least 1 (e.g. {@code delivery.max_connections_per_site}) */
@@ -25,6 +25,18 @@ public final class AdaptiveConcurrency {
         }
         this.max = max;
         this.window = Math.min(INITIAL, max);
+    }
+
+    /**
+     * A new cap (a reload): the window shrinks to it at once when above (deliveries already in flight finish) and
+     * may grow to it by the usual steps.
+     */
+    public void limit(int nextMax) {
+        if (nextMax < 1) {
+            throw new IllegalArgumentException("max concurrency must be >= 1: " + nextMax);
+        }
+        this.max = nextMax;
+        this.window = Math.min(window, nextMax);
     }
 
     /** Deliveries that may be in flight now, 1 to the cap. */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The connection pool against real sinks on loopback (Wiser, and the scripted server where the test needs a
- * misbehaving next hop): reuse, the cap and its fail-fast refusal, per-connection limits, idle close, broken and
+ * misbehaving next hop): reuse, the cap (the path policy's, or the connector's), per-connection limits, idle close, broken and
  * RSET-failed connections never reused, tagging by MX host, close.
  */
 class ConnectionPoolTest {
@@ -45,7 +45,6 @@ class ConnectionPoolTest {
 
     private final OutboundFixture fixture = new OutboundFixture();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final AtomicInteger slotFree = new AtomicInteger();
     /** The pool's clock runs ahead of System.nanoTime() by this much: tests age connections without sleeping. */
     private final AtomicLong clockAheadNanos = new AtomicLong();
     private final List<AutoCloseable> servers = new ArrayList<>();
@@ -73,7 +72,7 @@ class ConnectionPoolTest {
     }
 
     private ConnectionPool pool(DeliverySettings settings) {
-        pool = new ConnectionPool("default/site.test", fixture.connector(settings), timer, slotFree::incrementAndGet,
+        pool = new ConnectionPool("default/site.test", fixture.connector(settings), timer,
                 () -> System.nanoTime() + clockAheadNanos.get());
         return pool;
     }
@@ -130,23 +129,16 @@ class ConnectionPoolTest {
     }
 
     @Test
-    void shouldRefuseAcquireBeyondTheCapAtOnceAndSucceedAfterARelease() throws Exception {
+    void shouldReuseAReleasedConnectionAndKeepCountsWithinTheCap() throws Exception {
         PoolSink sink = sink("127.0.0.2");
         pool(limits(2, 100, LONG, LONG));
         Lease a = await(pool.acquire(sink.address(), sink.name()));
         Lease b = await(pool.acquire(sink.address(), sink.name()));
-
-        CompletableFuture<Lease> third = pool.acquire(sink.address(), sink.name());
-
-        assertThat(third).isCompletedExceptionally();
-        assertThat(failure(third)).isInstanceOf(PoolFullException.class);
         assertThat(pool.available()).isZero();
         assertThat(pool.leased()).isEqualTo(2);
-        assertThat(slotFree.get()).isZero();
 
         a.release();
 
-        assertThat(slotFree.get()).isEqualTo(1);
         assertThat(pool.available()).isEqualTo(1);
         Lease c = await(pool.acquire(sink.address(), sink.name()));
         assertThat(c.reused()).isTrue();
@@ -158,6 +150,27 @@ class ConnectionPoolTest {
         b.release();
         c.release();
         assertThat(pool.available()).isEqualTo(2);
+        assertThat(pool.open()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldTakeThePathPolicysLimitsOverTheConnectorsSettings() throws Exception {
+        PoolSink mx1 = sink("127.0.0.2");
+        PoolSink mx2 = sink("127.0.0.3");
+        pool(limits(10, 100, LONG, LONG));
+        pool.limits(1, 2);
+        deliverAndRelease(mx1, 1);
+
+        // at the policy's cap of 1, a connection to another MX host makes the idle one yield
+        Lease two = await(pool.acquire(mx2.address(), mx2.name()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> mx1.ended.get() == 1);
+        assertThat(pool.open()).isEqualTo(1);
+        deliver(two, 2);
+        two.release();
+        deliverAndRelease(mx2, 3);
+        // two transactions per connection: the third one needs a new connection
+        deliverAndRelease(mx2, 4);
+        assertThat(mx2.sessions.get()).isEqualTo(2);
     }
 
     @Test
@@ -326,7 +339,6 @@ class ConnectionPoolTest {
         assertThat(((OutboundException) error).kind()).isEqualTo(FailureKind.CONNECT_FAILED);
         assertThat(pool.opening()).isZero();
         assertThat(pool.available()).isEqualTo(1);
-        assertThat(slotFree.get()).isEqualTo(1);
     }
 
     @Test

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +17,6 @@ class ConnectionPoolsTest {
 
     private final OutboundFixture fixture = new OutboundFixture();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final List<Key> freed = new CopyOnWriteArrayList<>();
     private PoolSink sink;
 
     @AfterEach
@@ -36,7 +33,17 @@ class ConnectionPoolsTest {
         sink = new PoolSink("127.0.0.2");
         OutboundConnector connector = fixture.connector(ConnectionPoolTest.limits(2, 100, Duration.ofMinutes(1),
                 Duration.ofMinutes(1)));
-        ConnectionPools<Key> pools = new ConnectionPools<>(k -> connector, timer, freed::add);
+        ConnectionPools<Key> pools = new ConnectionPools<>(k -> connector, timer, new ConnectionPools.Limits<>() {
+            @Override
+            public int connections(Key key) {
+                return key.site().equals("a.test") ? 1 : 3;
+            }
+
+            @Override
+            public int deliveriesPerConnection(Key key) {
+                return 100;
+            }
+        });
         Key a = new Key("default", "a.test");
         Key b = new Key("default", "b.test");
 
@@ -46,7 +53,8 @@ class ConnectionPoolsTest {
         await(poolA.acquire(sink.address(), sink.name())).release();
         await(pools.pool(b).acquire(sink.address(), sink.name())).release();
 
-        assertThat(freed).containsExactly(a, b);
+        assertThat(poolA.available()).as("the path policy's cap for a.test").isEqualTo(1);
+        assertThat(pools.pool(b).available()).isEqualTo(3);
         assertThat(pools.size()).isEqualTo(2);
         assertThat(pools.openConnections()).isEqualTo(2);
 
