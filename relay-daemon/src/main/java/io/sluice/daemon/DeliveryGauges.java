@@ -34,6 +34,7 @@ final class DeliveryGauges {
         metrics.bindQueueHeldRecipients(scheduler::heldRecipients);
         metrics.bindQueueSuspendedRecipients(scheduler::suspendedRecipients);
         metrics.bindDeadSites(scheduler::deadSites);
+        metrics.bindEgressRerouted(scheduler::reroutedRecipients);
         metrics.bindOutboundConnections(pools::openConnections);
         metrics.bindDnsLookups(dns::lookups);
         metrics.bindDnsFailures(kind -> dns.failures(resolverKind(kind)));

@@ -72,6 +72,7 @@ public final class SluiceMetrics {
     public static final String SMARTHOST_CIRCUIT_OPEN = "sluice_smarthost_circuit_open";
     public static final String SMARTHOST_CIRCUIT_OPENED = "sluice_smarthost_circuit_opened_total";
     public static final String DELIVERIES_BY_ROUTE = "sluice_deliveries_by_route_total";
+    public static final String EGRESS_REROUTED = "sluice_egress_rerouted_recipients_total";
     public static final String EVENTS_DROPPED = "sluice_events_dropped_total";
     public static final String EVENT_LOG_GAPS = "sluice_event_log_gaps_total";
 
@@ -125,6 +126,7 @@ public final class SluiceMetrics {
     private final SuppliedGauge deadSites;
     private final SuppliedGauge outboundConnections;
     private final SuppliedGauge dnsLookups;
+    private final SuppliedGauge egressRerouted;
     private final SuppliedGauge eventsDropped;
     private final SuppliedGauge eventLogGaps;
     private final CounterDataPoint dnsFailuresCallbackFailed;
@@ -212,6 +214,10 @@ public final class SluiceMetrics {
         dnsLookups = new SuppliedGauge(callbackFailures.labelValues(DNS_LOOKUPS));
         CounterWithCallback.builder().name(DNS_LOOKUPS).help("MX resolutions started (cache hits included)")
                 .callback(cb -> dnsLookups.report(cb::call)).register(registry);
+        egressRerouted = new SuppliedGauge(callbackFailures.labelValues(EGRESS_REROUTED));
+        CounterWithCallback.builder().name(EGRESS_REROUTED)
+                .help("Recipients placed again under new routes because a reload removed their source or smarthost")
+                .callback(cb -> egressRerouted.report(cb::call)).register(registry);
         eventsDropped = new SuppliedGauge(callbackFailures.labelValues(EVENTS_DROPPED));
         CounterWithCallback.builder().name(EVENTS_DROPPED)
                 .help("Lifecycle events dropped because the event log's queue was full or the journal's disk had "
@@ -332,6 +338,11 @@ public final class SluiceMetrics {
     /** Feeds {@value #DNS_LOOKUPS}, a count that only grows; called at each scrape. Replaces any earlier one. */
     public void bindDnsLookups(LongSupplier supplier) {
         dnsLookups.bind(supplier);
+    }
+
+    /** Feeds {@value #EGRESS_REROUTED}, a count that only grows; called at each scrape. Replaces any earlier one. */
+    public void bindEgressRerouted(LongSupplier supplier) {
+        egressRerouted.bind(supplier);
     }
 
     /** Feeds {@value #EVENTS_DROPPED}, a count that only grows; called at each scrape. Replaces any earlier one. */

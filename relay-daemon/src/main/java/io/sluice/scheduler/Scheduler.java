@@ -350,6 +350,11 @@ public final class Scheduler implements Agent {
         for (SiteState site : new java.util.ArrayList<>(resolutions.sites())) {
             boolean smarthostGone = site.group.smarthost != null && !site.group.smarthost.inUse;
             if (!site.ready.isEmpty() && (smarthostGone || !sources.pickable(site.readyKey.source()))) {
+                long recipients = site.ready.recipients();
+                counters.rerouted += recipients;
+                org.slf4j.LoggerFactory.getLogger(Scheduler.class).info("reload: {} recipients waiting at {} placed "
+                        + "again under the new routes ({} no longer in use)", recipients, site.readyKey,
+                        smarthostGone ? "smarthost " + site.group.smarthost.name : "source " + site.readyKey.source());
                 ring.takeBack(site, this::route);
             }
         }

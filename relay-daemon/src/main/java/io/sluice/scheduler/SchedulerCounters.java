@@ -17,6 +17,8 @@ public final class SchedulerCounters {
     long suspended;
     /** Recipients in the ready queues of suspended sites (also counted in {@link #ready}). */
     long suspendedAtSites;
+    /** Recipients a reload took off a source or smarthost no route uses any more and placed again (only grows). */
+    long rerouted;
 
     private volatile long scheduledView;
     private volatile long readyView;
@@ -24,6 +26,7 @@ public final class SchedulerCounters {
     private volatile int deadSitesView;
     private volatile long heldView;
     private volatile long suspendedView;
+    private volatile long reroutedView;
     private final AtomicLong refusedQueued = new AtomicLong();
 
     void publish() {
@@ -33,6 +36,12 @@ public final class SchedulerCounters {
         deadSitesView = deadSites;
         heldView = held;
         suspendedView = suspended + suspendedAtSites;
+        reroutedView = rerouted;
+    }
+
+    /** Recipients placed again because a reload took their source or smarthost away (a count that only grows). */
+    public long reroutedRecipients() {
+        return reroutedView;
     }
 
     void refusedQueued() {

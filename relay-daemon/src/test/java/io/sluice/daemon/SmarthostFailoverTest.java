@@ -172,6 +172,15 @@ class SmarthostFailoverTest {
             await("held mail moves at the reload").atMost(Duration.ofSeconds(10))
                     .until(() -> b.messages().size() >= 9);
             assertThat(status(daemon)).doesNotContain("esp-a");
+            java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                            + daemon.adminPort() + "/metrics")).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.util.regex.Matcher rerouted = java.util.regex.Pattern
+                    .compile("(?m)^sluice_egress_rerouted_recipients_total (\\S+)").matcher(metrics.body());
+            assertThat(rerouted.find()).as(metrics.body()).isTrue();
+            assertThat(Double.parseDouble(rerouted.group(1))).as("the reload's re-placement is counted")
+                    .isGreaterThanOrEqualTo(1);
         }
     }
 

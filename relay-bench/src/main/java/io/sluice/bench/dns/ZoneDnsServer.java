@@ -89,7 +89,7 @@ public final class ZoneDnsServer implements AutoCloseable {
         return socket.getLocalPort();
     }
 
-    /** Queries answered so far (any rcode). */
+    /** Queries answered so far (any rcode), counted as each reply is sent. */
     public long answered() {
         return answered.get();
     }
@@ -102,8 +102,8 @@ public final class ZoneDnsServer implements AutoCloseable {
             try {
                 socket.receive(packet);
                 byte[] reply = answer(in, packet.getLength());
+                answered.incrementAndGet(); // before the send: a client that has its answer sees it counted
                 socket.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
-                answered.incrementAndGet();
             } catch (IOException e) {
                 if (!socket.isClosed()) {
                     System.err.println("zone-dns: " + e);
