@@ -7,6 +7,7 @@ import io.sluice.journal.BodiesReader;
 import io.sluice.journal.BodyConsumer;
 import io.sluice.journal.Journal;
 import io.sluice.scheduler.DeliveryTask;
+import io.sluice.smtp.codec.LineBytes;
 
 /**
  * Loads what a {@link DeliveryTask} does not carry from the message's ACCEPTED record (docs/architecture.md
@@ -105,6 +106,20 @@ final class BodyLoader implements AutoCloseable {
         void start(ByteBuf buffer) {
             target = buffer;
             eightBit = false;
+        }
+
+        /** The direct buffer's writable memory, so the journal copies the body there once (no chunk array). */
+        @Override
+        public long addressFor(int length) {
+            target.ensureWritable(length);
+            return target.hasMemoryAddress() ? target.memoryAddress() + target.writerIndex() : 0;
+        }
+
+        @Override
+        public void copied(int length) {
+            int from = target.writerIndex();
+            target.writerIndex(from + length);
+            eightBit = LineBytes.anyHighBit(target, from, from + length);
         }
 
         @Override

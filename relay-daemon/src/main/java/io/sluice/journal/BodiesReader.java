@@ -188,6 +188,12 @@ public final class BodiesReader implements AutoCloseable {
                 index));
         }
         if (body != null) {
+            long address = body.addressFor(bodyLength);
+            if (address != 0) {
+                b.nativeRead(start + bodyOffset, address, bodyLength); // mapped file -> consumer's memory: one copy
+                body.copied(bodyLength);
+                return;
+            }
             if (chunk == null) {
                 chunk = new byte[CHUNK];
             }

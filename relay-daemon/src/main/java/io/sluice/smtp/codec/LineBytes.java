@@ -6,7 +6,7 @@ import io.netty.util.internal.PlatformDependent;
 /**
  * Searches message text eight octets at a time, for the two hot loops of large bodies (docs/BENCHMARKS.md, large
  * bodies): ingress looks for the octets that end or break a line (CR, LF, NUL: {@link #indexOfCrLfNul}), the
- * outbound dot-stuffing for dots ({@link #indexOf}). Each 8-byte word is tested with the SWAR tricks of Hacker's
+ * outbound dot-stuffing for dots ({@link #indexOf}), the body loader for 8-bit text ({@link #anyHighBit}). Each 8-byte word is tested with the SWAR tricks of Hacker's
  * Delight 6-1 ("has a byte less than n", "has a zero byte"), so plain text costs a few operations per eight octets
  * instead of a call per octet ({@code ByteBuf.forEachByte}) or Netty's checked per-word reads.
  *
@@ -74,6 +74,21 @@ public final class LineBytes {
             }
         }
         return -1;
+    }
+
+    /** Whether some octet of {@code buf} at {@code [from, to)} has its high bit set (8-bit text). */
+    public static boolean anyHighBit(ByteBuf buf, int from, int to) {
+        int i = from;
+        boolean raw = raw(buf, from, to);
+        long base = raw ? buf.memoryAddress() : 0;
+        long any = 0;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            any |= raw ? PlatformDependent.getLong(base + i) : buf.getLongLE(i);
+        }
+        for (; i < to; i++) {
+            any |= buf.getByte(i);
+        }
+        return (any & HIGHS) != 0;
     }
 
     /** Whether words of {@code [from, to)} can be read from the memory address (the range checked once, here). */

@@ -49,6 +49,12 @@ class LineBytesTest {
             assertThat(LineBytes.indexOf(heap, from, to, value)).isEqualTo(expectedValue);
             assertThat(LineBytes.indexOf(direct, from + 3, to + 3, value))
                     .isEqualTo(expectedValue < 0 ? -1 : expectedValue + 3);
+            boolean highBit = false;
+            for (int i = from; i < to; i++) {
+                highBit |= text[i] < 0;
+            }
+            assertThat(LineBytes.anyHighBit(heap, from, to)).isEqualTo(highBit);
+            assertThat(LineBytes.anyHighBit(direct, from + 3, to + 3)).isEqualTo(highBit);
             direct.release();
         }
     }
