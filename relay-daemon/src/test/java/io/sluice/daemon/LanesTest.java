@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.testing.FreePorts;
 import io.sluice.testing.MxSink;
 import io.sluice.testing.SmtpClient;
+import io.sluice.testing.Submitter;
 import io.sluice.testing.TestDaemon;
 import io.sluice.testing.TestDnsServer;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class LanesTest {
                 long bulkBefore = count(mx, "bulk");
                 long txStart = System.nanoTime();
                 for (int i = 0; i < TRANSACTIONAL; i++) {
-                    send(c, "tx" + i, "transactional");
+                    Submitter.submitTagged(c, "tx" + i, "dest.test", "transactional");
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> count(mx, "tx") == TRANSACTIONAL);
                 long txSeconds = (System.nanoTime() - txStart) / 1_000_000_000L;
@@ -98,7 +99,7 @@ class LanesTest {
                         b.reply();
                         b.command("EHLO bulk.client.test");
                         for (int i = client; i < BULK; i += BULK_CLIENTS) {
-                            send(b, "bulk" + i, null);
+                            Submitter.submitTagged(b, "bulk" + i, "dest.test", null);
                         }
                     }
                     return null;
@@ -114,14 +115,5 @@ class LanesTest {
 
     private static long count(MxSink mx, String prefix) {
         return mx.messages().stream().filter(m -> m.messageId() != null && m.messageId().startsWith(prefix)).count();
-    }
-
-    /** One pipelined transaction; {@code stream}: the X-Sluice-Stream header, or none. */
-    private static void send(SmtpClient c, String id, String stream) throws Exception {
-        c.send("MAIL FROM:<app@client.test>\r\nRCPT TO:<" + id + "@dest.test>\r\nDATA\r\n");
-        assertThat(c.replies(3)).allMatch(r -> r.startsWith("250") || r.startsWith("354"));
-        c.send((stream == null ? "" : "X-Sluice-Stream: " + stream + "\r\n") + "Message-ID: <" + id
-                + "@client.test>\r\nSubject: " + id + "\r\n\r\nbody\r\n.\r\n");
-        assertThat(c.reply()).startsWith("250 2.0.0 Ok: queued as ");
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.testing.FreePorts;
 import io.sluice.testing.MxSink;
 import io.sluice.testing.SmtpClient;
+import io.sluice.testing.Submitter;
 import io.sluice.testing.TestDaemon;
 import io.sluice.testing.TestDnsServer;
 import java.nio.file.Path;
@@ -48,8 +49,8 @@ class RouteRestartTest {
                 c.reply();
                 c.command("EHLO client.test");
                 for (int i = 0; i < EACH; i++) {
-                    send(c, "bulk" + i, "bulk");
-                    send(c, "other" + i, null);
+                    Submitter.submitTagged(c, "bulk" + i, "dest.test", "bulk");
+                    Submitter.submitTagged(c, "other" + i, "dest.test", null);
                 }
             } // stopped with every message pending (no MX is listening)
 
@@ -65,13 +66,5 @@ class RouteRestartTest {
                 });
             }
         }
-    }
-
-    private static void send(SmtpClient c, String id, String stream) throws Exception {
-        c.send("MAIL FROM:<app@client.test>\r\nRCPT TO:<" + id + "@dest.test>\r\nDATA\r\n");
-        assertThat(c.replies(3)).allMatch(r -> r.startsWith("250") || r.startsWith("354"));
-        c.send((stream == null ? "" : "X-Sluice-Stream: " + stream + "\r\n") + "Message-ID: <" + id
-                + "@client.test>\r\nSubject: " + id + "\r\n\r\nbody\r\n.\r\n");
-        assertThat(c.reply()).startsWith("250 2.0.0 Ok: queued as ");
     }
 }

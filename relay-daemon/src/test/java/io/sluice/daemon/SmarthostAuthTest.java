@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.sluice.testing.AdminHttp;
 import io.sluice.testing.FreePorts;
 import io.sluice.testing.ReloadFixture;
 import io.sluice.testing.SelfSignedPem;
@@ -187,21 +188,12 @@ class SmarthostAuthTest {
     }
 
     private static String status(ReloadFixture f) throws Exception {
-        return get(f, "/admin/status");
+        return AdminHttp.get(f.adminPort(), "/admin/status");
     }
 
     private static long queuedRecipients(ReloadFixture f) throws Exception {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"pending_recipients\":(\\d+)")
                 .matcher(status(f));
         return m.find() ? Long.parseLong(m.group(1)) : -1;
-    }
-
-    private static String get(ReloadFixture f, String path) throws Exception {
-        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + f.adminPort() + path))
-                        .header("Authorization", "Bearer " + ReloadFixture.TOKEN).GET().build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return r.body();
     }
 }

@@ -48,6 +48,22 @@ public final class Submitter implements AutoCloseable {
         return reply.substring(QUEUED.length()).trim();
     }
 
+    /**
+     * One pipelined transaction on {@code c} (after EHLO) from {@code app@client.test} to {@code id@domain}, with
+     * {@code Message-ID: <id@client.test>} and, unless null, an {@code X-Sluice-Stream} header (a route input).
+     */
+    public static void submitTagged(SmtpClient c, String id, String domain, String stream) throws IOException {
+        c.send("MAIL FROM:<app@client.test>\r\nRCPT TO:<" + id + "@" + domain + ">\r\nDATA\r\n");
+        for (String r : c.replies(3)) {
+            if (!r.startsWith("250") && !r.startsWith("354")) {
+                throw new IllegalStateException("expected 250 or 354 but got " + r);
+            }
+        }
+        c.send((stream == null ? "" : "X-Sluice-Stream: " + stream + "\r\n") + "Message-ID: <" + id
+                + "@client.test>\r\nSubject: " + id + "\r\n\r\nbody\r\n.\r\n");
+        expect(c.reply(), QUEUED);
+    }
+
     /** The bytes the text of {@code messageId} has on the wire before stuffing, for comparisons. */
     public static byte[] textBytes(String messageId) {
         return text(messageId, messageId).getBytes(StandardCharsets.UTF_8);
