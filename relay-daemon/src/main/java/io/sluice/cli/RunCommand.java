@@ -47,13 +47,16 @@ final class RunCommand implements Callable<Integer> {
         }
         // The handlers go in before the daemon starts: "sluice ready" is logged inside Daemon.start, and a SIGTERM
         // that a service manager sends right after it must stop the daemon in order, not kill the JVM (exit 143).
+        // One signal during the start stops the daemon as soon as it has started; a second one exits at once.
         AtomicReference<Daemon> started = new AtomicReference<>();
         AtomicBoolean stopAsked = new AtomicBoolean();
         Runnable stop = () -> {
-            stopAsked.set(true);
+            boolean again = stopAsked.getAndSet(true);
             Daemon d = started.get();
             if (d != null) {
                 new Thread(d::shutdown, "sluice-shutdown").start();
+            } else if (again) {
+                System.exit(143); // a second signal while it still starts (a hung recovery): do not wait for it
             }
         };
         Signal.handle(new Signal("TERM"), signal -> stop.run());

@@ -97,6 +97,9 @@ final class RoutesSection {
         return new RouteSettings(name, match, lane, pool, smarthosts);
     }
 
+    /** Failover order is tracked per batch in one 64-bit mask (the scheduler's), so a route names at most 64. */
+    static final int MAX_SMARTHOSTS_PER_ROUTE = 64;
+
     private static List<String> smarthosts(YamlMapping m, List<SmarthostSettings> known) {
         List<YamlMapping.Item> items = m.scalarList("smarthosts");
         if (items == null) {
@@ -105,6 +108,10 @@ final class RoutesSection {
         if (items.isEmpty()) {
             m.error("smarthosts", "an empty list: name at least one smarthost, or leave the key out for direct"
                     + " to MX through pool");
+            return List.of();
+        }
+        if (items.size() > MAX_SMARTHOSTS_PER_ROUTE) {
+            m.error("smarthosts", items.size() + " smarthosts: at most " + MAX_SMARTHOSTS_PER_ROUTE + " per route");
             return List.of();
         }
         List<String> out = new ArrayList<>();

@@ -136,9 +136,9 @@ public final class ConnectionPool {
         return result;
     }
 
-    /** The cap less what is leased or opening (never below zero while the scheduler keeps to the same cap). */
+    /** The cap less what is leased or opening, at least 0 (a reload may lower the cap below what is leased). */
     public synchronized int available() {
-        return cap - leased - opening;
+        return Math.max(0, cap - leased - opening);
     }
 
     /** Established connections in the pool (idle + leased; not those still opening). */

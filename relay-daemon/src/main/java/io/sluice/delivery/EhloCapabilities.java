@@ -101,7 +101,6 @@ public final class EhloCapabilities {
         return has("PIPELINING");
     }
 
-    /** RFC 3207. */
     /** The SASL mechanisms of the {@code AUTH} keyword (RFC 4954), upper case; empty when none is offered. */
     public List<String> authMechanisms() {
         return authMechanisms;

@@ -96,11 +96,17 @@ public final class SourceConnectors {
     private DeliverySettings settingsOf(SmarthostKey key) {
         DeliverySettings base = settingsOf(key.source());
         SmarthostSettings s = egress.smarthost(key.smarthost());
-        return s == null ? base : base.towardsSmarthost(s.port(), switch (s.tls()) {
-            case NONE -> DeliverySettings.OutboundTls.NONE;
-            case OPPORTUNISTIC -> DeliverySettings.OutboundTls.OPPORTUNISTIC;
-            case REQUIRED -> DeliverySettings.OutboundTls.REQUIRED;
-        });
+        if (s == null) {
+            return base;
+        }
+        // With AUTH the session must be protected anyway (no password in clear text), so opportunistic is required:
+        // a failed handshake must not turn into a clear-text retry remembered for an hour, which AUTH would refuse.
+        return base.towardsSmarthost(s.port(), s.auth() != null ? DeliverySettings.OutboundTls.REQUIRED
+                : switch (s.tls()) {
+                    case NONE -> DeliverySettings.OutboundTls.NONE;
+                    case OPPORTUNISTIC -> DeliverySettings.OutboundTls.OPPORTUNISTIC;
+                    case REQUIRED -> DeliverySettings.OutboundTls.REQUIRED;
+                });
     }
 
     /** The smarthost's login (its password file read now), or null without {@code auth}. */

@@ -308,7 +308,7 @@ public final class Scheduler implements Agent {
             sources.change(change.router(), change.unusableSources());
             smarthosts.change(change.router(), now);
             circuits.publish(now);
-            replaceFromUnpickableSources();
+            replaceReadyAfterReload();
         }
         if (nextPaths.get() != null) { // one volatile read per cycle; no allocation
             resolutions.paths(nextPaths.getAndSet(null));
@@ -343,20 +343,25 @@ public final class Scheduler implements Agent {
     }
 
     /**
-     * After a reload: ready mail of a source that can no longer be picked (removed, weight 0, address gone), or at a
-     * smarthost no route names any more, is placed again under the new routes; mail in flight there finishes.
+     * After a reload: every batch waiting in a ready queue is placed again under the new routes, in order, so a
+     * changed route, pool or smarthost applies to mail already queued (held mail at an open smarthost included); mail
+     * in flight finishes where it is. Mail taken off a source or smarthost that no route can use any more is logged
+     * and counted ({@link SchedulerCounters#reroutedRecipients}).
      */
-    private void replaceFromUnpickableSources() {
+    private void replaceReadyAfterReload() {
         for (SiteState site : new java.util.ArrayList<>(resolutions.sites())) {
+            if (site.ready.isEmpty()) {
+                continue;
+            }
             boolean smarthostGone = site.group.smarthost != null && !site.group.smarthost.inUse;
-            if (!site.ready.isEmpty() && (smarthostGone || !sources.pickable(site.readyKey.source()))) {
+            if (smarthostGone || !sources.pickable(site.readyKey.source())) {
                 long recipients = site.ready.recipients();
                 counters.rerouted += recipients;
                 org.slf4j.LoggerFactory.getLogger(Scheduler.class).info("reload: {} recipients waiting at {} placed "
                         + "again under the new routes ({} no longer in use)", recipients, site.readyKey,
                         smarthostGone ? "smarthost " + site.group.smarthost.name : "source " + site.readyKey.source());
-                ring.takeBack(site, this::route);
             }
+            ring.takeBack(site, onRequeue);
         }
     }
 
@@ -379,6 +384,7 @@ public final class Scheduler implements Agent {
 
     /** Puts a batch where it belongs now: expired, parked by an operator, at its site's ready queue, or at DNS. */
     private void route(Batch b) {
+        b.waitsForSmarthost = false; // placed anew: only a fresh failover deferral sets it again
         DomainState d = b.domain;
         if (d.site != null && now - d.answeredAtMillis >= DOMAIN_MEMORY_MILLIS) {
             d.site = null; // an old answer: look again (the resolver's cache honours the TTL)
@@ -424,10 +430,18 @@ public final class Scheduler implements Agent {
         placeAt(b, h.group);
     }
 
-    /** A smarthost's host got addresses: its ready queues may go. */
+    /**
+     * A smarthost's host got addresses: its ready queues may go, and mail that waited at smarthosts still without
+     * addresses (the only place left when none had any) is placed again: it may go here now.
+     */
     private void onSmarthostAddresses(Smarthosts.Smarthost h) {
         for (int i = 0; i < h.group.size(); i++) {
             ring.enterRing(h.group.state(i));
+        }
+        for (Smarthosts.Smarthost other : smarthosts.all()) {
+            if (other.hosts == null) {
+                takeBackAll(other.group);
+            }
         }
         circuits.publish(now);
     }
@@ -458,6 +472,9 @@ public final class Scheduler implements Agent {
         SiteState site = b.site;
         if (r.site() == TaskResult.SiteSignal.NOT_ATTEMPTED) {
             ring.handBack(b);
+            for (int i = 0; i < site.group.size() && site.group.smarthost != null; i++) {
+                ring.enterRing(site.group.state(i)); // its probe was not used up: any queue of the smarthost may go
+            }
         } else if (site.group.smarthost != null) {
             onSmarthostResult(b, r, site.group.smarthost);
         } else {

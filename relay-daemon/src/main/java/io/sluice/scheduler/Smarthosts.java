@@ -207,8 +207,9 @@ final class Smarthosts {
     }
 
     /**
-     * Where mail on {@code path} waits when no smarthost can take it ({@link #choose} gave null): the smarthost with
-     * addresses whose probe comes first (its queue is held until then), else the first one.
+     * Where mail on {@code path} waits when no smarthost can take it ({@link #choose} gave null): a closed one with
+     * addresses (when a batch failed on every one: it waits behind that queue's window), else the open one whose
+     * probe comes first (its queue is held until then), else the first one.
      */
     Smarthost waitingPlace(SmarthostPath path) {
         Smarthost best = null;
@@ -217,12 +218,18 @@ final class Smarthosts {
             if (h == null) {
                 continue;
             }
-            if (best == null || best.hosts == null && h.hosts != null
-                    || h.hosts != null && h.breaker.nextProbeAtMillis() < best.breaker.nextProbeAtMillis()) {
+            if (best == null || rank(h) < rank(best)
+                    || rank(h) == rank(best) && h.breaker.isDead()
+                    && h.breaker.nextProbeAtMillis() < best.breaker.nextProbeAtMillis()) {
                 best = h;
             }
         }
         return best;
+    }
+
+    /** For {@link #waitingPlace}: closed with addresses first, then open with addresses, then without addresses. */
+    private static int rank(Smarthost h) {
+        return h.hosts == null ? 2 : h.breaker.isDead() ? 1 : 0;
     }
 
     /** Whether some smarthost of {@code path} with addresses has its breaker closed. */

@@ -256,6 +256,20 @@ class EgressSectionTest {
     }
 
     @Test
+    void shouldLimitARouteTo64Smarthosts() {
+        StringBuilder yaml = new StringBuilder("smarthosts:\n");
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < 65; i++) {
+            yaml.append("  - {name: s").append(i).append(", host: 192.0.2.").append(i + 1).append("}\n");
+            names.append(i == 0 ? "" : ", ").append('s').append(i);
+        }
+        yaml.append("routes:\n  - name: default\n    smarthosts: [").append(names).append("]\n");
+
+        assertThat(errors(yaml.toString())).containsExactly("conf/sluice.yaml:69: routes[0].smarthosts: 65"
+                + " smarthosts: at most 64 per route");
+    }
+
+    @Test
     void shouldRequireADefaultRoute() {
         assertThat(errors("routes:\n  - name: only\n    match: {streams: [a]}\n    pool: default\n"))
                 .containsExactly("conf/sluice.yaml:1: routes: no default route: the last route must have no match,"
