@@ -8,7 +8,8 @@ import org.agrona.collections.Long2ObjectHashMap;
  * The dispatch side of the scheduler: sites with ready work in a round-robin ring, each getting one task per turn
  * within its concurrency window (an {@code AdaptiveConcurrency} per site: 5 tasks for a site not reached yet, one
  * more per successful connection up to {@code maxInFlightPerSite}, the same number as
- * {@code delivery.max_connections_per_site}, halved per failed connection, 1 after a dead site's probe got in), the
+ * {@code delivery.max_connections_per_site}, one less per transaction the site deferred whole, halved per failed
+ * connection, 1 after a dead site's probe got in), the
  * global cap ({@code maxInFlight}) and its {@link SiteHealth} (a dead site gets one probe at a time, when due, on a
  * {@link RetryTimers} timer). Keeps the batches in flight by task id until their result comes back.
  *
@@ -220,6 +221,8 @@ final class DispatchRing {
                 site.health.connected(now);
                 if (wasDead) {
                     site.concurrency.revived(); // reopen gradually: one connection, then one more per success
+                } else if (deferredByThePath(r)) {
+                    site.concurrency.deferred(); // it let us in and said "later" to all of it: one fewer at once
                 } else {
                     site.concurrency.connected();
                 }
@@ -236,6 +239,21 @@ final class DispatchRing {
         site.inFlight--;
         counters.inFlight -= b.size;
         return b;
+    }
+
+    /** Every recipient of {@code r} deferred by the next hop itself (a 4xx reply, not Sluice's own text). */
+    private static boolean deferredByThePath(TaskResult r) {
+        java.util.List<RecipientResult> all = r.recipients();
+        if (all.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < all.size(); i++) {
+            RecipientResult rr = all.get(i);
+            if (rr.kind() != RecipientResult.Kind.TEMPORARY || rr.local() || rr.code() < 400) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A task the delivery stage never tried: its batch goes back to the head of its site's ready queue. */

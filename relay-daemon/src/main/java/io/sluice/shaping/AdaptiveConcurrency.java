@@ -8,8 +8,12 @@ package io.sluice.shaping;
  * halves it. So a site nobody has reached yet, or one that stopped answering, holds at most a few connections and
  * slots while it is tried, and a healthy site opens up to its cap within a few deliveries.
  *
- * <p>Pure policy: no clock, no I/O, allocation-free; owned by one thread (the scheduler's). Deferrals about one
- * message (4xx to a recipient) do not narrow it: they say nothing about the site's capacity.
+ * <p>Constants: {@link #INITIAL} = 5; +1 per transaction that delivered something, up to the path policy's cap;
+ * -1 per transaction whose every recipient the path deferred with a 4xx of its own ({@link #deferred}); halved per
+ * failed connection; 1 when a dead path's probe got in ({@link #revived}). A reload's lower cap shrinks it at once
+ * ({@link #limit}).
+ *
+ * <p>Pure policy: no clock, no I/O, allocation-free; owned by one thread (the scheduler's).
  */
 public final class AdaptiveConcurrency {
     /** The window of a path not tried yet (Postfix's {@code initial_destination_concurrency}). */
@@ -44,11 +48,20 @@ public final class AdaptiveConcurrency {
         return window;
     }
 
-    /** A connection to the path succeeded: one more may run at once, up to the cap. */
+    /** A transaction on the path delivered (or the connection got in): one more may run at once, up to the cap. */
     public void connected() {
         if (window < max) {
             window++;
         }
+    }
+
+    /**
+     * The path let us in but deferred every recipient of a transaction (a 4xx reply from it, e.g. "try again later",
+     * "too many messages"): one fewer may run at once, at least one. Gentler than a failed connection: the path is
+     * up, and says it is busy.
+     */
+    public void deferred() {
+        window = Math.max(1, window - 1);
     }
 
     /** A connection to the path failed: half as many may run at once, at least one. */

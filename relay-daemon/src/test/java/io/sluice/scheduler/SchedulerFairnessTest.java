@@ -123,6 +123,35 @@ class SchedulerFairnessTest {
     }
 
     @Test
+    void shouldNarrowASitesWindowByOneForEachTransactionItDeferredWhole() throws Exception {
+        start(10);
+        for (int i = 1; i <= 12; i++) {
+            f.accept(i, "r" + i + "@healthy.test");
+        }
+        f.runUntil("the initial window", () -> f.dispatched.size() == AdaptiveConcurrency.INITIAL);
+        List<DeliveryTask> first = List.copyOf(f.dispatched);
+
+        // two transactions deferred by the site itself ("try later"): window 5 -> 3, with 3 still out
+        f.report(first.get(0), SiteSignal.CONNECTED, RecipientResult.temporary(421, "4.7.0 Try again later"));
+        f.report(first.get(1), SiteSignal.CONNECTED, RecipientResult.temporary(451, "4.3.0 busy"));
+        f.settle();
+        assertThat(f.dispatched).as("window 3 with 3 out: nothing new").hasSize(AdaptiveConcurrency.INITIAL);
+
+        // a deferral that Sluice made up (the session broke, no reply from the site) is not the site saying "busy":
+        // it counts as the connection it was (window 4 with 2 out: two more)
+        f.report(first.get(2), SiteSignal.CONNECTED, RecipientResult.temporary(451, null,
+                "lost connection in DATA", true));
+        f.runUntil("two more", () -> f.dispatched.size() == 7);
+        f.settle();
+        assertThat(f.dispatched).hasSize(7);
+
+        f.delivered(first.get(3));
+        f.runUntil("a success widens it to 5 with 3 out: two more", () -> f.dispatched.size() == 9);
+        f.settle();
+        assertThat(f.dispatched).hasSize(9);
+    }
+
+    @Test
     void shouldFlushReadyMailAndCountIt() throws Exception {
         start(10);
         for (int i = 1; i <= 7; i++) {
@@ -142,14 +171,14 @@ class SchedulerFairnessTest {
             f.accept(i, "r" + i + "@healthy.test");
         }
         f.runUntil("window full, three ready", () -> f.scheduler.counters().readyRecipients() == 3);
-        // a connection that worked (window 6) with a 451: one deferred, two more go, one stays ready
+        // the site deferred a transaction (451): window 5 -> 4 with 4 out, so the three stay ready
         f.report(f.dispatched.get(0), SiteSignal.CONNECTED, RecipientResult.temporary(451, "later"));
-        f.runUntil("one deferred, one ready", () -> f.scheduler.counters().scheduledRecipients() == 1
-                && f.scheduler.counters().readyRecipients() == 1);
+        f.runUntil("one deferred, three ready", () -> f.scheduler.counters().scheduledRecipients() == 1
+                && f.scheduler.counters().readyRecipients() == 3);
         CompletableFuture<SteeringResult> answer = f.scheduler.steer(SteeringCommand.of(Action.FLUSH,
                 Target.domain("healthy.test")));
         f.runUntil("flushed", answer::isDone);
-        assertThat(answer.join().recipients()).as("the deferred one and the ready one").isEqualTo(2);
+        assertThat(answer.join().recipients()).as("the deferred one and the ready ones").isEqualTo(4);
     }
 
     @Test
