@@ -15,7 +15,8 @@ import io.sluice.smtp.codec.LineBytes;
  * the given allocator (pooled in the daemon), as an {@link OutboundMessage} for the task's recipients.
  *
  * <p>The caller owns the returned message's body and must release it once the send has completed (or on any
- * path that does not send). {@code eightBit} is found while copying (any byte above 0x7f). The message needs
+ * path that does not send). {@code eightBit} is one pass over the copied body, eight octets at a time (any byte
+ * above 0x7f; {@link LineBytes#anyHighBit}). The message needs
  * SMTPUTF8 when its client declared it on MAIL (journalled) and its header section carries UTF-8
  * ({@link InternationalHeaders}); a non-ASCII local part in the envelope also needs it
  * ({@link OutboundMessage#requiresSmtpUtf8()}).
@@ -50,9 +51,10 @@ final class BodyLoader implements AutoCloseable {
                 throw new BodyUnavailableException("ACCEPTED record of message " + task.messageId()
                         + " vanished while reading");
             }
-            boolean utf8Headers = record.smtpUtf8() && copier.eightBit && InternationalHeaders.present(body);
+            boolean eightBit = LineBytes.anyHighBit(body, body.readerIndex(), body.writerIndex());
+            boolean utf8Headers = record.smtpUtf8() && eightBit && InternationalHeaders.present(body);
             OutboundMessage message = OutboundMessage.of(record.sender(), task.recipients(), body, utf8Headers,
-                    copier.eightBit);
+                    eightBit);
             copier.start(null);
             return message;
         } catch (BodyUnavailableException | RuntimeException e) {
@@ -81,31 +83,15 @@ final class BodyLoader implements AutoCloseable {
         }
     }
 
-    private static final java.lang.invoke.VarHandle WORDS = java.lang.invoke.MethodHandles
-            .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
-    /** Whether some byte has its high bit set: eight at a time (a byte loop was the load's hot spot). */
-    static boolean hasHighBit(byte[] chunk, int offset, int length) {
-        int i = offset;
-        int end = offset + length;
-        long any = 0;
-        for (; i + Long.BYTES <= end; i += Long.BYTES) {
-            any |= (long) WORDS.get(chunk, i);
-        }
-        for (; i < end; i++) {
-            any |= chunk[i];
-        }
-        return (any & 0x8080808080808080L) != 0;
-    }
-
-    /** Copies body chunks into the current buffer, noting 8-bit bytes. Reused for every message. */
+    /**
+     * Copies the body into the current buffer: in one piece straight from the journal's memory when the buffer has a
+     * memory address, else in chunks. Reused for every message.
+     */
     private static final class Copier implements BodyConsumer {
         private ByteBuf target;
-        private boolean eightBit;
 
         void start(ByteBuf buffer) {
             target = buffer;
-            eightBit = false;
         }
 
         /** The direct buffer's writable memory, so the journal copies the body there once (no chunk array). */
@@ -117,16 +103,11 @@ final class BodyLoader implements AutoCloseable {
 
         @Override
         public void copied(int length) {
-            int from = target.writerIndex();
-            target.writerIndex(from + length);
-            eightBit = LineBytes.anyHighBit(target, from, from + length);
+            target.writerIndex(target.writerIndex() + length);
         }
 
         @Override
         public void accept(byte[] chunk, int offset, int length) {
-            if (!eightBit) {
-                eightBit = hasHighBit(chunk, offset, length);
-            }
             target.writeBytes(chunk, offset, length);
         }
     }

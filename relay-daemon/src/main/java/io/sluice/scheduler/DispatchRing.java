@@ -221,7 +221,7 @@ final class DispatchRing {
                 site.health.connected(now);
                 if (wasDead) {
                     site.concurrency.revived(); // reopen gradually: one connection, then one more per success
-                } else if (deferredByThePath(r)) {
+                } else if (r.allDeferred(true)) {
                     site.concurrency.deferred(); // it let us in and said "later" to all of it: one fewer at once
                 } else {
                     site.concurrency.connected();
@@ -239,21 +239,6 @@ final class DispatchRing {
         site.inFlight--;
         counters.inFlight -= b.size;
         return b;
-    }
-
-    /** Every recipient of {@code r} deferred by the next hop itself (a 4xx reply, not Sluice's own text). */
-    private static boolean deferredByThePath(TaskResult r) {
-        java.util.List<RecipientResult> all = r.recipients();
-        if (all.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < all.size(); i++) {
-            RecipientResult rr = all.get(i);
-            if (rr.kind() != RecipientResult.Kind.TEMPORARY || rr.local() || rr.code() < 400) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A task the delivery stage never tried: its batch goes back to the head of its site's ready queue. */

@@ -8,6 +8,7 @@ import io.sluice.journal.OutcomeCode;
 import io.sluice.config.EgressSettings;
 import io.sluice.journal.PendingSet;
 import io.sluice.model.RouteInputs;
+import io.sluice.routing.Route;
 import io.sluice.routing.Router;
 import io.sluice.routing.SmarthostPath;
 import io.sluice.util.OrderedBacklog;
@@ -67,6 +68,7 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * are dropped a minute after their last batch is done; sites (and their health) are never dropped.
  */
 public final class Scheduler implements Agent {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Scheduler.class);
     private static final int DRAIN_LIMIT = 256;
     private static final int DISPATCH_LIMIT = 256;
     private static final int MAX_RECORDER_BACKLOG = 10_000;
@@ -357,7 +359,7 @@ public final class Scheduler implements Agent {
             if (smarthostGone || !sources.pickable(site.readyKey.source())) {
                 long recipients = site.ready.recipients();
                 counters.rerouted += recipients;
-                org.slf4j.LoggerFactory.getLogger(Scheduler.class).info("reload: {} recipients waiting at {} placed "
+                LOG.info("reload: {} recipients waiting at {} placed "
                         + "again under the new routes ({} no longer in use)", recipients, site.readyKey,
                         smarthostGone ? "smarthost " + site.group.smarthost.name : "source " + site.readyKey.source());
             }
@@ -391,12 +393,16 @@ public final class Scheduler implements Agent {
         }
         if (policy.isExpired(now, b.receivedAtMillis)) {
             expire(b);
-        } else if (steering.parkIfBlocked(b)) {
+            return;
+        }
+        if (steering.parkIfBlocked(b)) {
             return; // on its domain's parked queue until released or resumed
-        } else if (sources.route(b).path() instanceof SmarthostPath path) {
-            placeOnSmarthost(b, path); // no MX lookup: the smarthost takes mail for every domain
+        }
+        Route route = sources.route(b); // once per placement: allocation-free, and the same for both uses below
+        if (route.path() instanceof SmarthostPath path) {
+            placeOnSmarthost(b, route, path); // no MX lookup: the smarthost takes mail for every domain
         } else if (d.site != null) {
-            placeAt(b, d.site);
+            placeAt(b, route, d.site);
         } else if (d.failure != null && now - d.failedAtMillis < DNS_FAILURE_MEMORY_MILLIS) {
             onAnswered(b, d.failure);
         } else {
@@ -405,8 +411,8 @@ public final class Scheduler implements Agent {
     }
 
     /** {@code b} joins its ready queue at {@code site} (source picked from its route's pool), or is deferred. */
-    private void placeAt(Batch b, SiteGroup site) {
-        SiteState queue = sources.readyQueue(b, sources.route(b), site);
+    private void placeAt(Batch b, Route route, SiteGroup site) {
+        SiteState queue = sources.readyQueue(b, route, site);
         if (queue != null) {
             ring.addReady(queue, b);
         } else {
@@ -418,7 +424,7 @@ public final class Scheduler implements Agent {
      * {@code b} goes to the smarthost its route's path chooses now ({@link Smarthosts#choose}); when none can take
      * it, it waits (held, no record) at the one whose probe comes first.
      */
-    private void placeOnSmarthost(Batch b, SmarthostPath path) {
+    private void placeOnSmarthost(Batch b, Route route, SmarthostPath path) {
         Smarthosts.Smarthost h = smarthosts.choose(b, path, now);
         if (h == null) {
             h = smarthosts.waitingPlace(path);
@@ -427,7 +433,7 @@ public final class Scheduler implements Agent {
             outcomes.defer(b, 451, "4.4.0", "4.4.0 no smarthost of its route is known", null, -1, now);
             return;
         }
-        placeAt(b, h.group);
+        placeAt(b, route, h.group);
     }
 
     /**

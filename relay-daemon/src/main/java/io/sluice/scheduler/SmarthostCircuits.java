@@ -32,18 +32,8 @@ final class SmarthostCircuits {
      * recipients (every recipient temporary with Sluice's own text).
      */
     static boolean isPathFailure(TaskResult r) {
-        if (r.site() == TaskResult.SiteSignal.CONNECT_FAILED || r.site() == TaskResult.SiteSignal.CONNECT_TIMED_OUT) {
-            return true;
-        }
-        if (r.site() != TaskResult.SiteSignal.CONNECTED || r.recipients().isEmpty()) {
-            return false;
-        }
-        for (RecipientResult rr : r.recipients()) {
-            if (rr.kind() != RecipientResult.Kind.TEMPORARY || !rr.local()) {
-                return false;
-            }
-        }
-        return true;
+        return r.site() == TaskResult.SiteSignal.CONNECT_FAILED || r.site() == TaskResult.SiteSignal.CONNECT_TIMED_OUT
+                || r.site() == TaskResult.SiteSignal.CONNECTED && r.allDeferred(false);
     }
 
     /** {@code r} with each temporary recipient's text followed by the route's smarthost states. */
@@ -113,12 +103,9 @@ final class SmarthostCircuits {
         return snapshot;
     }
 
+    /** The text of the result's first recipient (the failure for a path failure), or the signal's name. */
     private static String reason(TaskResult r) {
-        if (r.recipients().isEmpty()) {
-            return r.site().name().toLowerCase(java.util.Locale.ROOT);
-        }
-        RecipientResult first = r.recipients().get(0);
-        return first.kind() == RecipientResult.Kind.TEMPORARY && first.local() ? first.text()
-                : r.site() == TaskResult.SiteSignal.CONNECTED ? "connected" : first.text();
+        return r.recipients().isEmpty() ? r.site().name().toLowerCase(java.util.Locale.ROOT)
+                : r.recipients().get(0).text();
     }
 }

@@ -38,6 +38,26 @@ public record TaskResult(long taskId, SiteSignal site, List<RecipientResult> rec
         this(taskId, site, recipients, null, null);
     }
 
+    /**
+     * Whether every recipient (there is at least one) was deferred: each by the next hop's own 4xx reply
+     * ({@code byNextHop}: "busy, try later"), or each by Sluice's own text with no reply about it (not
+     * {@code byNextHop}: the session broke). Allocation-free.
+     */
+    public boolean allDeferred(boolean byNextHop) {
+        if (recipients.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < recipients.size(); i++) {
+            RecipientResult rr = recipients.get(i);
+            boolean fits = rr.kind() == RecipientResult.Kind.TEMPORARY
+                    && (byNextHop ? !rr.local() && rr.code() >= 400 : rr.local());
+            if (!fits) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** No MX host of the task's site accepted a connection: every recipient is retried later. */
     public static TaskResult connectFailed(DeliveryTask task, String reason) {
         return connectFailed(task, reason, false);

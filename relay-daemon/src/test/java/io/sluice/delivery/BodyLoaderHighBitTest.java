@@ -2,10 +2,15 @@ package io.sluice.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.Unpooled;
+import io.sluice.smtp.codec.LineBytes;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link BodyLoader#hasHighBit} agrees with a byte loop at every offset, length and position of the 8-bit byte. */
+/**
+ * The body loader's 8-bit test ({@link LineBytes#anyHighBit} on the loaded body) agrees with a byte loop at every
+ * offset, length and position of the 8-bit byte.
+ */
 class BodyLoaderHighBitTest {
 
     @Test
@@ -25,7 +30,8 @@ class BodyLoaderHighBitTest {
             for (int i = offset; i < offset + length; i++) {
                 expected |= chunk[i] < 0;
             }
-            assertThat(BodyLoader.hasHighBit(chunk, offset, length)).isEqualTo(expected);
+            assertThat(LineBytes.anyHighBit(Unpooled.wrappedBuffer(chunk), offset, offset + length))
+                    .isEqualTo(expected);
         }
     }
 }

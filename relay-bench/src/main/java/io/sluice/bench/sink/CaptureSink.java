@@ -45,7 +45,6 @@ public final class CaptureSink implements AutoCloseable {
     private final Gcra rate;
     private final java.util.Random random;
     private final java.util.Set<Session> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger mostActive = new AtomicInteger();
     private final AtomicLong refusedConnections = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
@@ -75,9 +74,7 @@ public final class CaptureSink implements AutoCloseable {
 
                     @Override
                     public void onSessionEnd(Session session) {
-                        if (open.remove(session)) {
-                            active.decrementAndGet();
-                        }
+                        open.remove(session);
                     }
                 })
                 .messageHandlerFactory(this::handler)
@@ -126,16 +123,17 @@ public final class CaptureSink implements AutoCloseable {
         return accepted.get();
     }
 
+    /** Admits a session while the open ones (counted by the set, added first so two at once cannot both pass) fit. */
     private SessionHandler.SessionAcceptance admit(Session session) {
-        int now = active.incrementAndGet();
+        open.add(session);
+        int now = open.size();
         if (policy.connections() > 0 && now > policy.connections()) {
-            active.decrementAndGet();
+            open.remove(session);
             refusedConnections.incrementAndGet();
             refuse("connection", policy.style().tooManyConnections);
             return SessionHandler.SessionAcceptance.failure(code(policy.style().tooManyConnections),
                     text(policy.style().tooManyConnections));
         }
-        open.add(session);
         mostActive.accumulateAndGet(now, Math::max);
         return SessionHandler.SessionAcceptance.success();
     }

@@ -1,5 +1,6 @@
 package io.sluice.bench.sink;
 
+import io.sluice.config.QuotaSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  *
  * <pre>
  * connections: 5        # 0 or absent: no cap
- * message_rate: 20/s    # N/s, N/min or N/h; absent: no cap
+ * message_rate: 20/s    # N/s, N/m or N/h, as quotas write it; absent: no cap
  * tempfail: 0.02        # share of RCPTs, 0..1
  * permfail: 0.01
  * style: gmail          # gmail | yahoo | microsoft: whose reply texts
@@ -123,20 +124,9 @@ public record SinkPolicy(int connections, long ratePerPeriod, long periodNanos, 
                 switch (key) {
                     case "connections" -> connections = nonNegative(Integer.parseInt(value));
                     case "message_rate" -> {
-                        int slash = value.indexOf('/');
-                        if (slash < 1) {
-                            throw new IllegalArgumentException("write N/s, N/min or N/h");
-                        }
-                        rate = Long.parseLong(value.substring(0, slash).trim());
-                        if (rate < 1) {
-                            throw new IllegalArgumentException("the count must be at least 1");
-                        }
-                        period = switch (value.substring(slash + 1).trim()) {
-                            case "s" -> 1_000_000_000L;
-                            case "min" -> 60_000_000_000L;
-                            case "h" -> 3_600_000_000_000L;
-                            default -> throw new IllegalArgumentException("the unit is s, min or h");
-                        };
+                        QuotaSettings.Rate r = QuotaSettings.Rate.parse(value);
+                        rate = r.count();
+                        period = r.period().toNanos();
                     }
                     case "tempfail" -> tempfail = share(Double.parseDouble(value));
                     case "permfail" -> permfail = share(Double.parseDouble(value));

@@ -105,7 +105,7 @@ class StrictSinkTest {
         Files.writeString(file, "connections: -1\nmessage_rate: 5/day\nstyle: aol\ntempfail: 2\nspeed: 3\n");
         assertThatThrownBy(() -> SinkPolicy.read(file)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(file + ":1: connections: must be 0 or more\n"
-                        + file + ":2: message_rate: the unit is s, min or h\n"
+                        + file + ":2: message_rate: 5/day is not a rate (write N/s, N/m or N/h, e.g. 200/s)\n"
                         + file + ":3: style: one of gmail, yahoo, microsoft\n"
                         + file + ":4: tempfail: a share between 0 and 1\n"
                         + file + ":5: speed: unknown key (known: [connections, message_rate, tempfail, permfail,"
