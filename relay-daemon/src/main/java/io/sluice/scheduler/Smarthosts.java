@@ -123,11 +123,6 @@ final class Smarthosts {
         }
     }
 
-    /** The smarthost named {@code name}, or null. */
-    Smarthost get(String name) {
-        return byName.get(name);
-    }
-
     /** Every smarthost known so far (routes may no longer name some). */
     List<Smarthost> all() {
         return list;
