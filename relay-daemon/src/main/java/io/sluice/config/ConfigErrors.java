@@ -9,6 +9,9 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * Collects the problems found while reading one config file, each tied to a position and a key path, and formats
  * them as {@code <file>:<line>: <key path>: <problem>}.
  *
+ * <p>A node's mark names the file it was read from (the loader labels each document with its file); that name is
+ * used, so a value merged in from another file is reported there.
+ *
  * <p>Readers keep going after a problem (using the default in its place) so that one pass reports everything;
  * {@link #throwIfAny()} then fails the whole load. Lines are 1-based, taken from the node's start mark; problems
  * are ordered by line, then column. Single-threaded: one instance per load.
@@ -29,7 +32,10 @@ final class ConfigErrors {
     void add(Node at, String path, String problem) {
         int line = at == null ? 0 : at.getStartMark().map(m -> m.getLine() + 1).orElse(0);
         int column = at == null ? 0 : at.getStartMark().map(m -> m.getColumn()).orElse(0);
-        entries.add(new Entry(line, column, format(source, line, path, problem)));
+        // A node merged in from another file (shaping.overrides) carries that file's name in its mark.
+        String file = at == null ? source : at.getStartMark().map(m -> m.getName()).filter(n -> !n.isEmpty())
+                .orElse(source);
+        entries.add(new Entry(line, column, format(file, line, path, problem)));
     }
 
     /** {@code <source>:<line>: <path>: <problem>}, leaving out a line {@code <= 0} and an empty path. */

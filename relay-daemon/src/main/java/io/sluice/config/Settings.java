@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param delivery    outbound delivery: MX port, SMTP client timeouts, connection limits, retries
  * @param events      the lifecycle event log: JSON-lines file, rotation, events/ stream cap
  * @param egress      egress paths: sources, pools, smarthosts, routes, lanes, quotas
+ * @param shaping     per-ISP traffic shaping: the shaping file, its overrides and their rules (off without a file)
  */
 public record Settings(
         Path source,
@@ -31,7 +32,8 @@ public record Settings(
         DnsSettings dns,
         DeliverySettings delivery,
         EventsSettings events,
-        EgressSettings egress) {
+        EgressSettings egress,
+        ShapingSettings shaping) {
 
     public Settings {
         listeners = List.copyOf(listeners);
@@ -43,6 +45,12 @@ public record Settings(
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(egress, "egress");
+        Objects.requireNonNull(shaping, "shaping");
+    }
+
+    /** This snapshot with {@code next} as its shaping (the loader adds the rules read from the shaping files). */
+    public Settings withShaping(ShapingSettings next) {
+        return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, next);
     }
 
     /** The listener with this name, or null. */

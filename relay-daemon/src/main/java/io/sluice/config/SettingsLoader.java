@@ -25,6 +25,9 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * or a {@link ConfigException} listing every problem as {@code <file>:<line>: <key path>: <problem>}. An empty
  * file gives all defaults.
  *
+ * <p>With {@code shaping.file} set, that file (and {@code shaping.overrides}, merged over it) is read and validated
+ * too, and its rules are part of the snapshot; its problems name the shaping file, line and key.
+ *
  * <p>Side effects: checks that named files (TLS, users, token) are readable; when {@code smtp.hostname} is not
  * set, looks up this machine's name once per process. Relative paths are kept as written and resolve against the
  * working directory. Thread-safe (no shared state apart from the cached host name).
@@ -94,7 +97,38 @@ public final class SettingsLoader {
         ConfigErrors errors = new ConfigErrors(sourceName);
         Settings settings = SettingsReader.read(document, source, errors);
         errors.throwIfAny();
-        return settings;
+        return settings.shaping().enabled() ? settings.withShaping(loadShaping(settings)) : settings;
+    }
+
+    /**
+     * Reads {@code shaping.file}, merges {@code shaping.overrides} over it key by key ({@link YamlMerge}) and
+     * validates the result; problems name the file and line they were written at.
+     */
+    private static ShapingSettings loadShaping(Settings settings) throws ConfigException {
+        ShapingSettings s = settings.shaping();
+        Path file = besideConfig(settings.source(), s.file());
+        Path overrides = s.overrides() == null ? null : besideConfig(settings.source(), s.overrides());
+        Node merged = compose(readText(file), file.toString());
+        if (overrides != null) {
+            merged = YamlMerge.merge(merged, compose(readText(overrides), overrides.toString()),
+                    ShapingFileReader.NAMED_LISTS);
+        }
+        ConfigErrors errors = new ConfigErrors(file.toString());
+        ShapingSettings.Rules rules = ShapingFileReader.read(merged, settings.delivery(), errors);
+        errors.throwIfAny();
+        return new ShapingSettings(file, overrides, rules);
+    }
+
+    /**
+     * A relative path named by a config file resolved against that file's directory (the shaping files sit beside
+     * sluice.yaml: they are configuration, not state); against the working directory for text without a file.
+     */
+    private static Path besideConfig(Path config, Path named) {
+        if (named.isAbsolute() || config == null) {
+            return named;
+        }
+        Path dir = config.toAbsolutePath().getParent();
+        return dir == null ? named : dir.resolve(named).normalize();
     }
 
     /** The document's root node, or null for an empty document; YAML syntax errors become a ConfigException. */

@@ -9,7 +9,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
  *
  * <p>Top-level keys: {@code listeners}, {@code smtp}, {@code journal}, {@code queue}, {@code admin}, {@code dns},
  * {@code delivery}, {@code events}, and the egress keys {@code sources}, {@code pools}, {@code smarthosts},
- * {@code routes}, {@code lanes}, {@code quotas} ({@link EgressSection}); each may be absent or null, which means all of its defaults. Problems go to the given
+ * {@code routes}, {@code lanes}, {@code quotas} ({@link EgressSection}), and {@code shaping}
+ * ({@link ShapingSection}: which files; the loader reads them); each may be absent or null, which means all of its defaults. Problems go to the given
  * {@link ConfigErrors}; when there are any, the returned snapshot holds defaults in their place and must be
  * discarded (the loader throws instead). {@code delivery.ehlo_name} defaults to {@code smtp.hostname}, so smtp is
  * read first; the egress keys default from {@code delivery} and refer to listeners, so they are read last.
@@ -30,7 +31,8 @@ final class SettingsReader {
         DeliverySettings delivery = DeliverySection.read(doc.mapping("delivery"), smtp.hostname());
         EventsSettings events = EventsSection.read(doc.mapping("events"));
         EgressSettings egress = EgressSection.read(doc, listeners, delivery);
+        ShapingSettings shaping = ShapingSection.read(doc.mapping("shaping"));
         doc.finish();
-        return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress);
+        return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, shaping);
     }
 }

@@ -244,6 +244,12 @@ final class YamlMapping {
         return List.copyOf(entries.keySet());
     }
 
+    /** True when the key's value is a single value (not a list or mapping; null counts as one). */
+    boolean isScalar(String key) {
+        NodeTuple tuple = entries.get(key);
+        return tuple == null || tuple.getValueNode() instanceof ScalarNode;
+    }
+
     /** True when the key is given with a non-null value (valid or not). */
     boolean isPresent(String key) {
         known.add(key);
@@ -333,7 +339,8 @@ final class YamlMapping {
         return value;
     }
 
-    private static boolean isNull(Node node) {
+    /** YAML null: a plain {@code ~}, {@code null} or nothing. */
+    static boolean isNull(Node node) {
         return node instanceof ScalarNode scalar && scalar.getScalarStyle() == ScalarStyle.PLAIN
                 && NULLS.contains(scalar.getValue());
     }

@@ -81,8 +81,13 @@ class SettingsDefaultsTest {
         Settings expected = new Settings(null, defaults.listeners(), defaults.smtp(), defaults.journal(),
                 defaults.queue(), new AdminSettings(defaults.admin().enabled(), defaults.admin().address(),
                 defaults.admin().port(), Path.of("data/admin.token")), defaults.dns(), defaults.delivery(),
-                defaults.events(), defaults.egress());
+                defaults.events(), defaults.egress(), shipped.shaping());
         assertThat(withoutSource(shipped)).isEqualTo(expected);
+        // The second: the shipped file turns shaping on with the shaping.yaml beside it; without the key it is off.
+        assertThat(shipped.shaping().file()).isEqualTo(SHIPPED.toAbsolutePath().getParent().resolve("shaping.yaml")
+                .normalize());
+        assertThat(shipped.shaping().rules().providers()).isNotEmpty();
+        assertThat(defaults.shaping()).isEqualTo(ShapingSettings.OFF);
     }
 
     @Test
@@ -220,7 +225,7 @@ class SettingsDefaultsTest {
                 .isInstanceOf(UnsupportedOperationException.class);
         List<ListenerSettings> mutable = new ArrayList<>(s.listeners());
         Settings copy = new Settings(null, mutable, s.smtp(), s.journal(), s.queue(), s.admin(), s.dns(),
-                s.delivery(), s.events(), s.egress());
+                s.delivery(), s.events(), s.egress(), s.shaping());
         mutable.clear();
         assertThat(copy.listeners()).hasSize(2);
         assertThat(copy.listener("b").port()).isEqualTo(2526);
@@ -239,6 +244,6 @@ class SettingsDefaultsTest {
 
     private static Settings withoutSource(Settings s) {
         return new Settings(null, s.listeners(), s.smtp(), s.journal(), s.queue(), s.admin(), s.dns(),
-                s.delivery(), s.events(), s.egress());
+                s.delivery(), s.events(), s.egress(), s.shaping());
     }
 }
