@@ -100,7 +100,7 @@ final class DeliveryStage implements AutoCloseable {
      */
     void reload(Settings next) {
         connectors.reload(next.delivery(), next.egress());
-        paths.set(PathPolicy.from(next.delivery()));
+        paths.set(PathPolicy.from(next.delivery(), next.shaping()));
         pools.reloadLimits();
         scheduler.changePathPolicy(paths.get());
         scheduler.changeRetryPolicy(RetryPolicy.from(next.delivery()));
@@ -124,7 +124,8 @@ final class DeliveryStage implements AutoCloseable {
                     settings.delivery(), settings.egress(), OpportunisticTls.jdkDefault());
             // One path policy decides each path's caps: the scheduler's window (deliveries in flight) and the pool's
             // open connections follow the same object, swapped on reload.
-            AtomicReference<PathPolicy> paths = new AtomicReference<>(PathPolicy.from(settings.delivery()));
+            AtomicReference<PathPolicy> paths = new AtomicReference<>(PathPolicy.from(settings.delivery(),
+                    settings.shaping()));
             pools = new ConnectionPools<>(key -> connectors.connector(key.source(), key.site().smarthostName()),
                     loops.group(), new ConnectionPools.Limits<ReadyKey>() {
                         @Override

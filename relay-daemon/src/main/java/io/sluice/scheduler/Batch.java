@@ -35,6 +35,9 @@ final class Batch {
     /** Whether the current task holds one of the slots of sites not known healthy ({@link DispatchRing}). */
     boolean untrustedSlot;
     SiteState site;
+    /** The groups that counted this batch's delivery in flight ({@link PathGate}), until it ends. */
+    PathGroup countedIn;
+    PathGroup countedInTotal;
     /** What the message's route is chosen by (shared, never null once taken from the pool). */
     RouteInputs routeInputs = RouteInputs.UNKNOWN;
     /** The lane slot of its route ({@link Lanes}), set when it is placed in a ready queue. */
@@ -101,6 +104,8 @@ final class Batch {
         java.util.Arrays.fill(addresses, 0, addresses.length, null);
         domain = null;
         site = null;
+        countedIn = null;
+        countedInTotal = null;
         size = 0;
         routeInputs = RouteInputs.UNKNOWN;
         forgetLastReply();

@@ -44,6 +44,9 @@ final class DispatchRing {
     private final ArrayDeque<Batch> takenBack = new ArrayDeque<>();
     private final Long2ObjectHashMap<Batch> inFlight = new Long2ObjectHashMap<>();
     private final ReadyExpiry readyExpiry;
+    /** Group caps and message rates ({@link PathGate}); a queue it holds back is woken by it. */
+    private final PathGate gate;
+    private final Consumer<SiteState> wake = this::enterRing;
     private final java.util.function.Predicate<SiteState> cannotDispatch = this::cannotDispatch;
     /** Slots that tasks to sites not known healthy may hold together: the global cap less a quarter. */
     private final int untrustedCap;
@@ -54,8 +57,10 @@ final class DispatchRing {
     private Consumer<Smarthosts.Smarthost> smarthostProbe = h -> { };
 
     DispatchRing(SchedulerOptions options, Dispatcher dispatcher, RetryPolicy policy, RetryTimers timers,
-                 SchedulerCounters counters, Consumer<Batch> expired, java.util.function.Predicate<Batch> park) {
+                 SchedulerCounters counters, Consumer<Batch> expired, java.util.function.Predicate<Batch> park,
+                 PathGate gate) {
         this.options = options;
+        this.gate = gate;
         this.dispatcher = dispatcher;
         this.policy = policy;
         this.timers = timers;
@@ -116,6 +121,16 @@ final class DispatchRing {
         }
     }
 
+    /** Queues whose message rate allows a delivery again rejoin the ring; returns how many. */
+    int wakePaced(long now) {
+        return gate.wakeDue(now, wake);
+    }
+
+    /** A reload's path policy: every queue takes its new limits; those waiting for a group rejoin the ring. */
+    void pathPolicy(io.sluice.shaping.PathPolicy next, Iterable<SiteState> states) {
+        gate.policy(next, states, wake);
+    }
+
     /** One pass over the ring, up to {@code limit} tasks; returns how many were dispatched. */
     int dispatch(long now, int limit) {
         this.now = now;
@@ -146,6 +161,9 @@ final class DispatchRing {
                 }
                 continue;
             }
+            if (!gate.mayStart(site, now)) {
+                continue; // its group is full or its rate says later: the gate brings it back
+            }
             Batch b = site.ready.poll();
             if (policy.isExpired(now, b.receivedAtMillis)) {
                 counters.ready -= b.size;
@@ -166,6 +184,7 @@ final class DispatchRing {
             }
             nextTaskId++;
             waitingInARow = 0;
+            gate.started(site, b, now);
             b.probing = site.health.connecting();
             if (b.probing && site.group.smarthost != null) {
                 smarthostProbe.accept(site.group.smarthost);
@@ -238,12 +257,14 @@ final class DispatchRing {
         }
         site.inFlight--;
         counters.inFlight -= b.size;
+        gate.finished(b, wake);
         return b;
     }
 
     /** A task the delivery stage never tried: its batch goes back to the head of its site's ready queue. */
     void handBack(Batch b) {
         SiteState site = b.site;
+        gate.finished(b, wake);
         site.health.notConnecting(b.probing);
         site.ready.addFirst(b);
         counters.ready += b.size;

@@ -41,14 +41,14 @@ final class Resolutions {
     private java.util.function.Consumer<SiteState> newSite = s -> { };
 
     private final Lanes lanes;
-    /** Decides each ready queue's connection cap ({@link #paths(PathPolicy)} on reload). */
-    private io.sluice.shaping.PathPolicy paths;
+    /** Gives each new ready queue its limits (cap, rates, groups) from the path policy. */
+    private final PathGate gate;
 
     Resolutions(SchedulerOptions options, MxResolver resolver, Runnable wakeUp, SchedulerCounters counters,
-                Lanes lanes) {
+                Lanes lanes, PathGate gate) {
         this.lanes = lanes;
         this.options = options;
-        this.paths = io.sluice.shaping.PathPolicy.uniform(options.maxInFlightPerSite(), Integer.MAX_VALUE);
+        this.gate = gate;
         this.resolver = resolver;
         this.wakeUp = wakeUp;
         this.counters = counters;
@@ -110,14 +110,6 @@ final class Resolutions {
         return n;
     }
 
-    /** A reload's path limits: every ready queue's window is capped anew ({@link SiteState#concurrency}). */
-    void paths(io.sluice.shaping.PathPolicy next) {
-        this.paths = next;
-        for (SiteState s : states) {
-            s.concurrency.limit(next.connections(s.readyKey.source(), s.key));
-        }
-    }
-
     /** Sets who hears of new sites (before the first resolution). */
     void onNewSite(java.util.function.Consumer<SiteState> listener) {
         this.newSite = listener;
@@ -148,7 +140,8 @@ final class Resolutions {
         if (site == null) {
             SiteHealth health = group.smarthost != null ? group.smarthost.breaker // one breaker per smarthost
                     : new SiteHealth(options.failuresToDie(), options.firstProbeMillis(), options.maxProbeMillis());
-            site = new SiteState(group, source, health, paths.connections(source, group.key), lanes);
+            site = new SiteState(group, source, health, gate.shapeOf(group).siteConnections(), lanes);
+            gate.attach(site);
             group.add(site);
             states.add(site);
             newSite.accept(site);

@@ -159,12 +159,14 @@ public final class Scheduler implements Agent {
         this.outcomes = new BatchOutcomes(policy, recorder, new OutcomeEvents(events), bounces, bounceHandoff, timers,
                 counters, pool, domains, random);
         Lanes lanes = new Lanes();
-        this.resolutions = new Resolutions(options, resolver, wakeUp, counters, lanes);
+        PathGate gate = new PathGate(io.sluice.shaping.PathPolicy.uniform(options.maxInFlightPerSite(),
+                Integer.MAX_VALUE));
+        this.resolutions = new Resolutions(options, resolver, wakeUp, counters, lanes, gate);
         this.sources = new SourceChoice(resolutions, lanes, Router.compile(EgressSettings.defaults(null, "localhost")));
         this.smarthosts = new Smarthosts(resolver, wakeUp);
         this.circuits = new SmarthostCircuits(smarthosts, events);
         this.ring = new DispatchRing(options, dispatcher, policy, timers, counters, this::expire,
-                this::parkIfBlocked);
+                this::parkIfBlocked, gate);
         this.ring.onSmarthostProbe(h -> circuits.transition(h, Smarthosts.Transition.HALF_OPEN, null, now));
         this.intake = new BatchIntake(domains, pool, timers, counters, this::route, random,
                 options.recoverySpreadMillis());
@@ -313,7 +315,7 @@ public final class Scheduler implements Agent {
             replaceReadyAfterReload();
         }
         if (nextPaths.get() != null) { // one volatile read per cycle; no allocation
-            resolutions.paths(nextPaths.getAndSet(null));
+            ring.pathPolicy(nextPaths.getAndSet(null), resolutions.sites());
         }
         if (nextPolicy.get() != null) { // one volatile read per cycle; no allocation
             takePolicy(nextPolicy.getAndSet(null));
@@ -333,6 +335,7 @@ public final class Scheduler implements Agent {
         work += domains.evictIdle(now, DRAIN_LIMIT);
         boolean recordsFlow = recorder.backlog() < MAX_RECORDER_BACKLOG && bounceHandoff.size() < MAX_RECORDER_BACKLOG;
         if (dispatching && recordsFlow) {
+            work += ring.wakePaced(now);
             work += ring.dispatch(now, DISPATCH_LIMIT);
         }
         if (recordsFlow) { // expiries are records too: none while the writer's backlog is long

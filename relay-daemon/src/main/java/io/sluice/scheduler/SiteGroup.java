@@ -20,6 +20,8 @@ final class SiteGroup {
     private SiteState first;
     /** The smarthost this site is ({@link SiteKey#smarthost}), or null for an MX host set. */
     Smarthosts.Smarthost smarthost;
+    /** The path policy's limits for this site (its provider's, the default's, or unshaped), cached by {@link PathGate}. */
+    io.sluice.shaping.PathShape shape;
 
     SiteGroup(SiteKey key) {
         this.key = key;

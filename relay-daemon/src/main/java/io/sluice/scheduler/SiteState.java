@@ -24,6 +24,16 @@ final class SiteState {
     final LanedQueue ready;
     int inFlight;
     boolean inRing;
+    /** The (source, site) message rate, or null ({@link PathGate}); {@link #rateSpec} is what it was made from. */
+    io.sluice.shaping.Gcra rate;
+    io.sluice.config.ShapingSettings.Rate rateSpec;
+    /** The (source, provider) group whose budget this queue shares, or null ({@link PathGate}). */
+    PathGroup pathGroup;
+    /** The group whose room this queue waits for (it is in that group's waiting list), or null. */
+    PathGroup waitingFor;
+    /** In the pacing queue until {@link #pacedUntilNanos} (its message rate allows the next delivery then). */
+    boolean paced;
+    long pacedUntilNanos;
     /** Listed by {@link ReadyExpiry} (it has or had ready mail). */
     boolean expiryListed;
     long probeTimerId = Long.MIN_VALUE;

@@ -1,52 +1,128 @@
 package io.sluice.shaping;
 
 import io.sluice.config.DeliverySettings;
+import io.sluice.config.ShapingSettings;
 import io.sluice.dns.SiteKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * The one authority on a delivery path's limits (DESIGN "Egress: routes, pools, ready queues, shaping"): how many
- * connections a path, a (source, site) or (source, smarthost) ready queue, may have, and how many transactions one
- * connection may carry. Nothing else decides them: the scheduler caps each path's concurrency window with
- * {@link #connections} (and that window is the only thing that limits deliveries in flight: one connection each),
- * and the path's connection pool keeps its open connections, leased and idle, within the same number (closing an idle
- * one to make room) and retires a connection after {@link #deliveriesPerConnection} transactions.
+ * The one authority on delivery paths' limits (DESIGN "Egress: routes, pools, ready queues, shaping";
+ * docs/shaping.md): which provider a site belongs to and the {@link PathShape} that applies to it: connections and
+ * message rate per (source, site), per (source, provider) and over all sources, connection rate, deliveries per
+ * connection, recipients per transaction, idle timeout and TLS. Nothing else decides them: the scheduler caps each
+ * path's concurrency window and paces its transactions with them, and the connection pools keep open connections
+ * within the same numbers and retire a connection after its deliveries.
  *
- * <p>Today every path gets {@code delivery.max_connections_per_site} and {@code delivery.max_deliveries_per_connection};
- * the keys say which path is asked about so that per-provider and per-source limits (traffic shaping) change this
- * class, not its callers. Immutable and thread-safe; a reload builds a new one ({@link #from}).
+ * <p>Provider matching ({@link #shape}): a site belongs to the first provider (in file order) that every one of its
+ * MX host names matches, a name matching a suffix when it ends with it ({@code .google.com} matches
+ * {@code aspmx.l.google.com}; {@code mx.corp.example} matches itself and its subdomains). Smarthost sites and
+ * everything when shaping is off get the unshaped limits of {@code delivery.*} (no rates, no rules).
+ *
+ * <p>Immutable and thread-safe; a reload builds a new one ({@link #from}). Matching walks the providers' suffixes:
+ * callers cache the shape with the site (the scheduler's site group, the pool).
  */
 public final class PathPolicy {
-    private final int connections;
-    private final int deliveriesPerConnection;
+    private final PathShape unshaped;
+    private final PathShape byDefault;
+    private final List<Matcher> providers;
 
-    private PathPolicy(int connections, int deliveriesPerConnection) {
-        if (connections < 1 || deliveriesPerConnection < 1) {
-            throw new IllegalArgumentException("path limits must be positive: " + connections + ", "
-                    + deliveriesPerConnection);
+    private record Matcher(String[] suffixes, PathShape shape) {
+        boolean matches(SiteKey site) {
+            for (String host : site.names()) {
+                if (!matchesAny(host)) {
+                    return false;
+                }
+            }
+            return true;
         }
-        this.connections = connections;
-        this.deliveriesPerConnection = deliveriesPerConnection;
+
+        private boolean matchesAny(String host) {
+            for (String s : suffixes) {
+                if (host.endsWith(s) && (s.charAt(0) == '.' || host.length() == s.length()
+                        || host.charAt(host.length() - s.length() - 1) == '.')) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
-    /** The same limits for every path (tests; a scheduler built without settings). */
+    private PathPolicy(PathShape unshaped, PathShape byDefault, List<Matcher> providers) {
+        this.unshaped = unshaped;
+        this.byDefault = byDefault;
+        this.providers = providers;
+    }
+
+    /** The same limits for every path, no rates (tests; a scheduler built without settings). */
     public static PathPolicy uniform(int connections, int deliveriesPerConnection) {
-        return new PathPolicy(connections, deliveriesPerConnection);
+        PathShape shape = new PathShape(null, connections, null, null, deliveriesPerConnection, Integer.MAX_VALUE, 0,
+                null, null, 0, null, java.time.Duration.ofSeconds(30), DeliverySettings.OutboundTls.OPPORTUNISTIC,
+                List.of());
+        return new PathPolicy(shape, shape, List.of());
     }
 
-    /** The limits of a settings snapshot's {@code delivery} section. */
+    /** The limits of a settings snapshot's {@code delivery} section alone (shaping off). */
     public static PathPolicy from(DeliverySettings delivery) {
+        return from(delivery, ShapingSettings.OFF);
+    }
+
+    /** The limits of a settings snapshot: {@code delivery.*} for unshaped paths, the shaping rules for the rest. */
+    public static PathPolicy from(DeliverySettings delivery, ShapingSettings shaping) {
         Objects.requireNonNull(delivery, "delivery");
-        return new PathPolicy(delivery.maxConnectionsPerSite(), delivery.maxDeliveriesPerConnection());
+        PathShape unshaped = new PathShape(null, delivery.maxConnectionsPerSite(), null, null,
+                delivery.maxDeliveriesPerConnection(), delivery.maxRecipientsPerMessage(), 0, null, null, 0, null,
+                delivery.idleTimeout(), delivery.tls(), List.of());
+        ShapingSettings.Rules rules = shaping.rules();
+        if (rules == null) {
+            return new PathPolicy(unshaped, unshaped, List.of());
+        }
+        List<Matcher> matchers = new ArrayList<>();
+        for (ShapingSettings.Provider p : rules.providers()) {
+            matchers.add(new Matcher(p.mxSuffixes().toArray(String[]::new), PathShape.ofProvider(rules, p)));
+        }
+        return new PathPolicy(unshaped, PathShape.ofDefault(rules), List.copyOf(matchers));
+    }
+
+    /** The limits of {@code site}: its provider's, the default's, or (smarthost, shaping off) the unshaped ones. */
+    public PathShape shape(SiteKey site) {
+        if (site.smarthostName() != null) {
+            return unshaped;
+        }
+        for (int i = 0; i < providers.size(); i++) {
+            Matcher m = providers.get(i);
+            if (m.matches(site)) {
+                return m.shape();
+            }
+        }
+        return byDefault;
+    }
+
+    /** The shape of provider {@code name}, or null when no provider has it. */
+    public PathShape provider(String name) {
+        for (Matcher m : providers) {
+            if (m.shape().provider().equals(name)) {
+                return m.shape();
+            }
+        }
+        return null;
+    }
+
+    /** Every provider's shape, in file order. */
+    public List<PathShape> providers() {
+        List<PathShape> out = new ArrayList<>(providers.size());
+        providers.forEach(m -> out.add(m.shape()));
+        return out;
     }
 
     /** Connections (and so deliveries in flight) the path of {@code source} to {@code site} may have at once. */
     public int connections(String source, SiteKey site) {
-        return connections;
+        return shape(site).siteConnections();
     }
 
     /** Transactions one connection of the path may carry before it is closed. */
     public int deliveriesPerConnection(String source, SiteKey site) {
-        return deliveriesPerConnection;
+        return shape(site).deliveriesPerConnection();
     }
 }

@@ -1,0 +1,50 @@
+package io.sluice.scheduler;
+
+import io.sluice.config.ShapingSettings.Rate;
+import io.sluice.shaping.Gcra;
+import java.util.ArrayDeque;
+
+/**
+ * Deliveries in flight and the message-rate limiter of a set of ready queues that share a budget
+ * (docs/shaping.md): every site of one provider from one source (its {@code per_source} limits), or every site of
+ * one provider from every source ({@code total}, the {@link #parent} of the first kind). A ready queue whose group
+ * is at its cap waits in {@link #waiting} (once) until one of the group's deliveries ends; the rate is a
+ * {@link Gcra}. Scheduler thread only; no allocation once made.
+ */
+final class PathGroup {
+    /** For messages and status: {@code source/provider}, or {@code provider} for a total. */
+    final String name;
+    final String provider;
+    /** The provider-wide group this one belongs to, or null (a total, or no total configured). */
+    PathGroup parent;
+    /** Deliveries in flight over the group's sites. */
+    int inFlight;
+    /** Most deliveries (and connections) in flight at once; 0 for no cap. */
+    int cap;
+    /** Transactions started over the group, or null for no rate. */
+    Gcra rate;
+    private Rate rateSpec;
+    /** Ready queues that found the group at its cap, in order; each at most once ({@link SiteState#waitingFor}). */
+    final ArrayDeque<SiteState> waiting = new ArrayDeque<>();
+
+    PathGroup(String name, String provider) {
+        this.name = name;
+        this.provider = provider;
+    }
+
+    /** The group's limits from a (re)loaded policy; the rate limiter is kept when the rate did not change. */
+    void limits(int nextCap, Rate nextRate) {
+        this.cap = nextCap;
+        if (nextRate == null) {
+            rate = null;
+        } else if (!nextRate.equals(rateSpec) || rate == null) {
+            rate = new Gcra(nextRate.intervalNanos(), nextRate.burst());
+        }
+        rateSpec = nextRate;
+    }
+
+    /** True when the group has room for one more delivery. */
+    boolean hasRoom() {
+        return cap <= 0 || inFlight < cap;
+    }
+}

@@ -1,0 +1,140 @@
+package io.sluice.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.config.Settings;
+import io.sluice.config.SettingsLoader;
+import io.sluice.shaping.PathPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The path policy's limits at dispatch ({@link PathGate}), on the test thread with a settable clock against a real
+ * journal and resolver: a provider's per-source cap holds over all its sites, a message rate spaces deliveries
+ * evenly, and a reload that lowers a cap lets no new delivery start above it.
+ */
+class SchedulerShapingTest {
+    @TempDir
+    Path dir;
+
+    private SchedulerFixture f;
+
+    @AfterEach
+    void close() throws Exception {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    private PathPolicy policy(String shaping) throws Exception {
+        Path conf = dir.resolve("conf");
+        Files.createDirectories(conf);
+        Files.writeString(conf.resolve("shaping.yaml"), shaping);
+        Files.writeString(conf.resolve("sluice.yaml"), "shaping:\n  file: shaping.yaml\n");
+        Settings s = SettingsLoader.load(conf.resolve("sluice.yaml"));
+        return PathPolicy.from(s.delivery(), s.shaping());
+    }
+
+    private void start() throws Exception {
+        f = new SchedulerFixture(dir, SchedulerFixture.options(10));
+        for (int i = 1; i <= 4; i++) { // four sites of one provider: each domain its own MX host set
+            f.dns.mx("d" + i + ".test", 10, "mx" + i + ".bigmail.test").a("mx" + i + ".bigmail.test", "127.0.0." + i);
+        }
+        f.dns.mx("paced.test", 10, "mx.paced.test").a("mx.paced.test", "127.0.0.9");
+        f.start();
+    }
+
+    private long inFlight() {
+        return f.scheduler.counters().inFlightRecipients();
+    }
+
+    @Test
+    void shouldHoldAProvidersPerSourceCapOverAllItsSites() throws Exception {
+        start();
+        f.scheduler.changePathPolicy(policy("""
+                default: {connections: 10}
+                providers:
+                  - name: bigmail
+                    mx_suffixes: [.bigmail.test]
+                    per_source: {connections: 3}
+                """));
+        for (int i = 0; i < 24; i++) {
+            f.accept(i + 1, "r@d" + (i % 4 + 1) + ".test");
+        }
+        f.runUntil("the cap is reached", () -> f.dispatched.size() == 3);
+        f.settle();
+        assertThat(f.dispatched).as("3 over four sites, though each site alone may have 10").hasSize(3);
+
+        for (int done = 0; done < 21; done++) { // each finished delivery lets exactly one more start
+            f.delivered(f.dispatched.get(done));
+            int expected = done + 4;
+            f.runUntil("one more after a delivery", () -> f.dispatched.size() == expected);
+            f.settle();
+            assertThat(f.dispatched).hasSize(expected);
+            assertThat(inFlight()).isLessThanOrEqualTo(3);
+        }
+        assertThat(f.domainsDispatched()).contains("d1.test", "d2.test", "d3.test", "d4.test");
+    }
+
+    @Test
+    void shouldSpaceDeliveriesEvenlyAtTheMessageRate() throws Exception {
+        start();
+        f.scheduler.changePathPolicy(policy("default: {message_rate: 10/s}\n"));
+        for (int i = 0; i < 40; i++) {
+            f.accept(i + 1, "r@paced.test");
+        }
+        f.runUntil("the first goes at once", () -> f.dispatched.size() == 1);
+        f.delivered(f.dispatched.get(0));
+        f.settle();
+        assertThat(f.dispatched).as("the next is 100 ms later, not now").hasSize(1);
+        f.advance(99);
+        f.settle();
+        assertThat(f.dispatched).hasSize(1);
+        f.advance(1);
+        f.runUntil("the second at 100 ms", () -> f.dispatched.size() == 2);
+
+        int before = f.dispatched.size();
+        for (int ms = 0; ms < 2_000; ms += 5) { // two seconds in 5 ms steps, every delivery done at once
+            f.advance(5);
+            f.settle();
+            for (int i = 0; i < f.dispatched.size(); i++) {
+                if (!delivered.contains(i) && i > 0) {
+                    delivered.add(i);
+                    f.delivered(f.dispatched.get(i));
+                }
+            }
+        }
+        assertThat(f.dispatched.size() - before).as("10/s over 2 s").isBetween(19, 21);
+    }
+
+    private final java.util.Set<Integer> delivered = new java.util.HashSet<>();
+
+    @Test
+    void shouldStartNoDeliveryAboveALoweredCapAfterAReload() throws Exception {
+        start();
+        String shaping = """
+                providers:
+                  - name: bigmail
+                    mx_suffixes: [.bigmail.test]
+                    per_source: {connections: %d}
+                """;
+        f.scheduler.changePathPolicy(policy(shaping.formatted(4)));
+        for (int i = 0; i < 12; i++) {
+            f.accept(i + 1, "r@d" + (i % 4 + 1) + ".test");
+        }
+        f.runUntil("four out", () -> f.dispatched.size() == 4);
+        f.scheduler.changePathPolicy(policy(shaping.formatted(2)));
+        f.settle();
+        f.delivered(f.dispatched.get(0));
+        f.delivered(f.dispatched.get(1));
+        f.settle();
+        assertThat(f.dispatched).as("two still in flight: the lower cap of 2 is reached").hasSize(4);
+        f.delivered(f.dispatched.get(2));
+        f.runUntil("one more once below the cap", () -> f.dispatched.size() == 5);
+        f.settle();
+        assertThat(f.dispatched).hasSize(5);
+    }
+}
