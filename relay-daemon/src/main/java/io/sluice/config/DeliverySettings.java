@@ -90,6 +90,17 @@ public record DeliverySettings(
                 idleTimeout, retryFirst, retryMultiplier, retryMax, maxAge, dsn, assumeDeliveredOnDotTimeout);
     }
 
+    /**
+     * These settings on a shaped path: its {@code tls} and {@code idle_timeout} (conf/shaping.yaml) in place of
+     * delivery's; everything else unchanged.
+     */
+    public DeliverySettings shaped(OutboundTls pathTls, Duration pathIdleTimeout) {
+        return new DeliverySettings(mxPort, allowPrivateMx, ehloName, bindAddress, pathTls, connectTimeout,
+                greetingTimeout, commandTimeout, dataInitiationTimeout, dataBlockTimeout, dataTerminationTimeout,
+                maxRecipientsPerMessage, maxConnectionsPerSite, maxDeliveriesPerConnection, connectionMaxAge,
+                pathIdleTimeout, retryFirst, retryMultiplier, retryMax, maxAge, dsn, assumeDeliveredOnDotTimeout);
+    }
+
     public static DeliverySettings defaults(String hostname) {
         return new DeliverySettings(25, false, hostname, null, OutboundTls.OPPORTUNISTIC, Duration.ofSeconds(30),
                 Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofMinutes(3),

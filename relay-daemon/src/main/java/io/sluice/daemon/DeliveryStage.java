@@ -126,7 +126,7 @@ final class DeliveryStage implements AutoCloseable {
             // open connections follow the same object, swapped on reload.
             AtomicReference<PathPolicy> paths = new AtomicReference<>(PathPolicy.from(settings.delivery(),
                     settings.shaping()));
-            pools = new ConnectionPools<>(key -> connectors.connector(key.source(), key.site().smarthostName()),
+            pools = new ConnectionPools<>(key -> connector(connectors, paths.get(), key),
                     loops.group(), new ConnectionPools.Limits<ReadyKey>() {
                         @Override
                         public int connections(ReadyKey key) {
@@ -166,6 +166,16 @@ final class DeliveryStage implements AutoCloseable {
             closeAll(null, dsn, dispatcher, pools, resolver);
             throw e;
         }
+    }
+
+    /** The connector of a pool: towards a smarthost, or to MX hosts with the path's TLS and idle timeout. */
+    private static io.sluice.delivery.OutboundConnector connector(SourceConnectors connectors, PathPolicy paths,
+                                                                  ReadyKey key) {
+        if (key.site().smarthostName() != null) {
+            return connectors.connector(key.source(), key.site().smarthostName());
+        }
+        io.sluice.shaping.PathShape shape = paths.shape(key.site());
+        return connectors.connector(key.source(), shape.tls(), shape.idleTimeout());
     }
 
     /** Whether DNS answers, for readiness and status (thread-safe). */

@@ -22,9 +22,12 @@ import java.util.function.LongSupplier;
  * successful RSET, which proves it alive; a failed RSET drops it and the next candidate is tried), else a new one
  * from the {@link OutboundConnector}. How many may be leased at once is not this pool's decision: the scheduler's
  * concurrency window for the path (capped by the path policy, {@code shaping.PathPolicy}) is the one limit on
- * deliveries in flight, and each takes one lease. The pool keeps its open connections (leased, opening and idle)
- * within the same policy's cap ({@link #limits}): at the cap, an idle connection to another MX host of the site is
- * closed to make room, so idle connections never add to what the path holds.
+ * deliveries in flight, and each takes one lease. The pool keeps its connections (leased, opening, idle, and those
+ * still closing) within the same policy's cap ({@link #limits}), exactly, as the receiving server counts them: at
+ * the cap, an idle connection to another MX host is closed to make room and the new one is opened only once that
+ * close has completed (the acquire waits), so a connection being quit never overlaps its replacement. A pool may
+ * serve several sites of one provider from one source (the provider's {@code per_source} budget), its connections
+ * tagged by MX host as always. After a reload lowers the cap, a released connection above it is closed, not kept.
  *
  * <p>{@link Lease#release()} keeps the connection idle unless it is unusable, has made the policy's deliveries per
  * connection or is {@code connection_max_age} old (then QUIT, or abort when broken). Idle connections are closed
@@ -38,20 +41,24 @@ import java.util.function.LongSupplier;
  */
 public final class ConnectionPool {
     private final String name;
-    private final OutboundConnector connector;
+    /** Replaced on reload ({@link #connector(OutboundConnector)}): the path's TLS and idle timeout may change. */
+    private volatile OutboundConnector connector;
     private final ScheduledExecutorService timer;
     private final LongSupplier nanoClock;
     /** The path policy's limits, guarded by {@code this} ({@link #limits}). */
     private int cap;
     private int maxDeliveries;
     private final long maxAgeNanos;
-    private final long idleTimeoutNanos;
 
     /** Idle connections per MX host tag, most recently used first. */
     private final Map<String, ArrayDeque<Pooled>> idleByHost = new HashMap<>();
     private int idle;
     private int leased;
     private int opening;
+    /** Connections taken out of the pool whose close has not completed yet: they still count against the cap. */
+    private int closing;
+    /** Acquires that need a new connection and wait for a close to complete (the pool is at its cap). */
+    private final ArrayDeque<PendingOpen> waiting = new ArrayDeque<>();
     private long created;
     private long reused;
     private boolean closed;
@@ -83,7 +90,15 @@ public final class ConnectionPool {
         this.cap = Math.max(1, s.maxConnectionsPerSite());
         this.maxDeliveries = Math.max(1, s.maxDeliveriesPerConnection());
         this.maxAgeNanos = s.connectionMaxAge().toNanos();
-        this.idleTimeoutNanos = Math.max(1, s.idleTimeout().toNanos());
+    }
+
+    /** The connector for new connections from now on (a reload: the path's TLS or idle timeout changed). */
+    public void connector(OutboundConnector next) {
+        this.connector = Objects.requireNonNull(next, "next");
+    }
+
+    private long idleTimeoutNanos() {
+        return Math.max(1, connector.settings().idleTimeout().toNanos());
     }
 
     /**
@@ -112,7 +127,9 @@ public final class ConnectionPool {
     public CompletableFuture<Lease> acquire(InetSocketAddress mx, String mxHostName, boolean tlsDisabledForSite) {
         Objects.requireNonNull(mx, "mx");
         String tag = mxHostName == null ? mx.getHostString() : mxHostName;
+        CompletableFuture<Lease> result = new CompletableFuture<>();
         Pooled candidate;
+        boolean openNow = false;
         List<Pooled> toClose = new ArrayList<>(0);
         synchronized (this) {
             if (closed) {
@@ -121,24 +138,46 @@ public final class ConnectionPool {
             }
             candidate = takeIdleLocked(tag, toClose);
             if (candidate == null) {
-                makeRoomLocked(toClose);
-                opening++;
-                created++;
+                openNow = admitLocked(new PendingOpen(mx, tag, tlsDisabledForSite, result), toClose);
             }
         }
         closeAll(toClose);
-        CompletableFuture<Lease> result = new CompletableFuture<>();
         if (candidate != null) {
             resetThenLease(candidate, mx, tag, tlsDisabledForSite, result);
-        } else {
+        } else if (openNow) {
             open(mx, tag, tlsDisabledForSite, result);
         }
         return result;
     }
 
-    /** The cap less what is leased or opening, at least 0 (a reload may lower the cap below what is leased). */
+    /**
+     * A new connection is wanted: true when it may be opened now (counted as opening); else it waits for a close to
+     * complete, an idle connection to another host being closed to make room when there is one.
+     */
+    private boolean admitLocked(PendingOpen wanted, List<Pooled> toClose) {
+        if (waiting.isEmpty() && countLocked() < cap) {
+            opening++;
+            created++;
+            return true;
+        }
+        waiting.addLast(wanted);
+        makeRoomLocked(toClose);
+        return false;
+    }
+
+    /** Every connection the pool answers for: idle, leased, opening and closing. */
+    private int countLocked() {
+        return idle + leased + opening + closing;
+    }
+
+    /** The cap less what is leased, opening or closing, at least 0 (a reload may lower the cap below it). */
     public synchronized int available() {
-        return Math.max(0, cap - leased - opening);
+        return Math.max(0, cap - leased - opening - closing);
+    }
+
+    /** Connections taken out whose close has not completed (they still count against the cap). */
+    public synchronized int closing() {
+        return closing;
     }
 
     /** Established connections in the pool (idle + leased; not those still opening). */
@@ -180,8 +219,11 @@ public final class ConnectionPool {
     /** Quits every idle connection; later acquires fail. Completes when the idle connections are closed. */
     public CompletableFuture<Void> close() {
         List<Pooled> toClose = new ArrayList<>();
+        List<PendingOpen> refused;
         synchronized (this) {
             closed = true;
+            refused = new ArrayList<>(waiting);
+            waiting.clear();
             for (ArrayDeque<Pooled> q : idleByHost.values()) {
                 toClose.addAll(q);
                 q.clear();
@@ -191,6 +233,9 @@ public final class ConnectionPool {
                 sweep.cancel(false);
                 sweep = null;
             }
+        }
+        for (PendingOpen p : refused) {
+            p.result.completeExceptionally(new IllegalStateException("connection pool " + name + " closed"));
         }
         CompletableFuture<?>[] quits = new CompletableFuture<?>[toClose.size()];
         for (int i = 0; i < quits.length; i++) {
@@ -210,22 +255,22 @@ public final class ConnectionPool {
     // Lease side.
 
     void release(Pooled pooled, boolean keep) {
-        OutboundConnection c = pooled.connection;
-        boolean kept = false;
+        List<Pooled> toClose = new ArrayList<>(1);
         synchronized (this) {
             leased--;
             long now = nanoClock.getAsLong();
-            if (keep && !closed && reusable(pooled, now)) {
+            // Kept only within the cap (a reload may have lowered it) and while nobody waits for room.
+            if (keep && !closed && reusable(pooled, now) && countLocked() < cap && waiting.isEmpty()) {
                 pooled.idleSinceNanos = now;
                 idleByHost.computeIfAbsent(pooled.tag, t -> new ArrayDeque<>()).addFirst(pooled);
                 idle++;
-                scheduleSweepLocked(idleTimeoutNanos);
-                kept = true;
+                scheduleSweepLocked(idleTimeoutNanos());
+            } else {
+                closing++;
+                toClose.add(pooled);
             }
         }
-        if (!kept) {
-            close(pooled);
-        }
+        closeAll(toClose);
     }
 
     // Internals.
@@ -250,15 +295,19 @@ public final class ConnectionPool {
                 reused++;
                 return p;
             }
+            closing++;
             toClose.add(p);
         }
         return null;
     }
 
-    /** At the cap with no idle connection to this host: the oldest idle connection to another host yields. */
+    /**
+     * Someone waits for room: the oldest idle connection (to another host: one to the wanted host would have been
+     * taken) yields, unless closes already under way will make enough room.
+     */
     private void makeRoomLocked(List<Pooled> toClose) {
-        if (idle + leased + opening < cap) {
-            return;
+        if (countLocked() - closing + waiting.size() <= cap) {
+            return; // the closes under way free enough room for every waiter
         }
         Pooled oldest = null;
         for (ArrayDeque<Pooled> q : idleByHost.values()) {
@@ -270,6 +319,7 @@ public final class ConnectionPool {
         if (oldest != null) {
             idleByHost.get(oldest.tag).pollLast();
             idle--;
+            closing++;
             toClose.add(oldest);
         }
     }
@@ -290,16 +340,14 @@ public final class ConnectionPool {
             synchronized (this) {
                 leased--;
                 reused--;
+                closing++;
                 if (closed) {
                     refuse = true;
                     next = null;
                 } else {
                     next = takeIdleLocked(tag, toClose);
                     if (next == null) {
-                        makeRoomLocked(toClose);
-                        opening++;
-                        created++;
-                        openNew = true;
+                        openNew = admitLocked(new PendingOpen(mx, tag, tlsDisabled, result), toClose);
                     }
                 }
             }
@@ -335,6 +383,7 @@ public final class ConnectionPool {
             }
             if (error != null) {
                 result.completeExceptionally(error);
+                admitWaiting(); // its room is free again
             } else if (lateClose) {
                 connection.quit();
                 result.completeExceptionally(new IllegalStateException("connection pool " + name + " closed"));
@@ -356,17 +405,19 @@ public final class ConnectionPool {
         synchronized (this) {
             sweep = null;
             long now = nanoClock.getAsLong();
+            long idleTimeout = idleTimeoutNanos();
             long nextDue = Long.MAX_VALUE;
             for (ArrayDeque<Pooled> q : idleByHost.values()) {
                 for (Iterator<Pooled> it = q.iterator(); it.hasNext(); ) {
                     Pooled p = it.next();
                     long idleFor = now - p.idleSinceNanos;
-                    if (idleFor >= idleTimeoutNanos || !p.connection.isUsable()) {
+                    if (idleFor >= idleTimeout || !p.connection.isUsable()) {
                         it.remove();
                         idle--;
+                        closing++;
                         toClose.add(p);
                     } else {
-                        nextDue = Math.min(nextDue, idleTimeoutNanos - idleFor);
+                        nextDue = Math.min(nextDue, idleTimeout - idleFor);
                     }
                 }
             }
@@ -377,18 +428,58 @@ public final class ConnectionPool {
         closeAll(toClose);
     }
 
-    private static void closeAll(List<Pooled> toClose) {
+    /** Closes connections counted in {@link #closing}; each completed close frees its room for a waiter. */
+    private void closeAll(List<Pooled> toClose) {
         for (int i = 0; i < toClose.size(); i++) {
-            close(toClose.get(i));
+            OutboundConnection c = toClose.get(i).connection;
+            CompletableFuture<Void> done;
+            if (c.isUsable()) {
+                done = c.quit();
+            } else {
+                c.abort();
+                done = c.closeFuture();
+            }
+            done.whenComplete((v, e) -> closed());
         }
     }
 
-    private static void close(Pooled p) {
-        if (p.connection.isUsable()) {
-            p.connection.quit();
-        } else {
-            p.connection.abort();
+    /** A close completed: its room goes to the first waiter. */
+    private void closed() {
+        synchronized (this) {
+            closing--;
         }
+        admitWaiting();
+    }
+
+    /** Opens connections for waiters while there is room (closing connections count until closed). */
+    private void admitWaiting() {
+        while (true) {
+            PendingOpen next;
+            List<Pooled> toClose = new ArrayList<>(0);
+            synchronized (this) {
+                if (waiting.isEmpty() || closed) {
+                    return;
+                }
+                if (countLocked() >= cap) {
+                    makeRoomLocked(toClose);
+                    next = null;
+                } else {
+                    next = waiting.pollFirst();
+                    opening++;
+                    created++;
+                }
+            }
+            closeAll(toClose);
+            if (next == null) {
+                return;
+            }
+            open(next.mx, next.tag, next.tlsDisabled, next.result);
+        }
+    }
+
+    /** An acquire waiting for room to open a new connection. */
+    private record PendingOpen(InetSocketAddress mx, String tag, boolean tlsDisabled,
+                               CompletableFuture<Lease> result) {
     }
 
     /** One connection of the pool with its MX host tag; lives as long as the connection. */

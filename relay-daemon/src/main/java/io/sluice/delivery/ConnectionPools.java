@@ -67,11 +67,17 @@ public final class ConnectionPools<K> {
         });
     }
 
-    /** Every pool takes its limits again from the path policy (after a reload); without {@link Limits}, nothing. */
+    /**
+     * Every pool takes its limits and its connector again (after a reload: the path policy may give a path other
+     * limits, TLS or idle timeout); without {@link Limits}, only the connector.
+     */
     public void reloadLimits() {
-        if (limits != null) {
-            pools.forEach((k, pool) -> pool.limits(limits.connections(k), limits.deliveriesPerConnection(k)));
-        }
+        pools.forEach((k, pool) -> {
+            pool.connector(connectors.apply(k));
+            if (limits != null) {
+                pool.limits(limits.connections(k), limits.deliveriesPerConnection(k));
+            }
+        });
     }
 
     /** The pool for {@code key} if one exists, else null. */

@@ -188,7 +188,7 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
         }
         ConnectionPool pool;
         try {
-            pool = pools.pool(task.readyKey());
+            pool = pools.pool(task.poolKey());
         } catch (RuntimeException e) {
             message.body().release();
             report(TaskResult.notAttempted(task)); // the pools are closed: delivery is stopping

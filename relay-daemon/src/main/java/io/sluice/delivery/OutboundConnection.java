@@ -119,6 +119,13 @@ public final class OutboundConnection {
         });
     }
 
+    /** Completes when the channel is closed (by either side), never exceptionally. */
+    public CompletableFuture<Void> closeFuture() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        channel.closeFuture().addListener(f -> closed.complete(null));
+        return closed;
+    }
+
     /** False once anything went wrong (or the peer closed): never reuse such a connection. */
     public boolean isUsable() {
         return !handler.isBroken() && channel.isActive();

@@ -15,7 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * its source and greets as it. Made on first use; {@link #reload} hands every existing connector its new settings
  * (new connections use them; a source that left the config keeps its last settings for the mail still in flight
  * on it). Towards a smarthost there is one connector per (source, smarthost), with the smarthost's port, TLS and
- * AUTH login ({@link #connector(String, String)}); a reload reads the password files again.
+ * AUTH login ({@link #connector(String, String)}); a reload reads the password files again. A direct path whose
+ * shaping gives another TLS policy or idle timeout (a provider with {@code tls: required}) gets a connector per such
+ * variant of its source ({@link #connector(String, DeliverySettings.OutboundTls, java.time.Duration)}).
  *
  * <p>Thread-safe: {@link #connector} from any thread (the pools' factory), {@link #reload} from the reload thread;
  * making a connector and a reload hold one lock, so no connector is made from a half-applied reload.
@@ -26,9 +28,14 @@ public final class SourceConnectors {
     private final OpportunisticTls trust;
     private final Map<String, OutboundConnector> bySource = new ConcurrentHashMap<>();
     private final Map<SmarthostKey, OutboundConnector> bySmarthost = new ConcurrentHashMap<>();
+    private final Map<ShapedKey, OutboundConnector> byShape = new ConcurrentHashMap<>();
 
     /** A (source, smarthost) pair. */
     private record SmarthostKey(String source, String smarthost) {
+    }
+
+    /** A source on a shaped path whose TLS or idle timeout differs from delivery's (conf/shaping.yaml). */
+    private record ShapedKey(String source, DeliverySettings.OutboundTls tls, java.time.Duration idleTimeout) {
     }
     /** Guarded by {@code this}: a connector is made, and a reload applied, one at a time. */
     private DeliverySettings delivery;
@@ -62,6 +69,29 @@ public final class SourceConnectors {
         return c != null ? c : create(new SmarthostKey(source, smarthost));
     }
 
+    /**
+     * The connector of source {@code source} on a direct (MX) path with the path policy's {@code tls} and
+     * {@code idleTimeout}: {@link #connector(String)} when they are delivery's, else one per such variant.
+     */
+    public OutboundConnector connector(String source, DeliverySettings.OutboundTls tls,
+                                       java.time.Duration idleTimeout) {
+        DeliverySettings d;
+        synchronized (this) {
+            d = delivery;
+        }
+        if (tls == d.tls() && idleTimeout.equals(d.idleTimeout())) {
+            return connector(source);
+        }
+        ShapedKey key = new ShapedKey(source, tls, idleTimeout);
+        OutboundConnector c = byShape.get(key);
+        return c != null ? c : create(key);
+    }
+
+    private synchronized OutboundConnector create(ShapedKey key) {
+        return byShape.computeIfAbsent(key, k -> new OutboundConnector(group, channelClass,
+                settingsOf(k.source()).shaped(k.tls(), k.idleTimeout()), null, trust));
+    }
+
     private synchronized OutboundConnector create(String name) {
         return bySource.computeIfAbsent(name, n -> new OutboundConnector(group, channelClass, settingsOf(n), null,
                 trust));
@@ -82,6 +112,11 @@ public final class SourceConnectors {
         bySource.forEach((name, connector) -> {
             if (nextEgress.source(name) != null) {
                 connector.settings(settingsOf(name));
+            }
+        });
+        byShape.forEach((key, connector) -> {
+            if (nextEgress.source(key.source()) != null) {
+                connector.settings(settingsOf(key.source()).shaped(key.tls(), key.idleTimeout()));
             }
         });
         bySmarthost.forEach((key, connector) -> {

@@ -20,16 +20,42 @@ public final class SiteKey {
 
     /** Prefix of a smarthost's site name: a colon never occurs in a host name, so the two never collide. */
     public static final String SMARTHOST_PREFIX = "smarthost:";
+    /** Prefix of a provider's key (its sites' shared connection pool per source): never a host name either. */
+    public static final String PROVIDER_PREFIX = "provider:";
 
     private final String[] names;
     private final int hash;
     /** The smarthost's name ({@code smarthosts[].name}) when this site is one, else null. */
     private final String smarthost;
+    /** The provider's name when this key stands for all of a provider's sites, else null. */
+    private final String provider;
 
     private SiteKey(String[] names, String smarthost) {
+        this(names, smarthost, null);
+    }
+
+    private SiteKey(String[] names, String smarthost, String provider) {
         this.names = names;
         this.hash = Arrays.hashCode(names);
         this.smarthost = smarthost;
+        this.provider = provider;
+    }
+
+    /**
+     * The key of every site of mailbox provider {@code name} (traffic shaping): the connection pool a source's
+     * deliveries to all of them share when the provider caps connections per source. Shown as
+     * {@code provider:<name>}.
+     */
+    public static SiteKey provider(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("empty provider name");
+        }
+        return new SiteKey(new String[] {PROVIDER_PREFIX + name}, null, name);
+    }
+
+    /** The provider's name when this is a provider's key ({@link #provider(String)}), else null. */
+    public String providerName() {
+        return provider;
     }
 
     /**
@@ -71,6 +97,16 @@ public final class SiteKey {
             throw new IllegalArgumentException("empty host name");
         }
         return n.toLowerCase(Locale.ROOT);
+    }
+
+    /** How many host names the key has. */
+    public int size() {
+        return names.length;
+    }
+
+    /** Host name {@code i} in sorted order (no copy, unlike {@link #names()}). */
+    public String name(int i) {
+        return names[i];
     }
 
     /** The host names, sorted. */

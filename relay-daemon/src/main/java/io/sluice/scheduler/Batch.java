@@ -166,7 +166,7 @@ final class Batch {
         };
         List<io.sluice.dns.MxHost> hosts = site.group.smarthost != null ? site.group.smarthost.hosts.hosts()
                 : domain.hosts.hosts();
-        return new DeliveryTask(taskId, messageId, bodiesIndex, receivedAtMillis, domain.name, site.readyKey, hosts,
-                recipients, java.util.Arrays.copyOf(indexes, size), next, probe, true);
+        return new DeliveryTask(taskId, messageId, bodiesIndex, receivedAtMillis, domain.name, site.readyKey,
+                site.poolKey, hosts, recipients, java.util.Arrays.copyOf(indexes, size), next, probe, true);
     }
 }

@@ -23,6 +23,7 @@ public final class DeliveryTask {
     private final String domain;
     private final SiteKey site;
     private final ReadyKey readyKey;
+    private final ReadyKey poolKey;
     private final List<MxHost> hosts;
     private final List<String> recipients;
     private final int[] recipientIndexes;
@@ -46,13 +47,14 @@ public final class DeliveryTask {
                         SiteKey site, List<MxHost> hosts, List<String> recipients, int[] recipientIndexes,
                         int[] attempts, boolean probe) {
         this(taskId, messageId, bodiesIndex, receivedAtMillis, domain, new ReadyKey(ReadyKey.DEFAULT_SOURCE, site),
-                List.copyOf(hosts), List.copyOf(recipients), recipientIndexes.clone(), attempts.clone(), probe, true);
+                null, List.copyOf(hosts), List.copyOf(recipients), recipientIndexes.clone(), attempts.clone(), probe,
+                true);
     }
 
     /** Takes the lists (immutable) and arrays (not shared with anyone) as they are: the scheduler's path. */
     DeliveryTask(long taskId, long messageId, long bodiesIndex, long receivedAtMillis, String domain,
-                 ReadyKey readyKey, List<MxHost> hosts, List<String> recipients, int[] recipientIndexes,
-                 int[] attempts, boolean probe, boolean owned) {
+                 ReadyKey readyKey, ReadyKey poolKey, List<MxHost> hosts, List<String> recipients,
+                 int[] recipientIndexes, int[] attempts, boolean probe, boolean owned) {
         if (recipientIndexes.length != recipients.size() || attempts.length != recipients.size()) {
             throw new IllegalArgumentException("recipient arrays differ in length");
         }
@@ -62,6 +64,7 @@ public final class DeliveryTask {
         this.receivedAtMillis = receivedAtMillis;
         this.domain = domain;
         this.readyKey = readyKey;
+        this.poolKey = poolKey == null ? readyKey : poolKey;
         this.site = readyKey.site();
         this.hosts = Objects.requireNonNull(hosts, "hosts");
         this.recipients = recipients;
@@ -97,6 +100,14 @@ public final class DeliveryTask {
     /** The ready queue this task came from: source and site; its connection pool's key. */
     public ReadyKey readyKey() {
         return readyKey;
+    }
+
+    /**
+     * The key of the connection pool it is delivered through: its {@link #readyKey}, or, for a provider that caps
+     * connections per source, the pool all the provider's sites share from this source.
+     */
+    public ReadyKey poolKey() {
+        return poolKey;
     }
 
     /** The name of the source that sends it ({@code sources[].name}; {@code default} when none is configured). */

@@ -89,6 +89,7 @@ final class PathGate {
         s.rateSpec = shape.siteMessageRate();
         if (shape.provider() == null || !shape.grouped()) {
             s.pathGroup = null;
+            s.poolKey = s.readyKey;
             return;
         }
         String source = s.readyKey.source();
@@ -98,6 +99,9 @@ final class PathGate {
             groups.put(source + '\n' + shape.provider(), g);
         }
         g.limits(shape.sourceConnections(), shape.sourceMessageRate());
+        if (shape.sourceConnections() > 0 && g.poolKey == null) {
+            g.poolKey = new ReadyKey(source, PathPolicy.poolSite(shape, s.key));
+        }
         if (shape.totalConnections() > 0 || shape.totalMessageRate() != null) {
             PathGroup t = totals.computeIfAbsent(shape.provider(), p -> new PathGroup(p, p));
             t.limits(shape.totalConnections(), shape.totalMessageRate());
@@ -106,6 +110,7 @@ final class PathGate {
             g.parent = null;
         }
         s.pathGroup = g;
+        s.poolKey = shape.sourceConnections() > 0 ? g.poolKey : s.readyKey;
     }
 
     private void drainWaiters(PathGroup g) {

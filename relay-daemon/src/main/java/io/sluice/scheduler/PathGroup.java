@@ -15,6 +15,8 @@ final class PathGroup {
     /** For messages and status: {@code source/provider}, or {@code provider} for a total. */
     final String name;
     final String provider;
+    /** The connection pool key its queues' tasks carry when the group caps connections, made once; else null. */
+    ReadyKey poolKey;
     /** The provider-wide group this one belongs to, or null (a total, or no total configured). */
     PathGroup parent;
     /** Deliveries in flight over the group's sites. */

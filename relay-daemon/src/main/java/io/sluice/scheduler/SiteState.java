@@ -27,6 +27,8 @@ final class SiteState {
     /** The (source, site) message rate, or null ({@link PathGate}); {@link #rateSpec} is what it was made from. */
     io.sluice.shaping.Gcra rate;
     io.sluice.config.ShapingSettings.Rate rateSpec;
+    /** The connection pool its tasks use: {@link #readyKey}, or its provider group's shared pool ({@link PathGate}). */
+    ReadyKey poolKey;
     /** The (source, provider) group whose budget this queue shares, or null ({@link PathGate}). */
     PathGroup pathGroup;
     /** The group whose room this queue waits for (it is in that group's waiting list), or null. */

@@ -30,8 +30,8 @@ public final class PathPolicy {
 
     private record Matcher(String[] suffixes, PathShape shape) {
         boolean matches(SiteKey site) {
-            for (String host : site.names()) {
-                if (!matchesAny(host)) {
+            for (int i = 0; i < site.size(); i++) {
+                if (!matchesAny(site.name(i))) {
                     return false;
                 }
             }
@@ -85,10 +85,17 @@ public final class PathPolicy {
         return new PathPolicy(unshaped, PathShape.ofDefault(rules), List.copyOf(matchers));
     }
 
-    /** The limits of {@code site}: its provider's, the default's, or (smarthost, shaping off) the unshaped ones. */
+    /**
+     * The limits of {@code site}: its provider's, the default's, or (smarthost, shaping off) the unshaped ones. A
+     * provider's key ({@link SiteKey#provider}) gives that provider's (the default's once a reload removed it).
+     */
     public PathShape shape(SiteKey site) {
         if (site.smarthostName() != null) {
             return unshaped;
+        }
+        if (site.providerName() != null) {
+            PathShape p = provider(site.providerName());
+            return p != null ? p : byDefault;
         }
         for (int i = 0; i < providers.size(); i++) {
             Matcher m = providers.get(i);
@@ -116,9 +123,23 @@ public final class PathPolicy {
         return out;
     }
 
-    /** Connections (and so deliveries in flight) the path of {@code source} to {@code site} may have at once. */
+    /**
+     * Connections (and so deliveries in flight) the path of {@code source} to {@code site} may have at once; for a
+     * provider's key, those of all its sites from the source together (its {@code per_source} cap).
+     */
     public int connections(String source, SiteKey site) {
-        return shape(site).siteConnections();
+        PathShape shape = shape(site);
+        return site.providerName() != null && shape.sourceConnections() > 0 ? shape.sourceConnections()
+                : shape.siteConnections();
+    }
+
+    /**
+     * The key of the connection pool that path ({@code source}, {@code site}) uses, given its shape: a provider's
+     * key when the provider caps connections per source (its sites share one pool, so idle connections count
+     * against that cap too), else the site itself.
+     */
+    public static SiteKey poolSite(PathShape shape, SiteKey site) {
+        return shape.provider() != null && shape.sourceConnections() > 0 ? SiteKey.provider(shape.provider()) : site;
     }
 
     /** Transactions one connection of the path may carry before it is closed. */

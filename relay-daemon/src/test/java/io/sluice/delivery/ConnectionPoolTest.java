@@ -320,9 +320,30 @@ class ConnectionPoolTest {
         Lease two = await(pool.acquire(mx2.address(), mx2.name()));
 
         assertThat(two.connection().remoteAddress()).isEqualTo(mx2.address());
+        assertThat(pool.closing()).as("the new connection was opened only after the old one had closed").isZero();
         await().atMost(Duration.ofSeconds(5)).until(() -> mx1.ended.get() == 1);
         assertThat(pool.open()).isEqualTo(1);
         assertThat(pool.idle()).isZero();
+    }
+
+    @Test
+    void shouldCloseConnectionsAboveALoweredCapWhenTheyAreReleased() throws Exception {
+        PoolSink sink = sink("127.0.0.2");
+        pool(limits(3, 100, LONG, LONG));
+        Lease a = await(pool.acquire(sink.address(), sink.name()));
+        Lease b = await(pool.acquire(sink.address(), sink.name()));
+        Lease c = await(pool.acquire(sink.address(), sink.name()));
+
+        pool.limits(1, 100); // a reload: leased connections finish their transaction, then close
+        deliver(a, 0);
+        a.release();
+        b.release();
+        assertThat(pool.idle()).as("one leased, two above the new cap closed").isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> pool.closing() == 0);
+        c.release();
+        assertThat(pool.idle()).as("within the cap again: kept").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.ended.get() == 2);
+        assertThat(pool.open()).isEqualTo(1);
     }
 
     @Test
