@@ -1,6 +1,6 @@
 package io.sluice.scheduler;
 
-import io.sluice.shaping.Gcra;
+import io.sluice.util.Gcra;
 import io.sluice.shaping.PathPolicy;
 import io.sluice.shaping.PathShape;
 import java.util.ArrayDeque;
@@ -84,7 +84,7 @@ final class PathGate {
         if (shape.siteMessageRate() == null) {
             s.rate = null;
         } else if (s.rate == null || !shape.siteMessageRate().equals(s.rateSpec)) {
-            s.rate = new Gcra(shape.siteMessageRate().intervalNanos(), shape.siteMessageRate().burst());
+            s.rate = Gcra.spaced(shape.siteMessageRate().intervalNanos(), shape.siteMessageRate().burst(), 0);
         }
         s.rateSpec = shape.siteMessageRate();
         if (shape.provider() == null || !shape.grouped()) {

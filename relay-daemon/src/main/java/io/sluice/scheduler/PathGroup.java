@@ -1,7 +1,7 @@
 package io.sluice.scheduler;
 
 import io.sluice.config.ShapingSettings.Rate;
-import io.sluice.shaping.Gcra;
+import io.sluice.util.Gcra;
 import java.util.ArrayDeque;
 
 /**
@@ -9,7 +9,7 @@ import java.util.ArrayDeque;
  * (docs/shaping.md): every site of one provider from one source (its {@code per_source} limits), or every site of
  * one provider from every source ({@code total}, the {@link #parent} of the first kind). A ready queue whose group
  * is at its cap waits in {@link #waiting} (once) until one of the group's deliveries ends; the rate is a
- * {@link Gcra}. Scheduler thread only; no allocation once made.
+ * {@link Gcra}, on the scheduler clock in nanoseconds (epoch milliseconds times 10^6; 0 = long ago). Scheduler thread only; no allocation once made.
  */
 final class PathGroup {
     /** For messages and status: {@code source/provider}, or {@code provider} for a total. */
@@ -40,7 +40,7 @@ final class PathGroup {
         if (nextRate == null) {
             rate = null;
         } else if (!nextRate.equals(rateSpec) || rate == null) {
-            rate = new Gcra(nextRate.intervalNanos(), nextRate.burst());
+            rate = Gcra.spaced(nextRate.intervalNanos(), nextRate.burst(), 0);
         }
         rateSpec = nextRate;
     }

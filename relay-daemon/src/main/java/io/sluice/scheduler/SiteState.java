@@ -25,7 +25,7 @@ final class SiteState {
     int inFlight;
     boolean inRing;
     /** The (source, site) message rate, or null ({@link PathGate}); {@link #rateSpec} is what it was made from. */
-    io.sluice.shaping.Gcra rate;
+    io.sluice.util.Gcra rate;
     io.sluice.config.ShapingSettings.Rate rateSpec;
     /** The connection pool its tasks use: {@link #readyKey}, or its provider group's shared pool ({@link PathGate}). */
     ReadyKey poolKey;

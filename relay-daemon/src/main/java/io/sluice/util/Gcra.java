@@ -3,47 +3,96 @@ package io.sluice.util;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A rate limit as the generic cell rate algorithm (GCRA) states it: {@code count} events per {@code periodNanos},
- * with bursts of up to {@code count} at once after a quiet period. One number of state, the theoretical arrival
- * time (TAT): an event at {@code now} conforms when {@code max(TAT, now) - now <= period - interval}, and then moves
- * the TAT one interval ({@code period / count}) later. Refused events change nothing.
+ * A rate limit as the generic cell rate algorithm (GCRA, ITU-T I.371, "virtual scheduling") states it: events
+ * {@code interval} apart, with a tolerance that lets a burst go back to back after a quiet period. One number of
+ * state, the theoretical arrival time (TAT): an event at {@code now} conforms when {@code TAT - now <= tolerance},
+ * and then moves the TAT one interval past {@code max(TAT, now - catchUp)}. Refused events change nothing.
+ *
+ * <p>Two uses: a quota ({@link #Gcra(long, long, long)}: {@code count} per period, bursts of up to {@code count}
+ * at once), and a smooth rate ({@link #spaced}: a delivery path's message rate, evenly spaced, {@code burst} at
+ * once at most). A caller that comes back in cycles (the scheduler sleeps up to a few milliseconds) is a little late
+ * for each due time; {@code catchUp} lets it keep the cadence when it is at most that late (the next event is due
+ * one interval after the last due time, not after the late call), so the long-run rate stays exact, at the price
+ * of one event up to {@code catchUp} early after a pause.
  *
  * <p>Thread-safe and allocation-free (a CAS loop on one {@link AtomicLong}), so event loops share one limiter per
- * key. Times are {@link System#nanoTime()} values, given by the caller.
+ * key. Times are {@link System#nanoTime()}-like values on one scale, given by the caller.
  */
 public final class Gcra {
+    /** The most a late caller may be behind and keep the cadence ({@link #spaced}): 5 ms, or one interval. */
+    public static final long MAX_CATCH_UP_NANOS = 5_000_000L;
+
     private final long intervalNanos;
     private final long toleranceNanos;
+    private final long catchUpNanos;
     private final AtomicLong tat;
 
-    /** {@code count} events per {@code periodNanos}; both positive. */
+    /** {@code count} events per {@code periodNanos}, bursts of up to {@code count}; both positive. */
     public Gcra(long count, long periodNanos, long nowNanos) {
+        this(interval(count, periodNanos), periodNanos - interval(count, periodNanos), 0, nowNanos);
+    }
+
+    private Gcra(long intervalNanos, long toleranceNanos, long catchUpNanos, long nowNanos) {
+        this.intervalNanos = intervalNanos;
+        this.toleranceNanos = toleranceNanos;
+        this.catchUpNanos = catchUpNanos;
+        this.tat = new AtomicLong(nowNanos);
+    }
+
+    /**
+     * Evenly spaced events {@code intervalNanos} apart, at most {@code burst} back to back, a late caller keeping
+     * the cadence within {@link #MAX_CATCH_UP_NANOS} (or one interval, when shorter).
+     */
+    public static Gcra spaced(long intervalNanos, int burst, long nowNanos) {
+        if (intervalNanos < 1 || burst < 1) {
+            throw new IllegalArgumentException("interval and burst must be positive: " + intervalNanos + ", " + burst);
+        }
+        return new Gcra(intervalNanos, intervalNanos * (burst - 1L), Math.min(intervalNanos, MAX_CATCH_UP_NANOS),
+                nowNanos);
+    }
+
+    private static long interval(long count, long periodNanos) {
         if (count < 1 || periodNanos < 1) {
             throw new IllegalArgumentException("count and period must be positive");
         }
-        this.intervalNanos = Math.max(1, periodNanos / count);
-        this.toleranceNanos = periodNanos - intervalNanos;
-        this.tat = new AtomicLong(nowNanos);
+        return Math.max(1, periodNanos / count);
     }
 
     /** Takes one event at {@code nowNanos} if it conforms; returns whether it did. */
     public boolean tryAcquire(long nowNanos) {
         while (true) {
             long current = tat.get();
-            long base = current - nowNanos > 0 ? current : nowNanos;
-            if (base - nowNanos > toleranceNanos) {
+            if (current - nowNanos > toleranceNanos) {
                 return false;
             }
-            if (tat.compareAndSet(current, base + intervalNanos)) {
+            if (tat.compareAndSet(current, next(current, nowNanos))) {
                 return true;
+            }
+        }
+    }
+
+    /** Records one event at {@code nowNanos} whether or not it conforms (after {@link #waitNanos} said 0). */
+    public void take(long nowNanos) {
+        while (true) {
+            long current = tat.get();
+            if (tat.compareAndSet(current, next(current, nowNanos))) {
+                return;
             }
         }
     }
 
     /** How long from {@code nowNanos} until an event would conform; 0 when one would now. */
     public long waitNanos(long nowNanos) {
-        long current = tat.get();
-        long base = current - nowNanos > 0 ? current : nowNanos;
-        return Math.max(0, base - nowNanos - toleranceNanos);
+        return Math.max(0, tat.get() - nowNanos - toleranceNanos);
+    }
+
+    /** Nanoseconds between events. */
+    public long intervalNanos() {
+        return intervalNanos;
+    }
+
+    private long next(long current, long nowNanos) {
+        long floor = nowNanos - catchUpNanos;
+        return (current - floor > 0 ? current : floor) + intervalNanos;
     }
 }

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A burst of one period's count, then exactly the rate; refusals cost nothing; the wait is exact. */
+/**
+ * Quotas: a burst of one period's count, then exactly the rate; refusals cost nothing; the wait is exact. Spaced
+ * rates: never two at once without a burst, a caller a little late each time still gets the exact rate, a burst
+ * after a pause.
+ */
 class GcraTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
@@ -40,5 +44,37 @@ class GcraTest {
             burst++;
         }
         assertThat(burst).isEqualTo(3);
+    }
+
+    @Test
+    void shouldSpaceEventsEvenlyAndKeepTheRateForACallerLateEachTime() {
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        long t = 1_000 * SECOND;
+        Gcra rate = Gcra.spaced(10 * ms, 1, t);
+        assertThat(rate.tryAcquire(t)).isTrue();
+        assertThat(rate.tryAcquire(t)).as("never two at once").isFalse();
+        long now = t;
+        int taken = 1;
+        while (now < t + SECOND) { // a caller that comes back 2 ms after each due time
+            now += rate.waitNanos(now) + 2 * ms;
+            if (now < t + SECOND && rate.tryAcquire(now)) {
+                taken++;
+            }
+        }
+        assertThat(taken).as("100/s kept although every call was 2 ms late").isBetween(99, 101);
+    }
+
+    @Test
+    void shouldLetABurstGoAfterAPauseAndNoMore() {
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        long t = 1_000 * SECOND;
+        Gcra rate = Gcra.spaced(10 * ms, 3, t);
+        long later = t + SECOND;
+        int burst = 0;
+        while (rate.tryAcquire(later)) {
+            burst++;
+        }
+        assertThat(burst).isEqualTo(3);
+        assertThat(rate.waitNanos(later)).isBetween(5 * ms, 10 * ms);
     }
 }
