@@ -27,6 +27,7 @@ import io.sluice.journal.WriterOptions;
 import io.sluice.metrics.JournalMetrics;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.scheduler.QueuedHandoff;
+import io.sluice.scheduler.ShapingState;
 import io.sluice.scheduler.SteeringState;
 import io.sluice.smtp.server.SmtpServer;
 import io.sluice.smtp.server.auth.AuthVerifier;
@@ -159,8 +160,13 @@ public final class Daemon implements AutoCloseable {
         if (!steering.equals(SteeringState.EMPTY)) {
             LOG.info("operator suspensions and holds in force: {}", steering.text().lines().skip(1).toList());
         }
+        ShapingState shaping = ShapingState.read(journal.dir(), System.currentTimeMillis());
+        if (!shaping.actions().isEmpty()) {
+            LOG.info("shaping actions in force: {}", shaping.actions().stream()
+                    .map(a -> a.source() + " " + a.target() + ": " + a.describe()).toList());
+        }
         delivery = DeliveryStage.start(current, journal, writer, recovered.pending(), eventLoops, handoff,
-                new DeliveryEventMetrics(metrics.delivery(), events), metrics, steering);
+                new DeliveryEventMetrics(metrics.delivery(), events), metrics, steering, shaping);
         for (ListenerSettings listener : current.listeners()) {
             if (listener.auth().enabled()) {
                 authVerifiers.put(listener.name(),

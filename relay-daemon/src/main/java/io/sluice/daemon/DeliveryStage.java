@@ -21,6 +21,7 @@ import io.sluice.scheduler.ReadyKey;
 import io.sluice.scheduler.RetryPolicy;
 import io.sluice.scheduler.Scheduler;
 import io.sluice.scheduler.SchedulerOptions;
+import io.sluice.scheduler.ShapingState;
 import io.sluice.scheduler.SteeringState;
 import io.sluice.shaping.PathPolicy;
 import java.util.Random;
@@ -111,7 +112,7 @@ final class DeliveryStage implements AutoCloseable {
     /** Builds and starts the stage; on failure closes what was built and rethrows. */
     static DeliveryStage start(Settings settings, Journal journal, JournalWriter writer, PendingSet recovered,
                                EventLoops loops, QueuedHandoff handoff, EventPublisher events,
-                               SluiceMetrics metrics, SteeringState steering) {
+                               SluiceMetrics metrics, SteeringState steering, ShapingState shaping) {
         MxResolver resolver = new MxResolver(settings.dns(), settings.delivery());
         ConnectionPools<ReadyKey> pools = null;
         DeliveryDispatcher dispatcher = null;
@@ -155,6 +156,9 @@ final class DeliveryStage implements AutoCloseable {
             scheduler[0].changePathPolicy(paths.get());
             scheduler[0].loadRecovered(recovered);
             scheduler[0].restoreSteering(steering); // before the runner: nothing suspended may go out first
+            ShapingPersister persister = new ShapingPersister(journal.dir());
+            scheduler[0].persistShapingWith(persister::changed);
+            scheduler[0].restoreShaping(shaping); // before the runner too: a suspended path stays suspended
             handoff.connect(scheduler[0]);
             dispatcher.start();
             ErrorHandler errors = e -> LOG.error("scheduler error", e);

@@ -178,7 +178,7 @@ final class TaskDelivery {
 
     private void finish(TaskResult result) {
         message.body().release();
-        done.accept(result);
+        done.accept(ReplyRules.match(task.shape(), result)); // the path's reply rules, off the scheduler thread
     }
 
     private static Throwable unwrap(Throwable t) {

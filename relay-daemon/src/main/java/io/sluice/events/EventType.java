@@ -17,7 +17,9 @@ public enum EventType {
     /** An operator's command through the admin API (flush, suspend, resume, hold, release, bounce). */
     ADMIN,
     /** A smarthost's circuit breaker changed state: {@code open}, {@code half-open} (its probe) or {@code closed}. */
-    CIRCUIT;
+    CIRCUIT,
+    /** A traffic-shaping action was {@code applied} to a path by a reply rule, {@code expired} or was {@code lifted}. */
+    SHAPING;
 
     /** The lower-case name, computed once (it is written into every event). */
     private final String label = name().toLowerCase(java.util.Locale.ROOT);

@@ -60,10 +60,10 @@ public record LifecycleEvent(
         long count,
         TlsSession tls) {
 
-    /** Admin and circuit events are about a command or a smarthost, not a message: they alone have no id. */
+    /** Admin, circuit and shaping events are about a command or a path, not a message: they alone have no id. */
     public LifecycleEvent {
         Objects.requireNonNull(type, "type");
-        if (type != EventType.ADMIN && type != EventType.CIRCUIT) {
+        if (type != EventType.ADMIN && type != EventType.CIRCUIT && type != EventType.SHAPING) {
             Objects.requireNonNull(id, "id");
         }
     }
@@ -115,6 +115,22 @@ public record LifecycleEvent(
         return new LifecycleEvent(EventType.CIRCUIT, timeMillis, null, null, null, null, null, null, -1, null, site,
                 null, null, null, null, -1, null, text, -1, -1, Objects.requireNonNull(state, "state"),
                 Objects.requireNonNull(smarthost, "smarthost"), null, failures, null);
+    }
+
+    /**
+     * A traffic-shaping action changed on a path (docs/events.md {@code shaping}).
+     *
+     * @param source the source whose path it is
+     * @param target {@code provider NAME} or {@code site KEY}
+     * @param state  {@code applied}, {@code expired} or {@code lifted}
+     * @param text   what the action does and, when applied, until when and the reply that fired it
+     * @param count  actions in force on the path afterwards
+     */
+    public static LifecycleEvent shaping(long timeMillis, String source, String target, String state, String text,
+            long count) {
+        return new LifecycleEvent(EventType.SHAPING, timeMillis, null, null, null, null, null, null, -1, null, null,
+                null, Objects.requireNonNull(source, "source"), null, null, -1, null, text, -1, -1,
+                Objects.requireNonNull(state, "state"), Objects.requireNonNull(target, "target"), null, count, null);
     }
 
     /**

@@ -167,6 +167,6 @@ final class Batch {
         List<io.sluice.dns.MxHost> hosts = site.group.smarthost != null ? site.group.smarthost.hosts.hosts()
                 : domain.hosts.hosts();
         return new DeliveryTask(taskId, messageId, bodiesIndex, receivedAtMillis, domain.name, site.readyKey,
-                site.poolKey, hosts, recipients, java.util.Arrays.copyOf(indexes, size), next, probe, true);
+                site.poolKey, site.group.shape, hosts, recipients, java.util.Arrays.copyOf(indexes, size), next, probe, true);
     }
 }

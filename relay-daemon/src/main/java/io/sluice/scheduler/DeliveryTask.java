@@ -24,6 +24,7 @@ public final class DeliveryTask {
     private final SiteKey site;
     private final ReadyKey readyKey;
     private final ReadyKey poolKey;
+    private final io.sluice.shaping.PathShape shape;
     private final List<MxHost> hosts;
     private final List<String> recipients;
     private final int[] recipientIndexes;
@@ -47,14 +48,14 @@ public final class DeliveryTask {
                         SiteKey site, List<MxHost> hosts, List<String> recipients, int[] recipientIndexes,
                         int[] attempts, boolean probe) {
         this(taskId, messageId, bodiesIndex, receivedAtMillis, domain, new ReadyKey(ReadyKey.DEFAULT_SOURCE, site),
-                null, List.copyOf(hosts), List.copyOf(recipients), recipientIndexes.clone(), attempts.clone(), probe,
-                true);
+                null, null, List.copyOf(hosts), List.copyOf(recipients), recipientIndexes.clone(), attempts.clone(),
+                probe, true);
     }
 
     /** Takes the lists (immutable) and arrays (not shared with anyone) as they are: the scheduler's path. */
     DeliveryTask(long taskId, long messageId, long bodiesIndex, long receivedAtMillis, String domain,
-                 ReadyKey readyKey, ReadyKey poolKey, List<MxHost> hosts, List<String> recipients,
-                 int[] recipientIndexes, int[] attempts, boolean probe, boolean owned) {
+                 ReadyKey readyKey, ReadyKey poolKey, io.sluice.shaping.PathShape shape, List<MxHost> hosts,
+                 List<String> recipients, int[] recipientIndexes, int[] attempts, boolean probe, boolean owned) {
         if (recipientIndexes.length != recipients.size() || attempts.length != recipients.size()) {
             throw new IllegalArgumentException("recipient arrays differ in length");
         }
@@ -65,6 +66,7 @@ public final class DeliveryTask {
         this.domain = domain;
         this.readyKey = readyKey;
         this.poolKey = poolKey == null ? readyKey : poolKey;
+        this.shape = shape;
         this.site = readyKey.site();
         this.hosts = Objects.requireNonNull(hosts, "hosts");
         this.recipients = recipients;
@@ -108,6 +110,11 @@ public final class DeliveryTask {
      */
     public ReadyKey poolKey() {
         return poolKey;
+    }
+
+    /** The path policy's limits and reply rules for its site, or null (a task built outside the scheduler). */
+    public io.sluice.shaping.PathShape shape() {
+        return shape;
     }
 
     /** The name of the source that sends it ({@code sources[].name}; {@code default} when none is configured). */

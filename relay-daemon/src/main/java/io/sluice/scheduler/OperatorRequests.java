@@ -21,6 +21,16 @@ final class OperatorRequests {
     /** Steering commands waiting at most (flush, suspend, hold, bounce...); more are refused. */
     static final int MAX_STEERING_REQUESTS = 8;
 
+    /** Ends shaping actions early (an operator's resume): provider or site, source or null for all. */
+    @FunctionalInterface
+    interface ShapingLift {
+        int lift(String provider, String site, String source, long nowMillis);
+    }
+
+    /** One request to end shaping actions, with the future the scheduler completes with how many ended. */
+    private record LiftRequest(String provider, String site, String source, CompletableFuture<Integer> answer) {
+    }
+
     /** One {@link SteeringCommand} on its way in, with the future the scheduler completes. */
     private record SteeringRequest(SteeringCommand command, CompletableFuture<SteeringResult> answer) {
     }
@@ -29,6 +39,10 @@ final class OperatorRequests {
             new ManyToOneConcurrentArrayQueue<>(MAX_SNAPSHOT_REQUESTS);
     private final ManyToOneConcurrentArrayQueue<SteeringRequest> steeringIn =
             new ManyToOneConcurrentArrayQueue<>(MAX_STEERING_REQUESTS);
+    private final ManyToOneConcurrentArrayQueue<LiftRequest> liftsIn =
+            new ManyToOneConcurrentArrayQueue<>(MAX_STEERING_REQUESTS);
+    private final Consumer<LiftRequest> onLift = this::onLift;
+    private ShapingLift lifter = (p, site, s, now) -> 0;
     private final QueueSummary summary;
     private final QueueSteering steering;
     private final Runnable wakeUp;
@@ -68,10 +82,37 @@ final class OperatorRequests {
         return answer;
     }
 
-    /** Answers at most one snapshot and one command. Scheduler thread; returns the work done. */
+    /** Who ends shaping actions (set once, before the agent runs). */
+    void lifter(ShapingLift next) {
+        this.lifter = next;
+    }
+
+    /** Ends the shaping actions on a provider's or a site's paths at the next cycle; completes with how many. */
+    CompletableFuture<Integer> lift(String provider, String site, String source) {
+        var answer = new CompletableFuture<Integer>();
+        if ((provider == null) == (site == null)) {
+            throw new IllegalArgumentException("a provider or a site, not both");
+        }
+        if (liftsIn.offer(new LiftRequest(provider, site, source, answer))) {
+            wakeUp.run();
+        } else {
+            answer.completeExceptionally(new IllegalStateException("too many queue commands waiting"));
+        }
+        return answer;
+    }
+
+    /** Answers at most one snapshot, one command and one lift. Scheduler thread; returns the work done. */
     int drain(long nowMillis) {
         now = nowMillis;
-        return snapshotsIn.drain(onSnapshot, 1) + steeringIn.drain(onSteering, 1);
+        return snapshotsIn.drain(onSnapshot, 1) + steeringIn.drain(onSteering, 1) + liftsIn.drain(onLift, 1);
+    }
+
+    private void onLift(LiftRequest request) {
+        try {
+            request.answer().complete(lifter.lift(request.provider(), request.site(), request.source(), now));
+        } catch (RuntimeException e) {
+            request.answer().completeExceptionally(e);
+        }
     }
 
     private void onSnapshot(SnapshotRequest request) {

@@ -24,6 +24,7 @@ import java.util.function.Consumer;
  */
 final class PathGate {
     private PathPolicy policy;
+    private final ShapingActions actions;
     private final Map<String, PathGroup> groups = new HashMap<>();
     private final Map<String, PathGroup> totals = new HashMap<>();
     private final PriorityQueue<SiteState> paced = new PriorityQueue<>(
@@ -31,8 +32,9 @@ final class PathGate {
     /** {@link #policy}'s scratch: every waiter, woken before the groups change. */
     private final ArrayDeque<SiteState> woken = new ArrayDeque<>();
 
-    PathGate(PathPolicy policy) {
+    PathGate(PathPolicy policy, ShapingActions actions) {
         this.policy = policy;
+        this.actions = actions;
     }
 
     /** The policy in force. */
@@ -87,16 +89,19 @@ final class PathGate {
             s.rate = Gcra.spaced(shape.siteMessageRate().intervalNanos(), shape.siteMessageRate().burst(), 0);
         }
         s.rateSpec = shape.siteMessageRate();
-        if (shape.provider() == null || !shape.grouped()) {
+        String source = s.readyKey.source();
+        if (shape.provider() == null) { // the default's or unshaped: actions, if any, are the site's own
             s.pathGroup = null;
             s.poolKey = s.readyKey;
+            s.actions = actions.existing(source, ShapingActions.targetName(null, s.name));
             return;
         }
-        String source = s.readyKey.source();
+        s.actions = null;
         PathGroup g = groups.get(source + '\n' + shape.provider());
         if (g == null) {
             g = new PathGroup(source + "/" + shape.provider(), shape.provider());
             groups.put(source + '\n' + shape.provider(), g);
+            g.actions = actions.existing(source, ShapingActions.targetName(shape.provider(), null));
         }
         g.limits(shape.sourceConnections(), shape.sourceMessageRate());
         if (shape.sourceConnections() > 0 && g.poolKey == null) {
@@ -131,6 +136,14 @@ final class PathGate {
         }
         PathGroup g = s.pathGroup;
         PathGroup t = g == null ? null : g.parent;
+        ActionTarget a = g != null ? g.actions : s.actions;
+        if (a != null && a.suspendedUntilMillis > nowMillis) {
+            pace(s, a.suspendedUntilMillis * 1_000_000L);
+            return false;
+        }
+        if (g == null && a != null && a.cap > 0 && s.inFlight >= a.cap) {
+            return false; // its own next result brings it back (it has deliveries in flight)
+        }
         if (g != null && !g.hasRoom()) {
             waitFor(g, s);
             return false;
@@ -147,13 +160,46 @@ final class PathGate {
         if (t != null && t.rate != null) {
             wait = Math.max(wait, t.rate.waitNanos(nowNanos));
         }
+        if (a != null && a.rate != null) {
+            wait = Math.max(wait, a.rate.waitNanos(nowNanos));
+        }
         if (wait > 0) {
-            s.paced = true;
-            s.pacedUntilNanos = nowNanos + wait;
-            paced.add(s);
+            pace(s, nowNanos + wait);
             return false;
         }
         return true;
+    }
+
+    private void pace(SiteState s, long untilNanos) {
+        s.paced = true;
+        s.pacedUntilNanos = untilNanos;
+        paced.add(s);
+    }
+
+    /**
+     * The actions on {@code target} changed (one applied, ended or lifted): queues held back by them look again now
+     * (those paced for a suspension or a rate leave the pacing queue, those waiting for their group's room rejoin
+     * the ring; each is put back where it belongs if it still cannot go).
+     */
+    void actionsChanged(ActionTarget target, Consumer<SiteState> wake) {
+        java.util.Iterator<SiteState> it = paced.iterator();
+        while (it.hasNext()) {
+            SiteState s = it.next();
+            if ((s.pathGroup != null ? s.pathGroup.actions : s.actions) == target) {
+                it.remove();
+                s.paced = false;
+                woken.add(s);
+            }
+        }
+        for (PathGroup g : groups.values()) {
+            if (g.actions == target) {
+                drainWaiters(g);
+            }
+        }
+        SiteState s;
+        while ((s = woken.poll()) != null) {
+            wake.accept(s);
+        }
     }
 
     /** {@code b} of {@code s} was dispatched at {@code nowMillis}: the rates take it and the groups count it. */
@@ -163,6 +209,10 @@ final class PathGate {
             s.rate.take(nowNanos);
         }
         PathGroup g = s.pathGroup;
+        ActionTarget a = g != null ? g.actions : s.actions;
+        if (a != null && a.rate != null) {
+            a.rate.take(nowNanos);
+        }
         b.countedIn = g;
         b.countedInTotal = g == null ? null : g.parent;
         if (g != null) {

@@ -26,6 +26,8 @@ final class PathGroup {
     /** Transactions started over the group, or null for no rate. */
     Gcra rate;
     private Rate rateSpec;
+    /** Shaping actions on this (source, provider) path ({@link ShapingActions}), or null when none ever was. */
+    ActionTarget actions;
     /** Ready queues that found the group at its cap, in order; each at most once ({@link SiteState#waitingFor}). */
     final ArrayDeque<SiteState> waiting = new ArrayDeque<>();
 
@@ -45,8 +47,8 @@ final class PathGroup {
         rateSpec = nextRate;
     }
 
-    /** True when the group has room for one more delivery. */
+    /** True when the group has room for one more delivery (within its cap and any action's). */
     boolean hasRoom() {
-        return cap <= 0 || inFlight < cap;
+        return (cap <= 0 || inFlight < cap) && (actions == null || actions.cap <= 0 || inFlight < actions.cap);
     }
 }

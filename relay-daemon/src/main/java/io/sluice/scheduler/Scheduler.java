@@ -120,6 +120,11 @@ public final class Scheduler implements Agent {
     private final BatchIntake intake;
     private final Resolutions resolutions;
     private final DispatchRing ring;
+    /** Reply-rule actions in force on paths (docs/shaping.md "Automation"). */
+    private final ShapingActions shapingActions;
+    /** The path policy's caps and rates at dispatch (shared with the ring and the resolutions). */
+    private final PathGate gate;
+    private final Consumer<SiteState> enterRing;
     private final BatchOutcomes outcomes;
     private final QueueSteering steering;
     private final Consumer<Queued> onQueued = this::onQueued;
@@ -159,14 +164,16 @@ public final class Scheduler implements Agent {
         this.outcomes = new BatchOutcomes(policy, recorder, new OutcomeEvents(events), bounces, bounceHandoff, timers,
                 counters, pool, domains, random);
         Lanes lanes = new Lanes();
-        PathGate gate = new PathGate(io.sluice.shaping.PathPolicy.uniform(options.maxInFlightPerSite(),
-                Integer.MAX_VALUE));
+        this.shapingActions = new ShapingActions(timers, events);
+        this.gate = new PathGate(io.sluice.shaping.PathPolicy.uniform(options.maxInFlightPerSite(),
+                Integer.MAX_VALUE), shapingActions);
         this.resolutions = new Resolutions(options, resolver, wakeUp, counters, lanes, gate);
         this.sources = new SourceChoice(resolutions, lanes, Router.compile(EgressSettings.defaults(null, "localhost")));
         this.smarthosts = new Smarthosts(resolver, wakeUp);
         this.circuits = new SmarthostCircuits(smarthosts, events);
         this.ring = new DispatchRing(options, dispatcher, policy, timers, counters, this::expire,
                 this::parkIfBlocked, gate);
+        this.enterRing = ring::enterRing;
         this.ring.onSmarthostProbe(h -> circuits.transition(h, Smarthosts.Transition.HALF_OPEN, null, now));
         this.intake = new BatchIntake(domains, pool, timers, counters, this::route, random,
                 options.recoverySpreadMillis());
@@ -174,6 +181,7 @@ public final class Scheduler implements Agent {
                 this::onTimer, this::isExpired, this::expire);
         this.operator = new OperatorRequests(new QueueSummary(domains, resolutions, ring, timers, counters), steering,
                 wakeUp);
+        this.operator.lifter(this::liftShaping);
     }
 
     @Override
@@ -479,6 +487,12 @@ public final class Scheduler implements Agent {
             return; // unknown or duplicate report: nothing is waiting for it
         }
         SiteState site = b.site;
+        if (r.fired() != null) {
+            ActionTarget changed = shapingActions.fired(site, r.fired(), now);
+            if (changed != null) {
+                gate.actionsChanged(changed, enterRing);
+            }
+        }
         if (r.site() == TaskResult.SiteSignal.NOT_ATTEMPTED) {
             ring.handBack(b);
             for (int i = 0; i < site.group.size() && site.group.smarthost != null; i++) {
@@ -581,7 +595,42 @@ public final class Scheduler implements Agent {
             route(b);
         } else if (target instanceof SiteState site) {
             ring.probeDue(site);
+        } else if (target instanceof ActiveAction a) {
+            ActionTarget t = shapingActions.expire(a, now);
+            if (t != null) {
+                gate.actionsChanged(t, enterRing);
+            }
         }
+    }
+
+    /** Ends shaping actions early (an operator's resume); scheduler thread. */
+    private int liftShaping(String provider, String site, String source, long nowMillis) {
+        return shapingActions.lift(provider, site, source, nowMillis, t -> gate.actionsChanged(t, enterRing));
+    }
+
+    /**
+     * Ends the reply-rule actions on a provider's paths ({@code provider}) or a site's ({@code site}, the key as
+     * text), from one source or every source ({@code source} null), at the next cycle: an operator's
+     * {@code sluice resume --provider}. Completes with how many ended. Any thread; wait with a timeout.
+     */
+    public java.util.concurrent.CompletableFuture<Integer> resumeShaping(String provider, String site,
+                                                                          String source) {
+        return operator.lift(provider, site, source);
+    }
+
+    /** The shaping actions in force as of the last change (status, metrics). Any thread. */
+    public ShapingState shapingState() {
+        return shapingActions.snapshot();
+    }
+
+    /** Who writes the shaping actions after every change (the daemon: the journal directory). Set before start. */
+    public void persistShapingWith(Consumer<ShapingState> persister) {
+        shapingActions.persistWith(persister);
+    }
+
+    /** Puts persisted shaping actions back in force; before the agent runs, like {@link #restoreSteering}. */
+    public void restoreShaping(ShapingState state) {
+        shapingActions.restore(state, clock.time());
     }
 
     /** The domain of a recipient address as the scheduler groups it: after the last {@code @}, lower case. */

@@ -31,6 +31,8 @@ final class SiteState {
     ReadyKey poolKey;
     /** The (source, provider) group whose budget this queue shares, or null ({@link PathGate}). */
     PathGroup pathGroup;
+    /** Shaping actions on this (source, site) path when no provider matches it, or null ({@link ShapingActions}). */
+    ActionTarget actions;
     /** The group whose room this queue waits for (it is in that group's waiting list), or null. */
     PathGroup waitingFor;
     /** In the pacing queue until {@link #pacedUntilNanos} (its message rate allows the next delivery then). */

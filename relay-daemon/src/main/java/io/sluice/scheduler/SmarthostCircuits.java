@@ -43,7 +43,7 @@ final class SmarthostCircuits {
             out.add(rr.kind() != RecipientResult.Kind.TEMPORARY ? rr : RecipientResult.temporary(rr.code(),
                     rr.enhancedStatus(), rr.text() + " [smarthosts: " + states + "]", rr.local()));
         }
-        return new TaskResult(r.taskId(), r.site(), out, r.mxHost(), r.source(), r.tls());
+        return new TaskResult(r.taskId(), r.site(), out, r.mxHost(), r.source(), r.tls(), r.fired());
     }
 
     /** {@code h}'s breaker changed ({@code t}); {@code r} is the result that changed it, null for a probe start. */

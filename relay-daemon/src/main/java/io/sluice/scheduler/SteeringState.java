@@ -2,14 +2,10 @@ package io.sluice.scheduler;
 
 import io.sluice.journal.MessageIds;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,22 +61,7 @@ public record SteeringState(Map<String, Long> suspendedDomains, Map<String, Long
 
     /** Replaces {@code dir/}{@value #FILE_NAME} atomically and durably. */
     public void write(Path dir) throws IOException {
-        Path target = dir.resolve(FILE_NAME);
-        Path temp = dir.resolve(FILE_NAME + ".tmp");
-        Files.writeString(temp, text(), StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // some file systems cannot open a directory for fsync; the rename is still atomic
-        }
+        io.sluice.util.AtomicFile.replace(dir, FILE_NAME, text());
     }
 
     /** Reads {@code dir/}{@value #FILE_NAME}; {@link #EMPTY} when there is none. Drops suspensions ended by now. */

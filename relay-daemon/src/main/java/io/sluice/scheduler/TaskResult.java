@@ -17,15 +17,32 @@ import java.util.List;
  * @param mxHost     the MX host whose session carried the transaction; null when no session was used
  * @param source     the source address used ({@code delivery.bind_address}, or {@code default}); null when unknown
  * @param tls        how the session was protected ({@link TlsSession#NONE}: clear text); null when no session
+ * @param fired      the path's reply rule that one of the replies matched (docs/shaping.md "Automation"), matched
+ *                   by the delivery stage, off the scheduler thread; null when none did
  */
 public record TaskResult(long taskId, SiteSignal site, List<RecipientResult> recipients, String mxHost,
-                         String source, TlsSession tls) {
+                         String source, TlsSession tls, Fired fired) {
+
+    /** A reply rule a reply matched, and that reply ("code enhanced-code text"). */
+    public record Fired(io.sluice.config.ShapingSettings.AutomationRule rule, String reply) {
+    }
 
     /** Whether the site let us in, or whether it was asked at all. */
     public enum SiteSignal { CONNECTED, CONNECT_FAILED, CONNECT_TIMED_OUT, NOT_ATTEMPTED }
 
     public TaskResult {
         recipients = List.copyOf(recipients);
+    }
+
+    /** A result of a session protected as {@code tls} (null: no session) that matched no reply rule. */
+    public TaskResult(long taskId, SiteSignal site, List<RecipientResult> recipients, String mxHost, String source,
+                      TlsSession tls) {
+        this(taskId, site, recipients, mxHost, source, tls, null);
+    }
+
+    /** This result with {@code nextRecipients} in place of its own and the rule a reply matched. */
+    public TaskResult fired(List<RecipientResult> nextRecipients, Fired rule) {
+        return new TaskResult(taskId, site, nextRecipients, mxHost, source, tls, rule);
     }
 
     /** A result through a session at {@code mxHost} whose protection is not reported. */

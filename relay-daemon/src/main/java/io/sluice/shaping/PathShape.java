@@ -72,12 +72,6 @@ public record PathShape(String provider, int siteConnections, Rate siteMessageRa
                 totalConnections, total.messageRate(), d.idleTimeout(), p.tls() != null ? p.tls() : d.tls(), rules);
     }
 
-    /** True when connections are capped over several sites (per source or in total). */
-    public boolean grouped() {
-        return sourceConnections > 0 || totalConnections > 0 || sourceMessageRate != null
-                || totalMessageRate != null;
-    }
-
     private static int orZero(Integer v) {
         return v == null ? 0 : v;
     }

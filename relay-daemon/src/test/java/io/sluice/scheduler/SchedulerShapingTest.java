@@ -137,4 +137,118 @@ class SchedulerShapingTest {
         f.settle();
         assertThat(f.dispatched).hasSize(5);
     }
+
+    private static final String RULES = """
+            providers:
+              - name: bigmail
+                mx_suffixes: [.bigmail.test]
+                per_source: {connections: 1}
+                automation:
+                  - match: '4\\.7\\.28'
+                    trigger: immediate
+                    action: {suspend: 10s}
+                  - match: 'too busy'
+                    trigger: 3/1m
+                    action: {message_rate: 1/min, for: 1m}
+            """;
+
+    /** A 4xx result whose reply matched {@code rule} (the delivery stage matches; here the test says so). */
+    private void deferredWithRule(DeliveryTask task, io.sluice.config.ShapingSettings.AutomationRule rule,
+                                  String reply) {
+        RecipientResult r = RecipientResult.temporary(421, "4.7.28", reply, false);
+        assertThat(f.scheduler.offerResult(new TaskResult(task.taskId(), TaskResult.SiteSignal.CONNECTED,
+                java.util.List.of(r), "mx1.bigmail.test", "default", null,
+                new TaskResult.Fired(rule, "421 4.7.28 " + reply)))).isTrue();
+    }
+
+    @Test
+    void shouldSuspendAProvidersPathWithinOneReplyAndResumeByItselfWhenTheActionEnds() throws Exception {
+        start();
+        PathPolicy p = policy(RULES);
+        f.scheduler.changePathPolicy(p);
+        for (int i = 0; i < 8; i++) {
+            f.accept(i + 1, "r@d" + (i % 4 + 1) + ".test");
+        }
+        f.runUntil("the first goes", () -> f.dispatched.size() == 1);
+        deferredWithRule(f.dispatched.get(0), p.provider("bigmail").rules().get(0), "unusual rate");
+        f.settle();
+        assertThat(f.dispatched).as("suspended after the one reply: nothing else starts").hasSize(1);
+        assertThat(f.scheduler.shapingState().actions()).singleElement().satisfies(a -> {
+            assertThat(a.target()).isEqualTo("provider bigmail");
+            assertThat(a.describe()).isEqualTo("suspend");
+            assertThat(a.untilMillis()).isEqualTo(f.clock.get() + 10_000);
+        });
+        assertThat(f.events).anyMatch(e -> e.type() == io.sluice.events.EventType.SHAPING
+                && "applied".equals(e.action()) && e.text().contains("unusual rate"));
+
+        f.advance(9_000);
+        f.settle();
+        assertThat(f.dispatched).as("still suspended at 9 s").hasSize(1);
+        f.advance(1_300);
+        f.runUntil("resumed by itself after 10 s", () -> f.dispatched.size() == 2);
+        f.runUntil("the action is gone", () -> f.scheduler.shapingState().actions().isEmpty());
+        assertThat(f.events).anyMatch(e -> e.type() == io.sluice.events.EventType.SHAPING
+                && "expired".equals(e.action()));
+    }
+
+    @Test
+    void shouldFireAThresholdRuleOnTheNthMatchingReplyNotBefore() throws Exception {
+        start();
+        PathPolicy p = policy(RULES);
+        f.scheduler.changePathPolicy(p);
+        for (int i = 0; i < 8; i++) {
+            f.accept(i + 1, "r@d" + (i % 4 + 1) + ".test");
+        }
+        var busy = p.provider("bigmail").rules().get(1);
+        for (int n = 1; n <= 3; n++) {
+            int expected = n;
+            f.runUntil("delivery " + n, () -> f.dispatched.size() == expected);
+            deferredWithRule(f.dispatched.get(n - 1), busy, "too busy");
+            f.settle();
+            assertThat(f.scheduler.shapingState().actions()).as("after %d matching replies", n)
+                    .hasSize(n < 3 ? 0 : 1);
+        }
+        assertThat(f.scheduler.shapingState().actions().get(0).describe()).isEqualTo("message_rate 1/min");
+    }
+
+    @Test
+    void shouldLiftAnActionWhenAnOperatorResumesTheProvider() throws Exception {
+        start();
+        PathPolicy p = policy(RULES);
+        f.scheduler.changePathPolicy(p);
+        for (int i = 0; i < 4; i++) {
+            f.accept(i + 1, "r@d" + (i % 4 + 1) + ".test");
+        }
+        f.runUntil("the first goes", () -> f.dispatched.size() == 1);
+        deferredWithRule(f.dispatched.get(0), p.provider("bigmail").rules().get(0), "unusual rate");
+        f.settle();
+        var lifted = f.scheduler.resumeShaping("bigmail", null, null);
+        f.runUntil("lifted", lifted::isDone);
+        assertThat(lifted.get()).isEqualTo(1);
+        f.runUntil("delivery goes on at once", () -> f.dispatched.size() == 2);
+    }
+
+    @Test
+    void shouldKeepAnActionAcrossARestartFromItsStateFile() throws Exception {
+        long now = SchedulerFixture.T0;
+        ShapingState persisted = new ShapingState(java.util.List.of(new ShapingState.Entry("default",
+                "provider bigmail", "bigmail", now - 1_000, now + 60_000, true, null, 0, "4\\.7\\.28",
+                "421 4.7.28 unusual rate")));
+        persisted.write(dir);
+        ShapingState read = ShapingState.read(dir, now);
+        assertThat(read).isEqualTo(persisted);
+        assertThat(ShapingState.read(dir, now + 60_000).actions()).as("ended by then: dropped").isEmpty();
+
+        start();
+        f.scheduler.restoreShaping(read);
+        f.scheduler.changePathPolicy(policy(RULES));
+        f.accept(1, "r@d1.test");
+        f.accept(2, "r@paced.test");
+        f.runUntil("the site outside the provider goes", () -> f.dispatched.size() == 1);
+        f.settle();
+        assertThat(f.domainsDispatched()).as("bigmail is still suspended after the restart")
+                .containsExactly("paced.test");
+        f.advance(61_000);
+        f.runUntil("bigmail resumes when the action ends", () -> f.dispatched.size() == 2);
+    }
 }
