@@ -28,4 +28,12 @@ public interface AdminApi {
      * @param id a message id (16 hex digits, already checked)
      */
     CompletableFuture<String> inspect(long id);
+
+    /**
+     * The {@code shaping} document of one domain: its site, provider, limits, reply rules and the actions in force
+     * per source (docs/shaping.md).
+     *
+     * @param domain a domain name (already checked)
+     */
+    CompletableFuture<String> shaping(String domain);
 }

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@value #INSPECT}{@code ?id=ID}: the {@link AdminApi#inspect} document; 404 when no pending message has
  *       that id. The id is a query parameter because the route table matches exact paths (a path parameter would
  *       need prefix routes, which could let a typo reach a neighbouring route).</li>
+ *   <li>{@value #SHAPING}{@code ?domain=D}: the {@link AdminApi#shaping} document (an MX lookup, then the path
+ *       policy and the actions in force).</li>
  * </ul>
  *
  * <p>Failures: a bad parameter is a 400 and a missing message a 404, each with {@code {"error": "..."}}; an answer
@@ -32,6 +34,7 @@ public final class AdminApiRoutes {
     public static final String STATUS = "/admin/status";
     public static final String QUEUE = "/admin/queue";
     public static final String INSPECT = "/admin/inspect";
+    public static final String SHAPING = "/admin/shaping";
     public static final int DEFAULT_QUEUE_ROWS = 100;
     public static final int MAX_QUEUE_ROWS = 1000;
     static final long ANSWER_TIMEOUT_MS = 5_000;
@@ -42,13 +45,14 @@ public final class AdminApiRoutes {
     private AdminApiRoutes() {
     }
 
-    /** The three routes, served by {@code api}. */
+    /** The four routes, served by {@code api}. */
     public static List<Route> routes(AdminApi api) {
         Objects.requireNonNull(api, "api");
         return List.of(
                 get(STATUS, request -> json(HttpResponseStatus.OK, api.status())),
                 get(QUEUE, request -> queue(api, request)),
-                get(INSPECT, request -> inspect(api, request)));
+                get(INSPECT, request -> inspect(api, request)),
+                get(SHAPING, request -> shaping(api, request)));
     }
 
     private static Route get(String path, RouteHandler handler) {
@@ -74,6 +78,16 @@ public final class AdminApiRoutes {
             }
         }
         return await(api.queue(domain, limit), "queue");
+    }
+
+    private static AdminResponse shaping(AdminApi api, AdminRequest request) throws InterruptedException {
+        String domain = parameter(request, "domain");
+        if (domain == null || domain.isEmpty() || domain.length() > MAX_DOMAIN_CHARS || domain.contains("@")
+                || domain.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+            return error(HttpResponseStatus.BAD_REQUEST, "domain must be a domain name of 1 to "
+                    + MAX_DOMAIN_CHARS + " characters without '@' or spaces");
+        }
+        return await(api.shaping(domain.toLowerCase(java.util.Locale.ROOT)), "shaping");
     }
 
     private static AdminResponse inspect(AdminApi api, AdminRequest request) throws InterruptedException {

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeoutException;
  * <ul>
  *   <li>{@value #FLUSH}{@code [?domain=D | ?site=S]}: deferred mail comes due now (all when neither is given).</li>
  *   <li>{@value #SUSPEND}{@code ?domain=D | ?site=S [&for=DURATION]}: no new delivery starts for it.</li>
- *   <li>{@value #RESUME}{@code ?domain=D | ?site=S}.</li>
+ *   <li>{@value #RESUME}{@code ?domain=D | ?site=S | ?provider=P [&source=NAME]}: a site's suspension and its
+ *       shaping actions end, or a provider's shaping actions (docs/shaping.md), from one source or all.</li>
  *   <li>{@value #HOLD}{@code ?domain=D | ?id=ID} and {@value #RELEASE} the same.</li>
  *   <li>{@value #BOUNCE}{@code ?domain=D | ?id=ID &reason=TEXT [&dry_run=true]}.</li>
  * </ul>
@@ -85,13 +86,27 @@ public final class QueueActionRoutes {
         String domain = single(request, "domain");
         String site = sites ? single(request, "site") : null;
         String id = ids ? single(request, "id") : null;
-        int given = (domain != null ? 1 : 0) + (site != null ? 1 : 0) + (id != null ? 1 : 0);
-        String choices = "domain" + (sites ? " or site" : "") + (ids ? " or id" : "");
+        boolean resume = action.equals("resume");
+        String provider = resume ? single(request, "provider") : null;
+        String source = single(request, "source");
+        if (source != null && (!resume || (site == null && provider == null))) {
+            throw new IllegalArgumentException("only resume of a site or provider takes 'source'");
+        }
+        if (source != null && !source.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("source must be a source's name");
+        }
+        if (provider != null && !provider.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("provider must be a provider's name (conf/shaping.yaml)");
+        }
+        int given = (domain != null ? 1 : 0) + (site != null ? 1 : 0) + (id != null ? 1 : 0)
+                + (provider != null ? 1 : 0);
+        String choices = "domain" + (sites ? " or site" : "") + (ids ? " or id" : "") + (resume ? " or provider" : "");
         if (given > 1 || given == 0 && !allowAll) {
             throw new IllegalArgumentException(action + " takes exactly one of " + choices);
         }
-        String scope = domain != null ? "domain" : site != null ? "site" : id != null ? "id" : "all";
-        String name = domain != null ? domain : site;
+        String scope = domain != null ? "domain" : site != null ? "site" : id != null ? "id"
+                : provider != null ? "provider" : "all";
+        String name = domain != null ? domain : site != null ? site : provider;
         if (name != null && (name.isEmpty() || name.length() > MAX_NAME_CHARS || name.contains("@")
                 || name.chars().anyMatch(c -> c <= ' ' || c == 0x7f))) {
             throw new IllegalArgumentException(scope + " must be a name of 1 to " + MAX_NAME_CHARS
@@ -133,7 +148,7 @@ public final class QueueActionRoutes {
         } else if (reason != null || dryRun) {
             throw new IllegalArgumentException("only bounce takes 'reason' and 'dry_run'");
         }
-        return new QueueAction(action, scope, name, messageId, forMillis, reason, dryRun);
+        return new QueueAction(action, scope, name, messageId, forMillis, reason, dryRun, source);
     }
 
     /** The one value of {@code name}, null when absent; doubled parameters are refused (which one would win?). */

@@ -59,6 +59,14 @@ abstract class AdminCommand implements Callable<Integer> {
     /** Prints the parsed answer for people. */
     abstract void render(Map<String, Object> answer, PrintWriter out);
 
+    /**
+     * Answers without the daemon when the command can and was asked to (e.g. {@code shaping show --config FILE}):
+     * the exit code, or null to ask the daemon. Called after the arguments were checked.
+     */
+    Integer answerOffline(PrintWriter out, PrintWriter err) throws InterruptedException {
+        return null;
+    }
+
     /** Why the arguments cannot be sent (exit 2), or null; checked before anything else. */
     String invalidArguments() {
         return null;
@@ -73,6 +81,12 @@ abstract class AdminCommand implements Callable<Integer> {
         if (invalid != null) {
             err.println(name + ": " + invalid);
             return USAGE;
+        }
+        Integer offline = answerOffline(out, err);
+        if (offline != null) {
+            out.flush();
+            err.flush();
+            return offline;
         }
         AdminClient http;
         try {

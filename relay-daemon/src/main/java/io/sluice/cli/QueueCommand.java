@@ -91,6 +91,7 @@ final class QueueCommand extends AdminCommand {
             }
             routes.print(out);
         }
+        ShapingActionsTable.print(list(doc, "shaping_actions"), out);
         boolean heading = false;
         for (Map<String, Object> s : list(doc, "sites")) {
             Map<String, Object> e = obj(s, "last_error");

@@ -82,5 +82,6 @@ final class StatusCommand extends AdminCommand {
             }
             smarthosts.print(out);
         }
+        ShapingActionsTable.print(list(obj(s, "shaping"), "actions"), out);
     }
 }

@@ -38,7 +38,8 @@ import java.util.function.Supplier;
  *       "queue": {"pending_messages", "pending_recipients", "scheduled", "ready", "in_flight", "held", "suspended",
  *       "dead_sites"},
  *       "journal": {"dir", "bodies_bytes", "state_bytes", "events_bytes", "free_bytes"},
- *       "dns": {"resolvers", "source", "failing", "failure", "failing_since_millis"}, "connections_open"}}
+ *       "dns": {"resolvers", "source", "failing", "failure", "failing_since_millis"}, "connections_open",
+ *       "sources", "smarthosts", "shaping": {"file", "overrides", "actions": [...]}}}
  *       (dns from the resolver's {@link ResolverHealth}).</li>
  *   <li>{@code queue}: a snapshot the scheduler builds on its own thread ({@link Scheduler#requestSnapshot}),
  *       rendered by {@link QueueJson}.</li>
@@ -155,8 +156,19 @@ final class AdminApiBinding implements AdminApi {
                     .append(",\"unresolved\":");
             JsonText.string(out, h.unresolved()).append('}');
         }
-        out.append("]}");
+        out.append("],\"shaping\":{\"file\":");
+        io.sluice.config.ShapingSettings shaping = settings.current().shaping();
+        JsonText.string(out, shaping.file() == null ? null : shaping.file().toString()).append(",\"overrides\":");
+        JsonText.string(out, shaping.overrides() == null ? null : shaping.overrides().toString())
+                .append(",\"actions\":");
+        ShapingJson.actions(out, scheduler.shapingState());
+        out.append("}}");
         return out.toString();
+    }
+
+    @Override
+    public CompletableFuture<String> shaping(String domain) {
+        return ShapingReport.of(settings.current(), domain, scheduler.shapingState());
     }
 
     /** Waits here, on the admin worker, so rendering never runs on the scheduler thread that completes it. */
@@ -164,7 +176,11 @@ final class AdminApiBinding implements AdminApi {
     public CompletableFuture<String> queue(String domain, int limit) {
         try {
             QueueSnapshot snapshot = scheduler.requestSnapshot(domain, limit).get(ANSWER_MS, TimeUnit.MILLISECONDS);
-            return CompletableFuture.completedFuture(QueueJson.render(snapshot, domain));
+            String json = QueueJson.render(snapshot, domain);
+            StringBuilder withActions = new StringBuilder(json.length() + 256).append(json, 0, json.length() - 1)
+                    .append(",\"shaping_actions\":");
+            return CompletableFuture.completedFuture(ShapingJson.actions(withActions, scheduler.shapingState())
+                    .append('}').toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);

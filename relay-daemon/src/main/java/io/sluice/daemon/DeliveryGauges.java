@@ -22,7 +22,25 @@ final class DeliveryGauges {
     }
 
     static void bind(SluiceMetrics metrics, SchedulerCounters scheduler, ConnectionPools<?> pools,
-                     ResolutionCounters dns, java.util.function.Supplier<java.util.List<SmarthostStatus>> smarthosts) {
+                     ResolutionCounters dns, java.util.function.Supplier<java.util.List<SmarthostStatus>> smarthosts,
+                     java.util.function.Supplier<io.sluice.scheduler.ShapingState> shaping) {
+        metrics.bindShapingActions(visitor -> {
+            java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+            for (io.sluice.scheduler.ShapingState.Entry a : shaping.get().actions()) {
+                String provider = a.provider() == null ? "default" : a.provider();
+                if (a.suspend()) {
+                    counts.merge(provider + "\tsuspend", 1L, Long::sum);
+                }
+                if (a.messageRate() != null) {
+                    counts.merge(provider + "\tmessage_rate", 1L, Long::sum);
+                }
+                if (a.connections() > 0) {
+                    counts.merge(provider + "\tconnections", 1L, Long::sum);
+                }
+            }
+            counts.forEach((k, n) -> visitor.actions(k.substring(0, k.indexOf('\t')), k.substring(k.indexOf('\t') + 1),
+                    n));
+        });
         metrics.bindSmarthostCircuits(visitor -> {
             for (SmarthostStatus h : smarthosts.get()) {
                 visitor.smarthost(h.name(), !"closed".equals(h.state()), h.opened());

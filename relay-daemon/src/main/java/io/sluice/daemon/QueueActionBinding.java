@@ -46,6 +46,9 @@ final class QueueActionBinding implements AdminActions {
     @Override
     public synchronized CompletableFuture<String> act(QueueAction action) {
         long now = System.currentTimeMillis();
+        if (action.scope().equals("provider")) {
+            return liftShaping(action, now);
+        }
         SteeringCommand command;
         try {
             command = command(action, now);
@@ -82,7 +85,47 @@ final class QueueActionBinding implements AdminActions {
                         + e.getMessage() + "); it will not survive a restart"));
             }
         }
-        return CompletableFuture.completedFuture(json(result));
+        long lifted = 0;
+        if (command.action() == SteeringCommand.Action.RESUME
+                && command.target().scope() == SteeringCommand.Scope.SITE) {
+            try { // the site's own shaping actions (a site no provider matches) end too
+                lifted = scheduler.resumeShaping(null, command.target().name(), action.source())
+                        .get(ANSWER_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return CompletableFuture.failedFuture(e);
+            } catch (Exception e) {
+                return CompletableFuture.failedFuture(new IllegalStateException("resumed, but its shaping actions"
+                        + " were not lifted: " + e));
+            }
+        }
+        String json = json(result);
+        return CompletableFuture.completedFuture(lifted == 0 ? json
+                : json.substring(0, json.length() - 1) + ",\"shaping_actions_lifted\":" + lifted + "}");
+    }
+
+    /** {@code resume --provider P}: the provider's shaping actions end (from one source or all). */
+    private CompletableFuture<String> liftShaping(QueueAction action, long now) {
+        int lifted;
+        try {
+            lifted = scheduler.resumeShaping(action.name(), null, action.source()).get(ANSWER_MS,
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(e);
+        } catch (TimeoutException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no answer within " + ANSWER_MS
+                    + " ms (the scheduler is busy or stopping)"));
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e.getCause() != null ? e.getCause() : e);
+        }
+        String target = "provider " + action.name() + (action.source() == null ? "" : " source " + action.source());
+        events.publish(LifecycleEvent.admin(now, "resume", target, ACTOR, lifted, "shaping actions lifted"));
+        LOG.info("admin resume {}: {} shaping actions lifted", target, lifted);
+        StringBuilder out = new StringBuilder("{\"action\":\"resume\",\"target\":");
+        JsonText.string(out, target);
+        return CompletableFuture.completedFuture(out.append(",\"recipients\":0,\"in_flight\":0,\"dry_run\":false,"
+                + "\"shaping_actions_lifted\":").append(lifted).append('}').toString());
     }
 
     static SteeringCommand command(QueueAction a, long now) {

@@ -71,6 +71,7 @@ public final class SluiceMetrics {
     public static final String DNS_LOOKUP_FAILURES = "sluice_dns_lookup_failures_total";
     public static final String SMARTHOST_CIRCUIT_OPEN = "sluice_smarthost_circuit_open";
     public static final String SMARTHOST_CIRCUIT_OPENED = "sluice_smarthost_circuit_opened_total";
+    public static final String SHAPING_ACTIONS = "sluice_shaping_actions";
     public static final String DELIVERIES_BY_ROUTE = "sluice_deliveries_by_route_total";
     public static final String EGRESS_REROUTED = "sluice_egress_rerouted_recipients_total";
     public static final String EVENTS_DROPPED = "sluice_events_dropped_total";
@@ -132,6 +133,7 @@ public final class SluiceMetrics {
     private final CounterDataPoint dnsFailuresCallbackFailed;
     private volatile ToLongFunction<DnsFailure> dnsFailures;
     private volatile SmarthostCircuitReader smarthostCircuits;
+    private volatile ShapingActionsReader shapingActions;
 
     /** All Sluice metrics plus the JVM's (memory, GC, threads, classes, process). */
     public SluiceMetrics() {
@@ -240,6 +242,22 @@ public final class SluiceMetrics {
         CounterWithCallback.builder().name(SMARTHOST_CIRCUIT_OPENED)
                 .help("Times a smarthost's circuit breaker opened").labelNames("smarthost")
                 .callback(cb -> readCircuits(circuitsFailed, (name, open, opened) -> cb.call(opened, name)))
+                .register(registry);
+        CounterDataPoint shapingFailed = callbackFailures.labelValues(SHAPING_ACTIONS);
+        GaugeWithCallback.builder().name(SHAPING_ACTIONS)
+                .help("Delivery paths with a traffic-shaping action in force (conf/shaping.yaml automation), by "
+                        + "provider (default: sites no provider matches) and action (suspend, message_rate, "
+                        + "connections)").labelNames("provider", "action")
+                .callback(cb -> {
+                    ShapingActionsReader reader = shapingActions;
+                    if (reader != null) {
+                        try {
+                            reader.read((provider, action, paths) -> cb.call(paths, provider, action));
+                        } catch (RuntimeException e) {
+                            shapingFailed.inc();
+                        }
+                    }
+                })
                 .register(registry);
         registry.register(callbackFailures);
 
@@ -361,6 +379,11 @@ public final class SluiceMetrics {
      */
     public void bindDnsFailures(ToLongFunction<DnsFailure> counts) {
         dnsFailures = Objects.requireNonNull(counts, "counts");
+    }
+
+    /** Feeds {@code sluice_shaping_actions}; called at each scrape. Replaces any earlier one. */
+    public void bindShapingActions(ShapingActionsReader reader) {
+        shapingActions = Objects.requireNonNull(reader, "reader");
     }
 
     /** Feeds the smarthost circuit families; called at each scrape. Replaces any earlier one. */

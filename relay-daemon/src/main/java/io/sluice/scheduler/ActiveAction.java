@@ -37,27 +37,6 @@ final class ActiveAction {
 
     /** {@code suspend}, {@code message_rate 10/min}, {@code connections 1}, or both of the last two. */
     String describe() {
-        if (suspend) {
-            return "suspend";
-        }
-        StringBuilder sb = new StringBuilder();
-        if (messageRate != null) {
-            sb.append("message_rate ").append(messageRate);
-        }
-        if (connections > 0) {
-            sb.append(sb.length() > 0 ? ", " : "").append("connections ").append(connections);
-        }
-        return sb.toString();
-    }
-
-    /** The kinds it has, for the metric's {@code action} label: suspend, message_rate, connections. */
-    String[] kinds() {
-        if (suspend) {
-            return new String[] {"suspend"};
-        }
-        if (messageRate != null && connections > 0) {
-            return new String[] {"message_rate", "connections"};
-        }
-        return new String[] {messageRate != null ? "message_rate" : "connections"};
+        return ShapingState.Entry.describe(suspend, messageRate, connections);
     }
 }

@@ -50,6 +50,10 @@ public record ShapingState(List<Entry> actions) {
                         boolean suspend, Rate messageRate, int connections, String match, String reply) {
         /** {@code suspend}, {@code message_rate 10/min}, {@code connections 1}, or the last two. */
         public String describe() {
+            return describe(suspend, messageRate, connections);
+        }
+
+        static String describe(boolean suspend, Rate messageRate, int connections) {
             if (suspend) {
                 return "suspend";
             }
@@ -66,7 +70,8 @@ public record ShapingState(List<Entry> actions) {
 
     /** The file's text. */
     public String text() {
-        StringBuilder out = new StringBuilder("# sluice shaping actions in force; written by the daemon, do not edit\n");
+        StringBuilder out = new StringBuilder("# sluice shaping actions in force; written by the daemon, do not edit"
+                + "\n");
         for (Entry e : actions) {
             out.append("action\t").append(clean(e.source())).append('\t').append(clean(e.target())).append('\t')
                     .append(e.sinceMillis()).append('\t').append(e.untilMillis()).append('\t')
