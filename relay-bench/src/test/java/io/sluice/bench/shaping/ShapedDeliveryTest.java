@@ -49,6 +49,10 @@ class ShapedDeliveryTest {
     }
 
     private void start(String sinkPolicy, String shaping) throws Exception {
+        start(sinkPolicy, shaping, "");
+    }
+
+    private void start(String sinkPolicy, String shaping, String delivery) throws Exception {
         Path policy = dir.resolve("sink-policy.yaml");
         Files.writeString(policy, sinkPolicy);
         sink = CaptureSink.start(InetAddress.getByName(MX_ADDRESS), 0, dir.resolve("mail"),
@@ -61,7 +65,7 @@ class ShapedDeliveryTest {
         Path shapingFile = dir.resolve("shaping.yaml");
         Files.writeString(shapingFile, shaping);
         daemon = TestDaemon.in(Files.createDirectories(dir.resolve("daemon"))).dns(dns)
-                .delivery("  mx_port: " + sink.port() + "\n  allow_private_mx: true\n  tls: none\n")
+                .delivery("  mx_port: " + sink.port() + "\n  allow_private_mx: true\n  tls: none\n" + delivery)
                 .topLevel("shaping:\n  file: " + shapingFile + "\n")
                 .start();
     }
@@ -107,5 +111,44 @@ class ShapedDeliveryTest {
         assertThat(sink.mostConnections()).as("most sessions the sink saw at once").isLessThanOrEqualTo(3);
         assertThat(sink.refusedConnections()).as("sessions the sink refused").isZero();
         assertThat(sink.rateLimited()).as("messages the sink refused for its rate").isZero();
+    }
+
+    private long events(String type, String action) throws Exception {
+        Path log = daemon.eventLog();
+        return !Files.exists(log) ? 0 : Files.readAllLines(log).stream()
+                .filter(l -> l.contains("\"type\":\"" + type + "\"") && l.contains("\"action\":\"" + action + "\""))
+                .count();
+    }
+
+    @Test
+    void shouldCutTheRateWithinOneReplyOf4728AndResumeByItselfWhenTheActionEnds() throws Exception {
+        start("""
+                connections: 3
+                message_rate: 5/s
+                style: gmail
+                """, """
+                default: {connections: 10, tls: none}
+                providers:
+                  - name: strictmail
+                    mx_suffixes: [.strictmail.test]
+                    per_source: {connections: 2, message_rate: 50/s}
+                    automation:
+                      - match: '4\\.7\\.28'
+                        trigger: immediate
+                        action: {message_rate: 2/s, for: 3s}
+                """, "  retry:\n    first: 1s\n    max: 2s\n");
+        int total = 50;
+        submit(total);
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> sink.accepted() == total);
+        long applied = events("shaping", "applied");
+        long expired = events("shaping", "expired");
+        System.out.printf("4.7.28: %d refused by the sink, %d actions applied, %d expired%n", sink.rateLimited(),
+                applied, expired);
+        assertThat(applied).as("the 421 4.7.28 fired the rule").isPositive();
+        assertThat(expired).as("actions ended by themselves and traffic went on").isPositive();
+        assertThat(sink.rateLimited()).as("refusals: at most the deliveries in flight (2) per firing")
+                .isLessThanOrEqualTo(2 * applied);
+        assertThat(sink.mostConnections()).isLessThanOrEqualTo(2);
     }
 }
