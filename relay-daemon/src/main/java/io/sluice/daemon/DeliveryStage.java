@@ -138,6 +138,24 @@ final class DeliveryStage implements AutoCloseable {
                         public int deliveriesPerConnection(ReadyKey key) {
                             return paths.get().deliveriesPerConnection(key.source(), key.site());
                         }
+
+                        @Override
+                        public long connectionRateCount(ReadyKey key) {
+                            var rate = paths.get().connectionRate(key.source(), key.site());
+                            return rate == null ? 0 : rate.count();
+                        }
+
+                        @Override
+                        public long connectionRatePeriodNanos(ReadyKey key) {
+                            var rate = paths.get().connectionRate(key.source(), key.site());
+                            return rate == null ? 1 : rate.period().toNanos();
+                        }
+
+                        @Override
+                        public int connectionRateBurst(ReadyKey key) {
+                            var rate = paths.get().connectionRate(key.source(), key.site());
+                            return rate == null ? 1 : rate.burst();
+                        }
                     });
             SchedulerOptions options = SchedulerOptions.from(settings.delivery(), settings.queue());
             Scheduler[] scheduler = new Scheduler[1];

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import io.sluice.util.Gcra;
 
 /**
  * Outbound connections of one (source, site) ready queue (docs/architecture.md "Egress"), tagged by MX host.
@@ -55,6 +56,9 @@ public final class ConnectionPool {
     private int idle;
     private int leased;
     private int opening;
+    /** New connections per period ({@link #connectionRate}), or null; guarded by {@code this}. */
+    private Gcra connectionRate;
+    private String connectionRateSpec;
     /** Connections taken out of the pool whose close has not completed yet: they still count against the cap. */
     private int closing;
     /** Acquires that need a new connection and wait for a close to complete (the pool is at its cap). */
@@ -109,6 +113,25 @@ public final class ConnectionPool {
     public synchronized void limits(int connections, int deliveriesPerConnection) {
         this.cap = Math.max(1, connections);
         this.maxDeliveries = Math.max(1, deliveriesPerConnection);
+    }
+
+    /**
+     * The path's connection rate: new connections at most {@code count} per {@code periodNanos}, evenly spaced
+     * ({@link Gcra#spaced}, at most {@code burst} at once); {@code count} 0 for none. A new connection over the rate
+     * is opened when the rate allows (its acquire waits, holding its place in the cap). Unchanged values keep the
+     * limiter's state.
+     */
+    public synchronized void connectionRate(long count, long periodNanos, int burst) {
+        if (count <= 0) {
+            connectionRate = null;
+            connectionRateSpec = null;
+            return;
+        }
+        String spec = count + "/" + periodNanos + "/" + burst;
+        if (!spec.equals(connectionRateSpec)) {
+            connectionRate = Gcra.spaced(Math.max(1, periodNanos / count), burst, nanoClock.getAsLong() - periodNanos);
+            connectionRateSpec = spec;
+        }
     }
 
     /** {@link #acquire(InetSocketAddress, String, boolean)} with STARTTLS allowed. */
@@ -363,6 +386,18 @@ public final class ConnectionPool {
     }
 
     private void open(InetSocketAddress mx, String tag, boolean tlsDisabled, CompletableFuture<Lease> result) {
+        long wait;
+        synchronized (this) {
+            long now = nanoClock.getAsLong();
+            wait = connectionRate == null ? 0 : connectionRate.waitNanos(now);
+            if (wait == 0 && connectionRate != null) {
+                connectionRate.take(now);
+            }
+        }
+        if (wait > 0) { // over the connection rate: open when it allows (the slot stays counted as opening)
+            timer.schedule(() -> open(mx, tag, tlsDisabled, result), wait, TimeUnit.NANOSECONDS);
+            return;
+        }
         CompletableFuture<OutboundConnection> connecting;
         try {
             connecting = connector.connect(mx, tag, tlsDisabled);

@@ -24,6 +24,19 @@ public final class ConnectionPools<K> {
         int connections(K key);
 
         int deliveriesPerConnection(K key);
+
+        /** New connections per {@link #connectionRatePeriodNanos}; 0 for no rate. */
+        default long connectionRateCount(K key) {
+            return 0;
+        }
+
+        default long connectionRatePeriodNanos(K key) {
+            return 1;
+        }
+
+        default int connectionRateBurst(K key) {
+            return 1;
+        }
     }
 
     private final Function<? super K, OutboundConnector> connectors;
@@ -61,7 +74,7 @@ public final class ConnectionPools<K> {
         return pools.computeIfAbsent(key, k -> {
             ConnectionPool made = new ConnectionPool(String.valueOf(k), connectors.apply(k), timer);
             if (limits != null) {
-                made.limits(limits.connections(k), limits.deliveriesPerConnection(k));
+                apply(made, k);
             }
             return made;
         });
@@ -75,9 +88,15 @@ public final class ConnectionPools<K> {
         pools.forEach((k, pool) -> {
             pool.connector(connectors.apply(k));
             if (limits != null) {
-                pool.limits(limits.connections(k), limits.deliveriesPerConnection(k));
+                apply(pool, k);
             }
         });
+    }
+
+    private void apply(ConnectionPool pool, K k) {
+        pool.limits(limits.connections(k), limits.deliveriesPerConnection(k));
+        pool.connectionRate(limits.connectionRateCount(k), limits.connectionRatePeriodNanos(k),
+                limits.connectionRateBurst(k));
     }
 
     /** The pool for {@code key} if one exists, else null. */

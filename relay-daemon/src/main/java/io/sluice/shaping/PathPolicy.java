@@ -134,6 +134,18 @@ public final class PathPolicy {
     }
 
     /**
+     * New connections the pool of path ({@code source}, {@code site}) may open per period, or null for no limit: the
+     * site's {@code connection_rate}, or for a provider's shared pool its {@code per_source} one (else the site's).
+     */
+    public ShapingSettings.Rate connectionRate(String source, SiteKey site) {
+        PathShape shape = shape(site);
+        if (site.providerName() != null && shape.sourceConnectionRate() != null) {
+            return shape.sourceConnectionRate();
+        }
+        return shape.siteConnectionRate();
+    }
+
+    /**
      * The key of the connection pool that path ({@code source}, {@code site}) uses, given its shape: a provider's
      * key when the provider caps connections per source (its sites share one pool, so idle connections count
      * against that cap too), else the site itself.

@@ -327,6 +327,29 @@ class ConnectionPoolTest {
     }
 
     @Test
+    void shouldOpenNewConnectionsNoFasterThanTheConnectionRate() throws Exception {
+        PoolSink sink = sink("127.0.0.2");
+        pool(limits(10, 100, LONG, LONG));
+        pool.connectionRate(2, 1_000_000_000L, 1); // 2/s: one every 500 ms
+        long start = System.nanoTime();
+        List<CompletableFuture<Lease>> leases = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            leases.add(pool.acquire(sink.address(), sink.name()));
+        }
+        List<Long> readyMillis = new ArrayList<>();
+        for (CompletableFuture<Lease> f : leases) {
+            await(f);
+            readyMillis.add((System.nanoTime() - start) / 1_000_000);
+        }
+        assertThat(readyMillis.get(0)).as("the first at once").isLessThan(400);
+        assertThat(readyMillis.get(2)).as("the third a second later").isGreaterThanOrEqualTo(900);
+        assertThat(sink.sessions.get()).isEqualTo(3);
+        for (CompletableFuture<Lease> f : leases) {
+            f.get().release();
+        }
+    }
+
+    @Test
     void shouldCloseConnectionsAboveALoweredCapWhenTheyAreReleased() throws Exception {
         PoolSink sink = sink("127.0.0.2");
         pool(limits(3, 100, LONG, LONG));
