@@ -23,9 +23,15 @@ final class DeliveryGauges {
 
     static void bind(SluiceMetrics metrics, SchedulerCounters scheduler, ConnectionPools<?> pools,
                      ResolutionCounters dns, java.util.function.Supplier<java.util.List<SmarthostStatus>> smarthosts,
-                     java.util.function.Supplier<io.sluice.scheduler.ShapingState> shaping) {
+                     java.util.function.Supplier<io.sluice.scheduler.ShapingState> shaping,
+                     java.util.function.Supplier<java.util.List<String>> providers) {
         metrics.bindShapingActions(visitor -> {
             java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+            for (String provider : providers.get()) { // every provider's series, 0 while nothing is in force
+                for (String kind : new String[] {"suspend", "message_rate", "connections"}) {
+                    counts.put(provider + "\t" + kind, 0L);
+                }
+            }
             for (io.sluice.scheduler.ShapingState.Entry a : shaping.get().actions()) {
                 String provider = a.provider() == null ? "default" : a.provider();
                 if (a.suspend()) {

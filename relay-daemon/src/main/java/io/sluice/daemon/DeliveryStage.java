@@ -168,7 +168,7 @@ final class DeliveryStage implements AutoCloseable {
                     attempts.timing(dispatcher), writer, dsn != null ? dsn : BounceSink.NONE, events,
                     SystemEpochClock.INSTANCE, new Random(), () -> wake(runner[0]));
             DeliveryGauges.bind(metrics, scheduler[0].counters(), pools, resolver.counters(),
-                    scheduler[0]::smarthosts, scheduler[0]::shapingState);
+                    scheduler[0]::smarthosts, scheduler[0]::shapingState, () -> providerNames(paths.get()));
             scheduler[0].changeEgress(Router.compile(settings.egress()),
                     EgressPlan.unusableSources(settings.egress()));
             scheduler[0].changePathPolicy(paths.get());
@@ -188,6 +188,16 @@ final class DeliveryStage implements AutoCloseable {
             closeAll(null, dsn, dispatcher, pools, resolver);
             throw e;
         }
+    }
+
+    /** The providers of the policy in force and {@code default} (the label values of sluice_shaping_actions). */
+    private static java.util.List<String> providerNames(PathPolicy policy) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        names.add("default");
+        for (io.sluice.shaping.PathShape p : policy.providers()) {
+            names.add(p.provider());
+        }
+        return names;
     }
 
     /** The connector of a pool: towards a smarthost, or to MX hosts with the path's TLS and idle timeout. */

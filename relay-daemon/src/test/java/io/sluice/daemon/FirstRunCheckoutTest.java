@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The first run in a checkout, as the README's quick start has it: a working directory holding the shipped
- * conf/sluice.yaml (only its ports moved to free ones and DNS pointed at an unused loopback port, so nothing
+ * conf/sluice.yaml and conf/shaping.yaml (only the ports moved to free ones and DNS pointed at an unused loopback
+ * port, so nothing
  * leaves the machine), no token file, {@code sluice run} and then {@code sluice status} as separate processes,
  * with no flags at all.
  */
@@ -34,6 +35,7 @@ class FirstRunCheckoutTest {
                 .replaceFirst("(?m)^  resolvers: \\[[^]]*]", "  resolvers: [\"127.0.0.1:" + FreePorts.next() + "\"]");
         Files.createDirectories(checkout.resolve("conf"));
         Files.writeString(checkout.resolve("conf/sluice.yaml"), yaml, StandardCharsets.UTF_8);
+        Files.copy(ROOT.resolve("conf/shaping.yaml"), checkout.resolve("conf/shaping.yaml")); // shaping.file
         Path token = checkout.resolve("data/admin.token");
         assertThat(token).doesNotExist();
 

@@ -98,6 +98,10 @@ class InstallScriptTest {
         String text = Files.readString(root.resolve("etc/sluice/sluice.yaml"));
         assertThat(text).contains("  token_file: /etc/sluice/admin.token ");
         Files.writeString(staged, text.replace("/etc/sluice/admin.token", token.toString()));
+        // shaping.file (shaping.yaml) resolves beside the config: the shipped rules, installed beside it too.
+        assertThat(root.resolve("etc/sluice/shaping.yaml")).hasSameTextualContentAs(
+                OpsFiles.ROOT.resolve("conf/shaping.yaml"));
+        Files.copy(root.resolve("etc/sluice/shaping.yaml"), tmp.resolve("shaping.yaml"));
         Settings installed = SettingsLoader.load(staged);
         Settings shipped = SettingsLoader.load(OpsFiles.ROOT.resolve("conf/sluice.yaml"));
         assertThat(installed.admin().tokenFile()).isEqualTo(token);

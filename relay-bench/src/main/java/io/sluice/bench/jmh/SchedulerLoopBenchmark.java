@@ -10,7 +10,9 @@ import io.sluice.journal.Journal;
 import io.sluice.journal.JournalWriter;
 import io.sluice.journal.Recovery;
 import io.sluice.journal.WriterOptions;
+import io.sluice.config.ShapingSettings;
 import io.sluice.scheduler.BounceSink;
+import io.sluice.shaping.PathPolicy;
 import io.sluice.scheduler.DeliveryTask;
 import io.sluice.scheduler.RecipientResult;
 import io.sluice.scheduler.RetryPolicy;
@@ -31,6 +33,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -49,6 +52,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * answer is a minute old (one lookup per minute, negligible). OUTCOMEs name message ids the journal never had, so
  * the writer drops them after reading them from its ring (no disk growth). The fork gets the JVM flags Chronicle
  * and Agrona need on Java 17 (the same list as the root pom.xml property sluice.jvm.flags).
+ *
+ * <p>{@code shaping}: {@code off} (every path takes delivery.* limits, no rates), or {@code provider}: the site
+ * belongs to a provider with a per-source and a total connection cap and message rates at every level (site, per
+ * source, total; far above what the loop reaches, so none holds a message back): the difference between the two
+ * is the per-message shaping decision at dispatch ({@code scheduler.PathGate}: group caps and three GCRA steps).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -69,6 +77,9 @@ import org.openjdk.jmh.annotations.Warmup;
     "-Dchronicle.analytics.disable=true"})
 public class SchedulerLoopBenchmark {
     static final int MESSAGES = 1000;
+
+    @Param({"off", "provider"})
+    public String shaping;
     private static final List<String> RECIPIENT = List.of("user@steady.bench");
     private static final List<RecipientResult> DELIVERED = List.of(RecipientResult.delivered());
 
@@ -101,6 +112,9 @@ public class SchedulerLoopBenchmark {
             last = task;
             return true;
         }, writer, BounceSink.NONE, SystemEpochClock.INSTANCE, new Random(1), () -> { });
+        if (shaping.equals("provider")) {
+            scheduler.changePathPolicy(PathPolicy.from(delivery, providerShaping()));
+        }
         scheduler.offerQueued(nextId++, 0, System.currentTimeMillis(), RECIPIENT);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (last == null) {
@@ -129,6 +143,18 @@ public class SchedulerLoopBenchmark {
             report();
         }
         return last.taskId();
+    }
+
+    /** A provider owning steady.bench's MX with limits at every level, none of them reached. */
+    static ShapingSettings providerShaping() {
+        ShapingSettings.Rate fast = new ShapingSettings.Rate(1_000_000_000L, Duration.ofSeconds(1), 1_000);
+        ShapingSettings.PathLimits defaults = new ShapingSettings.PathLimits(10, fast, fast, 1_000_000, 100,
+                Duration.ofSeconds(60), DeliverySettings.OutboundTls.OPPORTUNISTIC);
+        ShapingSettings.GroupLimits group = new ShapingSettings.GroupLimits(10, fast, fast, 1_000_000);
+        ShapingSettings.Provider provider = new ShapingSettings.Provider("bench", List.of(".steady.bench"),
+                ShapingSettings.GroupLimits.NONE, group, group, null, List.of());
+        return new ShapingSettings(Path.of("shaping.yaml"), null,
+                new ShapingSettings.Rules(defaults, List.of(provider), List.of(), List.of()));
     }
 
     private void report() {
