@@ -36,4 +36,7 @@ public interface AdminApi {
      * @param domain a domain name (already checked)
      */
     CompletableFuture<String> shaping(String domain);
+
+    /** The {@code warmup} document: each warming source's schedule, day, and today's caps and use per provider. */
+    String warmup();
 }

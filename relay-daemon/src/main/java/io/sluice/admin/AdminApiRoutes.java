@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
  *       need prefix routes, which could let a typo reach a neighbouring route).</li>
  *   <li>{@value #SHAPING}{@code ?domain=D}: the {@link AdminApi#shaping} document (an MX lookup, then the path
  *       policy and the actions in force).</li>
+ *   <li>{@value #WARMUP}: the {@link AdminApi#warmup} document.</li>
  * </ul>
  *
  * <p>Failures: a bad parameter is a 400 and a missing message a 404, each with {@code {"error": "..."}}; an answer
@@ -35,6 +36,7 @@ public final class AdminApiRoutes {
     public static final String QUEUE = "/admin/queue";
     public static final String INSPECT = "/admin/inspect";
     public static final String SHAPING = "/admin/shaping";
+    public static final String WARMUP = "/admin/warmup";
     public static final int DEFAULT_QUEUE_ROWS = 100;
     public static final int MAX_QUEUE_ROWS = 1000;
     static final long ANSWER_TIMEOUT_MS = 5_000;
@@ -45,14 +47,15 @@ public final class AdminApiRoutes {
     private AdminApiRoutes() {
     }
 
-    /** The four routes, served by {@code api}. */
+    /** The five routes, served by {@code api}. */
     public static List<Route> routes(AdminApi api) {
         Objects.requireNonNull(api, "api");
         return List.of(
                 get(STATUS, request -> json(HttpResponseStatus.OK, api.status())),
                 get(QUEUE, request -> queue(api, request)),
                 get(INSPECT, request -> inspect(api, request)),
-                get(SHAPING, request -> shaping(api, request)));
+                get(SHAPING, request -> shaping(api, request)),
+                get(WARMUP, request -> json(HttpResponseStatus.OK, api.warmup())));
     }
 
     private static Route get(String path, RouteHandler handler) {

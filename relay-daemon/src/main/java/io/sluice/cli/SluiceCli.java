@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
                 UsersCommand.class, StatusCommand.class, QueueCommand.class, InspectCommand.class,
                 FlushCommand.class, SuspendCommand.class, ResumeCommand.class, HoldCommand.class,
                 ReleaseCommand.class, BounceCommand.class, RouteCommand.class, CompletionCommand.class,
-                CommandLine.HelpCommand.class, ShapingCommand.class})
+                CommandLine.HelpCommand.class, ShapingCommand.class, WarmupCommand.class})
 public final class SluiceCli {
 
     public static void main(String[] args) {

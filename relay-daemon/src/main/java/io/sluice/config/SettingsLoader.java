@@ -97,7 +97,30 @@ public final class SettingsLoader {
         ConfigErrors errors = new ConfigErrors(sourceName);
         Settings settings = SettingsReader.read(document, source, errors);
         errors.throwIfAny();
-        return settings.shaping().enabled() ? settings.withShaping(loadShaping(settings)) : settings;
+        Settings loaded = settings.shaping().enabled() ? settings.withShaping(loadShaping(settings)) : settings;
+        checkWarmups(loaded);
+        return loaded;
+    }
+
+    /** Each source's warm-up names a schedule of the shaping rules (which need a shaping file). */
+    private static void checkWarmups(Settings settings) throws ConfigException {
+        List<String> problems = new java.util.ArrayList<>();
+        for (SourceSettings s : settings.egress().sources()) {
+            SourceSettings.Warmup w = s.warmup();
+            if (w == null) {
+                continue;
+            }
+            ShapingSettings.Rules rules = settings.shaping().rules();
+            if (rules == null) {
+                problems.add(w.where() + ": warm-up needs the shaping rules: set shaping.file");
+            } else if (rules.schedule(w.schedule()) == null) {
+                problems.add(w.where() + ": no warm-up schedule " + w.schedule() + " in " + settings.shaping().file()
+                        + " (warmup.schedules[].name)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
     }
 
     /**

@@ -61,9 +61,12 @@ final class ShapingFileReader {
         PathLimits defaults = defaults(doc.mapping("default"), delivery);
         List<AutomationRule> common = rules(doc, "automation");
         List<Provider> providers = providers(doc);
-        List<WarmupSchedule> schedules = warmup(doc.mapping("warmup"), providers);
+        YamlMapping warmup = doc.mapping("warmup");
+        double maxDeferral = warmup.read("max_deferral_rate", Rules.MAX_DEFERRAL_RATE, ShapingFileReader::share);
+        double maxBlock = warmup.read("max_block_rate", Rules.MAX_BLOCK_RATE, ShapingFileReader::share);
+        List<WarmupSchedule> schedules = warmup(warmup, providers);
         doc.finish();
-        return new Rules(defaults, providers, common, schedules);
+        return new Rules(defaults, providers, common, schedules, maxDeferral, maxBlock);
     }
 
     private static PathLimits defaults(YamlMapping m, DeliverySettings d) {
@@ -284,6 +287,20 @@ final class ShapingFileReader {
             throw new IllegalArgumentException("not a valid regex: " + e.getDescription() + " at index "
                     + e.getIndex());
         }
+    }
+
+    /** A share from 0 to 1, e.g. {@code 0.05}. */
+    private static double share(String raw) {
+        double v;
+        try {
+            v = Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(raw + " is not a number from 0 to 1, e.g. 0.05");
+        }
+        if (!(v >= 0 && v <= 1)) {
+            throw new IllegalArgumentException(raw + " is not a share from 0 to 1");
+        }
+        return v;
     }
 
     /** {@code immediate} = {1, 0}; {@code N/DURATION} = {N, millis}. */

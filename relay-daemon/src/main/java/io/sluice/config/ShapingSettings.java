@@ -40,14 +40,27 @@ public record ShapingSettings(Path file, Path overrides, Rules rules) {
      * @param providers  mailbox providers in file order ({@code providers})
      * @param automation rules every provider (and the default) has besides its own ({@code automation})
      * @param schedules  warm-up schedules by name ({@code warmup.schedules}), in file order
+     * @param maxDeferralRate a warming source's day counts only when its deferred share of attempts stayed at or
+     *                   below this ({@code warmup.max_deferral_rate}, default 0.05)
+     * @param maxBlockRate the same for blocks, 5xx 5.7.x policy refusals ({@code warmup.max_block_rate}, default 0.01)
      */
     public record Rules(PathLimits defaults, List<Provider> providers, List<AutomationRule> automation,
-                        List<WarmupSchedule> schedules) {
+                        List<WarmupSchedule> schedules, double maxDeferralRate, double maxBlockRate) {
+        /** Default warm-up thresholds. */
+        public static final double MAX_DEFERRAL_RATE = 0.05;
+        public static final double MAX_BLOCK_RATE = 0.01;
+
         public Rules {
             Objects.requireNonNull(defaults, "defaults");
             providers = List.copyOf(providers);
             automation = List.copyOf(automation);
             schedules = List.copyOf(schedules);
+        }
+
+        /** Rules with the default warm-up thresholds. */
+        public Rules(PathLimits defaults, List<Provider> providers, List<AutomationRule> automation,
+                     List<WarmupSchedule> schedules) {
+            this(defaults, providers, automation, schedules, MAX_DEFERRAL_RATE, MAX_BLOCK_RATE);
         }
 
         /** The provider named {@code name}, or null. */
@@ -188,11 +201,39 @@ public record ShapingSettings(Path file, Path overrides, Rules rules) {
 
     /**
      * A warm-up schedule ({@code warmup.schedules[]}): from each listed day on (day 1 = the source's start date,
-     * UTC), the daily caps per provider; {@code default} covers providers not named.
+     * UTC), the daily caps per provider; {@code default} covers providers not named. The last listed day's caps hold
+     * through that day; after it the warm-up is complete and nothing is capped.
      */
     public record WarmupSchedule(String name, List<Day> days) {
         public WarmupSchedule {
             days = List.copyOf(days);
+        }
+
+        /** The step in force on warm-up day {@code day} (from 1), or null once past the last listed day. */
+        public Day step(int day) {
+            Day found = null;
+            for (Day d : days) {
+                if (d.day() <= day) {
+                    found = d;
+                }
+            }
+            if (days.isEmpty() || day > days.get(days.size() - 1).day()) {
+                return null;
+            }
+            return found != null ? found : days.get(0);
+        }
+
+        /** Messages per UTC day to {@code provider} (a provider's name, or {@code default}) on day {@code day}; -1: no cap. */
+        public long cap(int day, String provider) {
+            Day d = step(day);
+            if (d == null) {
+                return -1;
+            }
+            Long c = d.caps().get(provider);
+            if (c == null) {
+                c = d.caps().get("default");
+            }
+            return c == null ? -1 : c;
         }
 
         /** One step: caps per provider name ({@code default} for the rest) from {@code day} on. */

@@ -34,13 +34,43 @@ final class SourcesSection {
             String name = ConfigName.required(m, "a unique name that pools refer to");
             String address = m.read("address", null, ListenersSection::ipLiteral);
             String ehloName = m.read("ehlo_name", delivery.ehloName(), SourcesSection::hostName);
+            SourceSettings.Warmup warmup = warmup(m);
             m.finish();
             named.add(new ConfigName.Named(name, m));
             sources.add(new SourceSettings(name, address != null ? address : delivery.bindAddress(), ehloName,
-                    address == null));
+                    address == null, warmup));
         }
         ConfigName.requireUnique(named);
         return sources;
+    }
+
+    /**
+     * {@code warmup: {schedule, start}}: both required when given; the schedule's existence is checked against the
+     * shaping rules by the loader (they are read after this file).
+     */
+    private static SourceSettings.Warmup warmup(YamlMapping source) {
+        if (!source.isPresent("warmup")) {
+            source.mapping("warmup").finish();
+            return null;
+        }
+        YamlMapping w = source.mapping("warmup");
+        String schedule = w.read("schedule", null, ConfigName::parse);
+        java.time.LocalDate start = w.read("start", null, raw -> {
+            try {
+                return java.time.LocalDate.parse(raw);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(raw + " is not a date (YYYY-MM-DD, the UTC day the warm-up starts)");
+            }
+        });
+        w.finish();
+        if (schedule == null && !w.failed("schedule")) {
+            w.error("schedule", "required: a warmup.schedules[].name of the shaping rules");
+        }
+        if (start == null && !w.failed("start")) {
+            w.error("start", "required: the UTC date of day 1, e.g. 2026-12-01");
+        }
+        return schedule == null || start == null ? null
+                : new SourceSettings.Warmup(schedule, start, w.where("schedule"));
     }
 
     /** A host name (RFC 1123), not an address literal. */

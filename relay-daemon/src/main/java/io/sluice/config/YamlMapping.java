@@ -280,6 +280,14 @@ final class YamlMapping {
         errors.add(item.node(), item.path(), problem);
     }
 
+    /** {@code file:line: path.key} of a key (its own line when present), to report a problem found later. */
+    String where(String key) {
+        NodeTuple tuple = entries.get(key);
+        Node at = tuple != null ? tuple.getKeyNode() : this.where;
+        String file = at == null ? "" : at.getStartMark().map(m -> m.getName()).orElse("");
+        return ConfigErrors.format(file, line(at), child(key), "").replaceAll(": $", "");
+    }
+
     /** This mapping's key path, e.g. {@code listeners[0]}. */
     String path() {
         return path;

@@ -167,6 +167,40 @@ final class AdminApiBinding implements AdminApi {
     }
 
     @Override
+    public String warmup() {
+        io.sluice.config.ShapingSettings.Rules rules = settings.current().shaping().rules();
+        StringBuilder out = new StringBuilder(512).append("{\"max_deferral_rate\":")
+                .append(rules == null ? io.sluice.config.ShapingSettings.Rules.MAX_DEFERRAL_RATE : rules.maxDeferralRate())
+                .append(",\"max_block_rate\":")
+                .append(rules == null ? io.sluice.config.ShapingSettings.Rules.MAX_BLOCK_RATE : rules.maxBlockRate())
+                .append(",\"sources\":[");
+        String comma = "";
+        for (io.sluice.scheduler.WarmupState.Source s : scheduler.warmupState().sources()) {
+            out.append(comma).append("{\"source\":");
+            JsonText.string(out, s.source()).append(",\"schedule\":");
+            JsonText.string(out, s.schedule()).append(",\"start\":");
+            JsonText.string(out, s.start()).append(",\"day\":").append(s.day())
+                    .append(",\"complete\":").append(s.complete()).append(",\"utc_day\":");
+            JsonText.string(out, java.time.LocalDate.ofEpochDay(s.utcDay()).toString())
+                    .append(",\"attempts\":").append(s.attempts()).append(",\"deferred\":").append(s.deferred())
+                    .append(",\"blocked\":").append(s.blocked()).append(",\"providers\":[");
+            java.util.Set<String> names = new java.util.TreeSet<>(s.caps().keySet());
+            names.addAll(s.sent().keySet());
+            String c2 = "";
+            for (String p : names) {
+                out.append(c2).append("{\"provider\":");
+                JsonText.string(out, p).append(",\"cap\":").append(s.caps().getOrDefault(p,
+                        s.caps().getOrDefault("default", -1L))).append(",\"sent\":")
+                        .append(s.sent().getOrDefault(p, 0L)).append('}');
+                c2 = ",";
+            }
+            out.append("]}");
+            comma = ",";
+        }
+        return out.append("]}").toString();
+    }
+
+    @Override
     public CompletableFuture<String> shaping(String domain) {
         return ShapingReport.of(settings.current(), domain, scheduler.shapingState());
     }

@@ -28,6 +28,7 @@ import io.sluice.metrics.JournalMetrics;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.scheduler.QueuedHandoff;
 import io.sluice.scheduler.ShapingState;
+import io.sluice.scheduler.WarmupState;
 import io.sluice.scheduler.SteeringState;
 import io.sluice.smtp.server.SmtpServer;
 import io.sluice.smtp.server.auth.AuthVerifier;
@@ -165,8 +166,9 @@ public final class Daemon implements AutoCloseable {
             LOG.info("shaping actions in force: {}", shaping.actions().stream()
                     .map(a -> a.source() + " " + a.target() + ": " + a.describe()).toList());
         }
+        WarmupState warmup = WarmupState.read(journal.dir());
         delivery = DeliveryStage.start(current, journal, writer, recovered.pending(), eventLoops, handoff,
-                new DeliveryEventMetrics(metrics.delivery(), events), metrics, steering, shaping);
+                new DeliveryEventMetrics(metrics.delivery(), events), metrics, steering, shaping, warmup);
         for (ListenerSettings listener : current.listeners()) {
             if (listener.auth().enabled()) {
                 authVerifiers.put(listener.name(),

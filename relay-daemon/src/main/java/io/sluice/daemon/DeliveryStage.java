@@ -22,6 +22,7 @@ import io.sluice.scheduler.RetryPolicy;
 import io.sluice.scheduler.Scheduler;
 import io.sluice.scheduler.SchedulerOptions;
 import io.sluice.scheduler.ShapingState;
+import io.sluice.scheduler.WarmupState;
 import io.sluice.scheduler.SteeringState;
 import io.sluice.shaping.PathPolicy;
 import java.util.Random;
@@ -106,13 +107,15 @@ final class DeliveryStage implements AutoCloseable {
         scheduler.changePathPolicy(paths.get());
         scheduler.changeRetryPolicy(RetryPolicy.from(next.delivery()));
         scheduler.changeEgress(Router.compile(next.egress()), EgressPlan.unusableSources(next.egress()));
+        scheduler.changeWarmup(next.egress().sources(), next.shaping().rules());
     }
 
 
     /** Builds and starts the stage; on failure closes what was built and rethrows. */
     static DeliveryStage start(Settings settings, Journal journal, JournalWriter writer, PendingSet recovered,
                                EventLoops loops, QueuedHandoff handoff, EventPublisher events,
-                               SluiceMetrics metrics, SteeringState steering, ShapingState shaping) {
+                               SluiceMetrics metrics, SteeringState steering, ShapingState shaping,
+                               WarmupState warmup) {
         MxResolver resolver = new MxResolver(settings.dns(), settings.delivery());
         ConnectionPools<ReadyKey> pools = null;
         DeliveryDispatcher dispatcher = null;
@@ -174,9 +177,15 @@ final class DeliveryStage implements AutoCloseable {
             scheduler[0].changePathPolicy(paths.get());
             scheduler[0].loadRecovered(recovered);
             scheduler[0].restoreSteering(steering); // before the runner: nothing suspended may go out first
-            ShapingPersister persister = new ShapingPersister(journal.dir());
-            scheduler[0].persistShapingWith(persister::changed);
+            StateFilePersister<ShapingState> actions = new StateFilePersister<>(journal.dir(), ShapingState.FILE_NAME,
+                    ShapingState::write);
+            scheduler[0].persistShapingWith(actions::changed);
             scheduler[0].restoreShaping(shaping); // before the runner too: a suspended path stays suspended
+            StateFilePersister<WarmupState> ramp = new StateFilePersister<>(journal.dir(), WarmupState.FILE_NAME,
+                    WarmupState::write);
+            scheduler[0].persistWarmupWith(ramp::changed);
+            scheduler[0].restoreWarmup(warmup);
+            scheduler[0].changeWarmup(settings.egress().sources(), settings.shaping().rules());
             handoff.connect(scheduler[0]);
             dispatcher.start();
             ErrorHandler errors = e -> LOG.error("scheduler error", e);

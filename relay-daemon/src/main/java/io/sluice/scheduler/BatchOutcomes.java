@@ -116,7 +116,7 @@ final class BatchOutcomes {
             finish(b, OutcomeCode.EXPIRED, 0, "4.4.7", GivenUp.EXPIRED_TEXT, now);
         } else if (kept > 0) {
             defer(b, lastTemporary.code(), lastTemporary.enhancedStatus(), lastTemporary.text(), r,
-                    now - b.dispatchedAtMillis, now, place);
+                    now - b.dispatchedAtMillis, now, place, -1);
         } else {
             done(b, now);
         }
@@ -127,16 +127,26 @@ final class BatchOutcomes {
      * batch. {@code via} and {@code attemptMillis} describe the delivery attempt, null and -1 when there was none.
      */
     void defer(Batch b, int code, String status, String text, TaskResult via, long attemptMillis, long now) {
-        defer(b, code, status, text, via, attemptMillis, now, null);
+        defer(b, code, status, text, via, attemptMillis, now, null, -1);
+    }
+
+    /**
+     * As {@link #defer} with no attempt, retried at {@code dueMillis} (plus up to five minutes of jitter, so mail
+     * held until the same moment does not all go at once) instead of the retry policy's next time: mail that waits
+     * for something with a known end, such as a new UTC day for warm-up caps.
+     */
+    void deferUntil(Batch b, int code, String status, String text, long dueMillis, long now) {
+        defer(b, code, status, text, null, -1, now, null, dueMillis + (long) (random.nextDouble() * 300_000));
     }
 
     private void defer(Batch b, int code, String status, String text, TaskResult via, long attemptMillis, long now,
-                       java.util.function.Consumer<Batch> place) {
+                       java.util.function.Consumer<Batch> place, long dueMillis) {
         if (via == null) {
             remember(b, code, status, text, null); // DNS: Sluice's own finding
         }
         int attempts = b.maxAttempts() + 1;
-        long due = policy.nextAttemptAtMillis(now, attempts, b.receivedAtMillis, random.nextDouble());
+        long due = dueMillis >= 0 ? dueMillis
+                : policy.nextAttemptAtMillis(now, attempts, b.receivedAtMillis, random.nextDouble());
         for (int i = 0; i < b.size; i++) {
             b.attempts[i]++;
             recorder.deferred(b.messageId, b.indexes[i], b.attempts[i], due, code, text, b.lastMx);

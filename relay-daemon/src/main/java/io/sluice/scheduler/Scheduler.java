@@ -124,6 +124,15 @@ public final class Scheduler implements Agent {
     private final ShapingActions shapingActions;
     /** The path policy's caps and rates at dispatch (shared with the ring and the resolutions). */
     private final PathGate gate;
+    /** Warm-up caps per source and provider (the source choice skips a capped source). */
+    private final WarmupCaps warmup = new WarmupCaps();
+    /** A reload's sources and shaping rules for the warm-up, waiting for the scheduler thread; null almost always. */
+    private final AtomicReference<WarmupChange> nextWarmup = new AtomicReference<>();
+
+    /** Sources and rules handed from a reload to the scheduler thread. */
+    private record WarmupChange(List<io.sluice.config.SourceSettings> sources,
+                                io.sluice.config.ShapingSettings.Rules rules) {
+    }
     private final Consumer<SiteState> enterRing;
     private final BatchOutcomes outcomes;
     private final QueueSteering steering;
@@ -168,7 +177,8 @@ public final class Scheduler implements Agent {
         this.gate = new PathGate(io.sluice.shaping.PathPolicy.uniform(options.maxInFlightPerSite(),
                 Integer.MAX_VALUE), shapingActions);
         this.resolutions = new Resolutions(options, resolver, wakeUp, counters, lanes, gate);
-        this.sources = new SourceChoice(resolutions, lanes, Router.compile(EgressSettings.defaults(null, "localhost")));
+        this.sources = new SourceChoice(resolutions, lanes, Router.compile(EgressSettings.defaults(null, "localhost")),
+                gate, warmup);
         this.smarthosts = new Smarthosts(resolver, wakeUp);
         this.circuits = new SmarthostCircuits(smarthosts, events);
         this.ring = new DispatchRing(options, dispatcher, policy, timers, counters, this::expire,
@@ -328,6 +338,10 @@ public final class Scheduler implements Agent {
         if (nextPolicy.get() != null) { // one volatile read per cycle; no allocation
             takePolicy(nextPolicy.getAndSet(null));
         }
+        if (nextWarmup.get() != null) { // one volatile read per cycle; no allocation
+            WarmupChange w = nextWarmup.getAndSet(null);
+            warmup.change(w.sources(), w.rules(), now);
+        }
         int work = recorder.flush();
         work += bounceHandoff.flush();
         work += resultsIn.drain(onResult, DRAIN_LIMIT);
@@ -339,6 +353,7 @@ public final class Scheduler implements Agent {
         work += steering.tick(now, bounceHandoff.size() < MAX_RECORDER_BACKLOG
                 && recorder.backlog() < MAX_RECORDER_BACKLOG);
         work += timers.poll(now, onTimer);
+        work += warmup.tick(now);
         work += resolutions.start();
         work += domains.evictIdle(now, DRAIN_LIMIT);
         boolean recordsFlow = recorder.backlog() < MAX_RECORDER_BACKLOG && bounceHandoff.size() < MAX_RECORDER_BACKLOG;
@@ -423,9 +438,12 @@ public final class Scheduler implements Agent {
 
     /** {@code b} joins its ready queue at {@code site} (source picked from its route's pool), or is deferred. */
     private void placeAt(Batch b, Route route, SiteGroup site) {
-        SiteState queue = sources.readyQueue(b, route, site);
+        SiteState queue = sources.readyQueue(b, route, site, now);
         if (queue != null) {
             ring.addReady(queue, b);
+        } else if (sources.cappedByWarmup()) { // waits for the next UTC day, never bounced for it
+            outcomes.deferUntil(b, 451, "4.4.0", "4.4.0 " + sources.noSourceReason(b),
+                    WarmupCaps.nextUtcDay(now), now);
         } else {
             outcomes.defer(b, 451, "4.4.0", "4.4.0 " + sources.noSourceReason(b), null, -1, now);
         }
@@ -487,6 +505,9 @@ public final class Scheduler implements Agent {
             return; // unknown or duplicate report: nothing is waiting for it
         }
         SiteState site = b.site;
+        if (r.site() != TaskResult.SiteSignal.NOT_ATTEMPTED && site.group.smarthost == null) {
+            warmup.attempted(site.readyKey.source(), r.allDeferred(true), blocked(r), now);
+        }
         if (r.fired() != null) {
             ActionTarget changed = shapingActions.fired(site, r.fired(), now);
             if (changed != null) {
@@ -601,6 +622,43 @@ public final class Scheduler implements Agent {
                 gate.actionsChanged(t, enterRing);
             }
         }
+    }
+
+    /** A recipient refused for policy (5xx with a 5.7.x status): a block, for the warm-up's block rate. */
+    private static boolean blocked(TaskResult r) {
+        for (int i = 0; i < r.recipients().size(); i++) {
+            RecipientResult rr = r.recipients().get(i);
+            if (rr.kind() == RecipientResult.Kind.PERMANENT && !rr.local() && rr.enhancedStatus() != null
+                    && rr.enhancedStatus().startsWith("5.7.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The sources and shaping rules for warm-up (at start and every reload): sources with {@code warmup} get daily
+     * caps from their schedule. Any thread; taken at the next cycle.
+     */
+    public void changeWarmup(List<io.sluice.config.SourceSettings> configured,
+                             io.sluice.config.ShapingSettings.Rules rules) {
+        nextWarmup.set(new WarmupChange(List.copyOf(configured), rules));
+        wakeUp.run();
+    }
+
+    /** Persisted warm-up progress to pick up; before the agent runs and before {@link #changeWarmup} applies. */
+    public void restoreWarmup(WarmupState state) {
+        warmup.restore(state);
+    }
+
+    /** Who writes the warm-up progress (at most once a second while it changes). Set before start. */
+    public void persistWarmupWith(Consumer<WarmupState> persister) {
+        warmup.persistWith(persister);
+    }
+
+    /** The warm-up progress as of its last publication (at most a second old while mail flows). Any thread. */
+    public WarmupState warmupState() {
+        return warmup.snapshot();
     }
 
     /** Ends shaping actions early (an operator's resume); scheduler thread. */

@@ -17,8 +17,9 @@ import java.util.function.IntPredicate;
  * route ({@link Router}, from the journalled route inputs and the recipient domain), takes the route's pool, and
  * picks one of its sources by smooth weighted round robin ({@link WeightedRoundRobin}, one per pool) among the usable
  * ones (weight above 0, address on this host), so the shares follow the weights exactly even under a backlog (a
- * source's queue that is full simply holds its share until it drains; per-source caps such as warm-up come with
- * traffic shaping). Also sets the batch's lane from its route ({@link Lanes}): the ready queue takes lanes by weight
+ * source's queue that is full simply holds its share until it drains), skipping a source at its warm-up cap for
+ * the site's provider ({@link WarmupCaps}: the message is counted against the chosen source's cap). Also sets
+ * the batch's lane from its route ({@link Lanes}): the ready queue takes lanes by weight
  * ({@link LanedQueue}). Evaluated at every placement, so a reload ({@link #change}) applies to mail already queued
  * at its next attempt.
  *
@@ -31,17 +32,26 @@ import java.util.function.IntPredicate;
 final class SourceChoice {
     private final Resolutions resolutions;
     private final Lanes lanes;
+    /** The site's provider, for warm-up caps (its shape, cached with the site group). */
+    private final PathGate gate;
+    private final WarmupCaps warmup;
     private final Map<Pool, WeightedRoundRobin> pickers = new IdentityHashMap<>();
     private final IntPredicate usable = this::usable;
     private Router router;
     private Pool fallbackPool;
     private Set<String> unusable = Set.of();
-    /** The pick in progress: its pool (a field, so the predicate need not capture it). */
+    /** The pick in progress: its pool, the site's provider key for warm-up (null: no warm-up) and the time. */
     private Pool pool;
+    private String provider;
+    private long now;
+    /** The last pick skipped a source at its warm-up cap. */
+    private boolean capped;
 
-    SourceChoice(Resolutions resolutions, Lanes lanes, Router router) {
+    SourceChoice(Resolutions resolutions, Lanes lanes, Router router, PathGate gate, WarmupCaps warmup) {
         this.resolutions = resolutions;
         this.lanes = lanes;
+        this.gate = gate;
+        this.warmup = warmup;
         change(router, Set.of());
     }
 
@@ -86,7 +96,7 @@ final class SourceChoice {
      * The ready queue for {@code b} (whose route is {@code route}) at {@code site}: an MX site, or the smarthost the
      * route's path chose ({@link Smarthosts}); null when no source of the pool can send now.
      */
-    SiteState readyQueue(Batch b, Route route, SiteGroup site) {
+    SiteState readyQueue(Batch b, Route route, SiteGroup site, long nowMillis) {
         b.lane = lanes.slotOf(route);
         Pool p = poolOf(route.path(), fallbackPool);
         b.routeName = route.name();
@@ -100,14 +110,34 @@ final class SourceChoice {
             pickers.put(p, picker);
         }
         this.pool = p;
+        this.now = nowMillis;
+        this.capped = false;
+        if (site.smarthost == null) { // warm-up caps count mail to mailbox providers, not to smarthosts
+            String name = gate.shapeOf(site).provider();
+            this.provider = name == null ? "default" : name;
+        }
         int i = picker.pick(usable);
         this.pool = null;
-        return i < 0 ? null : resolutions.state(site, p.sources().get(i).source().name());
+        String chosen = i < 0 ? null : p.sources().get(i).source().name();
+        if (chosen != null && provider != null) {
+            warmup.placed(chosen, provider, nowMillis);
+        }
+        this.provider = null;
+        return chosen == null ? null : resolutions.state(site, chosen);
+    }
+
+    /** Whether the last {@link #readyQueue} that found nothing skipped a source for its warm-up cap. */
+    boolean cappedByWarmup() {
+        return capped;
     }
 
     /** Why {@link #readyQueue} found nothing, for the deferral. */
     String noSourceReason(Batch b) {
         Pool p = poolOf(route(b).path(), fallbackPool);
+        if (capped) {
+            return "warm-up: every source of pool " + (p == null ? "?" : p.name()) + " that can send has reached"
+                    + " today's cap for this provider; tried again at the next UTC day (sluice warmup status)";
+        }
         return "no source of pool " + (p == null ? "?" : p.name()) + " can send now (weights 0, or addresses not on"
                 + " this host: see sluice check-config)";
     }
@@ -131,6 +161,14 @@ final class SourceChoice {
     }
 
     private boolean usable(int i) {
-        return !unusable.contains(pool.sources().get(i).source().name());
+        String name = pool.sources().get(i).source().name();
+        if (unusable.contains(name)) {
+            return false;
+        }
+        if (provider != null && warmup.full(name, provider, now)) {
+            capped = true;
+            return false;
+        }
+        return true;
     }
 }
