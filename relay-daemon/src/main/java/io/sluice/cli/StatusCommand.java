@@ -1,6 +1,7 @@
 package io.sluice.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
@@ -83,5 +84,20 @@ final class StatusCommand extends AdminCommand {
             smarthosts.print(out);
         }
         ShapingActionsTable.print(list(obj(s, "shaping"), "actions"), out);
+        List<Map<String, Object>> rotated = list(obj(s, "shaping"), "out_of_rotation");
+        if (!rotated.isEmpty()) {
+            out.println();
+            TextTable t = new TextTable("OUT OF ROTATION", "PROVIDER", "PROBE AT", ">DEFERRED", ">BLOCKED");
+            for (Map<String, Object> r : rotated) {
+                t.row(str(r, "source"), str(r, "provider"), HumanUnits.time(num(r, "until_millis")),
+                        String.format(java.util.Locale.ROOT, "%.0f%%", 100 * dbl(r, "deferral_rate")),
+                        String.format(java.util.Locale.ROOT, "%.0f%%", 100 * dbl(r, "block_rate")));
+            }
+            t.print(out);
+        }
+    }
+
+    private static double dbl(Map<String, Object> doc, String key) {
+        return doc.get(key) instanceof Number n ? n.doubleValue() : 0;
     }
 }

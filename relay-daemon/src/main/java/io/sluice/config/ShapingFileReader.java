@@ -65,8 +65,9 @@ final class ShapingFileReader {
         double maxDeferral = warmup.read("max_deferral_rate", Rules.MAX_DEFERRAL_RATE, ShapingFileReader::share);
         double maxBlock = warmup.read("max_block_rate", Rules.MAX_BLOCK_RATE, ShapingFileReader::share);
         List<WarmupSchedule> schedules = warmup(warmup, providers);
+        ShapingSettings.Rotation rotation = rotation(doc.mapping("rotation"));
         doc.finish();
-        return new Rules(defaults, providers, common, schedules, maxDeferral, maxBlock);
+        return new Rules(defaults, providers, common, schedules, maxDeferral, maxBlock, rotation);
     }
 
     private static PathLimits defaults(YamlMapping m, DeliverySettings d) {
@@ -287,6 +288,23 @@ final class ShapingFileReader {
             throw new IllegalArgumentException("not a valid regex: " + e.getDescription() + " at index "
                     + e.getIndex());
         }
+    }
+
+    /** {@code rotation}: {@code enabled} (default true), window, min_transactions, the two rates, cooldown. */
+    private static ShapingSettings.Rotation rotation(YamlMapping m) {
+        ShapingSettings.Rotation d = ShapingSettings.Rotation.DEFAULT;
+        boolean enabled = m.bool("enabled", true);
+        int window = m.integer("window", d.window(), Limits.range(10, 10_000, Long::toString));
+        int min = m.integer("min_transactions", d.minTransactions(), Limits.range(1, 10_000, Long::toString));
+        double deferral = m.read("max_deferral_rate", d.maxDeferralRate(), ShapingFileReader::share);
+        double block = m.read("max_block_rate", d.maxBlockRate(), ShapingFileReader::share);
+        Duration cooldown = m.duration("cooldown", d.cooldown(), Limits.range(1000, Duration.ofDays(1).toMillis(),
+                ms -> Durations.format(Duration.ofMillis(ms))));
+        m.finish();
+        if (min > window && !m.failed("min_transactions")) {
+            m.error("min_transactions", min + " is more than the window of " + window);
+        }
+        return enabled ? new ShapingSettings.Rotation(window, min, deferral, block, cooldown) : null;
     }
 
     /** A share from 0 to 1, e.g. {@code 0.05}. */

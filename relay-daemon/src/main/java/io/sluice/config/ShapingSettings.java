@@ -43,9 +43,11 @@ public record ShapingSettings(Path file, Path overrides, Rules rules) {
      * @param maxDeferralRate a warming source's day counts only when its deferred share of attempts stayed at or
      *                   below this ({@code warmup.max_deferral_rate}, default 0.05)
      * @param maxBlockRate the same for blocks, 5xx 5.7.x policy refusals ({@code warmup.max_block_rate}, default 0.01)
+     * @param rotation   reputation-driven source rotation ({@code rotation}), or null: off
      */
     public record Rules(PathLimits defaults, List<Provider> providers, List<AutomationRule> automation,
-                        List<WarmupSchedule> schedules, double maxDeferralRate, double maxBlockRate) {
+                        List<WarmupSchedule> schedules, double maxDeferralRate, double maxBlockRate,
+                        Rotation rotation) {
         /** Default warm-up thresholds. */
         public static final double MAX_DEFERRAL_RATE = 0.05;
         public static final double MAX_BLOCK_RATE = 0.01;
@@ -57,10 +59,10 @@ public record ShapingSettings(Path file, Path overrides, Rules rules) {
             schedules = List.copyOf(schedules);
         }
 
-        /** Rules with the default warm-up thresholds. */
+        /** Rules with the default warm-up thresholds and rotation. */
         public Rules(PathLimits defaults, List<Provider> providers, List<AutomationRule> automation,
                      List<WarmupSchedule> schedules) {
-            this(defaults, providers, automation, schedules, MAX_DEFERRAL_RATE, MAX_BLOCK_RATE);
+            this(defaults, providers, automation, schedules, MAX_DEFERRAL_RATE, MAX_BLOCK_RATE, Rotation.DEFAULT);
         }
 
         /** The provider named {@code name}, or null. */
@@ -197,6 +199,17 @@ public record ShapingSettings(Path file, Path overrides, Rules rules) {
             }
             return sb.append(" for ").append(io.sluice.util.Durations.format(duration)).toString();
         }
+    }
+
+    /**
+     * Reputation-driven source rotation ({@code rotation}): a source whose block or deferral share over its last
+     * {@code window} transactions to a provider (at least {@code minTransactions} counted) passes a threshold leaves
+     * rotation for that provider for {@code cooldown}, then comes back when a probe goes through.
+     */
+    public record Rotation(int window, int minTransactions, double maxDeferralRate, double maxBlockRate,
+                           Duration cooldown) {
+        /** The defaults of a shaping file without {@code rotation}. */
+        public static final Rotation DEFAULT = new Rotation(100, 20, 0.5, 0.1, Duration.ofHours(1));
     }
 
     /**

@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  *       "dead_sites"},
  *       "journal": {"dir", "bodies_bytes", "state_bytes", "events_bytes", "free_bytes"},
  *       "dns": {"resolvers", "source", "failing", "failure", "failing_since_millis"}, "connections_open",
- *       "sources", "smarthosts", "shaping": {"file", "overrides", "actions": [...]}}}
+ *       "sources", "smarthosts", "shaping": {"file", "overrides", "actions": [...], "out_of_rotation": [...]}}}
  *       (dns from the resolver's {@link ResolverHealth}).</li>
  *   <li>{@code queue}: a snapshot the scheduler builds on its own thread ({@link Scheduler#requestSnapshot}),
  *       rendered by {@link QueueJson}.</li>
@@ -161,8 +161,17 @@ final class AdminApiBinding implements AdminApi {
         JsonText.string(out, shaping.file() == null ? null : shaping.file().toString()).append(",\"overrides\":");
         JsonText.string(out, shaping.overrides() == null ? null : shaping.overrides().toString())
                 .append(",\"actions\":");
-        ShapingJson.actions(out, scheduler.shapingState());
-        out.append("}}");
+        ShapingJson.actions(out, scheduler.shapingState()).append(",\"out_of_rotation\":[");
+        String comma = "";
+        for (io.sluice.scheduler.SourceRotation r : scheduler.rotation()) {
+            out.append(comma).append("{\"source\":");
+            JsonText.string(out, r.source()).append(",\"provider\":");
+            JsonText.string(out, r.provider()).append(",\"until_millis\":").append(r.untilMillis())
+                    .append(",\"deferral_rate\":").append(r.deferralRate()).append(",\"block_rate\":")
+                    .append(r.blockRate()).append('}');
+            comma = ",";
+        }
+        out.append("]}}");
         return out.toString();
     }
 

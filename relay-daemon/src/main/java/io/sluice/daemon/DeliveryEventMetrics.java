@@ -33,7 +33,8 @@ final class DeliveryEventMetrics implements EventPublisher {
     public boolean publish(LifecycleEvent event) {
         switch (event.type()) {
             case DELIVERED -> {
-                metrics.outcome(DeliveryOutcome.DELIVERED, event.site(), event.source(), event.route(), event.pool());
+                metrics.outcome(DeliveryOutcome.DELIVERED, event.site(), event.source(), event.route(), event.pool(),
+                    event.provider());
                 if (event.tls() != null) {
                     metrics.deliveredOver(event.tls().state());
                 }
@@ -41,9 +42,12 @@ final class DeliveryEventMetrics implements EventPublisher {
                     metrics.endToEndMillis(event.latencyMillis());
                 }
             }
-            case DEFERRED -> metrics.outcome(DeliveryOutcome.DEFERRED, event.site(), event.source(), event.route(), event.pool());
-            case BOUNCED -> metrics.outcome(DeliveryOutcome.BOUNCED, event.site(), event.source(), event.route(), event.pool());
-            case EXPIRED -> metrics.outcome(DeliveryOutcome.EXPIRED, event.site(), event.source(), event.route(), event.pool());
+            case DEFERRED -> metrics.outcome(DeliveryOutcome.DEFERRED, event.site(), event.source(), event.route(), event.pool(),
+                    event.provider());
+            case BOUNCED -> metrics.outcome(DeliveryOutcome.BOUNCED, event.site(), event.source(), event.route(), event.pool(),
+                    event.provider());
+            case EXPIRED -> metrics.outcome(DeliveryOutcome.EXPIRED, event.site(), event.source(), event.route(), event.pool(),
+                    event.provider());
             default -> {
                 // received, attempt: not a decision
             }

@@ -24,7 +24,37 @@ final class DeliveryGauges {
     static void bind(SluiceMetrics metrics, SchedulerCounters scheduler, ConnectionPools<?> pools,
                      ResolutionCounters dns, java.util.function.Supplier<java.util.List<SmarthostStatus>> smarthosts,
                      java.util.function.Supplier<io.sluice.scheduler.ShapingState> shaping,
-                     java.util.function.Supplier<java.util.List<String>> providers) {
+                     java.util.function.Supplier<java.util.List<String>> providers,
+                     java.util.function.Supplier<java.util.List<String>> sources,
+                     java.util.function.Supplier<java.util.List<io.sluice.scheduler.SourceRotation>> rotation,
+                     java.util.function.Supplier<io.sluice.scheduler.WarmupState> warmup) {
+        metrics.bindWarmup(visitor -> {
+            java.util.Map<String, io.sluice.scheduler.WarmupState.Source> warming = new java.util.HashMap<>();
+            for (io.sluice.scheduler.WarmupState.Source w : warmup.get().sources()) {
+                warming.put(w.source(), w);
+            }
+            for (String source : sources.get()) {
+                io.sluice.scheduler.WarmupState.Source w = warming.get(source);
+                long sent = 0;
+                if (w != null) {
+                    for (long n : w.sent().values()) {
+                        sent += n;
+                    }
+                }
+                visitor.source(source, w == null || w.complete() ? 0 : w.day(), sent);
+            }
+        });
+        metrics.bindSourceRotation(visitor -> {
+            java.util.Set<String> out = new java.util.HashSet<>();
+            for (io.sluice.scheduler.SourceRotation r : rotation.get()) {
+                out.add(r.source() + "\t" + r.provider());
+            }
+            for (String source : sources.get()) { // every pair's series, 0 while in rotation
+                for (String provider : providers.get()) {
+                    visitor.pair(source, provider, out.contains(source + "\t" + provider));
+                }
+            }
+        });
         metrics.bindShapingActions(visitor -> {
             java.util.Map<String, Long> counts = new java.util.TreeMap<>();
             for (String provider : providers.get()) { // every provider's series, 0 while nothing is in force

@@ -171,7 +171,8 @@ final class DeliveryStage implements AutoCloseable {
                     attempts.timing(dispatcher), writer, dsn != null ? dsn : BounceSink.NONE, events,
                     SystemEpochClock.INSTANCE, new Random(), () -> wake(runner[0]));
             DeliveryGauges.bind(metrics, scheduler[0].counters(), pools, resolver.counters(),
-                    scheduler[0]::smarthosts, scheduler[0]::shapingState, () -> providerNames(paths.get()));
+                    scheduler[0]::smarthosts, scheduler[0]::shapingState, () -> providerNames(paths.get()),
+                    () -> connectors.sourceNames(), scheduler[0]::rotation, scheduler[0]::warmupState);
             scheduler[0].changeEgress(Router.compile(settings.egress()),
                     EgressPlan.unusableSources(settings.egress()));
             scheduler[0].changePathPolicy(paths.get());

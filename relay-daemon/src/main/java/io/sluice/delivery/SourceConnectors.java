@@ -50,6 +50,15 @@ public final class SourceConnectors {
         this.trust = trust;
     }
 
+    /** The names of the configured sources (the settings of the last reload), in file order. */
+    public synchronized java.util.List<String> sourceNames() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (SourceSettings s : egress.sources()) {
+            names.add(s.name());
+        }
+        return names;
+    }
+
     /** The connector of source {@code name} (a lock-free lookup once it exists). */
     public OutboundConnector connector(String name) {
         OutboundConnector c = bySource.get(name);

@@ -39,6 +39,7 @@ public final class EventJson {
         string(out, "mx", e.mxHost());
         string(out, "source", e.source());
         string(out, "route", e.route());
+        string(out, "provider", e.provider());
         string(out, "pool", e.pool());
         number(out, "code", e.replyCode());
         string(out, "status", e.enhancedStatus());

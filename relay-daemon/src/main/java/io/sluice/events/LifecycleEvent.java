@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param source         the source used: its name in {@code sources} (delivery events)
  * @param route          the message's route ({@code routes[].name}; delivery decisions), null before one was chosen
  * @param pool           the pool its source was picked from (delivery decisions), null before one was chosen
+ * @param provider       the site's mailbox provider of the shaping rules ({@code default}: none matched; delivery
+ *                       decisions), null when shaping is off, for smarthosts and before the site was known
  * @param replyCode      the SMTP reply code, -1 when none (delivery events)
  * @param enhancedStatus the RFC 3463 code, e.g. {@code 5.1.1}
  * @param text           the reply text or our explanation
@@ -49,6 +51,7 @@ public record LifecycleEvent(
         String source,
         String route,
         String pool,
+        String provider,
         int replyCode,
         String enhancedStatus,
         String text,
@@ -72,8 +75,8 @@ public record LifecycleEvent(
     public static LifecycleEvent received(long timeMillis, String id, String listener, String client,
             String authIdentity, String sender, List<String> recipients, long sizeBytes) {
         return new LifecycleEvent(EventType.RECEIVED, timeMillis, id, listener, client, authIdentity, sender,
-                recipients, sizeBytes, null, null, null, null, null, null, -1, null, null, -1, -1, null, null, null, -1,
-                null);
+                recipients, sizeBytes, null, null, null, null, null, null, null, -1, null, null, -1, -1, null, null, null,
+                -1, null);
     }
 
     /** An event about one recipient's delivery. */
@@ -96,9 +99,17 @@ public record LifecycleEvent(
     public static LifecycleEvent delivery(EventType type, long timeMillis, String id, String recipient, String site,
             String mxHost, String source, String route, String pool, int replyCode, String enhancedStatus,
             String text, int attempt, long latencyMillis, TlsSession tls) {
+        return delivery(type, timeMillis, id, recipient, site, mxHost, source, route, pool, null, replyCode,
+                enhancedStatus, text, attempt, latencyMillis, tls);
+    }
+
+    /** As above, at a site of mailbox {@code provider} (the shaping rules'; null: shaping off or not known). */
+    public static LifecycleEvent delivery(EventType type, long timeMillis, String id, String recipient, String site,
+            String mxHost, String source, String route, String pool, String provider, int replyCode,
+            String enhancedStatus, String text, int attempt, long latencyMillis, TlsSession tls) {
         return new LifecycleEvent(type, timeMillis, id, null, null, null, null, null, -1, recipient, site, mxHost,
-                source, route, pool, replyCode, enhancedStatus, text, attempt, latencyMillis, null, null, null, -1,
-                tls);
+                source, route, pool, provider, replyCode, enhancedStatus, text, attempt, latencyMillis, null, null,
+                null, -1, tls);
     }
 
     /**
@@ -113,7 +124,7 @@ public record LifecycleEvent(
     public static LifecycleEvent circuit(long timeMillis, String site, String smarthost, String state, long failures,
             String text) {
         return new LifecycleEvent(EventType.CIRCUIT, timeMillis, null, null, null, null, null, null, -1, null, site,
-                null, null, null, null, -1, null, text, -1, -1, Objects.requireNonNull(state, "state"),
+                null, null, null, null, null, -1, null, text, -1, -1, Objects.requireNonNull(state, "state"),
                 Objects.requireNonNull(smarthost, "smarthost"), null, failures, null);
     }
 
@@ -129,7 +140,7 @@ public record LifecycleEvent(
     public static LifecycleEvent shaping(long timeMillis, String source, String target, String state, String text,
             long count) {
         return new LifecycleEvent(EventType.SHAPING, timeMillis, null, null, null, null, null, null, -1, null, null,
-                null, Objects.requireNonNull(source, "source"), null, null, -1, null, text, -1, -1,
+                null, Objects.requireNonNull(source, "source"), null, null, null, -1, null, text, -1, -1,
                 Objects.requireNonNull(state, "state"), Objects.requireNonNull(target, "target"), null, count, null);
     }
 
@@ -141,7 +152,7 @@ public record LifecycleEvent(
     public static LifecycleEvent admin(long timeMillis, String action, String target, String actor, long count,
             String text) {
         return new LifecycleEvent(EventType.ADMIN, timeMillis, null, null, null, null, null, null, -1, null, null,
-                null, null, null, null, -1, null, text, -1, -1, Objects.requireNonNull(action, "action"),
+                null, null, null, null, null, -1, null, text, -1, -1, Objects.requireNonNull(action, "action"),
                 Objects.requireNonNull(target, "target"), Objects.requireNonNull(actor, "actor"), count, null);
     }
 }

@@ -47,6 +47,11 @@ public final class DeliveryMetrics {
     private final java.util.concurrent.ConcurrentHashMap<String, CounterDataPoint[]> sources =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final CounterDataPoint[] otherSource;
+    /** By provider of the shaping rules (configured, so a handful; {@code none} unshaped), like sources. */
+    private final Counter byProvider;
+    private final java.util.concurrent.ConcurrentHashMap<String, CounterDataPoint[]> providers =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final CounterDataPoint[] otherProvider;
     private final Counter byRoute;
     /** Route, then pool, to its series; {@link #MAX_ROUTE_LABELS} pairs at most. */
     private final java.util.concurrent.ConcurrentHashMap<String,
@@ -64,6 +69,16 @@ public final class DeliveryMetrics {
     DeliveryMetrics(Counter deliveries, Counter bySource, Counter byRoute, Counter byTls,
                     BucketHistogram.Recorder attemptSeconds, BucketHistogram.Recorder endToEndSeconds, int maxSites,
                     int trackedSites, long promoteAfter) {
+        this(deliveries, bySource, byRoute, null, byTls, attemptSeconds, endToEndSeconds, maxSites, trackedSites,
+                promoteAfter);
+    }
+
+    /** @param byProvider the by-provider family, or null for none (tests) */
+    DeliveryMetrics(Counter deliveries, Counter bySource, Counter byRoute, Counter byProvider, Counter byTls,
+                    BucketHistogram.Recorder attemptSeconds, BucketHistogram.Recorder endToEndSeconds, int maxSites,
+                    int trackedSites, long promoteAfter) {
+        this.byProvider = byProvider;
+        this.otherProvider = byProvider == null ? null : bind(byProvider, BoundedSiteLabels.OTHER);
         this.byRoute = byRoute;
         this.otherRoute = bind(byRoute, BoundedSiteLabels.OTHER, BoundedSiteLabels.OTHER);
         for (int i = 0; i < TLS_STATES.length; i++) {
@@ -110,6 +125,16 @@ public final class DeliveryMetrics {
         forRoute(route == null ? NO_SOURCE : route, pool == null ? NO_SOURCE : pool)[outcome.ordinal()].inc();
     }
 
+    /** As above, at a site of mailbox {@code provider} ({@code default}: none matched; null: unshaped, {@code none}). */
+    public void outcome(DeliveryOutcome outcome, String site, String source, String route, String pool,
+                        String provider) {
+        outcome(outcome, site, source, route, pool);
+        if (byProvider != null) {
+            bounded(providers, byProvider, otherProvider, provider == null ? NO_SOURCE : provider)
+                    [outcome.ordinal()].inc();
+        }
+    }
+
     /** The (route, pool) series: two map lookups once bound; new pairs until the cap, then {@code other}. */
     private CounterDataPoint[] forRoute(String route, String pool) {
         java.util.concurrent.ConcurrentHashMap<String, CounterDataPoint[]> pools = routes.get(route);
@@ -134,14 +159,20 @@ public final class DeliveryMetrics {
 
     /** The source's series: a map lookup once bound; new sources are bound until the cap, then {@code other}. */
     private CounterDataPoint[] forSource(String source) {
-        CounterDataPoint[] series = sources.get(source);
+        return bounded(sources, bySource, otherSource, source);
+    }
+
+    /** A label's series from {@code bound}; new values are bound until {@link #MAX_SOURCE_LABELS}, then other. */
+    private static CounterDataPoint[] bounded(java.util.concurrent.ConcurrentHashMap<String, CounterDataPoint[]> bound,
+                                              Counter family, CounterDataPoint[] other, String value) {
+        CounterDataPoint[] series = bound.get(value);
         if (series != null) {
             return series;
         }
-        if (sources.size() >= MAX_SOURCE_LABELS) {
-            return otherSource;
+        if (bound.size() >= MAX_SOURCE_LABELS) {
+            return other;
         }
-        return sources.computeIfAbsent(source, s -> bind(bySource, s));
+        return bound.computeIfAbsent(value, v -> bind(family, v));
     }
 
     /** One delivery task took this long, from hand-off to the delivery stage to its result, in nanoseconds. */

@@ -16,4 +16,28 @@ public interface ShapingActionsReader {
 
     /** Calls {@code visitor} for every (provider, kind) with actions in force. */
     void read(Visitor visitor);
+
+    /** Where {@code sluice_source_out_of_rotation} reads: 1 per (source, provider) out of rotation, else 0. */
+    @FunctionalInterface
+    interface RotationReader {
+        /** One (source, provider). */
+        @FunctionalInterface
+        interface Visitor {
+            void pair(String source, String provider, boolean out);
+        }
+
+        void read(Visitor visitor);
+    }
+
+    /** Where the warm-up gauges read: per configured source its schedule day (0: not warming) and today's count. */
+    @FunctionalInterface
+    interface WarmupReader {
+        /** One source. */
+        @FunctionalInterface
+        interface Visitor {
+            void source(String source, long day, long sentToday);
+        }
+
+        void read(Visitor visitor);
+    }
 }

@@ -72,7 +72,11 @@ public final class SluiceMetrics {
     public static final String SMARTHOST_CIRCUIT_OPEN = "sluice_smarthost_circuit_open";
     public static final String SMARTHOST_CIRCUIT_OPENED = "sluice_smarthost_circuit_opened_total";
     public static final String SHAPING_ACTIONS = "sluice_shaping_actions";
+    public static final String SOURCE_OUT_OF_ROTATION = "sluice_source_out_of_rotation";
+    public static final String WARMUP_DAY = "sluice_warmup_day";
+    public static final String WARMUP_SENT_TODAY = "sluice_warmup_sent_today";
     public static final String DELIVERIES_BY_ROUTE = "sluice_deliveries_by_route_total";
+    public static final String DELIVERIES_BY_PROVIDER = "sluice_deliveries_by_provider_total";
     public static final String EGRESS_REROUTED = "sluice_egress_rerouted_recipients_total";
     public static final String EVENTS_DROPPED = "sluice_events_dropped_total";
     public static final String EVENT_LOG_GAPS = "sluice_event_log_gaps_total";
@@ -134,6 +138,8 @@ public final class SluiceMetrics {
     private volatile ToLongFunction<DnsFailure> dnsFailures;
     private volatile SmarthostCircuitReader smarthostCircuits;
     private volatile ShapingActionsReader shapingActions;
+    private volatile ShapingActionsReader.RotationReader rotation;
+    private volatile ShapingActionsReader.WarmupReader warmup;
 
     /** All Sluice metrics plus the JVM's (memory, GC, threads, classes, process). */
     public SluiceMetrics() {
@@ -175,6 +181,9 @@ public final class SluiceMetrics {
                         + " (none when no connection was made)", LABEL_OUTCOME, LABEL_SOURCE),
                 counter(DELIVERIES_BY_ROUTE, "Recipient delivery decisions, by outcome, route and pool"
                         + " (none when the decision came before a route was chosen)", LABEL_OUTCOME, "route", "pool"),
+                counter(DELIVERIES_BY_PROVIDER, "Recipient delivery decisions, by outcome and mailbox provider of the"
+                        + " shaping rules (default: no provider matched; none: shaping off, a smarthost, or no site)",
+                        LABEL_OUTCOME, "provider"),
                 counter(DELIVERIES_TLS, "Recipients delivered, by how the session was protected: none (clear text),"
                         + " encrypted (TLS, peer not verified) or verified (TLS, peer chain validated)", "tls"),
                 histogram(DELIVERY_ATTEMPT_SECONDS, "Time of one delivery task, from hand-off to the delivery stage"
@@ -258,6 +267,32 @@ public final class SluiceMetrics {
                         }
                     }
                 })
+                .register(registry);
+        CounterDataPoint rotationFailed = callbackFailures.labelValues(SOURCE_OUT_OF_ROTATION);
+        GaugeWithCallback.builder().name(SOURCE_OUT_OF_ROTATION)
+                .help("1 while a source is out of rotation for a provider (its block or deferral rate passed the "
+                        + "shaping rules' rotation thresholds), 0 otherwise").labelNames("source", "provider")
+                .callback(cb -> {
+                    ShapingActionsReader.RotationReader reader = rotation;
+                    if (reader != null) {
+                        try {
+                            reader.read((source, provider, out) -> cb.call(out ? 1 : 0, source, provider));
+                        } catch (RuntimeException e) {
+                            rotationFailed.inc();
+                        }
+                    }
+                })
+                .register(registry);
+        CounterDataPoint warmupFailed = callbackFailures.labelValues(WARMUP_DAY);
+        GaugeWithCallback.builder().name(WARMUP_DAY)
+                .help("The warm-up schedule day a source has reached (advancing only after clean days); 0 for a source "
+                        + "that is not warming up").labelNames(LABEL_SOURCE)
+                .callback(cb -> readWarmup(warmupFailed, (source, day, sent) -> cb.call(day, source)))
+                .register(registry);
+        GaugeWithCallback.builder().name(WARMUP_SENT_TODAY)
+                .help("Messages a warming source took today (UTC) over all providers, counted against its daily caps;"
+                        + " 0 for a source that is not warming up").labelNames(LABEL_SOURCE)
+                .callback(cb -> readWarmup(warmupFailed, (source, day, sent) -> cb.call(sent, source)))
                 .register(registry);
         registry.register(callbackFailures);
 
@@ -379,6 +414,28 @@ public final class SluiceMetrics {
      */
     public void bindDnsFailures(ToLongFunction<DnsFailure> counts) {
         dnsFailures = Objects.requireNonNull(counts, "counts");
+    }
+
+    /** Feeds the warm-up gauges; called at each scrape. Replaces any earlier one. */
+    public void bindWarmup(ShapingActionsReader.WarmupReader reader) {
+        warmup = Objects.requireNonNull(reader, "reader");
+    }
+
+    private void readWarmup(CounterDataPoint failed, ShapingActionsReader.WarmupReader.Visitor visitor) {
+        ShapingActionsReader.WarmupReader reader = warmup;
+        if (reader == null) {
+            return;
+        }
+        try {
+            reader.read(visitor);
+        } catch (RuntimeException e) {
+            failed.inc();
+        }
+    }
+
+    /** Feeds {@code sluice_source_out_of_rotation}; called at each scrape. Replaces any earlier one. */
+    public void bindSourceRotation(ShapingActionsReader.RotationReader reader) {
+        rotation = Objects.requireNonNull(reader, "reader");
     }
 
     /** Feeds {@code sluice_shaping_actions}; called at each scrape. Replaces any earlier one. */

@@ -63,12 +63,17 @@ final class OutcomeEvents {
         }
     }
 
+    /** The site's provider ({@code default}: no provider matched), or null: shaping off, a smarthost, no site. */
+    private static String providerOf(Batch b) {
+        return b.site == null || b.site.group.shape == null ? null : b.site.group.shape.label();
+    }
+
     private void publish(EventType type, Batch b, int i, String mx, String source, int code, String status,
                          String text, int attempt, long latencyMillis, long now, TlsSession tls) {
         try {
             events.publish(LifecycleEvent.delivery(type, now, MessageIds.format(b.messageId), b.addresses[i],
-                    siteOf(b), mx, source, b.routeName, b.poolName, code > 0 ? code : -1, status, text, attempt,
-                    latencyMillis, tls));
+                    siteOf(b), mx, source, b.routeName, b.poolName, providerOf(b), code > 0 ? code : -1, status, text,
+                    attempt, latencyMillis, tls));
         } catch (RuntimeException e) { // a broken publisher must not stop the scheduler mid-decision
             LOG.warn("{} event for {} not published", type.label(), b.addresses[i], e);
         }

@@ -124,6 +124,8 @@ public final class Scheduler implements Agent {
     private final ShapingActions shapingActions;
     /** The path policy's caps and rates at dispatch (shared with the ring and the resolutions). */
     private final PathGate gate;
+    /** Rotation of sources per provider by their block and deferral rates. */
+    private final SourceHealth health;
     /** Warm-up caps per source and provider (the source choice skips a capped source). */
     private final WarmupCaps warmup = new WarmupCaps();
     /** A reload's sources and shaping rules for the warm-up, waiting for the scheduler thread; null almost always. */
@@ -177,8 +179,9 @@ public final class Scheduler implements Agent {
         this.gate = new PathGate(io.sluice.shaping.PathPolicy.uniform(options.maxInFlightPerSite(),
                 Integer.MAX_VALUE), shapingActions);
         this.resolutions = new Resolutions(options, resolver, wakeUp, counters, lanes, gate);
+        this.health = new SourceHealth(events);
         this.sources = new SourceChoice(resolutions, lanes, Router.compile(EgressSettings.defaults(null, "localhost")),
-                gate, warmup);
+                gate, warmup, health);
         this.smarthosts = new Smarthosts(resolver, wakeUp);
         this.circuits = new SmarthostCircuits(smarthosts, events);
         this.ring = new DispatchRing(options, dispatcher, policy, timers, counters, this::expire,
@@ -341,6 +344,7 @@ public final class Scheduler implements Agent {
         if (nextWarmup.get() != null) { // one volatile read per cycle; no allocation
             WarmupChange w = nextWarmup.getAndSet(null);
             warmup.change(w.sources(), w.rules(), now);
+            health.rotation(w.rules() == null ? null : w.rules().rotation());
         }
         int work = recorder.flush();
         work += bounceHandoff.flush();
@@ -505,8 +509,13 @@ public final class Scheduler implements Agent {
             return; // unknown or duplicate report: nothing is waiting for it
         }
         SiteState site = b.site;
-        if (r.site() != TaskResult.SiteSignal.NOT_ATTEMPTED && site.group.smarthost == null) {
-            warmup.attempted(site.readyKey.source(), r.allDeferred(true), blocked(r), now);
+        if (r.site() == TaskResult.SiteSignal.CONNECTED && site.group.smarthost == null) {
+            boolean deferredWhole = r.allDeferred(true);
+            boolean blocked = blocked(r);
+            warmup.attempted(site.readyKey.source(), deferredWhole, blocked, now);
+            String provider = site.group.shape == null || site.group.shape.provider() == null ? "default"
+                    : site.group.shape.provider();
+            health.observe(site.readyKey.source(), provider, deferredWhole, blocked, now);
         }
         if (r.fired() != null) {
             ActionTarget changed = shapingActions.fired(site, r.fired(), now);
@@ -637,8 +646,9 @@ public final class Scheduler implements Agent {
     }
 
     /**
-     * The sources and shaping rules for warm-up (at start and every reload): sources with {@code warmup} get daily
-     * caps from their schedule. Any thread; taken at the next cycle.
+     * The sources and shaping rules for warm-up and rotation (at start and every reload): sources with
+     * {@code warmup} get daily caps from their schedule; the rules' {@code rotation} thresholds apply. Any thread;
+     * taken at the next cycle.
      */
     public void changeWarmup(List<io.sluice.config.SourceSettings> configured,
                              io.sluice.config.ShapingSettings.Rules rules) {
@@ -654,6 +664,11 @@ public final class Scheduler implements Agent {
     /** Who writes the warm-up progress (at most once a second while it changes). Set before start. */
     public void persistWarmupWith(Consumer<WarmupState> persister) {
         warmup.persistWith(persister);
+    }
+
+    /** The sources out of rotation for a provider now (status, metrics). Any thread. */
+    public List<SourceRotation> rotation() {
+        return health.snapshot();
     }
 
     /** The warm-up progress as of its last publication (at most a second old while mail flows). Any thread. */

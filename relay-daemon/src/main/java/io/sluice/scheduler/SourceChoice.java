@@ -18,7 +18,8 @@ import java.util.function.IntPredicate;
  * picks one of its sources by smooth weighted round robin ({@link WeightedRoundRobin}, one per pool) among the usable
  * ones (weight above 0, address on this host), so the shares follow the weights exactly even under a backlog (a
  * source's queue that is full simply holds its share until it drains), skipping a source at its warm-up cap for
- * the site's provider ({@link WarmupCaps}: the message is counted against the chosen source's cap). Also sets
+ * the site's provider ({@link WarmupCaps}: the message is counted against the chosen source's cap) and, while
+ * another can take the mail, one out of rotation for it ({@link SourceHealth}). Also sets
  * the batch's lane from its route ({@link Lanes}): the ready queue takes lanes by weight
  * ({@link LanedQueue}). Evaluated at every placement, so a reload ({@link #change}) applies to mail already queued
  * at its next attempt.
@@ -35,6 +36,10 @@ final class SourceChoice {
     /** The site's provider, for warm-up caps (its shape, cached with the site group). */
     private final PathGate gate;
     private final WarmupCaps warmup;
+    /** Sources out of rotation for a provider are skipped while another can take the mail. */
+    private final SourceHealth health;
+    /** The pick in progress honours rotation (false on the second try, when every source was out). */
+    private boolean honourRotation;
     private final Map<Pool, WeightedRoundRobin> pickers = new IdentityHashMap<>();
     private final IntPredicate usable = this::usable;
     private Router router;
@@ -47,7 +52,9 @@ final class SourceChoice {
     /** The last pick skipped a source at its warm-up cap. */
     private boolean capped;
 
-    SourceChoice(Resolutions resolutions, Lanes lanes, Router router, PathGate gate, WarmupCaps warmup) {
+    SourceChoice(Resolutions resolutions, Lanes lanes, Router router, PathGate gate, WarmupCaps warmup,
+                 SourceHealth health) {
+        this.health = health;
         this.resolutions = resolutions;
         this.lanes = lanes;
         this.gate = gate;
@@ -116,11 +123,18 @@ final class SourceChoice {
             String name = gate.shapeOf(site).provider();
             this.provider = name == null ? "default" : name;
         }
+        this.honourRotation = provider != null;
         int i = picker.pick(usable);
+        if (i < 0 && honourRotation) { // every usable source is out of rotation: mail goes on through them
+            honourRotation = false;
+            capped = false;
+            i = picker.pick(usable);
+        }
         this.pool = null;
         String chosen = i < 0 ? null : p.sources().get(i).source().name();
         if (chosen != null && provider != null) {
             warmup.placed(chosen, provider, nowMillis);
+            health.placed(chosen, provider);
         }
         this.provider = null;
         return chosen == null ? null : resolutions.state(site, chosen);
@@ -169,6 +183,6 @@ final class SourceChoice {
             capped = true;
             return false;
         }
-        return true;
+        return !honourRotation || health.inRotation(name, provider, now);
     }
 }

@@ -59,7 +59,7 @@ public final class PathPolicy {
     public static PathPolicy uniform(int connections, int deliveriesPerConnection) {
         PathShape shape = new PathShape(null, connections, null, null, deliveriesPerConnection, Integer.MAX_VALUE, 0,
                 null, null, 0, null, java.time.Duration.ofSeconds(30), DeliverySettings.OutboundTls.OPPORTUNISTIC,
-                List.of());
+                List.of(), false);
         return new PathPolicy(shape, shape, List.of());
     }
 
@@ -73,7 +73,7 @@ public final class PathPolicy {
         Objects.requireNonNull(delivery, "delivery");
         PathShape unshaped = new PathShape(null, delivery.maxConnectionsPerSite(), null, null,
                 delivery.maxDeliveriesPerConnection(), delivery.maxRecipientsPerMessage(), 0, null, null, 0, null,
-                delivery.idleTimeout(), delivery.tls(), List.of());
+                delivery.idleTimeout(), delivery.tls(), List.of(), false);
         ShapingSettings.Rules rules = shaping.rules();
         if (rules == null) {
             return new PathPolicy(unshaped, unshaped, List.of());

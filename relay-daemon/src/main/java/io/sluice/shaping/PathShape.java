@@ -30,11 +30,13 @@ import java.util.List;
  * @param idleTimeout          close an unused connection after
  * @param tls                  outbound TLS
  * @param rules                reply rules: the provider's own, then the common ones (empty when unshaped)
+ * @param shaped               the shaping rules decided it (false: {@code delivery.*}, shaping off or a smarthost)
  */
 public record PathShape(String provider, int siteConnections, Rate siteMessageRate, Rate siteConnectionRate,
                         int deliveriesPerConnection, int recipientsPerTransaction, int sourceConnections,
                         Rate sourceMessageRate, Rate sourceConnectionRate, int totalConnections,
-                        Rate totalMessageRate, Duration idleTimeout, OutboundTls tls, List<AutomationRule> rules) {
+                        Rate totalMessageRate, Duration idleTimeout, OutboundTls tls, List<AutomationRule> rules,
+                        boolean shaped) {
 
     public PathShape {
         if (siteConnections < 1 || deliveriesPerConnection < 1 || recipientsPerTransaction < 1) {
@@ -47,7 +49,7 @@ public record PathShape(String provider, int siteConnections, Rate siteMessageRa
     static PathShape ofDefault(ShapingSettings.Rules r) {
         ShapingSettings.PathLimits d = r.defaults();
         return new PathShape(null, d.connections(), d.messageRate(), d.connectionRate(), d.deliveriesPerConnection(),
-                d.recipientsPerTransaction(), 0, null, null, 0, null, d.idleTimeout(), d.tls(), r.automation());
+                d.recipientsPerTransaction(), 0, null, null, 0, null, d.idleTimeout(), d.tls(), r.automation(), true);
     }
 
     /** Provider {@code p}'s limits: per_site over the default, narrowed by per_source and total. */
@@ -69,7 +71,13 @@ public record PathShape(String provider, int siteConnections, Rate siteMessageRa
                 site.messageRate() != null ? site.messageRate() : d.messageRate(),
                 site.connectionRate() != null ? site.connectionRate() : d.connectionRate(), deliveries,
                 d.recipientsPerTransaction(), sourceConnections, source.messageRate(), source.connectionRate(),
-                totalConnections, total.messageRate(), d.idleTimeout(), p.tls() != null ? p.tls() : d.tls(), rules);
+                totalConnections, total.messageRate(), d.idleTimeout(), p.tls() != null ? p.tls() : d.tls(), rules,
+                true);
+    }
+
+    /** The provider as metrics and events name it: its name, {@code default} when none matched, null unshaped. */
+    public String label() {
+        return !shaped ? null : provider == null ? "default" : provider;
     }
 
     private static int orZero(Integer v) {

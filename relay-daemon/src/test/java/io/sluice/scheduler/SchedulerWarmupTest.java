@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * journal and resolver: a capped source leaves the rest of the day's mail to the pool's other source; when every
  * source is capped the mail is deferred to the next UTC day (never bounced) and goes then; the schedule day advances
  * at midnight only after a day within the deferral threshold; progress survives a restart through its state file.
+ * Rotation ({@link SourceHealth}, same set-up): a source whose block rate passes the threshold leaves rotation for
+ * the provider, the other source takes its mail, and it comes back when its probe after the cool-down goes through.
  */
 class SchedulerWarmupTest {
     /** 2026-12-07T23:30Z: half an hour before a new UTC day (within the fixture's max_age of an hour). */
@@ -40,6 +42,7 @@ class SchedulerWarmupTest {
     private void start(String ip1Warmup, String ip2Warmup, WarmupState restored) throws Exception {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.writeString(conf.resolve("shaping.yaml"), """
+                rotation: {window: 10, min_transactions: 4, max_block_rate: 0.25, cooldown: 10m}
                 warmup:
                   max_deferral_rate: 0.2
                   schedules:
@@ -163,5 +166,67 @@ class SchedulerWarmupTest {
             return f.dispatched.size() == 4;
         });
         assertThat(bySource("ip1")).as("today's 3 were used before the restart").isZero();
+    }
+
+    @Test
+    void shouldTakeABlockedSourceOutOfRotationAndBringItBackOnAProbe() throws Exception {
+        start("", "", null);
+        int id = 0;
+        // ip1's transactions are blocked (550 5.7.1), ip2's delivered, until ip1 leaves rotation
+        while (f.scheduler.rotation().isEmpty()) {
+            f.accept(++id, "r" + id + "@w.test");
+            int expected = id;
+            f.runUntil("message " + id + " sent", () -> f.dispatched.size() == expected);
+            DeliveryTask t = f.dispatched.get(id - 1);
+            if (t.source().equals("ip1")) {
+                f.report(t, TaskResult.SiteSignal.CONNECTED, RecipientResult.permanent(550, "5.7.1",
+                        "blocked: poor reputation"));
+            } else {
+                f.delivered(t);
+            }
+            f.settle();
+            assertThat(id).as("left rotation after a few blocks").isLessThan(20);
+        }
+        assertThat(f.scheduler.rotation()).singleElement().satisfies(r -> {
+            assertThat(r.source()).isEqualTo("ip1");
+            assertThat(r.provider()).isEqualTo("default");
+        });
+        assertThat(f.events).anyMatch(e -> e.type() == io.sluice.events.EventType.SHAPING
+                && "rotated_out".equals(e.action()) && "ip1".equals(e.source()));
+        int before = f.dispatched.size();
+        for (int i = 0; i < 6; i++) {
+            f.accept(++id, "r" + id + "@w.test");
+        }
+        f.runUntil("six more sent", () -> {
+            deliverFrom(before);
+            return f.dispatched.size() == before + 6;
+        });
+        assertThat(f.dispatched.subList(before, before + 6)).as("all through ip2 while ip1 is out")
+                .allMatch(t -> t.source().equals("ip2"));
+
+        f.advance(600_001); // the cool-down is over: ip1's next message is its probe, and it goes through
+        int probeAt = f.dispatched.size();
+        for (int i = 0; i < 4; i++) {
+            f.accept(++id, "r" + id + "@w.test");
+        }
+        f.runUntil("four more sent", () -> {
+            deliverFrom(probeAt);
+            return f.dispatched.size() == probeAt + 4;
+        });
+        f.settle();
+        assertThat(f.scheduler.rotation()).as("back in rotation").isEmpty();
+        assertThat(f.events).anyMatch(e -> e.type() == io.sluice.events.EventType.SHAPING
+                && "rotated_in".equals(e.action()));
+    }
+
+    private final java.util.Set<Long> reported = new java.util.HashSet<>();
+
+    private void deliverFrom(int from) {
+        for (int i = from; i < f.dispatched.size(); i++) {
+            DeliveryTask t = f.dispatched.get(i);
+            if (reported.add(t.taskId())) {
+                f.delivered(t);
+            }
+        }
     }
 }
