@@ -11,7 +11,10 @@
 # With MODE=deliver (4th argument) the relay delivers instead, for delivered/s runs through the peer rig:
 #   dns.resolvers -> ["127.0.0.1:25053"] (bench-dns.sh serves peers.zone there: dest.peers.test MX -> 127.0.0.1),
 #   delivery.mx_port -> 25026 (the rig's smtp-sink), delivery.allow_private_mx -> true (the MX is loopback).
-# usage: make-config.sh SYNC JOURNAL_DIR OUT_FILE [accept|deliver]
+# Traffic shaping: off (shaping.file emptied: every path takes delivery.*), unless SHAPING=on, which loads the
+#   shipped conf/shaping.yaml (by absolute path) with scripts/bench/shaping-bench.yaml merged over it: the same
+#   rules with limits the rig's one destination never reaches, to measure what shaping costs.
+# usage: [SHAPING=on] make-config.sh SYNC JOURNAL_DIR OUT_FILE [accept|deliver]
 set -euo pipefail
 sync="$1"; dir="$2"; out="$3"; mode="${4:-accept}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -22,6 +25,12 @@ case "$mode" in
            delivery=(-e 's|^\(  mx_port: \)25 |\125026|' -e 's|^\(  allow_private_mx: \)false|\1true |') ;;
   *) echo "MODE must be accept or deliver" >&2; exit 2 ;;
 esac
+if [[ "${SHAPING:-off}" == on ]]; then
+  shaping=(-e "s|^\(  file: \)shaping.yaml |\1$root/conf/shaping.yaml |"
+           -e "s|^\(  overrides:\) |\1 $root/scripts/bench/shaping-bench.yaml|")
+else
+  shaping=(-e 's|^\(  file: \)shaping.yaml |\1             |')
+fi
 sed -e 's|^\(    port: \)2525 |\125028|' \
     -e 's|^\(  hostname:\) |\1 sluice.bench.test|' \
     -e 's|^\(  max_connections_per_ip: \)50 |\11000|' \
@@ -31,5 +40,6 @@ sed -e 's|^\(    port: \)2525 |\125028|' \
     -e "s|^\(  token_file: \)data/admin.token |\1$(dirname "$dir")/admin.token|" \
     -e "s|^\(  log_file: \)data/events/events.jsonl |\1$(dirname "$dir")/events/events.jsonl|" \
     "${delivery[@]}" \
+    "${shaping[@]}" \
     "$root/conf/sluice.yaml" > "$out"
 diff -u "$root/conf/sluice.yaml" "$out" || true

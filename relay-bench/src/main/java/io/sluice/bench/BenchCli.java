@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "sluice-bench", mixinStandardHelpOptions = true, version = "sluice-bench 0.1.0",
         description = "Sluice load and benchmark tools. Targets must be on loopback.",
         subcommands = {LoadCommand.class, JmhCommand.class, ZoneDnsCommand.class, SinkCommand.class,
+                io.sluice.bench.shaping.ShapingHeapCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BenchCli implements Runnable {
 

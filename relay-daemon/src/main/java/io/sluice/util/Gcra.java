@@ -21,6 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Gcra {
     /** The most a late caller may be behind and keep the cadence ({@link #spaced}): 5 ms, or one interval. */
     public static final long MAX_CATCH_UP_NANOS = 5_000_000L;
+    /**
+     * The least catch-up: the resolution of the scheduler's clock (milliseconds). Without it, a rate faster than one
+     * per millisecond would be held to its burst per tick of that clock; with it, a millisecond's worth of events may
+     * go together, the long-run rate exact.
+     */
+    public static final long MIN_CATCH_UP_NANOS = 1_000_000L;
 
     private final long intervalNanos;
     private final long toleranceNanos;
@@ -41,14 +47,14 @@ public final class Gcra {
 
     /**
      * Evenly spaced events {@code intervalNanos} apart, at most {@code burst} back to back, a late caller keeping
-     * the cadence within {@link #MAX_CATCH_UP_NANOS} (or one interval, when shorter).
+     * the cadence within one interval, at least {@link #MIN_CATCH_UP_NANOS} and at most {@link #MAX_CATCH_UP_NANOS}.
      */
     public static Gcra spaced(long intervalNanos, int burst, long nowNanos) {
         if (intervalNanos < 1 || burst < 1) {
             throw new IllegalArgumentException("interval and burst must be positive: " + intervalNanos + ", " + burst);
         }
-        return new Gcra(intervalNanos, intervalNanos * (burst - 1L), Math.min(intervalNanos, MAX_CATCH_UP_NANOS),
-                nowNanos);
+        long catchUp = Math.max(MIN_CATCH_UP_NANOS, Math.min(intervalNanos, MAX_CATCH_UP_NANOS));
+        return new Gcra(intervalNanos, intervalNanos * (burst - 1L), catchUp, nowNanos);
     }
 
     private static long interval(long count, long periodNanos) {

@@ -77,4 +77,18 @@ class GcraTest {
         assertThat(burst).isEqualTo(3);
         assertThat(rate.waitNanos(later)).isBetween(5 * ms, 10 * ms);
     }
+
+    @Test
+    void shouldKeepARateFasterThanTheMillisecondClockThatAsksIt() {
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        long t = 1_000 * ms;
+        Gcra rate = Gcra.spaced(SECOND / 5_000, 1, t); // 5000/s, asked on a millisecond clock
+        int taken = 0;
+        for (long now = t; now < t + SECOND; now += ms) {
+            while (rate.tryAcquire(now)) {
+                taken++;
+            }
+        }
+        assertThat(taken).as("5000/s, not one per millisecond").isBetween(4_990, 5_010);
+    }
 }
