@@ -94,6 +94,29 @@ final class BatchIntake {
         touchedCount = 0;
     }
 
+    /**
+     * Moves the recipients of {@code b} past the first {@code keep} to a new batch of the same message and domain
+     * (the site's {@code recipients_per_transaction} is below the batch size): the new batch, with their attempts and
+     * {@code b}'s last reply, or null when {@code b} has no more than {@code keep}. Recipients stay counted as they
+     * were (the caller places both).
+     */
+    Batch splitOff(Batch b, int keep) {
+        if (b.size <= keep) {
+            return null;
+        }
+        Batch rest = newBatch(b.messageId, b.bodiesIndex, b.receivedAtMillis, b.routeInputs, b.domain);
+        for (int i = keep; i < b.size; i++) {
+            rest.add(b.indexes[i], b.addresses[i], b.attempts[i]);
+            b.addresses[i] = null;
+        }
+        b.size = keep;
+        rest.lastCode = b.lastCode;
+        rest.lastStatus = b.lastStatus;
+        rest.lastText = b.lastText;
+        rest.lastMx = b.lastMx;
+        return rest;
+    }
+
     private Batch newBatch(long id, long bodiesIndex, long receivedAtMillis, RouteInputs routeInputs,
                            DomainState d) {
         if (d.liveBatches++ == 0) {

@@ -440,8 +440,20 @@ public final class Scheduler implements Agent {
         }
     }
 
-    /** {@code b} joins its ready queue at {@code site} (source picked from its route's pool), or is deferred. */
+    /**
+     * {@code b} joins its ready queue at {@code site} (source picked from its route's pool), or is deferred. A batch
+     * larger than the site's {@code recipients_per_transaction} (shaping) is split first, each part placed on its
+     * own (one transaction each).
+     */
     private void placeAt(Batch b, Route route, SiteGroup site) {
+        if (site.smarthost == null) {
+            Batch rest = intake.splitOff(b, gate.shapeOf(site).recipientsPerTransaction());
+            if (rest != null) {
+                placeAt(b, route, site);
+                placeAt(rest, route, site);
+                return;
+            }
+        }
         SiteState queue = sources.readyQueue(b, route, site, now);
         if (queue != null) {
             ring.addReady(queue, b);

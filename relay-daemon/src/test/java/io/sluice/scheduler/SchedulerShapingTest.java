@@ -113,6 +113,22 @@ class SchedulerShapingTest {
     private final java.util.Set<Integer> delivered = new java.util.HashSet<>();
 
     @Test
+    void shouldSplitAMessageIntoTransactionsOfRecipientsPerTransaction() throws Exception {
+        start();
+        f.scheduler.changePathPolicy(policy("default: {recipients_per_transaction: 2}\n"));
+        f.accept(1, "a@paced.test", "b@paced.test", "c@paced.test", "d@paced.test", "e@paced.test");
+        f.runUntil("three transactions", () -> f.dispatched.size() == 3);
+        f.settle();
+        assertThat(f.dispatched).extracting(DeliveryTask::recipientCount).containsExactly(2, 2, 1);
+        for (DeliveryTask t : f.dispatched) {
+            f.delivered(t);
+        }
+        f.runUntil("five outcomes", () -> f.journalled.size() == 5);
+        assertThat(f.journalled).as("every recipient delivered once").hasSize(5)
+                .allMatch(j -> j.endsWith("/delivered"));
+    }
+
+    @Test
     void shouldStartNoDeliveryAboveALoweredCapAfterAReload() throws Exception {
         start();
         String shaping = """
