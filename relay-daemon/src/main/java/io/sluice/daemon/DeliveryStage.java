@@ -6,6 +6,7 @@ import io.sluice.config.Settings;
 import io.sluice.delivery.ConnectionPools;
 import io.sluice.delivery.DeliveryDispatcher;
 import io.sluice.delivery.OpportunisticTls;
+import io.sluice.delivery.SharedConnectionCap;
 import io.sluice.delivery.SourceConnectors;
 import io.sluice.dns.MxResolver;
 import io.sluice.dns.ResolverHealth;
@@ -130,6 +131,9 @@ final class DeliveryStage implements AutoCloseable {
             // open connections follow the same object, swapped on reload.
             AtomicReference<PathPolicy> paths = new AtomicReference<>(PathPolicy.from(settings.delivery(),
                     settings.shaping()));
+            // A provider's total connections over every source: one cap its sources' pools share.
+            java.util.concurrent.ConcurrentHashMap<String, SharedConnectionCap> totals =
+                    new java.util.concurrent.ConcurrentHashMap<>();
             pools = new ConnectionPools<>(key -> connector(connectors, paths.get(), key),
                     loops.group(), new ConnectionPools.Limits<ReadyKey>() {
                         @Override
@@ -158,6 +162,21 @@ final class DeliveryStage implements AutoCloseable {
                         public int connectionRateBurst(ReadyKey key) {
                             var rate = paths.get().connectionRate(key.source(), key.site());
                             return rate == null ? 1 : rate.burst();
+                        }
+
+                        @Override
+                        public SharedConnectionCap shared(ReadyKey key) {
+                            if (key.site().smarthostName() != null) {
+                                return null;
+                            }
+                            io.sluice.shaping.PathShape shape = paths.get().shape(key.site());
+                            if (shape.provider() == null || shape.totalConnections() <= 0) {
+                                return null;
+                            }
+                            SharedConnectionCap cap = totals.computeIfAbsent(shape.provider(),
+                                    p -> new SharedConnectionCap(p, shape.totalConnections()));
+                            cap.cap(shape.totalConnections());
+                            return cap;
                         }
                     });
             SchedulerOptions options = SchedulerOptions.from(settings.delivery(), settings.queue());

@@ -61,6 +61,8 @@ public final class ConnectionPool {
     private String connectionRateSpec;
     /** Connections taken out of the pool whose close has not completed yet: they still count against the cap. */
     private int closing;
+    /** A cap shared with other pools (a provider's total over all sources), or null; set once, before use. */
+    private volatile SharedConnectionCap shared;
     /** Acquires that need a new connection and wait for a close to complete (the pool is at its cap). */
     private final ArrayDeque<PendingOpen> waiting = new ArrayDeque<>();
     private long created;
@@ -99,6 +101,24 @@ public final class ConnectionPool {
     /** The connector for new connections from now on (a reload: the path's TLS or idle timeout changed). */
     public void connector(OutboundConnector next) {
         this.connector = Objects.requireNonNull(next, "next");
+    }
+
+    /**
+     * Joins a cap shared with other pools ({@link SharedConnectionCap}: a provider's {@code total} over all sources);
+     * null leaves it. Call before the pool opens connections, or when it has none (a reload).
+     */
+    public void shareCap(SharedConnectionCap cap) {
+        SharedConnectionCap was = this.shared;
+        if (was == cap) {
+            return;
+        }
+        if (was != null) {
+            was.leave(this);
+        }
+        this.shared = cap;
+        if (cap != null) {
+            cap.join(this);
+        }
     }
 
     private long idleTimeoutNanos() {
@@ -152,7 +172,7 @@ public final class ConnectionPool {
         String tag = mxHostName == null ? mx.getHostString() : mxHostName;
         CompletableFuture<Lease> result = new CompletableFuture<>();
         Pooled candidate;
-        boolean openNow = false;
+        int admitted = WAIT;
         List<Pooled> toClose = new ArrayList<>(0);
         synchronized (this) {
             if (closed) {
@@ -161,31 +181,44 @@ public final class ConnectionPool {
             }
             candidate = takeIdleLocked(tag, toClose);
             if (candidate == null) {
-                openNow = admitLocked(new PendingOpen(mx, tag, tlsDisabledForSite, result), toClose);
+                admitted = admitLocked(new PendingOpen(mx, tag, tlsDisabledForSite, result), toClose);
             }
         }
         closeAll(toClose);
         if (candidate != null) {
             resetThenLease(candidate, mx, tag, tlsDisabledForSite, result);
-        } else if (openNow) {
+        } else if (admitted == OPEN) {
             open(mx, tag, tlsDisabledForSite, result);
+        } else if (admitted == WAIT_SHARED) {
+            shared.reclaimIdle();
         }
         return result;
     }
 
+    /** {@link #admitLocked}'s answers. */
+    private static final int OPEN = 0;
+    private static final int WAIT = 1;
+    private static final int WAIT_SHARED = 2;
+
     /**
-     * A new connection is wanted: true when it may be opened now (counted as opening); else it waits for a close to
-     * complete, an idle connection to another host being closed to make room when there is one.
+     * A new connection is wanted: {@link #OPEN} when it may be opened now (counted as opening, and in the shared cap);
+     * else it waits for a close to complete, an idle connection to another host being closed to make room when there
+     * is one ({@link #WAIT}), or one of the shared cap's members being asked for one ({@link #WAIT_SHARED}).
      */
-    private boolean admitLocked(PendingOpen wanted, List<Pooled> toClose) {
+    private int admitLocked(PendingOpen wanted, List<Pooled> toClose) {
         if (waiting.isEmpty() && countLocked() < cap) {
-            opening++;
-            created++;
-            return true;
+            SharedConnectionCap sharedCap = shared;
+            if (sharedCap == null || sharedCap.tryTake()) {
+                opening++;
+                created++;
+                return OPEN;
+            }
+            waiting.addLast(wanted);
+            return WAIT_SHARED; // the shared cap is used up: the caller asks the members for an idle connection
         }
         waiting.addLast(wanted);
         makeRoomLocked(toClose);
-        return false;
+        return WAIT;
     }
 
     /** Every connection the pool answers for: idle, leased, opening and closing. */
@@ -260,9 +293,14 @@ public final class ConnectionPool {
         for (PendingOpen p : refused) {
             p.result.completeExceptionally(new IllegalStateException("connection pool " + name + " closed"));
         }
+        SharedConnectionCap sharedCap = shared;
         CompletableFuture<?>[] quits = new CompletableFuture<?>[toClose.size()];
         for (int i = 0; i < quits.length; i++) {
-            quits[i] = toClose.get(i).connection.quit();
+            CompletableFuture<Void> quit = toClose.get(i).connection.quit();
+            quits[i] = sharedCap == null ? quit : quit.whenComplete((v, e) -> sharedCap.release());
+        }
+        if (sharedCap != null) {
+            sharedCap.leave(this);
         }
         return CompletableFuture.allOf(quits);
     }
@@ -283,7 +321,9 @@ public final class ConnectionPool {
             leased--;
             long now = nanoClock.getAsLong();
             // Kept only within the cap (a reload may have lowered it) and while nobody waits for room.
-            if (keep && !closed && reusable(pooled, now) && countLocked() < cap && waiting.isEmpty()) {
+            SharedConnectionCap sharedCap = shared;
+            if (keep && !closed && reusable(pooled, now) && countLocked() < cap && waiting.isEmpty()
+                    && (sharedCap == null || (!sharedCap.over() && !sharedCap.takeWanted()))) {
                 pooled.idleSinceNanos = now;
                 idleByHost.computeIfAbsent(pooled.tag, t -> new ArrayDeque<>()).addFirst(pooled);
                 idle++;
@@ -332,6 +372,17 @@ public final class ConnectionPool {
         if (countLocked() - closing + waiting.size() <= cap) {
             return; // the closes under way free enough room for every waiter
         }
+        Pooled oldest = oldestIdleLocked();
+        if (oldest != null) {
+            idleByHost.get(oldest.tag).pollLast();
+            idle--;
+            closing++;
+            toClose.add(oldest);
+        }
+    }
+
+    /** The idle connection idle longest, over every MX host, or null. */
+    private Pooled oldestIdleLocked() {
         Pooled oldest = null;
         for (ArrayDeque<Pooled> q : idleByHost.values()) {
             Pooled last = q.peekLast();
@@ -339,12 +390,7 @@ public final class ConnectionPool {
                 oldest = last;
             }
         }
-        if (oldest != null) {
-            idleByHost.get(oldest.tag).pollLast();
-            idle--;
-            closing++;
-            toClose.add(oldest);
-        }
+        return oldest;
     }
 
     private void resetThenLease(Pooled candidate, InetSocketAddress mx, String tag, boolean tlsDisabled,
@@ -356,7 +402,7 @@ public final class ConnectionPool {
             }
             // The slot stays with this acquire: try the next idle connection, else open a new one.
             Pooled next;
-            boolean openNew = false;
+            int admitted = WAIT;
             boolean refuse = false;
             List<Pooled> toClose = new ArrayList<>(1);
             toClose.add(candidate);
@@ -370,7 +416,7 @@ public final class ConnectionPool {
                 } else {
                     next = takeIdleLocked(tag, toClose);
                     if (next == null) {
-                        openNew = admitLocked(new PendingOpen(mx, tag, tlsDisabled, result), toClose);
+                        admitted = admitLocked(new PendingOpen(mx, tag, tlsDisabled, result), toClose);
                     }
                 }
             }
@@ -379,8 +425,10 @@ public final class ConnectionPool {
                 result.completeExceptionally(new IllegalStateException("connection pool " + name + " closed"));
             } else if (next != null) {
                 resetThenLease(next, mx, tag, tlsDisabled, result);
-            } else if (openNew) {
+            } else if (admitted == OPEN) {
                 open(mx, tag, tlsDisabled, result);
+            } else if (admitted == WAIT_SHARED) {
+                shared.reclaimIdle();
             }
         });
     }
@@ -416,11 +464,19 @@ public final class ConnectionPool {
                     }
                 }
             }
+            SharedConnectionCap sharedCap = shared;
             if (error != null) {
                 result.completeExceptionally(error);
-                admitWaiting(); // its room is free again
+                if (sharedCap != null) {
+                    sharedCap.release(); // wakes this pool's waiters too
+                } else {
+                    admitWaiting(); // its room is free again
+                }
             } else if (lateClose) {
-                connection.quit();
+                CompletableFuture<Void> quit = connection.quit();
+                if (sharedCap != null) {
+                    quit.whenComplete((v, e) -> sharedCap.release());
+                }
                 result.completeExceptionally(new IllegalStateException("connection pool " + name + " closed"));
             } else {
                 result.complete(new Lease(this, new Pooled(tag, connection, nanoClock.getAsLong()), false));
@@ -483,21 +539,51 @@ public final class ConnectionPool {
         synchronized (this) {
             closing--;
         }
-        admitWaiting();
+        SharedConnectionCap sharedCap = shared;
+        if (sharedCap != null) {
+            sharedCap.release(); // wakes every member, this one included
+        } else {
+            admitWaiting();
+        }
+    }
+
+    /**
+     * Closes the oldest idle connection, if any, for a shared cap that needs room ({@link SharedConnectionCap});
+     * true when one was taken out.
+     */
+    boolean closeOldestIdle() {
+        List<Pooled> toClose = new ArrayList<>(1);
+        synchronized (this) {
+            Pooled oldest = oldestIdleLocked();
+            if (oldest == null) {
+                return false;
+            }
+            idleByHost.get(oldest.tag).pollLast();
+            idle--;
+            closing++;
+            toClose.add(oldest);
+        }
+        closeAll(toClose);
+        return true;
     }
 
     /** Opens connections for waiters while there is room (closing connections count until closed). */
-    private void admitWaiting() {
+    void admitWaiting() {
         while (true) {
             PendingOpen next;
+            boolean reclaim = false;
             List<Pooled> toClose = new ArrayList<>(0);
             synchronized (this) {
                 if (waiting.isEmpty() || closed) {
                     return;
                 }
+                SharedConnectionCap sharedCap = shared;
                 if (countLocked() >= cap) {
                     makeRoomLocked(toClose);
                     next = null;
+                } else if (sharedCap != null && !sharedCap.tryTake()) {
+                    next = null;
+                    reclaim = true;
                 } else {
                     next = waiting.pollFirst();
                     opening++;
@@ -505,6 +591,10 @@ public final class ConnectionPool {
                 }
             }
             closeAll(toClose);
+            if (reclaim) {
+                shared.reclaimIdle();
+                return;
+            }
             if (next == null) {
                 return;
             }

@@ -37,6 +37,11 @@ public final class ConnectionPools<K> {
         default int connectionRateBurst(K key) {
             return 1;
         }
+
+        /** The cap this key's pool shares with others (a provider's total over all sources), or null. */
+        default SharedConnectionCap shared(K key) {
+            return null;
+        }
     }
 
     private final Function<? super K, OutboundConnector> connectors;
@@ -94,6 +99,7 @@ public final class ConnectionPools<K> {
     }
 
     private void apply(ConnectionPool pool, K k) {
+        pool.shareCap(limits.shared(k));
         pool.limits(limits.connections(k), limits.deliveriesPerConnection(k));
         pool.connectionRate(limits.connectionRateCount(k), limits.connectionRatePeriodNanos(k),
                 limits.connectionRateBurst(k));

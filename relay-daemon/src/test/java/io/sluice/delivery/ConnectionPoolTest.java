@@ -327,6 +327,38 @@ class ConnectionPoolTest {
     }
 
     @Test
+    void shouldKeepPoolsThatShareACapWithinItClosingAnIdleConnectionOfAnotherPoolForRoom() throws Exception {
+        PoolSink mx1 = sink("127.0.0.2");
+        PoolSink mx2 = sink("127.0.0.3");
+        SharedConnectionCap total = new SharedConnectionCap("bigmail", 2);
+        pool(limits(10, 100, LONG, LONG));
+        pool.shareCap(total);
+        ConnectionPool other = new ConnectionPool("ip2/site.test", fixture.connector(limits(10, 100, LONG, LONG)),
+                timer);
+        other.shareCap(total);
+        try {
+            Lease a = await(pool.acquire(mx1.address(), mx1.name()));
+            Lease b = await(pool.acquire(mx1.address(), mx1.name()));
+            a.release();
+            b.release();
+            assertThat(pool.idle()).isEqualTo(2);
+            assertThat(total.count()).isEqualTo(2);
+
+            Lease c = await(other.acquire(mx2.address(), mx2.name())); // the cap is used: one of pool's idle yields
+
+            assertThat(pool.idle()).as("one idle connection of the other pool closed for room").isEqualTo(1);
+            assertThat(pool.closing()).as("and its close completed before the new one opened").isZero();
+            assertThat(total.count()).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> mx1.ended.get() == 1);
+            deliver(c, 0);
+            c.release();
+            assertThat(total.count()).isLessThanOrEqualTo(2);
+        } finally {
+            other.close().get();
+        }
+    }
+
+    @Test
     void shouldOpenNewConnectionsNoFasterThanTheConnectionRate() throws Exception {
         PoolSink sink = sink("127.0.0.2");
         pool(limits(10, 100, LONG, LONG));
