@@ -99,7 +99,12 @@ final class ShapingFileReader {
             List<String> suffixes = suffixes(m, name, suffixOwner);
             GroupLimits perSite = group(m.mapping("per_site"));
             GroupLimits perSource = group(m.mapping("per_source"));
-            GroupLimits total = group(m.mapping("total"));
+            YamlMapping totalMapping = m.mapping("total");
+            if (totalMapping.isPresent("connection_rate")) {
+                totalMapping.error("connection_rate", "not a total limit: connection_rate is per (source, site) or"
+                        + " per_source (new connections are opened by each source)");
+            }
+            GroupLimits total = group(totalMapping);
             OutboundTls tls = m.choice("tls", OutboundTls.class, null);
             List<AutomationRule> automation = rules(m, "automation");
             m.finish();
