@@ -49,9 +49,10 @@ final class YamlMerge {
             for (NodeTuple t : b.getValue()) {
                 put(merged, others, t);
             }
+            java.util.Set<String> seenInOver = new java.util.HashSet<>();
             for (NodeTuple t : o.getValue()) {
-                if (!(t.getKeyNode() instanceof ScalarNode k)) {
-                    others.add(t);
+                if (!(t.getKeyNode() instanceof ScalarNode k) || !seenInOver.add(k.getValue())) {
+                    others.add(t); // a non-scalar or repeated key of the override: YamlMapping reports it there
                     continue;
                 }
                 NodeTuple was = merged.get(k.getValue());

@@ -170,12 +170,16 @@ final class DeliveryStage implements AutoCloseable {
                                 return null;
                             }
                             io.sluice.shaping.PathShape shape = paths.get().shape(key.site());
-                            if (shape.provider() == null || shape.totalConnections() <= 0) {
+                            if (shape.provider() == null) {
                                 return null;
                             }
+                            // Every provider's pools share one cap object for good (a pool never changes caps, so
+                            // its connections' counts stay right); a reload sets its number, NONE without a total.
+                            int total = shape.totalConnections() > 0 ? shape.totalConnections()
+                                    : SharedConnectionCap.NONE;
                             SharedConnectionCap cap = totals.computeIfAbsent(shape.provider(),
-                                    p -> new SharedConnectionCap(p, shape.totalConnections()));
-                            cap.cap(shape.totalConnections());
+                                    p -> new SharedConnectionCap(p, total));
+                            cap.cap(total);
                             return cap;
                         }
                     });

@@ -104,21 +104,17 @@ public final class ConnectionPool {
     }
 
     /**
-     * Joins a cap shared with other pools ({@link SharedConnectionCap}: a provider's {@code total} over all sources);
-     * null leaves it. Call before the pool opens connections, or when it has none (a reload).
+     * Joins a cap shared with other pools ({@link SharedConnectionCap}: a provider's {@code total} over all sources),
+     * once, when the pool is made: every connection counts against the cap it was taken from until its close, so a
+     * pool never changes caps (a reload changes the cap's number instead, {@link SharedConnectionCap#cap}). Later
+     * calls are ignored.
      */
-    public void shareCap(SharedConnectionCap cap) {
-        SharedConnectionCap was = this.shared;
-        if (was == cap) {
+    public synchronized void shareCap(SharedConnectionCap cap) {
+        if (this.shared != null || cap == null) {
             return;
         }
-        if (was != null) {
-            was.leave(this);
-        }
         this.shared = cap;
-        if (cap != null) {
-            cap.join(this);
-        }
+        cap.join(this);
     }
 
     private long idleTimeoutNanos() {
@@ -130,9 +126,12 @@ public final class ConnectionPool {
      * transactions per connection. Applies to later acquires and releases; a lower cap closes idle connections as
      * new ones are needed, leased ones finish their transaction.
      */
-    public synchronized void limits(int connections, int deliveriesPerConnection) {
-        this.cap = Math.max(1, connections);
-        this.maxDeliveries = Math.max(1, deliveriesPerConnection);
+    public void limits(int connections, int deliveriesPerConnection) {
+        synchronized (this) {
+            this.cap = Math.max(1, connections);
+            this.maxDeliveries = Math.max(1, deliveriesPerConnection);
+        }
+        admitWaiting(); // a higher cap may let a waiter open now
     }
 
     /**

@@ -23,7 +23,10 @@ public final class SharedConnectionCap {
     /** Opens refused for the cap since the last one it allowed: so many released connections close, not idle. */
     private int wanted;
 
-    /** @param cap connections at once over all member pools, at least 1 */
+    /** No cap: a provider whose {@code total} a reload removed keeps its object, counting, never refusing. */
+    public static final int NONE = Integer.MAX_VALUE / 2;
+
+    /** @param cap connections at once over all member pools, at least 1 ({@link #NONE}: none) */
     public SharedConnectionCap(String name, int cap) {
         this.name = name;
         this.cap = Math.max(1, cap);

@@ -76,8 +76,8 @@ final class ActionTarget {
 
     /** True when an action from {@code rule} is in force here (it does not fire again until that ends). */
     boolean inForce(AutomationRule rule) {
-        for (int i = 0; i < active.size(); i++) {
-            if (active.get(i).rule != null && active.get(i).rule.equals(rule)) {
+        for (int i = 0; i < active.size(); i++) { // by its regex: an action restored after a restart has no rule
+            if (active.get(i).match.equals(rule.match())) {
                 return true;
             }
         }

@@ -133,10 +133,12 @@ final class BatchOutcomes {
     /**
      * As {@link #defer} with no attempt, retried at {@code dueMillis} (plus up to five minutes of jitter, so mail
      * held until the same moment does not all go at once) instead of the retry policy's next time: mail that waits
-     * for something with a known end, such as a new UTC day for warm-up caps.
+     * for something with a known end, such as a new UTC day for warm-up caps. Never after the batch's expiry
+     * ({@code max_age}), which is then looked at on time.
      */
     void deferUntil(Batch b, int code, String status, String text, long dueMillis, long now) {
-        defer(b, code, status, text, null, -1, now, null, dueMillis + (long) (random.nextDouble() * 300_000));
+        long due = Math.min(dueMillis + (long) (random.nextDouble() * 300_000), policy.expiresAtMillis(b.receivedAtMillis));
+        defer(b, code, status, text, null, -1, now, null, due);
     }
 
     private void defer(Batch b, int code, String status, String text, TaskResult via, long attemptMillis, long now,

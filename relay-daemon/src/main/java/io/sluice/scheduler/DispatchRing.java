@@ -211,12 +211,14 @@ final class DispatchRing {
     }
 
     /**
-     * A queue that stands still: suspended, a dead site (or open breaker) waiting for its probe, or a smarthost
-     * without an address. (A site at its window or waiting
-     * for a global slot moves as results come back, and its heads are checked at dispatch, in order.)
+     * A queue that stands still: suspended (by an operator, or paced by shaping: a reply rule's suspension or a slow
+     * rate), waiting for its provider group's room, a dead site (or open breaker) waiting for its probe, or a smarthost without an address. (A site at its
+     * window or waiting for a global slot moves as results come back, and its heads are checked at dispatch, in
+     * order.)
      */
     private boolean cannotDispatch(SiteState site) {
-        return site.suspended || !site.health.mayConnect(now) || site.group.waitsForAddress();
+        return site.suspended || site.paced || site.waitingFor != null || !site.health.mayConnect(now)
+                || site.group.waitsForAddress();
     }
 
     /**

@@ -24,6 +24,8 @@ import java.util.function.Consumer;
  */
 final class PathGate {
     private PathPolicy policy;
+    /** Counts policies: a site group's cached shape is good while it was made under the current one. */
+    private int generation;
     private final ShapingActions actions;
     private final Map<String, PathGroup> groups = new HashMap<>();
     private final Map<String, PathGroup> totals = new HashMap<>();
@@ -44,8 +46,9 @@ final class PathGate {
 
     /** The limits of {@code group}'s site, looked up once and cached with it. */
     PathShape shapeOf(SiteGroup group) {
-        if (group.shape == null) {
+        if (group.shape == null || group.shapeGeneration != generation) {
             group.shape = policy.shape(group.key);
+            group.shapeGeneration = generation;
         }
         return group.shape;
     }
@@ -58,18 +61,21 @@ final class PathGate {
 
     /**
      * A reload's policy: every site's shape is looked up again and every queue gets its new cap, rate and groups
-     * (waiting queues are woken first, to find their new place). Returns the queues woken, for the ring.
+     * (queues waiting for a group or paced are woken first, to find their new place under the new limits).
      */
     void policy(PathPolicy next, Iterable<SiteState> states, Consumer<SiteState> wake) {
         this.policy = next;
+        generation++; // every cached shape is looked up again, also of groups without a ready queue yet
         for (PathGroup g : groups.values()) {
             drainWaiters(g);
         }
         for (PathGroup g : totals.values()) {
             drainWaiters(g);
         }
-        for (SiteState s : states) {
-            s.group.shape = null;
+        SiteState p;
+        while ((p = paced.poll()) != null) { // their rates may have changed: they look again now
+            p.paced = false;
+            woken.add(p);
         }
         for (SiteState s : states) {
             attach(s);
@@ -104,7 +110,7 @@ final class PathGate {
             g.actions = actions.existing(source, ShapingActions.targetName(shape.provider(), null));
         }
         g.limits(shape.sourceConnections(), shape.sourceMessageRate());
-        if (shape.sourceConnections() > 0 && g.poolKey == null) {
+        if (shape.sharesPool() && g.poolKey == null) {
             g.poolKey = new ReadyKey(source, PathPolicy.poolSite(shape, s.key));
         }
         if (shape.totalConnections() > 0 || shape.totalMessageRate() != null) {
@@ -115,7 +121,7 @@ final class PathGate {
             g.parent = null;
         }
         s.pathGroup = g;
-        s.poolKey = shape.sourceConnections() > 0 ? g.poolKey : s.readyKey;
+        s.poolKey = shape.sharesPool() ? g.poolKey : s.readyKey;
     }
 
     private void drainWaiters(PathGroup g) {

@@ -143,6 +143,10 @@ public final class Scheduler implements Agent {
     private final Consumer<Object> onTimer = this::onTimer;
     private final Resolutions.Answered onAnswered = this::onAnswered;
     private final Consumer<Batch> onRequeue = this::route;
+    private final Consumer<Batch> onRequeueUncounted = this::requeueUncounted;
+    /** {@link #requeueUncounted}'s queue in progress: its source and provider (fields: no capturing lambda). */
+    private String requeueSource;
+    private String requeueProvider;
 
     private long now;
     private volatile boolean dispatching = true;
@@ -328,15 +332,15 @@ public final class Scheduler implements Agent {
     @Override
     public int doWork() {
         now = clock.time();
+        if (nextPaths.get() != null) { // one volatile read per cycle; no allocation. Before the egress below: mail
+            ring.pathPolicy(nextPaths.getAndSet(null), resolutions.sites()); // placed again takes the new limits
+        }
         if (nextEgress.get() != null) { // one volatile read per cycle; no allocation
             EgressChange change = nextEgress.getAndSet(null);
             sources.change(change.router(), change.unusableSources());
             smarthosts.change(change.router(), now);
             circuits.publish(now);
             replaceReadyAfterReload();
-        }
-        if (nextPaths.get() != null) { // one volatile read per cycle; no allocation
-            ring.pathPolicy(nextPaths.getAndSet(null), resolutions.sites());
         }
         if (nextPolicy.get() != null) { // one volatile read per cycle; no allocation
             takePolicy(nextPolicy.getAndSet(null));
@@ -393,7 +397,14 @@ public final class Scheduler implements Agent {
                         + "again under the new routes ({} no longer in use)", recipients, site.readyKey,
                         smarthostGone ? "smarthost " + site.group.smarthost.name : "source " + site.readyKey.source());
             }
-            ring.takeBack(site, onRequeue);
+            if (site.group.smarthost == null) { // placed again: the warm-up count it took is given back first
+                requeueSource = site.readyKey.source();
+                requeueProvider = gate.shapeOf(site.group).label() == null ? "default"
+                        : gate.shapeOf(site.group).label();
+                ring.takeBack(site, onRequeueUncounted);
+            } else {
+                ring.takeBack(site, onRequeue);
+            }
         }
     }
 
@@ -643,6 +654,12 @@ public final class Scheduler implements Agent {
                 gate.actionsChanged(t, enterRing);
             }
         }
+    }
+
+    /** A batch taken back from a ready queue by a reload: its placement's warm-up count is undone, then it is routed. */
+    private void requeueUncounted(Batch b) {
+        warmup.unplaced(requeueSource, requeueProvider);
+        route(b);
     }
 
     /** A recipient refused for policy (5xx with a 5.7.x status): a block, for the warm-up's block rate. */

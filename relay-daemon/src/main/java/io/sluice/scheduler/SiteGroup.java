@@ -22,6 +22,8 @@ final class SiteGroup {
     Smarthosts.Smarthost smarthost;
     /** The path policy's limits for this site (its provider's, the default's, or unshaped), cached by {@link PathGate}. */
     io.sluice.shaping.PathShape shape;
+    /** The policy generation {@link #shape} was looked up under ({@link PathGate#shapeOf}). */
+    int shapeGeneration;
 
     SiteGroup(SiteKey key) {
         this.key = key;

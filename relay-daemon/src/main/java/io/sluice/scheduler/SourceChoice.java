@@ -134,7 +134,7 @@ final class SourceChoice {
         String chosen = i < 0 ? null : p.sources().get(i).source().name();
         if (chosen != null && provider != null) {
             warmup.placed(chosen, provider, nowMillis);
-            health.placed(chosen, provider);
+            health.placed(chosen, provider, nowMillis);
         }
         this.provider = null;
         return chosen == null ? null : resolutions.state(site, chosen);

@@ -37,6 +37,8 @@ final class SourceHealth {
         boolean out;
         long outUntilMillis;
         boolean probing;
+        /** When the probe was placed: a probe that brings no answer within a cool-down is given up. */
+        long probeAtMillis;
 
         Pair(String source, String provider, int window) {
             this.source = source;
@@ -74,17 +76,24 @@ final class SourceHealth {
             return true;
         }
         Pair p = pair(source, provider);
-        return p == null || !p.out || (!p.probing && nowMillis >= p.outUntilMillis);
+        if (p == null || !p.out) {
+            return true;
+        }
+        if (p.probing && nowMillis - p.probeAtMillis >= rotation.cooldown().toMillis()) {
+            p.probing = false; // its probe never came back with an answer (not connected, expired, moved): another
+        }
+        return !p.probing && nowMillis >= p.outUntilMillis;
     }
 
     /** A message of {@code provider} was placed on {@code source}: when the pair is out, that is its probe. */
-    void placed(String source, String provider) {
+    void placed(String source, String provider, long nowMillis) {
         if (rotation == null || pairs.isEmpty()) {
             return;
         }
         Pair p = pair(source, provider);
         if (p != null && p.out) {
             p.probing = true;
+            p.probeAtMillis = nowMillis;
         }
     }
 

@@ -150,6 +150,19 @@ final class WarmupCaps {
         dirty = true;
     }
 
+    /** A message placed on {@code source} was taken back before it was sent (a reload places it again): uncounted. */
+    void unplaced(String source, String provider) {
+        if (sources.isEmpty()) {
+            return;
+        }
+        Source s = sources.get(source);
+        long[] n = s == null ? null : s.sent.get(provider);
+        if (n != null && n[0] > 0) {
+            n[0]--;
+            dirty = true;
+        }
+    }
+
     /** A transaction of {@code source} ended: counted for the day's deferral and block rates. */
     void attempted(String source, boolean deferredWhole, boolean blocked, long nowMillis) {
         if (sources.isEmpty()) {

@@ -129,8 +129,11 @@ public final class PathPolicy {
      */
     public int connections(String source, SiteKey site) {
         PathShape shape = shape(site);
-        return site.providerName() != null && shape.sourceConnections() > 0 ? shape.sourceConnections()
-                : shape.siteConnections();
+        if (site.providerName() == null) {
+            return shape.siteConnections();
+        }
+        // A shared pool without a per-source cap (it only paces new connections): the sites' windows bound it.
+        return shape.sourceConnections() > 0 ? shape.sourceConnections() : UNCAPPED_SHARED_POOL;
     }
 
     /**
@@ -147,12 +150,15 @@ public final class PathPolicy {
 
     /**
      * The key of the connection pool that path ({@code source}, {@code site}) uses, given its shape: a provider's
-     * key when the provider caps connections per source (its sites share one pool, so idle connections count
-     * against that cap too), else the site itself.
+     * key when the provider caps or paces connections per source (its sites share one pool, so idle connections and
+     * new ones count against that budget too), else the site itself.
      */
     public static SiteKey poolSite(PathShape shape, SiteKey site) {
-        return shape.provider() != null && shape.sourceConnections() > 0 ? SiteKey.provider(shape.provider()) : site;
+        return shape.sharesPool() ? SiteKey.provider(shape.provider()) : site;
     }
+
+    /** The cap of a provider's shared pool that has no per-source connection cap: in effect none. */
+    static final int UNCAPPED_SHARED_POOL = 100_000;
 
     /** Transactions one connection of the path may carry before it is closed. */
     public int deliveriesPerConnection(String source, SiteKey site) {

@@ -75,6 +75,14 @@ public record PathShape(String provider, int siteConnections, Rate siteMessageRa
                 true);
     }
 
+    /**
+     * True when the provider's sites share one connection pool per source: it caps connections or paces new ones
+     * per (source, provider), so every connection to any of its sites must count against the same budget.
+     */
+    public boolean sharesPool() {
+        return provider != null && (sourceConnections > 0 || sourceConnectionRate != null);
+    }
+
     /** The provider as metrics and events name it: its name, {@code default} when none matched, null unshaped. */
     public String label() {
         return !shaped ? null : provider == null ? "default" : provider;

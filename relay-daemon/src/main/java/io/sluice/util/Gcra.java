@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * at once), and a smooth rate ({@link #spaced}: a delivery path's message rate, evenly spaced, {@code burst} at
  * once at most). A caller that comes back in cycles (the scheduler sleeps up to a few milliseconds) is a little late
  * for each due time; {@code catchUp} lets it keep the cadence when it is at most that late (the next event is due
- * one interval after the last due time, not after the late call), so the long-run rate stays exact, at the price
- * of one event up to {@code catchUp} early after a pause.
+ * one interval after the last due time, not after the late call), so the long-run rate stays exact; after a longer
+ * pause the cadence starts again from the caller's time (a pause earns nothing beyond the burst).
  *
  * <p>Thread-safe and allocation-free (a CAS loop on one {@link AtomicLong}), so event loops share one limiter per
  * key. Times are {@link System#nanoTime()}-like values on one scale, given by the caller.
@@ -97,8 +97,11 @@ public final class Gcra {
         return intervalNanos;
     }
 
+    /**
+     * The TAT after an event at {@code nowNanos}: a caller at most {@code catchUp} late keeps the cadence (from the
+     * due time); after a longer pause the next interval counts from now (no extra event for the pause).
+     */
     private long next(long current, long nowNanos) {
-        long floor = nowNanos - catchUpNanos;
-        return (current - floor > 0 ? current : floor) + intervalNanos;
+        return (current - (nowNanos - catchUpNanos) < 0 ? nowNanos : current) + intervalNanos;
     }
 }

@@ -108,6 +108,15 @@ class ShapingConfigTest {
     }
 
     @Test
+    void shouldReportAKeyGivenTwiceInTheOverrides() {
+        assertThatThrownBy(() -> load("""
+                default:
+                  connections: 4
+                  connections: 5
+                """)).hasMessageContaining("local.yaml:3: default.connections: duplicate key");
+    }
+
+    @Test
     void shouldRefuseOverridesWithoutAShapingFileAndAMissingFile() throws Exception {
         Path config = dir.resolve("sluice.yaml");
         Files.writeString(config, "shaping:\n  overrides: local.yaml\n");

@@ -91,4 +91,16 @@ class GcraTest {
         }
         assertThat(taken).as("5000/s, not one per millisecond").isBetween(4_990, 5_010);
     }
+
+    @Test
+    void shouldNotLetTwoGoAtOnceAfterAPauseWithoutABurst() {
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        long t = 1_000 * SECOND;
+        Gcra rate = Gcra.spaced(2 * ms, 1, t);
+        assertThat(rate.tryAcquire(t)).isTrue();
+        long later = t + SECOND;
+        assertThat(rate.tryAcquire(later)).isTrue();
+        assertThat(rate.tryAcquire(later)).as("a pause earns no second event").isFalse();
+        assertThat(rate.waitNanos(later)).isEqualTo(2 * ms);
+    }
 }
