@@ -57,15 +57,9 @@ final class QueueActionBinding implements AdminActions {
         }
         SteeringResult result;
         try {
-            result = scheduler.steer(command).get(ANSWER_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(e);
-        } catch (TimeoutException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException("no answer within " + ANSWER_MS
-                    + " ms (the scheduler is busy or stopping)"));
-        } catch (Exception e) {
-            return CompletableFuture.failedFuture(e.getCause() != null ? e.getCause() : e);
+            result = await(scheduler.steer(command));
+        } catch (java.util.concurrent.CompletionException e) {
+            return CompletableFuture.failedFuture(e.getCause());
         }
         String target = command.target().describe();
         String detail = action.reason() != null ? action.reason()
@@ -89,14 +83,10 @@ final class QueueActionBinding implements AdminActions {
         if (command.action() == SteeringCommand.Action.RESUME
                 && command.target().scope() == SteeringCommand.Scope.SITE) {
             try { // the site's own shaping actions (a site no provider matches) end too
-                lifted = scheduler.resumeShaping(null, command.target().name(), action.source())
-                        .get(ANSWER_MS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return CompletableFuture.failedFuture(e);
-            } catch (Exception e) {
+                lifted = await(scheduler.resumeShaping(null, command.target().name(), action.source()));
+            } catch (java.util.concurrent.CompletionException e) {
                 return CompletableFuture.failedFuture(new IllegalStateException("resumed, but its shaping actions"
-                        + " were not lifted: " + e));
+                        + " were not lifted: " + e.getCause()));
             }
         }
         String json = json(result);
@@ -108,16 +98,9 @@ final class QueueActionBinding implements AdminActions {
     private CompletableFuture<String> liftShaping(QueueAction action, long now) {
         int lifted;
         try {
-            lifted = scheduler.resumeShaping(action.name(), null, action.source()).get(ANSWER_MS,
-                    TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(e);
-        } catch (TimeoutException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException("no answer within " + ANSWER_MS
-                    + " ms (the scheduler is busy or stopping)"));
-        } catch (Exception e) {
-            return CompletableFuture.failedFuture(e.getCause() != null ? e.getCause() : e);
+            lifted = await(scheduler.resumeShaping(action.name(), null, action.source()));
+        } catch (java.util.concurrent.CompletionException e) {
+            return CompletableFuture.failedFuture(e.getCause());
         }
         String target = "provider " + action.name() + (action.source() == null ? "" : " source " + action.source());
         events.publish(LifecycleEvent.admin(now, "resume", target, ACTOR, lifted, "shaping actions lifted"));
@@ -126,6 +109,24 @@ final class QueueActionBinding implements AdminActions {
         JsonText.string(out, target);
         return CompletableFuture.completedFuture(out.append(",\"recipients\":0,\"in_flight\":0,\"dry_run\":false,"
                 + "\"shaping_actions_lifted\":").append(lifted).append('}').toString());
+    }
+
+    /**
+     * The scheduler's answer, waited for up to {@value #ANSWER_MS} ms; a failure, a timeout or an interrupt comes out
+     * as a {@link java.util.concurrent.CompletionException} whose cause is the error to answer with.
+     */
+    private static <T> T await(CompletableFuture<T> answer) {
+        try {
+            return answer.get(ANSWER_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CompletionException(e);
+        } catch (TimeoutException e) {
+            throw new java.util.concurrent.CompletionException(new IllegalStateException("no answer within "
+                    + ANSWER_MS + " ms (the scheduler is busy or stopping)"));
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new java.util.concurrent.CompletionException(e.getCause() != null ? e.getCause() : e);
+        }
     }
 
     static SteeringCommand command(QueueAction a, long now) {

@@ -257,31 +257,23 @@ public final class SluiceMetrics {
                 .help("Delivery paths with a traffic-shaping action in force (conf/shaping.yaml automation), by "
                         + "provider (default: sites no provider matches) and action (suspend, message_rate, "
                         + "connections)").labelNames("provider", "action")
-                .callback(cb -> {
+                .callback(cb -> guarded(shapingFailed, () -> {
                     ShapingActionsReader reader = shapingActions;
                     if (reader != null) {
-                        try {
-                            reader.read((provider, action, paths) -> cb.call(paths, provider, action));
-                        } catch (RuntimeException e) {
-                            shapingFailed.inc();
-                        }
+                        reader.read((provider, action, paths) -> cb.call(paths, provider, action));
                     }
-                })
+                }))
                 .register(registry);
         CounterDataPoint rotationFailed = callbackFailures.labelValues(SOURCE_OUT_OF_ROTATION);
         GaugeWithCallback.builder().name(SOURCE_OUT_OF_ROTATION)
                 .help("1 while a source is out of rotation for a provider (its block or deferral rate passed the "
                         + "shaping rules' rotation thresholds), 0 otherwise").labelNames("source", "provider")
-                .callback(cb -> {
+                .callback(cb -> guarded(rotationFailed, () -> {
                     ShapingActionsReader.RotationReader reader = rotation;
                     if (reader != null) {
-                        try {
-                            reader.read((source, provider, out) -> cb.call(out ? 1 : 0, source, provider));
-                        } catch (RuntimeException e) {
-                            rotationFailed.inc();
-                        }
+                        reader.read((source, provider, out) -> cb.call(out ? 1 : 0, source, provider));
                     }
-                })
+                }))
                 .register(registry);
         CounterDataPoint warmupFailed = callbackFailures.labelValues(WARMUP_DAY);
         GaugeWithCallback.builder().name(WARMUP_DAY)
@@ -423,11 +415,15 @@ public final class SluiceMetrics {
 
     private void readWarmup(CounterDataPoint failed, ShapingActionsReader.WarmupReader.Visitor visitor) {
         ShapingActionsReader.WarmupReader reader = warmup;
-        if (reader == null) {
-            return;
+        if (reader != null) {
+            guarded(failed, () -> reader.read(visitor));
         }
+    }
+
+    /** Runs a family's read; a source that throws leaves it short for this scrape and is counted in {@code failed}. */
+    private static void guarded(CounterDataPoint failed, Runnable read) {
         try {
-            reader.read(visitor);
+            read.run();
         } catch (RuntimeException e) {
             failed.inc();
         }
@@ -450,13 +446,8 @@ public final class SluiceMetrics {
 
     private void readCircuits(CounterDataPoint failed, SmarthostCircuitReader.Visitor visitor) {
         SmarthostCircuitReader reader = smarthostCircuits;
-        if (reader == null) {
-            return;
-        }
-        try {
-            reader.read(visitor);
-        } catch (RuntimeException e) {
-            failed.inc();
+        if (reader != null) {
+            guarded(failed, () -> reader.read(visitor));
         }
     }
 

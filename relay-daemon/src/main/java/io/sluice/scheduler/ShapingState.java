@@ -2,12 +2,8 @@ package io.sluice.scheduler;
 
 import io.sluice.config.ShapingSettings.Rate;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -95,45 +91,28 @@ public record ShapingState(List<Entry> actions) {
 
     /** Reads {@code dir/}{@value #FILE_NAME}; {@link #EMPTY} when there is none. Drops actions ended by now. */
     public static ShapingState read(Path dir, long nowMillis) throws IOException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(dir.resolve(FILE_NAME), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return EMPTY;
-        }
-        List<Entry> out = new ArrayList<>();
-        for (int n = 0; n < lines.size(); n++) {
-            String line = lines.get(n);
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
+        List<Entry> entries = StateFileLines.read(dir, FILE_NAME, f -> {
+            if (f.length != 10 || !f[0].equals("action")) {
+                throw new IllegalArgumentException("expected: action SOURCE TARGET SINCE UNTIL SUSPEND RATE"
+                        + " CONNECTIONS MATCH REPLY (tab-separated)");
             }
-            String[] f = line.split("\t", -1);
-            try {
-                if (f.length != 10 || !f[0].equals("action")) {
-                    throw new IllegalArgumentException("expected: action SOURCE TARGET SINCE UNTIL SUSPEND RATE"
-                            + " CONNECTIONS MATCH REPLY (tab-separated)");
-                }
-                long until = Long.parseLong(f[4]);
-                if (until <= nowMillis) {
-                    continue;
-                }
-                Rate rate = null;
-                if (!f[6].equals("-")) {
-                    String[] r = f[6].split("/");
-                    rate = new Rate(Long.parseLong(r[0]), Duration.ofMillis(Long.parseLong(r[1])),
-                            Integer.parseInt(r[2]));
-                }
-                String target = f[2];
-                String provider = target.startsWith("provider ") ? target.substring("provider ".length()) : null;
-                if (provider == null && !target.startsWith("site ")) {
-                    throw new IllegalArgumentException("target must be 'provider NAME' or 'site KEY': " + target);
-                }
-                out.add(new Entry(f[1], target, provider, Long.parseLong(f[3]), until, f[5].equals("1"), rate,
-                        Integer.parseInt(f[7]), f[8], f[9]));
-            } catch (RuntimeException e) {
-                throw new IOException(dir.resolve(FILE_NAME) + ":" + (n + 1) + ": " + e.getMessage(), e);
+            long until = Long.parseLong(f[4]);
+            if (until <= nowMillis) {
+                return null; // ended while the daemon was down
             }
-        }
-        return new ShapingState(out);
+            Rate rate = null;
+            if (!f[6].equals("-")) {
+                String[] r = f[6].split("/");
+                rate = new Rate(Long.parseLong(r[0]), Duration.ofMillis(Long.parseLong(r[1])), Integer.parseInt(r[2]));
+            }
+            String target = f[2];
+            String provider = target.startsWith("provider ") ? target.substring("provider ".length()) : null;
+            if (provider == null && !target.startsWith("site ")) {
+                throw new IllegalArgumentException("target must be 'provider NAME' or 'site KEY': " + target);
+            }
+            return new Entry(f[1], target, provider, Long.parseLong(f[3]), until, f[5].equals("1"), rate,
+                    Integer.parseInt(f[7]), f[8], f[9]);
+        });
+        return entries == null ? EMPTY : new ShapingState(entries);
     }
 }

@@ -1,11 +1,7 @@
 package io.sluice.scheduler;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,37 +74,21 @@ public record WarmupState(List<Source> sources) {
 
     /** Reads {@code dir/}{@value #FILE_NAME}; {@link #EMPTY} when there is none. */
     public static WarmupState read(Path dir) throws IOException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(dir.resolve(FILE_NAME), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return EMPTY;
-        }
-        List<Source> out = new ArrayList<>();
-        for (int n = 0; n < lines.size(); n++) {
-            String line = lines.get(n);
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
+        List<Source> sources = StateFileLines.read(dir, FILE_NAME, f -> {
+            if (f.length != 10 || !f[0].equals("source")) {
+                throw new IllegalArgumentException("expected: source NAME SCHEDULE START DAY UTC_DAY ATTEMPTS"
+                        + " DEFERRED BLOCKED SENT (tab-separated)");
             }
-            String[] f = line.split("\t", -1);
-            try {
-                if (f.length != 10 || !f[0].equals("source")) {
-                    throw new IllegalArgumentException("expected: source NAME SCHEDULE START DAY UTC_DAY ATTEMPTS"
-                            + " DEFERRED BLOCKED SENT (tab-separated)");
+            Map<String, Long> sent = new LinkedHashMap<>();
+            if (!f[9].equals("-")) {
+                for (String kv : f[9].split(",")) {
+                    int eq = kv.indexOf('=');
+                    sent.put(kv.substring(0, eq), Long.parseLong(kv.substring(eq + 1)));
                 }
-                Map<String, Long> sent = new LinkedHashMap<>();
-                if (!f[9].equals("-")) {
-                    for (String kv : f[9].split(",")) {
-                        int eq = kv.indexOf('=');
-                        sent.put(kv.substring(0, eq), Long.parseLong(kv.substring(eq + 1)));
-                    }
-                }
-                out.add(new Source(f[1], f[2], f[3], Integer.parseInt(f[4]), Long.parseLong(f[5]),
-                        Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]), sent, Map.of(), false));
-            } catch (RuntimeException e) {
-                throw new IOException(dir.resolve(FILE_NAME) + ":" + (n + 1) + ": " + e.getMessage(), e);
             }
-        }
-        return new WarmupState(out);
+            return new Source(f[1], f[2], f[3], Integer.parseInt(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]),
+                    Long.parseLong(f[7]), Long.parseLong(f[8]), sent, Map.of(), false);
+        });
+        return sources == null ? EMPTY : new WarmupState(sources);
     }
 }
