@@ -54,7 +54,10 @@ final class ShapingReport {
         JsonText.string(out, shaping.file() == null ? null : shaping.file().toString()).append(",\"site\":");
         if (!(dest instanceof Destination.Hosts hosts)) {
             JsonText.string(out, null).append(",\"dns_error\":");
-            JsonText.string(out, error != null ? error.toString() : String.valueOf(dest));
+            JsonText.string(out, error != null ? error.toString()
+                    : dest instanceof Destination.Permanent p ? p.code() + " " + p.enhancedStatus() + " " + p.text()
+                    : dest instanceof Destination.Temporary t ? t.code() + " " + t.enhancedStatus() + " " + t.text()
+                    : String.valueOf(dest));
             return out.append('}').toString();
         }
         PathPolicy policy = PathPolicy.from(settings.delivery(), shaping);
