@@ -270,15 +270,6 @@ final class PathGate {
         return n;
     }
 
-    /** The (source, provider) and provider-wide groups made so far (status, shaping show). */
-    Iterable<PathGroup> groups() {
-        return groups.values();
-    }
-
-    Iterable<PathGroup> totals() {
-        return totals.values();
-    }
-
     private static void waitFor(PathGroup g, SiteState s) {
         s.waitingFor = g;
         g.waiting.addLast(s);

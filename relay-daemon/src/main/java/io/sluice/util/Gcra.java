@@ -92,11 +92,6 @@ public final class Gcra {
         return Math.max(0, tat.get() - nowNanos - toleranceNanos);
     }
 
-    /** Nanoseconds between events. */
-    public long intervalNanos() {
-        return intervalNanos;
-    }
-
     /**
      * The TAT after an event at {@code nowNanos}: a caller at most {@code catchUp} late keeps the cadence (from the
      * due time); after a longer pause the next interval counts from now (no extra event for the pause).
