@@ -43,7 +43,8 @@ final class AdminClientOptions {
         Path config = location.path();
         AdminSettings admin;
         try {
-            admin = SettingsLoader.load(config).admin();
+            // The admin section only: a broken shaping file must not keep an operator from status or resume.
+            admin = SettingsLoader.loadAdmin(config);
         } catch (ConfigException e) {
             throw new UsageProblem(e.getMessage());
         } catch (RuntimeException e) {

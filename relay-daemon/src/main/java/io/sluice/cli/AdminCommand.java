@@ -76,7 +76,7 @@ abstract class AdminCommand implements Callable<Integer> {
     public final Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String name = "sluice " + spec.name();
+        String name = spec.qualifiedName(); // "sluice status", "sluice shaping show"
         String invalid = invalidArguments();
         if (invalid != null) {
             err.println(name + ": " + invalid);

@@ -167,6 +167,9 @@ final class ShapingFileReader {
             }
             long[] trigger = m.read("trigger", new long[] {1, 0}, ShapingFileReader::trigger);
             Action action = action(m);
+            if (action != null && action.bounce() && trigger[0] > 1) {
+                m.error("trigger", "bounce acts on each matching reply: it takes no threshold (trigger: immediate)");
+            }
             m.finish();
             if (pattern != null && action != null) {
                 out.add(new AutomationRule(pattern.pattern(), pattern, (int) trigger[0],

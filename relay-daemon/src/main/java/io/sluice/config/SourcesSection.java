@@ -57,7 +57,11 @@ final class SourcesSection {
         String schedule = w.read("schedule", null, ConfigName::parse);
         java.time.LocalDate start = w.read("start", null, raw -> {
             try {
-                return java.time.LocalDate.parse(raw);
+                java.time.LocalDate date = java.time.LocalDate.parse(raw);
+                if (date.getYear() < 2000 || date.getYear() > 2999) {
+                    throw new IllegalArgumentException(raw + " is not a plausible start date (years 2000-2999)");
+                }
+                return date;
             } catch (java.time.format.DateTimeParseException e) {
                 throw new IllegalArgumentException(raw + " is not a date (YYYY-MM-DD, the UTC day the warm-up starts)");
             }

@@ -66,9 +66,11 @@ final class YamlMerge {
         if (key != null && keyedLists.contains(key) && base instanceof SequenceNode b
                 && over instanceof SequenceNode o) {
             List<Node> elements = new ArrayList<>(b.getValue());
+            java.util.Set<String> namedInOver = new java.util.HashSet<>();
             for (Node element : o.getValue()) {
                 String name = nameOf(element);
-                int at = name == null ? -1 : indexOfName(elements, name);
+                // a name given twice in the override stays two elements: the reader reports the second
+                int at = name == null || !namedInOver.add(name) ? -1 : indexOfName(elements, name);
                 if (at < 0) {
                     elements.add(element);
                 } else {

@@ -198,7 +198,10 @@ public final class Daemon implements AutoCloseable {
                 .add(ReloadRoute.route(this::reload));
         AdminApiRoutes.routes(new AdminApiBinding(this.settings, journal, writer, pending, delivery.scheduler(),
                 () -> smtp, startedMillis, delivery.resolverHealth())).forEach(routes::add);
-        QueueActionRoutes.routes(new QueueActionBinding(delivery.scheduler(), journal.dir(), events))
+        QueueActionRoutes.routes(new QueueActionBinding(delivery.scheduler(), journal.dir(), events, name -> {
+            io.sluice.config.ShapingSettings.Rules rules = this.settings.current().shaping().rules();
+            return rules != null && rules.provider(name) != null;
+        }))
                 .forEach(routes::add);
         admin = new AdminServer(new InetSocketAddress(settings.address(), settings.port()), eventLoops.group(),
                 eventLoops.serverChannelClass(), routes.build());

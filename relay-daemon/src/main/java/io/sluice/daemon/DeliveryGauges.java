@@ -56,26 +56,27 @@ final class DeliveryGauges {
             }
         });
         metrics.bindShapingActions(visitor -> {
-            java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+            java.util.Map<String, java.util.Set<String>> paths = new java.util.TreeMap<>();
             for (String provider : providers.get()) { // every provider's series, 0 while nothing is in force
                 for (String kind : new String[] {"suspend", "message_rate", "connections"}) {
-                    counts.put(provider + "\t" + kind, 0L);
+                    paths.put(provider + "\t" + kind, new java.util.HashSet<>());
                 }
             }
             for (io.sluice.scheduler.ShapingState.Entry a : shaping.get().actions()) {
                 String provider = a.provider() == null ? "default" : a.provider();
+                String path = a.source() + "\t" + a.target(); // a path with two actions of a kind counts once
                 if (a.suspend()) {
-                    counts.merge(provider + "\tsuspend", 1L, Long::sum);
+                    paths.computeIfAbsent(provider + "\tsuspend", k -> new java.util.HashSet<>()).add(path);
                 }
                 if (a.messageRate() != null) {
-                    counts.merge(provider + "\tmessage_rate", 1L, Long::sum);
+                    paths.computeIfAbsent(provider + "\tmessage_rate", k -> new java.util.HashSet<>()).add(path);
                 }
                 if (a.connections() > 0) {
-                    counts.merge(provider + "\tconnections", 1L, Long::sum);
+                    paths.computeIfAbsent(provider + "\tconnections", k -> new java.util.HashSet<>()).add(path);
                 }
             }
-            counts.forEach((k, n) -> visitor.actions(k.substring(0, k.indexOf('\t')), k.substring(k.indexOf('\t') + 1),
-                    n));
+            paths.forEach((k, set) -> visitor.actions(k.substring(0, k.indexOf('\t')),
+                    k.substring(k.indexOf('\t') + 1), set.size()));
         });
         metrics.bindSmarthostCircuits(visitor -> {
             for (SmarthostStatus h : smarthosts.get()) {

@@ -36,11 +36,19 @@ final class QueueActionBinding implements AdminActions {
     private final Scheduler scheduler;
     private final Path stateDir;
     private final EventPublisher events;
+    /** Whether a provider of that name is in the shaping rules in force (resume --provider). */
+    private final java.util.function.Predicate<String> knownProvider;
 
     QueueActionBinding(Scheduler scheduler, Path stateDir, EventPublisher events) {
+        this(scheduler, stateDir, events, name -> true);
+    }
+
+    QueueActionBinding(Scheduler scheduler, Path stateDir, EventPublisher events,
+                       java.util.function.Predicate<String> knownProvider) {
         this.scheduler = scheduler;
         this.stateDir = stateDir;
         this.events = events;
+        this.knownProvider = knownProvider;
     }
 
     @Override
@@ -96,6 +104,10 @@ final class QueueActionBinding implements AdminActions {
 
     /** {@code resume --provider P}: the provider's shaping actions end (from one source or all). */
     private CompletableFuture<String> liftShaping(QueueAction action, long now) {
+        if (!knownProvider.test(action.name())) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no provider " + action.name()
+                    + " in the shaping rules (sluice shaping show --domain D names a domain's provider)"));
+        }
         int lifted;
         try {
             lifted = await(scheduler.resumeShaping(action.name(), null, action.source()));

@@ -67,10 +67,11 @@ final class ReplyRules {
         List<RecipientResult> out = new ArrayList<>(rs.size());
         for (RecipientResult r : rs) {
             boolean matches = r.kind() == RecipientResult.Kind.TEMPORARY && rule.pattern().matcher(line(r)).find();
-            // 421 4.7.0 becomes 521 5.7.0: the same reason, now final, as a DSN must state it
+            // 421 4.7.0 becomes 521 5.7.0: the same reason, now final, as a DSN must state it; Sluice's own decision
+            // (local), so the DSN and the event do not claim the next hop said 521, nor do rotation counts
             out.add(matches ? RecipientResult.permanent(r.code() == 0 ? 554 : 500 + r.code() % 100,
                     r.enhancedStatus() == null ? null : "5" + r.enhancedStatus().substring(1),
-                    "bounced by shaping rule '" + rule.match() + "': " + r.text(), r.local()) : r);
+                    "bounced by shaping rule '" + rule.match() + "': " + r.text(), true) : r);
         }
         return out;
     }

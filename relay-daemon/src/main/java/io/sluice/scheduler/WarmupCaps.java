@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * Warm-up of new source addresses (docs/shaping.md "Warm-up"): per source, a daily cap per provider from its
  * schedule's current day; a message placed on the source counts against today's cap of its site's provider
  * ({@code default} for sites no provider matches), and a source at its cap is skipped by the source choice, so the
- * pool's other sources take the mail (when every source is capped, the mail waits for the next UTC day). Days are
+ * pool's other sources take the mail (when every source is capped, the mail waits for the next UTC day). Day 1 is
+ * the start date and lasts until it (a start in the future holds the source at day 1). Days are
  * UTC days; the schedule day advances at each new UTC day only if the day before stayed within the rules'
  * {@code max_deferral_rate} and {@code max_block_rate} (a transaction deferred whole by the next hop, or refused with
  * a 5.7.x policy status, counts), so a provider pushing back holds the ramp where it is. Past the schedule's last
@@ -52,6 +53,8 @@ final class WarmupCaps {
     private volatile WarmupState published = WarmupState.EMPTY;
     private boolean dirty;
     private long persistedAtMillis;
+    /** The UTC day of the last publication. */
+    private long publishedDay;
 
     /** Who writes the state (at most once a second while it changes). */
     void persistWith(Consumer<WarmupState> next) {
@@ -97,8 +100,8 @@ final class WarmupCaps {
                     for (Map.Entry<String, Long> e : saved.sent().entrySet()) {
                         s.sent.put(e.getKey(), new long[] {e.getValue()});
                     }
-                } else { // day 1 on the start date; a start in the past counts the days since as good ones
-                    s.day = (int) Math.max(1, today - c.warmup().start().toEpochDay() + 1);
+                } else { // day 1 on the start date (and before it); a start in the past counts the days since as good
+                    s.day = (int) Math.max(1, Math.min(Integer.MAX_VALUE, today - c.warmup().start().toEpochDay() + 1));
                     s.utcDay = today;
                 }
             }
@@ -184,8 +187,14 @@ final class WarmupCaps {
         return (Math.floorDiv(nowMillis, MILLIS_PER_DAY) + 1) * MILLIS_PER_DAY;
     }
 
-    /** Per cycle: persists (at most once a second) when something changed; returns 1 when it did. */
+    /**
+     * Per cycle: persists (at most once a second) when something changed, and at a new UTC day (the days roll and
+     * today's counts start at 0 even when no mail flows); returns 1 when it published.
+     */
     int tick(long nowMillis) {
+        if (!sources.isEmpty() && Math.floorDiv(nowMillis, MILLIS_PER_DAY) > publishedDay) {
+            dirty = true;
+        }
         if (!dirty || nowMillis - persistedAtMillis < PERSIST_EVERY_MILLIS) {
             return 0;
         }
@@ -206,8 +215,10 @@ final class WarmupCaps {
         }
         boolean good = s.attempts == 0 || (s.deferred <= rules.maxDeferralRate() * s.attempts
                 && s.blocked <= rules.maxBlockRate() * s.attempts);
-        long days = today - s.utcDay;
-        s.day = (int) Math.min(Integer.MAX_VALUE, s.day + (good ? days : days - 1));
+        long days = today - Math.max(s.utcDay, s.start.toEpochDay()); // days before the start date do not count
+        if (days > 0) {
+            s.day = (int) Math.max(1, Math.min(Integer.MAX_VALUE, s.day + (good ? days : days - 1)));
+        }
         s.utcDay = today;
         s.attempts = 0;
         s.deferred = 0;
@@ -232,6 +243,7 @@ final class WarmupCaps {
         }
         WarmupState next = new WarmupState(out);
         published = next;
+        publishedDay = Math.floorDiv(nowMillis, MILLIS_PER_DAY);
         persister.accept(next);
         dirty = false;
         persistedAtMillis = nowMillis;

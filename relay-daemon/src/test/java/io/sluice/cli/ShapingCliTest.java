@@ -111,6 +111,9 @@ class ShapingCliTest {
         Thread.sleep(1_500);
         assertThat(sink.messages()).as("suspended: nothing goes to gmail").isEmpty();
 
+        CliRun unknown = CliRun.admin(daemon, "resume", "--provider", "gmial");
+        assertThat(unknown.exit()).as("a typo is refused, not a silent 0").isEqualTo(1);
+        assertThat(unknown.err()).contains("sluice resume").contains("no provider gmial");
         CliRun resumed = CliRun.admin(daemon, "resume", "--provider", "gmail");
         assertThat(resumed.exit()).as(resumed.err()).isZero();
         assertThat(resumed.out()).isEqualTo("resume provider gmail: 1 shaping action lifted\n");

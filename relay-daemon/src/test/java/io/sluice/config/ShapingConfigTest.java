@@ -108,6 +108,14 @@ class ShapingConfigTest {
     }
 
     @Test
+    void shouldRefuseAThresholdOnABounceRule() {
+        assertThatThrownBy(() -> load("""
+                automation:
+                  - {match: 'x', trigger: 3/1h, action: bounce}
+                """)).hasMessageContaining("automation[0].trigger: bounce acts on each matching reply");
+    }
+
+    @Test
     void shouldReportAKeyGivenTwiceInTheOverrides() {
         assertThatThrownBy(() -> load("""
                 default:

@@ -131,6 +131,21 @@ class SchedulerWarmupTest {
     }
 
     @Test
+    void shouldHoldAStartStillToComeAtDayOne() throws Exception {
+        start(", warmup: {schedule: slow, start: 2026-12-20}", "", null);
+        f.runUntil("published", () -> !f.scheduler.warmupState().sources().isEmpty());
+        assertThat(f.scheduler.warmupState().sources().get(0).day()).isEqualTo(1);
+        f.clock.set(java.time.Instant.parse("2026-12-15T12:00:00Z").toEpochMilli()); // days pass before the start
+        f.runUntil("a new day published", () -> f.scheduler.warmupState().sources().get(0).utcDay()
+                == Math.floorDiv(f.clock.get(), 86_400_000L));
+        assertThat(f.scheduler.warmupState().sources().get(0).day()).as("still day 1 before the start").isEqualTo(1);
+        f.clock.set(java.time.Instant.parse("2026-12-22T12:00:00Z").toEpochMilli());
+        f.runUntil("after the start", () -> f.scheduler.warmupState().sources().get(0).utcDay()
+                == Math.floorDiv(f.clock.get(), 86_400_000L));
+        assertThat(f.scheduler.warmupState().sources().get(0).day()).as("two days after the start").isEqualTo(3);
+    }
+
+    @Test
     void shouldHoldTheDayAfterADayWithTooManyDeferrals() throws Exception {
         start(", warmup: {schedule: slow, start: 2026-12-07}", "", null);
         for (int i = 0; i < 2; i++) {
