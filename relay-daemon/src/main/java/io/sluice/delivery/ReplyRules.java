@@ -13,8 +13,9 @@ import java.util.List;
  * {@code "code enhanced-code text"} (Sluice's own explanation alone when no server replied: a refused greeting's
  * {@code 421 ...} is in it); the first rule that finds a match is attached to the result ({@link TaskResult#fired})
  * for the scheduler to count. A {@code bounce} rule also turns every deferred recipient whose reply it matches into
- * a permanent failure with the same reason (421 4.7.0 becomes 521 5.7.0, its text saying which rule bounced it). Deliveries are not looked at: a task that delivered everything costs
- * one loop over its results. Stateless.
+ * a permanent failure with the same reason (421 4.7.0 becomes 521 5.7.0, its text saying which rule bounced it,
+ * marked as Sluice's own decision). Deliveries are not looked at: a task that delivered everything costs one loop
+ * over its results. Stateless.
  */
 final class ReplyRules {
     private ReplyRules() {
