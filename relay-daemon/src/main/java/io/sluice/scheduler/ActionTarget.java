@@ -84,8 +84,12 @@ final class ActionTarget {
         return false;
     }
 
-    /** Recomputes the sums after an action came or went; a rate limiter is kept while its rate is unchanged. */
-    void recompute() {
+    /**
+     * Recomputes the sums after an action came or went at {@code nowMillis}; a rate limiter is kept while its rate is
+     * unchanged. A new one lets its first delivery go one interval from now, not at once: the path was just told to
+     * slow down (its last deliveries went at the old rate).
+     */
+    void recompute(long nowMillis) {
         long until = 0;
         int nextCap = 0;
         Rate tightest = null;
@@ -107,7 +111,8 @@ final class ActionTarget {
         if (tightest == null) {
             rate = null;
         } else if (rate == null || !tightest.equals(rateSpec)) {
-            rate = Gcra.spaced(tightest.intervalNanos(), tightest.burst(), 0);
+            rate = Gcra.spaced(tightest.intervalNanos(), tightest.burst(), nowMillis * 1_000_000L
+                    + tightest.intervalNanos());
         }
         rateSpec = tightest;
     }

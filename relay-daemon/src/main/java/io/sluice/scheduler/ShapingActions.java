@@ -88,7 +88,7 @@ final class ShapingActions {
         long until = nowMillis + action.duration().toMillis();
         ActiveAction a = new ActiveAction(t, fired.rule(), action.suspend(), action.messageRate(),
                 action.connections(), nowMillis, until, fired.rule().match(), fired.reply());
-        start(a);
+        start(a, nowMillis);
         String text = IsoInstant.append(new StringBuilder(a.describe()).append(" for ")
                 .append(Durations.format(Duration.ofMillis(until - nowMillis))).append(" until "), until)
                 .append(" after: ").append(fired.reply()).toString();
@@ -98,9 +98,9 @@ final class ShapingActions {
         return t;
     }
 
-    private void start(ActiveAction a) {
+    private void start(ActiveAction a, long nowMillis) {
         a.target.active.add(a);
-        a.target.recompute();
+        a.target.recompute(nowMillis);
         a.timerId = timers.schedule(a.untilMillis, a);
     }
 
@@ -110,7 +110,7 @@ final class ShapingActions {
         if (!a.target.active.remove(a)) {
             return null;
         }
-        a.target.recompute();
+        a.target.recompute(nowMillis);
         LOG.info("shaping: expired on {} of source {}: {}", a.target.target, a.target.source, a.describe());
         events.publish(LifecycleEvent.shaping(nowMillis, a.target.source, a.target.target, "expired", a.describe(),
                 a.target.active.size()));
@@ -136,7 +136,7 @@ final class ShapingActions {
                 n++;
             }
             t.active.clear();
-            t.recompute();
+            t.recompute(nowMillis);
             changed.accept(t);
         }
         if (n > 0) {
@@ -154,7 +154,7 @@ final class ShapingActions {
             }
             ActionTarget t = target(e.source(), e.target(), e.provider());
             start(new ActiveAction(t, null, e.suspend(), e.messageRate(), e.connections(), e.sinceMillis(),
-                    e.untilMillis(), e.match(), e.reply()));
+                    e.untilMillis(), e.match(), e.reply()), nowMillis);
         }
         publish();
     }

@@ -225,6 +225,10 @@ class SchedulerShapingTest {
                     .hasSize(n < 3 ? 0 : 1);
         }
         assertThat(f.scheduler.shapingState().actions().get(0).describe()).isEqualTo("message_rate 1/min");
+        f.settle();
+        assertThat(f.dispatched).as("the cut rate's first delivery is a minute away, not at once").hasSize(3);
+        f.advance(60_000);
+        f.runUntil("the next one a minute later", () -> f.dispatched.size() == 4);
     }
 
     @Test

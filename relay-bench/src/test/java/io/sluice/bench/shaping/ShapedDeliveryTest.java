@@ -141,6 +141,9 @@ class ShapedDeliveryTest {
         submit(total);
 
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> sink.accepted() == total);
+        // The event log is written behind the decisions (a tailer): give it time to show every firing.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> sink.rateLimited() <= 2 * events("shaping", "applied"));
         long applied = events("shaping", "applied");
         long expired = events("shaping", "expired");
         System.out.printf("4.7.28: %d refused by the sink, %d actions applied, %d expired%n", sink.rateLimited(),
