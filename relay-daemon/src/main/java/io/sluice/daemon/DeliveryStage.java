@@ -27,6 +27,7 @@ import io.sluice.scheduler.WarmupState;
 import io.sluice.scheduler.SteeringState;
 import io.sluice.shaping.PathPolicy;
 import java.util.Random;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -82,6 +83,9 @@ final class DeliveryStage implements AutoCloseable {
     private final SourceConnectors connectors;
     /** The path limits of the current settings (the pools read them through it; swapped on reload). */
     private final AtomicReference<PathPolicy> paths;
+
+    /** The shaping actions' and warm-up progress's writers: flushed at a clean stop. */
+    private List<StateFilePersister<?>> persisters = List.of();
 
     private DeliveryStage(MxResolver resolver, ConnectionPools<ReadyKey> pools, DeliveryDispatcher dispatcher,
                           Scheduler scheduler, AgentRunner runner, DsnStage dsn, SourceConnectors connectors,
@@ -216,7 +220,10 @@ final class DeliveryStage implements AutoCloseable {
             runner[0] = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, MAX_PARK_NANOS), errors, null,
                     scheduler[0]);
             AgentRunner.startOnThread(runner[0]);
-            return new DeliveryStage(resolver, pools, dispatcher, scheduler[0], runner[0], dsn, connectors, paths);
+            DeliveryStage stage = new DeliveryStage(resolver, pools, dispatcher, scheduler[0], runner[0], dsn,
+                    connectors, paths);
+            stage.persisters = List.of(actions, ramp);
+            return stage;
         } catch (RuntimeException | Error e) {
             closeAll(null, dsn, dispatcher, pools, resolver);
             throw e;
@@ -271,6 +278,10 @@ final class DeliveryStage implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeAll(runner, dsn, null, pools, resolver);
+        scheduler.persistNow(); // the scheduler thread has ended: its last warm-up counts are published here
+        for (StateFilePersister<?> p : persisters) {
+            p.flush(); // a clean stop writes what a crash might lose
+        }
     }
 
     /** Waits (bounded) until no delivery is in flight and the scheduler has offered every record to the writer. */

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
  * Writes a small state file of the scheduler's ({@code shaping.state}, {@code warmup.state}) in the journal
  * directory off the scheduler thread: the scheduler hands each new state over ({@link #changed}, no I/O, no waiting)
  * and one daemon thread writes the latest (states that were overtaken are skipped: only the newest matters). What
- * changed a moment before a crash may be lost with its write (the state's owner says what that costs). A failed
- * write is logged and retried with the next change.
+ * changed a moment before a crash may be lost with its write (the state's owner says what that costs); a clean stop
+ * writes it ({@link #flush}). A failed write is logged and retried with the next change.
  *
  * @param <T> the state
  */
@@ -44,11 +44,21 @@ final class StateFilePersister<T> {
     /** The scheduler's new state; written soon. Any thread. */
     void changed(T state) {
         if (latest.getAndSet(state) == null) {
-            thread.execute(this::writeLatest);
+            try {
+                thread.execute(this::writeLatest);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                writeLatest(); // after flush (stopping): write it here
+            }
         }
     }
 
-    private void writeLatest() {
+    /** Writes the latest state now, on the calling thread, and stops the writer thread (a clean stop). */
+    void flush() {
+        writeLatest();
+        thread.shutdown();
+    }
+
+    private synchronized void writeLatest() {
         T state = latest.getAndSet(null);
         if (state == null) {
             return;

@@ -695,6 +695,14 @@ public final class Scheduler implements Agent {
         warmup.persistWith(persister);
     }
 
+    /**
+     * Publishes what is not yet (the warm-up counts of the last second) to the persisters. Only once the agent has
+     * stopped (a clean stop): it touches the scheduler thread's state.
+     */
+    public void persistNow() {
+        warmup.publishNow(clock.time());
+    }
+
     /** The sources out of rotation for a provider now (status, metrics). Any thread. */
     public List<SourceRotation> rotation() {
         return health.snapshot();

@@ -202,6 +202,13 @@ final class WarmupCaps {
         return 1;
     }
 
+    /** Publishes now if anything changed since the last publication (a clean stop). */
+    void publishNow(long nowMillis) {
+        if (dirty && !sources.isEmpty()) {
+            publish(nowMillis);
+        }
+    }
+
     /** The progress as of the last persist (status, metrics). Any thread. */
     WarmupState snapshot() {
         return published;
