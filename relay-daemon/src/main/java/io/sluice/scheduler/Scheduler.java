@@ -399,8 +399,7 @@ public final class Scheduler implements Agent {
             }
             if (site.group.smarthost == null) { // placed again: the warm-up count it took is given back first
                 requeueSource = site.readyKey.source();
-                requeueProvider = gate.shapeOf(site.group).label() == null ? "default"
-                        : gate.shapeOf(site.group).label();
+                requeueProvider = gate.shapeOf(site.group).providerKey();
                 ring.takeBack(site, onRequeueUncounted);
             } else {
                 ring.takeBack(site, onRequeue);
@@ -536,9 +535,8 @@ public final class Scheduler implements Agent {
             boolean deferredWhole = r.allDeferred(true);
             boolean blocked = blocked(r);
             warmup.attempted(site.readyKey.source(), deferredWhole, blocked, now);
-            String provider = site.group.shape == null || site.group.shape.provider() == null ? "default"
-                    : site.group.shape.provider();
-            health.observe(site.readyKey.source(), provider, deferredWhole, blocked, now);
+            health.observe(site.readyKey.source(), gate.shapeOf(site.group).providerKey(), deferredWhole, blocked,
+                    now);
         }
         if (r.fired() != null) {
             ActionTarget changed = shapingActions.fired(site, r.fired(), now);

@@ -120,8 +120,7 @@ final class SourceChoice {
         this.now = nowMillis;
         this.capped = false;
         if (site.smarthost == null) { // warm-up caps count mail to mailbox providers, not to smarthosts
-            String name = gate.shapeOf(site).provider();
-            this.provider = name == null ? "default" : name;
+            this.provider = gate.shapeOf(site).providerKey();
         }
         this.honourRotation = provider != null;
         int i = picker.pick(usable);

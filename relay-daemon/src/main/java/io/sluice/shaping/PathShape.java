@@ -83,6 +83,14 @@ public record PathShape(String provider, int siteConnections, Rate siteMessageRa
         return provider != null && (sourceConnections > 0 || sourceConnectionRate != null);
     }
 
+    /**
+     * The key warm-up caps and rotation count a path's mail under: the provider's name, or {@code default} for a site
+     * no provider matches (and for unshaped paths, where neither applies).
+     */
+    public String providerKey() {
+        return provider == null ? "default" : provider;
+    }
+
     /** The provider as metrics and events name it: its name, {@code default} when none matched, null unshaped. */
     public String label() {
         return !shaped ? null : provider == null ? "default" : provider;
