@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param events      the lifecycle event log: JSON-lines file, rotation, events/ stream cap
  * @param egress      egress paths: sources, pools, smarthosts, routes, lanes, quotas
  * @param shaping     per-ISP traffic shaping: the shaping file, its overrides and their rules (off without a file)
+ * @param bounces     bounce classification: the rules files and their rules
  */
 public record Settings(
         Path source,
@@ -33,7 +34,8 @@ public record Settings(
         DeliverySettings delivery,
         EventsSettings events,
         EgressSettings egress,
-        ShapingSettings shaping) {
+        ShapingSettings shaping,
+        BounceRuleSettings bounces) {
 
     public Settings {
         listeners = List.copyOf(listeners);
@@ -46,11 +48,19 @@ public record Settings(
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(egress, "egress");
         Objects.requireNonNull(shaping, "shaping");
+        Objects.requireNonNull(bounces, "bounces");
     }
 
     /** This snapshot with {@code next} as its shaping (the loader adds the rules read from the shaping files). */
     public Settings withShaping(ShapingSettings next) {
-        return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, next);
+        return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, next,
+                bounces);
+    }
+
+    /** This snapshot with {@code next} as its bounce rules (the loader adds the rules read from the rules files). */
+    public Settings withBounces(BounceRuleSettings next) {
+        return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, shaping,
+                next);
     }
 
     /** The listener with this name, or null. */

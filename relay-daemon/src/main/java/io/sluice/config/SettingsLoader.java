@@ -1,5 +1,6 @@
 package io.sluice.config;
 
+import io.sluice.model.BounceReason;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +99,7 @@ public final class SettingsLoader {
         Settings settings = SettingsReader.read(document, source, errors);
         errors.throwIfAny();
         Settings loaded = settings.shaping().enabled() ? settings.withShaping(loadShaping(settings)) : settings;
+        loaded = loaded.withBounces(loadBounceRules(loaded));
         checkWarmups(loaded);
         return loaded;
     }
@@ -140,6 +142,45 @@ public final class SettingsLoader {
         ShapingSettings.Rules rules = ShapingFileReader.read(merged, settings.delivery(), errors);
         errors.throwIfAny();
         return new ShapingSettings(file, overrides, rules);
+    }
+
+    /**
+     * Reads {@code bounces.rules} (or the built-in copy of conf/bounce-rules.yaml) and {@code bounces.rules_overrides},
+     * whose rules come first; problems name the file and line they were written at.
+     */
+    private static BounceRuleSettings loadBounceRules(Settings settings) throws ConfigException {
+        BounceRuleSettings s = settings.bounces();
+        Path file = s.file() == null ? null : besideConfig(settings.source(), s.file());
+        Path overrides = s.overrides() == null ? null : besideConfig(settings.source(), s.overrides());
+        String source = file == null ? "built-in bounce-rules.yaml" : file.toString();
+        BounceRulesReader.Contents base = readRules(file == null ? builtInRules() : readText(file), source);
+        List<BounceRuleSettings.Rule> rules = new java.util.ArrayList<>();
+        BounceReason fallback = base.fallback();
+        if (overrides != null) {
+            BounceRulesReader.Contents over = readRules(readText(overrides), overrides.toString());
+            rules.addAll(over.rules());
+            fallback = over.fallback() != null ? over.fallback() : fallback;
+        }
+        rules.addAll(base.rules());
+        return new BounceRuleSettings(file, overrides, rules, fallback == null ? BounceReason.ON_HOLD : fallback);
+    }
+
+    private static BounceRulesReader.Contents readRules(String yaml, String source) throws ConfigException {
+        ConfigErrors errors = new ConfigErrors(source);
+        BounceRulesReader.Contents contents = BounceRulesReader.read(compose(yaml, source), errors);
+        errors.throwIfAny();
+        return contents;
+    }
+
+    private static String builtInRules() {
+        try (java.io.InputStream in = SettingsLoader.class.getResourceAsStream(BounceRuleSettings.BUILT_IN)) {
+            if (in == null) {
+                throw new IllegalStateException("the built-in bounce rules are missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**

@@ -9,7 +9,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
  *
  * <p>Top-level keys: {@code listeners}, {@code smtp}, {@code journal}, {@code queue}, {@code admin}, {@code dns},
  * {@code delivery}, {@code events}, and the egress keys {@code sources}, {@code pools}, {@code smarthosts},
- * {@code routes}, {@code lanes}, {@code quotas} ({@link EgressSection}), and {@code shaping}
+ * {@code routes}, {@code lanes}, {@code quotas} ({@link EgressSection}), {@code bounces} ({@link BouncesSection})
+ * and {@code shaping}
  * ({@link ShapingSection}: which files; the loader reads them); each may be absent or null, which means all of its defaults. Problems go to the given
  * {@link ConfigErrors}; when there are any, the returned snapshot holds defaults in their place and must be
  * discarded (the loader throws instead). {@code delivery.ehlo_name} defaults to {@code smtp.hostname}, so smtp is
@@ -32,7 +33,9 @@ final class SettingsReader {
         EventsSettings events = EventsSection.read(doc.mapping("events"));
         EgressSettings egress = EgressSection.read(doc, listeners, delivery);
         ShapingSettings shaping = ShapingSection.read(doc.mapping("shaping"));
+        BounceRuleSettings bounces = BouncesSection.read(doc.mapping("bounces"));
         doc.finish();
-        return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, shaping);
+        return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, shaping,
+                bounces);
     }
 }

@@ -81,7 +81,7 @@ class SettingsDefaultsTest {
         Settings expected = new Settings(null, defaults.listeners(), defaults.smtp(), defaults.journal(),
                 defaults.queue(), new AdminSettings(defaults.admin().enabled(), defaults.admin().address(),
                 defaults.admin().port(), Path.of("data/admin.token")), defaults.dns(), defaults.delivery(),
-                defaults.events(), defaults.egress(), shipped.shaping());
+                defaults.events(), defaults.egress(), shipped.shaping(), shipped.bounces());
         assertThat(withoutSource(shipped)).isEqualTo(expected);
         // The second: the shipped file turns shaping on with the shaping.yaml beside it; without the key it is off.
         assertThat(shipped.shaping().file()).isEqualTo(SHIPPED.toAbsolutePath().getParent().resolve("shaping.yaml")
@@ -225,7 +225,7 @@ class SettingsDefaultsTest {
                 .isInstanceOf(UnsupportedOperationException.class);
         List<ListenerSettings> mutable = new ArrayList<>(s.listeners());
         Settings copy = new Settings(null, mutable, s.smtp(), s.journal(), s.queue(), s.admin(), s.dns(),
-                s.delivery(), s.events(), s.egress(), s.shaping());
+                s.delivery(), s.events(), s.egress(), s.shaping(), s.bounces());
         mutable.clear();
         assertThat(copy.listeners()).hasSize(2);
         assertThat(copy.listener("b").port()).isEqualTo(2526);
@@ -244,6 +244,6 @@ class SettingsDefaultsTest {
 
     private static Settings withoutSource(Settings s) {
         return new Settings(null, s.listeners(), s.smtp(), s.journal(), s.queue(), s.admin(), s.dns(),
-                s.delivery(), s.events(), s.egress(), s.shaping());
+                s.delivery(), s.events(), s.egress(), s.shaping(), s.bounces());
     }
 }

@@ -1,0 +1,92 @@
+package io.sluice.classify;
+
+import io.sluice.config.BounceRuleSettings;
+import io.sluice.model.BounceReason;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Classifies a failed delivery's reply, or a DSN's per-recipient diagnostic, into a {@link BounceReason} and the
+ * hard flag, by the first of the bounce rules (conf/bounce-rules.yaml, operator rules first) whose conditions all
+ * hold; a failure no rule matches gets the rules' fallback (onhold), and a reply with nothing to go on
+ * ({@code undefined}).
+ *
+ * <p>Pure: no I/O, no state beyond the compiled rules; thread-safe, so one instance serves every delivery thread and
+ * the feedback intake. A reload builds a new one from the new snapshot. Rules are tried in order, cheapest
+ * conditions first within each; the text is lower-cased and white space collapsed once per call. Never called on
+ * the scheduler thread (docs/BOUNCES.md, the performance target).
+ */
+public final class Classifier {
+
+    private final List<RuleMatcher> rules;
+    private final BounceReason fallback;
+
+    private Classifier(List<RuleMatcher> rules, BounceReason fallback) {
+        this.rules = rules;
+        this.fallback = fallback;
+    }
+
+    /** A classifier for these (loaded) rules. */
+    public static Classifier of(BounceRuleSettings settings) {
+        return new Classifier(RuleMatcher.compile(settings.rules()), settings.fallback());
+    }
+
+    /** Classifies reply text such as {@code "550 5.1.1 <a@example.com>: user unknown"} that answered {@code command}. */
+    public Classification classify(String replyText, String command) {
+        return classify(Reply.parse(replyText, command));
+    }
+
+    public Classification classify(Reply reply) {
+        int[] status = parseStatus(reply.status());
+        String text = normalise(reply.text());
+        int replyClass = reply.replyClass();
+        for (RuleMatcher m : rules) {
+            if (m.matches(reply, status, text)) {
+                boolean hard = m.rule.hard() != null ? m.rule.hard() : m.rule.reason().isHard(replyClass);
+                return new Classification(m.rule.reason(), hard, m.rule.name());
+            }
+        }
+        if (text.isBlank() && reply.code() == 0 && status == null) {
+            return new Classification(BounceReason.UNDEFINED, false, "fallback");
+        }
+        return new Classification(fallback, fallback.isHard(replyClass), "fallback");
+    }
+
+    /** Lower case, each run of white space one space, trimmed. */
+    static String normalise(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        boolean space = true;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                if (!space) {
+                    out.append(' ');
+                    space = true;
+                }
+            } else {
+                out.append(c);
+                space = false;
+            }
+        }
+        int end = out.length();
+        if (end > 0 && out.charAt(end - 1) == ' ') {
+            out.setLength(end - 1);
+        }
+        return out.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static int[] parseStatus(String status) {
+        if (status.isEmpty()) {
+            return null;
+        }
+        String[] p = status.split("\\.");
+        if (p.length != 3) {
+            return null;
+        }
+        try {
+            return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2])};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
