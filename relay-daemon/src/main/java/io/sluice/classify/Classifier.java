@@ -17,6 +17,8 @@ import java.util.Locale;
  * the scheduler thread (docs/BOUNCES.md, the performance target).
  */
 public final class Classifier {
+    /** The rule name of a verdict no rule decided. */
+    public static final String FALLBACK = "fallback";
 
     private final List<RuleMatcher> rules;
     private final BounceReason fallback;
@@ -47,9 +49,9 @@ public final class Classifier {
             }
         }
         if (text.isBlank() && reply.code() == 0 && status == null) {
-            return new Classification(BounceReason.UNDEFINED, false, "fallback");
+            return new Classification(BounceReason.UNDEFINED, false, FALLBACK);
         }
-        return new Classification(fallback, fallback.isHard(replyClass), "fallback");
+        return new Classification(fallback, fallback.isHard(replyClass), FALLBACK);
     }
 
     /** Lower case, each run of white space one space, trimmed. */

@@ -19,7 +19,7 @@ public record Reply(int code, String status, String command, String text, String
     private static final Pattern LEADING_CODE = Pattern.compile(
             "^\\s*(?:smtp;\\s*)?#?([245]\\d\\d)(?:[ -]|$)", Pattern.CASE_INSENSITIVE);
     /** An enhanced status not part of a dotted quad or a version number. */
-    private static final Pattern STATUS = Pattern.compile("(?<![\\d.])([245])\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d.]\\d)");
+    private static final Pattern STATUS = Pattern.compile("(?<![\\d.])([245])\\.([0-7])\\.(\\d{1,3})(?![\\d.]\\d)");
 
     public Reply {
         status = status == null ? "" : status;

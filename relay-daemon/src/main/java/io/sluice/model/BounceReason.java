@@ -9,8 +9,8 @@ import java.util.Locale;
  * (conf/bounce-rules.yaml) name them.
  *
  * <p>{@link #code()} is the byte written to the journal: append new reasons at the end, never renumber.
- * {@link #hardIfPermanent()} says whether the reason means "the address itself is bad": Sisimai's rule is hard for
- * userunknown, hostunknown and hasmoved, and for notaccept only when permanent; {@link #isHard(int)} applies it.
+ * {@link #isHard(int)} says whether the reason means "the address itself is bad": Sisimai's rule is hard for
+ * userunknown, hostunknown and hasmoved, and for notaccept unless the reply was temporary.
  */
 public enum BounceReason {
     /** Nothing usable to classify (no reply, or a success). */
@@ -76,14 +76,12 @@ public enum BounceReason {
         return (byte) ordinal();
     }
 
-    /** True for the reasons that are hard whatever the reply class. */
-    public boolean hardIfPermanent() {
-        return hard || this == NOT_ACCEPT;
-    }
-
-    /** Sisimai's hard-bounce rule for this reason after a reply of class {@code replyClass} (4 or 5; 0 unknown). */
+    /**
+     * Sisimai's hard-bounce rule for this reason after a reply of class {@code replyClass} (4 or 5; 0 unknown):
+     * notaccept is hard unless the reply was a 4xx.
+     */
     public boolean isHard(int replyClass) {
-        return hard || (this == NOT_ACCEPT && replyClass == 5);
+        return hard || (this == NOT_ACCEPT && replyClass != 4);
     }
 
     /** The reason of a journal byte; an unknown byte (a newer journal) reads as {@link #UNDEFINED}. */

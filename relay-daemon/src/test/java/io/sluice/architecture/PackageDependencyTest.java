@@ -30,11 +30,13 @@ class PackageDependencyTest {
             Map.entry("util", Set.of()),
             Map.entry("model", Set.of("util")),
             Map.entry("config", Set.of("util", "model")),
+            Map.entry("classify", Set.of("util", "model", "config")),
             Map.entry("metrics", Set.of("util", "model")),
             Map.entry("smtp.codec", Set.of("util", "model", "config")),
             Map.entry("journal", Set.of("util", "model", "config", "metrics")),
             Map.entry("smtp.server.auth", Set.of("util", "model", "config")),
             Map.entry("dns", Set.of("util", "model", "config")),
+            Map.entry("bounce.intake", Set.of("util", "model", "config", "classify")),
             Map.entry("bounce", Set.of("util", "model", "config", "metrics", "journal", "scheduler", "events")),
             Map.entry("shaping", Set.of("util", "model", "config", "dns")),
             Map.entry("routing", Set.of("util", "model", "config")),
@@ -50,7 +52,7 @@ class PackageDependencyTest {
                     "smtp.server.auth", "smtp.server", "dns", "delivery", "events", "bounce", "scheduler",
                     "admin", "routing", "shaping")),
             Map.entry("cli", Set.of("util", "model", "config", "metrics", "journal", "smtp.server.auth", "daemon",
-                    "routing")));
+                    "routing", "classify", "bounce.intake")));
     private static final Set<String> NETTY_ALLOWED = Set.of("smtp.codec", "smtp.server", "admin", "delivery", "daemon");
 
     @Test
