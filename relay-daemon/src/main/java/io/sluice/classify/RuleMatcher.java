@@ -4,6 +4,7 @@ import io.sluice.config.BounceRuleSettings.Rule;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One bounce rule compiled for matching: status and code patterns as numbers, commands normalised the way
@@ -19,6 +20,7 @@ final class RuleMatcher {
     private final int[][] codes;    // {low, high} inclusive
     private final Set<String> commands;
     private final Set<String> notCommands;
+    private final Pattern regex;
 
     RuleMatcher(Rule rule) {
         this.rule = rule;
@@ -27,6 +29,8 @@ final class RuleMatcher {
         this.codes = rule.codes().stream().map(RuleMatcher::code).toArray(int[][]::new);
         this.commands = normalised(rule.commands());
         this.notCommands = normalised(rule.notCommands());
+        this.regex = rule.regex() == null ? null
+                : Pattern.compile(rule.regex(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
     /** True when every condition of the rule holds; {@code text} is lower case with white space collapsed. */
@@ -49,7 +53,7 @@ final class RuleMatcher {
         if (phrases.length > 0 && !anyPhrase(text)) {
             return false;
         }
-        return rule.regex() == null || rule.regex().matcher(text).find();
+        return regex == null || regex.matcher(text).find();
     }
 
     private boolean codeMatches(int code) {

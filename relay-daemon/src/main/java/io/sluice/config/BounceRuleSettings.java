@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The bounce classification rules ({@code bounces} in sluice.yaml and the files it names; docs/BOUNCES.md): where
@@ -37,7 +36,7 @@ public record BounceRuleSettings(Path file, Path overrides, List<Rule> rules, Bo
      * @param reason      what a match means
      * @param hard        forces the hard flag; null: the reason's rule ({@link BounceReason#isHard(int)})
      * @param phrases     lower-case, whitespace-collapsed substrings of the reply text ({@code text}); empty: any
-     * @param regex       a case-insensitive pattern found in the collapsed text ({@code regex}), or null
+     * @param regex       a case-insensitive pattern found in the collapsed text ({@code regex}; validated), or null
      * @param statuses    enhanced status patterns ({@code 5.1.1}, {@code *.2.2}, {@code 5.7.*}); empty: any
      * @param codes       reply code patterns ({@code 550}, {@code 55x}, {@code 5xx}); empty: any
      * @param commands    upper-case SMTP commands the reply answered ({@code command}), {@code NONE} for unknown;
@@ -46,7 +45,7 @@ public record BounceRuleSettings(Path file, Path overrides, List<Rule> rules, Bo
      * @param actions     DSN actions ({@code failed}, {@code delayed}; {@code action}); empty: any
      * @param where       {@code file:line} of the rule, for messages
      */
-    public record Rule(String name, BounceReason reason, Boolean hard, List<String> phrases, Pattern regex,
+    public record Rule(String name, BounceReason reason, Boolean hard, List<String> phrases, String regex,
                        List<String> statuses, List<String> codes, Set<String> commands, Set<String> notCommands,
                        Set<String> actions, String where) {
         public Rule {

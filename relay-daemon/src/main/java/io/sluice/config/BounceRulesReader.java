@@ -70,7 +70,7 @@ final class BounceRulesReader {
         }
         Boolean hard = m.isPresent("hard") ? m.bool("hard", false) : null;
         List<String> phrases = items(m, "text", BounceRulesReader::phrase);
-        Pattern regex = m.read("regex", null, BounceRulesReader::regex);
+        String regex = m.read("regex", null, BounceRulesReader::regex);
         List<String> statuses = items(m, "status", raw -> matching(raw, STATUS, "an enhanced status such as 5.1.1,"
                 + " *.2.2 or 5.7.*"));
         List<String> codes = items(m, "code", raw -> matching(raw.toLowerCase(Locale.ROOT), CODE,
@@ -134,9 +134,10 @@ final class BounceRulesReader {
         return p;
     }
 
-    private static Pattern regex(String raw) {
+    private static String regex(String raw) {
         try {
-            return Pattern.compile(raw, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+            Pattern.compile(raw);
+            return raw;
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("not a valid regular expression: " + e.getDescription()
                     + " at index " + e.getIndex());

@@ -54,7 +54,7 @@ class BounceCorpusTest {
             boolean hardOk = v == null ? !l.get("hard").asBoolean() : v.classification().hard() == l.get("hard")
                     .asBoolean();
             score.add(expected, got, reasonOk, hardOk);
-            if (!reasonOk || !hardOk) {
+            if (CorpusFiles.VERBOSE && (!reasonOk || !hardOk)) {
                 System.out.printf("MISS %-14s got %-14s %-5s %-22s %s | %s%n", expected, got,
                         v == null ? "" : v.classification().hard(), file.replace("samples/", ""),
                         v == null ? "" : v.classification().rule() + " " + v.recipient().command() + " "
@@ -74,7 +74,9 @@ class BounceCorpusTest {
         String summary = score.summary() + String.format("; recipients found %d of %d (%.1f%%); non-bounces %d of %d",
                 recipientsFound, records, 100 * recipientShare, negativesOk, negatives);
         System.out.println(summary);
-        System.out.println(score.confusion);
+        if (CorpusFiles.VERBOSE) {
+            System.out.println(score.confusion);
+        }
         assertThat(score.reasonAccuracy()).as(summary).isGreaterThanOrEqualTo(0.90);
         assertThat(score.hardAccuracy()).as(summary).isGreaterThanOrEqualTo(0.97);
         assertThat(recipientShare).as(summary).isGreaterThanOrEqualTo(0.95);

@@ -15,6 +15,8 @@ import java.util.List;
  */
 public final class CorpusFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** -Dsluice.corpus.verbose=true prints every miss and the confusion matrix (for tuning the rules). */
+    static final boolean VERBOSE = Boolean.getBoolean("sluice.corpus.verbose");
 
     private CorpusFiles() {
     }

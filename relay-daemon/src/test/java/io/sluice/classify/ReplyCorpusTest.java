@@ -41,7 +41,7 @@ class ReplyCorpusTest {
             boolean reasonOk = c.reason().label().equals(expected);
             boolean hardOk = c.hard() == l.get("hard").asBoolean();
             s.add(expected, c.reason().label(), reasonOk, hardOk);
-            if (print && (!reasonOk || !hardOk)) {
+            if (print && CorpusFiles.VERBOSE && (!reasonOk || !hardOk)) {
                 System.out.printf("MISS %-14s got %-14s %s %s [%s] %s%n", expected, c.reason(), c.hard(),
                         l.path("context_dependent").asBoolean() ? "C" : " ", c.rule(),
                         l.get("reply").asText().substring(0, Math.min(150, l.get("reply").asText().length())));
