@@ -13,6 +13,8 @@
 #                                        written beside it as sluice.yaml.dist to compare after an upgrade
 #   /etc/sluice/shaping.yaml             the shipped traffic-shaping rules (root:sluice 0640), replaced by every
 #                                        upgrade: put changes in the file shaping.overrides names (docs/shaping.md)
+#   /etc/sluice/bounce-rules.yaml        the shipped bounce classification rules (root:sluice 0640), replaced by
+#                                        every upgrade: put yours in bounces.rules_overrides (docs/BOUNCES.md)
 #   /etc/sluice/admin.token              the admin API's bearer token, generated once (sluice:sluice 0600)
 #   /etc/systemd/system/sluice.service   the unit (systemd/sluice.service)
 #   /var/lib/sluice                      state: the journal (sluice:sluice 0750)
@@ -175,6 +177,7 @@ put "$src/conf/grafana/sluice.json" /usr/share/sluice/grafana/sluice.json 0644
 dir /etc/sluice 0750 root:sluice
 put "$config" /etc/sluice/sluice.yaml.dist 0640 root:sluice
 put "$src/conf/shaping.yaml" /etc/sluice/shaping.yaml 0640 root:sluice
+put "$src/conf/bounce-rules.yaml" /etc/sluice/bounce-rules.yaml 0640 root:sluice
 if [[ -e "$destdir/etc/sluice/sluice.yaml" ]]; then
   if ! cmp -s "$config" "$destdir/etc/sluice/sluice.yaml"; then
     say "kept your /etc/sluice/sluice.yaml; compare it with sluice.yaml.dist"

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
                 UsersCommand.class, StatusCommand.class, QueueCommand.class, InspectCommand.class,
                 FlushCommand.class, SuspendCommand.class, ResumeCommand.class, HoldCommand.class,
                 ReleaseCommand.class, BounceCommand.class, RouteCommand.class, CompletionCommand.class,
-                CommandLine.HelpCommand.class, ShapingCommand.class, WarmupCommand.class})
+                CommandLine.HelpCommand.class, ShapingCommand.class, WarmupCommand.class,
+                ClassifyCommand.class})
 public final class SluiceCli {
 
     public static void main(String[] args) {

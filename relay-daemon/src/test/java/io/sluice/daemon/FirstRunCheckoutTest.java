@@ -13,9 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The first run in a checkout, as the README's quick start has it: a working directory holding the shipped
- * conf/sluice.yaml and conf/shaping.yaml (only the ports moved to free ones and DNS pointed at an unused loopback
- * port, so nothing
- * leaves the machine), no token file, {@code sluice run} and then {@code sluice status} as separate processes,
+ * conf/sluice.yaml, conf/shaping.yaml and conf/bounce-rules.yaml (only the ports moved to free ones and DNS pointed at
+ * an unused loopback port, so nothing leaves the machine), no token file, {@code sluice run} and then {@code sluice status} as separate processes,
  * with no flags at all.
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -36,6 +35,7 @@ class FirstRunCheckoutTest {
         Files.createDirectories(checkout.resolve("conf"));
         Files.writeString(checkout.resolve("conf/sluice.yaml"), yaml, StandardCharsets.UTF_8);
         Files.copy(ROOT.resolve("conf/shaping.yaml"), checkout.resolve("conf/shaping.yaml")); // shaping.file
+        Files.copy(ROOT.resolve("conf/bounce-rules.yaml"), checkout.resolve("conf/bounce-rules.yaml")); // bounces.rules
         Path token = checkout.resolve("data/admin.token");
         assertThat(token).doesNotExist();
 

@@ -102,6 +102,10 @@ class InstallScriptTest {
         assertThat(root.resolve("etc/sluice/shaping.yaml")).hasSameTextualContentAs(
                 OpsFiles.ROOT.resolve("conf/shaping.yaml"));
         Files.copy(root.resolve("etc/sluice/shaping.yaml"), tmp.resolve("shaping.yaml"));
+        // bounces.rules (bounce-rules.yaml) likewise.
+        assertThat(root.resolve("etc/sluice/bounce-rules.yaml")).hasSameTextualContentAs(
+                OpsFiles.ROOT.resolve("conf/bounce-rules.yaml"));
+        Files.copy(root.resolve("etc/sluice/bounce-rules.yaml"), tmp.resolve("bounce-rules.yaml"));
         Settings installed = SettingsLoader.load(staged);
         Settings shipped = SettingsLoader.load(OpsFiles.ROOT.resolve("conf/sluice.yaml"));
         assertThat(installed.admin().tokenFile()).isEqualTo(token);
