@@ -32,6 +32,8 @@ final class MessageParts {
     private static final MimeConfig CONFIG = MimeConfig.custom().setMaxLineLen(-1).setMaxHeaderLen(-1)
             .setMaxHeaderCount(-1).setMaxContentLen(16L * 1024 * 1024).build();
     private static final int MAX_DEPTH = 5;
+    /** The notice text kept: real notices are a few kilobytes; the rest of a hostile one is not looked at. */
+    private static final int MAX_NOTICE_CHARS = 256 * 1024;
     /** Text that starts with two header fields: a message, not a notice. */
     private static final java.util.regex.Pattern HEADER_BLOCK = java.util.regex.Pattern.compile(
             "\\A\\s*(?:return-path|received|from|date|message-id|to|subject|mime-version|x-[\\w-]+):[^\\n]*\\n"
@@ -123,8 +125,11 @@ final class MessageParts {
                     if (!seenOriginal && depth > 0 && notification.length() > 0 && HEADER_BLOCK.matcher(text).find()) {
                         seenOriginal = true; // the returned original sent as a text part: headers first
                         originalHeaders = text;
-                    } else if (!seenOriginal && (type.startsWith("text/") || depth == 0)) {
-                        notification.append(type.equals("text/html") ? HtmlText.strip(text) : text).append('\n');
+                    } else if (!seenOriginal && (type.startsWith("text/") || depth == 0)
+                            && notification.length() < MAX_NOTICE_CHARS) {
+                        String notice = type.equals("text/html") ? HtmlText.strip(text) : text;
+                        notification.append(notice, 0, Math.min(notice.length(),
+                                MAX_NOTICE_CHARS - notification.length())).append('\n');
                     }
             }
         }

@@ -32,6 +32,8 @@ final class TextBounceScanner {
     private static final Pattern SENDMAIL_ERROR = Pattern.compile("[45]\\d\\d\\s*<");
     private static final Pattern QUOTED_HEADER = Pattern.compile(
             "(?i)^\\s*(?:to|from|cc|bcc|reply-to|sender|return-path|delivered-to|x-original-to)\\s*:");
+    /** Address matching is linear per start position; bound the line so a hostile one stays cheap. */
+    private static final int MAX_LINE = 1000;
     private static final Set<String> ROLES = Set.of("mailer-daemon", "postmaster", "mail-daemon", "maildaemon",
             "daemon", "root", "abuse", "noreply", "no-reply");
 
@@ -48,6 +50,9 @@ final class TextBounceScanner {
         int max = 0;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
+            if (line.length() > MAX_LINE) {
+                line = line.substring(0, MAX_LINE); // no notice names a recipient that far into a line
+            }
             if (line.toLowerCase(Locale.ROOT).contains("mailto:") || line.contains("://")) {
                 continue;
             }
