@@ -26,6 +26,9 @@ class ReplyCorpusTest {
         lines.addAll(CorpusFiles.lines(corpus.resolve("reply-fragments.jsonl")));
         Score score = score(lines, true);
         System.out.println(score.summary());
+        if (CorpusFiles.VERBOSE) {
+            System.out.println(score.confusion);
+        }
         assertThat(score.reasonAccuracy()).as(score.summary()).isGreaterThanOrEqualTo(0.90);
         assertThat(score.hardAccuracy()).as(score.summary()).isGreaterThanOrEqualTo(0.97);
     }
