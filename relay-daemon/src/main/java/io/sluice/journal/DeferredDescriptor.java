@@ -1,5 +1,7 @@
 package io.sluice.journal;
 
+import io.sluice.model.BounceReason;
+
 /**
  * Layout of a DEFERRED record in {@code state/}: one recipient of one message failed temporarily (a 4xx reply or
  * connection trouble) and is due for another attempt. Mandatory after every failed attempt so that a restart keeps
@@ -10,7 +12,7 @@ package io.sluice.journal;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x15   |  version = 2  |        recipient index        |  0
+ *  | type = 0x15   |  version = 3  |        recipient index        |  0
  *  +---------------+---------------+-------------------------------+
  *  |              attempts: failed attempts so far (i32, >= 1)     |  4
  *  +---------------------------------------------------------------+
@@ -27,11 +29,14 @@ package io.sluice.journal;
  *  +---------------+-----------------------------------------------+
  *  | MX length (u8)|  MX host: ASCII, the host that replied      ... 28 + text length (version 2)
  *  +---------------+-----------------------------------------------+
+ *  | bounce reason |                                                 29 + text length + MX length (version 3)
+ *  +---------------+
  * </pre>
  *
  * The reply text is cut at a character boundary to {@link #MAX_REPLY_TEXT_BYTES}; unpaired surrogates become
  * {@code '?'}. Version 2 added the MX host whose reply it was (length 0: Sluice decided it, no MX replied), so an
- * expiry DSN written after a restart still names the Remote-MTA; a version 1 record reads as length 0.
+ * expiry DSN written after a restart still names the Remote-MTA; a version 1 record reads as length 0. Version 3
+ * added the bounce reason ({@link BounceReason#code()}); older records read as {@link BounceReason#UNDEFINED}.
  */
 public final class DeferredDescriptor {
     public static final int RECIPIENT_INDEX_OFFSET = 2;
@@ -51,6 +56,19 @@ public final class DeferredDescriptor {
     public static final int MAX_MX_HOST_BYTES = 255;
 
     private DeferredDescriptor() {
+    }
+
+    /** The bounce reason of the DEFERRED record of {@code version} at {@code start} in {@code b}. */
+    static BounceReason reason(net.openhft.chronicle.bytes.Bytes<?> b, long start, int version) {
+        if (version < 3) {
+            return BounceReason.UNDEFINED;
+        }
+        long mx = start + REPLY_TEXT_OFFSET + b.readUnsignedShort(start + REPLY_TEXT_LENGTH_OFFSET);
+        if (mx >= b.readLimit()) {
+            return BounceReason.UNDEFINED;
+        }
+        long at = mx + 1 + b.readUnsignedByte(mx);
+        return at < b.readLimit() ? BounceReason.ofCode(b.readUnsignedByte(at)) : BounceReason.UNDEFINED;
     }
 
     /**

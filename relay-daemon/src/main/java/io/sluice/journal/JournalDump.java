@@ -1,5 +1,6 @@
 package io.sluice.journal;
 
+import io.sluice.model.BounceReason;
 import io.sluice.util.IsoInstant;
 import io.sluice.util.JsonText;
 import java.io.IOException;
@@ -117,7 +118,8 @@ public final class JournalDump {
                         DumpRecipients r = byId.get(b.readLong(s + OutcomeDescriptor.MESSAGE_ID_OFFSET));
                         if (r != null) {
                             r.outcome(b.readUnsignedShort(s + OutcomeDescriptor.RECIPIENT_INDEX_OFFSET),
-                                b.readUnsignedByte(s + OutcomeDescriptor.OUTCOME_CODE_OFFSET));
+                                b.readUnsignedByte(s + OutcomeDescriptor.OUTCOME_CODE_OFFSET),
+                                OutcomeDescriptor.reason(b, s, b.readUnsignedByte(s + RecordHeader.VERSION_OFFSET)));
                         }
                     } else if (type == RecordHeader.TYPE_DEFERRED) {
                         readDeferred(b, s, byId);
@@ -150,7 +152,7 @@ public final class JournalDump {
                         long word = b.readLong(pos + bitmapOffset + 8L * (words + rcpt));
                         if (word != 0) { // the DEFERRED itself is gone: schedule only, reply unknown
                             r.deferred(rcpt, (int) (word >>> PendingMessage.DUE_BITS),
-                                word & PendingMessage.MAX_DUE_MILLIS, 0, "");
+                                word & PendingMessage.MAX_DUE_MILLIS, 0, "", BounceReason.UNDEFINED);
                         }
                     }
                 }
@@ -176,7 +178,8 @@ public final class JournalDump {
         r.deferred(b.readUnsignedShort(s + DeferredDescriptor.RECIPIENT_INDEX_OFFSET),
             b.readInt(s + DeferredDescriptor.ATTEMPTS_OFFSET), b.readLong(s + DeferredDescriptor.NEXT_DUE_OFFSET),
             b.readUnsignedShort(s + DeferredDescriptor.REPLY_CODE_OFFSET),
-            new String(text, StandardCharsets.UTF_8));
+            new String(text, StandardCharsets.UTF_8),
+            DeferredDescriptor.reason(b, s, b.readUnsignedByte(s + RecordHeader.VERSION_OFFSET)));
     }
 
     static void format(StringBuilder line, AcceptedRecord r, byte[] digest, DumpRecipients states) {
@@ -229,6 +232,9 @@ public final class JournalDump {
         }
         line.append(",\"state\":\"").append(state).append('"');
         line.append(",\"recipientStates\":[").append(perRecipient).append(']');
+        if (states != null) {
+            states.appendReasons(line, r.recipients().size());
+        }
         if (states != null) {
             states.appendRetries(line, r.recipients().size());
         }

@@ -1,5 +1,6 @@
 package io.sluice.journal;
 
+import io.sluice.model.BounceReason;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -98,6 +99,12 @@ public final class JournalWriter implements AutoCloseable {
      * for a recipient that is not pending is dropped and reported with {@code recorded = false}.
      */
     public boolean offerOutcome(long messageId, int recipientIndex, OutcomeCode outcome, long timeMillis) {
+        return offerOutcome(messageId, recipientIndex, outcome, outcome.defaultReason(), timeMillis);
+    }
+
+    /** As above, with the bounce reason the OUTCOME record carries ({@code delivered} for a delivery). */
+    public boolean offerOutcome(long messageId, int recipientIndex, OutcomeCode outcome, BounceReason reason,
+                                long timeMillis) {
         if (recipientIndex < 0 || recipientIndex > RecipientBlock.MAX_RECIPIENTS) {
             throw new IllegalArgumentException("recipient index " + recipientIndex);
         }
@@ -114,7 +121,7 @@ public final class JournalWriter implements AutoCloseable {
             buffer.putLong(index, messageId);
             buffer.putLong(index + 8, timeMillis);
             buffer.putInt(index + 16, recipientIndex);
-            buffer.putInt(index + 20, outcome.code());
+            buffer.putInt(index + 20, outcome.code() | (reason.code() & 0xff) << 8);
             outcomes.commit(index);
         } finally {
             offersInProgress.getAndDecrement();
@@ -146,6 +153,13 @@ public final class JournalWriter implements AutoCloseable {
      */
     public boolean offerDeferred(long messageId, int recipientIndex, int attempts, long nextDueMillis,
                                  int replyCode, String replyText, String mxHost) {
+        return offerDeferred(messageId, recipientIndex, attempts, nextDueMillis, replyCode, replyText, mxHost,
+                BounceReason.UNDEFINED);
+    }
+
+    /** As above, with the bounce reason of the reply (the DEFERRED record carries it). */
+    public boolean offerDeferred(long messageId, int recipientIndex, int attempts, long nextDueMillis,
+                                 int replyCode, String replyText, String mxHost, BounceReason reason) {
         if (recipientIndex < 0 || recipientIndex > RecipientBlock.MAX_RECIPIENTS) {
             throw new IllegalArgumentException("recipient index " + recipientIndex);
         }
@@ -172,7 +186,7 @@ public final class JournalWriter implements AutoCloseable {
             buffer.putLong(index + 8, nextDueMillis);
             buffer.putInt(index + 16, recipientIndex);
             buffer.putInt(index + 20, attempts);
-            buffer.putInt(index + 24, replyCode);
+            buffer.putInt(index + 24, replyCode | (reason.code() & 0xff) << 16);
             buffer.putInt(index + 28, mxLength);
             CappedUtf8.write(replyText, textLength, buffer, index + JournalWriterAgent.DEFERRED_MSG_HEADER);
             CappedUtf8.write(mxHost, mxLength, buffer, index + JournalWriterAgent.DEFERRED_MSG_HEADER + textLength);

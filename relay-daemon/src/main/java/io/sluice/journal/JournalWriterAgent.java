@@ -41,12 +41,15 @@ import org.slf4j.LoggerFactory;
  */
 final class JournalWriterAgent implements Agent {
     static final int OUTCOME_MSG_TYPE = 1;
-    /** Outcome ring-buffer message: id (8), time (8), recipient index (4), outcome code (4). */
+    /**
+     * Outcome ring-buffer message: id (8), time (8), recipient index (4), outcome code (low byte) and bounce reason
+     * code (the byte above it) (4).
+     */
     static final int OUTCOME_MSG_LENGTH = 24;
     static final int DEFERRED_MSG_TYPE = 2;
     /**
-     * Deferral ring-buffer message: id (8), next due (8), recipient index (4), attempts (4), reply code (4), MX host
-     * length (4), then the capped UTF-8 reply text (message length minus this minus the MX host length), then the
+     * Deferral ring-buffer message: id (8), next due (8), recipient index (4), attempts (4), reply code (low 16 bits)
+     * and bounce reason code (the 16 above) (4), MX host length (4), then the capped UTF-8 reply text (message length minus this minus the MX host length), then the
      * MX host.
      */
     static final int DEFERRED_MSG_HEADER = 32;

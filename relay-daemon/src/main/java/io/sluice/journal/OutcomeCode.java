@@ -1,5 +1,7 @@
 package io.sluice.journal;
 
+import io.sluice.model.BounceReason;
+
 /**
  * The final outcome of one recipient, as stored in an OUTCOME record (see {@link OutcomeDescriptor}).
  * Codes are part of the on-disk format: never renumber, only add.
@@ -28,6 +30,23 @@ public enum OutcomeCode {
     OutcomeCode(int code, String label) {
         this.code = code;
         this.label = label;
+    }
+
+    /**
+     * The bounce reason an OUTCOME with this code carries when the caller names none: {@code delivered},
+     * {@code expired}, {@code suppressed}; {@code undefined} for a bounce (whose reason the classifier decides).
+     */
+    public BounceReason defaultReason() {
+        switch (this) {
+            case DELIVERED:
+                return BounceReason.DELIVERED;
+            case EXPIRED:
+                return BounceReason.EXPIRED;
+            case SUPPRESSED:
+                return BounceReason.SUPPRESSED;
+            default:
+                return BounceReason.UNDEFINED;
+        }
     }
 
     /** The byte stored in the journal. */

@@ -61,7 +61,9 @@ final class OutcomeRecorder implements MessageHandler {
         long nextDue = buffer.getLong(index + 8);
         int recipient = buffer.getInt(index + 16);
         int attempts = buffer.getInt(index + 20);
-        int replyCode = buffer.getInt(index + 24);
+        int codeAndReason = buffer.getInt(index + 24);
+        int replyCode = codeAndReason & 0xffff;
+        int reason = codeAndReason >>> 16;
         int mxLength = buffer.getInt(index + 28);
         boolean recorded = false;
         if (!writerFailed && pending.isPending(id, recipient)) {
@@ -70,7 +72,7 @@ final class OutcomeRecorder implements MessageHandler {
                     try {
                         StateEncoder.writeDeferred(dc.wire().bytes(), id, recipient, attempts, nextDue, replyCode,
                             buffer, index + JournalWriterAgent.DEFERRED_MSG_HEADER,
-                            length - JournalWriterAgent.DEFERRED_MSG_HEADER - mxLength, mxLength);
+                            length - JournalWriterAgent.DEFERRED_MSG_HEADER - mxLength, mxLength, reason);
                     } catch (RuntimeException e) {
                         dc.rollbackOnClose();
                         throw e;
@@ -90,14 +92,16 @@ final class OutcomeRecorder implements MessageHandler {
         long id = buffer.getLong(index);
         long time = buffer.getLong(index + 8);
         int recipient = buffer.getInt(index + 16);
-        OutcomeCode code = OutcomeCode.fromCode(buffer.getInt(index + 20));
+        int codeAndReason = buffer.getInt(index + 20);
+        OutcomeCode code = OutcomeCode.fromCode(codeAndReason & 0xff);
+        int reason = codeAndReason >>> 8;
         boolean recorded = false;
         PendingMessage m = pending.get(id);
         if (!writerFailed && m != null && m.isPending(recipient)) {
             try {
                 try (DocumentContext dc = stateAppender.writingDocument()) {
                     try {
-                        StateEncoder.writeOutcome(dc.wire().bytes(), id, recipient, code.code(), time);
+                        StateEncoder.writeOutcome(dc.wire().bytes(), id, recipient, code.code(), reason, time);
                     } catch (RuntimeException e) {
                         dc.rollbackOnClose();
                         throw e;

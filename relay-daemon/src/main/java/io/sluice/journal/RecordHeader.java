@@ -41,20 +41,25 @@ public final class RecordHeader {
     public static final int TYPE_RELOCATED = 0x16;
 
     /**
-     * The version this code writes for every record type except ACCEPTED, QUEUED, DEFERRED and the checkpoint
-     * records.
+     * The version this code writes for every record type except ACCEPTED, QUEUED, OUTCOME, DEFERRED and the
+     * checkpoint records.
      */
     public static final int VERSION = 1;
+    /**
+     * The version this code writes for OUTCOME: 2 added the bounce reason (a {@code model.BounceReason} code, in
+     * what was a reserved byte). Version 1 records are still read, with reason {@code undefined}.
+     */
+    public static final int OUTCOME_VERSION = 2;
     /**
      * The version this code writes for ACCEPTED: 2 added the flags byte (SMTPUTF8). Version 1 records are still
      * read, with no flags.
      */
     public static final int ACCEPTED_VERSION = 2;
     /**
-     * The version this code writes for DEFERRED: 2 added the MX host after the reply text. Version 1 records are
-     * still read, without one.
+     * The version this code writes for DEFERRED: 2 added the MX host after the reply text, 3 the bounce reason after
+     * the MX host. Older records are still read, without them (reason {@code undefined}).
      */
-    public static final int DEFERRED_VERSION = 2;
+    public static final int DEFERRED_VERSION = 3;
     /**
      * The version this code writes for QUEUED: 2 added the received time, 3 the route inputs. Older records are
      * still read; their messages get the time floor of their id as received time ({@link MessageIds#timeFloorMillis})
@@ -79,6 +84,7 @@ public final class RecordHeader {
             case TYPE_QUEUED -> QUEUED_VERSION;
             case TYPE_ACCEPTED -> ACCEPTED_VERSION;
             case TYPE_DEFERRED -> DEFERRED_VERSION;
+            case TYPE_OUTCOME -> OUTCOME_VERSION;
             default -> VERSION;
         };
     }

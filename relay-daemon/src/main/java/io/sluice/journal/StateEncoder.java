@@ -38,12 +38,13 @@ final class StateEncoder {
         out.writeLong(oldBodiesIndex);
     }
 
-    static void writeOutcome(Bytes<?> out, long messageId, int recipientIndex, int outcomeCode, long timeMillis) {
+    static void writeOutcome(Bytes<?> out, long messageId, int recipientIndex, int outcomeCode, int reasonCode,
+                             long timeMillis) {
         out.writeUnsignedByte(RecordHeader.TYPE_OUTCOME);
-        out.writeUnsignedByte(RecordHeader.VERSION);
+        out.writeUnsignedByte(RecordHeader.OUTCOME_VERSION);
         out.writeUnsignedShort(recipientIndex);
         out.writeUnsignedByte(outcomeCode);
-        out.writeUnsignedByte(0);
+        out.writeUnsignedByte(reasonCode);
         out.writeUnsignedShort(0);
         out.writeLong(messageId);
         out.writeLong(timeMillis);
@@ -54,7 +55,8 @@ final class StateEncoder {
      * the same buffer by the MX host's {@code mxLength} bytes.
      */
     static void writeDeferred(Bytes<?> out, long messageId, int recipientIndex, int attempts, long nextDueMillis,
-                              int replyCode, DirectBuffer text, int textOffset, int textLength, int mxLength) {
+                              int replyCode, DirectBuffer text, int textOffset, int textLength, int mxLength,
+                              int reasonCode) {
         out.writeUnsignedByte(RecordHeader.TYPE_DEFERRED);
         out.writeUnsignedByte(RecordHeader.DEFERRED_VERSION);
         out.writeUnsignedShort(recipientIndex);
@@ -70,6 +72,7 @@ final class StateEncoder {
         for (int i = 0; i < mxLength; i++) {
             out.writeByte(text.getByte(textOffset + textLength + i));
         }
+        out.writeUnsignedByte(reasonCode);
     }
 
     /**
@@ -77,11 +80,12 @@ final class StateEncoder {
      * {@code mxHost} (null: none) to {@link DeferredDescriptor#MAX_MX_HOST_BYTES}.
      */
     static void writeDeferred(Bytes<?> out, long messageId, int recipientIndex, int attempts, long nextDueMillis,
-                              int replyCode, String replyText, String mxHost) {
+                              int replyCode, String replyText, String mxHost, int reasonCode) {
         UnsafeBuffer text = new UnsafeBuffer(new byte[DeferredDescriptor.MAX_REPLY_TEXT_BYTES
             + DeferredDescriptor.MAX_MX_HOST_BYTES]);
         int length = CappedUtf8.write(replyText, DeferredDescriptor.MAX_REPLY_TEXT_BYTES, text, 0);
         int mx = CappedUtf8.write(mxHost, DeferredDescriptor.MAX_MX_HOST_BYTES, text, length);
-        writeDeferred(out, messageId, recipientIndex, attempts, nextDueMillis, replyCode, text, 0, length, mx);
+        writeDeferred(out, messageId, recipientIndex, attempts, nextDueMillis, replyCode, text, 0, length, mx,
+                reasonCode);
     }
 }

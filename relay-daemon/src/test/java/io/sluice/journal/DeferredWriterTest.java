@@ -109,7 +109,8 @@ class DeferredWriterTest {
                         assertThat(b.readInt(s + DeferredDescriptor.ATTEMPTS_OFFSET)).isEqualTo(1);
                         int n = b.readUnsignedShort(s + DeferredDescriptor.REPLY_TEXT_LENGTH_OFFSET);
                         int mx = b.readUnsignedByte(s + DeferredDescriptor.REPLY_TEXT_OFFSET + n);
-                        assertThat(b.readRemaining()).isEqualTo(DeferredDescriptor.HEADER_LENGTH + n + 1 + mx);
+                        assertThat(b.readRemaining()).as("header, text, MX host and the reason byte")
+                                .isEqualTo(DeferredDescriptor.HEADER_LENGTH + n + 1 + mx + 1);
                         byte[] text = new byte[n];
                         b.read(s + DeferredDescriptor.REPLY_TEXT_OFFSET, text, 0, n);
                         reply = new String(text, StandardCharsets.UTF_8);
@@ -140,7 +141,8 @@ class DeferredWriterTest {
                 b.write(text);
             }
             try (net.openhft.chronicle.wire.DocumentContext dc = appender.writingDocument()) {
-                StateEncoder.writeDeferred(dc.wire().bytes(), 9, 1, 2, DUE_1, 421, "4.3.2 closing", "mx2.x.test");
+                StateEncoder.writeDeferred(dc.wire().bytes(), 9, 1, 2, DUE_1, 421, "4.3.2 closing", "mx2.x.test",
+                        0);
             }
             Map<Integer, DeferredReplyLookup.LastReply> found = DeferredReplyLookup.find(journal, 9, 2, 100);
             assertThat(found).containsEntry(0, new DeferredReplyLookup.LastReply(451, "4.2.0 busy", null))

@@ -1,5 +1,6 @@
 package io.sluice.journal;
 
+import io.sluice.model.BounceReason;
 import io.sluice.util.JsonText;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,10 +46,11 @@ class JournalDumpTest {
             recorder.await();
             writer.offerOutcome(0x11, 0, OutcomeCode.DELIVERED, 1);
             writer.offerDeferred(0x11, 1, 1, 1_790_000_060_000L, 0, null);
-            writer.offerDeferred(0x11, 1, 2, 1_790_000_300_000L, 451, "4.7.1 \"later\"");
+            writer.offerDeferred(0x11, 1, 2, 1_790_000_300_000L, 451, "4.7.1 \"later\"", null,
+                    BounceReason.RATE_LIMITED);
             writer.offerDeferred(0x22, 0, 1, 1_790_000_060_000L, 421, "busy");
             writer.offerOutcome(0x22, 0, OutcomeCode.DELIVERED, 1);
-            writer.offerOutcome(0x33, 0, OutcomeCode.BOUNCED, 1);
+            writer.offerOutcome(0x33, 0, OutcomeCode.BOUNCED, BounceReason.USER_UNKNOWN, 1);
             writer.offerOutcome(0x33, 1, OutcomeCode.EXPIRED, 1);
             writer.offerOutcome(0x33, 2, OutcomeCode.SUPPRESSED, 1);
             await().until(() -> outcomesHeard.get() == 8);
@@ -65,14 +67,16 @@ class JournalDumpTest {
                 + ",\"sender\":\"a@example.com\",\"tags\":{},\"recipients\":[\"x@example.org\",\"y@example.org\"]"
                 + ",\"size\":" + body1.length + ",\"sha256\":\"" + TestJournals.sha256(body1) + "\""
                 + ",\"state\":\"mixed\",\"recipientStates\":[\"delivered\",\"deferred\"]"
+                + ",\"reasons\":[\"delivered\",null]"
                 + ",\"retries\":[null,{\"attempts\":2,\"nextDue\":\"2026-09-21T14:18:20Z\",\"replyCode\":451"
-                + ",\"reply\":\"4.7.1 \\\"later\\\"\"}]}");
+                + ",\"reply\":\"4.7.1 \\\"later\\\"\",\"reason\":\"ratelimited\"}]}");
             assertThat(lines.get(1)).contains("\"id\":\"0000000000000022\"", "\"state\":\"delivered\"",
-                "\"recipientStates\":[\"delivered\"]}", "\"size\":3").doesNotContain("retries");
+                "\"recipientStates\":[\"delivered\"],\"reasons\":[\"delivered\"]}", "\"size\":3").doesNotContain("retries");
             assertThat(lines.get(2)).contains("\"listener\":\"sub\\\"mission\"", "\"helo\":\"he\\\\lo\\n\\u0001\"",
                 "\"auth\":\"üser\"", "\"sender\":\"\",\"smtputf8\":true,", "\"size\":4",
                 "\"sha256\":\"" + TestJournals.sha256(body3) + "\"", "\"state\":\"mixed\"",
-                "\"recipientStates\":[\"bounced\",\"expired\",\"suppressed\"]");
+                "\"recipientStates\":[\"bounced\",\"expired\",\"suppressed\"]",
+                "\"reasons\":[\"userunknown\",\"expired\",\"suppressed\"]");
         }
     }
 

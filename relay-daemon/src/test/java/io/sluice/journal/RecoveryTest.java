@@ -410,7 +410,7 @@ class RecoveryTest {
 
     private void outcome(ExcerptAppender state, PendingSet live, long id, int rcpt) {
         TestJournals.Entry e = model.get(id);
-        writeRaw(state, b -> StateEncoder.writeOutcome(b, id, rcpt, OutcomeCode.DELIVERED.code(), 0));
+        writeRaw(state, b -> StateEncoder.writeOutcome(b, id, rcpt, OutcomeCode.DELIVERED.code(), 0, 0));
         live.complete(id, rcpt);
         if (e == null || !e.pending().get(rcpt)) {
             return;
@@ -430,7 +430,7 @@ class RecoveryTest {
 
     private void deferred(ExcerptAppender state, PendingSet live, long id, int rcpt, int attempts, long due) {
         writeRaw(state, b -> StateEncoder.writeDeferred(b, id, rcpt, attempts, due, 451, "4.7.1 later " + attempts,
-            "mx.x.org"));
+            "mx.x.org", 0));
         boolean applied = live.defer(id, rcpt, attempts, due);
         TestJournals.Entry e = model.get(id);
         assertThat(applied).isEqualTo(e != null && e.pending().get(rcpt));
