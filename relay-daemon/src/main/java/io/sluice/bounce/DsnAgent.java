@@ -88,7 +88,7 @@ final class DsnAgent implements Agent {
         this.originals = originals;
         this.expiryReplies = expiryReplies;
         this.outcomes = new OrderedBacklog<>(g -> writer.offerOutcome(g.messageId(), g.recipientIndex(),
-                g.expired() ? OutcomeCode.EXPIRED : OutcomeCode.BOUNCED, g.timeMillis()));
+                g.expired() ? OutcomeCode.EXPIRED : OutcomeCode.BOUNCED, g.reason(), g.timeMillis()));
         this.ids = ids;
         this.reportingMta = reportingMta;
         this.events = events;

@@ -28,6 +28,15 @@ public final class Classifier {
         this.fallback = fallback;
     }
 
+    /** The classifier of the built-in rules (the copy of conf/bounce-rules.yaml in the jar), made once. */
+    public static Classifier builtIn() {
+        return BuiltIn.INSTANCE;
+    }
+
+    private static final class BuiltIn {
+        static final Classifier INSTANCE = of(io.sluice.config.SettingsLoader.defaults().bounces());
+    }
+
     /** A classifier for these (loaded) rules. */
     public static Classifier of(BounceRuleSettings settings) {
         return new Classifier(RuleMatcher.compile(settings.rules()), settings.fallback());

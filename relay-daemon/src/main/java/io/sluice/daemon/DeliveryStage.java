@@ -1,5 +1,6 @@
 package io.sluice.daemon;
 
+import io.sluice.classify.Classifier;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.sluice.bounce.DsnStage;
 import io.sluice.config.Settings;
@@ -84,13 +85,17 @@ final class DeliveryStage implements AutoCloseable {
     /** The path limits of the current settings (the pools read them through it; swapped on reload). */
     private final AtomicReference<PathPolicy> paths;
 
+    /** The bounce classifier of the current rules (the delivery stage reads it per finished attempt). */
+    private final AtomicReference<Classifier> classifier;
+
     /** The shaping actions' and warm-up progress's writers: flushed at a clean stop. */
     private List<StateFilePersister<?>> persisters = List.of();
 
     private DeliveryStage(MxResolver resolver, ConnectionPools<ReadyKey> pools, DeliveryDispatcher dispatcher,
                           Scheduler scheduler, AgentRunner runner, DsnStage dsn, SourceConnectors connectors,
-                          AtomicReference<PathPolicy> paths) {
+                          AtomicReference<PathPolicy> paths, AtomicReference<Classifier> classifier) {
         this.paths = paths;
+        this.classifier = classifier;
         this.resolver = resolver;
         this.pools = pools;
         this.dispatcher = dispatcher;
@@ -102,10 +107,12 @@ final class DeliveryStage implements AutoCloseable {
 
     /**
      * Reload (only keys {@code config.RestartRequired} lets through): new outbound connections use the new
-     * timeouts and each source's new address and EHLO name; the scheduler's next deferral and expiry decisions
-     * follow the new retry policy, and its next placements the new routes and pools. Any thread.
+     * timeouts and each source's new address and EHLO name; attempts that finish from now on are classified by the
+     * new bounce rules; the scheduler's next deferral and expiry decisions follow the new retry policy, and its next
+     * placements the new routes and pools. Any thread.
      */
     void reload(Settings next) {
+        classifier.set(Classifier.of(next.bounces()));
         connectors.reload(next.delivery(), next.egress());
         paths.set(PathPolicy.from(next.delivery(), next.shaping()));
         pools.reloadLimits();
@@ -190,9 +197,10 @@ final class DeliveryStage implements AutoCloseable {
             SchedulerOptions options = SchedulerOptions.from(settings.delivery(), settings.queue());
             Scheduler[] scheduler = new Scheduler[1];
             AttemptTimer attempts = new AttemptTimer(options.maxInFlight(), metrics.delivery());
+            AtomicReference<Classifier> classifier = new AtomicReference<>(Classifier.of(settings.bounces()));
             dispatcher = new DeliveryDispatcher(journal, pools, settings.delivery(), loops.group(),
                     attempts.observing(r -> scheduler[0].offerResult(r)), PooledByteBufAllocator.DEFAULT,
-                    options.maxInFlight(), events);
+                    options.maxInFlight(), events, classifier::get);
             AgentRunner[] runner = new AgentRunner[1];
             scheduler[0] = new Scheduler(options, RetryPolicy.from(settings.delivery()), resolver,
                     attempts.timing(dispatcher), writer, dsn != null ? dsn : BounceSink.NONE, events,
@@ -221,7 +229,7 @@ final class DeliveryStage implements AutoCloseable {
                     scheduler[0]);
             AgentRunner.startOnThread(runner[0]);
             DeliveryStage stage = new DeliveryStage(resolver, pools, dispatcher, scheduler[0], runner[0], dsn,
-                    connectors, paths);
+                    connectors, paths, classifier);
             stage.persisters = List.of(actions, ramp);
             return stage;
         } catch (RuntimeException | Error e) {

@@ -1,5 +1,7 @@
 package io.sluice.delivery;
 
+import io.sluice.classify.Classifier;
+import java.util.function.Supplier;
 import io.netty.buffer.ByteBufAllocator;
 import io.sluice.config.DeliverySettings;
 import io.sluice.dns.SiteKey;
@@ -65,6 +67,7 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
     private final ByteBufAllocator allocator;
     private final int maxOutstanding;
     private final EventPublisher events;
+    private final Supplier<Classifier> classifier;
     private final ArrayBlockingQueue<DeliveryTask> toRead;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final ClearTextSites<SiteKey> clearText = new ClearTextSites<>(CLEAR_TEXT_MEMORY_NANOS);
@@ -86,10 +89,21 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
         this(journal, pools, settings, timer, results, allocator, maxOutstanding, EventPublisher.NONE);
     }
 
-    /** As above, publishing {@code attempt} events to {@code events}. */
+    /** As above, publishing {@code attempt} events to {@code events}; the built-in bounce rules classify. */
     public DeliveryDispatcher(Journal journal, ConnectionPools<ReadyKey> pools, DeliverySettings settings,
                               ScheduledExecutorService timer, Predicate<TaskResult> results,
                               ByteBufAllocator allocator, int maxOutstanding, EventPublisher events) {
+        this(journal, pools, settings, timer, results, allocator, maxOutstanding, events, Classifier::builtIn);
+    }
+
+    /**
+     * As above; {@code classifier} gives the current bounce classifier (a reload's rules apply to the attempts that
+     * finish after it).
+     */
+    public DeliveryDispatcher(Journal journal, ConnectionPools<ReadyKey> pools, DeliverySettings settings,
+                              ScheduledExecutorService timer, Predicate<TaskResult> results,
+                              ByteBufAllocator allocator, int maxOutstanding, EventPublisher events,
+                              Supplier<Classifier> classifier) {
         if (maxOutstanding < 1) {
             throw new IllegalArgumentException("maxOutstanding must be positive");
         }
@@ -101,6 +115,7 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.maxOutstanding = maxOutstanding;
         this.events = Objects.requireNonNull(events, "events");
+        this.classifier = Objects.requireNonNull(classifier, "classifier");
         this.toRead = new ArrayBlockingQueue<>(maxOutstanding);
         this.reader = new Thread(this::readLoop, "sluice-body-reader");
         this.reader.setDaemon(true);
@@ -194,7 +209,8 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
             report(TaskResult.notAttempted(task)); // the pools are closed: delivery is stopping
             return;
         }
-        new TaskDelivery(task, message, pool, settings, clearText, this::report, events, task.source()).start();
+        new TaskDelivery(task, message, pool, settings, clearText, this::report, events, task.source(),
+                classifier).start();
     }
 
     private void report(TaskResult result) {

@@ -72,7 +72,8 @@ final class ReplyRules {
             // (local), so the DSN and the event do not claim the next hop said 521, nor do rotation counts
             out.add(matches ? RecipientResult.permanent(r.code() == 0 ? 554 : 500 + r.code() % 100,
                     r.enhancedStatus() == null ? null : "5" + r.enhancedStatus().substring(1),
-                    "bounced by shaping rule '" + rule.match() + "': " + r.text(), true) : r);
+                    "bounced by shaping rule '" + rule.match() + "': " + r.text(), true)
+                    .classified(r.reason(), r.hard()) : r);
         }
         return out;
     }

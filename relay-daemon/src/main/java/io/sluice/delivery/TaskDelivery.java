@@ -1,5 +1,7 @@
 package io.sluice.delivery;
 
+import io.sluice.classify.Classifier;
+import java.util.function.Supplier;
 import io.sluice.events.TlsSession;
 import io.sluice.config.DeliverySettings;
 import io.sluice.dns.MxHost;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Events: when a session is leased, one {@code attempt} event per recipient (MX host, site, {@code source},
  * attempt number; latency = time from the start of this attempt to having the session, near 0 on a reused
- * connection); the result names the MX host and source so the scheduler's outcome events can, too. Publishing
+ * connection); the result names the MX host and source so the scheduler's outcome events can, too. Every failed
+ * recipient gets its bounce reason here ({@link FailureReasons}), before the path's reply rules. Publishing
  * never blocks and may drop. Failed connections publish nothing here: their text reaches the {@code deferred} event.
  *
  * <p>Order at the end, on every path: lease released (or discarded when unusable), body buffer released, then the
@@ -52,6 +55,7 @@ final class TaskDelivery {
     private final Consumer<TaskResult> done;
     private final EventPublisher events;
     private final String source;
+    private final Supplier<Classifier> classifier;
     private final long startedAtMillis = System.currentTimeMillis();
     private int host;
     private int address;
@@ -62,7 +66,7 @@ final class TaskDelivery {
 
     TaskDelivery(DeliveryTask task, OutboundMessage message, ConnectionPool pool, DeliverySettings settings,
                  ClearTextSites<SiteKey> clearText, Consumer<TaskResult> done, EventPublisher events,
-                 String source) {
+                 String source, Supplier<Classifier> classifier) {
         this.task = task;
         this.message = message;
         this.pool = pool;
@@ -71,6 +75,7 @@ final class TaskDelivery {
         this.done = done;
         this.events = events;
         this.source = source;
+        this.classifier = classifier;
     }
 
     void start() {
@@ -143,11 +148,11 @@ final class TaskDelivery {
             if (error != null) {
                 finish(new TaskResult(task.taskId(), SiteSignal.CONNECTED, RecipientResults.allTemporary(
                         task.recipientCount(), "send on " + lease.connection() + " failed: " + unwrap(error)),
-                        mxName, source));
+                        mxName, source), null);
             } else {
                 finish(new TaskResult(task.taskId(), SiteSignal.CONNECTED,
                         RecipientResults.from(result, settings.assumeDeliveredOnDotTimeout()), mxName, source,
-                        lease.connection().tlsSession()));
+                        lease.connection().tlsSession()), result);
             }
         });
     }
@@ -177,8 +182,14 @@ final class TaskDelivery {
     }
 
     private void finish(TaskResult result) {
+        finish(result, null);
+    }
+
+    /** {@code transaction}: the dialogue the result came from, null when none took place. */
+    private void finish(TaskResult result, TransactionResult transaction) {
         message.body().release();
-        done.accept(ReplyRules.match(task.shape(), result)); // the path's reply rules, off the scheduler thread
+        // bounce reasons and the path's reply rules, both off the scheduler thread
+        done.accept(ReplyRules.match(task.shape(), FailureReasons.classify(result, transaction, classifier.get())));
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -30,6 +30,8 @@ public final class TransactionResult {
     private final boolean textSent;
     private final SmtpReply[] effective;
     private final RecipientStatus[] status;
+    /** The command each effective reply answered: MAIL, RCPT, DATA, or NONE (Sluice's own, the connection). */
+    private final String[] commands;
 
     private TransactionResult(List<String> recipients, SmtpReply localRejection, SmtpReply mailReply,
                               SmtpReply[] recipientReplies, SmtpReply dataReply, FailureKind failure,
@@ -43,22 +45,28 @@ public final class TransactionResult {
         int n = recipients.size();
         this.effective = new SmtpReply[n];
         this.status = new RecipientStatus[n];
+        this.commands = new String[n];
         for (int i = 0; i < n; i++) {
             SmtpReply rcpt = recipientReplies[i];
             SmtpReply reply;
             boolean unknown = false;
+            String command = "NONE";
             if (localRejection != null) {
                 reply = localRejection;
             } else if (mailReply != null && !mailReply.isPositive()) {
                 reply = mailReply;
+                command = "MAIL";
             } else if (rcpt != null && !rcpt.isPositive()) {
                 reply = rcpt;
+                command = "RCPT";
             } else if (rcpt != null && dataReply != null) {
                 reply = dataReply;
+                command = "DATA";
             } else {
                 reply = failureReply;
                 unknown = rcpt != null && failure == FailureKind.UNKNOWN_AFTER_DOT;
             }
+            commands[i] = command;
             if (reply == null) {
                 throw new IllegalStateException("no reply for recipient " + i);
             }
@@ -85,6 +93,15 @@ public final class TransactionResult {
 
     public List<String> recipients() {
         return recipients;
+    }
+
+    /**
+     * The SMTP command recipient {@code i}'s effective reply answered ({@code MAIL}, {@code RCPT}, {@code DATA}), or
+     * {@code NONE} when it is Sluice's own (a local rejection, a broken connection): what the bounce classifier
+     * needs to tell a refused recipient from a filter's verdict.
+     */
+    public String command(int i) {
+        return commands[i];
     }
 
     /** Reply to MAIL FROM; null when MAIL was not sent or got no reply. */

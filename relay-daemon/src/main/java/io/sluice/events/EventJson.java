@@ -44,6 +44,10 @@ public final class EventJson {
         number(out, "code", e.replyCode());
         string(out, "status", e.enhancedStatus());
         string(out, "text", e.text());
+        string(out, "reason", e.reason());
+        if (e.hard() != null) {
+            out.append(",\"hard\":").append(e.hard().booleanValue());
+        }
         number(out, "attempt", e.attempt());
         number(out, "latency_ms", e.latencyMillis());
         if (e.tls() != null) {

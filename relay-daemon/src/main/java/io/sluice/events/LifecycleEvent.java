@@ -1,5 +1,6 @@
 package io.sluice.events;
 
+import io.sluice.model.BounceReason;
 import java.util.List;
 import java.util.Objects;
 
@@ -34,6 +35,10 @@ import java.util.Objects;
  * @param actor          who asked (admin), e.g. {@code admin-api}
  * @param count          recipients affected (admin), -1 when not applicable
  * @param tls            how the session was protected ({@code attempt}, {@code delivered}); null when not known
+ * @param reason         the bounce reason (Sisimai's taxonomy: {@code userunknown}, {@code mailboxfull}, ...) of a
+ *                       delivery decision ({@code deferred}, {@code bounced}, {@code expired}, {@code delivered}),
+ *                       null when not applicable
+ * @param hard           for {@code bounced}: whether the address itself is bad (it is suppressed); null otherwise
  */
 public record LifecycleEvent(
         EventType type,
@@ -61,7 +66,9 @@ public record LifecycleEvent(
         String target,
         String actor,
         long count,
-        TlsSession tls) {
+        TlsSession tls,
+        String reason,
+        Boolean hard) {
 
     /** Admin, circuit and shaping events are about a command or a path, not a message: they alone have no id. */
     public LifecycleEvent {
@@ -76,7 +83,7 @@ public record LifecycleEvent(
             String authIdentity, String sender, List<String> recipients, long sizeBytes) {
         return new LifecycleEvent(EventType.RECEIVED, timeMillis, id, listener, client, authIdentity, sender,
                 recipients, sizeBytes, null, null, null, null, null, null, null, -1, null, null, -1, -1, null, null, null,
-                -1, null);
+                -1, null, null, null);
     }
 
     /** An event about one recipient's delivery. */
@@ -107,9 +114,18 @@ public record LifecycleEvent(
     public static LifecycleEvent delivery(EventType type, long timeMillis, String id, String recipient, String site,
             String mxHost, String source, String route, String pool, String provider, int replyCode,
             String enhancedStatus, String text, int attempt, long latencyMillis, TlsSession tls) {
+        return delivery(type, timeMillis, id, recipient, site, mxHost, source, route, pool, provider, replyCode,
+                enhancedStatus, text, attempt, latencyMillis, tls, null, null);
+    }
+
+    /** As above, with the decision's bounce reason and (for a bounce) whether it is hard. */
+    public static LifecycleEvent delivery(EventType type, long timeMillis, String id, String recipient, String site,
+            String mxHost, String source, String route, String pool, String provider, int replyCode,
+            String enhancedStatus, String text, int attempt, long latencyMillis, TlsSession tls, BounceReason reason,
+            Boolean hard) {
         return new LifecycleEvent(type, timeMillis, id, null, null, null, null, null, -1, recipient, site, mxHost,
                 source, route, pool, provider, replyCode, enhancedStatus, text, attempt, latencyMillis, null, null,
-                null, -1, tls);
+                null, -1, tls, reason == null ? null : reason.label(), hard);
     }
 
     /**
@@ -125,7 +141,7 @@ public record LifecycleEvent(
             String text) {
         return new LifecycleEvent(EventType.CIRCUIT, timeMillis, null, null, null, null, null, null, -1, null, site,
                 null, null, null, null, null, -1, null, text, -1, -1, Objects.requireNonNull(state, "state"),
-                Objects.requireNonNull(smarthost, "smarthost"), null, failures, null);
+                Objects.requireNonNull(smarthost, "smarthost"), null, failures, null, null, null);
     }
 
     /**
@@ -141,7 +157,8 @@ public record LifecycleEvent(
             long count) {
         return new LifecycleEvent(EventType.SHAPING, timeMillis, null, null, null, null, null, null, -1, null, null,
                 null, Objects.requireNonNull(source, "source"), null, null, null, -1, null, text, -1, -1,
-                Objects.requireNonNull(state, "state"), Objects.requireNonNull(target, "target"), null, count, null);
+                Objects.requireNonNull(state, "state"), Objects.requireNonNull(target, "target"), null, count, null,
+                null, null);
     }
 
     /**
@@ -153,6 +170,7 @@ public record LifecycleEvent(
             String text) {
         return new LifecycleEvent(EventType.ADMIN, timeMillis, null, null, null, null, null, null, -1, null, null,
                 null, null, null, null, null, -1, null, text, -1, -1, Objects.requireNonNull(action, "action"),
-                Objects.requireNonNull(target, "target"), Objects.requireNonNull(actor, "actor"), count, null);
+                Objects.requireNonNull(target, "target"), Objects.requireNonNull(actor, "actor"), count, null, null,
+                null);
     }
 }

@@ -1,6 +1,7 @@
 package io.sluice.scheduler;
 
 import io.sluice.journal.OutcomeCode;
+import io.sluice.model.BounceReason;
 import io.sluice.util.OrderedBacklog;
 import java.util.Random;
 
@@ -81,11 +82,11 @@ final class BatchOutcomes {
             RecipientResult.Kind kind = rr == null ? RecipientResult.Kind.TEMPORARY : rr.kind();
             switch (kind) {
                 case DELIVERED -> {
-                    recorder.outcome(b.messageId, b.indexes[i], OutcomeCode.DELIVERED, now);
+                    recorder.outcome(b.messageId, b.indexes[i], OutcomeCode.DELIVERED, BounceReason.DELIVERED, now);
                     events.delivered(b, i, rr, r, now);
                 }
                 case PERMANENT -> giveUp(b, i, OutcomeCode.BOUNCED, rr.code(), rr.enhancedStatus(), rr.text(), r,
-                        !rr.local(), now);
+                        !rr.local(), rr.reason(), rr.hard(), now);
                 case TEMPORARY -> {
                     b.indexes[kept] = b.indexes[i];
                     b.addresses[kept] = b.addresses[i];
@@ -115,8 +116,8 @@ final class BatchOutcomes {
             }
             finish(b, OutcomeCode.EXPIRED, 0, "4.4.7", GivenUp.EXPIRED_TEXT, now);
         } else if (kept > 0) {
-            defer(b, lastTemporary.code(), lastTemporary.enhancedStatus(), lastTemporary.text(), r,
-                    now - b.dispatchedAtMillis, now, place, -1);
+            defer(b, lastTemporary.code(), lastTemporary.enhancedStatus(), lastTemporary.text(),
+                    lastTemporary.reason(), r, now - b.dispatchedAtMillis, now, place, -1);
         } else {
             done(b, now);
         }
@@ -127,7 +128,7 @@ final class BatchOutcomes {
      * batch. {@code via} and {@code attemptMillis} describe the delivery attempt, null and -1 when there was none.
      */
     void defer(Batch b, int code, String status, String text, TaskResult via, long attemptMillis, long now) {
-        defer(b, code, status, text, via, attemptMillis, now, null, -1);
+        defer(b, code, status, text, LocalReasons.of(code, status), via, attemptMillis, now, null, -1);
     }
 
     /**
@@ -138,11 +139,11 @@ final class BatchOutcomes {
      */
     void deferUntil(Batch b, int code, String status, String text, long dueMillis, long now) {
         long due = Math.min(dueMillis + (long) (random.nextDouble() * 300_000), policy.expiresAtMillis(b.receivedAtMillis));
-        defer(b, code, status, text, null, -1, now, null, due);
+        defer(b, code, status, text, LocalReasons.of(code, status), null, -1, now, null, due);
     }
 
-    private void defer(Batch b, int code, String status, String text, TaskResult via, long attemptMillis, long now,
-                       java.util.function.Consumer<Batch> place, long dueMillis) {
+    private void defer(Batch b, int code, String status, String text, BounceReason reason, TaskResult via,
+                       long attemptMillis, long now, java.util.function.Consumer<Batch> place, long dueMillis) {
         if (via == null) {
             remember(b, code, status, text, null); // DNS: Sluice's own finding
         }
@@ -151,8 +152,8 @@ final class BatchOutcomes {
                 : policy.nextAttemptAtMillis(now, attempts, b.receivedAtMillis, random.nextDouble());
         for (int i = 0; i < b.size; i++) {
             b.attempts[i]++;
-            recorder.deferred(b.messageId, b.indexes[i], b.attempts[i], due, code, text, b.lastMx);
-            events.deferred(b, i, code, status, text, via, attemptMillis, now);
+            recorder.deferred(b.messageId, b.indexes[i], b.attempts[i], due, code, text, b.lastMx, reason);
+            events.deferred(b, i, code, status, text, reason, via, attemptMillis, now);
         }
         b.site = null;
         if (place != null) {
@@ -163,10 +164,15 @@ final class BatchOutcomes {
         counters.scheduled += b.size;
     }
 
-    /** Gives up on every recipient of {@code b} (DNS failures and expiry: no attempt result). */
+    /**
+     * Gives up on every recipient of {@code b} (DNS failures, expiry, an operator's bounce: no attempt result), with
+     * the reason its status means ({@link LocalReasons}).
+     */
     void finish(Batch b, OutcomeCode outcome, int code, String status, String text, long now) {
+        BounceReason reason = outcome == OutcomeCode.EXPIRED ? BounceReason.EXPIRED : LocalReasons.of(code, status);
+        boolean hard = outcome == OutcomeCode.BOUNCED && reason.isHard(code / 100);
         for (int i = 0; i < b.size; i++) {
-            giveUp(b, i, outcome, code, status, text, null, false, now);
+            giveUp(b, i, outcome, code, status, text, null, false, reason, hard, now);
         }
         done(b, now);
     }
@@ -177,19 +183,19 @@ final class BatchOutcomes {
      * temporary failure to the DSN, when it has one.
      */
     private void giveUp(Batch b, int i, OutcomeCode outcome, int code, String status, String text, TaskResult via,
-                        boolean remote, long now) {
+                        boolean remote, BounceReason reason, boolean hard, long now) {
         boolean expired = outcome == OutcomeCode.EXPIRED;
         if (bounces.takesOutcomes()) {
             GivenUp g = expired && (b.lastCode > 0 || b.lastText != null)
                     ? new GivenUp(b.messageId, b.bodiesIndex, b.indexes[i], b.addresses[i], true, b.lastCode,
-                            b.lastStatus, b.lastText, b.lastMx, b.attempts[i], now)
+                            b.lastStatus, b.lastText, b.lastMx, b.attempts[i], now, reason, hard)
                     : new GivenUp(b.messageId, b.bodiesIndex, b.indexes[i], b.addresses[i], expired, code, status,
-                            text, remote && via != null ? via.mxHost() : null, b.attempts[i], now);
+                            text, remote && via != null ? via.mxHost() : null, b.attempts[i], now, reason, hard);
             bounceHandoff.offer(g);
         } else {
-            recorder.outcome(b.messageId, b.indexes[i], outcome, now);
+            recorder.outcome(b.messageId, b.indexes[i], outcome, reason, now);
         }
-        events.gaveUp(b, i, expired, code, status, text, via, now);
+        events.gaveUp(b, i, expired, code, status, text, reason, hard, via, now);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.sluice.scheduler;
 
+import io.sluice.model.BounceReason;
+
 /**
  * One recipient the scheduler gave up on, handed to a {@link BounceSink} that writes its OUTCOME (after any DSN).
  * Immutable; created only on the give-up path (bounces and expiries are not the hot path).
@@ -18,11 +20,25 @@ package io.sluice.scheduler;
  *                       SIZE or SMTPUTF8 refused locally, connection trouble), so DSNs never say "mx said" for it
  * @param attempts       delivery attempts made so far
  * @param timeMillis     when the scheduler gave up (epoch ms), the OUTCOME's time
+ * @param reason         the bounce reason the OUTCOME carries ({@code expired} for an expiry)
+ * @param hard           the address itself is bad: suppressed once the OUTCOME is durable
  */
 public record GivenUp(long messageId, long bodiesIndex, int recipientIndex, String recipient, boolean expired,
-                      int code, String enhancedStatus, String text, String mxHost, int attempts, long timeMillis) {
+                      int code, String enhancedStatus, String text, String mxHost, int attempts, long timeMillis,
+                      BounceReason reason, boolean hard) {
     /** The reason of an expiry for which the scheduler remembers no failure (none since it started). */
     public static final String EXPIRED_TEXT = "Message expired: max_age reached";
+
+    public GivenUp {
+        reason = reason != null ? reason : expired ? BounceReason.EXPIRED : BounceReason.UNDEFINED;
+    }
+
+    /** A give-up without a classified reason: {@code expired} for an expiry, else {@code undefined}; not hard. */
+    public GivenUp(long messageId, long bodiesIndex, int recipientIndex, String recipient, boolean expired, int code,
+                   String enhancedStatus, String text, String mxHost, int attempts, long timeMillis) {
+        this(messageId, bodiesIndex, recipientIndex, recipient, expired, code, enhancedStatus, text, mxHost, attempts,
+                timeMillis, null, false);
+    }
 
     /**
      * An expiry after attempts whose last failure the scheduler does not know (it restarted since): the journal's
@@ -35,6 +51,6 @@ public record GivenUp(long messageId, long bodiesIndex, int recipientIndex, Stri
     /** This expiry with the last failure found in the journal; {@code mx} null when Sluice decided it. */
     public GivenUp withLastReply(int replyCode, String status, String replyText, String mx) {
         return new GivenUp(messageId, bodiesIndex, recipientIndex, recipient, expired, replyCode, status, replyText, mx,
-                attempts, timeMillis);
+                attempts, timeMillis, reason, hard);
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.scheduler;
 
+import io.sluice.model.BounceReason;
 import io.sluice.events.EventPublisher;
 import io.sluice.events.EventType;
 import io.sluice.events.LifecycleEvent;
@@ -36,7 +37,7 @@ final class OutcomeEvents {
     void delivered(Batch b, int i, RecipientResult reply, TaskResult via, long now) {
         if (enabled) {
             publish(EventType.DELIVERED, b, i, via.mxHost(), via.source(), reply.code(), reply.enhancedStatus(),
-                    reply.text(), b.attempts[i] + 1, now - b.receivedAtMillis, now, via.tls());
+                    reply.text(), b.attempts[i] + 1, now - b.receivedAtMillis, now, via.tls(), null, null);
         }
     }
 
@@ -45,21 +46,22 @@ final class OutcomeEvents {
      * which may have been a DNS lookup) or expired ({@code b.attempts[i]} attempts made). {@code via} is null when
      * no delivery attempt led here.
      */
-    void gaveUp(Batch b, int i, boolean expired, int code, String status, String text, TaskResult via, long now) {
+    void gaveUp(Batch b, int i, boolean expired, int code, String status, String text, BounceReason reason,
+                boolean hard, TaskResult via, long now) {
         if (enabled) {
             int attempt = expired ? (b.attempts[i] > 0 ? b.attempts[i] : -1) : b.attempts[i] + 1;
             publish(expired ? EventType.EXPIRED : EventType.BOUNCED, b, i, via == null ? null : via.mxHost(),
                     via == null ? null : via.source(), code, status, text, attempt, now - b.receivedAtMillis, now,
-                    null);
+                    null, reason, expired ? null : hard);
         }
     }
 
     /** Recipient {@code i} of {@code b} failed temporarily; {@code b.attempts[i]} already counts this attempt. */
-    void deferred(Batch b, int i, int code, String status, String text, TaskResult via, long attemptMillis,
-                  long now) {
+    void deferred(Batch b, int i, int code, String status, String text, BounceReason reason, TaskResult via,
+                  long attemptMillis, long now) {
         if (enabled) {
             publish(EventType.DEFERRED, b, i, via == null ? null : via.mxHost(), via == null ? null : via.source(),
-                    code, status, text, b.attempts[i], attemptMillis, now, null);
+                    code, status, text, b.attempts[i], attemptMillis, now, null, reason, null);
         }
     }
 
@@ -69,11 +71,12 @@ final class OutcomeEvents {
     }
 
     private void publish(EventType type, Batch b, int i, String mx, String source, int code, String status,
-                         String text, int attempt, long latencyMillis, long now, TlsSession tls) {
+                         String text, int attempt, long latencyMillis, long now, TlsSession tls, BounceReason reason,
+                         Boolean hard) {
         try {
             events.publish(LifecycleEvent.delivery(type, now, MessageIds.format(b.messageId), b.addresses[i],
                     siteOf(b), mx, source, b.routeName, b.poolName, providerOf(b), code > 0 ? code : -1, status, text,
-                    attempt, latencyMillis, tls));
+                    attempt, latencyMillis, tls, reason, hard));
         } catch (RuntimeException e) { // a broken publisher must not stop the scheduler mid-decision
             LOG.warn("{} event for {} not published", type.label(), b.addresses[i], e);
         }

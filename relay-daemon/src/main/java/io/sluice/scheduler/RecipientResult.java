@@ -1,5 +1,7 @@
 package io.sluice.scheduler;
 
+import io.sluice.model.BounceReason;
+
 /**
  * What happened to one recipient of a {@link DeliveryTask}, as the delivery stage reports it.
  *
@@ -10,8 +12,12 @@ package io.sluice.scheduler;
  * @param local          true when Sluice decided it without a reply from the next hop saying so (connection trouble,
  *                       SIZE exceeded, SMTPUTF8 not offered): DSNs then report it as Sluice's own reason, not as the
  *                       MX host's; always true for code 0
+ * @param reason         why it failed (the bounce classifier's verdict, decided off the scheduler thread);
+ *                       {@code delivered} for a delivery, {@code undefined} when not classified
+ * @param hard           the address itself is bad (suppress it once the recipient bounces)
  */
-public record RecipientResult(Kind kind, int code, String enhancedStatus, String text, boolean local) {
+public record RecipientResult(Kind kind, int code, String enhancedStatus, String text, boolean local,
+                              BounceReason reason, boolean hard) {
 
     /** Final or not. */
     public enum Kind { DELIVERED, TEMPORARY, PERMANENT }
@@ -23,6 +29,17 @@ public record RecipientResult(Kind kind, int code, String enhancedStatus, String
             throw new IllegalArgumentException("bad recipient result: " + kind + " " + code);
         }
         local = local || code == 0;
+        reason = reason != null ? reason : kind == Kind.DELIVERED ? BounceReason.DELIVERED : BounceReason.UNDEFINED;
+    }
+
+    /** A result not classified (yet): reason {@code delivered} or {@code undefined}, not hard. */
+    public RecipientResult(Kind kind, int code, String enhancedStatus, String text, boolean local) {
+        this(kind, code, enhancedStatus, text, local, null, false);
+    }
+
+    /** This result with the classifier's verdict. */
+    public RecipientResult classified(BounceReason why, boolean isHard) {
+        return new RecipientResult(kind, code, enhancedStatus, text, local, why, isHard);
     }
 
     public static RecipientResult delivered() {

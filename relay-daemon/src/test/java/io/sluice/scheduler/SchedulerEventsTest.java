@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.events.EventType;
 import io.sluice.events.LifecycleEvent;
 import io.sluice.journal.MessageIds;
+import io.sluice.model.BounceReason;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,8 @@ class SchedulerEventsTest {
         f.advance(5_000);
         f.reportVia(f.dispatched.get(0), "mx.mixed.test", "default",
                 RecipientResult.delivered(250, "2.0.0", "2.0.0 Ok"),
-                RecipientResult.permanent(550, "5.1.1", "5.1.1 no such user"));
+                RecipientResult.permanent(550, "5.1.1", "5.1.1 no such user")
+                        .classified(BounceReason.USER_UNKNOWN, true)); // as the delivery stage classifies it
         f.runUntil("both published", () -> f.events.size() == 2);
 
         LifecycleEvent delivered = f.events.get(0);
@@ -48,8 +50,8 @@ class SchedulerEventsTest {
                 "default", 250, "2.0.0", "2.0.0 Ok", 1, 5_000, null));
         LifecycleEvent bounced = f.events.get(1);
         assertThat(bounced).isEqualTo(LifecycleEvent.delivery(EventType.BOUNCED, T0 + 5_000, MessageIds.format(1),
-                "b@mixed.test", "mx.mixed.test", "mx.mixed.test", "default", "default", "default", 550, "5.1.1",
-                "5.1.1 no such user", 1, 5_000, null));
+                "b@mixed.test", "mx.mixed.test", "mx.mixed.test", "default", "default", "default", null, 550,
+                "5.1.1", "5.1.1 no such user", 1, 5_000, null, BounceReason.USER_UNKNOWN, true));
     }
 
     @Test
@@ -61,11 +63,11 @@ class SchedulerEventsTest {
         f.runUntil("dispatched", () -> f.dispatched.size() == 1);
         f.advance(1_500);
         f.reportVia(f.dispatched.get(0), "mx.late.test", "192.0.2.7",
-                RecipientResult.temporary(421, "4.3.2 busy"));
+                RecipientResult.temporary(421, "4.3.2 busy").classified(BounceReason.SYSTEM_ERROR, false));
         f.runUntil("deferred", () -> f.events.size() == 1);
         assertThat(f.events.get(0)).isEqualTo(LifecycleEvent.delivery(EventType.DEFERRED, T0 + 1_500,
                 MessageIds.format(1), "a@late.test", "mx.late.test", "mx.late.test", "192.0.2.7", "default",
-                "default", 421, null, "4.3.2 busy", 1, 1_500, null));
+                "default", null, 421, null, "4.3.2 busy", 1, 1_500, null, BounceReason.SYSTEM_ERROR, null));
 
         f.clock.set(T0 + SchedulerFixture.MAX_AGE);
         f.runUntil("expired", () -> f.events.size() == 2);
@@ -79,6 +81,8 @@ class SchedulerEventsTest {
         assertThat(expired.enhancedStatus()).isEqualTo("4.4.7");
         assertThat(expired.attempt()).as("attempts made").isEqualTo(1);
         assertThat(expired.latencyMillis()).isEqualTo(SchedulerFixture.MAX_AGE);
+        assertThat(expired.reason()).isEqualTo("expired");
+        assertThat(expired.hard()).as("only bounces say hard or not").isNull();
     }
 
     @Test
@@ -99,6 +103,8 @@ class SchedulerEventsTest {
         assertThat(bounced.site()).as("DNS named no site").isNull();
         assertThat(bounced.mxHost()).isNull();
         assertThat(bounced.attempt()).isEqualTo(1);
+        assertThat(bounced.reason()).as("NXDOMAIN: Sluice's own finding, by its status").isEqualTo("hostunknown");
+        assertThat(bounced.hard()).isTrue();
 
         LifecycleEvent deferred = f.events.stream().filter(e -> e.type() == EventType.DEFERRED).findFirst()
                 .orElseThrow();
@@ -108,6 +114,7 @@ class SchedulerEventsTest {
         assertThat(deferred.enhancedStatus()).startsWith("4.");
         assertThat(deferred.attempt()).isEqualTo(1);
         assertThat(deferred.latencyMillis()).as("no delivery attempt to time").isEqualTo(-1);
+        assertThat(deferred.reason()).isEqualTo("networkerror");
         assertThat(f.dispatched).isEmpty();
     }
 }
