@@ -1,0 +1,63 @@
+package io.sluice.suppression;
+
+/**
+ * The 128-bit key of a suppression entry: (scope, scope value, address), case-insensitive, hashed as two
+ * independent 64-bit multiply-xorshift chains over the characters with a final avalanche (MurmurHash3's fmix64).
+ * The index keeps only this key, not the strings: at 10 million entries the chance that two different keys collide
+ * is about 10^14 / 2^128, i.e. never. Hashing reads the strings in place: no allocation. Stateless.
+ */
+final class KeyHash {
+    private static final long M1 = 0x9E3779B97F4A7C15L;
+    private static final long M2 = 0xC2B2AE3D27D4EB4FL;
+    private static final char SEPARATOR = '\uFFFF'; // a noncharacter: no address or domain contains it
+
+    private KeyHash() {
+    }
+
+    /** The first half of the key. */
+    static long high(SuppressionScope scope, CharSequence scopeValue, CharSequence address) {
+        long h = 0x243F6A8885A308D3L ^ scope.code();
+        h = chain(h, scopeValue, M1, 29);
+        h = step(h, SEPARATOR, M1, 29);
+        h = chain(h, address, M1, 29);
+        return fmix(h);
+    }
+
+    /** The second half of the key; never 0 together with the first (0, 0 marks an empty slot). */
+    static long low(SuppressionScope scope, CharSequence scopeValue, CharSequence address) {
+        long h = 0x13198A2E03707344L ^ ((long) scope.code() << 32);
+        h = chain(h, scopeValue, M2, 31);
+        h = step(h, SEPARATOR, M2, 31);
+        h = chain(h, address, M2, 31);
+        long out = fmix(h);
+        return out == 0 ? 1 : out;
+    }
+
+    private static long chain(long h, CharSequence s, long m, int shift) {
+        for (int i = 0; i < s.length(); i++) {
+            h = step(h, lower(s.charAt(i)), m, shift);
+        }
+        return h;
+    }
+
+    private static long step(long h, char c, long m, int shift) {
+        h = (h ^ c) * m;
+        return h ^ (h >>> shift);
+    }
+
+    private static char lower(char c) {
+        if (c < 128) {
+            return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+        }
+        return Character.toLowerCase(c);
+    }
+
+    private static long fmix(long k) {
+        k ^= k >>> 33;
+        k *= 0xFF51AFD7ED558CCDL;
+        k ^= k >>> 33;
+        k *= 0xC4CEB9FE1A85EC53L;
+        k ^= k >>> 33;
+        return k;
+    }
+}

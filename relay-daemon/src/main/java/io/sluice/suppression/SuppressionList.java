@@ -1,0 +1,166 @@
+package io.sluice.suppression;
+
+import io.sluice.model.BounceReason;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The suppression list (docs/BOUNCES.md "Suppression"): addresses Sluice does not send to, each in a scope (all
+ * mail, one envelope-sender domain, one AUTH identity, one From: domain), added by hard bounces, complaints,
+ * unsubscribes and operators.
+ *
+ * <p>Durability: {@link #add} and {@link #remove} return only once their records are fsynced in the log
+ * ({@link SuppressionLog}), so an entry an operator was told about, or a bounce's entry, survives SIGKILL and
+ * power loss; at start the log is replayed into the in-memory {@link SuppressionIndex} (and compacted when dead
+ * records outnumber live ones). Lookups never touch the disk.
+ *
+ * <p>Threading: lookups from any thread, lock-free in the common case and allocation-free; changes are
+ * serialised (one fsync per call, however many entries it carries: batch them).
+ */
+public final class SuppressionList implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SuppressionList.class);
+    /** Compact at start when the log holds this many dead records and more dead than live ones. */
+    private static final long COMPACT_MIN_DEAD = 10_000;
+
+    private final SuppressionIndex index;
+    private final SuppressionLog log;
+    private final Object writeLock = new Object();
+
+    private SuppressionList(SuppressionIndex index, SuppressionLog log) {
+        this.index = index;
+        this.log = log;
+    }
+
+    /** Opens the list stored in {@code file} (created when absent), replaying it. */
+    public static SuppressionList open(Path file) throws IOException {
+        SuppressionIndex index = new SuppressionIndex(1024);
+        long[] records = {0};
+        SuppressionLog log = SuppressionLog.open(file, (op, scope, value, address, reason, source, time, expires,
+                offset) -> {
+            records[0]++;
+            long h = KeyHash.high(scope, value, address);
+            long l = KeyHash.low(scope, value, address);
+            if (op == SuppressionLog.OP_ADD) {
+                index.put(h, l, time, expirySeconds(expires), reason);
+            } else {
+                index.remove(h, l);
+            }
+        });
+        SuppressionList list = new SuppressionList(index, log);
+        long dead = records[0] - index.size();
+        if (dead >= COMPACT_MIN_DEAD && dead > index.size()) {
+            long kept = list.compact(System.currentTimeMillis());
+            LOG.info("suppression log {} compacted: {} live entries kept, {} dead records dropped", file, kept,
+                    records[0] - kept);
+        }
+        return list;
+    }
+
+    /**
+     * The reason of the entry suppressing mail to {@code address} in {@code scope} ({@code scopeValue}: the domain
+     * or AUTH identity; ignored for global) at {@code nowMillis}, or null when none does. Case-insensitive;
+     * allocation-free.
+     */
+    public BounceReason find(SuppressionScope scope, String scopeValue, String address, long nowMillis) {
+        String value = scope == SuppressionScope.GLOBAL || scopeValue == null ? "" : scopeValue;
+        return index.find(KeyHash.high(scope, value, address), KeyHash.low(scope, value, address),
+                nowMillis / 1000);
+    }
+
+    /**
+     * The check at RCPT: a global entry for {@code address}, or one for the envelope sender's domain, or one for
+     * the AUTH identity (null or "" when the client did not authenticate); the first found, or null.
+     */
+    public BounceReason atRcpt(String address, String senderDomain, String authIdentity, long nowMillis) {
+        BounceReason r = find(SuppressionScope.GLOBAL, "", address, nowMillis);
+        if (r == null && senderDomain != null && !senderDomain.isEmpty()) {
+            r = find(SuppressionScope.SENDER_DOMAIN, senderDomain, address, nowMillis);
+        }
+        if (r == null && authIdentity != null && !authIdentity.isEmpty()) {
+            r = find(SuppressionScope.AUTH, authIdentity, address, nowMillis);
+        }
+        return r;
+    }
+
+    /** Adds (or replaces) entries; returns once they are durable. */
+    public void add(List<SuppressionEntry> entries) throws IOException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        synchronized (writeLock) {
+            log.append(SuppressionLog.OP_ADD, entries);
+            for (SuppressionEntry e : entries) {
+                index.put(high(e), low(e), e.timeMillis(), expirySeconds(e.expiresMillis()), e.reason());
+            }
+        }
+    }
+
+    /** Removes the entries with the keys of {@code keys} (address, scope, value); returns how many there were. */
+    public int remove(List<SuppressionEntry> keys) throws IOException {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        synchronized (writeLock) {
+            log.append(SuppressionLog.OP_REMOVE, keys);
+            int removed = 0;
+            for (SuppressionEntry e : keys) {
+                removed += index.remove(high(e), low(e)) ? 1 : 0;
+            }
+            return removed;
+        }
+    }
+
+    /** Entries held, expired ones included until a compaction drops them. */
+    public int size() {
+        return index.size();
+    }
+
+    /**
+     * Every entry in force at {@code nowMillis}, once each, in the order they were added (for {@code list} and
+     * {@code export}); read from the log, so it costs a pass over the file.
+     */
+    public void forEach(long nowMillis, Consumer<SuppressionEntry> each) throws IOException {
+        synchronized (writeLock) {
+            log.replay((op, scope, value, address, reason, source, time, expires, offset) -> {
+                if (op == SuppressionLog.OP_ADD && (expires == 0 || nowMillis < expires)
+                        && index.addedAt(KeyHash.high(scope, value, address), KeyHash.low(scope, value, address))
+                        == time) {
+                    each.accept(new SuppressionEntry(address.toString(), scope, value.toString(), reason, source,
+                            time, expires));
+                }
+            });
+        }
+    }
+
+    /** Rewrites the log with the entries in force only; returns how many. */
+    public long compact(long nowMillis) throws IOException {
+        synchronized (writeLock) {
+            return log.compact((scope, value, address, time, expires) -> (expires == 0 || nowMillis < expires)
+                    && index.addedAt(KeyHash.high(scope, value, address), KeyHash.low(scope, value, address))
+                    == time);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (writeLock) {
+            log.close();
+        }
+    }
+
+    private static long high(SuppressionEntry e) {
+        return KeyHash.high(e.scope(), e.scopeValue(), e.address());
+    }
+
+    private static long low(SuppressionEntry e) {
+        return KeyHash.low(e.scope(), e.scopeValue(), e.address());
+    }
+
+    private static long expirySeconds(long expiresMillis) {
+        return expiresMillis == 0 ? 0 : Math.min(0xFFFF_FFFFL, Math.max(1, (expiresMillis + 999) / 1000));
+    }
+}
