@@ -28,6 +28,7 @@ import io.sluice.metrics.JournalMetrics;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.scheduler.QueuedHandoff;
 import io.sluice.scheduler.ShapingState;
+import io.sluice.suppression.SuppressionList;
 import io.sluice.scheduler.WarmupState;
 import io.sluice.scheduler.SteeringState;
 import io.sluice.smtp.server.SmtpServer;
@@ -67,6 +68,8 @@ public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     static final Duration DATA_GRACE = Duration.ofSeconds(10);
     static final Duration DRAIN_LIMIT = Duration.ofSeconds(15);
+    /** The suppression list's log, in the journal directory (it is state, like the journal). */
+    public static final String SUPPRESSION_FILE = "suppression.log";
     /** Exit status after the journal writer failed (EX_TEMPFAIL): systemd's {@code Restart=on-failure} restarts. */
     public static final int EXIT_JOURNAL_FAILED = 75;
 
@@ -82,6 +85,9 @@ public final class Daemon implements AutoCloseable {
     private EventLog events;
     private EventLoops eventLoops;
     private DeliveryStage delivery;
+    /** The suppression list ({@code <journal.dir>/suppression.log}) and what feeds it hard bounces. */
+    private SuppressionList suppression;
+    private HardBounceSuppressor hardBounces;
     private volatile SmtpServer smtp;
     private AdminServer admin;
     private boolean shutDown;
@@ -167,8 +173,15 @@ public final class Daemon implements AutoCloseable {
                     .map(a -> a.source() + " " + a.target() + ": " + a.describe()).toList());
         }
         WarmupState warmup = WarmupState.read(journal.dir());
+        long loading = System.nanoTime();
+        suppression = SuppressionList.open(journal.dir().resolve(SUPPRESSION_FILE));
+        LOG.info("suppression list: {} entries, loaded in {} ms", suppression.size(),
+                (System.nanoTime() - loading) / 1_000_000);
+        hardBounces = new HardBounceSuppressor(suppression);
         delivery = DeliveryStage.start(current, journal, writer, recovered.pending(), eventLoops, handoff,
-                new DeliveryEventMetrics(metrics.delivery(), events), metrics, steering, shaping, warmup);
+                new DeliveryEventMetrics(metrics.delivery(), events), metrics, steering, shaping, warmup,
+                (recipient, inputs, now) -> suppression.atRcpt(recipient, inputs.senderDomain(), inputs.authUser(),
+                        now), hardBounces);
         for (ListenerSettings listener : current.listeners()) {
             if (listener.auth().enabled()) {
                 authVerifiers.put(listener.name(),
@@ -324,6 +337,8 @@ public final class Daemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             closeQuietly(delivery);
+            closeQuietly(hardBounces); // after the scheduler: it hands over its last hard bounces while stopping
+            closeQuietly(suppression);
             closeQuietly(events);
             closeQuietly(writer);
             closeQuietly(journal);

@@ -23,7 +23,9 @@ import io.sluice.scheduler.ReadyKey;
 import io.sluice.scheduler.RetryPolicy;
 import io.sluice.scheduler.Scheduler;
 import io.sluice.scheduler.SchedulerOptions;
+import io.sluice.scheduler.HardBounceSink;
 import io.sluice.scheduler.ShapingState;
+import io.sluice.scheduler.SuppressionCheck;
 import io.sluice.scheduler.WarmupState;
 import io.sluice.scheduler.SteeringState;
 import io.sluice.shaping.PathPolicy;
@@ -127,7 +129,7 @@ final class DeliveryStage implements AutoCloseable {
     static DeliveryStage start(Settings settings, Journal journal, JournalWriter writer, PendingSet recovered,
                                EventLoops loops, QueuedHandoff handoff, EventPublisher events,
                                SluiceMetrics metrics, SteeringState steering, ShapingState shaping,
-                               WarmupState warmup) {
+                               WarmupState warmup, SuppressionCheck suppression, HardBounceSink hardBounces) {
         MxResolver resolver = new MxResolver(settings.dns(), settings.delivery());
         ConnectionPools<ReadyKey> pools = null;
         DeliveryDispatcher dispatcher = null;
@@ -211,6 +213,7 @@ final class DeliveryStage implements AutoCloseable {
             scheduler[0].changeEgress(Router.compile(settings.egress()),
                     EgressPlan.unusableSources(settings.egress()));
             scheduler[0].changePathPolicy(paths.get());
+            scheduler[0].useSuppression(suppression, hardBounces);
             scheduler[0].loadRecovered(recovered);
             scheduler[0].restoreSteering(steering); // before the runner: nothing suspended may go out first
             StateFilePersister<ShapingState> actions = new StateFilePersister<>(journal.dir(), ShapingState.FILE_NAME,

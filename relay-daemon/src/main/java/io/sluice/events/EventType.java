@@ -14,6 +14,8 @@ public enum EventType {
     BOUNCED,
     /** The recipient reached delivery.max_age without success; final. */
     EXPIRED,
+    /** The recipient is on the suppression list: final without an attempt (OUTCOME suppressed). */
+    SUPPRESSED,
     /** An operator's command through the admin API (flush, suspend, resume, hold, release, bounce). */
     ADMIN,
     /** A smarthost's circuit breaker changed state: {@code open}, {@code half-open} (its probe) or {@code closed}. */

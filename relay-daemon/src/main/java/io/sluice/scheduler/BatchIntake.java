@@ -1,6 +1,7 @@
 package io.sluice.scheduler;
 
 import io.sluice.journal.PendingMessage;
+import io.sluice.model.BounceReason;
 import io.sluice.model.RouteInputs;
 import java.util.List;
 import java.util.Random;
@@ -10,7 +11,9 @@ import java.util.function.Consumer;
  * Turns a message's recipients into {@link Batch}es per domain (the scheduler's intake): a newly queued message's
  * batches go to {@code route} (which puts each where it belongs now), a recovered message's batches onto the
  * {@link RetryTimers} at their recorded due time (deferred recipients) or spread over
- * {@code recoverySpreadMillis} (the rest), one batch per domain and due time.
+ * {@code recoverySpreadMillis} (the rest), one batch per domain and due time. A recipient the suppression list holds
+ * ({@link SuppressionCheck}, asked for both) never enters a batch: it is handed to the {@link Suppressed} callback,
+ * which makes it final.
  *
  * <p>Grouping uses scratch state on the {@link DomainState}s ({@link DomainState#open}) and one reused array of
  * the domains a message touched, so a message to already-known domains allocates nothing here (batches come from
@@ -27,6 +30,36 @@ final class BatchIntake {
     private final long recoverySpreadMillis;
     private DomainState[] touched = new DomainState[16];
     private int touchedCount;
+    /** The suppression list's check, and what becomes of a suppressed recipient (its OUTCOME and event). */
+    private SuppressionCheck suppression = SuppressionCheck.NONE;
+    private Suppressed suppressed = (id, index, address, inputs, reason, receivedAt, now) -> { };
+
+    /** A recipient the suppression list holds: it is final (OUTCOME suppressed) and never enters a batch. */
+    @FunctionalInterface
+    interface Suppressed {
+        void recipient(long messageId, int index, String address, RouteInputs inputs, BounceReason reason,
+                       long receivedAtMillis, long nowMillis);
+    }
+
+    /** From now on every recipient entering is checked against {@code check}; set before recovery. */
+    void suppression(SuppressionCheck check, Suppressed then) {
+        this.suppression = check;
+        this.suppressed = then;
+    }
+
+    /** True when {@code address} is suppressed (and was handed to {@link #suppressed}). */
+    private boolean suppressed(long id, int index, String address, RouteInputs inputs, long receivedAtMillis,
+                               long nowMillis) {
+        if (suppression == SuppressionCheck.NONE) {
+            return false;
+        }
+        BounceReason reason = suppression.reason(address, inputs, nowMillis);
+        if (reason == null) {
+            return false;
+        }
+        suppressed.recipient(id, index, address, inputs, reason, receivedAtMillis, nowMillis);
+        return true;
+    }
 
     BatchIntake(DomainTable domains, BatchPool pool, RetryTimers timers, SchedulerCounters counters,
                 Consumer<Batch> route, Random random, long recoverySpreadMillis) {
@@ -39,10 +72,14 @@ final class BatchIntake {
         this.recoverySpreadMillis = recoverySpreadMillis;
     }
 
-    /** A newly durable message: every recipient, first attempt. */
-    void queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients, RouteInputs routeInputs) {
+    /** A newly durable message: every recipient not suppressed, first attempt. */
+    void queued(long id, long bodiesIndex, long receivedAtMillis, List<String> recipients, RouteInputs routeInputs,
+                long nowMillis) {
         for (int i = 0; i < recipients.size(); i++) {
             String address = recipients.get(i);
+            if (suppressed(id, i, address, routeInputs, receivedAtMillis, nowMillis)) {
+                continue;
+            }
             DomainState d = domains.lookup(address);
             Batch b = d.open;
             if (b == null) {
@@ -72,6 +109,9 @@ final class BatchIntake {
                 continue;
             }
             String address = m.recipient(i);
+            if (suppressed(m.id(), i, address, m.routeInputs(), receivedAtMillis, nowMillis)) {
+                continue; // suppressed after it was queued, or before a crash let its OUTCOME be written
+            }
             long due = m.isDeferred(i) ? m.nextDueMillis(i) : 0;
             DomainState d = domains.lookup(address);
             Batch b = d.open;

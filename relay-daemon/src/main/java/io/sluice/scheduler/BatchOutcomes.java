@@ -30,6 +30,12 @@ final class BatchOutcomes {
     private final BatchPool pool;
     private final DomainTable domains;
     private final Random random;
+    /** Hard bounces on their way to the suppression list ({@link HardBounceSink}); flushed every cycle. */
+    private final OrderedBacklog<HardBounce> hardBounces;
+
+    /** A hard bounce waiting for the suppression list. */
+    private record HardBounce(String recipient, BounceReason reason, String senderDomain, long timeMillis) {
+    }
     /** The last reply remembered on a batch: an equal one shares these strings (no text per batch). */
     private String recentStatus;
     private String recentText;
@@ -48,6 +54,35 @@ final class BatchOutcomes {
         this.pool = pool;
         this.domains = domains;
         this.random = random;
+        this.hardBounces = new OrderedBacklog<>(h -> hardBounceSink.offer(h.recipient(), h.reason(), h.senderDomain(),
+                h.timeMillis()));
+    }
+
+    private HardBounceSink hardBounceSink = HardBounceSink.NONE;
+
+    /** Where hard bounces go from now on (the suppression list); set before the scheduler runs. */
+    void hardBounces(HardBounceSink sink) {
+        this.hardBounceSink = sink;
+    }
+
+    /** Offers waiting hard bounces to the sink in order; returns how many it took. */
+    int flushHardBounces() {
+        return hardBounces.flush();
+    }
+
+    int hardBounceBacklog() {
+        return hardBounces.size();
+    }
+
+    /**
+     * Recipient {@code index} of a message entering the scheduler is on the suppression list: its OUTCOME
+     * (suppressed, with the entry's reason) and event, never an attempt.
+     */
+    void suppressed(long messageId, int index, String address, String routeName, BounceReason reason,
+                    long receivedAtMillis, long now) {
+        recorder.outcome(messageId, index, OutcomeCode.SUPPRESSED, reason, now);
+        events.suppressed(messageId, address, routeName, reason, receivedAtMillis, now);
+        counters.suppressed++;
     }
 
     /** From now on, deferrals and expiry follow {@code next} (a reload). Scheduler thread. */
@@ -196,6 +231,9 @@ final class BatchOutcomes {
             recorder.outcome(b.messageId, b.indexes[i], outcome, reason, now);
         }
         events.gaveUp(b, i, expired, code, status, text, reason, hard, via, now);
+        if (hard && !expired && hardBounceSink != HardBounceSink.NONE) {
+            hardBounces.offer(new HardBounce(b.addresses[i], reason, b.routeInputs.senderDomain(), now));
+        }
     }
 
     /**

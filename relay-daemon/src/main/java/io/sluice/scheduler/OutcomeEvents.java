@@ -56,6 +56,20 @@ final class OutcomeEvents {
         }
     }
 
+    /** A recipient the suppression list held: final, never attempted ({@code reason}: the entry's). */
+    void suppressed(long messageId, String recipient, String routeName, BounceReason reason, long receivedAtMillis,
+                    long now) {
+        if (enabled) {
+            try {
+                events.publish(LifecycleEvent.delivery(EventType.SUPPRESSED, now, MessageIds.format(messageId),
+                        recipient, null, null, null, routeName, null, null, -1, null, "on the suppression list", -1,
+                        now - receivedAtMillis, null, reason, null));
+            } catch (RuntimeException e) {
+                LOG.warn("suppressed event for {} not published", recipient, e);
+            }
+        }
+    }
+
     /** Recipient {@code i} of {@code b} failed temporarily; {@code b.attempts[i]} already counts this attempt. */
     void deferred(Batch b, int i, int code, String status, String text, BounceReason reason, TaskResult via,
                   long attemptMillis, long now) {

@@ -352,6 +352,7 @@ public final class Scheduler implements Agent {
         }
         int work = recorder.flush();
         work += bounceHandoff.flush();
+        work += outcomes.flushHardBounces();
         work += resultsIn.drain(onResult, DRAIN_LIMIT);
         work += resolutions.drain(DRAIN_LIMIT, now, onAnswered);
         work += smarthosts.drain(now, onSmarthostAddresses);
@@ -374,7 +375,7 @@ public final class Scheduler implements Agent {
         }
         counters.publish();
         drained = ring.tasksInFlight() == 0 && recorder.backlog() == 0 && bounceHandoff.size() == 0
-                && steering.bouncing() == 0;
+                && steering.bouncing() == 0 && outcomes.hardBounceBacklog() == 0;
         return work;
     }
 
@@ -416,7 +417,18 @@ public final class Scheduler implements Agent {
     }
 
     private void onQueued(Queued q) {
-        intake.queued(q.id(), q.bodiesIndex(), q.receivedAtMillis(), q.recipients(), q.routeInputs());
+        intake.queued(q.id(), q.bodiesIndex(), q.receivedAtMillis(), q.recipients(), q.routeInputs(), now);
+    }
+
+    /**
+     * Uses the suppression list: every recipient entering from now on (newly queued, or recovered: call this before
+     * {@link #loadRecovered}) that {@code check} holds is final at once (OUTCOME suppressed, a {@code suppressed}
+     * event), and hard bounces go to {@code hardBounces} (in order; kept while it is full). Before the agent runs.
+     */
+    public void useSuppression(SuppressionCheck check, HardBounceSink hardBounces) {
+        intake.suppression(check, (id, index, address, inputs, reason, receivedAt, at) -> outcomes.suppressed(id,
+                index, address, null, reason, receivedAt, at));
+        outcomes.hardBounces(hardBounces);
     }
 
     /** The ring's parking check (a method, not a lambda on the field: the ring is built before the steering). */

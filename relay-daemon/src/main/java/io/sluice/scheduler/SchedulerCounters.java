@@ -19,6 +19,8 @@ public final class SchedulerCounters {
     long suspendedAtSites;
     /** Recipients a reload took off a source or smarthost no route uses any more and placed again (only grows). */
     long rerouted;
+    /** Recipients the suppression list held back when they entered the scheduler (only grows). */
+    long suppressed;
 
     private volatile long scheduledView;
     private volatile long readyView;
@@ -27,6 +29,7 @@ public final class SchedulerCounters {
     private volatile long heldView;
     private volatile long suspendedView;
     private volatile long reroutedView;
+    private volatile long suppressedView;
     private final AtomicLong refusedQueued = new AtomicLong();
 
     void publish() {
@@ -37,6 +40,12 @@ public final class SchedulerCounters {
         heldView = held;
         suspendedView = suspended + suspendedAtSites;
         reroutedView = rerouted;
+        suppressedView = suppressed;
+    }
+
+    /** Recipients the suppression list held back (a count that only grows). */
+    public long suppressedRecipients() {
+        return suppressedView;
     }
 
     /** Recipients placed again because a reload took their source or smarthost away (a count that only grows). */

@@ -51,7 +51,7 @@ class PackageDependencyTest {
             Map.entry("admin", Set.of("util", "model", "config", "metrics")),
             Map.entry("daemon", Set.of("util", "model", "config", "metrics", "smtp.codec", "journal",
                     "smtp.server.auth", "smtp.server", "dns", "delivery", "events", "bounce", "scheduler",
-                    "admin", "routing", "shaping", "classify", "bounce.intake")),
+                    "admin", "routing", "shaping", "classify", "bounce.intake", "suppression")),
             Map.entry("cli", Set.of("util", "model", "config", "metrics", "journal", "smtp.server.auth", "daemon",
                     "routing", "classify", "bounce.intake")));
     private static final Set<String> NETTY_ALLOWED = Set.of("smtp.codec", "smtp.server", "admin", "delivery", "daemon");

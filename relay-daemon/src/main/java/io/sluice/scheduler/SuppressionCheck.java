@@ -1,0 +1,19 @@
+package io.sluice.scheduler;
+
+import io.sluice.model.BounceReason;
+import io.sluice.model.RouteInputs;
+
+/**
+ * Whether a recipient is on the suppression list for a message with these route inputs (its envelope sender's
+ * domain and AUTH identity), asked once per recipient when a message enters the scheduler, newly queued or
+ * recovered. Must be cheap and never block: it runs on the scheduler thread (the daemon's is an in-memory hash
+ * lookup, {@code suppression.SuppressionList#atRcpt}).
+ */
+@FunctionalInterface
+public interface SuppressionCheck {
+    /** Nothing is suppressed. */
+    SuppressionCheck NONE = (recipient, inputs, nowMillis) -> null;
+
+    /** The reason of the entry suppressing {@code recipient}, or null when none does. */
+    BounceReason reason(String recipient, RouteInputs inputs, long nowMillis);
+}
