@@ -70,6 +70,19 @@ final class AdminClient {
         return new Reply(response.statusCode(), response.body());
     }
 
+    /** POSTs {@code body} (text, e.g. CSV) to {@code path} with these query parameters. */
+    Reply post(String path, Map<String, String> query, String body, String contentType)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri(path, query))
+                .timeout(requestTimeout)
+                .header("Authorization", "Bearer " + endpoint.token())
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Reply(response.statusCode(), response.body());
+    }
+
     /** Where the daemon is, for messages. */
     String target() {
         return host() + ":" + endpoint.port();

@@ -8,6 +8,7 @@ import io.sluice.admin.MetricsRoute;
 import io.sluice.admin.QueueActionRoutes;
 import io.sluice.admin.ReloadRoute;
 import io.sluice.admin.RouteTable;
+import io.sluice.admin.SuppressionRoutes;
 import io.sluice.config.AdminSettings;
 import io.sluice.config.ListenerSettings;
 import io.sluice.config.ReloadOutcome;
@@ -211,6 +212,7 @@ public final class Daemon implements AutoCloseable {
                 .add(ReloadRoute.route(this::reload));
         AdminApiRoutes.routes(new AdminApiBinding(this.settings, journal, writer, pending, delivery.scheduler(),
                 () -> smtp, startedMillis, delivery.resolverHealth())).forEach(routes::add);
+        SuppressionRoutes.routes(new SuppressionBinding(suppression)).forEach(routes::add);
         QueueActionRoutes.routes(new QueueActionBinding(delivery.scheduler(), journal.dir(), events, name -> {
             io.sluice.config.ShapingSettings.Rules rules = this.settings.current().shaping().rules();
             return rules != null && rules.provider(name) != null;

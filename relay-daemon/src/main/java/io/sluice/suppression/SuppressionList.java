@@ -136,6 +136,35 @@ public final class SuppressionList implements AutoCloseable {
         }
     }
 
+    /**
+     * Every entry in force in the log {@code file} at {@code nowMillis}, read-only, without the daemon (which may be
+     * appending meanwhile): for {@code sluice suppress export}. Two passes over the file; memory as the daemon's
+     * index. Returns how many.
+     */
+    public static long export(Path file, long nowMillis, Consumer<SuppressionEntry> each) throws IOException {
+        SuppressionIndex index = new SuppressionIndex(1024);
+        SuppressionLog.replayFile(file, (op, scope, value, address, reason, source, time, expires, offset) -> {
+            long h = KeyHash.high(scope, value, address);
+            long l = KeyHash.low(scope, value, address);
+            if (op == SuppressionLog.OP_ADD) {
+                index.put(h, l, time, expirySeconds(expires), reason);
+            } else {
+                index.remove(h, l);
+            }
+        });
+        long[] n = {0};
+        SuppressionLog.replayFile(file, (op, scope, value, address, reason, source, time, expires, offset) -> {
+            if (op == SuppressionLog.OP_ADD && (expires == 0 || nowMillis < expires)
+                    && index.addedAt(KeyHash.high(scope, value, address), KeyHash.low(scope, value, address))
+                    == time) {
+                n[0]++;
+                each.accept(new SuppressionEntry(address.toString(), scope, value.toString(), reason, source, time,
+                        expires));
+            }
+        });
+        return n[0];
+    }
+
     /** Rewrites the log with the entries in force only; returns how many. */
     public long compact(long nowMillis) throws IOException {
         synchronized (writeLock) {

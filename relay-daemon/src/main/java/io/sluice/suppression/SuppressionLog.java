@@ -162,8 +162,15 @@ final class SuppressionLog implements AutoCloseable {
 
     /** Replays the log as it is on disk now (for listing and export), on its own read channel. */
     void replay(Visitor visitor) throws IOException {
+        replayFile(file, visitor);
+    }
+
+    /** Replays a log file read-only (another process may be appending to it: a torn tail just ends the replay). */
+    static void replayFile(Path file, Visitor visitor) throws IOException {
         try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ)) {
-            replay(source, file, visitor);
+            if (source.size() > 0) {
+                replay(source, file, visitor);
+            }
         }
     }
 
