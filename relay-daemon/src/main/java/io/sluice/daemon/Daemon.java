@@ -179,8 +179,10 @@ public final class Daemon implements AutoCloseable {
         LOG.info("suppression list: {} entries, loaded in {} ms", suppression.size(),
                 (System.nanoTime() - loading) / 1_000_000);
         hardBounces = new HardBounceSuppressor(suppression);
+        metrics.bounces().bindSuppressionEntries(suppression::size);
         delivery = DeliveryStage.start(current, journal, writer, recovered.pending(), eventLoops, handoff,
-                new DeliveryEventMetrics(metrics.delivery(), events), metrics, steering, shaping, warmup,
+                new DeliveryEventMetrics(metrics.delivery(), metrics.bounces(), events), metrics, steering, shaping,
+                warmup,
                 (recipient, inputs, now) -> suppression.atRcpt(recipient, inputs.senderDomain(), inputs.authUser(),
                         now), hardBounces);
         for (ListenerSettings listener : current.listeners()) {

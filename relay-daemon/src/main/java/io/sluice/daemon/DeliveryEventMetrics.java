@@ -1,7 +1,9 @@
 package io.sluice.daemon;
 
 import io.sluice.events.EventPublisher;
+import io.sluice.events.EventType;
 import io.sluice.events.LifecycleEvent;
+import io.sluice.metrics.BounceMetrics;
 import io.sluice.metrics.DeliveryMetrics;
 import io.sluice.metrics.DeliveryOutcome;
 
@@ -13,6 +15,9 @@ import io.sluice.metrics.DeliveryOutcome;
  * the metrics see exactly what the event log records without another hook in the scheduler; and {@code metrics}
  * may not import {@code events}, so this adapter lives in the composition root.
  *
+ * <p>Failures ({@code deferred}, {@code bounced}, {@code expired}) and {@code suppressed} recipients are also counted
+ * by bounce reason and provider ({@link BounceMetrics}).
+ *
  * <p>Inputs: any {@link LifecycleEvent}; {@code received} and {@code attempt} pass through uncounted. A decision is
  * counted even when the event log then drops the event (its queue full), so metrics stay complete under overload.
  * {@code latency_ms} of {@code delivered} is from receipt (set by the scheduler); a missing one (-1) is not observed.
@@ -22,10 +27,17 @@ import io.sluice.metrics.DeliveryOutcome;
  */
 final class DeliveryEventMetrics implements EventPublisher {
     private final DeliveryMetrics metrics;
+    private final BounceMetrics reasons;
     private final EventPublisher next;
 
     DeliveryEventMetrics(DeliveryMetrics metrics, EventPublisher next) {
+        this(metrics, null, next);
+    }
+
+    /** {@code reasons}: where failures are counted by bounce reason (null: not counted). */
+    DeliveryEventMetrics(DeliveryMetrics metrics, BounceMetrics reasons, EventPublisher next) {
         this.metrics = metrics;
+        this.reasons = reasons;
         this.next = next;
     }
 
@@ -49,8 +61,11 @@ final class DeliveryEventMetrics implements EventPublisher {
             case EXPIRED -> metrics.outcome(DeliveryOutcome.EXPIRED, event.site(), event.source(), event.route(), event.pool(),
                     event.provider());
             default -> {
-                // received, attempt: not a decision
+                // received, attempt, suppressed (counted below): not a delivery decision
             }
+        }
+        if (reasons != null && event.reason() != null && event.type() != EventType.DELIVERED) {
+            reasons.failure(event.type().label(), event.reason(), event.provider());
         }
         return next.publish(event);
     }

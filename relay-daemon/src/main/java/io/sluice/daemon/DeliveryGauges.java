@@ -90,6 +90,7 @@ final class DeliveryGauges {
         metrics.bindQueueSuspendedRecipients(scheduler::suspendedRecipients);
         metrics.bindDeadSites(scheduler::deadSites);
         metrics.bindEgressRerouted(scheduler::reroutedRecipients);
+        metrics.bounces().bindSuppressedRecipients(scheduler::suppressedRecipients);
         metrics.bindOutboundConnections(pools::openConnections);
         metrics.bindDnsLookups(dns::lookups);
         metrics.bindDnsFailures(kind -> dns.failures(resolverKind(kind)));

@@ -119,6 +119,7 @@ public final class SluiceMetrics {
     private final DeliveryMetrics delivery;
     private final JournalStorageMetrics journalStorage;
 
+    private final BounceMetrics bounces;
     private final SuppliedGauge queuePendingMessages;
     private final SuppliedGauge queuePendingRecipients;
     private final SuppliedGauge queueOldestPendingAge;
@@ -194,6 +195,7 @@ public final class SluiceMetrics {
                 DeliveryMetrics.MAX_SITE_LABELS, DeliveryMetrics.TRACKED_SITES, DeliveryMetrics.PROMOTE_AFTER);
 
         journalStorage = new JournalStorageMetrics(registry);
+        bounces = new BounceMetrics(registry);
 
         // The registry collects in no fixed order, so a failure shows in the scrape where it happened or the next.
         Counter callbackFailures = Counter.builder().name(CALLBACK_FAILURES)
@@ -315,6 +317,11 @@ public final class SluiceMetrics {
     /** The journal's disk use and compaction series; bind the journal to them. */
     public JournalStorageMetrics journalStorage() {
         return journalStorage;
+    }
+
+    /** The feedback loop's handles (failures by reason, the suppression list). */
+    public BounceMetrics bounces() {
+        return bounces;
     }
 
     /** The delivery side's handles (outcomes by site, attempt and end-to-end latency). */

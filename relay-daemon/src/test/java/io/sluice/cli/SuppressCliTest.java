@@ -3,6 +3,7 @@ package io.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.testing.AdminHttp;
 import io.sluice.testing.FreePorts;
 import io.sluice.testing.MxSink;
 import io.sluice.testing.SmtpClient;
@@ -93,6 +94,9 @@ class SuppressCliTest {
         assertThat(sink.messages().get(0).sender()).as("only the other sender's mail to it went")
                 .isEqualTo("app@shop.example");
         assertThat(sink.rcptAttempts("nobody@dest.test")).isZero();
+        assertThat(AdminHttp.metric(daemon.adminPort(), "sluice_suppression_entries")).isEqualTo(2.0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> AdminHttp.metric(daemon.adminPort(),
+                "sluice_suppressed_recipients_total") == 2.0);
 
         CliRun remove = CliRun.sluice("suppress", "remove", "--config", config, "nobody@dest.test");
         assertThat(remove.exit()).as(remove.err()).isZero();
