@@ -13,18 +13,21 @@ import java.util.Locale;
  *
  * <p>Pure: no I/O, no state beyond the compiled rules; thread-safe, so one instance serves every delivery thread and
  * the feedback intake. A reload builds a new one from the new snapshot. Rules are tried in order, cheapest
- * conditions first within each; the text is lower-cased and white space collapsed once per call. Never called on
- * the scheduler thread (docs/BOUNCES.md, the performance target).
+ * conditions first within each. Never called on
+ * the scheduler thread (docs/BOUNCES.md, the performance target). The text is scanned once for every rule's phrases
+ * ({@link PhraseScanner}, an Aho-Corasick automaton) rather than once per phrase.
  */
 public final class Classifier {
     /** The rule name of a verdict no rule decided. */
     public static final String FALLBACK = "fallback";
 
     private final List<RuleMatcher> rules;
+    private final PhraseScanner scanner;
     private final BounceReason fallback;
 
-    private Classifier(List<RuleMatcher> rules, BounceReason fallback) {
+    private Classifier(List<RuleMatcher> rules, PhraseScanner scanner, BounceReason fallback) {
         this.rules = rules;
+        this.scanner = scanner;
         this.fallback = fallback;
     }
 
@@ -39,7 +42,14 @@ public final class Classifier {
 
     /** A classifier for these (loaded) rules. */
     public static Classifier of(BounceRuleSettings settings) {
-        return new Classifier(RuleMatcher.compile(settings.rules()), settings.fallback());
+        java.util.Map<String, Integer> ids = new java.util.LinkedHashMap<>();
+        for (BounceRuleSettings.Rule r : settings.rules()) {
+            for (String p : r.phrases()) {
+                ids.putIfAbsent(p, ids.size());
+            }
+        }
+        return new Classifier(RuleMatcher.compile(settings.rules(), ids), new PhraseScanner(List.copyOf(ids.keySet())),
+                settings.fallback());
     }
 
     /** Classifies reply text such as {@code "550 5.1.1 <a@example.com>: user unknown"} that answered {@code command}. */
@@ -49,7 +59,7 @@ public final class Classifier {
 
     public Classification classify(Reply reply) {
         int[] status = parseStatus(reply.status());
-        String text = normalise(reply.text());
+        ScannedText text = new ScannedText(scanner.scan(reply.text()), reply.text());
         int replyClass = reply.replyClass();
         for (RuleMatcher m : rules) {
             if (m.matches(reply, status, text)) {

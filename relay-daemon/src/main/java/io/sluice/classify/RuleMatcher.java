@@ -8,23 +8,43 @@ import java.util.regex.Pattern;
 
 /**
  * One bounce rule compiled for matching: status and code patterns as numbers, commands normalised the way
- * {@link Reply} normalises them, phrases as plain substrings (a {@link String#contains} per phrase: no regex unless
- * the rule has one). Immutable, thread-safe.
+ * {@link Reply} normalises them, its ASCII phrases as bits of the {@link PhraseScanner}'s result (the text is scanned
+ * once for every rule), other phrases as substrings of the normalised text; a regex only when the rule has one.
+ * Immutable, thread-safe.
  */
 final class RuleMatcher {
     private static final int ANY = -1;
 
     final Rule rule;
-    private final String[] phrases;
+    /** Bits of this rule's ASCII phrases in the scanner's ids; null when the rule has no phrases. */
+    private final long[] phraseBits;
+    /** Its phrases with non-ASCII characters, tested on the normalised text. */
+    private final String[] otherPhrases;
     private final int[][] statuses; // {class, subject, detail}, ANY for a wildcard
     private final int[][] codes;    // {low, high} inclusive
     private final Set<String> commands;
     private final Set<String> notCommands;
     private final Pattern regex;
 
-    RuleMatcher(Rule rule) {
+    RuleMatcher(Rule rule, java.util.Map<String, Integer> phraseIds) {
         this.rule = rule;
-        this.phrases = rule.phrases().toArray(new String[0]);
+        if (rule.phrases().isEmpty()) {
+            this.phraseBits = null;
+            this.otherPhrases = new String[0];
+        } else {
+            long[] bits = new long[(phraseIds.size() + 63) >>> 6];
+            List<String> other = new java.util.ArrayList<>();
+            for (String p : rule.phrases()) {
+                if (PhraseScanner.asciiOnly(p)) {
+                    int id = phraseIds.get(p);
+                    bits[id >>> 6] |= 1L << id;
+                } else {
+                    other.add(p);
+                }
+            }
+            this.phraseBits = bits;
+            this.otherPhrases = other.toArray(new String[0]);
+        }
         this.statuses = rule.statuses().stream().map(RuleMatcher::status).toArray(int[][]::new);
         this.codes = rule.codes().stream().map(RuleMatcher::code).toArray(int[][]::new);
         this.commands = normalised(rule.commands());
@@ -33,8 +53,8 @@ final class RuleMatcher {
                 : Pattern.compile(rule.regex(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
-    /** True when every condition of the rule holds; {@code text} is lower case with white space collapsed. */
-    boolean matches(Reply reply, int[] status, String text) {
+    /** True when every condition of the rule holds for {@code reply}, whose text was scanned into {@code text}. */
+    boolean matches(Reply reply, int[] status, ScannedText text) {
         if (!commands.isEmpty() && !commands.contains(reply.command())) {
             return false;
         }
@@ -50,10 +70,10 @@ final class RuleMatcher {
         if (statuses.length > 0 && !statusMatches(status)) {
             return false;
         }
-        if (phrases.length > 0 && !anyPhrase(text)) {
+        if (phraseBits != null && !anyPhrase(text)) {
             return false;
         }
-        return regex == null || regex.matcher(text).find();
+        return regex == null || regex.matcher(text.normalized()).find();
     }
 
     private boolean codeMatches(int code) {
@@ -78,9 +98,15 @@ final class RuleMatcher {
         return false;
     }
 
-    private boolean anyPhrase(String text) {
-        for (String p : phrases) {
-            if (text.contains(p)) {
+    private boolean anyPhrase(ScannedText text) {
+        long[] found = text.found;
+        for (int i = 0; i < phraseBits.length; i++) {
+            if ((phraseBits[i] & found[i]) != 0) {
+                return true;
+            }
+        }
+        for (String p : otherPhrases) {
+            if (text.normalized().contains(p)) {
                 return true;
             }
         }
@@ -110,7 +136,8 @@ final class RuleMatcher {
         return Set.copyOf(out);
     }
 
-    static List<RuleMatcher> compile(List<Rule> rules) {
-        return rules.stream().map(RuleMatcher::new).toList();
+    /** The rules compiled against {@code phraseIds}, the scanner's id of every phrase. */
+    static List<RuleMatcher> compile(List<Rule> rules, java.util.Map<String, Integer> phraseIds) {
+        return rules.stream().map(r -> new RuleMatcher(r, phraseIds)).toList();
     }
 }
