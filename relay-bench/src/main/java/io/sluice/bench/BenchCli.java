@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
         description = "Sluice load and benchmark tools. Targets must be on loopback.",
         subcommands = {LoadCommand.class, JmhCommand.class, ZoneDnsCommand.class, SinkCommand.class,
                 io.sluice.bench.shaping.ShapingHeapCommand.class,
+                io.sluice.bench.suppression.SuppressionHeapCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BenchCli implements Runnable {
 

@@ -16,28 +16,37 @@ final class KeyHash {
 
     /** The first half of the key. */
     static long high(SuppressionScope scope, CharSequence scopeValue, CharSequence address) {
-        long h = 0x243F6A8885A308D3L ^ scope.code();
-        h = chain(h, scopeValue, M1, 29);
-        h = step(h, SEPARATOR, M1, 29);
-        h = chain(h, address, M1, 29);
-        return fmix(h);
+        long[] both = new long[2];
+        of(scope, scopeValue, address, both);
+        return both[0];
     }
 
     /** The second half of the key; never 0 together with the first (0, 0 marks an empty slot). */
     static long low(SuppressionScope scope, CharSequence scopeValue, CharSequence address) {
-        long h = 0x13198A2E03707344L ^ ((long) scope.code() << 32);
-        h = chain(h, scopeValue, M2, 31);
-        h = step(h, SEPARATOR, M2, 31);
-        h = chain(h, address, M2, 31);
-        long out = fmix(h);
-        return out == 0 ? 1 : out;
+        long[] both = new long[2];
+        of(scope, scopeValue, address, both);
+        return both[1];
     }
 
-    private static long chain(long h, CharSequence s, long m, int shift) {
-        for (int i = 0; i < s.length(); i++) {
-            h = step(h, lower(s.charAt(i)), m, shift);
+    /** Both halves of the key into {@code out[0]} and {@code out[1]}, in one pass over the characters. */
+    static void of(SuppressionScope scope, CharSequence scopeValue, CharSequence address, long[] out) {
+        long h1 = 0x243F6A8885A308D3L ^ scope.code();
+        long h2 = 0x13198A2E03707344L ^ ((long) scope.code() << 32);
+        for (int i = 0; i < scopeValue.length(); i++) {
+            char c = lower(scopeValue.charAt(i));
+            h1 = step(h1, c, M1, 29);
+            h2 = step(h2, c, M2, 31);
         }
-        return h;
+        h1 = step(h1, SEPARATOR, M1, 29);
+        h2 = step(h2, SEPARATOR, M2, 31);
+        for (int i = 0; i < address.length(); i++) {
+            char c = lower(address.charAt(i));
+            h1 = step(h1, c, M1, 29);
+            h2 = step(h2, c, M2, 31);
+        }
+        out[0] = fmix(h1);
+        long l = fmix(h2);
+        out[1] = l == 0 ? 1 : l;
     }
 
     private static long step(long h, char c, long m, int shift) {

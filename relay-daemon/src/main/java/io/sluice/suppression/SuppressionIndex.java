@@ -19,8 +19,8 @@ final class SuppressionIndex {
     private static final double MAX_LOAD = 0.6;
 
     private final StampedLock lock = new StampedLock();
-    private long[] high;
-    private long[] low;
+    /** Key halves interleaved (slot i: 2i high, 2i+1 low), so a probe reads one cache line, not two. */
+    private long[] keys;
     private long[] addedMillis;
     private int[] expirySeconds; // 0 = never; unsigned: good until 2106
     private byte[] reasons;
@@ -78,13 +78,13 @@ final class SuppressionIndex {
     void put(long h, long l, long addedMs, long expirySec, BounceReason reason) {
         long stamp = lock.writeLock();
         try {
-            if (size + 1 > (long) (high.length * MAX_LOAD)) {
+            if (size + 1 > (long) (capacity() * MAX_LOAD)) {
                 grow();
             }
-            int mask = high.length - 1;
+            int mask = capacity() - 1;
             int i = (int) mix(h, l) & mask;
-            while (high[i] != 0 || low[i] != 0) {
-                if (high[i] == h && low[i] == l) {
+            while (occupied(i)) {
+                if (keys[2 * i] == h && keys[2 * i + 1] == l) {
                     set(i, h, l, addedMs, expirySec, reason);
                     return;
                 }
@@ -105,25 +105,25 @@ final class SuppressionIndex {
             if (i < 0) {
                 return false;
             }
-            int mask = high.length - 1;
+            int mask = capacity() - 1;
             // backward-shift deletion: move later members of the run into the hole when their home allows it
             int hole = i;
             int j = i;
             while (true) {
                 j = (j + 1) & mask;
-                if (high[j] == 0 && low[j] == 0) {
+                if (!occupied(j)) {
                     break;
                 }
-                int home = (int) mix(high[j], low[j]) & mask;
+                int home = (int) mix(keys[2 * j], keys[2 * j + 1]) & mask;
                 boolean movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
                 if (movable) {
-                    set(hole, high[j], low[j], addedMillis[j], Integer.toUnsignedLong(expirySeconds[j]),
+                    set(hole, keys[2 * j], keys[2 * j + 1], addedMillis[j], Integer.toUnsignedLong(expirySeconds[j]),
                             BounceReason.ofCode(reasons[j]));
                     hole = j;
                 }
             }
-            high[hole] = 0;
-            low[hole] = 0;
+            keys[2 * hole] = 0;
+            keys[2 * hole + 1] = 0;
             size--;
             return true;
         } finally {
@@ -132,18 +132,17 @@ final class SuppressionIndex {
     }
 
     private BounceReason probe(long h, long l, long nowSeconds) {
-        long[] hs = high;
-        long[] ls = low;
+        long[] ks = keys;
         int[] expiries = expirySeconds;
         byte[] rs = reasons;
-        int mask = hs.length - 1;
-        if (ls.length != hs.length || expiries.length != hs.length || rs.length != hs.length) {
+        int mask = expiries.length - 1;
+        if (ks.length != 2 * expiries.length || rs.length != expiries.length) {
             return null; // a resize in between: the caller's validate fails and it reads again under the lock
         }
         int i = (int) mix(h, l) & mask;
         for (int steps = 0; steps <= mask; steps++) {
-            long a = hs[i];
-            long b = ls[i];
+            long a = ks[2 * i];
+            long b = ks[2 * i + 1];
             if (a == 0 && b == 0) {
                 return null;
             }
@@ -157,10 +156,10 @@ final class SuppressionIndex {
     }
 
     private int slotOf(long h, long l) {
-        int mask = high.length - 1;
+        int mask = capacity() - 1;
         int i = (int) mix(h, l) & mask;
-        while (high[i] != 0 || low[i] != 0) {
-            if (high[i] == h && low[i] == l) {
+        while (occupied(i)) {
+            if (keys[2 * i] == h && keys[2 * i + 1] == l) {
                 return i;
             }
             i = (i + 1) & mask;
@@ -169,29 +168,29 @@ final class SuppressionIndex {
     }
 
     private void set(int i, long h, long l, long addedMs, long expirySec, BounceReason reason) {
-        high[i] = h;
-        low[i] = l;
+        keys[2 * i] = h;
+        keys[2 * i + 1] = l;
         addedMillis[i] = addedMs;
         expirySeconds[i] = (int) expirySec;
         reasons[i] = reason.code();
     }
 
     private void grow() {
-        long[] oh = high;
-        long[] ol = low;
+        long[] ok = keys;
         long[] oa = addedMillis;
         int[] oe = expirySeconds;
         byte[] or = reasons;
-        allocate(oh.length * 2);
-        int mask = high.length - 1;
-        for (int j = 0; j < oh.length; j++) {
-            if (oh[j] != 0 || ol[j] != 0) {
-                int i = (int) mix(oh[j], ol[j]) & mask;
-                while (high[i] != 0 || low[i] != 0) {
+        int old = oe.length;
+        allocate(old * 2);
+        int mask = capacity() - 1;
+        for (int j = 0; j < old; j++) {
+            if (ok[2 * j] != 0 || ok[2 * j + 1] != 0) {
+                int i = (int) mix(ok[2 * j], ok[2 * j + 1]) & mask;
+                while (occupied(i)) {
                     i = (i + 1) & mask;
                 }
-                high[i] = oh[j];
-                low[i] = ol[j];
+                keys[2 * i] = ok[2 * j];
+                keys[2 * i + 1] = ok[2 * j + 1];
                 addedMillis[i] = oa[j];
                 expirySeconds[i] = oe[j];
                 reasons[i] = or[j];
@@ -199,9 +198,16 @@ final class SuppressionIndex {
         }
     }
 
+    private int capacity() {
+        return expirySeconds.length;
+    }
+
+    private boolean occupied(int i) {
+        return keys[2 * i] != 0 || keys[2 * i + 1] != 0;
+    }
+
     private void allocate(int capacity) {
-        high = new long[capacity];
-        low = new long[capacity];
+        keys = new long[2 * capacity];
         addedMillis = new long[capacity];
         expirySeconds = new int[capacity];
         reasons = new byte[capacity];

@@ -29,6 +29,12 @@ public final class SuppressionList implements AutoCloseable {
     private final SuppressionIndex index;
     private final SuppressionLog log;
     private final Object writeLock = new Object();
+    /**
+     * Scopes that have held an entry since start: a lookup skips the others (most lists are global only, so a
+     * recipient not on the list costs one probe, not three). Set, never cleared.
+     */
+    private volatile boolean senderDomainUsed;
+    private volatile boolean authUsed;
 
     private SuppressionList(SuppressionIndex index, SuppressionLog log) {
         this.index = index;
@@ -39,18 +45,22 @@ public final class SuppressionList implements AutoCloseable {
     public static SuppressionList open(Path file) throws IOException {
         SuppressionIndex index = new SuppressionIndex(1024);
         long[] records = {0};
+        boolean[] used = new boolean[SuppressionScope.values().length];
+        long[] key = new long[2];
         SuppressionLog log = SuppressionLog.open(file, (op, scope, value, address, reason, source, time, expires,
                 offset) -> {
             records[0]++;
-            long h = KeyHash.high(scope, value, address);
-            long l = KeyHash.low(scope, value, address);
+            used[scope.code()] |= op == SuppressionLog.OP_ADD;
+            KeyHash.of(scope, value, address, key);
             if (op == SuppressionLog.OP_ADD) {
-                index.put(h, l, time, expirySeconds(expires), reason);
+                index.put(key[0], key[1], time, expirySeconds(expires), reason);
             } else {
-                index.remove(h, l);
+                index.remove(key[0], key[1]);
             }
         });
         SuppressionList list = new SuppressionList(index, log);
+        list.senderDomainUsed = used[SuppressionScope.SENDER_DOMAIN.code()];
+        list.authUsed = used[SuppressionScope.AUTH.code()];
         long dead = records[0] - index.size();
         if (dead >= COMPACT_MIN_DEAD && dead > index.size()) {
             long kept = list.compact(System.currentTimeMillis());
@@ -67,9 +77,13 @@ public final class SuppressionList implements AutoCloseable {
      */
     public BounceReason find(SuppressionScope scope, String scopeValue, String address, long nowMillis) {
         String value = scope == SuppressionScope.GLOBAL || scopeValue == null ? "" : scopeValue;
-        return index.find(KeyHash.high(scope, value, address), KeyHash.low(scope, value, address),
-                nowMillis / 1000);
+        long[] key = KEY.get();
+        KeyHash.of(scope, value, address, key);
+        return index.find(key[0], key[1], nowMillis / 1000);
     }
+
+    /** A scratch key per thread: lookups allocate nothing. */
+    private static final ThreadLocal<long[]> KEY = ThreadLocal.withInitial(() -> new long[2]);
 
     /**
      * The check at RCPT: a global entry for {@code address}, or one for the envelope sender's domain, or one for
@@ -77,10 +91,10 @@ public final class SuppressionList implements AutoCloseable {
      */
     public BounceReason atRcpt(String address, String senderDomain, String authIdentity, long nowMillis) {
         BounceReason r = find(SuppressionScope.GLOBAL, "", address, nowMillis);
-        if (r == null && senderDomain != null && !senderDomain.isEmpty()) {
+        if (r == null && senderDomainUsed && senderDomain != null && !senderDomain.isEmpty()) {
             r = find(SuppressionScope.SENDER_DOMAIN, senderDomain, address, nowMillis);
         }
-        if (r == null && authIdentity != null && !authIdentity.isEmpty()) {
+        if (r == null && authUsed && authIdentity != null && !authIdentity.isEmpty()) {
             r = find(SuppressionScope.AUTH, authIdentity, address, nowMillis);
         }
         return r;
@@ -94,6 +108,8 @@ public final class SuppressionList implements AutoCloseable {
         synchronized (writeLock) {
             log.append(SuppressionLog.OP_ADD, entries);
             for (SuppressionEntry e : entries) {
+                senderDomainUsed |= e.scope() == SuppressionScope.SENDER_DOMAIN;
+                authUsed |= e.scope() == SuppressionScope.AUTH;
                 index.put(high(e), low(e), e.timeMillis(), expirySeconds(e.expiresMillis()), e.reason());
             }
         }
