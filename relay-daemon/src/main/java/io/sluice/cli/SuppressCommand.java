@@ -172,7 +172,7 @@ final class SuppressCommand {
                 return AdminCommand.REFUSED;
             }
             int start = 0;
-            if (!lines.isEmpty() && lines.get(0).strip().toLowerCase(java.util.Locale.ROOT).startsWith("address")) {
+            if (!lines.isEmpty() && SuppressionCsv.isHeader(lines.get(0))) {
                 start = 1;
             }
             int sent = 0;

@@ -183,8 +183,8 @@ public final class Daemon implements AutoCloseable {
         delivery = DeliveryStage.start(current, journal, writer, recovered.pending(), eventLoops, handoff,
                 new DeliveryEventMetrics(metrics.delivery(), metrics.bounces(), events), metrics, steering, shaping,
                 warmup,
-                (recipient, inputs, now) -> suppression.atRcpt(recipient, inputs.senderDomain(), inputs.authUser(),
-                        now), hardBounces);
+                (recipient, inputs, receivedAt, now) -> suppression.atRcpt(recipient, inputs.senderDomain(),
+                        inputs.authUser(), now, receivedAt), hardBounces);
         for (ListenerSettings listener : current.listeners()) {
             if (listener.auth().enabled()) {
                 authVerifiers.put(listener.name(),

@@ -8,7 +8,6 @@ import io.sluice.suppression.SuppressionList;
 import io.sluice.suppression.SuppressionSource;
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The admin API's view of the daemon's {@link SuppressionList}: CSV in ({@link SuppressionCsv}; an operator's entries
@@ -38,14 +37,16 @@ final class SuppressionBinding implements SuppressionApi {
 
     @Override
     public String list(String address, int limit) throws IOException {
-        String only = address == null ? null : address.trim().toLowerCase(Locale.ROOT);
+        String only = address == null ? null : new SuppressionEntry(address, io.sluice.suppression.SuppressionScope.GLOBAL,
+                "", BounceReason.UNDEFINED, SuppressionSource.OPERATOR, 0, 0).address(); // folded as the list folds
         StringBuilder out = new StringBuilder(SuppressionCsv.HEADER).append('\n');
         int[] n = {0};
         list.forEach(System.currentTimeMillis(), e -> {
-            if (n[0] < limit && (only == null || e.address().equals(only))) {
+            if (only == null || e.address().equals(only)) {
                 out.append(SuppressionCsv.line(e)).append('\n');
                 n[0]++;
             }
+            return n[0] < limit;
         });
         return out.toString();
     }

@@ -189,7 +189,15 @@ final class TaskDelivery {
     private void finish(TaskResult result, TransactionResult transaction) {
         message.body().release();
         // bounce reasons and the path's reply rules, both off the scheduler thread
-        done.accept(ReplyRules.match(task.shape(), FailureReasons.classify(result, transaction, classifier.get())));
+        TaskResult classified;
+        try {
+            classified = FailureReasons.classify(result, transaction, classifier.get());
+        } catch (RuntimeException e) { // a classifier fault must not cost the result: it goes unclassified
+            LoggerFactory.getLogger(TaskDelivery.class).warn("classifying the replies of task {} failed",
+                    task.taskId(), e);
+            classified = result;
+        }
+        done.accept(ReplyRules.match(task.shape(), classified));
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -53,7 +53,7 @@ final class BatchIntake {
         if (suppression == SuppressionCheck.NONE) {
             return false;
         }
-        BounceReason reason = suppression.reason(address, inputs, nowMillis);
+        BounceReason reason = suppression.reason(address, inputs, receivedAtMillis, nowMillis);
         if (reason == null) {
             return false;
         }

@@ -20,14 +20,16 @@ final class LocalReasons {
         if (status == null || status.length() < 5) {
             return BounceReason.UNDEFINED;
         }
-        if (is(status, ".1.2") || is(status, ".4.4")) {
-            return BounceReason.HOST_UNKNOWN; // no such domain, no usable MX host
+        if (is(status, ".1.2")) {
+            return BounceReason.HOST_UNKNOWN; // no such domain (NXDOMAIN): the address is bad
         }
         if (is(status, ".4.7")) {
             return BounceReason.EXPIRED;
         }
         if (status.startsWith(".4.", 1)) {
-            return BounceReason.NETWORK_ERROR; // a DNS lookup that failed, no route to send on now
+            // a DNS lookup that failed, no usable MX host (5.4.4: none with an address, or only private ones that
+            // Sluice's own policy refuses): the domain's trouble or ours, not a bad address, so never hard
+            return BounceReason.NETWORK_ERROR;
         }
         return BounceReason.UNDEFINED; // an operator's bounce (5.0.0)
     }

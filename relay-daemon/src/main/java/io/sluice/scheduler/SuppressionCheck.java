@@ -12,8 +12,12 @@ import io.sluice.model.RouteInputs;
 @FunctionalInterface
 public interface SuppressionCheck {
     /** Nothing is suppressed. */
-    SuppressionCheck NONE = (recipient, inputs, nowMillis) -> null;
+    SuppressionCheck NONE = (recipient, inputs, receivedAtMillis, nowMillis) -> null;
 
-    /** The reason of the entry suppressing {@code recipient}, or null when none does. */
-    BounceReason reason(String recipient, RouteInputs inputs, long nowMillis);
+    /**
+     * The reason of the entry suppressing {@code recipient}, or null when none does. Only entries that were there
+     * when the message was received ({@code receivedAtMillis}) count: a recovered message's recipient whose hard
+     * bounce added an entry (and whose OUTCOME a crash cut off) bounces again rather than turning "suppressed".
+     */
+    BounceReason reason(String recipient, RouteInputs inputs, long receivedAtMillis, long nowMillis);
 }

@@ -54,6 +54,18 @@ final class KeyHash {
         return h ^ (h >>> shift);
     }
 
+    /**
+     * {@code s} lower-cased one character at a time, as the key is hashed (so a stored entry and a raw RCPT address
+     * that differ only in case give one key, whatever the characters).
+     */
+    static String fold(String s) {
+        char[] out = new char[s.length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = lower(s.charAt(i));
+        }
+        return new String(out);
+    }
+
     private static char lower(char c) {
         if (c < 128) {
             return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;

@@ -46,7 +46,7 @@ public final class SuppressionCsv {
         String[] lines = text.split("\r?\n", -1);
         for (int n = 0; n < lines.length; n++) {
             String line = lines[n].strip();
-            if (line.isEmpty() || line.startsWith("#") || (n == 0 && line.toLowerCase(java.util.Locale.ROOT).startsWith("address"))) {
+            if (line.isEmpty() || line.startsWith("#") || (n == 0 && isHeader(line))) {
                 continue;
             }
             try {
@@ -56,6 +56,12 @@ public final class SuppressionCsv {
             }
         }
         return out;
+    }
+
+    /** A header line: its first field is exactly {@code address} (an address always has an {@code @}). */
+    public static boolean isHeader(String line) {
+        int comma = line.indexOf(',');
+        return (comma < 0 ? line : line.substring(0, comma)).strip().equalsIgnoreCase("address");
     }
 
     private static SuppressionEntry entry(String line, Defaults d) {

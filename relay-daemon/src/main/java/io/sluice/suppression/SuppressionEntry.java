@@ -1,7 +1,6 @@
 package io.sluice.suppression;
 
 import io.sluice.model.BounceReason;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -27,9 +26,8 @@ public record SuppressionEntry(String address, SuppressionScope scope, String sc
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(source, "source");
-        address = address.trim().toLowerCase(Locale.ROOT);
-        scopeValue = scope == SuppressionScope.GLOBAL ? "" : scopeValue == null ? ""
-                : scopeValue.trim().toLowerCase(Locale.ROOT);
+        address = KeyHash.fold(address.trim());
+        scopeValue = scope == SuppressionScope.GLOBAL ? "" : scopeValue == null ? "" : KeyHash.fold(scopeValue.trim());
         if (address.isEmpty() || address.length() > MAX_FIELD_CHARS || address.indexOf('@') < 1) {
             throw new IllegalArgumentException("not an address: " + address);
         }

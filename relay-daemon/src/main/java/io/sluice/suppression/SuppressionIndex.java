@@ -6,56 +6,86 @@ import java.util.concurrent.locks.StampedLock;
 /**
  * The suppression list in memory: an open-addressing hash table (linear probing, backward-shift deletion) of
  * 128-bit keys ({@link KeyHash}) with, per entry, the time it was added (epoch millis: it tells the live add record
- * of a key from older ones), its expiry (epoch seconds) and its reason. No strings are kept: 29 bytes a slot, at
- * most 60% full, so 10 million entries take 16.7 million slots, 490 MiB of heap (the addresses stay in the log,
- * {@link SuppressionLog}, for listing and export).
+ * of a key from older ones, and a recovered message's entries from later ones), its expiry (epoch seconds) and its
+ * reason. No strings are kept: 29 bytes a slot, at most 60% full, so 10 million entries take 16.7 million slots,
+ * 470 MiB of heap (the addresses stay in the log, {@link SuppressionLog}, for listing and export).
  *
- * <p>Threading: any number of readers (the ingress event loops at RCPT) with writers (admin, bounces, complaints)
- * through a {@link StampedLock}: a lookup is an optimistic read, retried under the read lock only if a write
- * overlapped it, so readers never block each other and allocate nothing.
+ * <p>Threading: any number of readers (the scheduler, at intake) with one writer at a time (the caller serialises
+ * writes: {@link SuppressionList}). A lookup is an optimistic read of the current {@link Table}, retried under the
+ * read lock only if a write overlapped it; readers never block each other and allocate nothing. Growing builds the
+ * bigger table beside the old one (readers go on using the old one) and swaps it in under a short write lock, so a
+ * rehash of millions of entries never holds up a lookup; a failed allocation leaves the old table whole.
  */
 final class SuppressionIndex {
     private static final int MIN_CAPACITY = 1 << 10;
+    private static final int MAX_CAPACITY = 1 << 29;
     private static final double MAX_LOAD = 0.6;
 
+    /** One generation of the table; arrays of one capacity, changed only under the write lock. */
+    private static final class Table {
+        /** Key halves interleaved (slot i: 2i high, 2i+1 low), so a probe reads one cache line, not two. */
+        final long[] keys;
+        final long[] addedMillis;
+        final int[] expirySeconds; // 0 = never; unsigned: good until 2106
+        final byte[] reasons;
+        final int mask;
+        int size;
+
+        Table(int capacity) {
+            keys = new long[2 * capacity];
+            addedMillis = new long[capacity];
+            expirySeconds = new int[capacity];
+            reasons = new byte[capacity];
+            mask = capacity - 1;
+        }
+
+        boolean occupied(int i) {
+            return keys[2 * i] != 0 || keys[2 * i + 1] != 0;
+        }
+
+        int slotOf(long h, long l) {
+            int i = (int) mix(h, l) & mask;
+            for (int steps = 0; steps <= mask && occupied(i); steps++) {
+                if (keys[2 * i] == h && keys[2 * i + 1] == l) {
+                    return i;
+                }
+                i = (i + 1) & mask;
+            }
+            return -1;
+        }
+
+        void set(int i, long h, long l, long addedMs, int expirySec, byte reason) {
+            keys[2 * i] = h;
+            keys[2 * i + 1] = l;
+            addedMillis[i] = addedMs;
+            expirySeconds[i] = expirySec;
+            reasons[i] = reason;
+        }
+    }
+
     private final StampedLock lock = new StampedLock();
-    /** Key halves interleaved (slot i: 2i high, 2i+1 low), so a probe reads one cache line, not two. */
-    private long[] keys;
-    private long[] addedMillis;
-    private int[] expirySeconds; // 0 = never; unsigned: good until 2106
-    private byte[] reasons;
-    private int size;
+    private volatile Table table;
 
     SuppressionIndex(int expected) {
-        allocate(capacityFor(expected));
+        table = new Table(capacityFor(expected));
     }
 
     /** Entries held (expired ones included until removed). */
     int size() {
-        long stamp = lock.tryOptimisticRead();
-        int n = size;
-        if (!lock.validate(stamp)) {
-            stamp = lock.readLock();
-            try {
-                n = size;
-            } finally {
-                lock.unlockRead(stamp);
-            }
-        }
-        return n;
+        return table.size;
     }
 
     /**
-     * The reason of the entry for the key if it is there and in force at {@code nowSeconds}, else null.
-     * Allocation-free.
+     * The reason of the entry for the key if it is there, in force at {@code nowSeconds} and added at or before
+     * {@code addedNotAfterMillis}, else null. Allocation-free.
      */
-    BounceReason find(long h, long l, long nowSeconds) {
+    BounceReason find(long h, long l, long nowSeconds, long addedNotAfterMillis) {
         long stamp = lock.tryOptimisticRead();
-        BounceReason found = probe(h, l, nowSeconds);
+        BounceReason found = probe(table, h, l, nowSeconds, addedNotAfterMillis);
         if (!lock.validate(stamp)) {
             stamp = lock.readLock();
             try {
-                found = probe(h, l, nowSeconds);
+                found = probe(table, h, l, nowSeconds, addedNotAfterMillis);
             } finally {
                 lock.unlockRead(stamp);
             }
@@ -67,78 +97,78 @@ final class SuppressionIndex {
     long addedAt(long h, long l) {
         long stamp = lock.readLock();
         try {
-            int slot = slotOf(h, l);
-            return slot < 0 ? -1 : addedMillis[slot];
+            Table t = table;
+            int slot = t.slotOf(h, l);
+            return slot < 0 ? -1 : t.addedMillis[slot];
         } finally {
             lock.unlockRead(stamp);
         }
     }
 
-    /** Adds or replaces the key's entry. */
+    /** Adds or replaces the key's entry. One writer at a time. */
     void put(long h, long l, long addedMs, long expirySec, BounceReason reason) {
+        Table t = table;
+        if (t.slotOf(h, l) < 0 && t.size + 1 > (long) ((t.mask + 1) * MAX_LOAD)) {
+            Table bigger = grown(t); // beside the old one: lookups go on meanwhile
+            long stamp = lock.writeLock();
+            table = bigger;
+            lock.unlockWrite(stamp);
+            t = bigger;
+        }
         long stamp = lock.writeLock();
         try {
-            if (size + 1 > (long) (capacity() * MAX_LOAD)) {
-                grow();
-            }
-            int mask = capacity() - 1;
-            int i = (int) mix(h, l) & mask;
-            while (occupied(i)) {
-                if (keys[2 * i] == h && keys[2 * i + 1] == l) {
-                    set(i, h, l, addedMs, expirySec, reason);
+            int i = (int) mix(h, l) & t.mask;
+            while (t.occupied(i)) {
+                if (t.keys[2 * i] == h && t.keys[2 * i + 1] == l) {
+                    t.set(i, h, l, addedMs, (int) expirySec, reason.code());
                     return;
                 }
-                i = (i + 1) & mask;
+                i = (i + 1) & t.mask;
             }
-            set(i, h, l, addedMs, expirySec, reason);
-            size++;
+            t.set(i, h, l, addedMs, (int) expirySec, reason.code());
+            t.size++;
         } finally {
             lock.unlockWrite(stamp);
         }
     }
 
-    /** Removes the key's entry; true when there was one. */
+    /** Removes the key's entry; true when there was one. One writer at a time. */
     boolean remove(long h, long l) {
         long stamp = lock.writeLock();
         try {
-            int i = slotOf(h, l);
+            Table t = table;
+            int i = t.slotOf(h, l);
             if (i < 0) {
                 return false;
             }
-            int mask = capacity() - 1;
             // backward-shift deletion: move later members of the run into the hole when their home allows it
             int hole = i;
             int j = i;
             while (true) {
-                j = (j + 1) & mask;
-                if (!occupied(j)) {
+                j = (j + 1) & t.mask;
+                if (!t.occupied(j)) {
                     break;
                 }
-                int home = (int) mix(keys[2 * j], keys[2 * j + 1]) & mask;
+                int home = (int) mix(t.keys[2 * j], t.keys[2 * j + 1]) & t.mask;
                 boolean movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
                 if (movable) {
-                    set(hole, keys[2 * j], keys[2 * j + 1], addedMillis[j], Integer.toUnsignedLong(expirySeconds[j]),
-                            BounceReason.ofCode(reasons[j]));
+                    t.set(hole, t.keys[2 * j], t.keys[2 * j + 1], t.addedMillis[j], t.expirySeconds[j],
+                            t.reasons[j]);
                     hole = j;
                 }
             }
-            keys[2 * hole] = 0;
-            keys[2 * hole + 1] = 0;
-            size--;
+            t.keys[2 * hole] = 0;
+            t.keys[2 * hole + 1] = 0;
+            t.size--;
             return true;
         } finally {
             lock.unlockWrite(stamp);
         }
     }
 
-    private BounceReason probe(long h, long l, long nowSeconds) {
-        long[] ks = keys;
-        int[] expiries = expirySeconds;
-        byte[] rs = reasons;
-        int mask = expiries.length - 1;
-        if (ks.length != 2 * expiries.length || rs.length != expiries.length) {
-            return null; // a resize in between: the caller's validate fails and it reads again under the lock
-        }
+    private static BounceReason probe(Table t, long h, long l, long nowSeconds, long addedNotAfterMillis) {
+        long[] ks = t.keys;
+        int mask = t.mask;
         int i = (int) mix(h, l) & mask;
         for (int steps = 0; steps <= mask; steps++) {
             long a = ks[2 * i];
@@ -147,70 +177,33 @@ final class SuppressionIndex {
                 return null;
             }
             if (a == h && b == l) {
-                long expiry = Integer.toUnsignedLong(expiries[i]);
-                return expiry == 0 || nowSeconds < expiry ? BounceReason.ofCode(rs[i]) : null;
+                long expiry = Integer.toUnsignedLong(t.expirySeconds[i]);
+                boolean inForce = (expiry == 0 || nowSeconds < expiry) && t.addedMillis[i] <= addedNotAfterMillis;
+                return inForce ? BounceReason.ofCode(t.reasons[i]) : null;
             }
             i = (i + 1) & mask;
         }
         return null;
     }
 
-    private int slotOf(long h, long l) {
-        int mask = capacity() - 1;
-        int i = (int) mix(h, l) & mask;
-        while (occupied(i)) {
-            if (keys[2 * i] == h && keys[2 * i + 1] == l) {
-                return i;
-            }
-            i = (i + 1) & mask;
+    /** A table of twice the capacity holding {@code old}'s entries (which only the one writer changes). */
+    private static Table grown(Table old) {
+        if (old.mask + 1 >= MAX_CAPACITY) {
+            throw new IllegalStateException("the suppression list is full: " + old.size + " entries");
         }
-        return -1;
-    }
-
-    private void set(int i, long h, long l, long addedMs, long expirySec, BounceReason reason) {
-        keys[2 * i] = h;
-        keys[2 * i + 1] = l;
-        addedMillis[i] = addedMs;
-        expirySeconds[i] = (int) expirySec;
-        reasons[i] = reason.code();
-    }
-
-    private void grow() {
-        long[] ok = keys;
-        long[] oa = addedMillis;
-        int[] oe = expirySeconds;
-        byte[] or = reasons;
-        int old = oe.length;
-        allocate(old * 2);
-        int mask = capacity() - 1;
-        for (int j = 0; j < old; j++) {
-            if (ok[2 * j] != 0 || ok[2 * j + 1] != 0) {
-                int i = (int) mix(ok[2 * j], ok[2 * j + 1]) & mask;
-                while (occupied(i)) {
-                    i = (i + 1) & mask;
+        Table t = new Table((old.mask + 1) * 2);
+        for (int j = 0; j <= old.mask; j++) {
+            if (old.occupied(j)) {
+                int i = (int) mix(old.keys[2 * j], old.keys[2 * j + 1]) & t.mask;
+                while (t.occupied(i)) {
+                    i = (i + 1) & t.mask;
                 }
-                keys[2 * i] = ok[2 * j];
-                keys[2 * i + 1] = ok[2 * j + 1];
-                addedMillis[i] = oa[j];
-                expirySeconds[i] = oe[j];
-                reasons[i] = or[j];
+                t.set(i, old.keys[2 * j], old.keys[2 * j + 1], old.addedMillis[j], old.expirySeconds[j],
+                        old.reasons[j]);
             }
         }
-    }
-
-    private int capacity() {
-        return expirySeconds.length;
-    }
-
-    private boolean occupied(int i) {
-        return keys[2 * i] != 0 || keys[2 * i + 1] != 0;
-    }
-
-    private void allocate(int capacity) {
-        keys = new long[2 * capacity];
-        addedMillis = new long[capacity];
-        expirySeconds = new int[capacity];
-        reasons = new byte[capacity];
+        t.size = old.size;
+        return t;
     }
 
     private static int capacityFor(int expected) {
@@ -219,7 +212,7 @@ final class SuppressionIndex {
         while (capacity < needed) {
             capacity <<= 1;
         }
-        if (capacity > (1 << 30)) {
+        if (capacity > MAX_CAPACITY) {
             throw new IllegalArgumentException("too many suppression entries: " + expected);
         }
         return (int) capacity;

@@ -76,10 +76,15 @@ public final class SuppressionList implements AutoCloseable {
      * allocation-free.
      */
     public BounceReason find(SuppressionScope scope, String scopeValue, String address, long nowMillis) {
+        return find(scope, scopeValue, address, nowMillis, Long.MAX_VALUE);
+    }
+
+    private BounceReason find(SuppressionScope scope, String scopeValue, String address, long nowMillis,
+                              long addedNotAfterMillis) {
         String value = scope == SuppressionScope.GLOBAL || scopeValue == null ? "" : scopeValue;
         long[] key = KEY.get();
         KeyHash.of(scope, value, address, key);
-        return index.find(key[0], key[1], nowMillis / 1000);
+        return index.find(key[0], key[1], nowMillis / 1000, addedNotAfterMillis);
     }
 
     /** A scratch key per thread: lookups allocate nothing. */
@@ -90,12 +95,22 @@ public final class SuppressionList implements AutoCloseable {
      * the AUTH identity (null or "" when the client did not authenticate); the first found, or null.
      */
     public BounceReason atRcpt(String address, String senderDomain, String authIdentity, long nowMillis) {
-        BounceReason r = find(SuppressionScope.GLOBAL, "", address, nowMillis);
+        return atRcpt(address, senderDomain, authIdentity, nowMillis, Long.MAX_VALUE);
+    }
+
+    /**
+     * As above, counting only entries added at or before {@code addedNotAfterMillis}: for a message recovered after
+     * a restart, the entries that were there when it was accepted (an entry added later may be this very message's
+     * hard bounce, whose OUTCOME and DSN a crash cut off: it must bounce again, not turn into "suppressed").
+     */
+    public BounceReason atRcpt(String address, String senderDomain, String authIdentity, long nowMillis,
+                               long addedNotAfterMillis) {
+        BounceReason r = find(SuppressionScope.GLOBAL, "", address, nowMillis, addedNotAfterMillis);
         if (r == null && senderDomainUsed && senderDomain != null && !senderDomain.isEmpty()) {
-            r = find(SuppressionScope.SENDER_DOMAIN, senderDomain, address, nowMillis);
+            r = find(SuppressionScope.SENDER_DOMAIN, senderDomain, address, nowMillis, addedNotAfterMillis);
         }
         if (r == null && authUsed && authIdentity != null && !authIdentity.isEmpty()) {
-            r = find(SuppressionScope.AUTH, authIdentity, address, nowMillis);
+            r = find(SuppressionScope.AUTH, authIdentity, address, nowMillis, addedNotAfterMillis);
         }
         return r;
     }
@@ -136,19 +151,31 @@ public final class SuppressionList implements AutoCloseable {
     }
 
     /**
-     * Every entry in force at {@code nowMillis}, once each, in the order they were added (for {@code list} and
-     * {@code export}); read from the log, so it costs a pass over the file.
+     * The entries in force at {@code nowMillis}, once each, in the order they were added, until {@code each} returns
+     * false (for {@code list}); read from the log on its own channel, so changes go on meanwhile (one made during
+     * the pass may or may not be seen).
      */
-    public void forEach(long nowMillis, Consumer<SuppressionEntry> each) throws IOException {
-        synchronized (writeLock) {
+    public void forEach(long nowMillis, java.util.function.Predicate<SuppressionEntry> each) throws IOException {
+        try {
             log.replay((op, scope, value, address, reason, source, time, expires, offset) -> {
                 if (op == SuppressionLog.OP_ADD && (expires == 0 || nowMillis < expires)
                         && index.addedAt(KeyHash.high(scope, value, address), KeyHash.low(scope, value, address))
-                        == time) {
-                    each.accept(new SuppressionEntry(address.toString(), scope, value.toString(), reason, source,
-                            time, expires));
+                        == time && !each.test(new SuppressionEntry(address.toString(), scope, value.toString(),
+                                reason, source, time, expires))) {
+                    throw Enough.INSTANCE;
                 }
             });
+        } catch (Enough stop) {
+            // the caller has what it wanted
+        }
+    }
+
+    /** Ends a {@link #forEach} early. */
+    private static final class Enough extends RuntimeException {
+        static final Enough INSTANCE = new Enough();
+
+        private Enough() {
+            super(null, null, false, false);
         }
     }
 

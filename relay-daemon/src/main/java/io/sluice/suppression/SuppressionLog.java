@@ -25,7 +25,8 @@ import java.util.zip.CRC32C;
  * </pre>
  * Little-endian. A remove record's reason, source and expiry are 0. A torn or corrupt record at the end (the
  * process died in the middle of an append that was never acknowledged) ends the replay there and is cut off;
- * corruption before the end is reported, and the records after it are not trusted.
+ * corruption with more than a record's worth of bytes after it stops the start with an error naming the offset
+ * (nothing is cut: the entries after it may be acknowledged ones). A failed append is cut back at once.
  *
  * <p>Threading: appends are serialised by the caller ({@link SuppressionList}); replay runs once, before.
  */
@@ -49,6 +50,10 @@ final class SuppressionLog implements AutoCloseable {
     private FileChannel channel;
     private ByteBuffer out = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
     private final CRC32C crc = new CRC32C();
+    /** Why appends are refused (a failed append could not be cut back), or null. */
+    private String broken;
+    /** The longest record: the two strings at their largest. */
+    static final int MAX_RECORD = FIXED + 2 * 0xFFFF;
 
     private SuppressionLog(Path file, FileChannel channel) {
         this.file = file;
@@ -68,10 +73,18 @@ final class SuppressionLog implements AutoCloseable {
                     ch.write(header);
                 }
                 ch.force(true);
+                syncDirectory(file);
             } else {
                 long good = replay(ch, file, visitor);
-                if (good < ch.size()) {
-                    ch.truncate(good);
+                long bad = ch.size() - good;
+                if (bad > MAX_RECORD) {
+                    throw new IOException(file + ": corrupt record at offset " + good + " with " + bad + " bytes "
+                            + "after it (not a torn last record): the entries after it cannot be trusted. Move the "
+                            + "file aside (sluice suppress export can still read the entries before it) and start "
+                            + "again");
+                }
+                if (bad > 0) {
+                    ch.truncate(good); // a torn last record: its append was never acknowledged
                     ch.force(true);
                 }
             }
@@ -83,17 +96,37 @@ final class SuppressionLog implements AutoCloseable {
         }
     }
 
-    /** Appends the records and forces them to disk before returning. */
+    /**
+     * Appends the records and forces them to disk before returning. On failure (a full disk) the file is cut back
+     * to where it was, so a half-written record never sits in front of later, acknowledged ones; when even that
+     * fails the log refuses every later append.
+     */
     void append(int op, List<SuppressionEntry> entries) throws IOException {
-        out.clear();
-        for (SuppressionEntry e : entries) {
-            encode(op, e);
-            if (out.position() > out.capacity() / 2) {
-                flushBuffer();
-            }
+        if (broken != null) {
+            throw new IOException("suppression log " + file + " is unusable after an earlier failure: " + broken);
         }
-        flushBuffer();
-        channel.force(false);
+        long start = channel.position();
+        try {
+            out.clear();
+            for (SuppressionEntry e : entries) {
+                encode(op, e);
+                if (out.position() > out.capacity() / 2) {
+                    flushBuffer();
+                }
+            }
+            flushBuffer();
+            channel.force(false);
+        } catch (IOException | RuntimeException e) {
+            try {
+                channel.truncate(start);
+                channel.position(start);
+                channel.force(false);
+            } catch (IOException | RuntimeException cut) {
+                broken = cut.toString();
+                e.addSuppressed(cut);
+            }
+            throw e;
+        }
     }
 
     /** Bytes on disk. */
@@ -149,11 +182,7 @@ final class SuppressionLog implements AutoCloseable {
             }
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException ignored) {
-            // some file systems cannot sync a directory; the rename is still atomic
-        }
+        syncDirectory(file);
         channel.close();
         channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         channel.position(channel.size());
@@ -163,6 +192,15 @@ final class SuppressionLog implements AutoCloseable {
     /** Replays the log as it is on disk now (for listing and export), on its own read channel. */
     void replay(Visitor visitor) throws IOException {
         replayFile(file, visitor);
+    }
+
+    /** Makes the file's directory entry durable (a new file, a rename). */
+    private static void syncDirectory(Path file) {
+        try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot sync a directory; the file's own data is synced
+        }
     }
 
     /** Replays a log file read-only (another process may be appending to it: a torn tail just ends the replay). */

@@ -99,6 +99,36 @@ class SuppressionListTest {
     }
 
     @Test
+    void shouldRefuseToStartOnCorruptionBeforeTheEndRatherThanDropAcknowledgedEntries() throws Exception {
+        Path file = dir.resolve("s.log");
+        try (SuppressionList list = SuppressionList.open(file)) {
+            List<SuppressionEntry> batch = new ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                batch.add(entry("c" + i + "@example.net", SuppressionScope.GLOBAL, "", BounceReason.USER_UNKNOWN));
+            }
+            list.add(batch);
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[200] ^= 0x40; // a flipped bit in the third record or so: thousands of good ones follow
+        Files.write(file, bytes);
+        assertThatThrownBy(() -> SuppressionList.open(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining("corrupt record at offset").hasMessageContaining("Move the file aside");
+        assertThat(Files.size(file)).as("nothing cut").isEqualTo(bytes.length);
+    }
+
+    @Test
+    void shouldCountOnlyEntriesThatWereThereWhenAMessageWasReceived() throws Exception {
+        try (SuppressionList list = SuppressionList.open(dir.resolve("s.log"))) {
+            list.add(List.of(new SuppressionEntry("late@example.net", SuppressionScope.GLOBAL, "",
+                    BounceReason.USER_UNKNOWN, SuppressionSource.BOUNCE, T + 5_000, 0)));
+            assertThat(list.atRcpt("late@example.net", null, null, T + 6_000, T + 4_000))
+                    .as("received before the entry: e.g. the message whose bounce added it").isNull();
+            assertThat(list.atRcpt("late@example.net", null, null, T + 6_000, T + 5_000))
+                    .isEqualTo(BounceReason.USER_UNKNOWN);
+        }
+    }
+
+    @Test
     void shouldCompactWhenDeadRecordsOutnumberLiveOnes() throws Exception {
         Path file = dir.resolve("s.log");
         try (SuppressionList list = SuppressionList.open(file)) {

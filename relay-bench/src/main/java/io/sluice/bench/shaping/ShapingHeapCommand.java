@@ -1,5 +1,6 @@
 package io.sluice.bench.shaping;
 
+import io.sluice.bench.HeapUse;
 import io.sluice.bench.dns.ZoneDnsServer;
 import io.sluice.config.DeliverySettings;
 import io.sluice.config.DnsSettings;
@@ -73,7 +74,7 @@ public final class ShapingHeapCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Zone zone = zone();
-        long before = usedAfterGc();
+        long before = HeapUse.afterGc();
         Path dir = Files.createTempDirectory("sluice-shaping-heap-");
         try (ZoneDnsServer dns = ZoneDnsServer.startInBackground(zone,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
@@ -120,7 +121,7 @@ public final class ShapingHeapCommand implements Callable<Integer> {
                 scheduler.doWork();
             }
             long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-            long after = usedAfterGc();
+            long after = HeapUse.afterGc();
             System.out.printf("{\"shaping\":\"%s\",\"sites\":%d,\"providers\":%d,\"sources\":%d,\"seconds\":%d,"
                             + "\"heap_before_bytes\":%d,\"heap_after_bytes\":%d,\"delta_bytes\":%d,\"bytes_per_site\":%d}%n",
                     shapingMode, sites, providers, sources, seconds, before, after, after - before,
@@ -139,14 +140,6 @@ public final class ShapingHeapCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static long usedAfterGc() throws InterruptedException {
-        Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(200);
-        }
-        return rt.totalMemory() - rt.freeMemory();
-    }
 
     private Zone zone() throws Exception {
         Name origin = Name.fromString("mem.bench.");

@@ -1,5 +1,6 @@
 package io.sluice.bench.suppression;
 
+import io.sluice.bench.HeapUse;
 import io.sluice.model.BounceReason;
 import io.sluice.suppression.SuppressionEntry;
 import io.sluice.suppression.SuppressionList;
@@ -56,11 +57,11 @@ public final class SuppressionHeapCommand implements Callable<Integer> {
                 list.add(batch);
             }
             long writeMillis = (System.nanoTime() - writeStart) / 1_000_000;
-            long before = usedAfterGc();
+            long before = HeapUse.afterGc();
             long loadStart = System.nanoTime();
             SuppressionList list = SuppressionList.open(file);
             long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;
-            long after = usedAfterGc();
+            long after = HeapUse.afterGc();
             Random random = new Random(1);
             String[] probes = new String[1 << 16];
             for (int i = 0; i < probes.length; i++) {
@@ -99,12 +100,4 @@ public final class SuppressionHeapCommand implements Callable<Integer> {
         return "user" + i + "@example" + (i % 997) + ".net";
     }
 
-    private static long usedAfterGc() throws InterruptedException {
-        Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(200);
-        }
-        return rt.totalMemory() - rt.freeMemory();
-    }
 }

@@ -18,39 +18,54 @@ final class DsnFields {
     private static final java.util.Set<String> STARTS_RECIPIENT = java.util.Set.of("final-recipient",
             "original-recipient", "action");
 
+    /** Field names are short; a longer run before a colon is text, not a field. */
+    private static final int MAX_NAME = 64;
+
     private DsnFields() {
     }
 
     static List<Map<String, String>> groups(String body) {
-        List<Map<String, String>> out = new ArrayList<>();
-        Map<String, String> group = new LinkedHashMap<>();
-        String name = null;
+        List<Map<String, StringBuilder>> built = new ArrayList<>();
+        Map<String, StringBuilder> group = new LinkedHashMap<>();
+        StringBuilder field = null; // the value lines continue (a builder: a long fold stays linear)
         for (String line : body.split("\r?\n|\r")) {
             if (line.isBlank()) {
                 if (!group.isEmpty()) {
-                    out.add(group);
+                    built.add(group);
                     group = new LinkedHashMap<>();
                 }
-                name = null;
-            } else if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && name != null) {
-                group.put(name, group.get(name) + " " + line.trim());
+                field = null;
+            } else if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && field != null) {
+                field.append(' ').append(line.trim());
             } else {
                 int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).matches("[A-Za-z0-9-]+")) {
-                    name = line.substring(0, colon).toLowerCase(Locale.ROOT);
+                if (colon > 0 && colon < MAX_NAME && line.substring(0, colon).matches("[A-Za-z0-9-]+")) {
+                    String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
                     if (STARTS_RECIPIENT.contains(name) && group.containsKey(name)) {
-                        out.add(group); // recipients not separated by a blank line (some MTAs)
+                        built.add(group); // recipients not separated by a blank line (some MTAs)
                         group = new LinkedHashMap<>();
                     }
                     String value = line.substring(colon + 1).trim();
-                    group.merge(name, value, (was, more) -> was + "\n" + more); // repeated: one value per line
-                } else if (name != null) {
-                    group.put(name, group.get(name) + " " + line.trim()); // a fold that lost its indent
+                    field = group.get(name);
+                    if (field == null) {
+                        field = new StringBuilder(value);
+                        group.put(name, field);
+                    } else {
+                        field.append('\n').append(value); // repeated: one value per line
+                    }
+                } else if (field != null) {
+                    field.append(' ').append(line.trim()); // a fold that lost its indent
                 }
             }
         }
         if (!group.isEmpty()) {
-            out.add(group);
+            built.add(group);
+        }
+        List<Map<String, String>> out = new ArrayList<>(built.size());
+        for (Map<String, StringBuilder> g : built) {
+            Map<String, String> m = new LinkedHashMap<>();
+            g.forEach((k, v) -> m.put(k, v.toString()));
+            out.add(m);
         }
         return out;
     }

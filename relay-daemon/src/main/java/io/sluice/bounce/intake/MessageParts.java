@@ -34,6 +34,10 @@ final class MessageParts {
     private static final int MAX_DEPTH = 5;
     /** The notice text kept: real notices are a few kilobytes; the rest of a hostile one is not looked at. */
     private static final int MAX_NOTICE_CHARS = 256 * 1024;
+    /** A header value kept: enough for any real From, To or X-Failed-Recipients list. */
+    private static final int MAX_HEADER_CHARS = 4 * 1024;
+    /** The machine-readable parts kept (delivery-status, feedback-report, the original's headers). */
+    private static final int MAX_PART_CHARS = 256 * 1024;
     /** Text that starts with two header fields: a message, not a notice. */
     private static final java.util.regex.Pattern HEADER_BLOCK = java.util.regex.Pattern.compile(
             "\\A\\s*(?:return-path|received|from|date|message-id|to|subject|mime-version|x-[\\w-]+):[^\\n]*\\n"
@@ -79,7 +83,9 @@ final class MessageParts {
         if (f == null || f.getBody() == null) {
             return "";
         }
-        return DecoderUtil.decodeEncodedWords(f.getBody(), DecodeMonitor.SILENT).trim();
+        String body = f.getBody(); // bounded before any pattern looks at it: a hostile header can be megabytes
+        body = body.length() > MAX_HEADER_CHARS ? body.substring(0, MAX_HEADER_CHARS) : body;
+        return DecoderUtil.decodeEncodedWords(body, DecodeMonitor.SILENT).trim();
     }
 
     private void walk(Entity entity, int depth) {
@@ -102,6 +108,9 @@ final class MessageParts {
             }
         } else if (body instanceof SingleBody single) {
             String text = text(single);
+            if (text.length() > MAX_PART_CHARS) {
+                text = text.substring(0, MAX_PART_CHARS); // before any pattern: none is run on the rest
+            }
             switch (type) {
                 case "message/delivery-status":
                 case "message/global-delivery-status":
@@ -146,7 +155,12 @@ final class MessageParts {
         StringBuilder out = new StringBuilder();
         if (original.getHeader() != null) {
             for (Field f : original.getHeader().getFields()) {
-                out.append(f.getName()).append(": ").append(f.getBody()).append('\n');
+                String value = f.getBody() == null ? "" : f.getBody();
+                out.append(f.getName()).append(": ")
+                        .append(value, 0, Math.min(value.length(), MAX_HEADER_CHARS)).append('\n');
+                if (out.length() > MAX_PART_CHARS) {
+                    break;
+                }
             }
         }
         return out.toString();

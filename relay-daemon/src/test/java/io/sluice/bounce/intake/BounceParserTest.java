@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.bounce.intake.BounceReport.Kind;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -239,5 +240,17 @@ class BounceParserTest {
         long start = System.nanoTime();
         assertThat(BounceParser.parse(noAt.getBytes(StandardCharsets.US_ASCII)).recipients()).isEmpty();
         assertThat(System.nanoTime() - start).as("a 2 MB line without an address").isLessThan(5_000_000_000L);
+        // patterns that are quadratic if left unbounded: an HTML part of '<', a DSN of folds, a huge header
+        String html = "From: MAILER-DAEMON@x\r\nSubject: failure\r\nContent-Type: text/html\r\n\r\n"
+                + "<".repeat(1_000_000) + "\r\n";
+        String folds = "From: MAILER-DAEMON@x\r\nContent-Type: multipart/report; boundary=b\r\n\r\n--b\r\n"
+                + "Content-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; a@b.example\r\n"
+                + "Diagnostic-Code: smtp; 550\r\n" + " x\r\n".repeat(300_000) + "--b--\r\n";
+        String header = "From: MAILER-DAEMON@x\r\nX-Failed-Recipients: " + "a".repeat(1_000_000) + "\r\n\r\nx\r\n";
+        start = System.nanoTime();
+        for (String hostile : List.of(html, folds, header)) {
+            assertThat(BounceParser.parse(hostile.getBytes(StandardCharsets.US_ASCII))).isNotNull();
+        }
+        assertThat(System.nanoTime() - start).as("hostile HTML, folds and header").isLessThan(5_000_000_000L);
     }
 }
