@@ -52,7 +52,7 @@ public final class Classifier {
                 settings.fallback());
     }
 
-    /** Classifies reply text such as {@code "550 5.1.1 <a@example.com>: user unknown"} that answered {@code command}. */
+    /** Classifies reply text ({@code "550 5.1.1 <a@example.com>: user unknown"}) that answered {@code command}. */
     public Classification classify(String replyText, String command) {
         return classify(Reply.parse(replyText, command));
     }

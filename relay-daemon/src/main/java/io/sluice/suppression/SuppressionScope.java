@@ -37,8 +37,8 @@ public enum SuppressionScope {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 
-    /** The scope named {@code name} ({@code global}, {@code sender-domain}, {@code auth}, {@code from-domain}), or null. */
-    public static SuppressionScope byLabel(String name) {
+    /** The scope labelled {@code name} ({@code global}, {@code sender-domain}, {@code auth}, {@code from-domain}). */
+    public static SuppressionScope byLabel(String name) { // null when no scope has that label
         String n = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
         for (SuppressionScope s : BY_CODE) {
             if (s.label.equals(n)) {

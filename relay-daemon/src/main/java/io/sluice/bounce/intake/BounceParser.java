@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * Turns a message received at the feedback address into a {@link BounceReport}: which recipients it is about and
  * what it says about each. Reads RFC 3464 DSNs (message/delivery-status), RFC 5965 complaints
  * (message/feedback-report), RFC 3834 auto-replies, Amazon SES notifications ({@link SesNotifications}), and the
- * non-standard text bounces many MTAs still send ({@link TextBounceScanner}). Classification is separate ({@link BounceClassifier}).
+ * non-standard text bounces many MTAs still send ({@link TextBounceScanner}). Classification is separate
+ * ({@link BounceClassifier}).
  *
  * <p>Input is hostile: any bytes, at most what the feedback listener accepted (its message size limit). Parsing
  * never throws for bad content; a message nothing can be read from is {@link Kind#NOT_A_BOUNCE}. Stateless and

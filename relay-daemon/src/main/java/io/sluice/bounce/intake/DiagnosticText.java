@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * {@code >>> RCPT To:}). Stateless.
  */
 final class DiagnosticText {
-    private static final Pattern CONTINUATION = Pattern.compile("(?m)^[ \\t]*(?:<<<[ \\t]*)?[245]\\d\\d-(?:[245]\\.\\d{1,3}\\.\\d{1,3}[ \\t])?");
+    private static final Pattern CONTINUATION = Pattern.compile(
+            "(?m)^[ \\t]*(?:<<<[ \\t]*)?[245]\\d\\d-(?:[245]\\.\\d{1,3}\\.\\d{1,3}[ \\t])?");
     private static final Pattern CODE_AND_STATUS = Pattern.compile("\\b([245]\\d\\d)[ -]([245]\\.\\d\\.\\d{1,3})\\b");
     private static final Pattern CODE = Pattern.compile(
             "(?<![\\w.:/#=-])([45][0-5]\\d)(?=[ -]+(?:[45]\\.\\d|[A-Za-z<\"'(\\[]))");

@@ -24,7 +24,8 @@ final class TextBounceScanner {
     static final Pattern ADDRESS = Pattern.compile(
             "[A-Za-z0-9._%+!#$&'*/=?^`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z]{2,}");
     private static final Pattern LEADS_TO = Pattern.compile(
-            "(?i)(?:\\bto|\\bfor|recipient|recipients|address|rcpt to|rcpt|destinataire|an|user)\\s*:?\\s*[<\"'(\\[]*$");
+            "(?i)(?:\\bto|\\bfor|recipient|recipients|address|rcpt to|rcpt|destinataire|an|user)"
+                    + "\\s*:?\\s*[<\"'(\\[]*$");
     /** Sendmail transcript lines (">>> RCPT To:", "<<< 550 ...") and per-host lines ("550 host (smtp)... ..."). */
     private static final Pattern BELONGS_TO_NEXT = Pattern.compile(
             "^\\s*(?:>>>|<<<|[45]\\d\\d [\\w.-]+ \\((?:e?smtp|relay|local)\\)\\.\\.\\.|while talking to)",
