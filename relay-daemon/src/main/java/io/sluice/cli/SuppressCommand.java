@@ -52,7 +52,7 @@ final class SuppressCommand {
         List<String> addresses;
 
         @Option(names = "--scope", paramLabel = "SCOPE", defaultValue = "global",
-                description = "global (default), sender-domain, auth or from-domain")
+                description = "global (default), sender-domain or auth (from-domain: not checked yet, refused)")
         String scope;
 
         @Option(names = "--value", paramLabel = "V",

@@ -141,5 +141,9 @@ class SuppressCliTest {
         assertThat(refused.err()).contains("line 2: not an address");
         assertThat(CliRun.sluice("suppress", "list", "--config", config, "--address", "ok@dest.test").out())
                 .as("all or nothing").doesNotContain("ok@dest.test,");
+        CliRun fromDomain = CliRun.sluice("suppress", "add", "--config", config, "x@dest.test", "--scope",
+                "from-domain", "--value", "news.example");
+        assertThat(fromDomain.exit()).as("refused, not kept without effect").isEqualTo(1);
+        assertThat(fromDomain.err()).contains("from-domain entries are not checked yet");
     }
 }
