@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * @param relayNetworks client networks allowed to relay without AUTH ({@code relay_networks}, default
  *                      127.0.0.0/8 and ::1/128)
  * @param auth          SMTP AUTH on this listener ({@code auth})
+ * @param suppressed    {@code suppressed}: accept (and record) or reject a recipient on the suppression list
  */
 public record ListenerSettings(
         String name,
@@ -24,11 +25,25 @@ public record ListenerSettings(
         Path tlsCertFile,
         Path tlsKeyFile,
         CidrSet relayNetworks,
-        AuthSettings auth) {
+        AuthSettings auth,
+        SuppressedMode suppressed) {
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 2525;
     public static final String DEFAULT_RELAY_NETWORKS = "127.0.0.0/8, ::1/128";
+
+    /** A listener as before the suppression option: suppressed recipients accepted and recorded. */
+    public ListenerSettings(String name, String address, int port, TlsMode tls, Path tlsCertFile, Path tlsKeyFile,
+                            CidrSet relayNetworks, AuthSettings auth) {
+        this(name, address, port, tls, tlsCertFile, tlsKeyFile, relayNetworks, auth, SuppressedMode.ACCEPT);
+    }
+
+    /**
+     * What the listener does with a recipient on the suppression list ({@code suppressed}): accept it and record it
+     * {@code suppressed} (the default: many application clients fail the whole message on one refused RCPT), or
+     * refuse it at RCPT with {@code 550 5.7.1}.
+     */
+    public enum SuppressedMode { ACCEPT, REJECT }
 
     /** Transport security of a listener. */
     public enum TlsMode {

@@ -1,5 +1,6 @@
 package io.sluice.config;
 
+import io.sluice.config.ListenerSettings.SuppressedMode;
 import io.sluice.config.ListenerSettings.TlsMode;
 import io.sluice.util.CidrSet;
 import io.sluice.util.IpLiteral;
@@ -72,6 +73,7 @@ final class ListenersSection {
         Path key = m.path("tls_key", null);
         CidrSet relayNetworks = relayNetworks(m);
         AuthSettings auth = AuthSection.read(m.mapping("auth"), tls);
+        SuppressedMode suppressed = m.choice("suppressed", SuppressedMode.class, SuppressedMode.ACCEPT);
         m.finish();
 
         if (tls != TlsMode.NONE) {
@@ -79,7 +81,7 @@ final class ListenersSection {
             requireFile(m, "tls_cert", cert, why);
             requireFile(m, "tls_key", key, why);
         }
-        return new ListenerSettings(name, address, port, tls, cert, key, relayNetworks, auth);
+        return new ListenerSettings(name, address, port, tls, cert, key, relayNetworks, auth, suppressed);
     }
 
     private static void requireFile(YamlMapping m, String key, Path file, String why) {

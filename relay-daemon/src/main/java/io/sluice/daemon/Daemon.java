@@ -196,7 +196,9 @@ public final class Daemon implements AutoCloseable {
                 eventLoops.serverChannelClass(), writer, journal::nextMessageId,
                 recovered.pending()::pendingRecipients, journal::freeBytes,
                 name -> new IngressMetrics(metrics.forListener(name)), authVerifiers, events,
-                recovered.pending()::pendingRecipientsOf));
+                recovered.pending()::pendingRecipientsOf,
+                (recipient, senderDomain, auth) -> suppression.atRcpt(recipient, senderDomain, auth,
+                        System.currentTimeMillis())));
         smtp.start();
         LOG.info("sluice ready");
     }

@@ -52,7 +52,9 @@ public enum RejectReason {
     /** 452 at MAIL: the AUTH identity is over its {@code quotas[].max_rate}. */
     QUOTA_RATE,
     /** 452 at MAIL/RCPT: the AUTH identity has {@code quotas[].max_queued} recipients pending. */
-    QUOTA_QUEUED;
+    QUOTA_QUEUED,
+    /** 550 5.7.1 at RCPT: the recipient is on the suppression list, on a listener with {@code suppressed: reject}. */
+    SUPPRESSED;
 
     private final String label = name().toLowerCase(java.util.Locale.ROOT);
 

@@ -48,6 +48,10 @@ class SuppressCliTest {
     }
 
     private String start() throws Exception {
+        return start("");
+    }
+
+    private String start(String listenerYaml) throws Exception {
         int mxPort = FreePorts.next();
         dns = TestDnsServer.start("test");
         dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.2");
@@ -57,7 +61,7 @@ class SuppressCliTest {
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
         daemon = TestDaemon.in(Files.createDirectories(dir.resolve("d"))).dns(dns)
                 .delivery("mx_port: " + mxPort + "\nallow_private_mx: true\ntls: none\ndsn: false")
-                .admin("token_file: " + token).start();
+                .listener(listenerYaml).admin("token_file: " + token).start();
         return daemon.config().toString();
     }
 
@@ -110,6 +114,29 @@ class SuppressCliTest {
         assertThat(c.replies(3)).allMatch(r -> r.startsWith("250") || r.startsWith("354"));
         c.send("Subject: s\r\n\r\nhello\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
         assertThat(c.reply()).startsWith("250 2.0.0");
+    }
+
+    @Test
+    void shouldRefuseASuppressedRecipientAtRcptOnAListenerThatSaysReject() throws Exception {
+        String config = start("suppressed: reject");
+        assertThat(CliRun.sluice("suppress", "add", "--config", config, "gone@dest.test", "--reason",
+                "userunknown").exit()).isZero();
+        try (SmtpClient c = daemon.connect()) {
+            assertThat(c.reply()).startsWith("220");
+            assertThat(c.command("EHLO client.test")).startsWith("250");
+            c.send("MAIL FROM:<app@shop.example>\r\nRCPT TO:<gone@dest.test>\r\nRCPT TO:<fine@dest.test>\r\n"
+                    + "DATA\r\n");
+            List<String> replies = c.replies(4);
+            assertThat(replies.get(1)).isEqualTo("550 5.7.1 <gone@dest.test>: Recipient address rejected: on the "
+                    + "suppression list (userunknown)");
+            assertThat(replies.get(2)).startsWith("250");
+            assertThat(replies.get(3)).startsWith("354");
+            c.send("Subject: s\r\n\r\nhello\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(c.reply()).startsWith("250 2.0.0");
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> sink.messages().size() == 1);
+        assertThat(sink.rcptAttempts("gone@dest.test")).isZero();
+        assertThat(sink.rcptAttempts("fine@dest.test")).isEqualTo(1);
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * What every session of one listener shares: its name and first settings, TLS context, the journal writer and id
  * source, the shared memory budget and back-pressure, the AUTH verifier (null when the listener has no AUTH), the
  * session registry for shutdown, the event log, the observer and the per-AUTH-identity quotas (shared by all
- * listeners). Immutable; thread-safe parts only. The TLS
+ * listeners), and the suppression list's RCPT check. Immutable; thread-safe parts only. The TLS
  * context sits behind a reference that a reload replaces ({@link SmtpServer#prepareTlsReload}); each new session or
  * STARTTLS reads it once.
  */
@@ -32,7 +32,8 @@ record ListenerContext(
         SessionRegistry sessions,
         EventPublisher events,
         BooleanSupplier shuttingDown,
-        Quotas quotas) {
+        Quotas quotas,
+        RecipientSuppression suppression) {
 
     /** The TLS context new sessions use; null when the listener has no TLS. */
     SslContext sslContext() {

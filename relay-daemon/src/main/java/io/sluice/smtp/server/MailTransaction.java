@@ -146,6 +146,9 @@ final class MailTransaction {
                     + unroutable), Rejection.RELAY_DENIED);
             return;
         }
+        if (refusedAsSuppressed(path.address())) {
+            return;
+        }
         if (refusedByBackPressure(recipients.size() + 1) || refusedByQuota(listener.quotas().checkRcpt(
                 listener.settings().current(), session.authIdentity(), recipients.size()))) {
             return;
@@ -153,6 +156,33 @@ final class MailTransaction {
         recipients.add(path.address());
         session.state(SmtpSession.State.RCPT);
         session.reply(SmtpReplies.RCPT_OK);
+    }
+
+    /**
+     * On a listener with {@code suppressed: reject}: a recipient the suppression list holds for this sender's domain
+     * or AUTH identity (or globally) is refused with {@code 550 5.7.1}, naming the entry's reason; true when so. On
+     * other listeners such recipients are accepted and recorded {@code suppressed} by the scheduler.
+     */
+    private boolean refusedAsSuppressed(String address) {
+        if (listener.suppression() == RecipientSuppression.NONE) {
+            return false;
+        }
+        io.sluice.config.ListenerSettings current = listener.settings().current().listener(listener.name());
+        io.sluice.config.ListenerSettings ls = current != null ? current : listener.initialSettings();
+        if (ls.suppressed() != io.sluice.config.ListenerSettings.SuppressedMode.REJECT) {
+            return false;
+        }
+        int at = sender == null ? -1 : sender.lastIndexOf('@');
+        io.sluice.model.BounceReason reason = listener.suppression().reason(address,
+                at < 0 ? "" : sender.substring(at + 1), session.authIdentity());
+        if (reason == null) {
+            return false;
+        }
+        // a reply, not an error: a bulk client with many suppressed recipients must not be cut off for them
+        session.reply(SmtpReplies.text("550 5.7.1 <" + address + ">: Recipient address rejected: on the "
+                + "suppression list (" + reason.label() + ")"));
+        listener.observer().rejected(Rejection.SUPPRESSED);
+        return true;
     }
 
     /**

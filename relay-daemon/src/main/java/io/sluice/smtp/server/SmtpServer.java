@@ -56,7 +56,18 @@ public final class SmtpServer {
             Function<String, IngressObserver> observers,
             Map<String, AuthVerifier> authVerifiers,
             EventPublisher events,
-            ToLongFunction<String> pendingRecipientsOfAuthUser) {
+            ToLongFunction<String> pendingRecipientsOfAuthUser,
+            RecipientSuppression suppression) {
+
+        /** Without a suppression list (nothing is refused at RCPT for it). */
+        public Dependencies(SettingsHolder settings, EventLoopGroup group,
+                            Class<? extends ServerChannel> serverChannelClass, JournalWriter journal, LongSupplier messageIds, LongSupplier pendingRecipients,
+                            LongSupplier journalFreeBytes, Function<String, IngressObserver> observers,
+                            Map<String, AuthVerifier> authVerifiers, EventPublisher events,
+                            ToLongFunction<String> pendingRecipientsOfAuthUser) {
+            this(settings, group, serverChannelClass, journal, messageIds, pendingRecipients, journalFreeBytes,
+                    observers, authVerifiers, events, pendingRecipientsOfAuthUser, RecipientSuppression.NONE);
+        }
     }
 
     private final Dependencies deps;
@@ -104,7 +115,7 @@ public final class SmtpServer {
         return new ListenerContext(listener.name(), deps.settings(), listener, ssl, deps.journal(),
                 deps.messageIds(), deps.observers().apply(listener.name()), budget, backPressure,
                 listener.auth().enabled() ? deps.authVerifiers().get(listener.name()) : null, sessions,
-                deps.events(), () -> shuttingDown, quotas);
+                deps.events(), () -> shuttingDown, quotas, deps.suppression());
     }
 
     /**
