@@ -11,6 +11,7 @@
 # With MODE=deliver (4th argument) the relay delivers instead, for delivered/s runs through the peer rig:
 #   dns.resolvers -> ["127.0.0.1:25053"] (bench-dns.sh serves peers.zone there: dest.peers.test MX -> 127.0.0.1),
 #   delivery.mx_port -> 25026 (the rig's smtp-sink), delivery.allow_private_mx -> true (the MX is loopback).
+# Bounce rules: the shipped conf/bounce-rules.yaml, by absolute path (the config is written elsewhere).
 # Traffic shaping: off (shaping.file emptied: every path takes delivery.*), unless SHAPING=on, which loads the
 #   shipped conf/shaping.yaml (by absolute path) with scripts/bench/shaping-bench.yaml merged over it: the same
 #   rules with limits the rig's one destination never reaches, to measure what shaping costs.
@@ -39,6 +40,7 @@ sed -e 's|^\(    port: \)2525 |\125028|' \
     -e "s|^\(  resolvers: \)\[\] |\1[\"$resolver\"]|" \
     -e "s|^\(  token_file: \)data/admin.token |\1$(dirname "$dir")/admin.token|" \
     -e "s|^\(  log_file: \)data/events/events.jsonl |\1$(dirname "$dir")/events/events.jsonl|" \
+    -e "s|^\(  rules: \)bounce-rules.yaml |\1$root/conf/bounce-rules.yaml |" \
     "${delivery[@]}" \
     "${shaping[@]}" \
     "$root/conf/sluice.yaml" > "$out"
