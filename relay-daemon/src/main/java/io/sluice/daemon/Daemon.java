@@ -178,7 +178,7 @@ public final class Daemon implements AutoCloseable {
         suppression = SuppressionList.open(journal.dir().resolve(SUPPRESSION_FILE));
         LOG.info("suppression list: {} entries, loaded in {} ms", suppression.size(),
                 (System.nanoTime() - loading) / 1_000_000);
-        hardBounces = new HardBounceSuppressor(suppression);
+        hardBounces = new HardBounceSuppressor(suppression, metrics.bounces());
         metrics.bounces().bindSuppressionEntries(suppression::size);
         delivery = DeliveryStage.start(current, journal, writer, recovered.pending(), eventLoops, handoff,
                 new DeliveryEventMetrics(metrics.delivery(), metrics.bounces(), events), metrics, steering, shaping,

@@ -1,5 +1,6 @@
 package io.sluice.daemon;
 
+import io.sluice.metrics.BounceMetrics;
 import io.sluice.model.BounceReason;
 import io.sluice.scheduler.HardBounceSink;
 import io.sluice.suppression.SuppressionEntry;
@@ -30,12 +31,15 @@ final class HardBounceSuppressor implements HardBounceSink, AutoCloseable {
     private static final int BATCH = 4_096;
 
     private final SuppressionList list;
+    private final BounceMetrics metrics;
     private final ManyToOneConcurrentArrayQueue<SuppressionEntry> queue = new ManyToOneConcurrentArrayQueue<>(CAPACITY);
     private final Thread thread;
     private volatile boolean running = true;
 
-    HardBounceSuppressor(SuppressionList list) {
+    /** {@code metrics}: counts each hard bounce by sender domain (null: not counted). */
+    HardBounceSuppressor(SuppressionList list, BounceMetrics metrics) {
         this.list = list;
+        this.metrics = metrics;
         this.thread = new Thread(this::run, "sluice-suppression");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -48,10 +52,16 @@ final class HardBounceSuppressor implements HardBounceSink, AutoCloseable {
             e = new SuppressionEntry(recipient, SuppressionScope.GLOBAL, "", reason, SuppressionSource.BOUNCE,
                     timeMillis, 0);
         } catch (IllegalArgumentException bad) {
+            if (metrics != null) {
+                metrics.hardBounce(senderDomain);
+            }
             return true; // not an address the list can hold (e.g. no '@'): nothing to suppress
         }
         if (!queue.offer(e)) {
-            return false;
+            return false; // offered again later: counted then
+        }
+        if (metrics != null) {
+            metrics.hardBounce(senderDomain);
         }
         LockSupport.unpark(thread);
         return true;

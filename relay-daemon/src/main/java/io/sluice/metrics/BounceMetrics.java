@@ -10,8 +10,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The feedback loop's metrics (docs/metrics.md, docs/BOUNCES.md): failures by bounce reason and mailbox provider
- * ({@value #FAILURES_BY_REASON}), the suppression list's size ({@value #SUPPRESSION_ENTRIES}) and the recipients it
- * held back ({@value #SUPPRESSED_RECIPIENTS}).
+ * ({@value #FAILURES_BY_REASON}), hard bounces by envelope-sender domain ({@value #HARD_BOUNCES_BY_SENDER_DOMAIN}),
+ * the suppression list's size ({@value #SUPPRESSION_ENTRIES}) and the recipients it held back
+ * ({@value #SUPPRESSED_RECIPIENTS}).
  *
  * <p>Labels are bounded: {@code outcome} is one of four, {@code reason} one of the taxonomy's (about 35),
  * {@code provider} one of the shaping rules' providers, {@code default} or {@code none}, at most
@@ -22,11 +23,17 @@ public final class BounceMetrics {
     public static final String FAILURES_BY_REASON = "sluice_failures_by_reason_total";
     public static final String SUPPRESSION_ENTRIES = "sluice_suppression_entries";
     public static final String SUPPRESSED_RECIPIENTS = "sluice_suppressed_recipients_total";
+    public static final String HARD_BOUNCES_BY_SENDER_DOMAIN = "sluice_hard_bounces_by_sender_domain_total";
     static final int MAX_PROVIDERS = 64;
+    /** Sender domains with a label of their own; later ones share {@code other}. */
+    static final int MAX_SENDER_DOMAINS = 50;
 
     private final Counter failures;
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, CounterDataPoint>> series =
             new ConcurrentHashMap<>();
+    private final Counter hardBounces;
+    private final ConcurrentHashMap<String, CounterDataPoint> senderDomains = new ConcurrentHashMap<>();
+    private final CounterDataPoint otherSenderDomain;
     private volatile LongSupplier entries = () -> 0;
     private volatile LongSupplier suppressed = () -> 0;
 
@@ -39,6 +46,11 @@ public final class BounceMetrics {
         for (String outcome : new String[] {"deferred", "bounced", "expired", "suppressed"}) {
             failures.labelValues(outcome, "undefined", "none"); // every outcome is in the scrape from the start
         }
+        hardBounces = Counter.builder().name(HARD_BOUNCES_BY_SENDER_DOMAIN)
+                .help("Hard bounces (the address itself is bad; it goes on the suppression list), by the envelope "
+                        + "sender's domain (the first " + MAX_SENDER_DOMAINS + " domains seen, then other; none for <>)")
+                .labelNames("sender_domain").withoutExemplars().register(registry);
+        otherSenderDomain = hardBounces.labelValues("other");
         GaugeWithCallback.builder().name(SUPPRESSION_ENTRIES)
                 .help("Entries on the suppression list (expired ones until a compaction drops them)")
                 .callback(cb -> cb.call(entries.getAsLong())).register(registry);
@@ -67,6 +79,22 @@ public final class BounceMetrics {
             return byProvider.computeIfAbsent(p, x -> failures.labelValues(outcome == null ? "none" : outcome,
                     reason == null ? "undefined" : reason, x));
         }
+    }
+
+    /** One hard bounce of mail from {@code senderDomain} ("" or null for the null sender {@code <>}). */
+    public void hardBounce(String senderDomain) {
+        String d = senderDomain == null || senderDomain.isEmpty() ? "none" : senderDomain;
+        CounterDataPoint point = senderDomains.get(d);
+        if (point == null) {
+            synchronized (senderDomains) {
+                point = senderDomains.get(d);
+                if (point == null) {
+                    point = senderDomains.size() < MAX_SENDER_DOMAINS ? hardBounces.labelValues(d) : otherSenderDomain;
+                    senderDomains.put(d, point);
+                }
+            }
+        }
+        point.inc();
     }
 
     /** Feeds {@value #SUPPRESSION_ENTRIES}; called at each scrape. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.journal.JournalDump;
+import io.sluice.testing.AdminHttp;
 import io.sluice.testing.FreePorts;
 import io.sluice.testing.MxSink;
 import io.sluice.testing.SmtpClient;
@@ -62,6 +63,13 @@ class BounceReasonEndToEndTest {
                 }
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
                         .until(() -> dump(journalDir).contains("\"retries\""));
+                int admin = daemon.adminPort();
+                await().atMost(Duration.ofSeconds(5)).until(() -> AdminHttp.metric(admin,
+                        "sluice_hard_bounces_by_sender_domain_total{sender_domain=\"client.test\"}") == 1.0);
+                assertThat(AdminHttp.metric(admin, "sluice_failures_by_reason_total{outcome=\"bounced\","
+                        + "provider=\"none\",reason=\"blocked\"}")).isEqualTo(1.0);
+                assertThat(AdminHttp.metric(admin, "sluice_failures_by_reason_total{outcome=\"deferred\","
+                        + "provider=\"none\",reason=\"mailboxfull\"}")).isEqualTo(1.0);
             }
             String dumped = dump(journalDir);
             assertThat(dumped).contains("\"recipientStates\":[\"bounced\",\"bounced\",\"deferred\",\"delivered\"]")
