@@ -1,7 +1,5 @@
 package io.sluice.suppression;
 
-import java.util.Locale;
-
 /**
  * Where a suppression entry applies (docs/BOUNCES.md "Suppression"): to all mail, to mail from one envelope-sender
  * domain, from one AUTH identity (these three are checked at RCPT), or with one From: domain (checked after DATA,
@@ -34,18 +32,12 @@ public enum SuppressionScope {
 
     /** The scope of a log byte, or null for an unknown one. */
     public static SuppressionScope ofCode(int code) {
-        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+        return Labels.byCode(BY_CODE, code);
     }
 
     /** The scope labelled {@code name} ({@code global}, {@code sender-domain}, {@code auth}, {@code from-domain}). */
     public static SuppressionScope byLabel(String name) { // null when no scope has that label
-        String n = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-        for (SuppressionScope s : BY_CODE) {
-            if (s.label.equals(n)) {
-                return s;
-            }
-        }
-        return null;
+        return Labels.byLabel(BY_CODE, SuppressionScope::label, name);
     }
 
     @Override

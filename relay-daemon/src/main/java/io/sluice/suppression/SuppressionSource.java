@@ -1,7 +1,5 @@
 package io.sluice.suppression;
 
-import java.util.Locale;
-
 /**
  * Who or what put an entry on the suppression list. {@link #code()} is the byte in the suppression log: never
  * renumber.
@@ -40,18 +38,12 @@ public enum SuppressionSource {
 
     /** The source of a log byte, or null for an unknown one. */
     public static SuppressionSource ofCode(int code) {
-        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+        return Labels.byCode(BY_CODE, code);
     }
 
     /** The source named {@code name}, or null. */
     public static SuppressionSource byLabel(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-        for (SuppressionSource s : BY_CODE) {
-            if (s.label.equals(n)) {
-                return s;
-            }
-        }
-        return null;
+        return Labels.byLabel(BY_CODE, SuppressionSource::label, name);
     }
 
     @Override
