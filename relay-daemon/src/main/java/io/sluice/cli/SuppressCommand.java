@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
  * itself, read-only, so it works with the daemon stopped too. Exit codes as {@link AdminCommand}.
  */
 @Command(name = "suppress", mixinStandardHelpOptions = true,
-        description = "The suppression list: addresses Sluice does not send to (globally or per sender domain, "
-                + "AUTH identity or From: domain).",
+        description = "The suppression list: addresses Sluice does not send to (globally, per sender domain or per "
+                + "AUTH identity).",
         subcommands = {SuppressCommand.Add.class, SuppressCommand.Remove.class, SuppressCommand.ListEntries.class,
                 SuppressCommand.Import.class, SuppressCommand.Export.class})
 final class SuppressCommand {
