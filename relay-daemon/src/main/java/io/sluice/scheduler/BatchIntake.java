@@ -110,7 +110,7 @@ final class BatchIntake {
             }
             String address = m.recipient(i);
             if (suppressed(m.id(), i, address, m.routeInputs(), receivedAtMillis, nowMillis)) {
-                continue; // suppressed after it was queued, or before a crash let its OUTCOME be written
+                continue; // it was on the list when the message came, and a crash cut off its suppressed OUTCOME
             }
             long due = m.isDeferred(i) ? m.nextDueMillis(i) : 0;
             DomainState d = domains.lookup(address);
