@@ -67,11 +67,6 @@ abstract class AdminCommand implements Callable<Integer> {
         return null;
     }
 
-    /** True when the answer is printed as it came (e.g. CSV), not parsed as JSON and rendered. */
-    boolean rawAnswer() {
-        return false;
-    }
-
     /** Why the arguments cannot be sent (exit 2), or null; checked before anything else. */
     String invalidArguments() {
         return null;
@@ -116,7 +111,7 @@ abstract class AdminCommand implements Callable<Integer> {
         if (failed != null) {
             return failed;
         }
-        if (json || rawAnswer()) {
+        if (json) {
             out.println(reply.body().strip());
         } else {
             Object doc;

@@ -40,14 +40,17 @@ final class SuppressCommand {
     /** Lines per request of an import: well under the admin API's 64 KiB body limit. */
     static final int IMPORT_CHUNK_LINES = 400;
 
-    /** What add and remove share: the addresses and their scope. */
-    abstract static class Change implements Callable<Integer> {
+    /** What every subcommand that talks to the daemon has: where it is, and the command line's writers. */
+    abstract static class DaemonCall implements Callable<Integer> {
         @Mixin
         AdminClientOptions client;
 
         @Spec
         CommandSpec spec;
+    }
 
+    /** What add and remove share: the addresses and their scope. */
+    abstract static class Change extends DaemonCall {
         @Parameters(arity = "1..*", paramLabel = "ADDRESS", description = "one or more recipient addresses")
         List<String> addresses;
 
@@ -112,7 +115,7 @@ final class SuppressCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Print the entries in force as CSV (" + SuppressionCsv.HEADER + ").")
-    static final class ListEntries extends AdminCommand {
+    static final class ListEntries extends DaemonCall {
         @Option(names = "--address", paramLabel = "A", description = "only this address's entries")
         String address;
 
@@ -120,39 +123,18 @@ final class SuppressCommand {
         int limit;
 
         @Override
-        String path() {
-            return "/admin/suppression";
-        }
-
-        @Override
-        Map<String, String> query() {
-            Map<String, String> q = new LinkedHashMap<>();
-            q.put("address", address);
-            q.put("limit", Integer.toString(limit));
-            return q;
-        }
-
-        @Override
-        boolean rawAnswer() {
-            return true;
-        }
-
-        @Override
-        void render(Map<String, Object> answer, PrintWriter out) {
-            throw new UnsupportedOperationException("the answer is CSV");
+        public Integer call() throws InterruptedException {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("address", address);
+            query.put("limit", Integer.toString(limit));
+            return send(client, spec, http -> http.get("/admin/suppression", query)); // CSV, printed as it came
         }
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Add every entry of a CSV file (" + SuppressionCsv.HEADER + "; only address is required; "
                     + "the header line is optional), source import. A bad line stops the import there, naming it.")
-    static final class Import implements Callable<Integer> {
-        @Mixin
-        AdminClientOptions client;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Import extends DaemonCall {
         @Parameters(index = "0", paramLabel = "FILE", description = "the CSV file; - reads stdin")
         Path file;
 
@@ -249,6 +231,22 @@ final class SuppressCommand {
     /** POSTs CSV to the admin API and prints its JSON answer; the exit code. */
     static Integer post(AdminClientOptions client, CommandSpec spec, String path, String csv, boolean imported)
             throws InterruptedException {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("import", imported ? "true" : null);
+        return send(client, spec, http -> http.post(path, query, csv, "text/csv; charset=utf-8"));
+    }
+
+    /** One admin API request. */
+    @FunctionalInterface
+    interface Request {
+        AdminClient.Reply send(AdminClient http) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Finds the daemon, makes the request and prints the answer's body as it came (JSON or CSV); the exit code as
+     * {@link AdminCommand}'s.
+     */
+    static Integer send(AdminClientOptions client, CommandSpec spec, Request request) throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String name = spec.qualifiedName();
@@ -259,11 +257,9 @@ final class SuppressCommand {
             err.println(name + ": " + e.getMessage());
             return AdminCommand.USAGE;
         }
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("import", imported ? "true" : null);
         AdminClient.Reply reply;
         try {
-            reply = http.post(path, query, csv, "text/csv; charset=utf-8");
+            reply = request.send(http);
         } catch (IOException e) {
             err.println(name + ": " + AdminCommand.unreachable(http, e));
             return AdminCommand.USAGE;
