@@ -51,12 +51,7 @@ public final class SuppressionList implements AutoCloseable {
                 offset) -> {
             records[0]++;
             used[scope.code()] |= op == SuppressionLog.OP_ADD;
-            KeyHash.of(scope, value, address, key);
-            if (op == SuppressionLog.OP_ADD) {
-                index.put(key[0], key[1], time, expirySeconds(expires), reason);
-            } else {
-                index.remove(key[0], key[1]);
-            }
+            replayInto(index, key, op, scope, value, address, reason, time, expires);
         });
         SuppressionList list = new SuppressionList(index, log);
         list.senderDomainUsed = used[SuppressionScope.SENDER_DOMAIN.code()];
@@ -87,6 +82,18 @@ public final class SuppressionList implements AutoCloseable {
         return index.find(key[0], key[1], nowMillis / 1000, addedNotAfterMillis);
     }
 
+    /** One log record applied to an index being rebuilt ({@code key}: scratch). */
+    private static void replayInto(SuppressionIndex index, long[] key, int op, SuppressionScope scope,
+                                   CharSequence value, CharSequence address, BounceReason reason, long time,
+                                   long expires) {
+        KeyHash.of(scope, value, address, key);
+        if (op == SuppressionLog.OP_ADD) {
+            index.put(key[0], key[1], time, expirySeconds(expires), reason);
+        } else {
+            index.remove(key[0], key[1]);
+        }
+    }
+
     /** A scratch key per thread: lookups allocate nothing. */
     private static final ThreadLocal<long[]> KEY = ThreadLocal.withInitial(() -> new long[2]);
 
@@ -105,6 +112,9 @@ public final class SuppressionList implements AutoCloseable {
      */
     public BounceReason atRcpt(String address, String senderDomain, String authIdentity, long nowMillis,
                                long addedNotAfterMillis) {
+        if (index.size() == 0) {
+            return null; // most deployments' list is empty: no hashing at all
+        }
         BounceReason r = find(SuppressionScope.GLOBAL, "", address, nowMillis, addedNotAfterMillis);
         if (r == null && senderDomainUsed && senderDomain != null && !senderDomain.isEmpty()) {
             r = find(SuppressionScope.SENDER_DOMAIN, senderDomain, address, nowMillis, addedNotAfterMillis);
@@ -186,15 +196,9 @@ public final class SuppressionList implements AutoCloseable {
      */
     public static long export(Path file, long nowMillis, Consumer<SuppressionEntry> each) throws IOException {
         SuppressionIndex index = new SuppressionIndex(1024);
-        SuppressionLog.replayFile(file, (op, scope, value, address, reason, source, time, expires, offset) -> {
-            long h = KeyHash.high(scope, value, address);
-            long l = KeyHash.low(scope, value, address);
-            if (op == SuppressionLog.OP_ADD) {
-                index.put(h, l, time, expirySeconds(expires), reason);
-            } else {
-                index.remove(h, l);
-            }
-        });
+        long[] key = new long[2];
+        SuppressionLog.replayFile(file, (op, scope, value, address, reason, source, time, expires, offset) ->
+                replayInto(index, key, op, scope, value, address, reason, time, expires));
         long[] n = {0};
         SuppressionLog.replayFile(file, (op, scope, value, address, reason, source, time, expires, offset) -> {
             if (op == SuppressionLog.OP_ADD && (expires == 0 || nowMillis < expires)
