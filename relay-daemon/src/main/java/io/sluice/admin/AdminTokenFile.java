@@ -1,15 +1,8 @@
 package io.sluice.admin;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 
 /**
  * Creates the admin API's token file ({@code admin.token_file}) when it does not exist yet, so a first start in a
@@ -28,7 +21,6 @@ import java.util.Base64;
 public final class AdminTokenFile {
     /** 256 bits of randomness: a guess is hopeless, whatever the rate limit. */
     static final int TOKEN_BYTES = 32;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private AdminTokenFile() {
     }
@@ -40,35 +32,7 @@ public final class AdminTokenFile {
      * @throws IOException naming the path when it cannot be created
      */
     public static boolean createIfMissing(Path file) throws IOException {
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            return false;
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        byte[] random = new byte[TOKEN_BYTES];
-        RANDOM.nextBytes(random);
-        byte[] text = (Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n")
-                .getBytes(StandardCharsets.US_ASCII);
-        try {
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (FileAlreadyExistsException e) {
-            return false; // another process made it first: theirs stands
-        } catch (UnsupportedOperationException e) {
-            throw new IOException("cannot create admin token file " + file + ": the file system has no POSIX "
-                    + "permissions, so it could not be made private");
-        } catch (IOException e) {
-            throw new IOException("cannot create admin token file " + file + ": " + e, e);
-        }
-        try {
-            Files.write(file, text, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.SYNC);
-        } catch (IOException e) {
-            Files.deleteIfExists(file);
-            throw new IOException("cannot write admin token file " + file + ": " + e, e);
-        }
-        return true;
+        return io.sluice.util.PrivateFiles.createSecretIfMissing(file, "admin token file", TOKEN_BYTES);
     }
 
     /** Why {@link #createIfMissing} could not create {@code file} (a missing file), or null when it could. */

@@ -157,7 +157,15 @@ final class DsnAgent implements Agent {
     }
 
     /** The DSN for {@code failures} (one message), or null when none is due and their OUTCOMEs are queued. */
-    private DsnAppend prepare(List<GivenUp> failures) {
+    private DsnAppend prepare(List<GivenUp> all) {
+        List<GivenUp> failures = all;
+        if (!all.stream().allMatch(GivenUp::dsn)) { // a VERP route's: recorded, no DSN (no backscatter)
+            failures = all.stream().filter(GivenUp::dsn).toList();
+            recordOutcomes(all.stream().filter(g -> !g.dsn()).toList());
+            if (failures.isEmpty()) {
+                return null;
+            }
+        }
         GivenUp first = failures.get(0);
         Original original = originals.read(first.messageId(), first.bodiesIndex());
         if (original == null) {

@@ -16,6 +16,9 @@ import java.nio.file.Path;
  *                      127.0.0.0/8 and ::1/128)
  * @param auth          SMTP AUTH on this listener ({@code auth})
  * @param suppressed    {@code suppressed}: accept (and record) or reject a recipient on the suppression list
+ * @param role          {@code role}: {@code relay} (the default: mail to relay, from clients allowed to) or
+ *                      {@code feedback} (bounces and complaint reports from anyone, for the feedback domains only;
+ *                      never relayed)
  */
 public record ListenerSettings(
         String name,
@@ -26,7 +29,8 @@ public record ListenerSettings(
         Path tlsKeyFile,
         CidrSet relayNetworks,
         AuthSettings auth,
-        SuppressedMode suppressed) {
+        SuppressedMode suppressed,
+        Role role) {
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 2525;
@@ -37,6 +41,19 @@ public record ListenerSettings(
                             CidrSet relayNetworks, AuthSettings auth) {
         this(name, address, port, tls, tlsCertFile, tlsKeyFile, relayNetworks, auth, SuppressedMode.ACCEPT);
     }
+
+    /** A relay listener (as before listener roles). */
+    public ListenerSettings(String name, String address, int port, TlsMode tls, Path tlsCertFile, Path tlsKeyFile,
+                            CidrSet relayNetworks, AuthSettings auth, SuppressedMode suppressed) {
+        this(name, address, port, tls, tlsCertFile, tlsKeyFile, relayNetworks, auth, suppressed, Role.RELAY);
+    }
+
+    /**
+     * What a listener is for ({@code role}): {@code relay} takes mail to deliver; {@code feedback} takes bounces
+     * and complaint reports addressed to the feedback domains (VERP return paths, {@code feedback.domains}) from
+     * any client, reads them, and delivers nothing.
+     */
+    public enum Role { RELAY, FEEDBACK }
 
     /**
      * What the listener does with a recipient on the suppression list ({@code suppressed}): accept it and record it

@@ -74,6 +74,7 @@ final class ListenersSection {
         CidrSet relayNetworks = relayNetworks(m);
         AuthSettings auth = AuthSection.read(m.mapping("auth"), tls);
         SuppressedMode suppressed = m.choice("suppressed", SuppressedMode.class, SuppressedMode.ACCEPT);
+        ListenerSettings.Role role = m.choice("role", ListenerSettings.Role.class, ListenerSettings.Role.RELAY);
         m.finish();
 
         if (tls != TlsMode.NONE) {
@@ -81,7 +82,7 @@ final class ListenersSection {
             requireFile(m, "tls_cert", cert, why);
             requireFile(m, "tls_key", key, why);
         }
-        return new ListenerSettings(name, address, port, tls, cert, key, relayNetworks, auth, suppressed);
+        return new ListenerSettings(name, address, port, tls, cert, key, relayNetworks, auth, suppressed, role);
     }
 
     private static void requireFile(YamlMapping m, String key, Path file, String why) {

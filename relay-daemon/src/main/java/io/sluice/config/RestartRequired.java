@@ -16,8 +16,9 @@ import java.util.Objects;
  * <table>
  *   <caption>Keys and reload</caption>
  *   <tr><th>key</th><th>on reload</th><th>why</th></tr>
- *   <tr><td>listeners (added, removed, reordered by name), listeners[i].name, .address, .port, .tls</td>
- *       <td>restart</td><td>sockets are bound once; metrics and contexts are keyed by name</td></tr>
+ *   <tr><td>listeners (added, removed, reordered by name), listeners[i].name, .address, .port, .tls, .role</td>
+ *       <td>restart</td><td>sockets are bound once; metrics and contexts are keyed by name; a listener's role
+ *       chooses where its sessions hand messages</td></tr>
  *   <tr><td>listeners[i].tls_cert, .tls_key</td><td>reload</td><td>files are read again on every reload (a
  *       renewed certificate at the same path is picked up); new sessions use the new context</td></tr>
  *   <tr><td>listeners[i].relay_networks</td><td>reload</td><td>read per session</td></tr>
@@ -48,6 +49,8 @@ import java.util.Objects;
  *   <tr><td>every other delivery.* key</td><td>restart</td><td>port, source address, EHLO name, TLS policy,
  *       connection-pool limits, DSN and dot-timeout policy are fixed in the delivery stage at start</td></tr>
  *   <tr><td>events.*</td><td>restart</td><td>the event log and its tailer are started once</td></tr>
+ *   <tr><td>feedback.key_file, .index_days</td><td>restart</td><td>the VERP key and the feedback index are opened
+ *       once (feedback.domains reloads: read per RCPT)</td></tr>
  * </table>
  *
  * <p>Listeners are matched by position, as the file lists them; a list of another length is reported as
@@ -73,6 +76,8 @@ public final class RestartRequired {
         dns(keys, running.dns(), next.dns());
         delivery(keys, running.delivery(), next.delivery());
         events(keys, running.events(), next.events());
+        differ(keys, "feedback.key_file", running.feedback().keyFile(), next.feedback().keyFile());
+        differ(keys, "feedback.index_days", running.feedback().indexDays(), next.feedback().indexDays());
         return keys;
     }
 
@@ -89,6 +94,7 @@ public final class RestartRequired {
             differ(keys, at + "address", x.address(), y.address());
             differ(keys, at + "port", x.port(), y.port());
             differ(keys, at + "tls", x.tls(), y.tls());
+            differ(keys, at + "role", x.role(), y.role());
             AuthSettings p = x.auth();
             AuthSettings q = y.auth();
             differ(keys, at + "auth.enabled", p.enabled(), q.enabled());

@@ -14,14 +14,32 @@ import java.util.List;
  *                   (direct to MX), else whom to bind as towards the smarthosts (null = the kernel chooses)
  * @param smarthosts smarthost names in failover order ({@code smarthosts}); empty = direct to MX through
  *                   {@code pool}
+ * @param verp       VERP return paths for its mail ({@code verp}), or null: the envelope sender is kept
  */
-public record RouteSettings(String name, Match match, String lane, String pool, List<String> smarthosts) {
+public record RouteSettings(String name, Match match, String lane, String pool, List<String> smarthosts,
+                            Verp verp) {
 
     /** The name of the route made when the file has no {@code routes}. */
     public static final String DEFAULT_NAME = "default";
 
     public RouteSettings {
         smarthosts = List.copyOf(smarthosts);
+    }
+
+    /** A route without VERP. */
+    public RouteSettings(String name, Match match, String lane, String pool, List<String> smarthosts) {
+        this(name, match, lane, pool, smarthosts, null);
+    }
+
+    /**
+     * VERP on a route ({@code verp}): each recipient's mail leaves with its own signed return path
+     * {@code b+<token>@<domain>}, one recipient per transaction, and the sender gets no DSN from Sluice for it
+     * (the bounce comes back to the feedback listener instead).
+     *
+     * @param domain the return paths' domain ({@code domain}; lower case, A-labels); its MX must reach a
+     *               {@code role: feedback} listener
+     */
+    public record Verp(String domain) {
     }
 
     /**

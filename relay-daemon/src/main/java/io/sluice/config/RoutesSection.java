@@ -17,7 +17,8 @@ import java.util.Locale;
  * (domains: a domain name, U-labels or A-labels, kept lower case in A-label form; a leading {@code .} means every
  * subdomain; listeners: names of listeners in this file); {@code lane} an existing lane (default {@code default});
  * the path: {@code pool} alone (direct to MX through the pool), or {@code smarthosts}, a non-empty list of existing
- * smarthosts, with an optional {@code pool} (whom to bind as); neither is an error. Exactly one route has no
+ * smarthosts, with an optional {@code pool} (whom to bind as); neither is an error; {@code verp} optional, a
+ * mapping with {@code domain} (a domain name). Exactly one route has no
  * {@code match}, and it is the last: a route after it could never match.
  */
 final class RoutesSection {
@@ -81,6 +82,7 @@ final class RoutesSection {
         String lane = m.read("lane", LaneSettings.DEFAULT_NAME, ConfigName::parse);
         String pool = m.read("pool", null, ConfigName::parse);
         List<String> smarthosts = smarthosts(m, names.smarthosts());
+        RouteSettings.Verp verp = m.isPresent("verp") ? verp(m.mapping("verp")) : null;
         m.finish();
 
         if (!m.failed("lane") && names.lanes().stream().noneMatch(l -> l.name().equals(lane))) {
@@ -94,7 +96,25 @@ final class RoutesSection {
             m.error("name", "route " + (name == null ? "" : name + " ") + "has no path: give pool (direct to MX"
                     + " through it) or smarthosts (relay through them; pool then optional, whom to bind as)");
         }
-        return new RouteSettings(name, match, lane, pool, smarthosts);
+        return new RouteSettings(name, match, lane, pool, smarthosts, verp);
+    }
+
+    /** {@code verp: {domain: ...}}: the domain is required, a plain domain name (no leading {@code .}). */
+    private static RouteSettings.Verp verp(YamlMapping m) {
+        String raw = m.string("domain", null);
+        m.finish();
+        if (raw == null) {
+            if (!m.failed("domain")) {
+                m.error("domain", "required: the domain of the VERP return paths (its MX is the feedback listener)");
+            }
+            return null;
+        }
+        String domain = raw.startsWith(".") ? null : domain(raw);
+        if (domain == null) {
+            m.error("domain", (raw.isEmpty() ? "\"\"" : raw) + " is not a domain name (write bounces.example.com)");
+            return null;
+        }
+        return new RouteSettings.Verp(domain);
     }
 
     /** Failover order is tracked per batch in one 64-bit mask (the scheduler's), so a route names at most 64. */

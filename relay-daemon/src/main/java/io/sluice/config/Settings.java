@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param egress      egress paths: sources, pools, smarthosts, routes, lanes, quotas
  * @param shaping     per-ISP traffic shaping: the shaping file, its overrides and their rules (off without a file)
  * @param bounces     bounce classification: the rules files and their rules
+ * @param feedback    the feedback loop: VERP key, feedback domains, how long sent mail can be matched
  */
 public record Settings(
         Path source,
@@ -35,7 +36,8 @@ public record Settings(
         EventsSettings events,
         EgressSettings egress,
         ShapingSettings shaping,
-        BounceRuleSettings bounces) {
+        BounceRuleSettings bounces,
+        FeedbackSettings feedback) {
 
     public Settings {
         listeners = List.copyOf(listeners);
@@ -49,18 +51,43 @@ public record Settings(
         Objects.requireNonNull(egress, "egress");
         Objects.requireNonNull(shaping, "shaping");
         Objects.requireNonNull(bounces, "bounces");
+        Objects.requireNonNull(feedback, "feedback");
+    }
+
+    /** A snapshot without a {@code feedback} section (its defaults). */
+    public Settings(Path source, List<ListenerSettings> listeners, SmtpSettings smtp, JournalSettings journal,
+                    QueueSettings queue, AdminSettings admin, DnsSettings dns, DeliverySettings delivery,
+                    EventsSettings events, EgressSettings egress, ShapingSettings shaping,
+                    BounceRuleSettings bounces) {
+        this(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, shaping, bounces,
+                FeedbackSettings.defaults());
     }
 
     /** This snapshot with {@code next} as its shaping (the loader adds the rules read from the shaping files). */
     public Settings withShaping(ShapingSettings next) {
         return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, next,
-                bounces);
+                bounces, feedback);
     }
 
     /** This snapshot with {@code next} as its bounce rules (the loader adds the rules read from the rules files). */
     public Settings withBounces(BounceRuleSettings next) {
         return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, shaping,
-                next);
+                next, feedback);
+    }
+
+    /**
+     * The domains a {@code role: feedback} listener takes mail for: every route's VERP domain, then
+     * {@code feedback.domains}; lower case, A-labels, each once.
+     */
+    public List<String> feedbackDomains() {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        for (RouteSettings r : egress.routes()) {
+            if (r.verp() != null) {
+                all.add(r.verp().domain());
+            }
+        }
+        all.addAll(feedback.domains());
+        return List.copyOf(all);
     }
 
     /** The listener with this name, or null. */

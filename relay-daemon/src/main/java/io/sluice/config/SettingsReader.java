@@ -9,8 +9,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
  *
  * <p>Top-level keys: {@code listeners}, {@code smtp}, {@code journal}, {@code queue}, {@code admin}, {@code dns},
  * {@code delivery}, {@code events}, and the egress keys {@code sources}, {@code pools}, {@code smarthosts},
- * {@code routes}, {@code lanes}, {@code quotas} ({@link EgressSection}), {@code bounces} ({@link BouncesSection})
- * and {@code shaping}
+ * {@code routes}, {@code lanes}, {@code quotas} ({@link EgressSection}), {@code bounces} ({@link BouncesSection}),
+ * {@code feedback} ({@link FeedbackSection}) and {@code shaping}
  * ({@link ShapingSection}: which files; the loader reads them); each may be absent or null, which means all of its defaults. Problems go to the given
  * {@link ConfigErrors}; when there are any, the returned snapshot holds defaults in their place and must be
  * discarded (the loader throws instead). {@code delivery.ehlo_name} defaults to {@code smtp.hostname}, so smtp is
@@ -34,8 +34,18 @@ final class SettingsReader {
         EgressSettings egress = EgressSection.read(doc, listeners, delivery);
         ShapingSettings shaping = ShapingSection.read(doc.mapping("shaping"));
         BounceRuleSettings bounces = BouncesSection.read(doc.mapping("bounces"));
+        FeedbackSettings feedback = FeedbackSection.read(doc.mapping("feedback"));
         doc.finish();
-        return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, shaping,
-                bounces);
+        Settings settings = new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events,
+                egress, shaping, bounces, feedback);
+        if (settings.feedbackDomains().isEmpty()) {
+            for (ListenerSettings l : listeners) {
+                if (l.role() == ListenerSettings.Role.FEEDBACK) {
+                    doc.error("listeners", "listener " + l.name() + " has role feedback but there is no domain for"
+                            + " it to take mail for: give feedback.domains, or verp.domain on a route");
+                }
+            }
+        }
+        return settings;
     }
 }

@@ -30,6 +30,13 @@ import io.sluice.metrics.SluiceMetrics;
 import io.sluice.scheduler.QueuedHandoff;
 import io.sluice.scheduler.ShapingState;
 import io.sluice.suppression.SuppressionList;
+import io.sluice.bounce.intake.FeedbackIndex;
+import io.sluice.bounce.intake.FeedbackIntake;
+import io.sluice.bounce.intake.FeedbackKey;
+import io.sluice.bounce.intake.FeedbackMatcher;
+import io.sluice.bounce.intake.FeedbackReturnPaths;
+import io.sluice.bounce.intake.VerpCodec;
+import io.sluice.delivery.ReturnPaths;
 import io.sluice.scheduler.WarmupState;
 import io.sluice.scheduler.SteeringState;
 import io.sluice.smtp.server.SmtpServer;
@@ -71,6 +78,8 @@ public final class Daemon implements AutoCloseable {
     static final Duration DRAIN_LIMIT = Duration.ofSeconds(15);
     /** The suppression list's log, in the journal directory (it is state, like the journal). */
     public static final String SUPPRESSION_FILE = "suppression.log";
+    /** The feedback index's directory, in the journal directory (docs/BOUNCES.md "Feedback intake"). */
+    public static final String FEEDBACK_INDEX_DIR = "feedback-index";
     /** Exit status after the journal writer failed (EX_TEMPFAIL): systemd's {@code Restart=on-failure} restarts. */
     public static final int EXIT_JOURNAL_FAILED = 75;
 
@@ -89,6 +98,9 @@ public final class Daemon implements AutoCloseable {
     /** The suppression list ({@code <journal.dir>/suppression.log}) and what feeds it hard bounces. */
     private SuppressionList suppression;
     private HardBounceSuppressor hardBounces;
+    /** The feedback loop: what was sent (null without a feedback listener) and the intake of such a listener. */
+    private FeedbackIndex feedbackIndex;
+    private FeedbackIntake feedbackIntake;
     private volatile SmtpServer smtp;
     private AdminServer admin;
     private boolean shutDown;
@@ -180,11 +192,30 @@ public final class Daemon implements AutoCloseable {
                 (System.nanoTime() - loading) / 1_000_000);
         hardBounces = new HardBounceSuppressor(suppression, metrics.bounces());
         metrics.bounces().bindSuppressionEntries(suppression::size);
+        VerpCodec verp = null;
+        boolean feedbackListener = current.listeners().stream()
+                .anyMatch(l -> l.role() == ListenerSettings.Role.FEEDBACK);
+        if (feedbackListener || current.egress().routes().stream().anyMatch(r -> r.verp() != null)) {
+            verp = new VerpCodec(FeedbackKey.loadOrCreate(current.feedback().keyFile(journal.dir())));
+        }
+        if (feedbackListener) {
+            loading = System.nanoTime();
+            feedbackIndex = FeedbackIndex.open(journal.dir().resolve(FEEDBACK_INDEX_DIR),
+                    current.feedback().indexDays(), System::currentTimeMillis);
+            LOG.info("feedback index: {} keys, loaded in {} ms", feedbackIndex.size(),
+                    (System.nanoTime() - loading) / 1_000_000);
+        }
         delivery = DeliveryStage.start(current, journal, writer, recovered.pending(), eventLoops, handoff,
                 new DeliveryEventMetrics(metrics.delivery(), metrics.bounces(), events), metrics, steering, shaping,
                 warmup,
                 (recipient, inputs, receivedAt, now) -> suppression.atRcpt(recipient, inputs.senderDomain(),
-                        inputs.authUser(), now, receivedAt), hardBounces);
+                        inputs.authUser(), now, receivedAt), hardBounces,
+                verp == null ? ReturnPaths.NONE : new FeedbackReturnPaths(verp, feedbackIndex));
+        if (feedbackListener) {
+            feedbackIntake = FeedbackIntake.start(new FeedbackMatcher(verp, feedbackIndex, delivery.classifier(),
+                    () -> settings.current().feedbackDomains(), suppression, events, metrics.feedback(),
+                    metrics.bounces()));
+        }
         for (ListenerSettings listener : current.listeners()) {
             if (listener.auth().enabled()) {
                 authVerifiers.put(listener.name(),
@@ -198,7 +229,7 @@ public final class Daemon implements AutoCloseable {
                 name -> new IngressMetrics(metrics.forListener(name)), authVerifiers, events,
                 recovered.pending()::pendingRecipientsOf,
                 (recipient, senderDomain, auth) -> suppression.atRcpt(recipient, senderDomain, auth,
-                        System.currentTimeMillis())));
+                        System.currentTimeMillis()), feedbackIntake));
         smtp.start();
         LOG.info("sluice ready");
     }
@@ -342,7 +373,9 @@ public final class Daemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            closeQuietly(feedbackIntake); // after the listeners: it answers what they handed it
             closeQuietly(delivery);
+            closeQuietly(feedbackIndex);
             closeQuietly(hardBounces); // after the scheduler: it hands over its last hard bounces while stopping
             closeQuietly(suppression);
             closeQuietly(events);

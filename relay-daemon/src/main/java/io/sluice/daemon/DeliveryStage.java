@@ -125,11 +125,17 @@ final class DeliveryStage implements AutoCloseable {
     }
 
 
+    /** The bounce classifier of the current rules (a reload swaps it). */
+    java.util.function.Supplier<Classifier> classifier() {
+        return classifier::get;
+    }
+
     /** Builds and starts the stage; on failure closes what was built and rethrows. */
     static DeliveryStage start(Settings settings, Journal journal, JournalWriter writer, PendingSet recovered,
                                EventLoops loops, QueuedHandoff handoff, EventPublisher events,
                                SluiceMetrics metrics, SteeringState steering, ShapingState shaping,
-                               WarmupState warmup, SuppressionCheck suppression, HardBounceSink hardBounces) {
+                               WarmupState warmup, SuppressionCheck suppression, HardBounceSink hardBounces,
+                               io.sluice.delivery.ReturnPaths returnPaths) {
         MxResolver resolver = new MxResolver(settings.dns(), settings.delivery());
         ConnectionPools<ReadyKey> pools = null;
         DeliveryDispatcher dispatcher = null;
@@ -202,7 +208,7 @@ final class DeliveryStage implements AutoCloseable {
             AtomicReference<Classifier> classifier = new AtomicReference<>(Classifier.of(settings.bounces()));
             dispatcher = new DeliveryDispatcher(journal, pools, settings.delivery(), loops.group(),
                     attempts.observing(r -> scheduler[0].offerResult(r)), PooledByteBufAllocator.DEFAULT,
-                    options.maxInFlight(), events, classifier::get);
+                    options.maxInFlight(), events, classifier::get).returnPaths(returnPaths);
             AgentRunner[] runner = new AgentRunner[1];
             scheduler[0] = new Scheduler(options, RetryPolicy.from(settings.delivery()), resolver,
                     attempts.timing(dispatcher), writer, dsn != null ? dsn : BounceSink.NONE, events,

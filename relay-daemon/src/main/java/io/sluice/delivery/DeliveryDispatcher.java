@@ -68,6 +68,7 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
     private final int maxOutstanding;
     private final EventPublisher events;
     private final Supplier<Classifier> classifier;
+    private volatile ReturnPaths returnPaths = ReturnPaths.NONE;
     private final ArrayBlockingQueue<DeliveryTask> toRead;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final ClearTextSites<SiteKey> clearText = new ClearTextSites<>(CLEAR_TEXT_MEMORY_NANOS);
@@ -119,6 +120,15 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
         this.toRead = new ArrayBlockingQueue<>(maxOutstanding);
         this.reader = new Thread(this::readLoop, "sluice-body-reader");
         this.reader.setDaemon(true);
+    }
+
+    /**
+     * The feedback loop's port: each attempt is told to it and takes the envelope sender it answers (a VERP return
+     * path on VERP routes). Set before {@link #start}; {@link ReturnPaths#NONE} until then.
+     */
+    public DeliveryDispatcher returnPaths(ReturnPaths paths) {
+        this.returnPaths = Objects.requireNonNull(paths, "paths");
+        return this;
     }
 
     /** Starts the body reader thread. */
@@ -200,6 +210,11 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
             report(new TaskResult(task.taskId(), TaskResult.SiteSignal.CONNECTED,
                     RecipientResults.allTemporary(task.recipientCount(), "message body unreadable: " + e)));
             return;
+        }
+        String sender = returnPaths.returnPath(task, message.sender(), message.body());
+        if (!sender.equals(message.sender())) {
+            message = new OutboundMessage(sender, message.recipients(), message.body(), message.needsSmtpUtf8(),
+                    message.eightBit(), message.size());
         }
         ConnectionPool pool;
         try {

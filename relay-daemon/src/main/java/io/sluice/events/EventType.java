@@ -21,7 +21,11 @@ public enum EventType {
     /** A smarthost's circuit breaker changed state: {@code open}, {@code half-open} (its probe) or {@code closed}. */
     CIRCUIT,
     /** A traffic-shaping action was {@code applied} to a path by a reply rule, {@code expired} or was {@code lifted}. */
-    SHAPING;
+    SHAPING,
+    /** A bounce that came back later to the feedback listener, matched to the recipient it is about. */
+    ASYNC_BOUNCE,
+    /** A complaint (ARF report) matched to the recipient who complained. */
+    COMPLAINT;
 
     /** The lower-case name, computed once (it is written into every event). */
     private final String label = name().toLowerCase(java.util.Locale.ROOT);

@@ -129,6 +129,19 @@ public record LifecycleEvent(
     }
 
     /**
+     * A bounce or complaint that came back to the feedback listener ({@link EventType#ASYNC_BOUNCE},
+     * {@link EventType#COMPLAINT}) about {@code recipient} of message {@code id} from {@code sender}; {@code text}
+     * is the report's diagnostic (a complaint's: its feedback type), {@code hard} whether the address is suppressed
+     * for it (null for a complaint, which always is).
+     */
+    public static LifecycleEvent feedback(EventType type, long timeMillis, String id, String sender, String recipient,
+            String enhancedStatus, String text, BounceReason reason, Boolean hard) {
+        return new LifecycleEvent(type, timeMillis, id, null, null, null, sender, null, -1, recipient, null, null,
+                null, null, null, null, -1, enhancedStatus, text, -1, -1, null, null, null, -1, null,
+                reason == null ? null : reason.label(), hard);
+    }
+
+    /**
      * A smarthost's breaker changed state (docs/events.md {@code circuit}).
      *
      * @param site      the smarthost's site ({@code smarthost:<name>})

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} stops new offers, writes everything already offered, a final checkpoint and a sync, and calls
  * back every message before it returns. Failure: see {@link #failure()}.
  */
-public final class JournalWriter implements AutoCloseable {
+public final class JournalWriter implements MessageSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
     private static final long CLOSE_WAIT_SECONDS = 60;
 
@@ -74,6 +74,7 @@ public final class JournalWriter implements AutoCloseable {
      * writer is closing or failed; otherwise exactly one method of {@code callback} runs later on the writer
      * thread. The caller must not touch {@code message.body()} until then.
      */
+    @Override
     public boolean offer(AcceptedMessage message, AppendCallback callback) {
         Objects.requireNonNull(callback, "callback");
         offersInProgress.getAndIncrement();

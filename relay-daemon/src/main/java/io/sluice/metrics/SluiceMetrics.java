@@ -120,6 +120,7 @@ public final class SluiceMetrics {
     private final JournalStorageMetrics journalStorage;
 
     private final BounceMetrics bounces;
+    private final FeedbackMetrics feedback;
     private final SuppliedGauge queuePendingMessages;
     private final SuppliedGauge queuePendingRecipients;
     private final SuppliedGauge queueOldestPendingAge;
@@ -196,6 +197,7 @@ public final class SluiceMetrics {
 
         journalStorage = new JournalStorageMetrics(registry);
         bounces = new BounceMetrics(registry);
+        feedback = new FeedbackMetrics(registry);
 
         // The registry collects in no fixed order, so a failure shows in the scrape where it happened or the next.
         Counter callbackFailures = Counter.builder().name(CALLBACK_FAILURES)
@@ -320,6 +322,10 @@ public final class SluiceMetrics {
     }
 
     /** The feedback loop's handles (failures by reason, the suppression list). */
+    public FeedbackMetrics feedback() {
+        return feedback;
+    }
+
     public BounceMetrics bounces() {
         return bounces;
     }

@@ -67,7 +67,8 @@ public final class Router {
                 }
                 path = new SmarthostPath(smarthosts, pool);
             }
-            Route route = new Route(r.name(), new Lane(lane.name(), lane.weight()), path);
+            Route route = new Route(r.name(), new Lane(lane.name(), lane.weight()), path,
+                    r.verp() == null ? null : r.verp().domain());
             routes.add(route);
             rules.add(new RouteRule(route, r.match()));
         }

@@ -44,6 +44,8 @@ final class Batch {
     int lane;
     /** Its route's and pool's names as of its last placement (events, metrics); null before the first. */
     String routeName;
+    /** Its route's VERP domain as of its last routing, or null (no VERP: DSNs to the sender as usual). */
+    String verpDomain;
     String poolName;
     /**
      * On a smarthost route: bit i set when the route's smarthost i failed this batch in the current round (connection
@@ -93,6 +95,7 @@ final class Batch {
         this.parked = NOT_PARKED;
         this.smarthostsFailed = 0;
         this.routeName = null;
+        this.verpDomain = null;
         this.poolName = null;
         this.waitsForSmarthost = false;
         forgetLastReply();
@@ -167,6 +170,7 @@ final class Batch {
         List<io.sluice.dns.MxHost> hosts = site.group.smarthost != null ? site.group.smarthost.hosts.hosts()
                 : domain.hosts.hosts();
         return new DeliveryTask(taskId, messageId, bodiesIndex, receivedAtMillis, domain.name, site.readyKey,
-                site.poolKey, site.group.shape, hosts, recipients, java.util.Arrays.copyOf(indexes, size), next, probe, true);
+                site.poolKey, site.group.shape, hosts, recipients, java.util.Arrays.copyOf(indexes, size), next, probe,
+                verpDomain);
     }
 }

@@ -154,6 +154,7 @@ final class BatchIntake {
         rest.lastStatus = b.lastStatus;
         rest.lastText = b.lastText;
         rest.lastMx = b.lastMx;
+        rest.verpDomain = b.verpDomain;
         return rest;
     }
 

@@ -223,9 +223,11 @@ final class BatchOutcomes {
         if (bounces.takesOutcomes()) {
             GivenUp g = expired && (b.lastCode > 0 || b.lastText != null)
                     ? new GivenUp(b.messageId, b.bodiesIndex, b.indexes[i], b.addresses[i], true, b.lastCode,
-                            b.lastStatus, b.lastText, b.lastMx, b.attempts[i], now, reason, hard)
+                            b.lastStatus, b.lastText, b.lastMx, b.attempts[i], now, reason, hard,
+                            b.verpDomain == null)
                     : new GivenUp(b.messageId, b.bodiesIndex, b.indexes[i], b.addresses[i], expired, code, status,
-                            text, remote && via != null ? via.mxHost() : null, b.attempts[i], now, reason, hard);
+                            text, remote && via != null ? via.mxHost() : null, b.attempts[i], now, reason, hard,
+                            b.verpDomain == null);
             bounceHandoff.offer(g);
         } else {
             recorder.outcome(b.messageId, b.indexes[i], outcome, reason, now);

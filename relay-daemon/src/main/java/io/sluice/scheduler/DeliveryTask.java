@@ -30,6 +30,7 @@ public final class DeliveryTask {
     private final int[] recipientIndexes;
     private final int[] attempts;
     private final boolean probe;
+    private final String verpDomain;
 
     /**
      * @param taskId           scheduler-assigned id; echo it in the {@link TaskResult}
@@ -49,13 +50,16 @@ public final class DeliveryTask {
                         int[] attempts, boolean probe) {
         this(taskId, messageId, bodiesIndex, receivedAtMillis, domain, new ReadyKey(ReadyKey.DEFAULT_SOURCE, site),
                 null, null, List.copyOf(hosts), List.copyOf(recipients), recipientIndexes.clone(), attempts.clone(),
-                probe, true);
+                probe, null);
     }
 
-    /** Takes the lists (immutable) and arrays (not shared with anyone) as they are: the scheduler's path. */
+    /**
+     * Takes the lists (immutable) and arrays (not shared with anyone) as they are: the scheduler's path.
+     * {@code verpDomain}: the route's VERP domain, or null.
+     */
     DeliveryTask(long taskId, long messageId, long bodiesIndex, long receivedAtMillis, String domain,
                  ReadyKey readyKey, ReadyKey poolKey, io.sluice.shaping.PathShape shape, List<MxHost> hosts,
-                 List<String> recipients, int[] recipientIndexes, int[] attempts, boolean probe, boolean owned) {
+                 List<String> recipients, int[] recipientIndexes, int[] attempts, boolean probe, String verpDomain) {
         if (recipientIndexes.length != recipients.size() || attempts.length != recipients.size()) {
             throw new IllegalArgumentException("recipient arrays differ in length");
         }
@@ -73,6 +77,15 @@ public final class DeliveryTask {
         this.recipientIndexes = recipientIndexes;
         this.attempts = attempts;
         this.probe = probe;
+        this.verpDomain = verpDomain;
+    }
+
+    /**
+     * The domain of the VERP return path this task's mail leaves with (its route's {@code verp.domain}; such a task
+     * has one recipient), or null: the message's own envelope sender.
+     */
+    public String verpDomain() {
+        return verpDomain;
     }
 
     public long taskId() {

@@ -22,10 +22,12 @@ import io.sluice.model.BounceReason;
  * @param timeMillis     when the scheduler gave up (epoch ms), the OUTCOME's time
  * @param reason         the bounce reason the OUTCOME carries ({@code expired} for an expiry)
  * @param hard           the address itself is bad: suppressed once the OUTCOME is durable
+ * @param dsn            the sender gets a DSN for it (when the sender is not null); false on a VERP route, whose
+ *                       bounces go to the feedback listener, not back to the sender (no backscatter)
  */
 public record GivenUp(long messageId, long bodiesIndex, int recipientIndex, String recipient, boolean expired,
                       int code, String enhancedStatus, String text, String mxHost, int attempts, long timeMillis,
-                      BounceReason reason, boolean hard) {
+                      BounceReason reason, boolean hard, boolean dsn) {
     /** The reason of an expiry for which the scheduler remembers no failure (none since it started). */
     public static final String EXPIRED_TEXT = "Message expired: max_age reached";
 
@@ -37,7 +39,15 @@ public record GivenUp(long messageId, long bodiesIndex, int recipientIndex, Stri
     public GivenUp(long messageId, long bodiesIndex, int recipientIndex, String recipient, boolean expired, int code,
                    String enhancedStatus, String text, String mxHost, int attempts, long timeMillis) {
         this(messageId, bodiesIndex, recipientIndex, recipient, expired, code, enhancedStatus, text, mxHost, attempts,
-                timeMillis, null, false);
+                timeMillis, null, false, true);
+    }
+
+    /** A give-up whose sender gets a DSN (no VERP). */
+    public GivenUp(long messageId, long bodiesIndex, int recipientIndex, String recipient, boolean expired, int code,
+                   String enhancedStatus, String text, String mxHost, int attempts, long timeMillis,
+                   BounceReason reason, boolean hard) {
+        this(messageId, bodiesIndex, recipientIndex, recipient, expired, code, enhancedStatus, text, mxHost, attempts,
+                timeMillis, reason, hard, true);
     }
 
     /**
@@ -51,6 +61,6 @@ public record GivenUp(long messageId, long bodiesIndex, int recipientIndex, Stri
     /** This expiry with the last failure found in the journal; {@code mx} null when Sluice decided it. */
     public GivenUp withLastReply(int replyCode, String status, String replyText, String mx) {
         return new GivenUp(messageId, bodiesIndex, recipientIndex, recipient, expired, replyCode, status, replyText, mx,
-                attempts, timeMillis, reason, hard);
+                attempts, timeMillis, reason, hard, dsn);
     }
 }

@@ -443,6 +443,8 @@ public final class Scheduler implements Agent {
         if (d.site != null && now - d.answeredAtMillis >= DOMAIN_MEMORY_MILLIS) {
             d.site = null; // an old answer: look again (the resolver's cache honours the TTL)
         }
+        Route route = sources.route(b); // once per placement: allocation-free, and the same for every use below
+        b.verpDomain = route.verpDomain(); // before any give-up: a VERP route's sender gets no DSN
         if (policy.isExpired(now, b.receivedAtMillis)) {
             expire(b);
             return;
@@ -450,7 +452,6 @@ public final class Scheduler implements Agent {
         if (steering.parkIfBlocked(b)) {
             return; // on its domain's parked queue until released or resumed
         }
-        Route route = sources.route(b); // once per placement: allocation-free, and the same for both uses below
         if (route.path() instanceof SmarthostPath path) {
             placeOnSmarthost(b, route, path); // no MX lookup: the smarthost takes mail for every domain
         } else if (d.site != null) {
@@ -465,11 +466,12 @@ public final class Scheduler implements Agent {
     /**
      * {@code b} joins its ready queue at {@code site} (source picked from its route's pool), or is deferred. A batch
      * larger than the site's {@code recipients_per_transaction} (shaping) is split first, each part placed on its
-     * own (one transaction each).
+     * own (one transaction each); on a VERP route every recipient is a transaction of its own (its return path
+     * names it), also towards a smarthost.
      */
     private void placeAt(Batch b, Route route, SiteGroup site) {
-        if (site.smarthost == null) {
-            Batch rest = intake.splitOff(b, gate.shapeOf(site).recipientsPerTransaction());
+        if (site.smarthost == null || b.verpDomain != null) {
+            Batch rest = intake.splitOff(b, b.verpDomain != null ? 1 : gate.shapeOf(site).recipientsPerTransaction());
             if (rest != null) {
                 placeAt(b, route, site);
                 placeAt(rest, route, site);

@@ -78,6 +78,7 @@ public final class TestDaemon implements AutoCloseable {
         private final StringBuilder delivery = new StringBuilder();
         private final StringBuilder admin = new StringBuilder();
         private final StringBuilder topLevel = new StringBuilder();
+        private final StringBuilder moreListeners = new StringBuilder();
         private String dnsResolver;
         private String dnsTimeout = UNUSED_DNS_TIMEOUT;
 
@@ -87,6 +88,13 @@ public final class TestDaemon implements AutoCloseable {
 
         public Builder listener(String yamlLines) {
             listener.append(indent(yamlLines, "    "));
+            return this;
+        }
+
+        /** Another listener after the default one: its keys, without leading indentation (name, port, ...). */
+        public Builder anotherListener(String yamlLines) {
+            String indented = indent(yamlLines, "    ");
+            moreListeners.append("  - ").append(indented.substring(4));
             return this;
         }
 
@@ -135,6 +143,7 @@ public final class TestDaemon implements AutoCloseable {
                     + "    address: 127.0.0.1\n"
                     + "    port: " + FreePorts.next() + "\n"
                     + listener
+                    + moreListeners
                     + "smtp:\n"
                     + "  hostname: mx.sluice.test\n"
                     + smtp

@@ -5,13 +5,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.sluice.config.ListenerSettings;
 import io.sluice.config.SettingsHolder;
 import io.sluice.events.EventPublisher;
-import io.sluice.journal.JournalWriter;
+import io.sluice.journal.MessageSink;
 import io.sluice.smtp.server.auth.AuthVerifier;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * What every session of one listener shares: its name and first settings, TLS context, the journal writer and id
+ * What every session of one listener shares: its name and first settings, TLS context, where its messages go (the
+ * journal writer, or the feedback intake on a {@code role: feedback} listener) and the id
  * source, the shared memory budget and back-pressure, the AUTH verifier (null when the listener has no AUTH), the
  * session registry for shutdown, the event log, the observer and the per-AUTH-identity quotas (shared by all
  * listeners), and the suppression list's RCPT check. Immutable; thread-safe parts only. The TLS
@@ -23,7 +24,7 @@ record ListenerContext(
         SettingsHolder settings,
         ListenerSettings initialSettings,
         AtomicReference<SslContext> tls,
-        JournalWriter journal,
+        MessageSink journal,
         LongSupplier ids,
         IngressObserver observer,
         InflightBudget budget,

@@ -135,6 +135,10 @@ final class MailTransaction {
             postmaster();
             return;
         }
+        if (listener.initialSettings().role() == io.sluice.config.ListenerSettings.Role.FEEDBACK) {
+            feedbackRecipient(path);
+            return;
+        }
         if (!session.mayRelay()) {
             session.error(SmtpReplies.text("554 5.7.1 <" + path.address() + ">: Relay access denied"),
                     Rejection.RELAY_DENIED);
@@ -183,6 +187,27 @@ final class MailTransaction {
                 + "suppression list (" + reason.label() + ")"));
         listener.observer().rejected(Rejection.SUPPRESSED);
         return true;
+    }
+
+    /**
+     * On a {@code role: feedback} listener: a recipient at one of the feedback domains (the routes' VERP domains and
+     * {@code feedback.domains}, from the current settings) is taken from any client, since bounces and complaint
+     * reports come from everywhere; any other is refused {@code 550 5.7.1} (never relayed, whoever asks).
+     */
+    private void feedbackRecipient(MailPath path) {
+        String domain = path.domain() == null ? null : IdnDomain.toAscii(path.domain());
+        if (domain == null || !listener.settings().current().feedbackDomains()
+                .contains(domain.toLowerCase(java.util.Locale.ROOT))) {
+            session.error(SmtpReplies.text("550 5.7.1 <" + path.address() + ">: Recipient address rejected: this"
+                    + " server takes mail only for its feedback domains"), Rejection.RELAY_DENIED);
+            return;
+        }
+        if (refusedByBackPressure(recipients.size() + 1)) {
+            return;
+        }
+        recipients.add(path.address());
+        session.state(SmtpSession.State.RCPT);
+        session.reply(SmtpReplies.RCPT_OK);
     }
 
     /**

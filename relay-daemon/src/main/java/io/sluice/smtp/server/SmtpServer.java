@@ -15,6 +15,7 @@ import io.sluice.config.Settings;
 import io.sluice.config.SettingsHolder;
 import io.sluice.events.EventPublisher;
 import io.sluice.journal.JournalWriter;
+import io.sluice.journal.MessageSink;
 import io.sluice.smtp.codec.ReadGate;
 import io.sluice.smtp.codec.SmtpServerDecoder;
 import io.sluice.smtp.server.auth.AuthVerifier;
@@ -57,7 +58,19 @@ public final class SmtpServer {
             Map<String, AuthVerifier> authVerifiers,
             EventPublisher events,
             ToLongFunction<String> pendingRecipientsOfAuthUser,
-            RecipientSuppression suppression) {
+            RecipientSuppression suppression,
+            MessageSink feedback) {
+
+        /** Without a feedback intake (a {@code role: feedback} listener cannot start). */
+        public Dependencies(SettingsHolder settings, EventLoopGroup group,
+                            Class<? extends ServerChannel> serverChannelClass, JournalWriter journal,
+                            LongSupplier messageIds, LongSupplier pendingRecipients, LongSupplier journalFreeBytes,
+                            Function<String, IngressObserver> observers, Map<String, AuthVerifier> authVerifiers,
+                            EventPublisher events, ToLongFunction<String> pendingRecipientsOfAuthUser,
+                            RecipientSuppression suppression) {
+            this(settings, group, serverChannelClass, journal, messageIds, pendingRecipients, journalFreeBytes,
+                    observers, authVerifiers, events, pendingRecipientsOfAuthUser, suppression, null);
+        }
 
         /** Without a suppression list (nothing is refused at RCPT for it). */
         public Dependencies(SettingsHolder settings, EventLoopGroup group,
@@ -112,7 +125,15 @@ public final class SmtpServer {
     private ListenerContext context(ListenerSettings listener) throws Exception {
         AtomicReference<SslContext> ssl = new AtomicReference<>(ListenerTls.context(listener));
         tlsContexts.put(listener.name(), ssl);
-        return new ListenerContext(listener.name(), deps.settings(), listener, ssl, deps.journal(),
+        MessageSink sink = deps.journal();
+        if (listener.role() == ListenerSettings.Role.FEEDBACK) {
+            sink = deps.feedback();
+            if (sink == null) {
+                throw new IllegalStateException("listener " + listener.name() + " has role feedback, but the daemon"
+                        + " was built without a feedback intake");
+            }
+        }
+        return new ListenerContext(listener.name(), deps.settings(), listener, ssl, sink,
                 deps.messageIds(), deps.observers().apply(listener.name()), budget, backPressure,
                 listener.auth().enabled() ? deps.authVerifiers().get(listener.name()) : null, sessions,
                 deps.events(), () -> shuttingDown, quotas, deps.suppression());

@@ -1,0 +1,279 @@
+package io.sluice.bounce.intake;
+
+import io.sluice.classify.Classifier;
+import io.sluice.events.EventPublisher;
+import io.sluice.events.EventType;
+import io.sluice.events.LifecycleEvent;
+import io.sluice.journal.MessageIds;
+import io.sluice.metrics.BounceMetrics;
+import io.sluice.metrics.FeedbackMetrics;
+import io.sluice.model.BounceReason;
+import io.sluice.suppression.SuppressionEntry;
+import io.sluice.suppression.SuppressionList;
+import io.sluice.suppression.SuppressionScope;
+import io.sluice.suppression.SuppressionSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Decides what one message at the feedback listener means and acts on it (docs/BOUNCES.md "Feedback intake").
+ *
+ * <p>Matching, in this order: (1) VERP tokens in the envelope recipients ({@code b+<token>@<feedback domain>}), each
+ * {@link VerpCodec#verify verified}; a token that does not verify is forged, and a message with only forged tokens
+ * is dropped ({@code forged}). (2) Without a token in the envelope (a complaint sent to the feedback address), a
+ * VERP return path quoted in the report (the original's {@code Return-Path}, ARF's {@code Original-Mail-From}); quoted
+ * tokens that do not verify are ignored. (3) Without any token, the original's Message-ID through the
+ * {@link FeedbackIndex}. A token names (message, ordinal); the index gives the recipient and sender (when the index
+ * has no record, a report naming exactly one recipient gives the address).
+ *
+ * <p>Actions: a failed recipient of a DSN or text bounce matched to a sent recipient is an {@code async_bounce}
+ * event with its classification ({@link BounceClassifier}); a hard one puts the address on the suppression list
+ * (scope global, source {@code async-bounce}). A complaint (ARF) matched to a sent recipient is a {@code complaint}
+ * event and a suppression entry for the sender's domain (scope sender-domain, source {@code complaint}, reason
+ * {@code feedback}; global when the sender is not known). Delay notices, auto-replies and anything else are
+ * {@code ignored}. Each message counts once in {@link FeedbackMetrics}.
+ *
+ * <p>Threading: the intake thread only. {@link #take} returns once the suppression entries are durable; an
+ * {@link IOException} means they are not (the caller answers a temporary failure).
+ */
+public final class FeedbackMatcher {
+    private static final Pattern QUOTED_VERP = Pattern.compile("(?i)(?<![A-Za-z0-9.+_-])(b\\+[a-z2-7]{"
+            + VerpCodec.TOKEN_CHARS + "})@([a-z0-9.-]+)");
+
+    private final VerpCodec verp;
+    private final FeedbackIndex index;
+    private final Supplier<Classifier> classifier;
+    private final Supplier<List<String>> feedbackDomains;
+    private final SuppressionList suppression;
+    private final EventPublisher events;
+    private final FeedbackMetrics metrics;
+    private final BounceMetrics bounceMetrics;
+
+    /**
+     * @param feedbackDomains the domains the feedback listener takes mail for (current settings), lower case
+     * @param suppression     where entries go; null: none are made (a daemon without a suppression list)
+     */
+    public FeedbackMatcher(VerpCodec verp, FeedbackIndex index, Supplier<Classifier> classifier,
+                           Supplier<List<String>> feedbackDomains, SuppressionList suppression,
+                           EventPublisher events, FeedbackMetrics metrics, BounceMetrics bounceMetrics) {
+        this.verp = verp;
+        this.index = index;
+        this.classifier = classifier;
+        this.feedbackDomains = feedbackDomains;
+        this.suppression = suppression;
+        this.events = events;
+        this.metrics = metrics;
+        this.bounceMetrics = bounceMetrics;
+    }
+
+    FeedbackMetrics metrics() {
+        return metrics;
+    }
+
+    /** What became of one message (also counted). */
+    public FeedbackMetrics.Result take(long id, List<String> envelopeRecipients, byte[] raw, long nowMillis)
+            throws IOException {
+        FeedbackMetrics.Result result = decide(envelopeRecipients, raw, nowMillis);
+        metrics.message(result);
+        return result;
+    }
+
+    private FeedbackMetrics.Result decide(List<String> envelopeRecipients, byte[] raw, long nowMillis)
+            throws IOException {
+        List<VerpCodec.Token> tokens = new ArrayList<>();
+        boolean forged = false;
+        for (String rcpt : envelopeRecipients) {
+            int at = rcpt.lastIndexOf('@');
+            String local = at < 0 ? rcpt : rcpt.substring(0, at);
+            if (VerpCodec.isVerpLocalPart(local)) {
+                VerpCodec.Token t = verp.verify(local);
+                if (t == null) {
+                    forged = true;
+                } else if (!tokens.contains(t)) {
+                    tokens.add(t);
+                }
+            }
+        }
+        if (forged && tokens.isEmpty()) {
+            return FeedbackMetrics.Result.FORGED;
+        }
+        if (tokens.isEmpty()) {
+            tokens.addAll(quotedTokens(raw));
+        }
+        BounceReport report = BounceParser.parse(raw);
+        return switch (report.kind()) {
+            case DSN, TEXT_BOUNCE -> bounce(report, tokens, nowMillis);
+            case COMPLAINT -> complaint(report, tokens, nowMillis);
+            default -> FeedbackMetrics.Result.IGNORED;
+        };
+    }
+
+    /** Verified tokens of VERP return paths at a feedback domain quoted anywhere in the report. */
+    private List<VerpCodec.Token> quotedTokens(byte[] raw) {
+        List<VerpCodec.Token> out = new ArrayList<>();
+        List<String> domains = feedbackDomains.get();
+        Matcher m = QUOTED_VERP.matcher(new String(raw, StandardCharsets.ISO_8859_1));
+        while (m.find() && out.size() < 16) {
+            if (domains.contains(m.group(2).toLowerCase(Locale.ROOT))) {
+                VerpCodec.Token t = verp.verify(m.group(1));
+                if (t != null && !out.contains(t)) {
+                    out.add(t);
+                }
+            }
+        }
+        return out;
+    }
+
+    private FeedbackMetrics.Result bounce(BounceReport report, List<VerpCodec.Token> tokens, long now)
+            throws IOException {
+        List<BounceClassifier.Verdict> failed = new ArrayList<>();
+        for (BounceClassifier.Verdict v : BounceClassifier.classify(report, classifier.get())) {
+            String action = v.recipient().action();
+            if (!action.equals("delayed") && !action.equals("delivered") && !action.equals("relayed")
+                    && !action.equals("expanded")) {
+                failed.add(v);
+            }
+        }
+        if (failed.isEmpty()) {
+            return FeedbackMetrics.Result.IGNORED; // a delay notice or a success report
+        }
+        List<FeedbackIndex.Sent> sent = sent(report, tokens, failed.size() == 1
+                ? failed.get(0).recipient().address() : null);
+        List<SuppressionEntry> entries = new ArrayList<>();
+        List<FeedbackIndex.Sent> matched = new ArrayList<>();
+        List<BounceClassifier.Verdict> verdicts = new ArrayList<>();
+        for (BounceClassifier.Verdict v : failed) {
+            FeedbackIndex.Sent s = tokens.size() == 1 && sent.size() == 1 ? sent.get(0)
+                    : byAddress(sent, v.recipient().address());
+            if (s == null) {
+                continue;
+            }
+            matched.add(s);
+            verdicts.add(v);
+            if (v.classification().hard()) {
+                entry(entries, s.recipient(), SuppressionScope.GLOBAL, "", v.classification().reason(),
+                        SuppressionSource.ASYNC_BOUNCE, now);
+            }
+            if (tokens.size() == 1) {
+                break; // one VERP recipient: the report's other lines are about the same transaction
+            }
+        }
+        add(entries); // durable before anything is said about it
+        for (int i = 0; i < matched.size(); i++) {
+            FeedbackIndex.Sent s = matched.get(i);
+            BouncedRecipient r = verdicts.get(i).recipient();
+            BounceReason reason = verdicts.get(i).classification().reason();
+            boolean hard = verdicts.get(i).classification().hard();
+            events.publish(LifecycleEvent.feedback(EventType.ASYNC_BOUNCE, now, MessageIds.format(s.messageId()),
+                    s.sender(), s.recipient(), r.status(), r.diagnostic(), reason, hard));
+            bounceMetrics.failure("async_bounce", reason.label(), null);
+            if (hard) {
+                bounceMetrics.hardBounce(s.senderDomain());
+            }
+        }
+        return matched.isEmpty() ? FeedbackMetrics.Result.UNMATCHED : FeedbackMetrics.Result.BOUNCE;
+    }
+
+    private FeedbackMetrics.Result complaint(BounceReport report, List<VerpCodec.Token> tokens, long now)
+            throws IOException {
+        List<String> named = report.recipients().stream().map(BouncedRecipient::address)
+                .filter(a -> a.indexOf('@') > 0).toList();
+        List<FeedbackIndex.Sent> sent = sent(report, tokens, named.size() == 1 ? named.get(0) : null);
+        List<FeedbackIndex.Sent> who = new ArrayList<>();
+        if (!tokens.isEmpty() || named.isEmpty()) {
+            // a token names the recipient; without one and without a name (redacted), only a message sent to one
+            // recipient says who complained
+            if (!tokens.isEmpty() || distinctRecipients(sent) == 1) {
+                who.addAll(sent);
+            }
+        } else {
+            for (String address : named) {
+                FeedbackIndex.Sent s = byAddress(sent, address);
+                if (s != null) {
+                    who.add(s);
+                }
+            }
+        }
+        if (who.isEmpty()) {
+            return FeedbackMetrics.Result.UNMATCHED;
+        }
+        List<SuppressionEntry> entries = new ArrayList<>();
+        Set<String> done = new LinkedHashSet<>();
+        who.removeIf(s -> !done.add(s.recipient().toLowerCase(Locale.ROOT) + '\u0000' + s.senderDomain()));
+        for (FeedbackIndex.Sent s : who) {
+            String domain = s.senderDomain();
+            entry(entries, s.recipient(), domain.isEmpty() ? SuppressionScope.GLOBAL : SuppressionScope.SENDER_DOMAIN,
+                    domain, BounceReason.FEEDBACK, SuppressionSource.COMPLAINT, now);
+        }
+        add(entries); // durable before anything is said about it
+        String feedbackType = report.feedbackType().isEmpty() ? "abuse" : report.feedbackType();
+        for (FeedbackIndex.Sent s : who) {
+            events.publish(LifecycleEvent.feedback(EventType.COMPLAINT, now, MessageIds.format(s.messageId()),
+                    s.sender(), s.recipient(), null, "feedback-type " + feedbackType, BounceReason.FEEDBACK, null));
+            metrics.complaint(s.senderDomain());
+        }
+        return FeedbackMetrics.Result.COMPLAINT;
+    }
+
+    /**
+     * The sent recipients the report may be about: those the tokens name (from the index; when the index lacks one,
+     * {@code onlyNamed}, the one recipient the report names, with an unknown sender), else those of the original's
+     * Message-ID.
+     */
+    private List<FeedbackIndex.Sent> sent(BounceReport report, List<VerpCodec.Token> tokens, String onlyNamed)
+            throws IOException {
+        List<FeedbackIndex.Sent> out = new ArrayList<>();
+        if (!tokens.isEmpty()) {
+            for (VerpCodec.Token t : tokens) {
+                FeedbackIndex.Sent s = index == null ? null : index.byVerp(t.messageId(), t.ordinal());
+                if (s == null && onlyNamed != null && tokens.size() == 1) {
+                    s = new FeedbackIndex.Sent(t.messageId(), t.ordinal(), onlyNamed, "", "");
+                }
+                if (s != null) {
+                    out.add(s);
+                }
+            }
+            return out;
+        }
+        if (index != null && !report.originalMessageId().isEmpty()) {
+            out.addAll(index.byMessageId(report.originalMessageId()));
+        }
+        return out;
+    }
+
+    private static FeedbackIndex.Sent byAddress(List<FeedbackIndex.Sent> sent, String address) {
+        for (FeedbackIndex.Sent s : sent) {
+            if (s.recipient().equalsIgnoreCase(address)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static long distinctRecipients(List<FeedbackIndex.Sent> sent) {
+        return sent.stream().map(s -> s.recipient().toLowerCase(Locale.ROOT)).distinct().count();
+    }
+
+    private static void entry(List<SuppressionEntry> entries, String address, SuppressionScope scope, String value,
+                              BounceReason reason, SuppressionSource source, long now) {
+        try {
+            entries.add(new SuppressionEntry(address, scope, value, reason, source, now, 0));
+        } catch (IllegalArgumentException e) {
+            // not an address the list can hold: nothing to suppress
+        }
+    }
+
+    private void add(List<SuppressionEntry> entries) throws IOException {
+        if (suppression != null && !entries.isEmpty()) {
+            suppression.add(entries);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.sluice.bounce.intake;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * VERP return paths signed with the feedback key: {@code b+<token>@<domain>}, where the token is the journal message
+ * id (8 bytes), the recipient's ordinal in the message (3 bytes) and the first {@value #MAC_BYTES} bytes of their
+ * HMAC-SHA256, in lower-case RFC 4648 base32 without padding: {@value #TOKEN_CHARS} characters, so the local part
+ * is {@value #LOCAL_PART_LENGTH} octets (RFC 5321 allows 64). Base32 because a hop may change the case of a local
+ * part; decoding ignores case.
+ *
+ * <p>A token is {@link #verify verified} before anything is believed: a forged or damaged one (wrong length,
+ * characters or MAC) is refused. 80 MAC bits make a blind forgery hopeless. Thread-safe: each thread has its own
+ * {@link Mac}; no allocation on {@link #returnPath} beyond the string returned.
+ */
+public final class VerpCodec {
+    /** The local part's prefix: what tells a VERP return path from the other feedback addresses. */
+    public static final String PREFIX = "b+";
+    static final int MAC_BYTES = 10;
+    private static final int PAYLOAD_BYTES = 8 + 3;
+    private static final int TOKEN_BYTES = PAYLOAD_BYTES + MAC_BYTES;
+    static final int TOKEN_CHARS = (TOKEN_BYTES * 8 + 4) / 5;
+    static final int LOCAL_PART_LENGTH = 2 + TOKEN_CHARS;
+    /** Recipient ordinals fit 3 bytes. */
+    public static final int MAX_ORDINAL = (1 << 24) - 1;
+    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    private static final byte[] DOMAIN_SEPARATION = "sluice-verp-v1".getBytes(StandardCharsets.US_ASCII);
+
+    /** A verified token: the message and its recipient. */
+    public record Token(long messageId, int ordinal) {
+    }
+
+    private final SecretKeySpec key;
+    private final ThreadLocal<Mac> macs;
+    private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[32]);
+
+    /** @param secret the feedback key's bytes (at least 16) */
+    public VerpCodec(byte[] secret) {
+        if (secret.length < 16) {
+            throw new IllegalArgumentException("the feedback key is too short: " + secret.length
+                    + " bytes, at least 16 are needed");
+        }
+        this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(this::newMac);
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    /** The return path of recipient {@code ordinal} of message {@code messageId} at {@code domain}. */
+    public String returnPath(long messageId, int ordinal, String domain) {
+        if (ordinal < 0 || ordinal > MAX_ORDINAL) {
+            throw new IllegalArgumentException("recipient ordinal out of range: " + ordinal);
+        }
+        byte[] bytes = new byte[TOKEN_BYTES];
+        payload(bytes, messageId, ordinal);
+        mac(bytes);
+        System.arraycopy(scratch.get(), 0, bytes, PAYLOAD_BYTES, MAC_BYTES);
+        StringBuilder sb = new StringBuilder(LOCAL_PART_LENGTH + 1 + domain.length()).append(PREFIX);
+        int buffer = 0;
+        int bits = 0;
+        for (byte b : bytes) {
+            buffer = (buffer << 8) | (b & 0xff);
+            bits += 8;
+            while (bits >= 5) {
+                sb.append(ALPHABET[(buffer >>> (bits - 5)) & 31]);
+                bits -= 5;
+            }
+        }
+        if (bits > 0) {
+            sb.append(ALPHABET[(buffer << (5 - bits)) & 31]);
+        }
+        return sb.append('@').append(domain).toString();
+    }
+
+    /** Whether {@code localPart} is meant as a VERP token (its prefix), whether or not it verifies. */
+    public static boolean isVerpLocalPart(String localPart) {
+        return localPart.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+    }
+
+    /** The token of a VERP local part ({@code b+...}) when this key signed it; null when forged or damaged. */
+    public Token verify(String localPart) {
+        if (!isVerpLocalPart(localPart) || localPart.length() != LOCAL_PART_LENGTH) {
+            return null;
+        }
+        byte[] bytes = new byte[TOKEN_BYTES + 1];
+        int buffer = 0;
+        int bits = 0;
+        int n = 0;
+        for (int i = PREFIX.length(); i < localPart.length(); i++) {
+            int v = value(localPart.charAt(i));
+            if (v < 0) {
+                return null;
+            }
+            buffer = (buffer << 5) | v;
+            bits += 5;
+            if (bits >= 8) {
+                bytes[n++] = (byte) (buffer >>> (bits - 8));
+                bits -= 8;
+            }
+        }
+        if ((buffer & ((1 << bits) - 1)) != 0) {
+            return null; // the padding bits of a token we wrote are zero
+        }
+        long messageId = 0;
+        for (int i = 0; i < 8; i++) {
+            messageId = (messageId << 8) | (bytes[i] & 0xff);
+        }
+        int ordinal = ((bytes[8] & 0xff) << 16) | ((bytes[9] & 0xff) << 8) | (bytes[10] & 0xff);
+        byte[] expected = new byte[TOKEN_BYTES];
+        payload(expected, messageId, ordinal);
+        mac(expected);
+        byte[] mac = scratch.get();
+        if (!MessageDigest.isEqual(Arrays.copyOf(mac, MAC_BYTES),
+                Arrays.copyOfRange(bytes, PAYLOAD_BYTES, TOKEN_BYTES))) {
+            return null;
+        }
+        return new Token(messageId, ordinal);
+    }
+
+    private static void payload(byte[] out, long messageId, int ordinal) {
+        for (int i = 0; i < 8; i++) {
+            out[i] = (byte) (messageId >>> (56 - 8 * i));
+        }
+        out[8] = (byte) (ordinal >>> 16);
+        out[9] = (byte) (ordinal >>> 8);
+        out[10] = (byte) ordinal;
+    }
+
+    /** The full MAC of {@code bytes}' payload, into this thread's scratch array. */
+    private void mac(byte[] bytes) {
+        Mac mac = macs.get();
+        mac.update(DOMAIN_SEPARATION);
+        mac.update(bytes, 0, PAYLOAD_BYTES);
+        try {
+            mac.doFinal(scratch.get(), 0);
+        } catch (javax.crypto.ShortBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int value(char c) {
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a';
+        }
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= '2' && c <= '7') {
+            return c - '2' + 26;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,75 @@
+package io.sluice.metrics;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.EnumMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The feedback intake's metrics (docs/metrics.md, docs/BOUNCES.md): every message a feedback listener took, by what
+ * became of it ({@value #MESSAGES}), and the complaints matched to sent mail by the envelope-sender domain
+ * ({@value #COMPLAINTS}; the first {@value #MAX_SENDER_DOMAINS} domains, then {@code other}): the numerator of the
+ * complaint rate mailbox providers judge a sender by. Labels are bounded; every result is in the scrape from the
+ * start. Thread-safe.
+ */
+public final class FeedbackMetrics {
+    public static final String MESSAGES = "sluice_feedback_messages_total";
+    public static final String COMPLAINTS = "sluice_complaints_total";
+    static final int MAX_SENDER_DOMAINS = 50;
+
+    /** What became of one message at the feedback listener. */
+    public enum Result {
+        /** A bounce matched to sent mail: {@code async_bounce} events (and suppression when hard). */
+        BOUNCE,
+        /** A complaint matched to sent mail: a {@code complaint} event and suppression. */
+        COMPLAINT,
+        /** A bounce or complaint that matched nothing Sluice sent within {@code feedback.index_days}. */
+        UNMATCHED,
+        /** A VERP token that does not verify with the feedback key: dropped. */
+        FORGED,
+        /** Nothing to act on: an auto-reply, a delay notice, a report of successful delivery, not a report. */
+        IGNORED,
+        /** The message could not be read as MIME at all. */
+        UNPARSED;
+
+        final String label = name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private final EnumMap<Result, CounterDataPoint> results = new EnumMap<>(Result.class);
+    private final Counter complaints;
+    private final ConcurrentHashMap<String, CounterDataPoint> senderDomains = new ConcurrentHashMap<>();
+    private final CounterDataPoint otherSenderDomain;
+
+    FeedbackMetrics(PrometheusRegistry registry) {
+        Counter messages = Counter.builder().name(MESSAGES)
+                .help("Messages taken by a feedback listener, by what became of them: bounce, complaint (matched to"
+                        + " sent mail), unmatched, forged (a VERP token that does not verify), ignored, unparsed")
+                .labelNames("result").withoutExemplars().register(registry);
+        for (Result r : Result.values()) {
+            results.put(r, messages.labelValues(r.label));
+        }
+        complaints = Counter.builder().name(COMPLAINTS)
+                .help("Complaints (ARF reports) matched to sent mail, by the envelope sender's domain (the first "
+                        + MAX_SENDER_DOMAINS + " domains seen, then other)")
+                .labelNames("sender_domain").withoutExemplars().register(registry);
+        otherSenderDomain = complaints.labelValues("other");
+    }
+
+    public void message(Result result) {
+        results.get(result).inc();
+    }
+
+    /** One complaint about mail from {@code senderDomain} ("" when not known: {@code none}). */
+    public void complaint(String senderDomain) {
+        String d = senderDomain == null || senderDomain.isEmpty() ? "none" : senderDomain;
+        CounterDataPoint point = senderDomains.get(d);
+        if (point == null) {
+            synchronized (senderDomains) {
+                point = senderDomains.computeIfAbsent(d, x -> senderDomains.size() < MAX_SENDER_DOMAINS
+                        ? complaints.labelValues(x) : otherSenderDomain);
+            }
+        }
+        point.inc();
+    }
+}
