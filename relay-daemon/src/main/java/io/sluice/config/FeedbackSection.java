@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Reads the {@code feedback} section of sluice.yaml into {@link FeedbackSettings}: {@code key_file} (a path; absent:
- * {@code feedback.key} in {@code journal.dir}), {@code domains} (domain names, each once; a leading {@code .} is
+ * {@code feedback.key} in {@code journal.dir}; an existing file must be readable and private, a missing one is
+ * made at start), {@code domains} (domain names, each once; a leading {@code .} is
  * not allowed: the listener takes mail for exactly these) and {@code index_days} (1 to 3650). Whether a
  * {@code role: feedback} listener then accepts anything at all is checked by {@link SettingsReader}, which also
  * sees the routes' VERP domains.
@@ -23,6 +24,9 @@ final class FeedbackSection {
         List<String> domains = domains(m);
         int indexDays = m.integer("index_days", FeedbackSettings.DEFAULT_INDEX_DAYS, INDEX_DAYS);
         m.finish();
+        if (keyFile != null && java.nio.file.Files.exists(keyFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            FileChecks.requirePrivateFile(m, "key_file", keyFile); // a missing one is made at start
+        }
         return new FeedbackSettings(keyFile, domains, indexDays);
     }
 

@@ -36,7 +36,6 @@ import io.sluice.bounce.intake.FeedbackKey;
 import io.sluice.bounce.intake.FeedbackMatcher;
 import io.sluice.bounce.intake.FeedbackReturnPaths;
 import io.sluice.bounce.intake.VerpCodec;
-import io.sluice.delivery.ReturnPaths;
 import io.sluice.scheduler.WarmupState;
 import io.sluice.scheduler.SteeringState;
 import io.sluice.smtp.server.SmtpServer;
@@ -192,12 +191,10 @@ public final class Daemon implements AutoCloseable {
                 (System.nanoTime() - loading) / 1_000_000);
         hardBounces = new HardBounceSuppressor(suppression, metrics.bounces());
         metrics.bounces().bindSuppressionEntries(suppression::size);
-        VerpCodec verp = null;
+        // Always: a reload may put VERP on a route, and its mail must then leave with signed return paths.
+        VerpCodec verp = new VerpCodec(FeedbackKey.loadOrCreate(current.feedback().keyFile(journal.dir())));
         boolean feedbackListener = current.listeners().stream()
                 .anyMatch(l -> l.role() == ListenerSettings.Role.FEEDBACK);
-        if (feedbackListener || current.egress().routes().stream().anyMatch(r -> r.verp() != null)) {
-            verp = new VerpCodec(FeedbackKey.loadOrCreate(current.feedback().keyFile(journal.dir())));
-        }
         if (feedbackListener) {
             loading = System.nanoTime();
             feedbackIndex = FeedbackIndex.open(journal.dir().resolve(FEEDBACK_INDEX_DIR),
@@ -210,7 +207,7 @@ public final class Daemon implements AutoCloseable {
                 warmup,
                 (recipient, inputs, receivedAt, now) -> suppression.atRcpt(recipient, inputs.senderDomain(),
                         inputs.authUser(), now, receivedAt), hardBounces,
-                verp == null ? ReturnPaths.NONE : new FeedbackReturnPaths(verp, feedbackIndex));
+                new FeedbackReturnPaths(verp, feedbackIndex));
         if (feedbackListener) {
             feedbackIntake = FeedbackIntake.start(new FeedbackMatcher(verp, feedbackIndex, delivery.classifier(),
                     () -> settings.current().feedbackDomains(), suppression, events, metrics.feedback(),

@@ -30,6 +30,7 @@ final class ConfigReference {
     /** Leaf keys whose change a reload refuses ({@code requires restart: <key>}); list elements as {@code []}. */
     static final Set<String> RESTART = Set.of(
             "listeners", "listeners[].name", "listeners[].address", "listeners[].port", "listeners[].tls",
+            "listeners[].role",
             "listeners[].auth.enabled", "listeners[].auth.users_file", "listeners[].auth.allow_plaintext",
             "listeners[].auth.cache_ttl", "listeners[].auth.max_failures_per_ip",
             "smtp.hostname", "smtp.max_message_size", "smtp.max_inflight_data_bytes",
@@ -42,7 +43,8 @@ final class ConfigReference {
             "delivery.tls", "delivery.max_recipients_per_transaction", "delivery.max_connections_per_site",
             "delivery.max_deliveries_per_connection", "delivery.connection_max_age", "delivery.idle_timeout",
             "delivery.dsn", "delivery.assume_delivered_on_dot_timeout",
-            "events.log_file", "events.log_max_size", "events.log_max_files", "events.max_stream_size");
+            "events.log_file", "events.log_max_size", "events.log_max_files", "events.max_stream_size",
+            "feedback.key_file", "feedback.index_days");
 
     /** Key line: indent, optional "- ", key, ':', value (maybe empty), optional comment. */
     private static final Pattern KEY = Pattern.compile("^( *)(- )?([a-z_]+):(?: +([^#]*?))?\\s*(?:#\\s?(.*))?$");
