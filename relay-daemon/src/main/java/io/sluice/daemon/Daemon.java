@@ -205,8 +205,8 @@ public final class Daemon implements AutoCloseable {
         delivery = DeliveryStage.start(current, journal, writer, recovered.pending(), eventLoops, handoff,
                 new DeliveryEventMetrics(metrics.delivery(), metrics.bounces(), events), metrics, steering, shaping,
                 warmup,
-                (recipient, inputs, receivedAt, now) -> suppression.atRcpt(recipient, inputs.senderDomain(),
-                        inputs.authUser(), now, receivedAt), hardBounces,
+                (recipient, inputs, receivedAt, now) -> suppression.afterData(recipient, inputs.senderDomain(),
+                        inputs.authUser(), inputs.fromDomain(), now, receivedAt), hardBounces,
                 new FeedbackReturnPaths(verp, feedbackIndex));
         if (feedbackListener) {
             feedbackIntake = FeedbackIntake.start(new FeedbackMatcher(verp, feedbackIndex, delivery.classifier(),

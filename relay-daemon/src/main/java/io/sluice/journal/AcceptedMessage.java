@@ -77,6 +77,17 @@ public final class AcceptedMessage {
     public AcceptedMessage(long id, long receivedAtMillis, String listener, String clientAddress, String heloName,
                            String authIdentity, String sender, String routingTags, List<String> recipients,
                            ByteBuffer body, boolean smtpUtf8, String stream) {
+        this(id, receivedAtMillis, listener, clientAddress, heloName, authIdentity, sender, routingTags, recipients,
+                body, smtpUtf8, stream, "");
+    }
+
+    /**
+     * As above, with the header From's domain ("" when none was found; journalled with the route inputs for the
+     * suppression list's {@code from-domain} scope).
+     */
+    public AcceptedMessage(long id, long receivedAtMillis, String listener, String clientAddress, String heloName,
+                           String authIdentity, String sender, String routingTags, List<String> recipients,
+                           ByteBuffer body, boolean smtpUtf8, String stream, String fromDomain) {
         this.smtpUtf8 = smtpUtf8;
         this.routingTags = Objects.requireNonNull(routingTags, "routingTags");
         this.id = id;
@@ -88,7 +99,7 @@ public final class AcceptedMessage {
         this.sender = Objects.requireNonNull(sender, "sender");
         this.recipients = Objects.requireNonNull(recipients, "recipients");
         this.body = Objects.requireNonNull(body, "body");
-        this.routeInputs = RouteInputs.of(sender, authIdentity, listener, stream);
+        this.routeInputs = RouteInputs.of(sender, authIdentity, listener, stream, fromDomain);
     }
 
     /** The value of tag {@code name} in {@code name=value} lines, or null. */

@@ -9,7 +9,7 @@ package io.sluice.journal;
  * <pre>
  * CHECKPOINT_BEGIN (48 bytes)
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x12   |  version = 4  |        reserved (0)           |  0
+ *  | type = 0x12   |  version = 5  |        reserved (0)           |  0
  *  +---------------+---------------+-------------------------------+
  *  |                         reserved (0)                          |  4
  *  +---------------------------------------------------------------+
@@ -22,7 +22,7 @@ package io.sluice.journal;
  *
  * CHECKPOINT_PART (16 bytes + entries; a part is closed once it passes {@link #PART_TARGET_BYTES})
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x13   |  version = 4  |        reserved (0)           |  0
+ *  | type = 0x13   |  version = 5  |        reserved (0)           |  0
  *  +---------------+---------------+-------------------------------+
  *  |                          entry count                          |  4
  *  +---------------------------------------------------------------+
@@ -51,12 +51,13 @@ package io.sluice.journal;
  *  +---------------------------------------------------------------+
  *  |  recipient block (as in QUEUED)                              ...
  *  +---------------------------------------------------------------+
- *  |  route inputs, only if flags bit 1 (version 4; as in QUEUED) ...
+ *  |  route inputs, only if flags bit 1 (version 4; as in QUEUED;  ...
+ *  |  the From domain from version 5)
  *  +---------------------------------------------------------------+
  *
  * CHECKPOINT_END (40 bytes)
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x14   |  version = 4  |        reserved (0)           |  0
+ *  | type = 0x14   |  version = 5  |        reserved (0)           |  0
  *  +---------------+---------------+-------------------------------+
  *  |                         reserved (0)                          |  4
  *  +---------------------------------------------------------------+
@@ -69,8 +70,9 @@ package io.sluice.journal;
  *
  * Version 2 added the entry flags and retry words; in version 1 the flags field is reserved (0) and no retry words
  * exist, so a version 1 checkpoint still loads, with no recipient deferred. Version 3 added the received time;
- * entries of versions 1 and 2 get the id's time floor ({@link MessageIds#timeFloorMillis}). Version 4 (written now)
- * added the route inputs (flag bit 1; absent for inputs that are unknown); older entries read as unknown.
+ * entries of versions 1 and 2 get the id's time floor ({@link MessageIds#timeFloorMillis}). Version 4 added the route
+ * inputs (flag bit 1; absent for inputs that are unknown); older entries read as unknown. Version 5 (written now)
+ * added the From domain to them; older entries read without one.
  * Each record of a
  * checkpoint carries its own version. Recovery checks that the sequence matches in every record and that the
  * counts in BEGIN, END and the entries agree; otherwise it falls back to replaying {@code state/} from the start.

@@ -129,7 +129,7 @@ final class CheckpointReader {
             RouteInputs inputs = RouteInputs.UNKNOWN;
             if (hasRoute) {
                 b.readPosition(pos);
-                inputs = RouteInputsField.read(b);
+                inputs = RouteInputsField.read(b, RouteInputsField.fieldsOfCheckpoint(version));
                 pos = b.readPosition();
             }
             if (!pending.restore(id, bodiesIndex, receivedAt, block, recipients, bitmap, retryWords, inputs)) {

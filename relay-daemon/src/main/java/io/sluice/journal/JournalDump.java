@@ -161,7 +161,7 @@ public final class JournalDump {
             pos += bitmapOffset + 8L * words + (retries ? 8L * recipients : 0)
                 + b.readInt(pos + CheckpointDescriptor.ENTRY_BLOCK_LENGTH_OFFSET);
             if (route && pos < b.readLimit()) {
-                pos += RouteInputsField.length(b, pos);
+                pos += RouteInputsField.length(b, pos, RouteInputsField.fieldsOfCheckpoint(version));
             }
         }
     }

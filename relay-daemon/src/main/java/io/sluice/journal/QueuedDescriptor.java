@@ -8,7 +8,7 @@ package io.sluice.journal;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------+---------------+-------------------------------+
- *  | type = 0x10   |  version = 3  |        recipient count        |  0
+ *  | type = 0x10   |  version = 4  |        recipient count        |  0
  *  +---------------+---------------+-------------------------------+
  *  |                    recipient block length                     |  4
  *  +---------------------------------------------------------------+
@@ -24,7 +24,8 @@ package io.sluice.journal;
  *  |  recipient block: count x (u16 length + UTF-8)               ... 32 (24 in version 1)
  *  +---------------------------------------------------------------+
  *  |  route inputs (version 3): sender domain, AUTH identity,       ...
- *  |  listener, stream; each u16 length + UTF-8 ({@link RouteInputsField})
+ *  |  listener, stream, From domain (version 4); each u16 length +
+ *  |  UTF-8 ({@link RouteInputsField})
  *  +---------------------------------------------------------------+
  * </pre>
  *

@@ -61,18 +61,19 @@ public final class RecordHeader {
      */
     public static final int DEFERRED_VERSION = 3;
     /**
-     * The version this code writes for QUEUED: 2 added the received time, 3 the route inputs. Older records are
-     * still read; their messages get the time floor of their id as received time ({@link MessageIds#timeFloorMillis})
-     * before version 2, and unknown route inputs ({@code RouteInputs.UNKNOWN}) before version 3.
+     * The version this code writes for QUEUED: 2 added the received time, 3 the route inputs, 4 the header From's
+     * domain among them. Older records are still read; their messages get the time floor of their id as received
+     * time ({@link MessageIds#timeFloorMillis}) before version 2, unknown route inputs ({@code RouteInputs.UNKNOWN})
+     * before version 3, and no From domain before version 4.
      */
-    public static final int QUEUED_VERSION = 3;
+    public static final int QUEUED_VERSION = 4;
     /**
      * The version this code writes for CHECKPOINT BEGIN, PART and END: 2 added the retry schedule of deferred
-     * recipients to PART entries, 3 the received time, 4 the route inputs. Older versions are still read (their
-     * recipients have no retry state in version 1; their messages get the id's time floor as received time before 3
-     * and unknown route inputs before 4).
+     * recipients to PART entries, 3 the received time, 4 the route inputs, 5 the header From's domain among them.
+     * Older versions are still read (their recipients have no retry state in version 1; their messages get the id's
+     * time floor as received time before 3, unknown route inputs before 4 and no From domain before 5).
      */
-    public static final int CHECKPOINT_VERSION = 4;
+    public static final int CHECKPOINT_VERSION = 5;
 
     private RecordHeader() {
     }

@@ -75,7 +75,7 @@ final class StateReplay {
         RouteInputs inputs = RouteInputs.UNKNOWN;
         if (version >= 3) {
             b.readPosition(blockStart + blockLength);
-            inputs = RouteInputsField.read(b);
+            inputs = RouteInputsField.read(b, RouteInputsField.fieldsOfQueued(version));
         }
         pending.add(id, bodiesIndex, receivedAt, block, count, inputs);
         highestMessageId = Math.max(highestMessageId, id);

@@ -5,7 +5,7 @@ import io.sluice.model.RouteInputs;
 
 /**
  * Whether a recipient is on the suppression list for a message with these route inputs (its envelope sender's
- * domain and AUTH identity), asked once per recipient when a message enters the scheduler, newly queued or
+ * domain, AUTH identity and header From's domain), asked once per recipient when a message enters the scheduler, newly queued or
  * recovered. Must be cheap and never block: it runs on the scheduler thread (the daemon's is an in-memory hash
  * lookup, {@code suppression.SuppressionList#atRcpt}).
  */

@@ -35,6 +35,7 @@ public final class SuppressionList implements AutoCloseable {
      */
     private volatile boolean senderDomainUsed;
     private volatile boolean authUsed;
+    private volatile boolean fromDomainUsed;
 
     private SuppressionList(SuppressionIndex index, SuppressionLog log) {
         this.index = index;
@@ -56,6 +57,7 @@ public final class SuppressionList implements AutoCloseable {
         SuppressionList list = new SuppressionList(index, log);
         list.senderDomainUsed = used[SuppressionScope.SENDER_DOMAIN.code()];
         list.authUsed = used[SuppressionScope.AUTH.code()];
+        list.fromDomainUsed = used[SuppressionScope.FROM_DOMAIN.code()];
         long dead = records[0] - index.size();
         if (dead >= COMPACT_MIN_DEAD && dead > index.size()) {
             long kept = list.compact(System.currentTimeMillis());
@@ -125,6 +127,19 @@ public final class SuppressionList implements AutoCloseable {
         return r;
     }
 
+    /**
+     * The check after DATA, when the message is queued: {@link #atRcpt} and then an entry for the header From's
+     * domain ({@code fromDomain}; null or "" when the message has none).
+     */
+    public BounceReason afterData(String address, String senderDomain, String authIdentity, String fromDomain,
+                                  long nowMillis, long addedNotAfterMillis) {
+        BounceReason r = atRcpt(address, senderDomain, authIdentity, nowMillis, addedNotAfterMillis);
+        if (r == null && fromDomainUsed && fromDomain != null && !fromDomain.isEmpty()) {
+            r = find(SuppressionScope.FROM_DOMAIN, fromDomain, address, nowMillis, addedNotAfterMillis);
+        }
+        return r;
+    }
+
     /** Adds (or replaces) entries; returns once they are durable. */
     public void add(List<SuppressionEntry> entries) throws IOException {
         if (entries.isEmpty()) {
@@ -135,6 +150,7 @@ public final class SuppressionList implements AutoCloseable {
             for (SuppressionEntry e : entries) {
                 senderDomainUsed |= e.scope() == SuppressionScope.SENDER_DOMAIN;
                 authUsed |= e.scope() == SuppressionScope.AUTH;
+                fromDomainUsed |= e.scope() == SuppressionScope.FROM_DOMAIN;
                 index.put(high(e), low(e), e.timeMillis(), expirySeconds(e.expiresMillis()), e.reason());
             }
         }

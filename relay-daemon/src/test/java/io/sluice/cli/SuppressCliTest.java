@@ -110,9 +110,13 @@ class SuppressCliTest {
     }
 
     private static void submit(SmtpClient c, String sender, String recipient) throws Exception {
+        submit(c, sender, recipient, "");
+    }
+
+    private static void submit(SmtpClient c, String sender, String recipient, String headers) throws Exception {
         c.send("MAIL FROM:<" + sender + ">\r\nRCPT TO:<" + recipient + ">\r\nDATA\r\n");
         assertThat(c.replies(3)).allMatch(r -> r.startsWith("250") || r.startsWith("354"));
-        c.send("Subject: s\r\n\r\nhello\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+        c.send((headers + "Subject: s\r\n\r\nhello\r\n.\r\n").getBytes(StandardCharsets.US_ASCII));
         assertThat(c.reply()).startsWith("250 2.0.0");
     }
 
@@ -168,9 +172,26 @@ class SuppressCliTest {
         assertThat(refused.err()).contains("line 2: not an address");
         assertThat(CliRun.sluice("suppress", "list", "--config", config, "--address", "ok@dest.test").out())
                 .as("all or nothing").doesNotContain("ok@dest.test,");
-        CliRun fromDomain = CliRun.sluice("suppress", "add", "--config", config, "x@dest.test", "--scope",
-                "from-domain", "--value", "news.example");
-        assertThat(fromDomain.exit()).as("refused, not kept without effect").isEqualTo(1);
-        assertThat(fromDomain.err()).contains("from-domain entries are not checked yet");
+    }
+
+    @Test
+    void shouldHoldBackMailWhoseHeaderFromIsInAFromDomainEntry() throws Exception {
+        String config = start();
+        CliRun add = CliRun.sluice("suppress", "add", "--config", config, "x@dest.test", "--scope", "from-domain",
+                "--value", "Brand.Example");
+        assertThat(add.exit()).as(add.err()).isZero();
+        try (SmtpClient c = daemon.connect()) {
+            assertThat(c.reply()).startsWith("220");
+            assertThat(c.command("EHLO client.test")).startsWith("250");
+            submit(c, "bounces@esp.example", "x@dest.test", "From: \"Brand\" <news@BRAND.example>\r\n");
+            submit(c, "bounces@esp.example", "x@dest.test", "From: other@shop.example (Shop)\r\n");
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> sink.messages().size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> AdminHttp.metric(daemon.adminPort(),
+                "sluice_suppressed_recipients_total") == 1.0);
+        Thread.sleep(300);
+        assertThat(sink.messages()).singleElement().satisfies(m ->
+                assertThat(new String(m.bytes(), StandardCharsets.UTF_8)).contains("From: other@shop.example"));
+        assertThat(Files.readString(daemon.eventLog())).contains("\"type\":\"suppressed\"");
     }
 }

@@ -87,4 +87,34 @@ class ReceivedTimeRecoveryTest {
             assertThat(m.recipients()).containsExactly("a@x.org", "b@x.org");
         }
     }
+
+    @Test
+    void shouldReadAVersionThreeQueuedRecordsRouteInputsWithoutAFromDomain() throws Exception {
+        long id = MessageIds.timeFloorMillis(0) + (1_790_000_000_000L << 20) + 7;
+        byte[] block = RecipientBlock.encode(List.of("a@x.org"));
+        try (Journal journal = TestJournals.open(dir);
+             ExcerptAppender state = journal.state().createAppender();
+             DocumentContext dc = state.writingDocument()) {
+            var b = dc.wire().bytes();
+            b.writeUnsignedByte(RecordHeader.TYPE_QUEUED);
+            b.writeUnsignedByte(3);
+            b.writeUnsignedShort(1);
+            b.writeInt(block.length);
+            b.writeLong(id);
+            b.writeLong(43);
+            b.writeLong(1_790_000_000_123L);
+            b.write(block);
+            for (String field : new String[] {"shop.example", "app1", "main", "bulk"}) {
+                byte[] utf8 = field.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                b.writeUnsignedShort(utf8.length);
+                b.write(utf8);
+            }
+        }
+        try (Journal journal = TestJournals.open(dir)) {
+            PendingMessage m = Recovery.recover(journal).pending().get(id);
+            assertThat(m.routeInputs()).isEqualTo(new io.sluice.model.RouteInputs("shop.example", "app1", "main",
+                "bulk", ""));
+            assertThat(m.receivedAtMillis()).isEqualTo(1_790_000_000_123L);
+        }
+    }
 }

@@ -448,7 +448,7 @@ class RecoveryTest {
             return io.sluice.model.RouteInputs.UNKNOWN;
         }
         return new io.sluice.model.RouteInputs("d" + id % 5 + ".test", id % 2 == 0 ? "" : "user" + id % 4, "smtp",
-            id % 7 == 0 ? "bulk" : "");
+            id % 7 == 0 ? "bulk" : "", id % 4 == 1 ? "brand" + id % 3 + ".example" : "");
     }
 
     /** Every pending message of {@code set} carries the route inputs it was queued with. */

@@ -151,7 +151,7 @@ final class DataHandOff implements AppendCallback {
         queued = new AcceptedMessage(id, receivedAtMillis, listener.name(), session.clientIp(),
                 session.heloName(), session.authIdentity(), transaction.sender(), routingTags(cleaned.tags()),
                 List.copyOf(recipients), text.buffer().nioBuffer(), transaction.smtpUtf8(),
-                cleaned.tags().get("stream"));
+                cleaned.tags().get("stream"), cleaned.fromDomain());
         session.state(SmtpSession.State.QUEUEING);
         session.decoder().pause();
         if (!listener.journal().offer(queued, this)) {

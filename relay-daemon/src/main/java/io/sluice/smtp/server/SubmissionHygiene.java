@@ -2,6 +2,7 @@ package io.sluice.smtp.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.sluice.util.FromDomain;
 import io.sluice.util.HeaderAddress;
 import io.sluice.util.IdnDomain;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ import java.util.Map;
  * count Received headers against the hop limit (RFC 5321 6.3: refuse looping mail with 554 5.4.6); add Message-ID
  * and Date when missing (RFC 5322 3.6); honour {@code X-Sluice-*} headers as routing tags only from trusted
  * (relay-allowed or authenticated) clients, and strip them from every message; prepend our Received header
- * (RFC 5321 4.4).
+ * (RFC 5321 4.4). It also reads the header From's domain for the suppression list's {@code from-domain} scope.
  *
  * <p>Input: the text buffer from DATA, whose reader index leaves {@link #HEADROOM} free octets in front so the
  * added headers are written in place without copying the message. Only when {@code X-Sluice-*} headers must be cut
@@ -32,6 +33,9 @@ final class SubmissionHygiene {
     private static final byte[] RECEIVED = "received".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MESSAGE_ID = "message-id".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATE = "date".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FROM = "from".getBytes(StandardCharsets.US_ASCII);
+    /** Longest From field read for its domain; a longer one (a huge group) yields none. */
+    private static final int MAX_FROM_FIELD = 4096;
 
     private final String hostname;
     private final int hopLimit;
@@ -47,8 +51,11 @@ final class SubmissionHygiene {
     record Origin(String heloName, String clientIp, String protocol, boolean trusted) {
     }
 
-    /** The outcome: the text to store (null when refused), the tags, and the refusal reply if any. */
-    record Result(ByteBuf text, Map<String, String> tags, ByteBuf refusal) {
+    /**
+     * The outcome: the text to store (null when refused), the tags, the refusal reply if any, and the header From's
+     * domain ({@link FromDomain}; "" when none).
+     */
+    record Result(ByteBuf text, Map<String, String> tags, ByteBuf refusal, String fromDomain) {
     }
 
     /**
@@ -62,9 +69,11 @@ final class SubmissionHygiene {
         scan(text, scan);
         if (scan.received >= hopLimit) {
             text.release();
-            return new Result(null, Map.of(), SmtpReplies.TOO_MANY_HOPS.duplicate());
+            return new Result(null, Map.of(), SmtpReplies.TOO_MANY_HOPS.duplicate(), "");
         }
         Map<String, String> tags = origin.trusted() ? scan.tags : Map.of();
+        String fromDomain = scan.fromStart < 0 || scan.fromEnd - scan.fromStart > MAX_FROM_FIELD ? ""
+                : FromDomain.of(text.toString(scan.fromStart, scan.fromEnd - scan.fromStart, StandardCharsets.UTF_8));
         StringBuilder prefix = prefix(messageId, origin, singleRecipient, nowMillis, scan);
         // ASCII (the usual case) is written char by char; otherwise (an SMTPUTF8 recipient) encoded once
         byte[] utf8 = isAscii(prefix) ? null : prefix.toString().getBytes(StandardCharsets.UTF_8);
@@ -77,7 +86,7 @@ final class SubmissionHygiene {
                 text.setBytes(start, utf8);
             }
             text.readerIndex(start);
-            return new Result(text, tags, null);
+            return new Result(text, tags, null, fromDomain);
         }
         ByteBuf copy = alloc.directBuffer(prefixLength + text.readableBytes());
         if (utf8 == null) {
@@ -92,7 +101,7 @@ final class SubmissionHygiene {
         }
         copy.writeBytes(text, pos, text.writerIndex() - pos);
         text.release();
-        return new Result(copy, tags, null);
+        return new Result(copy, tags, null, fromDomain);
     }
 
     /** The headers to add, in this instance's reused builder (valid until the next call). */
@@ -157,6 +166,9 @@ final class SubmissionHygiene {
         int received;
         boolean hasMessageId;
         boolean hasDate;
+        /** The first From field's value (after the colon) up to the next field, or -1. */
+        int fromStart;
+        int fromEnd;
         int[] stripStart = new int[0];
         int[] stripEnd = new int[0];
         int stripCount;
@@ -166,6 +178,8 @@ final class SubmissionHygiene {
             received = 0;
             hasMessageId = false;
             hasDate = false;
+            fromStart = -1;
+            fromEnd = -1;
             stripCount = 0;
             tags = Map.of();
             return this;
@@ -201,6 +215,9 @@ final class SubmissionHygiene {
                 scan.strip(stripping, pos);
                 stripping = -1;
             }
+            if (scan.fromStart >= 0 && scan.fromEnd < 0) {
+                scan.fromEnd = pos;
+            }
             int nameEnd = fieldNameEnd(text, pos, lineEnd);
             if (nameEnd < 0) {
                 break;
@@ -212,6 +229,8 @@ final class SubmissionHygiene {
                 scan.hasMessageId = true;
             } else if (nameIs(text, pos, nameLength, DATE)) {
                 scan.hasDate = true;
+            } else if (scan.fromStart < 0 && nameIs(text, pos, nameLength, FROM)) {
+                scan.fromStart = text.indexOf(nameEnd, lineEnd, (byte) ':') + 1;
             } else if (nameLength > X_SLUICE.length && startsWithIgnoreCase(text, pos, X_SLUICE)) {
                 stripping = pos;
             }
@@ -219,6 +238,9 @@ final class SubmissionHygiene {
         }
         if (stripping >= 0) {
             scan.strip(stripping, pos);
+        }
+        if (scan.fromStart >= 0 && scan.fromEnd < 0) {
+            scan.fromEnd = pos;
         }
         if (scan.stripCount > 0) {
             scan.tags = tags(text, scan);
