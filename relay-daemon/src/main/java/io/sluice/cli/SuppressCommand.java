@@ -55,7 +55,7 @@ final class SuppressCommand {
         List<String> addresses;
 
         @Option(names = "--scope", paramLabel = "SCOPE", defaultValue = "global",
-                description = "global (default), sender-domain or auth (from-domain: not checked yet, refused)")
+                description = "global (default), sender-domain, auth or from-domain (the header From's domain)")
         String scope;
 
         @Option(names = "--value", paramLabel = "V",
