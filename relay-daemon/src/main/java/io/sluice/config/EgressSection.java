@@ -17,14 +17,16 @@ final class EgressSection {
     private EgressSection() {
     }
 
-    static EgressSettings read(YamlMapping doc, List<ListenerSettings> listeners, DeliverySettings delivery) {
+    /** {@code feedbackDomains}: {@code feedback.domains}, for a route's unsubscribe mailto address. */
+    static EgressSettings read(YamlMapping doc, List<ListenerSettings> listeners, DeliverySettings delivery,
+                               List<String> feedbackDomains) {
         List<SourceSettings> sources = SourcesSection.read(doc, delivery);
         List<PoolSettings> pools = PoolsSection.read(doc, sources);
         List<SmarthostSettings> smarthosts = SmarthostsSection.read(doc);
         List<LaneSettings> lanes = LanesSection.read(doc);
         List<QuotaSettings> quotas = QuotasSection.read(doc);
         List<RouteSettings> routes = RoutesSection.read(doc,
-                new RoutesSection.Names(listeners, pools, smarthosts, lanes));
+                new RoutesSection.Names(listeners, pools, smarthosts, lanes, feedbackDomains));
         return new EgressSettings(sources, pools, smarthosts, routes, lanes, quotas);
     }
 }

@@ -51,6 +51,7 @@ import java.util.Objects;
  *   <tr><td>events.*</td><td>restart</td><td>the event log and its tailer are started once</td></tr>
  *   <tr><td>feedback.key_file, .index_days</td><td>restart</td><td>the VERP key and the feedback index are opened
  *       once (feedback.domains reloads: read per RCPT)</td></tr>
+ *   <tr><td>web.*</td><td>restart</td><td>the unsubscribe listener is bound once with its limits</td></tr>
  * </table>
  *
  * <p>Listeners are matched by position, as the file lists them; a list of another length is reported as
@@ -78,6 +79,15 @@ public final class RestartRequired {
         events(keys, running.events(), next.events());
         differ(keys, "feedback.key_file", running.feedback().keyFile(), next.feedback().keyFile());
         differ(keys, "feedback.index_days", running.feedback().indexDays(), next.feedback().indexDays());
+        WebSettings w = running.web();
+        WebSettings v = next.web();
+        differ(keys, "web.enabled", w.enabled(), v.enabled());
+        differ(keys, "web.address", w.address(), v.address());
+        differ(keys, "web.port", w.port(), v.port());
+        differ(keys, "web.tls_cert", w.tlsCertFile(), v.tlsCertFile());
+        differ(keys, "web.tls_key", w.tlsKeyFile(), v.tlsKeyFile());
+        differ(keys, "web.max_connections", w.maxConnections(), v.maxConnections());
+        differ(keys, "web.max_requests_per_ip", w.maxRequestsPerIp(), v.maxRequestsPerIp());
         return keys;
     }
 

@@ -15,9 +15,10 @@ import java.util.List;
  * @param smarthosts smarthost names in failover order ({@code smarthosts}); empty = direct to MX through
  *                   {@code pool}
  * @param verp       VERP return paths for its mail ({@code verp}), or null: the envelope sender is kept
+ * @param unsubscribe one-click unsubscribe headers for its mail ({@code unsubscribe}), or null: none are added
  */
 public record RouteSettings(String name, Match match, String lane, String pool, List<String> smarthosts,
-                            Verp verp) {
+                            Verp verp, Unsubscribe unsubscribe) {
 
     /** The name of the route made when the file has no {@code routes}. */
     public static final String DEFAULT_NAME = "default";
@@ -28,7 +29,23 @@ public record RouteSettings(String name, Match match, String lane, String pool, 
 
     /** A route without VERP. */
     public RouteSettings(String name, Match match, String lane, String pool, List<String> smarthosts) {
-        this(name, match, lane, pool, smarthosts, null);
+        this(name, match, lane, pool, smarthosts, null, null);
+    }
+
+    /**
+     * One-click unsubscribe on a route ({@code unsubscribe}; RFC 8058, RFC 2369): each recipient's message is stored
+     * on its own at accept with {@code List-Unsubscribe} (an HTTPS link with a signed token for the recipient and
+     * the sender's domain, and with {@code mailto} a mail address at the feedback listener) and
+     * {@code List-Unsubscribe-Post: List-Unsubscribe=One-Click}. A message that brings its own
+     * {@code List-Unsubscribe} is left as it is.
+     *
+     * @param urlBase    where the web listener is reached from the internet ({@code url_base}, https, no query);
+     *                   the link is {@code <url_base>/u/<token>}
+     * @param mailto     add a {@code mailto:} too ({@code mailto}, default false)
+     * @param mailDomain the domain of the mailto address: the route's VERP domain, else the first of
+     *                   {@code feedback.domains}; null without {@code mailto}
+     */
+    public record Unsubscribe(String urlBase, boolean mailto, String mailDomain) {
     }
 
     /**

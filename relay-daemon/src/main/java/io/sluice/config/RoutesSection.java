@@ -25,7 +25,7 @@ final class RoutesSection {
 
     /** What the routes refer to, already read. */
     record Names(List<ListenerSettings> listeners, List<PoolSettings> pools, List<SmarthostSettings> smarthosts,
-                 List<LaneSettings> lanes) {
+                 List<LaneSettings> lanes, List<String> feedbackDomains) {
     }
 
     private RoutesSection() {
@@ -83,6 +83,8 @@ final class RoutesSection {
         String pool = m.read("pool", null, ConfigName::parse);
         List<String> smarthosts = smarthosts(m, names.smarthosts());
         RouteSettings.Verp verp = m.isPresent("verp") ? verp(m.mapping("verp")) : null;
+        RouteSettings.Unsubscribe unsubscribe = m.isPresent("unsubscribe")
+                ? unsubscribe(m.mapping("unsubscribe"), verp, names.feedbackDomains()) : null;
         m.finish();
 
         if (!m.failed("lane") && names.lanes().stream().noneMatch(l -> l.name().equals(lane))) {
@@ -96,7 +98,50 @@ final class RoutesSection {
             m.error("name", "route " + (name == null ? "" : name + " ") + "has no path: give pool (direct to MX"
                     + " through it) or smarthosts (relay through them; pool then optional, whom to bind as)");
         }
-        return new RouteSettings(name, match, lane, pool, smarthosts, verp);
+        return new RouteSettings(name, match, lane, pool, smarthosts, verp, unsubscribe);
+    }
+
+    /**
+     * {@code unsubscribe: {url_base: https://..., mailto: false}}: url_base required, an absolute https URL without
+     * query or fragment (a trailing {@code /} is dropped); mailto needs a domain for the address: the route's
+     * {@code verp.domain} or {@code feedback.domains}.
+     */
+    private static RouteSettings.Unsubscribe unsubscribe(YamlMapping m, RouteSettings.Verp verp,
+                                                         List<String> feedbackDomains) {
+        String url = m.read("url_base", null, RoutesSection::httpsBase);
+        boolean mailto = m.bool("mailto", false);
+        m.finish();
+        if (url == null) {
+            if (!m.failed("url_base")) {
+                m.error("url_base", "required: the https address the web listener is reached at, e.g."
+                        + " https://u.example.com (the one-click link is <url_base>/u/<token>)");
+            }
+            return null;
+        }
+        String domain = verp != null ? verp.domain() : feedbackDomains.isEmpty() ? null : feedbackDomains.get(0);
+        if (mailto && domain == null) {
+            m.error("mailto", "a mailto address needs a domain the feedback listener takes: give this route"
+                    + " verp.domain, or feedback.domains");
+            return null;
+        }
+        return new RouteSettings.Unsubscribe(url, mailto, mailto ? domain : null);
+    }
+
+    private static String httpsBase(String raw) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(raw);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(raw + " is not a URL: " + e.getReason());
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException(raw + " is not an https URL with a host (RFC 8058 asks for HTTPS)");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(raw + " has a query, fragment or user: give only scheme, host, port"
+                    + " and path");
+        }
+        return raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
     }
 
     /** {@code verp: {domain: ...}}: the domain is required, a plain domain name (no leading {@code .}). */

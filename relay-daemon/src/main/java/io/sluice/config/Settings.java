@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param shaping     per-ISP traffic shaping: the shaping file, its overrides and their rules (off without a file)
  * @param bounces     bounce classification: the rules files and their rules
  * @param feedback    the feedback loop: VERP key, feedback domains, how long sent mail can be matched
+ * @param web         the public HTTP listener for one-click unsubscribe
  */
 public record Settings(
         Path source,
@@ -37,7 +38,8 @@ public record Settings(
         EgressSettings egress,
         ShapingSettings shaping,
         BounceRuleSettings bounces,
-        FeedbackSettings feedback) {
+        FeedbackSettings feedback,
+        WebSettings web) {
 
     public Settings {
         listeners = List.copyOf(listeners);
@@ -52,27 +54,28 @@ public record Settings(
         Objects.requireNonNull(shaping, "shaping");
         Objects.requireNonNull(bounces, "bounces");
         Objects.requireNonNull(feedback, "feedback");
+        Objects.requireNonNull(web, "web");
     }
 
-    /** A snapshot without a {@code feedback} section (its defaults). */
+    /** A snapshot without {@code feedback} and {@code web} sections (their defaults). */
     public Settings(Path source, List<ListenerSettings> listeners, SmtpSettings smtp, JournalSettings journal,
                     QueueSettings queue, AdminSettings admin, DnsSettings dns, DeliverySettings delivery,
                     EventsSettings events, EgressSettings egress, ShapingSettings shaping,
                     BounceRuleSettings bounces) {
         this(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, shaping, bounces,
-                FeedbackSettings.defaults());
+                FeedbackSettings.defaults(), WebSettings.defaults());
     }
 
     /** This snapshot with {@code next} as its shaping (the loader adds the rules read from the shaping files). */
     public Settings withShaping(ShapingSettings next) {
         return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, next,
-                bounces, feedback);
+                bounces, feedback, web);
     }
 
     /** This snapshot with {@code next} as its bounce rules (the loader adds the rules read from the rules files). */
     public Settings withBounces(BounceRuleSettings next) {
         return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, shaping,
-                next, feedback);
+                next, feedback, web);
     }
 
     /**

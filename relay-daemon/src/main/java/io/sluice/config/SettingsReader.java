@@ -10,7 +10,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * <p>Top-level keys: {@code listeners}, {@code smtp}, {@code journal}, {@code queue}, {@code admin}, {@code dns},
  * {@code delivery}, {@code events}, and the egress keys {@code sources}, {@code pools}, {@code smarthosts},
  * {@code routes}, {@code lanes}, {@code quotas} ({@link EgressSection}), {@code bounces} ({@link BouncesSection}),
- * {@code feedback} ({@link FeedbackSection}) and {@code shaping}
+ * {@code feedback} ({@link FeedbackSection}), {@code web} ({@link WebSection}) and {@code shaping}
  * ({@link ShapingSection}: which files; the loader reads them); each may be absent or null, which means all of its defaults. Problems go to the given
  * {@link ConfigErrors}; when there are any, the returned snapshot holds defaults in their place and must be
  * discarded (the loader throws instead). {@code delivery.ehlo_name} defaults to {@code smtp.hostname}, so smtp is
@@ -31,13 +31,23 @@ final class SettingsReader {
         DnsSettings dns = DnsSection.read(doc.mapping("dns"));
         DeliverySettings delivery = DeliverySection.read(doc.mapping("delivery"), smtp.hostname());
         EventsSettings events = EventsSection.read(doc.mapping("events"));
-        EgressSettings egress = EgressSection.read(doc, listeners, delivery);
+        FeedbackSettings feedback = FeedbackSection.read(doc.mapping("feedback"));
+        EgressSettings egress = EgressSection.read(doc, listeners, delivery, feedback.domains());
         ShapingSettings shaping = ShapingSection.read(doc.mapping("shaping"));
         BounceRuleSettings bounces = BouncesSection.read(doc.mapping("bounces"));
-        FeedbackSettings feedback = FeedbackSection.read(doc.mapping("feedback"));
+        WebSettings web = WebSection.read(doc.mapping("web"), listeners, admin);
         doc.finish();
         Settings settings = new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events,
-                egress, shaping, bounces, feedback);
+                egress, shaping, bounces, feedback, web);
+        if (!web.enabled()) {
+            for (RouteSettings r : egress.routes()) {
+                if (r.unsubscribe() != null) {
+                    doc.error("routes", "route " + r.name() + " adds one-click unsubscribe links, but the web"
+                            + " listener is off: set web.enabled: true (the POST must reach this instance's"
+                            + " suppression list)");
+                }
+            }
+        }
         if (settings.feedbackDomains().isEmpty()) {
             for (ListenerSettings l : listeners) {
                 if (l.role() == ListenerSettings.Role.FEEDBACK) {

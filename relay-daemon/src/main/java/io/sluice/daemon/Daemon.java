@@ -35,7 +35,10 @@ import io.sluice.bounce.intake.FeedbackIntake;
 import io.sluice.bounce.intake.FeedbackKey;
 import io.sluice.bounce.intake.FeedbackMatcher;
 import io.sluice.bounce.intake.FeedbackReturnPaths;
-import io.sluice.bounce.intake.VerpCodec;
+import io.sluice.model.UnsubscribeToken;
+import io.sluice.model.VerpCodec;
+import io.sluice.web.UnsubscribeLinks;
+import io.sluice.web.UnsubscribeRequests;
 import io.sluice.scheduler.WarmupState;
 import io.sluice.scheduler.SteeringState;
 import io.sluice.smtp.server.SmtpServer;
@@ -100,6 +103,18 @@ public final class Daemon implements AutoCloseable {
     /** The feedback loop: what was sent (null without a feedback listener) and the intake of such a listener. */
     private FeedbackIndex feedbackIndex;
     private FeedbackIntake feedbackIntake;
+    /** The public one-click unsubscribe listener ({@code web}); null when off. */
+    private io.sluice.web.UnsubscribeServer web;
+    /** The routes as ingress asks them which recipients get unsubscribe headers; replaced on reload. */
+    private volatile AcceptRoutes acceptRoutes;
+
+    /** A snapshot's routes, compiled, and whether any adds unsubscribe headers. */
+    private record AcceptRoutes(io.sluice.routing.Router router, boolean anyUnsubscribe) {
+        static AcceptRoutes of(Settings s) {
+            return new AcceptRoutes(io.sluice.routing.Router.compile(s.egress()),
+                    s.egress().routes().stream().anyMatch(r -> r.unsubscribe() != null));
+        }
+    }
     private volatile SmtpServer smtp;
     private AdminServer admin;
     private boolean shutDown;
@@ -192,7 +207,13 @@ public final class Daemon implements AutoCloseable {
         hardBounces = new HardBounceSuppressor(suppression, metrics.bounces());
         metrics.bounces().bindSuppressionEntries(suppression::size);
         // Always: a reload may put VERP on a route, and its mail must then leave with signed return paths.
-        VerpCodec verp = new VerpCodec(FeedbackKey.loadOrCreate(current.feedback().keyFile(journal.dir())));
+        byte[] feedbackKey = FeedbackKey.loadOrCreate(current.feedback().keyFile(journal.dir()));
+        VerpCodec verp = VerpCodec.bounces(feedbackKey);
+        VerpCodec unsubscribeMail = VerpCodec.unsubscribes(feedbackKey);
+        UnsubscribeToken unsubscribeLinks = new UnsubscribeToken(feedbackKey);
+        UnsubscribeRequests unsubscribes = new UnsubscribeRequests(suppression, events, metrics.feedback(),
+                System::currentTimeMillis);
+        acceptRoutes = AcceptRoutes.of(current);
         boolean feedbackListener = current.listeners().stream()
                 .anyMatch(l -> l.role() == ListenerSettings.Role.FEEDBACK);
         if (feedbackListener) {
@@ -209,10 +230,20 @@ public final class Daemon implements AutoCloseable {
                         inputs.authUser(), inputs.fromDomain(), now, receivedAt), hardBounces,
                 new FeedbackReturnPaths(verp, feedbackIndex));
         if (feedbackListener) {
-            feedbackIntake = FeedbackIntake.start(new FeedbackMatcher(verp, feedbackIndex, delivery.classifier(),
-                    () -> settings.current().feedbackDomains(), suppression, events, metrics.feedback(),
-                    metrics.bounces()));
+            feedbackIntake = FeedbackIntake.start(new FeedbackMatcher(verp, unsubscribeMail, unsubscribes,
+                    feedbackIndex, delivery.classifier(), () -> settings.current().feedbackDomains(), suppression,
+                    events, metrics.feedback(), metrics.bounces()));
         }
+        if (current.web().enabled()) {
+            web = new io.sluice.web.UnsubscribeServer(current.web(), eventLoops.group(),
+                    eventLoops.serverChannelClass(), unsubscribeLinks, unsubscribes, metrics.feedback());
+            web.start();
+            LOG.info("web (one-click unsubscribe) on {}:{} ({})", current.web().address(), web.port(),
+                    current.web().tls() ? "https" : "http");
+        }
+        UnsubscribeLinks links = new UnsubscribeLinks(() -> acceptRoutes.anyUnsubscribe(),
+                (inputs, domain) -> acceptRoutes.router().route(inputs, domain).unsubscribe(), unsubscribeLinks,
+                unsubscribeMail);
         for (ListenerSettings listener : current.listeners()) {
             if (listener.auth().enabled()) {
                 authVerifiers.put(listener.name(),
@@ -226,7 +257,7 @@ public final class Daemon implements AutoCloseable {
                 name -> new IngressMetrics(metrics.forListener(name)), authVerifiers, events,
                 recovered.pending()::pendingRecipientsOf,
                 (recipient, senderDomain, auth) -> suppression.atRcpt(recipient, senderDomain, auth,
-                        System.currentTimeMillis()), feedbackIntake));
+                        System.currentTimeMillis()), feedbackIntake, links));
         smtp.start();
         LOG.info("sluice ready");
     }
@@ -332,9 +363,11 @@ public final class Daemon implements AutoCloseable {
             BearerToken.load(next.admin().tokenFile()); // same checks as at start; the token in force stays
         }
         Runnable tls = smtp.prepareTlsReload(next);
+        AcceptRoutes routes = AcceptRoutes.of(next);
         return () -> {
             tls.run();
             delivery.reload(next);
+            acceptRoutes = routes;
         };
     }
 
@@ -370,6 +403,7 @@ public final class Daemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            closeQuietly(web);
             closeQuietly(feedbackIntake); // after the listeners: it answers what they handed it
             closeQuietly(delivery);
             closeQuietly(feedbackIndex);

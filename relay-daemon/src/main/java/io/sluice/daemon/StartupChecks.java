@@ -31,7 +31,7 @@ import java.util.List;
  *       admin endpoint is enabled), or, when it does not exist yet, could be created ({@link #createTokenFile}
  *       creates it at start, before the other checks; {@link #notes} says so for check-config); each TLS listener's certificate and key build a server context
  *       ({@link ListenerTls}); each AUTH users file parses ({@link UsersFile#load}).</li>
- *   <li>{@link #portProblems}: every SMTP listener address and the admin address can be bound now (a plain socket
+ *   <li>{@link #portProblems}: every SMTP listener address, the admin address and the web listener's can be bound now (a plain socket
  *       with {@code SO_REUSEADDR}, as the real listeners use, bound and closed at once; port 0 is skipped).</li>
  * </ul>
  * Each problem is one line, {@code <config file>: <key>: <problem>}, naming the key and the file it names. (No line
@@ -156,6 +156,12 @@ public final class StartupChecks {
             String problem = bindProblem(admin.address(), admin.port());
             if (problem != null) {
                 problems.add(line(settings, "admin.port", "admin endpoint: " + problem));
+            }
+        }
+        if (settings.web().enabled()) {
+            String problem = bindProblem(settings.web().address(), settings.web().port());
+            if (problem != null) {
+                problems.add(line(settings, "web.port", "web listener: " + problem));
             }
         }
         return problems;

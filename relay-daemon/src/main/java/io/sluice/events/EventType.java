@@ -25,7 +25,9 @@ public enum EventType {
     /** A bounce that came back later to the feedback listener, matched to the recipient it is about. */
     ASYNC_BOUNCE,
     /** A complaint (ARF report) matched to the recipient who complained. */
-    COMPLAINT;
+    COMPLAINT,
+    /** A recipient unsubscribed: a one-click POST (RFC 8058) or a mail to the unsubscribe address. */
+    UNSUBSCRIBE;
 
     /** The lower-case name, computed once (it is written into every event). */
     private final String label = name().toLowerCase(java.util.Locale.ROOT);

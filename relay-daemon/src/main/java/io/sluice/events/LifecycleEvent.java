@@ -70,10 +70,14 @@ public record LifecycleEvent(
         String reason,
         Boolean hard) {
 
-    /** Admin, circuit and shaping events are about a command or a path, not a message: they alone have no id. */
+    /**
+     * Admin, circuit and shaping events are about a command or a path, not a message: they have no id; nor has an
+     * unsubscribe through a link (the link names a recipient and a sender, not a message).
+     */
     public LifecycleEvent {
         Objects.requireNonNull(type, "type");
-        if (type != EventType.ADMIN && type != EventType.CIRCUIT && type != EventType.SHAPING) {
+        if (type != EventType.ADMIN && type != EventType.CIRCUIT && type != EventType.SHAPING
+                && type != EventType.UNSUBSCRIBE) {
             Objects.requireNonNull(id, "id");
         }
     }

@@ -68,7 +68,7 @@ public final class Router {
                 path = new SmarthostPath(smarthosts, pool);
             }
             Route route = new Route(r.name(), new Lane(lane.name(), lane.weight()), path,
-                    r.verp() == null ? null : r.verp().domain());
+                    r.verp() == null ? null : r.verp().domain(), r.unsubscribe());
             routes.add(route);
             rules.add(new RouteRule(route, r.match()));
         }

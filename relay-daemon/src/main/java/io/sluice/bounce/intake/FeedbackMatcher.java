@@ -1,5 +1,6 @@
 package io.sluice.bounce.intake;
 
+import io.sluice.model.VerpCodec;
 import io.sluice.classify.Classifier;
 import io.sluice.events.EventPublisher;
 import io.sluice.events.EventType;
@@ -49,6 +50,8 @@ public final class FeedbackMatcher {
             + VerpCodec.TOKEN_CHARS + "})@([a-z0-9.-]+)");
 
     private final VerpCodec verp;
+    private final VerpCodec unsubscribeMail;
+    private final io.sluice.web.UnsubscribeRequests unsubscribes;
     private final FeedbackIndex index;
     private final Supplier<Classifier> classifier;
     private final Supplier<List<String>> feedbackDomains;
@@ -64,7 +67,20 @@ public final class FeedbackMatcher {
     public FeedbackMatcher(VerpCodec verp, FeedbackIndex index, Supplier<Classifier> classifier,
                            Supplier<List<String>> feedbackDomains, SuppressionList suppression,
                            EventPublisher events, FeedbackMetrics metrics, BounceMetrics bounceMetrics) {
+        this(verp, null, null, index, classifier, feedbackDomains, suppression, events, metrics, bounceMetrics);
+    }
+
+    /**
+     * As above, also taking mail to one-click unsubscribe addresses ({@code u+<token>}, {@code unsubscribeMail})
+     * and unsubscribing their recipient through {@code unsubscribes}.
+     */
+    public FeedbackMatcher(VerpCodec verp, VerpCodec unsubscribeMail, io.sluice.web.UnsubscribeRequests unsubscribes,
+                           FeedbackIndex index, Supplier<Classifier> classifier,
+                           Supplier<List<String>> feedbackDomains, SuppressionList suppression,
+                           EventPublisher events, FeedbackMetrics metrics, BounceMetrics bounceMetrics) {
         this.verp = verp;
+        this.unsubscribeMail = unsubscribeMail;
+        this.unsubscribes = unsubscribes;
         this.index = index;
         this.classifier = classifier;
         this.feedbackDomains = feedbackDomains;
@@ -93,6 +109,9 @@ public final class FeedbackMatcher {
         for (String rcpt : envelopeRecipients) {
             int at = rcpt.lastIndexOf('@');
             String local = at < 0 ? rcpt : rcpt.substring(0, at);
+            if (unsubscribeMail != null && unsubscribeMail.isOwnLocalPart(local)) {
+                return unsubscribe(unsubscribeMail.verify(local), nowMillis); // whatever the message says
+            }
             if (VerpCodec.isVerpLocalPart(local)) {
                 VerpCodec.Token t = verp.verify(local);
                 if (t == null) {
@@ -114,6 +133,24 @@ public final class FeedbackMatcher {
             case COMPLAINT -> complaint(report, tokens, nowMillis);
             default -> FeedbackMetrics.Result.IGNORED;
         };
+    }
+
+    /**
+     * A mail to a one-click unsubscribe address (RFC 8058's mailto, RFC 2369): its verified token names the stored
+     * message, whose one recipient (and sender) the index knows; that recipient is unsubscribed from the sender's
+     * domain. A token that does not verify is forged; one the index does not know is unmatched.
+     */
+    private FeedbackMetrics.Result unsubscribe(VerpCodec.Token token, long now) throws IOException {
+        if (token == null) {
+            return FeedbackMetrics.Result.FORGED;
+        }
+        FeedbackIndex.Sent s = index == null ? null : index.byVerp(token.messageId(), token.ordinal());
+        if (s == null) {
+            return FeedbackMetrics.Result.UNMATCHED;
+        }
+        unsubscribes.unsubscribe(new io.sluice.model.UnsubscribeToken.Claim(s.recipient(), s.senderDomain(), now),
+                "mailto", MessageIds.format(s.messageId()));
+        return FeedbackMetrics.Result.UNSUBSCRIBE; // a repeated one changes nothing and says so the same way
     }
 
     /** Verified tokens of VERP return paths at a feedback domain quoted anywhere in the report. */

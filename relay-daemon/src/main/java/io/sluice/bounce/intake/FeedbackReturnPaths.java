@@ -1,5 +1,6 @@
 package io.sluice.bounce.intake;
 
+import io.sluice.model.VerpCodec;
 import io.netty.buffer.ByteBuf;
 import io.sluice.delivery.ReturnPaths;
 import io.sluice.scheduler.DeliveryTask;

@@ -42,6 +42,7 @@ import java.util.Map;
  * the journal answers during shutdown, its 250 (or 451) is followed by 421 and close.
  */
 final class DataHandOff implements AppendCallback {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DataHandOff.class);
     private final SmtpSession session;
     private final MailTransaction transaction;
     private final ListenerContext listener;
@@ -53,8 +54,16 @@ final class DataHandOff implements AppendCallback {
 
     /** When the final dot arrived; the accept latency metric runs from here to the 250. */
     private long dataEndNanos;
-    /** The message offered to the journal and not yet answered; null otherwise. */
-    private AcceptedMessage queued;
+    /**
+     * The messages offered for this DATA and not yet all answered (one, or one per unsubscribe recipient plus the
+     * rest, {@link UnsubscribeSplit}); null otherwise. Their own texts (a split's copies) are {@link #ownTexts}.
+     */
+    private List<AcceptedMessage> offered;
+    private final List<ByteBuf> ownTexts = new java.util.ArrayList<>();
+    /** Offered messages the journal has not answered yet; the last answer hands over to the event loop. */
+    private final java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
+    /** Offered messages the journal made durable (a split's partial failure is logged with it). */
+    private final java.util.concurrent.atomic.AtomicInteger durable = new java.util.concurrent.atomic.AtomicInteger();
     /** Set by the journal writer thread before it hands {@link #completeQueued} to the event loop. */
     private volatile Throwable appendFailure;
 
@@ -148,19 +157,83 @@ final class DataHandOff implements AppendCallback {
             refuseMessage(cleaned.refusal(), Rejection.HOP_LIMIT);
             return;
         }
-        queued = new AcceptedMessage(id, receivedAtMillis, listener.name(), session.clientIp(),
-                session.heloName(), session.authIdentity(), transaction.sender(), routingTags(cleaned.tags()),
-                List.copyOf(recipients), text.buffer().nioBuffer(), transaction.smtpUtf8(),
-                cleaned.tags().get("stream"), cleaned.fromDomain());
+        String stream = cleaned.tags().get("stream");
+        List<UnsubscribeSplit.Part> parts = listener.unsubscribe() == UnsubscribeHeaders.NONE ? null
+                : UnsubscribeSplit.plan(listener.unsubscribe(), io.sluice.model.RouteInputs.of(transaction.sender(),
+                        session.authIdentity(), listener.name(), stream, cleaned.fromDomain()), recipients,
+                        text.buffer(), cleaned.hasListUnsubscribe(), firstThen(id), receivedAtMillis,
+                        session.ctx().alloc());
         session.state(SmtpSession.State.QUEUEING);
         session.decoder().pause();
-        if (!listener.journal().offer(queued, this)) {
-            queued = null;
-            text.release();
-            session.resetTransaction();
-            refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
-            session.decoder().resume();
+        if (parts == null) { // the usual case: one message, as received
+            offer(List.of(new AcceptedMessage(id, receivedAtMillis, listener.name(), session.clientIp(),
+                    session.heloName(), session.authIdentity(), transaction.sender(), routingTags(cleaned.tags()),
+                    List.copyOf(recipients), text.buffer().nioBuffer(), transaction.smtpUtf8(), stream,
+                    cleaned.fromDomain())));
+            return;
         }
+        List<AcceptedMessage> messages = new java.util.ArrayList<>(parts.size());
+        for (UnsubscribeSplit.Part part : parts) {
+            ByteBuf body = part.text() == null ? text.buffer() : part.text();
+            if (part.text() != null) {
+                ownTexts.add(part.text());
+            }
+            messages.add(new AcceptedMessage(part.id(), receivedAtMillis, listener.name(), session.clientIp(),
+                    session.heloName(), session.authIdentity(), transaction.sender(), routingTags(cleaned.tags()),
+                    part.recipients(), body.nioBuffer(), transaction.smtpUtf8(), stream, cleaned.fromDomain()));
+        }
+        offer(messages);
+    }
+
+    /**
+     * Offers every message; the event loop hears back once all are answered. When the journal refuses the first,
+     * nothing was stored: {@code 451 4.3.0} at once. When it refuses a later one of a split, the earlier ones are in
+     * flight: the refusal counts as that part's failure, so the client gets the {@code 451} once they are answered
+     * and sends the message again (the parts already stored are then delivered twice: a duplicate, never a loss).
+     */
+    private void offer(List<AcceptedMessage> messages) {
+        appendFailure = null;
+        durable.set(0);
+        unanswered.set(messages.size());
+        offered = messages;
+        for (int i = 0; i < messages.size(); i++) {
+            if (listener.journal().offer(messages.get(i), this)) {
+                continue;
+            }
+            if (i == 0) {
+                offered = null;
+                releaseTexts();
+                session.resetTransaction();
+                refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
+                session.decoder().resume();
+                return;
+            }
+            for (int k = i; k < messages.size(); k++) {
+                failed(messages.get(k), new IllegalStateException("journal writer refused the offer"));
+            }
+            return;
+        }
+    }
+
+    /** The ids of a split: {@code first} (the one the Received header names), then new ones. */
+    private java.util.function.LongSupplier firstThen(long first) {
+        long[] next = {first};
+        return () -> {
+            if (next[0] >= 0) {
+                long id = next[0];
+                next[0] = -1;
+                return id;
+            }
+            return listener.ids().getAsLong();
+        };
+    }
+
+    private void releaseTexts() {
+        text.release();
+        for (ByteBuf own : ownTexts) {
+            own.release();
+        }
+        ownTexts.clear();
     }
 
     /** Trusted {@code X-Sluice-*} tags as the journal stores them: {@code name=value} lines. */
@@ -191,22 +264,33 @@ final class DataHandOff implements AppendCallback {
     /** Journal writer thread: the message is durable. */
     @Override
     public void appended(AcceptedMessage message, long bodiesIndex) {
-        appendFailure = null;
-        session.ctx().executor().execute(appendedOnLoop);
+        durable.incrementAndGet();
+        if (unanswered.decrementAndGet() == 0) {
+            session.ctx().executor().execute(appendedOnLoop);
+        }
     }
 
-    /** Journal writer thread: the message could not be made durable. */
+    /** Journal writer thread (or the event loop, for a refused offer): the message could not be made durable. */
     @Override
     public void failed(AcceptedMessage message, Throwable cause) {
-        appendFailure = cause;
-        session.ctx().executor().execute(appendedOnLoop);
+        if (appendFailure == null) {
+            appendFailure = cause;
+        }
+        if (unanswered.decrementAndGet() == 0) {
+            session.ctx().executor().execute(appendedOnLoop);
+        }
     }
 
     private void completeQueued() {
-        AcceptedMessage message = queued;
-        queued = null;
+        List<AcceptedMessage> messages = offered;
+        offered = null;
         long bytes = text.buffer().readableBytes();
-        text.release();
+        releaseTexts();
+        if (appendFailure != null && durable.get() > 0) {
+            LOG.warn("message {}: {} of its {} parts stored before the journal failed ({}); the client is told"
+                    + " to send it again, so those recipients may get it twice", MessageIds.format(messages.get(0)
+                    .id()), durable.get(), messages.size(), appendFailure.toString());
+        }
         if (session.state() == SmtpSession.State.CLOSED) {
             return;
         }
@@ -216,11 +300,15 @@ final class DataHandOff implements AppendCallback {
         } else if (appendFailure != null) {
             refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
         } else {
-            String id = MessageIds.format(message.id());
-            ctx.write(SmtpReplies.text("250 2.0.0 Ok: queued as " + id));
-            listener.observer().messageAccepted(message.recipients().size(), bytes, System.nanoTime() - dataEndNanos);
-            listener.events().publish(LifecycleEvent.received(message.receivedAtMillis(), id, listener.name(),
-                    session.clientIp(), session.authIdentity(), message.sender(), message.recipients(), bytes));
+            ctx.write(SmtpReplies.text("250 2.0.0 Ok: queued as " + MessageIds.format(messages.get(0).id())));
+            int recipients = 0;
+            for (AcceptedMessage message : messages) {
+                recipients += message.recipients().size();
+                listener.events().publish(LifecycleEvent.received(message.receivedAtMillis(),
+                        MessageIds.format(message.id()), listener.name(), session.clientIp(), session.authIdentity(),
+                        message.sender(), message.recipients(), message.body().remaining()));
+            }
+            listener.observer().messageAccepted(recipients, bytes, System.nanoTime() - dataEndNanos);
         }
         session.resetTransaction();
         if (listener.isShuttingDown()) {
@@ -237,8 +325,8 @@ final class DataHandOff implements AppendCallback {
      * {@link #completeQueued} releases it when the journal answers.
      */
     void channelClosed() {
-        if (queued == null) {
-            text.release();
+        if (offered == null) {
+            releaseTexts();
         }
     }
 }

@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * journal writer, or the feedback intake on a {@code role: feedback} listener) and the id
  * source, the shared memory budget and back-pressure, the AUTH verifier (null when the listener has no AUTH), the
  * session registry for shutdown, the event log, the observer and the per-AUTH-identity quotas (shared by all
- * listeners), and the suppression list's RCPT check. Immutable; thread-safe parts only. The TLS
+ * listeners), the suppression list's RCPT check, and the routes' one-click unsubscribe headers
+ * ({@link UnsubscribeHeaders#NONE} on a feedback listener). Immutable; thread-safe parts only. The TLS
  * context sits behind a reference that a reload replaces ({@link SmtpServer#prepareTlsReload}); each new session or
  * STARTTLS reads it once.
  */
@@ -34,7 +35,8 @@ record ListenerContext(
         EventPublisher events,
         BooleanSupplier shuttingDown,
         Quotas quotas,
-        RecipientSuppression suppression) {
+        RecipientSuppression suppression,
+        UnsubscribeHeaders unsubscribe) {
 
     /** The TLS context new sessions use; null when the listener has no TLS. */
     SslContext sslContext() {

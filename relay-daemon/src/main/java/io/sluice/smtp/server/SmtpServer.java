@@ -59,7 +59,20 @@ public final class SmtpServer {
             EventPublisher events,
             ToLongFunction<String> pendingRecipientsOfAuthUser,
             RecipientSuppression suppression,
-            MessageSink feedback) {
+            MessageSink feedback,
+            UnsubscribeHeaders unsubscribe) {
+
+        /** Without one-click unsubscribe headers. */
+        public Dependencies(SettingsHolder settings, EventLoopGroup group,
+                            Class<? extends ServerChannel> serverChannelClass, JournalWriter journal,
+                            LongSupplier messageIds, LongSupplier pendingRecipients, LongSupplier journalFreeBytes,
+                            Function<String, IngressObserver> observers, Map<String, AuthVerifier> authVerifiers,
+                            EventPublisher events, ToLongFunction<String> pendingRecipientsOfAuthUser,
+                            RecipientSuppression suppression, MessageSink feedback) {
+            this(settings, group, serverChannelClass, journal, messageIds, pendingRecipients, journalFreeBytes,
+                    observers, authVerifiers, events, pendingRecipientsOfAuthUser, suppression, feedback,
+                    UnsubscribeHeaders.NONE);
+        }
 
         /** Without a feedback intake (a {@code role: feedback} listener cannot start). */
         public Dependencies(SettingsHolder settings, EventLoopGroup group,
@@ -136,7 +149,8 @@ public final class SmtpServer {
         return new ListenerContext(listener.name(), deps.settings(), listener, ssl, sink,
                 deps.messageIds(), deps.observers().apply(listener.name()), budget, backPressure,
                 listener.auth().enabled() ? deps.authVerifiers().get(listener.name()) : null, sessions,
-                deps.events(), () -> shuttingDown, quotas, deps.suppression());
+                deps.events(), () -> shuttingDown, quotas, deps.suppression(),
+                listener.role() == ListenerSettings.Role.FEEDBACK ? UnsubscribeHeaders.NONE : deps.unsubscribe());
     }
 
     /**

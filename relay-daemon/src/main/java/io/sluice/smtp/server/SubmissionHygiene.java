@@ -34,6 +34,7 @@ final class SubmissionHygiene {
     private static final byte[] MESSAGE_ID = "message-id".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATE = "date".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FROM = "from".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LIST_UNSUBSCRIBE = "list-unsubscribe".getBytes(StandardCharsets.US_ASCII);
     /** Longest From field read for its domain; a longer one (a huge group) yields none. */
     private static final int MAX_FROM_FIELD = 4096;
 
@@ -52,10 +53,11 @@ final class SubmissionHygiene {
     }
 
     /**
-     * The outcome: the text to store (null when refused), the tags, the refusal reply if any, and the header From's
-     * domain ({@link FromDomain}; "" when none).
+     * The outcome: the text to store (null when refused), the tags, the refusal reply if any, the header From's
+     * domain ({@link FromDomain}; "" when none), and whether the message brings its own {@code List-Unsubscribe}.
      */
-    record Result(ByteBuf text, Map<String, String> tags, ByteBuf refusal, String fromDomain) {
+    record Result(ByteBuf text, Map<String, String> tags, ByteBuf refusal, String fromDomain,
+                  boolean hasListUnsubscribe) {
     }
 
     /**
@@ -69,7 +71,7 @@ final class SubmissionHygiene {
         scan(text, scan);
         if (scan.received >= hopLimit) {
             text.release();
-            return new Result(null, Map.of(), SmtpReplies.TOO_MANY_HOPS.duplicate(), "");
+            return new Result(null, Map.of(), SmtpReplies.TOO_MANY_HOPS.duplicate(), "", false);
         }
         Map<String, String> tags = origin.trusted() ? scan.tags : Map.of();
         String fromDomain = scan.fromStart < 0 || scan.fromEnd - scan.fromStart > MAX_FROM_FIELD ? ""
@@ -86,7 +88,7 @@ final class SubmissionHygiene {
                 text.setBytes(start, utf8);
             }
             text.readerIndex(start);
-            return new Result(text, tags, null, fromDomain);
+            return new Result(text, tags, null, fromDomain, scan.hasListUnsubscribe);
         }
         ByteBuf copy = alloc.directBuffer(prefixLength + text.readableBytes());
         if (utf8 == null) {
@@ -101,7 +103,7 @@ final class SubmissionHygiene {
         }
         copy.writeBytes(text, pos, text.writerIndex() - pos);
         text.release();
-        return new Result(copy, tags, null, fromDomain);
+        return new Result(copy, tags, null, fromDomain, scan.hasListUnsubscribe);
     }
 
     /** The headers to add, in this instance's reused builder (valid until the next call). */
@@ -166,6 +168,7 @@ final class SubmissionHygiene {
         int received;
         boolean hasMessageId;
         boolean hasDate;
+        boolean hasListUnsubscribe;
         /** The first From field's value (after the colon) up to the next field, or -1. */
         int fromStart;
         int fromEnd;
@@ -178,6 +181,7 @@ final class SubmissionHygiene {
             received = 0;
             hasMessageId = false;
             hasDate = false;
+            hasListUnsubscribe = false;
             fromStart = -1;
             fromEnd = -1;
             stripCount = 0;
@@ -229,6 +233,8 @@ final class SubmissionHygiene {
                 scan.hasMessageId = true;
             } else if (nameIs(text, pos, nameLength, DATE)) {
                 scan.hasDate = true;
+            } else if (nameIs(text, pos, nameLength, LIST_UNSUBSCRIBE)) {
+                scan.hasListUnsubscribe = true;
             } else if (scan.fromStart < 0 && nameIs(text, pos, nameLength, FROM)) {
                 scan.fromStart = text.indexOf(nameEnd, lineEnd, (byte) ':') + 1;
             } else if (nameLength > X_SLUICE.length && startsWithIgnoreCase(text, pos, X_SLUICE)) {

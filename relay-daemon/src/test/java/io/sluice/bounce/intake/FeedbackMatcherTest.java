@@ -1,5 +1,6 @@
 package io.sluice.bounce.intake;
 
+import io.sluice.model.VerpCodec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.classify.Classifier;

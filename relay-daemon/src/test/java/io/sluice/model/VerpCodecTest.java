@@ -1,4 +1,4 @@
-package io.sluice.bounce.intake;
+package io.sluice.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

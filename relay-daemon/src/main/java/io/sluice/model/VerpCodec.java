@@ -1,4 +1,4 @@
-package io.sluice.bounce.intake;
+package io.sluice.model;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -8,45 +8,66 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * VERP return paths signed with the feedback key: {@code b+<token>@<domain>}, where the token is the journal message
- * id (8 bytes), the recipient's ordinal in the message (3 bytes) and the first {@value #MAC_BYTES} bytes of their
- * HMAC-SHA256, in lower-case RFC 4648 base32 without padding: {@value #TOKEN_CHARS} characters, so the local part
- * is {@value #LOCAL_PART_LENGTH} octets (RFC 5321 allows 64). Base32 because a hop may change the case of a local
- * part; decoding ignores case.
+ * Addresses at the feedback domains signed with the feedback key, naming one recipient of one message Sluice sent:
+ * VERP return paths {@code b+<token>@<domain>} ({@link #bounces}) and one-click unsubscribe mail addresses
+ * {@code u+<token>@<domain>} ({@link #unsubscribes}). The token is the journal message id (8 bytes), the recipient's
+ * ordinal in the message (3 bytes) and the first {@value #MAC_BYTES} bytes of their HMAC-SHA256 (keyed per purpose,
+ * so a return path is no unsubscribe address), in lower-case RFC 4648 base32 without padding: {@value #TOKEN_CHARS}
+ * characters, so the local part is {@value #LOCAL_PART_LENGTH} octets (RFC 5321 allows 64). Base32 because a hop may
+ * change the case of a local part; decoding ignores case.
  *
  * <p>A token is {@link #verify verified} before anything is believed: a forged or damaged one (wrong length,
  * characters or MAC) is refused. 80 MAC bits make a blind forgery hopeless. Thread-safe: each thread has its own
  * {@link Mac}; no allocation on {@link #returnPath} beyond the string returned.
  */
 public final class VerpCodec {
-    /** The local part's prefix: what tells a VERP return path from the other feedback addresses. */
+    /** The local part's prefix of a VERP return path. */
     public static final String PREFIX = "b+";
+    /** The local part's prefix of a one-click unsubscribe mail address. */
+    public static final String UNSUBSCRIBE_PREFIX = "u+";
     static final int MAC_BYTES = 10;
     private static final int PAYLOAD_BYTES = 8 + 3;
     private static final int TOKEN_BYTES = PAYLOAD_BYTES + MAC_BYTES;
-    static final int TOKEN_CHARS = (TOKEN_BYTES * 8 + 4) / 5;
-    static final int LOCAL_PART_LENGTH = 2 + TOKEN_CHARS;
+    public static final int TOKEN_CHARS = (TOKEN_BYTES * 8 + 4) / 5;
+    public static final int LOCAL_PART_LENGTH = 2 + TOKEN_CHARS;
     /** Recipient ordinals fit 3 bytes. */
     public static final int MAX_ORDINAL = (1 << 24) - 1;
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
-    private static final byte[] DOMAIN_SEPARATION = "sluice-verp-v1".getBytes(StandardCharsets.US_ASCII);
 
     /** A verified token: the message and its recipient. */
     public record Token(long messageId, int ordinal) {
     }
 
     private final SecretKeySpec key;
+    private final String prefix;
+    private final byte[] purpose;
     private final ThreadLocal<Mac> macs;
     private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[32]);
 
-    /** @param secret the feedback key's bytes (at least 16) */
+    /** VERP return paths ({@code b+}); {@code secret}: the feedback key's bytes (at least 16). */
     public VerpCodec(byte[] secret) {
+        this(secret, PREFIX, "sluice-verp-v1");
+    }
+
+    private VerpCodec(byte[] secret, String prefix, String purpose) {
         if (secret.length < 16) {
             throw new IllegalArgumentException("the feedback key is too short: " + secret.length
                     + " bytes, at least 16 are needed");
         }
         this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+        this.prefix = prefix;
+        this.purpose = purpose.getBytes(StandardCharsets.US_ASCII);
         this.macs = ThreadLocal.withInitial(this::newMac);
+    }
+
+    /** VERP return paths, {@code b+<token>@<domain>}. */
+    public static VerpCodec bounces(byte[] secret) {
+        return new VerpCodec(secret);
+    }
+
+    /** One-click unsubscribe mail addresses, {@code u+<token>@<domain>}. */
+    public static VerpCodec unsubscribes(byte[] secret) {
+        return new VerpCodec(secret, UNSUBSCRIBE_PREFIX, "sluice-unsubscribe-v1");
     }
 
     private Mac newMac() {
@@ -68,7 +89,7 @@ public final class VerpCodec {
         payload(bytes, messageId, ordinal);
         mac(bytes);
         System.arraycopy(scratch.get(), 0, bytes, PAYLOAD_BYTES, MAC_BYTES);
-        StringBuilder sb = new StringBuilder(LOCAL_PART_LENGTH + 1 + domain.length()).append(PREFIX);
+        StringBuilder sb = new StringBuilder(LOCAL_PART_LENGTH + 1 + domain.length()).append(prefix);
         int buffer = 0;
         int bits = 0;
         for (byte b : bytes) {
@@ -90,16 +111,21 @@ public final class VerpCodec {
         return localPart.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
     }
 
-    /** The token of a VERP local part ({@code b+...}) when this key signed it; null when forged or damaged. */
+    /** Whether {@code localPart} has this codec's prefix, whether or not it verifies. */
+    public boolean isOwnLocalPart(String localPart) {
+        return localPart.regionMatches(true, 0, prefix, 0, prefix.length());
+    }
+
+    /** The token of a local part with this codec's prefix when this key signed it; null when forged or damaged. */
     public Token verify(String localPart) {
-        if (!isVerpLocalPart(localPart) || localPart.length() != LOCAL_PART_LENGTH) {
+        if (!isOwnLocalPart(localPart) || localPart.length() != LOCAL_PART_LENGTH) {
             return null;
         }
         byte[] bytes = new byte[TOKEN_BYTES + 1];
         int buffer = 0;
         int bits = 0;
         int n = 0;
-        for (int i = PREFIX.length(); i < localPart.length(); i++) {
+        for (int i = prefix.length(); i < localPart.length(); i++) {
             int v = value(localPart.charAt(i));
             if (v < 0) {
                 return null;
@@ -142,7 +168,7 @@ public final class VerpCodec {
     /** The full MAC of {@code bytes}' payload, into this thread's scratch array. */
     private void mac(byte[] bytes) {
         Mac mac = macs.get();
-        mac.update(DOMAIN_SEPARATION);
+        mac.update(purpose);
         mac.update(bytes, 0, PAYLOAD_BYTES);
         try {
             mac.doFinal(scratch.get(), 0);
