@@ -76,4 +76,52 @@ class FeedbackSectionTest {
         assertThat(errors("listeners:\n  - name: x\n    role: bounce\n")).singleElement().asString()
                 .contains("listeners[0].role");
     }
+
+    @Test
+    void shouldReadUnsubscribeRoutesAndTheWebListener() throws Exception {
+        Settings s = SettingsLoader.parse(FEEDBACK_LISTENER + """
+                routes:
+                  - name: bulk
+                    match: {sender_domains: [news.example.com]}
+                    pool: default
+                    unsubscribe: {url_base: "https://u.example.com/", mailto: true}
+                  - name: default
+                    pool: default
+                    verp: {domain: bounces.example.com}
+                    unsubscribe: {url_base: "https://u.example.com:8443/x"}
+                feedback:
+                  domains: [fbl.example.com]
+                web:
+                  enabled: true
+                  address: 0.0.0.0
+                  port: 8443
+                  max_requests_per_ip: 10
+                """, "conf/sluice.yaml");
+        assertThat(s.egress().routes().get(0).unsubscribe())
+                .isEqualTo(new RouteSettings.Unsubscribe("https://u.example.com", true, "fbl.example.com"));
+        assertThat(s.egress().routes().get(1).unsubscribe())
+                .isEqualTo(new RouteSettings.Unsubscribe("https://u.example.com:8443/x", false, null));
+        assertThat(s.web()).isEqualTo(new WebSettings(true, "0.0.0.0", 8443, null, null, 256, 10));
+        assertThat(SettingsLoader.parse("", "x.yaml").web()).isEqualTo(WebSettings.defaults());
+    }
+
+    @Test
+    void shouldRefuseUnsubscribeWithoutWebOrAMailDomainAndABadUrl() {
+        String route = "routes:\n  - name: default\n    pool: default\n    unsubscribe: ";
+        assertThat(errors(route + "{url_base: \"https://u.example.com\"}\n")).singleElement().asString()
+                .contains("routes").contains("web listener is off").contains("web.enabled: true");
+        String web = "web:\n  enabled: true\n";
+        assertThat(errors(route + "{url_base: \"http://u.example.com\"}\n" + web)).singleElement().asString()
+                .contains("routes[0].unsubscribe.url_base").contains("not an https URL");
+        assertThat(errors(route + "{url_base: \"https://u.example.com/?a=b\"}\n" + web)).singleElement()
+                .asString().contains("query");
+        assertThat(errors(route + "{mailto: true}\n" + web)).anySatisfy(e -> assertThat(e)
+                .contains("routes[0].unsubscribe.url_base").contains("required"));
+        assertThat(errors(route + "{url_base: \"https://u.example.com\", mailto: true}\n" + web))
+                .singleElement().asString().contains("routes[0].unsubscribe.mailto").contains("verp.domain");
+        assertThat(errors("web:\n  enabled: true\n  port: 2525\n")).singleElement().asString()
+                .contains("web.port").contains("collides with listener default");
+        assertThat(errors("web:\n  tls_cert: /etc/hosts\n")).singleElement().asString().contains("web.tls_key")
+                .contains("both");
+    }
 }

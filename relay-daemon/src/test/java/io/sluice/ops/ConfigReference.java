@@ -44,7 +44,9 @@ final class ConfigReference {
             "delivery.max_deliveries_per_connection", "delivery.connection_max_age", "delivery.idle_timeout",
             "delivery.dsn", "delivery.assume_delivered_on_dot_timeout",
             "events.log_file", "events.log_max_size", "events.log_max_files", "events.max_stream_size",
-            "feedback.key_file", "feedback.index_days");
+            "feedback.key_file", "feedback.index_days",
+            "web.enabled", "web.address", "web.port", "web.tls_cert", "web.tls_key", "web.max_connections",
+            "web.max_requests_per_ip");
 
     /** Key line: indent, optional "- ", key, ':', value (maybe empty), optional comment. */
     private static final Pattern KEY = Pattern.compile("^( *)(- )?([a-z_]+):(?: +([^#]*?))?\\s*(?:#\\s?(.*))?$");
