@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Reads the {@code web} section of sluice.yaml into {@link WebSettings}: {@code enabled} (boolean), {@code address}
  * (an IP literal), {@code port}, {@code tls_cert} and {@code tls_key} (both or neither; readable files),
- * {@code max_connections} (1-100000) and {@code max_requests_per_ip} (1-100000 a minute). The bind must not collide
+ * {@code max_connections} (1-100000), {@code max_requests_per_ip} (1-100000 a minute) and {@code trusted_proxies}
+ * (CIDR or single addresses, each checked on its own). The bind must not collide
  * with a listener's or the admin endpoint's.
  */
 final class WebSection {
@@ -24,6 +25,7 @@ final class WebSection {
         Path key = m.path("tls_key", null);
         int maxConnections = m.integer("max_connections", WebSettings.DEFAULT_MAX_CONNECTIONS, MAX_CONNECTIONS);
         int maxRequests = m.integer("max_requests_per_ip", WebSettings.DEFAULT_MAX_REQUESTS_PER_IP, MAX_REQUESTS);
+        io.sluice.util.CidrSet proxies = proxies(m);
         m.finish();
         if ((cert == null) != (key == null)) {
             m.error(cert == null ? "tls_cert" : "tls_key", "give both tls_cert and tls_key (HTTPS), or neither"
@@ -44,6 +46,22 @@ final class WebSection {
                         + BindAddress.display(admin.address(), admin.port()) + ")");
             }
         }
-        return new WebSettings(enabled, address, port, cert, key, maxConnections, maxRequests);
+        return new WebSettings(enabled, address, port, cert, key, maxConnections, maxRequests, proxies);
+    }
+
+    private static io.sluice.util.CidrSet proxies(YamlMapping m) {
+        List<YamlMapping.Item> items = m.scalarList("trusted_proxies");
+        List<String> good = new java.util.ArrayList<>();
+        if (items != null) {
+            for (YamlMapping.Item item : items) {
+                try {
+                    io.sluice.util.CidrSet.parse(List.of(item.text()));
+                    good.add(item.text());
+                } catch (IllegalArgumentException e) {
+                    m.error(item, e.getMessage());
+                }
+            }
+        }
+        return io.sluice.util.CidrSet.parse(good);
     }
 }

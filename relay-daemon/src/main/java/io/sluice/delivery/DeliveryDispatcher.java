@@ -211,7 +211,9 @@ public final class DeliveryDispatcher implements Dispatcher, AutoCloseable {
                     RecipientResults.allTemporary(task.recipientCount(), "message body unreadable: " + e)));
             return;
         }
-        String sender = returnPaths.returnPath(task, message.sender(), message.body());
+        ReturnPaths paths = returnPaths;
+        String sender = paths == ReturnPaths.NONE ? message.sender()
+                : paths.returnPath(task, message.sender(), message.body().nioBuffer());
         if (!sender.equals(message.sender())) {
             message = new OutboundMessage(sender, message.recipients(), message.body(), message.needsSmtpUtf8(),
                     message.eightBit(), message.size());

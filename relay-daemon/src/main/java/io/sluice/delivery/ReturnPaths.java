@@ -1,6 +1,6 @@
 package io.sluice.delivery;
 
-import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 import io.sluice.scheduler.DeliveryTask;
 
 /**
@@ -20,8 +20,8 @@ public interface ReturnPaths {
     /**
      * @param task   the attempt
      * @param sender the message's envelope sender ("" for the null sender, which is never rewritten)
-     * @param body   the stored message (read only; its indices are not moved)
+     * @param body   the stored message, a view of it from its position to its limit (read it with absolute gets)
      * @return the envelope sender for MAIL FROM
      */
-    String returnPath(DeliveryTask task, String sender, ByteBuf body);
+    String returnPath(DeliveryTask task, String sender, ByteBuffer body);
 }

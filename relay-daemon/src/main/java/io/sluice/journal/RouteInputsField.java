@@ -8,8 +8,8 @@ import net.openhft.chronicle.bytes.Bytes;
  * {@link Utf8Field}s in the order sender domain, AUTH identity, listener, stream (each "" when absent); from QUEUED
  * version 4 and checkpoint version 5 a fifth, the header From's domain ({@link #FIELDS}, written now; readers pass how
  * many the record's version has). Each is a part of a string the ACCEPTED record already checked against the
- * 65,535-byte field limit (the From domain is cut to {@value #MAX_FROM_DOMAIN} characters at ingress), so writing
- * cannot fail on length. Writing allocates nothing; reading allocates the strings (recovery and tools only).
+ * 65,535-byte field limit (ingress reads no From domain longer than 255 characters, {@code util.FromDomain}), so
+ * writing cannot fail on length. Writing allocates nothing; reading allocates the strings (recovery and tools only).
  * Stateless.
  */
 final class RouteInputsField {
@@ -20,8 +20,6 @@ final class RouteInputsField {
     static final int FIELDS = 5;
     /** Fields of QUEUED version 3 and checkpoint version 4. */
     static final int FIELDS_WITHOUT_FROM = 4;
-    /** Longest From domain kept (a DNS name is at most 253). */
-    static final int MAX_FROM_DOMAIN = 255;
 
     static void write(Bytes<?> out, RouteInputs r) {
         Utf8Field.write(out, r.senderDomain(), Utf8Field.utf8Length(r.senderDomain()));

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -11,14 +12,16 @@ import javax.crypto.spec.SecretKeySpec;
  * Addresses at the feedback domains signed with the feedback key, naming one recipient of one message Sluice sent:
  * VERP return paths {@code b+<token>@<domain>} ({@link #bounces}) and one-click unsubscribe mail addresses
  * {@code u+<token>@<domain>} ({@link #unsubscribes}). The token is the journal message id (8 bytes), the recipient's
- * ordinal in the message (3 bytes) and the first {@value #MAC_BYTES} bytes of their HMAC-SHA256 (keyed per purpose,
- * so a return path is no unsubscribe address), in lower-case RFC 4648 base32 without padding: {@value #TOKEN_CHARS}
- * characters, so the local part is {@value #LOCAL_PART_LENGTH} octets (RFC 5321 allows 64). Base32 because a hop may
- * change the case of a local part; decoding ignores case.
+ * ordinal in the message (3 bytes) and the first {@value #MAC_BYTES} bytes of the HMAC-SHA256 of those and the
+ * recipient's address (lower case; keyed per purpose, so a return path is no unsubscribe address), in lower-case RFC
+ * 4648 base32 without padding: {@value #TOKEN_CHARS} characters, so the local part is {@value #LOCAL_PART_LENGTH}
+ * octets (RFC 5321 allows 64). Base32 because a hop may change the case of a local part; decoding ignores case.
  *
- * <p>A token is {@link #verify verified} before anything is believed: a forged or damaged one (wrong length,
- * characters or MAC) is refused. 80 MAC bits make a blind forgery hopeless. Thread-safe: each thread has its own
- * {@link Mac}; no allocation on {@link #returnPath} beyond the string returned.
+ * <p>Reading a token is two steps: {@link #decode} (its form: message and ordinal, nothing believed yet), then
+ * {@link #verify} against the address it is claimed to be for (the feedback index's record of what was sent, or the
+ * address a report names). Because the address is in the MAC, a token proves who it was sent to: a report cannot make
+ * a real return path stand for any other address. 80 MAC bits make a blind forgery hopeless. Thread-safe: each
+ * thread has its own {@link Mac}.
  */
 public final class VerpCodec {
     /** The local part's prefix of a VERP return path. */
@@ -34,19 +37,33 @@ public final class VerpCodec {
     public static final int MAX_ORDINAL = (1 << 24) - 1;
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
-    /** A verified token: the message and its recipient. */
-    public record Token(long messageId, int ordinal) {
+    /** A token's contents as decoded: not verified until {@link #verify} says so. */
+    public record Token(long messageId, int ordinal, byte[] mac) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Token t && t.messageId == messageId && t.ordinal == ordinal
+                    && Arrays.equals(t.mac, mac);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(messageId) * 31 + ordinal;
+        }
+
+        @Override
+        public String toString() {
+            return "Token[messageId=" + messageId + ", ordinal=" + ordinal + "]";
+        }
     }
 
     private final SecretKeySpec key;
     private final String prefix;
     private final byte[] purpose;
     private final ThreadLocal<Mac> macs;
-    private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[32]);
 
     /** VERP return paths ({@code b+}); {@code secret}: the feedback key's bytes (at least 16). */
     public VerpCodec(byte[] secret) {
-        this(secret, PREFIX, "sluice-verp-v1");
+        this(secret, PREFIX, "sluice-verp-v2");
     }
 
     private VerpCodec(byte[] secret, String prefix, String purpose) {
@@ -67,7 +84,7 @@ public final class VerpCodec {
 
     /** One-click unsubscribe mail addresses, {@code u+<token>@<domain>}. */
     public static VerpCodec unsubscribes(byte[] secret) {
-        return new VerpCodec(secret, UNSUBSCRIBE_PREFIX, "sluice-unsubscribe-v1");
+        return new VerpCodec(secret, UNSUBSCRIBE_PREFIX, "sluice-unsubscribe-v2");
     }
 
     private Mac newMac() {
@@ -80,15 +97,17 @@ public final class VerpCodec {
         }
     }
 
-    /** The return path of recipient {@code ordinal} of message {@code messageId} at {@code domain}. */
-    public String returnPath(long messageId, int ordinal, String domain) {
+    /**
+     * The address for recipient {@code ordinal} ({@code recipient}) of message {@code messageId} at {@code domain}.
+     * Allocates the token's bytes and the string; once per delivery attempt on a VERP route.
+     */
+    public String returnPath(long messageId, int ordinal, String recipient, String domain) {
         if (ordinal < 0 || ordinal > MAX_ORDINAL) {
             throw new IllegalArgumentException("recipient ordinal out of range: " + ordinal);
         }
         byte[] bytes = new byte[TOKEN_BYTES];
         payload(bytes, messageId, ordinal);
-        mac(bytes);
-        System.arraycopy(scratch.get(), 0, bytes, PAYLOAD_BYTES, MAC_BYTES);
+        System.arraycopy(mac(bytes, recipient), 0, bytes, PAYLOAD_BYTES, MAC_BYTES);
         StringBuilder sb = new StringBuilder(LOCAL_PART_LENGTH + 1 + domain.length()).append(prefix);
         int buffer = 0;
         int bits = 0;
@@ -116,8 +135,11 @@ public final class VerpCodec {
         return localPart.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 
-    /** The token of a local part with this codec's prefix when this key signed it; null when forged or damaged. */
-    public Token verify(String localPart) {
+    /**
+     * The contents of a local part with this codec's prefix, or null when it does not have the form of one (length,
+     * characters, padding bits): then it is damaged or forged. Nothing in it is believed before {@link #verify}.
+     */
+    public Token decode(String localPart) {
         if (!isOwnLocalPart(localPart) || localPart.length() != LOCAL_PART_LENGTH) {
             return null;
         }
@@ -145,15 +167,14 @@ public final class VerpCodec {
             messageId = (messageId << 8) | (bytes[i] & 0xff);
         }
         int ordinal = ((bytes[8] & 0xff) << 16) | ((bytes[9] & 0xff) << 8) | (bytes[10] & 0xff);
-        byte[] expected = new byte[TOKEN_BYTES];
-        payload(expected, messageId, ordinal);
-        mac(expected);
-        byte[] mac = scratch.get();
-        if (!MessageDigest.isEqual(Arrays.copyOf(mac, MAC_BYTES),
-                Arrays.copyOfRange(bytes, PAYLOAD_BYTES, TOKEN_BYTES))) {
-            return null;
-        }
-        return new Token(messageId, ordinal);
+        return new Token(messageId, ordinal, Arrays.copyOfRange(bytes, PAYLOAD_BYTES, TOKEN_BYTES));
+    }
+
+    /** Whether this key signed {@code token} for {@code recipient} (case-insensitive). Constant-time compare. */
+    public boolean verify(Token token, String recipient) {
+        byte[] bytes = new byte[TOKEN_BYTES];
+        payload(bytes, token.messageId(), token.ordinal());
+        return MessageDigest.isEqual(Arrays.copyOf(mac(bytes, recipient), MAC_BYTES), token.mac());
     }
 
     private static void payload(byte[] out, long messageId, int ordinal) {
@@ -165,16 +186,13 @@ public final class VerpCodec {
         out[10] = (byte) ordinal;
     }
 
-    /** The full MAC of {@code bytes}' payload, into this thread's scratch array. */
-    private void mac(byte[] bytes) {
+    /** The full MAC of {@code bytes}' payload and the recipient. */
+    private byte[] mac(byte[] bytes, String recipient) {
         Mac mac = macs.get();
         mac.update(purpose);
         mac.update(bytes, 0, PAYLOAD_BYTES);
-        try {
-            mac.doFinal(scratch.get(), 0);
-        } catch (javax.crypto.ShortBufferException e) {
-            throw new IllegalStateException(e);
-        }
+        mac.update(recipient.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+        return mac.doFinal();
     }
 
     private static int value(char c) {

@@ -135,27 +135,40 @@ final class BatchIntake {
     }
 
     /**
-     * Moves the recipients of {@code b} past the first {@code keep} to a new batch of the same message and domain
-     * (the site's {@code recipients_per_transaction} is below the batch size): the new batch, with their attempts and
-     * {@code b}'s last reply, or null when {@code b} has no more than {@code keep}. Recipients stay counted as they
-     * were (the caller places both).
+     * {@code b} cut into parts of at most {@code keep} recipients, in one pass (linear in the recipients, however
+     * small {@code keep}): {@code b} itself, keeping its first {@code keep}, then new batches of the same message and
+     * domain, each with its recipients' attempts and {@code b}'s last reply. Recipients stay counted as they were
+     * (the caller places every part).
      */
-    Batch splitOff(Batch b, int keep) {
-        if (b.size <= keep) {
-            return null;
+    java.util.List<Batch> split(Batch b, int keep) {
+        java.util.List<Batch> parts = new java.util.ArrayList<>((b.size + keep - 1) / keep);
+        parts.add(b);
+        for (int from = keep; from < b.size; from += keep) {
+            parts.add(part(b, from, Math.min(b.size, from + keep)));
         }
+        truncate(b, Math.min(keep, b.size));
+        return parts;
+    }
+
+    /** A new batch with recipients {@code from} to {@code to} (exclusive) of {@code b}, and {@code b}'s last reply. */
+    private Batch part(Batch b, int from, int to) {
         Batch rest = newBatch(b.messageId, b.bodiesIndex, b.receivedAtMillis, b.routeInputs, b.domain);
-        for (int i = keep; i < b.size; i++) {
+        for (int i = from; i < to; i++) {
             rest.add(b.indexes[i], b.addresses[i], b.attempts[i]);
-            b.addresses[i] = null;
         }
-        b.size = keep;
         rest.lastCode = b.lastCode;
         rest.lastStatus = b.lastStatus;
         rest.lastText = b.lastText;
         rest.lastMx = b.lastMx;
         rest.verpDomain = b.verpDomain;
         return rest;
+    }
+
+    private static void truncate(Batch b, int keep) {
+        for (int i = keep; i < b.size; i++) {
+            b.addresses[i] = null;
+        }
+        b.size = keep;
     }
 
     private Batch newBatch(long id, long bodiesIndex, long receivedAtMillis, RouteInputs routeInputs,

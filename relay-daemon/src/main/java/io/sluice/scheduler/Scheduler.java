@@ -471,13 +471,19 @@ public final class Scheduler implements Agent {
      */
     private void placeAt(Batch b, Route route, SiteGroup site) {
         if (site.smarthost == null || b.verpDomain != null) {
-            Batch rest = intake.splitOff(b, b.verpDomain != null ? 1 : gate.shapeOf(site).recipientsPerTransaction());
-            if (rest != null) {
-                placeAt(b, route, site);
-                placeAt(rest, route, site);
+            int keep = b.verpDomain != null ? 1 : gate.shapeOf(site).recipientsPerTransaction();
+            if (b.size > keep) {
+                for (Batch part : intake.split(b, keep)) { // b first; each part at most keep: no further split
+                    placeOne(part, route, site);
+                }
                 return;
             }
         }
+        placeOne(b, route, site);
+    }
+
+    /** {@code b}, of at most one transaction's recipients, joins its ready queue at {@code site}, or is deferred. */
+    private void placeOne(Batch b, Route route, SiteGroup site) {
         SiteState queue = sources.readyQueue(b, route, site, now);
         if (queue != null) {
             ring.addReady(queue, b);

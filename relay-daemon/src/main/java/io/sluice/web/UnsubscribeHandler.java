@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One request to the web listener (RFC 8058). {@code GET /u/<token>}: a page naming the address and a button that
  * POSTs; it changes nothing (mail filters and link scanners fetch links). {@code POST /u/<token>} with the body
- * {@code List-Unsubscribe=One-Click} (form-encoded or multipart, as RFC 8058 3.2 allows): the token is verified on
+ * {@code List-Unsubscribe=One-Click} (form-encoded, or multipart with that field and value, as RFC 8058 3.2
+ * allows): the token is verified on
  * the event loop and the unsubscribe ({@link UnsubscribeRequests}) runs on the worker (it waits for an fsync);
  * {@code 200} when done, {@code 410} for a token already used. A forged or damaged token gets {@code 404} and changes
  * nothing; over the per-IP limit {@code 429}; other paths {@code 404}, other methods {@code 405}; a full worker
@@ -41,9 +42,11 @@ final class UnsubscribeHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final PerIpRate rate;
     private final Executor worker;
     private final FeedbackMetrics metrics;
+    private final io.sluice.util.CidrSet trustedProxies;
 
     UnsubscribeHandler(UnsubscribeToken tokens, UnsubscribeRequests requests, PerIpRate rate, Executor worker,
-                       FeedbackMetrics metrics) {
+                       FeedbackMetrics metrics, io.sluice.util.CidrSet trustedProxies) {
+        this.trustedProxies = trustedProxies;
         this.tokens = tokens;
         this.requests = requests;
         this.rate = rate;
@@ -54,7 +57,7 @@ final class UnsubscribeHandler extends SimpleChannelInboundHandler<FullHttpReque
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        String ip = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        String ip = client(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(), request);
         if (!request.decoderResult().isSuccess()) {
             answer(ctx, HttpResponseStatus.BAD_REQUEST, "Bad request.", false, WebResult.REFUSED);
             return;
@@ -86,10 +89,11 @@ final class UnsubscribeHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         if (get) {
-            page(ctx, claim, token, keepAlive);
+            page(ctx, claim, keepAlive);
             return;
         }
-        if (!request.content().toString(StandardCharsets.UTF_8).contains(ONE_CLICK)) {
+        String body = request.content().toString(StandardCharsets.UTF_8);
+        if (!body.contains(ONE_CLICK) && !(body.contains("List-Unsubscribe") && body.contains("One-Click"))) {
             answer(ctx, HttpResponseStatus.BAD_REQUEST, "The request must carry " + ONE_CLICK + " (RFC 8058).",
                     keepAlive, WebResult.REFUSED);
             return;
@@ -100,6 +104,23 @@ final class UnsubscribeHandler extends SimpleChannelInboundHandler<FullHttpReque
             answer(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "Busy: try again shortly.", keepAlive,
                     WebResult.REFUSED);
         }
+    }
+
+    /**
+     * Who the limit counts: the peer, or, when the peer is a trusted proxy, the last address of its
+     * {@code X-Forwarded-For} (the one that proxy saw; earlier ones are the client's word).
+     */
+    private String client(java.net.InetAddress peer, FullHttpRequest request) {
+        if (trustedProxies.contains(peer)) {
+            String forwarded = request.headers().get("X-Forwarded-For");
+            if (forwarded != null) {
+                String last = forwarded.substring(forwarded.lastIndexOf(',') + 1).strip();
+                if (io.sluice.util.IpLiteral.isLiteral(last)) {
+                    return last;
+                }
+            }
+        }
+        return peer.getHostAddress();
     }
 
     /** Worker thread. */
@@ -130,13 +151,13 @@ final class UnsubscribeHandler extends SimpleChannelInboundHandler<FullHttpReque
         ctx.executor().execute(() -> answer(ctx, s, t, keepAlive, r));
     }
 
-    private void page(ChannelHandlerContext ctx, UnsubscribeToken.Claim claim, String token, boolean keepAlive) {
+    private void page(ChannelHandlerContext ctx, UnsubscribeToken.Claim claim, boolean keepAlive) {
         String who = Html.escape(claim.recipient());
         String from = claim.senderDomain().isEmpty() ? "us" : Html.escape(claim.senderDomain());
         String html = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Unsubscribe</title>"
                 + "<meta name=\"robots\" content=\"noindex\"></head><body>\n"
                 + "<p>Stop mail from " + from + " to " + who + "?</p>\n"
-                + "<form method=\"post\" action=\"" + UnsubscribeServer.PATH + Html.escape(token) + "\">"
+                + "<form method=\"post\">"
                 + "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">"
                 + "<button type=\"submit\">Unsubscribe</button></form>\n</body></html>\n";
         write(ctx, HttpResponseStatus.OK, "text/html; charset=utf-8", html, keepAlive);

@@ -13,8 +13,8 @@ import java.util.function.BooleanSupplier;
  * {@code List-Unsubscribe: <url_base/u/TOKEN>} (and {@code , <mailto:u+TOKEN@domain?subject=unsubscribe>} when the
  * route asks for a mailto) and {@code List-Unsubscribe-Post: List-Unsubscribe=One-Click}. The link's token
  * ({@link UnsubscribeToken}) names the recipient and the sender's domain; the mailto's ({@link VerpCodec}
- * {@code u+}) names the stored message, whose one recipient the feedback index knows. A header line longer than 78
- * characters is folded before each URI. Which recipients' routes ask is {@code routeLookup}'s answer over the current
+ * {@code u+}) names the stored message, whose one recipient the feedback index knows. The field is folded before the
+ * mailto URI (the link alone is one line of about 150 characters, within RFC 5322's 998). Which recipients' routes ask is {@code routeLookup}'s answer over the current
  * routes. Thread-safe.
  */
 public final class UnsubscribeLinks implements UnsubscribeHeaders {
@@ -56,7 +56,7 @@ public final class UnsubscribeLinks implements UnsubscribeHeaders {
         StringBuilder sb = new StringBuilder(256).append("List-Unsubscribe: <").append(settings.urlBase())
                 .append(UnsubscribeServer.PATH).append(links.encode(recipient, senderDomain, nowMillis)).append('>');
         if (settings.mailto()) {
-            sb.append(",\r\n <mailto:").append(mailto.returnPath(messageId, 0, settings.mailDomain()))
+            sb.append(",\r\n <mailto:").append(mailto.returnPath(messageId, 0, recipient, settings.mailDomain()))
                     .append("?subject=unsubscribe>");
         }
         return sb.append("\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n").toString();

@@ -103,7 +103,8 @@ public final class UnsubscribeServer implements AutoCloseable {
                                         .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
                                         .setMaxHeaderSize(MAX_HEADER_BYTES)))
                                 .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
-                                .addLast(new UnsubscribeHandler(tokens, requests, rate, worker, metrics));
+                                .addLast(new UnsubscribeHandler(tokens, requests, rate, worker, metrics,
+                                        settings.trustedProxies()));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(new InetSocketAddress(settings.address(), settings.port()));

@@ -101,7 +101,8 @@ class FeedbackSectionTest {
                 .isEqualTo(new RouteSettings.Unsubscribe("https://u.example.com", true, "fbl.example.com"));
         assertThat(s.egress().routes().get(1).unsubscribe())
                 .isEqualTo(new RouteSettings.Unsubscribe("https://u.example.com:8443/x", false, null));
-        assertThat(s.web()).isEqualTo(new WebSettings(true, "0.0.0.0", 8443, null, null, 256, 10));
+        assertThat(s.web()).isEqualTo(new WebSettings(true, "0.0.0.0", 8443, null, null, 256, 10,
+                io.sluice.util.CidrSet.parse(java.util.List.of())));
         assertThat(SettingsLoader.parse("", "x.yaml").web()).isEqualTo(WebSettings.defaults());
     }
 

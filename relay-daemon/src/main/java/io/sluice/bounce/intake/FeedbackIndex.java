@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.agrona.collections.Long2LongHashMap;
 
@@ -27,14 +26,17 @@ import org.agrona.collections.Long2LongHashMap;
  * <sender> TAB <Message-ID or -> TAB <ordinal>=<recipient> ...}. Envelope addresses hold no TAB or line break (ingress
  * refuses controls), and a Message-ID is cut at white space. Files older than the window are deleted when the day
  * turns and at start. Memory: one hash map from a 64-bit key (the message id and ordinal of each recipient, and a
- * hash of each Message-ID) to the record's position (day and offset), about 40 bytes per key: a million
- * transactions a day for 30 days take about 1.2 GB of heap, so large senders shorten {@code index_days}.
+ * hash of each Message-ID) to the record's position (day and offset), 25 to 50 bytes per key and two keys for a
+ * one-recipient transaction: a million such a day for 30 days take 1.5 to 3 GB of heap, so large senders shorten
+ * {@code index_days}.
  *
  * <p>Durability: best effort. Records are buffered and written when 64 KiB are pending, when a second has passed
  * since the first pending one, before a lookup and on {@link #close}; never fsynced. A crash can lose the last
  * second's records (those messages then match only by what the report itself names). A torn last line is cut at
- * start. Thread-safe: every method holds the index's lock (one writer, the delivery stage's body reader, and one
- * reader, the feedback intake).
+ * start. Thread-safe: one writer (the delivery stage's body reader) and one reader (the feedback intake) share a lock
+ * for the map and the write buffer only; a lookup reads its lines from the files outside it, so a report never holds
+ * up delivery for its file reads. Once a day (the first record after midnight UTC) the writer drops the keys of the
+ * day that left the window under the lock: a scan of the map, about a second for tens of millions of keys.
  */
 public final class FeedbackIndex implements AutoCloseable {
     private static final long MISSING = -1;
@@ -42,8 +44,8 @@ public final class FeedbackIndex implements AutoCloseable {
     private static final long OFFSET_MASK = (1L << OFFSET_BITS) - 1;
     private static final long FLUSH_AFTER_NANOS = 1_000_000_000L;
     private static final String SUFFIX = ".idx";
-    /** Longest record line read back; a longer one (a huge envelope) is not indexed past this. */
-    private static final int MAX_LINE = 64 * 1024;
+    /** Longest record line; a transaction whose line would be longer (a huge envelope) is not recorded. */
+    private static final int MAX_LINE = 256 * 1024;
 
     /** One recipient of one record: who sent what to whom. */
     public record Sent(long messageId, int ordinal, String recipient, String sender, String messageIdHeader) {
@@ -58,7 +60,8 @@ public final class FeedbackIndex implements AutoCloseable {
     private final int days;
     private final LongSupplier clock;
     private final Long2LongHashMap positions = new Long2LongHashMap(MISSING);
-    private final TreeMap<Long, FileChannel> readers = new TreeMap<>();
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, FileChannel> readers =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
     private long day = Long.MIN_VALUE;
     private OutputStream out;
     private long offset;
@@ -151,6 +154,9 @@ public final class FeedbackIndex implements AutoCloseable {
             }
             line.append('\n');
             byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > MAX_LINE) {
+                return; // a huge envelope: not matchable through the index (reports naming it still match by token)
+            }
             long at = position(today, offset);
             out.write(bytes);
             offset += bytes.length;
@@ -170,9 +176,9 @@ public final class FeedbackIndex implements AutoCloseable {
         }
     }
 
-    /** The recipient a verified VERP token names, or null when the index has no record of it. */
-    public synchronized Sent byVerp(long messageId, int ordinal) throws IOException {
-        long at = positions.get(verpKey(messageId, ordinal));
+    /** The recipient a VERP token names (not yet verified), or null when the index has no record of it. */
+    public Sent byVerp(long messageId, int ordinal) throws IOException {
+        long at = positionOf(verpKey(messageId, ordinal));
         Record r = at == MISSING ? null : read(at);
         if (r == null || r.messageId != messageId) {
             return null;
@@ -186,13 +192,13 @@ public final class FeedbackIndex implements AutoCloseable {
     }
 
     /** Every recipient of the messages sent with this Message-ID (newest transaction first); empty when none. */
-    public synchronized List<Sent> byMessageId(String messageIdHeader) throws IOException {
+    public List<Sent> byMessageId(String messageIdHeader) throws IOException {
         String mid = MessageIdKey.normalise(messageIdHeader);
         List<Sent> out = new ArrayList<>();
         if (mid.isEmpty()) {
             return out;
         }
-        long at = positions.get(MessageIdKey.hash(mid));
+        long at = positionOf(MessageIdKey.hash(mid));
         for (int hops = 0; at != MISSING && hops < 10_000; hops++) {
             Record r = read(at);
             if (r == null || !r.messageIdHeader.equals(mid)) {
@@ -206,38 +212,44 @@ public final class FeedbackIndex implements AutoCloseable {
         return out;
     }
 
-    /** Keys held in memory (tests, metrics). */
+    /** Keys held in memory (tests, the start log). */
     public synchronized int size() {
         return positions.size();
     }
 
-    private Record read(long at) throws IOException {
+    /** Where {@code key}'s line is, with every buffered line written out first; under the lock. */
+    private synchronized long positionOf(long key) throws IOException {
         flush();
+        return positions.get(key);
+    }
+
+    /** The line at {@code at}, read outside the lock; null when its day left the window or it is not readable. */
+    private Record read(long at) throws IOException {
         FileChannel ch = readers.get(at >>> OFFSET_BITS);
         if (ch == null) {
             return null; // its day left the window
         }
         ByteBuffer buf = ByteBuffer.allocate(4096);
-        StringBuilder text = new StringBuilder();
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(512);
         long pos = at & OFFSET_MASK;
-        while (text.length() <= MAX_LINE) {
-            buf.clear();
-            int n = ch.read(buf, pos);
-            if (n <= 0) {
-                return null;
-            }
-            int end = -1;
-            for (int i = 0; i < n; i++) {
-                if (buf.get(i) == '\n') {
-                    end = i;
-                    break;
+        try {
+            while (line.size() <= MAX_LINE) {
+                buf.clear();
+                int n = ch.read(buf, pos);
+                if (n <= 0) {
+                    return null;
                 }
+                for (int i = 0; i < n; i++) {
+                    if (buf.get(i) == '\n') {
+                        line.write(buf.array(), 0, i);
+                        return Record.parse(line.toString(StandardCharsets.UTF_8));
+                    }
+                }
+                line.write(buf.array(), 0, n);
+                pos += n;
             }
-            text.append(new String(buf.array(), 0, end < 0 ? n : end, StandardCharsets.UTF_8));
-            if (end >= 0) {
-                return Record.parse(text.toString());
-            }
-            pos += n;
+        } catch (java.nio.channels.ClosedChannelException e) {
+            return null; // its day was deleted meanwhile
         }
         return null;
     }

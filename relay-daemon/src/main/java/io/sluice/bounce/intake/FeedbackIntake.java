@@ -47,22 +47,29 @@ public final class FeedbackIntake implements MessageSink, AutoCloseable {
         return intake;
     }
 
+    /** Under the intake's lock, so that nothing is queued once {@link #close} has decided to stop. */
     @Override
-    public boolean offer(AcceptedMessage message, AppendCallback callback) {
+    public synchronized boolean offer(AcceptedMessage message, AppendCallback callback) {
         return running && queue.offer(new Job(message, callback));
     }
 
     private void run() {
-        while (running || !queue.isEmpty()) {
+        while (true) {
             Job job;
             try {
                 job = queue.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
-                continue; // close() interrupts to hurry; the loop condition decides
+                Thread.currentThread().interrupt(); // nobody interrupts it; stop as close() would
+                break;
             }
             if (job != null) {
                 handle(job);
+            } else if (!running && queue.isEmpty()) {
+                break; // closed, and every queued message answered
             }
+        }
+        for (Job job; (job = queue.poll()) != null; ) { // only after an interrupt: the senders retry
+            job.callback().failed(job.message(), new IllegalStateException("feedback intake stopped"));
         }
     }
 
@@ -84,11 +91,15 @@ public final class FeedbackIntake implements MessageSink, AutoCloseable {
         job.callback().appended(m, -1);
     }
 
-    /** Stops taking messages; answers the queued ones first (waits at most 10 s). */
+    /**
+     * Stops taking messages and answers the queued ones first (waits at most 10 s). The thread is not interrupted:
+     * an interrupt during the suppression list's fsync would close its file channel.
+     */
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        thread.interrupt();
+        synchronized (this) {
+            running = false;
+        }
         thread.join(10_000);
     }
 }

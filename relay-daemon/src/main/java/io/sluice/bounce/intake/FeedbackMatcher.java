@@ -27,13 +27,14 @@ import java.util.regex.Pattern;
 /**
  * Decides what one message at the feedback listener means and acts on it (docs/BOUNCES.md "Feedback intake").
  *
- * <p>Matching, in this order: (1) VERP tokens in the envelope recipients ({@code b+<token>@<feedback domain>}), each
- * {@link VerpCodec#verify verified}; a token that does not verify is forged, and a message with only forged tokens
- * is dropped ({@code forged}). (2) Without a token in the envelope (a complaint sent to the feedback address), a
- * VERP return path quoted in the report (the original's {@code Return-Path}, ARF's {@code Original-Mail-From}); quoted
- * tokens that do not verify are ignored. (3) Without any token, the original's Message-ID through the
- * {@link FeedbackIndex}. A token names (message, ordinal); the index gives the recipient and sender (when the index
- * has no record, a report naming exactly one recipient gives the address).
+ * <p>Matching, in this order: (1) VERP tokens in the envelope recipients ({@code b+<token>@<feedback domain>}).
+ * (2) Without a token in the envelope (a complaint sent to the feedback address), a VERP return path quoted in the
+ * report (the original's {@code Return-Path}, ARF's {@code Original-Mail-From}). A token names (message, ordinal) and
+ * is {@link VerpCodec#verify verified} for the address it was sent to: the {@link FeedbackIndex}'s record (which also
+ * gives the sender), or, when the index has none, an address the report names. One that has not the form of a token,
+ * or verifies for none of the addresses it could be checked against, is forged and the message dropped
+ * ({@code forged}); with nothing to check against it is {@code unmatched}. (3) Without any token, the original's
+ * Message-ID through the index.
  *
  * <p>Actions: a failed recipient of a DSN or text bounce matched to a sent recipient is an {@code async_bounce}
  * event with its classification ({@link BounceClassifier}); a hard one puts the address on the suppression list
@@ -105,23 +106,23 @@ public final class FeedbackMatcher {
     private FeedbackMetrics.Result decide(List<String> envelopeRecipients, byte[] raw, long nowMillis)
             throws IOException {
         List<VerpCodec.Token> tokens = new ArrayList<>();
-        boolean forged = false;
+        boolean malformed = false;
         for (String rcpt : envelopeRecipients) {
             int at = rcpt.lastIndexOf('@');
             String local = at < 0 ? rcpt : rcpt.substring(0, at);
             if (unsubscribeMail != null && unsubscribeMail.isOwnLocalPart(local)) {
-                return unsubscribe(unsubscribeMail.verify(local), nowMillis); // whatever the message says
+                return unsubscribe(unsubscribeMail.decode(local), nowMillis); // whatever the message says
             }
             if (VerpCodec.isVerpLocalPart(local)) {
-                VerpCodec.Token t = verp.verify(local);
+                VerpCodec.Token t = verp.decode(local);
                 if (t == null) {
-                    forged = true;
+                    malformed = true;
                 } else if (!tokens.contains(t)) {
                     tokens.add(t);
                 }
             }
         }
-        if (forged && tokens.isEmpty()) {
+        if (malformed && tokens.isEmpty()) {
             return FeedbackMetrics.Result.FORGED;
         }
         if (tokens.isEmpty()) {
@@ -136,9 +137,10 @@ public final class FeedbackMatcher {
     }
 
     /**
-     * A mail to a one-click unsubscribe address (RFC 8058's mailto, RFC 2369): its verified token names the stored
-     * message, whose one recipient (and sender) the index knows; that recipient is unsubscribed from the sender's
-     * domain. A token that does not verify is forged; one the index does not know is unmatched.
+     * A mail to a one-click unsubscribe address (RFC 8058's mailto, RFC 2369): its token names the stored message,
+     * whose one recipient (and sender) the index knows, and must verify for that recipient; the recipient is then
+     * unsubscribed from the sender's domain. A token that does not verify is forged; one the index does not know is
+     * unmatched.
      */
     private FeedbackMetrics.Result unsubscribe(VerpCodec.Token token, long now) throws IOException {
         if (token == null) {
@@ -148,19 +150,22 @@ public final class FeedbackMatcher {
         if (s == null) {
             return FeedbackMetrics.Result.UNMATCHED;
         }
+        if (!unsubscribeMail.verify(token, s.recipient())) {
+            return FeedbackMetrics.Result.FORGED;
+        }
         unsubscribes.unsubscribe(new io.sluice.model.UnsubscribeToken.Claim(s.recipient(), s.senderDomain(), now),
                 "mailto", MessageIds.format(s.messageId()));
         return FeedbackMetrics.Result.UNSUBSCRIBE; // a repeated one changes nothing and says so the same way
     }
 
-    /** Verified tokens of VERP return paths at a feedback domain quoted anywhere in the report. */
+    /** Tokens (decoded, not yet verified) of VERP return paths at a feedback domain quoted anywhere in the report. */
     private List<VerpCodec.Token> quotedTokens(byte[] raw) {
         List<VerpCodec.Token> out = new ArrayList<>();
         List<String> domains = feedbackDomains.get();
         Matcher m = QUOTED_VERP.matcher(new String(raw, StandardCharsets.ISO_8859_1));
         while (m.find() && out.size() < 16) {
             if (domains.contains(m.group(2).toLowerCase(Locale.ROOT))) {
-                VerpCodec.Token t = verp.verify(m.group(1));
+                VerpCodec.Token t = verp.decode(m.group(1));
                 if (t != null && !out.contains(t)) {
                     out.add(t);
                 }
@@ -182,13 +187,22 @@ public final class FeedbackMatcher {
         if (failed.isEmpty()) {
             return FeedbackMetrics.Result.IGNORED; // a delay notice or a success report
         }
-        List<FeedbackIndex.Sent> sent = sent(report, tokens, failed.size() == 1
-                ? failed.get(0).recipient().address() : null);
+        List<FeedbackIndex.Sent> sent;
+        if (tokens.isEmpty()) {
+            sent = byMessageId(report);
+        } else {
+            Verified v = verified(tokens, failed.stream().map(f -> f.recipient().address()).toList());
+            if (v.sent().isEmpty()) {
+                return v.forged() ? FeedbackMetrics.Result.FORGED : FeedbackMetrics.Result.UNMATCHED;
+            }
+            sent = v.sent();
+        }
         List<SuppressionEntry> entries = new ArrayList<>();
         List<FeedbackIndex.Sent> matched = new ArrayList<>();
         List<BounceClassifier.Verdict> verdicts = new ArrayList<>();
         for (BounceClassifier.Verdict v : failed) {
-            FeedbackIndex.Sent s = tokens.size() == 1 && sent.size() == 1 ? sent.get(0)
+            // one verified VERP recipient: the report is about it, whatever address it names (forwarding)
+            FeedbackIndex.Sent s = !tokens.isEmpty() && sent.size() == 1 ? sent.get(0)
                     : byAddress(sent, v.recipient().address());
             if (s == null) {
                 continue;
@@ -199,7 +213,7 @@ public final class FeedbackMatcher {
                 entry(entries, s.recipient(), SuppressionScope.GLOBAL, "", v.classification().reason(),
                         SuppressionSource.ASYNC_BOUNCE, now);
             }
-            if (tokens.size() == 1) {
+            if (!tokens.isEmpty() && sent.size() == 1) {
                 break; // one VERP recipient: the report's other lines are about the same transaction
             }
         }
@@ -223,15 +237,21 @@ public final class FeedbackMatcher {
             throws IOException {
         List<String> named = report.recipients().stream().map(BouncedRecipient::address)
                 .filter(a -> a.indexOf('@') > 0).toList();
-        List<FeedbackIndex.Sent> sent = sent(report, tokens, named.size() == 1 ? named.get(0) : null);
         List<FeedbackIndex.Sent> who = new ArrayList<>();
-        if (!tokens.isEmpty() || named.isEmpty()) {
-            // a token names the recipient; without one and without a name (redacted), only a message sent to one
-            // recipient says who complained
-            if (!tokens.isEmpty() || distinctRecipients(sent) == 1) {
+        if (!tokens.isEmpty()) { // a verified token names the recipient
+            Verified v = verified(tokens, named);
+            if (v.sent().isEmpty()) {
+                return v.forged() ? FeedbackMetrics.Result.FORGED : FeedbackMetrics.Result.UNMATCHED;
+            }
+            who.addAll(v.sent());
+        } else if (named.isEmpty()) {
+            // without a token and without a name (redacted), only a message sent to one recipient says who it was
+            List<FeedbackIndex.Sent> sent = byMessageId(report);
+            if (distinctRecipients(sent) == 1) {
                 who.addAll(sent);
             }
         } else {
+            List<FeedbackIndex.Sent> sent = byMessageId(report);
             for (String address : named) {
                 FeedbackIndex.Sent s = byAddress(sent, address);
                 if (s != null) {
@@ -260,30 +280,51 @@ public final class FeedbackMatcher {
         return FeedbackMetrics.Result.COMPLAINT;
     }
 
+    /** The recipients tokens were verified for, and whether any token failed a check it could be put to. */
+    private record Verified(List<FeedbackIndex.Sent> sent, boolean forged) {
+    }
+
     /**
-     * The sent recipients the report may be about: those the tokens name (from the index; when the index lacks one,
-     * {@code onlyNamed}, the one recipient the report names, with an unknown sender), else those of the original's
-     * Message-ID.
+     * Each token checked against the address it was sent to: the index's record of it, or, when the index has none
+     * (its day left the window, a crash lost its last second, another instance sent it), the addresses the report
+     * names ({@code named}); the sender is then unknown. A token that verifies for none of the addresses it could be
+     * checked against is forged; one with nothing to check against is unmatched.
      */
-    private List<FeedbackIndex.Sent> sent(BounceReport report, List<VerpCodec.Token> tokens, String onlyNamed)
-            throws IOException {
+    private Verified verified(List<VerpCodec.Token> tokens, List<String> named) throws IOException {
         List<FeedbackIndex.Sent> out = new ArrayList<>();
-        if (!tokens.isEmpty()) {
-            for (VerpCodec.Token t : tokens) {
-                FeedbackIndex.Sent s = index == null ? null : index.byVerp(t.messageId(), t.ordinal());
-                if (s == null && onlyNamed != null && tokens.size() == 1) {
-                    s = new FeedbackIndex.Sent(t.messageId(), t.ordinal(), onlyNamed, "", "");
-                }
-                if (s != null) {
+        boolean forged = false;
+        for (VerpCodec.Token t : tokens) {
+            FeedbackIndex.Sent s = index == null ? null : index.byVerp(t.messageId(), t.ordinal());
+            if (s != null) {
+                if (verp.verify(t, s.recipient())) {
                     out.add(s);
+                } else {
+                    forged = true;
+                }
+                continue;
+            }
+            FeedbackIndex.Sent found = null;
+            for (String address : named) {
+                if (verp.verify(t, address)) {
+                    found = new FeedbackIndex.Sent(t.messageId(), t.ordinal(), address, "", "");
+                    break;
                 }
             }
-            return out;
+            if (found != null) {
+                out.add(found);
+            } else if (!named.isEmpty()) {
+                forged = true;
+            }
         }
-        if (index != null && !report.originalMessageId().isEmpty()) {
-            out.addAll(index.byMessageId(report.originalMessageId()));
+        return new Verified(out, forged);
+    }
+
+    /** The recipients of the report's original Message-ID, from the index; empty when it has none. */
+    private List<FeedbackIndex.Sent> byMessageId(BounceReport report) throws IOException {
+        if (index == null || report.originalMessageId().isEmpty()) {
+            return List.of();
         }
-        return out;
+        return index.byMessageId(report.originalMessageId());
     }
 
     private static FeedbackIndex.Sent byAddress(List<FeedbackIndex.Sent> sent, String address) {

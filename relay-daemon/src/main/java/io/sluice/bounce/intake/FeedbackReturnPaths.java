@@ -1,7 +1,7 @@
 package io.sluice.bounce.intake;
 
 import io.sluice.model.VerpCodec;
-import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 import io.sluice.delivery.ReturnPaths;
 import io.sluice.scheduler.DeliveryTask;
 import org.slf4j.Logger;
@@ -28,7 +28,7 @@ public final class FeedbackReturnPaths implements ReturnPaths {
     }
 
     @Override
-    public String returnPath(DeliveryTask task, String sender, ByteBuf body) {
+    public String returnPath(DeliveryTask task, String sender, ByteBuffer body) {
         if (index != null && !sender.isEmpty()) { // a DSN (null sender) gets no feedback of its own
             try {
                 index.record(task.messageId(), sender, HeaderField.first(body, "message-id"), task.recipients(),
@@ -44,6 +44,6 @@ public final class FeedbackReturnPaths implements ReturnPaths {
         if (task.verpDomain() == null || sender.isEmpty() || task.recipientCount() != 1) {
             return sender;
         }
-        return verp.returnPath(task.messageId(), task.recipientIndex(0), task.verpDomain());
+        return verp.returnPath(task.messageId(), task.recipientIndex(0), task.recipients().get(0), task.verpDomain());
     }
 }

@@ -60,6 +60,8 @@ final class DataHandOff implements AppendCallback {
      */
     private List<AcceptedMessage> offered;
     private final List<ByteBuf> ownTexts = new java.util.ArrayList<>();
+    /** The bytes of {@link #ownTexts}, counted against the in-flight budget. */
+    private long ownBytes;
     /** Offered messages the journal has not answered yet; the last answer hands over to the event loop. */
     private final java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
     /** Offered messages the journal made durable (a split's partial failure is logged with it). */
@@ -158,11 +160,13 @@ final class DataHandOff implements AppendCallback {
             return;
         }
         String stream = cleaned.tags().get("stream");
-        List<UnsubscribeSplit.Part> parts = listener.unsubscribe() == UnsubscribeHeaders.NONE ? null
-                : UnsubscribeSplit.plan(listener.unsubscribe(), io.sluice.model.RouteInputs.of(transaction.sender(),
-                        session.authIdentity(), listener.name(), stream, cleaned.fromDomain()), recipients,
-                        text.buffer(), cleaned.hasListUnsubscribe(), firstThen(id), receivedAtMillis,
-                        session.ctx().alloc());
+        List<UnsubscribeSplit.Part> parts = null;
+        if (listener.unsubscribe() != UnsubscribeHeaders.NONE) {
+            parts = split(id, stream, cleaned, receivedAtMillis);
+            if (parts == SPLIT_REFUSED) {
+                return;
+            }
+        }
         session.state(SmtpSession.State.QUEUEING);
         session.decoder().pause();
         if (parts == null) { // the usual case: one message, as received
@@ -175,9 +179,6 @@ final class DataHandOff implements AppendCallback {
         List<AcceptedMessage> messages = new java.util.ArrayList<>(parts.size());
         for (UnsubscribeSplit.Part part : parts) {
             ByteBuf body = part.text() == null ? text.buffer() : part.text();
-            if (part.text() != null) {
-                ownTexts.add(part.text());
-            }
             messages.add(new AcceptedMessage(part.id(), receivedAtMillis, listener.name(), session.clientIp(),
                     session.heloName(), session.authIdentity(), transaction.sender(), routingTags(cleaned.tags()),
                     part.recipients(), body.nioBuffer(), transaction.smtpUtf8(), stream, cleaned.fromDomain()));
@@ -215,6 +216,58 @@ final class DataHandOff implements AppendCallback {
         }
     }
 
+    /** Marks a split that was refused (its reply sent, the text released). */
+    private static final List<UnsubscribeSplit.Part> SPLIT_REFUSED = List.of();
+
+    /**
+     * The messages to store when routes ask for one-click unsubscribe ({@link UnsubscribeSplit}), null for the
+     * message as received, or {@link #SPLIT_REFUSED} after refusing it: {@code 552 5.3.4} when its copies alone would
+     * take more than {@code smtp.max_inflight_data_bytes} (send fewer recipients per message), {@code 451 4.3.0} when
+     * they could not be made. The copies are counted against the in-flight budget until {@link #releaseTexts}.
+     */
+    private List<UnsubscribeSplit.Part> split(long id, String stream, SubmissionHygiene.Result cleaned,
+                                              long receivedAtMillis) {
+        List<String> recipients = transaction.recipients();
+        io.sluice.model.RouteInputs inputs = io.sluice.model.RouteInputs.of(transaction.sender(),
+                session.authIdentity(), listener.name(), stream, cleaned.fromDomain());
+        long bytes = UnsubscribeSplit.copyBytes(listener.unsubscribe(), inputs, recipients,
+                text.buffer().readableBytes(), cleaned.hasListUnsubscribe());
+        if (bytes == 0) {
+            return null;
+        }
+        if (bytes > limits.maxInflightDataBytes()) {
+            text.release();
+            session.resetTransaction();
+            refuseMessage(SmtpReplies.text("552 5.3.4 Message too big for system: each recipient on a route with"
+                    + " one-click unsubscribe gets a copy of its own, " + bytes + " bytes in all, over"
+                    + " smtp.max_inflight_data_bytes (" + limits.maxInflightDataBytes() + "); send fewer recipients"
+                    + " per message"), Rejection.MESSAGE_TOO_BIG);
+            return SPLIT_REFUSED;
+        }
+        try {
+            List<UnsubscribeSplit.Part> parts = UnsubscribeSplit.plan(listener.unsubscribe(), inputs, recipients,
+                    text.buffer(), cleaned.hasListUnsubscribe(), firstThen(id), receivedAtMillis,
+                    session.ctx().alloc());
+            if (parts != null) {
+                for (UnsubscribeSplit.Part part : parts) {
+                    if (part.text() != null) {
+                        ownTexts.add(part.text());
+                        ownBytes += part.text().readableBytes();
+                    }
+                }
+                listener.budget().add(ownBytes);
+            }
+            return parts;
+        } catch (RuntimeException e) { // out of direct memory, or a route lookup failing
+            LOG.error("message {}: one-click unsubscribe copies could not be made: {}", MessageIds.format(id),
+                    e.toString());
+            releaseTexts();
+            session.resetTransaction();
+            refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
+            return SPLIT_REFUSED;
+        }
+    }
+
     /** The ids of a split: {@code first} (the one the Received header names), then new ones. */
     private java.util.function.LongSupplier firstThen(long first) {
         long[] next = {first};
@@ -234,6 +287,10 @@ final class DataHandOff implements AppendCallback {
             own.release();
         }
         ownTexts.clear();
+        if (ownBytes > 0) {
+            listener.budget().release(ownBytes);
+            ownBytes = 0;
+        }
     }
 
     /** Trusted {@code X-Sluice-*} tags as the journal stores them: {@code name=value} lines. */
@@ -302,8 +359,12 @@ final class DataHandOff implements AppendCallback {
         } else {
             ctx.write(SmtpReplies.text("250 2.0.0 Ok: queued as " + MessageIds.format(messages.get(0).id())));
             int recipients = 0;
+            boolean relayed = listener.initialSettings().role() == io.sluice.config.ListenerSettings.Role.RELAY;
             for (AcceptedMessage message : messages) {
                 recipients += message.recipients().size();
+                if (!relayed) {
+                    continue; // a feedback listener's message is read, not queued: no lifecycle to begin
+                }
                 listener.events().publish(LifecycleEvent.received(message.receivedAtMillis(),
                         MessageIds.format(message.id()), listener.name(), session.clientIp(), session.authIdentity(),
                         message.sender(), message.recipients(), message.body().remaining()));

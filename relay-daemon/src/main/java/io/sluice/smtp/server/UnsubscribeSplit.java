@@ -15,10 +15,12 @@ import java.util.function.LongSupplier;
  * recipient's {@code List-Unsubscribe} and {@code List-Unsubscribe-Post} after Sluice's Received header
  * ({@link UnsubscribeHeaders}); the
  * other recipients stay together in the message as received. A message that brings its own
- * {@code List-Unsubscribe} is stored as received: the sender's own unsubscribe handling stands.
+ * {@code List-Unsubscribe}, and mail from the null sender, are stored as received: the sender's own unsubscribe
+ * handling stands, and a DSN is not a list anyone subscribed to.
  *
- * <p>Memory: each own copy is a direct buffer of the headers and the text, counted by the caller until the journal
- * has them. Pure but for the allocation; the event loop's.
+ * <p>Memory: each own copy is a direct buffer of the headers and the text; the caller counts them against
+ * {@code smtp.max_inflight_data_bytes} until the journal has them and refuses a message whose copies alone would
+ * exceed it ({@link #copyBytes}). Pure but for the allocation; the event loop's.
  */
 final class UnsubscribeSplit {
 
@@ -35,10 +37,31 @@ final class UnsubscribeSplit {
      *
      * @param text the text as cleaned by {@link SubmissionHygiene} (its readable bytes)
      */
+    /**
+     * The bytes the own copies of {@code recipients} would take (0 when the message is stored as received), asked
+     * before {@link #plan} so that a message whose copies cannot fit is refused before any is made.
+     */
+    static long copyBytes(UnsubscribeHeaders headers, RouteInputs inputs, List<String> recipients, long textBytes,
+                          boolean hasListUnsubscribe) {
+        if (hasListUnsubscribe || !headers.anyRoute() || inputs.senderDomain().isEmpty()) {
+            return 0;
+        }
+        long copies = 0;
+        for (String r : recipients) {
+            if (headers.of(inputs, r) != null) {
+                copies++;
+            }
+        }
+        return copies * (textBytes + HEADER_ALLOWANCE);
+    }
+
+    /** Bytes allowed for one copy's unsubscribe header lines in {@link #copyBytes}. */
+    static final int HEADER_ALLOWANCE = 2048;
+
     static List<Part> plan(UnsubscribeHeaders headers, RouteInputs inputs, List<String> recipients, ByteBuf text,
                            boolean hasListUnsubscribe, LongSupplier ids, long nowMillis, ByteBufAllocator alloc) {
-        if (hasListUnsubscribe || !headers.anyRoute()) {
-            return null;
+        if (hasListUnsubscribe || !headers.anyRoute() || inputs.senderDomain().isEmpty()) {
+            return null; // the null sender (a DSN) is not a list anyone subscribed to
         }
         RouteSettings.Unsubscribe[] settings = new RouteSettings.Unsubscribe[recipients.size()];
         boolean any = false;
@@ -59,6 +82,22 @@ final class UnsubscribeSplit {
         if (!shared.isEmpty()) {
             parts.add(new Part(ids.getAsLong(), List.copyOf(shared), null));
         }
+        try {
+            addCopies(parts, headers, inputs, recipients, settings, text, ids, nowMillis, alloc);
+        } catch (RuntimeException | Error e) {
+            for (Part p : parts) {
+                if (p.text() != null) {
+                    p.text().release();
+                }
+            }
+            throw e;
+        }
+        return parts;
+    }
+
+    private static void addCopies(List<Part> parts, UnsubscribeHeaders headers, RouteInputs inputs,
+                                  List<String> recipients, RouteSettings.Unsubscribe[] settings, ByteBuf text,
+                                  LongSupplier ids, long nowMillis, ByteBufAllocator alloc) {
         for (int i = 0; i < recipients.size(); i++) {
             if (settings[i] == null) {
                 continue;
@@ -72,7 +111,6 @@ final class UnsubscribeSplit {
                     .writeBytes(text, cut, text.writerIndex() - cut);
             parts.add(new Part(id, List.of(recipients.get(i)), own));
         }
-        return parts;
     }
 
     /**

@@ -79,7 +79,7 @@ class FeedbackMatcherTest {
     @Test
     void shouldNotSuppressForASoftBounceNorActOnDelayNoticesOrAutoReplies() throws Exception {
         index.record(1, "news@client.test", "<m1@client.test>", List.of("a@dest.test"), new int[] {0});
-        String path = verp.returnPath(1, 0, "bounces.sluice.test");
+        String path = verp.returnPath(1, 0, "a@dest.test", "bounces.sluice.test");
         assertThat(take(FeedbackLoopEndToEndTest.dsn(path, "a@dest.test").replace("Action: failed",
                 "Action: delayed").replace("Status: 5.1.1", "Status: 4.2.2"), path)).isEqualTo(Result.IGNORED);
         assertThat(take(FeedbackLoopEndToEndTest.dsn(path, "a@dest.test")
@@ -97,7 +97,7 @@ class FeedbackMatcherTest {
     void shouldMatchAComplaintThroughTheVerpReturnPathItQuotesEvenWhenTheRecipientIsRedacted() throws Exception {
         index.record(5, "news@client.test", "<m5@client.test>", List.of("a@dest.test", "b@dest.test"),
                 new int[] {0, 1});
-        String path = verp.returnPath(5, 1, "bounces.sluice.test");
+        String path = verp.returnPath(5, 1, "b@dest.test", "bounces.sluice.test");
         String redacted = FeedbackLoopEndToEndTest.arf("redacted@dest.test", "<m5@client.test>")
                 .replace("Original-Rcpt-To: redacted@dest.test\r\n", "")
                 .replace("Content-Type: message/rfc822\r\n\r\n", "Content-Type: message/rfc822\r\n\r\n"

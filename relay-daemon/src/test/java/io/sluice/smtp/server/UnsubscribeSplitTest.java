@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class UnsubscribeSplitTest {
     private static final RouteSettings.Unsubscribe ON = new RouteSettings.Unsubscribe("https://u.test", false, null);
+    private static final RouteInputs NEWS = new RouteInputs("news.test", "", "default", "");
     private static final String TEXT = "Received: from x\r\n\tby y; now\r\nSubject: s\r\n\r\nbody\r\n";
 
     /** Recipients at bulk.test get headers naming them; others none. */
@@ -39,7 +40,7 @@ class UnsubscribeSplitTest {
     void shouldGiveEachUnsubscribeRecipientItsOwnCopyAfterTheReceivedHeader() {
         ByteBuf text = Unpooled.copiedBuffer(TEXT, StandardCharsets.US_ASCII);
         AtomicLong ids = new AtomicLong(100);
-        List<UnsubscribeSplit.Part> parts = UnsubscribeSplit.plan(HEADERS, RouteInputs.UNKNOWN,
+        List<UnsubscribeSplit.Part> parts = UnsubscribeSplit.plan(HEADERS, NEWS,
                 List.of("a@bulk.test", "x@other.test", "b@bulk.test", "y@other.test"), text, false,
                 ids::getAndIncrement, 0, ByteBufAllocator.DEFAULT);
         assertThat(parts).hasSize(3);
@@ -52,19 +53,23 @@ class UnsubscribeSplitTest {
                         + "Subject: s\r\n\r\nbody\r\n");
         assertThat(parts.get(2).text().toString(StandardCharsets.US_ASCII)).contains("/u/b@bulk.test/102>");
         parts.stream().filter(p -> p.text() != null).forEach(p -> p.text().release());
+        text.release();
     }
 
     @Test
     void shouldLeaveAMessageAsReceivedWhenNoRouteAsksOrItBringsItsOwnHeader() {
         ByteBuf text = Unpooled.copiedBuffer(TEXT, StandardCharsets.US_ASCII);
         AtomicLong ids = new AtomicLong(1);
-        assertThat(UnsubscribeSplit.plan(HEADERS, RouteInputs.UNKNOWN, List.of("x@other.test"), text, false,
+        assertThat(UnsubscribeSplit.plan(HEADERS, NEWS, List.of("x@other.test"), text, false,
                 ids::getAndIncrement, 0, ByteBufAllocator.DEFAULT)).isNull();
-        assertThat(UnsubscribeSplit.plan(HEADERS, RouteInputs.UNKNOWN, List.of("a@bulk.test"), text, true,
+        assertThat(UnsubscribeSplit.plan(HEADERS, RouteInputs.UNKNOWN, List.of("a@bulk.test"), text, false,
+                ids::getAndIncrement, 0, ByteBufAllocator.DEFAULT)).as("the null sender: a DSN is no list").isNull();
+        assertThat(UnsubscribeSplit.plan(HEADERS, NEWS, List.of("a@bulk.test"), text, true,
                 ids::getAndIncrement, 0, ByteBufAllocator.DEFAULT)).as("the sender's own List-Unsubscribe stands")
                 .isNull();
-        assertThat(UnsubscribeSplit.plan(UnsubscribeHeaders.NONE, RouteInputs.UNKNOWN, List.of("a@bulk.test"), text,
+        assertThat(UnsubscribeSplit.plan(UnsubscribeHeaders.NONE, NEWS, List.of("a@bulk.test"), text,
                 false, ids::getAndIncrement, 0, ByteBufAllocator.DEFAULT)).isNull();
         assertThat(ids.get()).as("no id used").isEqualTo(1);
+        text.release();
     }
 }
