@@ -31,9 +31,7 @@ public final class BounceMetrics {
     private final Counter failures;
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, CounterDataPoint>> series =
             new ConcurrentHashMap<>();
-    private final Counter hardBounces;
-    private final ConcurrentHashMap<String, CounterDataPoint> senderDomains = new ConcurrentHashMap<>();
-    private final CounterDataPoint otherSenderDomain;
+    private final SenderDomainCounters hardBounces;
     private volatile LongSupplier entries = () -> 0;
     private volatile LongSupplier suppressed = () -> 0;
 
@@ -46,11 +44,10 @@ public final class BounceMetrics {
         for (String outcome : new String[] {"deferred", "bounced", "expired", "suppressed"}) {
             failures.labelValues(outcome, "undefined", "none"); // every outcome is in the scrape from the start
         }
-        hardBounces = Counter.builder().name(HARD_BOUNCES_BY_SENDER_DOMAIN)
+        hardBounces = new SenderDomainCounters(Counter.builder().name(HARD_BOUNCES_BY_SENDER_DOMAIN)
                 .help("Hard bounces (the address itself is bad; it goes on the suppression list), by the envelope "
                         + "sender's domain (the first " + MAX_SENDER_DOMAINS + " domains seen, then other; none for <>)")
-                .labelNames("sender_domain").withoutExemplars().register(registry);
-        otherSenderDomain = hardBounces.labelValues("other");
+                .labelNames("sender_domain").withoutExemplars().register(registry), MAX_SENDER_DOMAINS);
         GaugeWithCallback.builder().name(SUPPRESSION_ENTRIES)
                 .help("Entries on the suppression list (expired ones until a compaction drops them)")
                 .callback(cb -> cb.call(entries.getAsLong())).register(registry);
@@ -83,18 +80,7 @@ public final class BounceMetrics {
 
     /** One hard bounce of mail from {@code senderDomain} ("" or null for the null sender {@code <>}). */
     public void hardBounce(String senderDomain) {
-        String d = senderDomain == null || senderDomain.isEmpty() ? "none" : senderDomain;
-        CounterDataPoint point = senderDomains.get(d);
-        if (point == null) {
-            synchronized (senderDomains) {
-                point = senderDomains.get(d);
-                if (point == null) {
-                    point = senderDomains.size() < MAX_SENDER_DOMAINS ? hardBounces.labelValues(d) : otherSenderDomain;
-                    senderDomains.put(d, point);
-                }
-            }
-        }
-        point.inc();
+        hardBounces.inc(senderDomain);
     }
 
     /** Feeds {@value #SUPPRESSION_ENTRIES}; called at each scrape. */

@@ -4,7 +4,6 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The feedback intake's metrics (docs/metrics.md, docs/BOUNCES.md): every message a feedback listener took, by what
@@ -62,9 +61,7 @@ public final class FeedbackMetrics {
     private final EnumMap<WebResult, CounterDataPoint> web = new EnumMap<>(WebResult.class);
     private final CounterDataPoint oneClick;
     private final CounterDataPoint mailto;
-    private final Counter complaints;
-    private final ConcurrentHashMap<String, CounterDataPoint> senderDomains = new ConcurrentHashMap<>();
-    private final CounterDataPoint otherSenderDomain;
+    private final SenderDomainCounters complaints;
 
     FeedbackMetrics(PrometheusRegistry registry) {
         Counter messages = Counter.builder().name(MESSAGES)
@@ -75,11 +72,10 @@ public final class FeedbackMetrics {
         for (Result r : Result.values()) {
             results.put(r, messages.labelValues(r.label));
         }
-        complaints = Counter.builder().name(COMPLAINTS)
+        complaints = new SenderDomainCounters(Counter.builder().name(COMPLAINTS)
                 .help("Complaints (ARF reports) matched to sent mail, by the envelope sender's domain (the first "
                         + MAX_SENDER_DOMAINS + " domains seen, then other)")
-                .labelNames("sender_domain").withoutExemplars().register(registry);
-        otherSenderDomain = complaints.labelValues("other");
+                .labelNames("sender_domain").withoutExemplars().register(registry), MAX_SENDER_DOMAINS);
         Counter unsubscribes = Counter.builder().name(UNSUBSCRIBES)
                 .help("Recipients who unsubscribed, by channel: one-click (a POST to the web listener) or mailto (a"
                         + " mail to the unsubscribe address)").labelNames("channel").withoutExemplars()
@@ -109,14 +105,6 @@ public final class FeedbackMetrics {
 
     /** One complaint about mail from {@code senderDomain} ("" when not known: {@code none}). */
     public void complaint(String senderDomain) {
-        String d = senderDomain == null || senderDomain.isEmpty() ? "none" : senderDomain;
-        CounterDataPoint point = senderDomains.get(d);
-        if (point == null) {
-            synchronized (senderDomains) {
-                point = senderDomains.computeIfAbsent(d, x -> senderDomains.size() < MAX_SENDER_DOMAINS
-                        ? complaints.labelValues(x) : otherSenderDomain);
-            }
-        }
-        point.inc();
+        complaints.inc(senderDomain);
     }
 }

@@ -1,12 +1,10 @@
 package io.sluice.model;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The token of a one-click unsubscribe link ({@code <url_base>/u/<token>}; RFC 8058): who asked not to get mail from
@@ -27,24 +25,11 @@ public final class UnsubscribeToken {
     public record Claim(String recipient, String senderDomain, long issuedAtMillis) {
     }
 
-    private final SecretKeySpec key;
-    private final ThreadLocal<Mac> macs;
+    private final HmacKey key;
 
     /** {@code secret}: the feedback key's bytes (at least 16). */
     public UnsubscribeToken(byte[] secret) {
-        if (secret.length < 16) {
-            throw new IllegalArgumentException("the feedback key is too short: " + secret.length + " bytes");
-        }
-        this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
-        this.macs = ThreadLocal.withInitial(() -> {
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(key);
-                return mac;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 is not available", e);
-            }
-        });
+        this.key = new HmacKey(secret);
     }
 
     /** The token for {@code recipient} of mail from {@code senderDomain}, issued at {@code nowMillis}. */
@@ -101,7 +86,7 @@ public final class UnsubscribeToken {
     }
 
     private byte[] mac(byte[] bytes, int length) {
-        Mac mac = macs.get();
+        Mac mac = key.mac();
         mac.update(PURPOSE);
         mac.update(bytes, 0, length);
         return Arrays.copyOf(mac.doFinal(), MAC_BYTES);

@@ -1,12 +1,10 @@
 package io.sluice.model;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Locale;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Addresses at the feedback domains signed with the feedback key, naming one recipient of one message Sluice sent:
@@ -56,10 +54,9 @@ public final class VerpCodec {
         }
     }
 
-    private final SecretKeySpec key;
+    private final HmacKey key;
     private final String prefix;
     private final byte[] purpose;
-    private final ThreadLocal<Mac> macs;
 
     /** VERP return paths ({@code b+}); {@code secret}: the feedback key's bytes (at least 16). */
     public VerpCodec(byte[] secret) {
@@ -67,14 +64,9 @@ public final class VerpCodec {
     }
 
     private VerpCodec(byte[] secret, String prefix, String purpose) {
-        if (secret.length < 16) {
-            throw new IllegalArgumentException("the feedback key is too short: " + secret.length
-                    + " bytes, at least 16 are needed");
-        }
-        this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+        this.key = new HmacKey(secret);
         this.prefix = prefix;
         this.purpose = purpose.getBytes(StandardCharsets.US_ASCII);
-        this.macs = ThreadLocal.withInitial(this::newMac);
     }
 
     /** VERP return paths, {@code b+<token>@<domain>}. */
@@ -85,16 +77,6 @@ public final class VerpCodec {
     /** One-click unsubscribe mail addresses, {@code u+<token>@<domain>}. */
     public static VerpCodec unsubscribes(byte[] secret) {
         return new VerpCodec(secret, UNSUBSCRIBE_PREFIX, "sluice-unsubscribe-v2");
-    }
-
-    private Mac newMac() {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
     }
 
     /**
@@ -188,7 +170,7 @@ public final class VerpCodec {
 
     /** The full MAC of {@code bytes}' payload and the recipient. */
     private byte[] mac(byte[] bytes, String recipient) {
-        Mac mac = macs.get();
+        Mac mac = key.mac();
         mac.update(purpose);
         mac.update(bytes, 0, PAYLOAD_BYTES);
         mac.update(recipient.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
