@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param bounces     bounce classification: the rules files and their rules
  * @param feedback    the feedback loop: VERP key, feedback domains, how long sent mail can be matched
  * @param web         the public HTTP listener for one-click unsubscribe
+ * @param dkim        the DKIM signing keys, loaded
  */
 public record Settings(
         Path source,
@@ -39,7 +40,8 @@ public record Settings(
         ShapingSettings shaping,
         BounceRuleSettings bounces,
         FeedbackSettings feedback,
-        WebSettings web) {
+        WebSettings web,
+        DkimSettings dkim) {
 
     public Settings {
         listeners = List.copyOf(listeners);
@@ -55,27 +57,28 @@ public record Settings(
         Objects.requireNonNull(bounces, "bounces");
         Objects.requireNonNull(feedback, "feedback");
         Objects.requireNonNull(web, "web");
+        Objects.requireNonNull(dkim, "dkim");
     }
 
-    /** A snapshot without {@code feedback} and {@code web} sections (their defaults). */
+    /** A snapshot without {@code feedback}, {@code web} and {@code dkim} sections (their defaults). */
     public Settings(Path source, List<ListenerSettings> listeners, SmtpSettings smtp, JournalSettings journal,
                     QueueSettings queue, AdminSettings admin, DnsSettings dns, DeliverySettings delivery,
                     EventsSettings events, EgressSettings egress, ShapingSettings shaping,
                     BounceRuleSettings bounces) {
         this(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, shaping, bounces,
-                FeedbackSettings.defaults(), WebSettings.defaults());
+                FeedbackSettings.defaults(), WebSettings.defaults(), DkimSettings.none());
     }
 
     /** This snapshot with {@code next} as its shaping (the loader adds the rules read from the shaping files). */
     public Settings withShaping(ShapingSettings next) {
         return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, next,
-                bounces, feedback, web);
+                bounces, feedback, web, dkim);
     }
 
     /** This snapshot with {@code next} as its bounce rules (the loader adds the rules read from the rules files). */
     public Settings withBounces(BounceRuleSettings next) {
         return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, shaping,
-                next, feedback, web);
+                next, feedback, web, dkim);
     }
 
     /**

@@ -10,7 +10,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * <p>Top-level keys: {@code listeners}, {@code smtp}, {@code journal}, {@code queue}, {@code admin}, {@code dns},
  * {@code delivery}, {@code events}, and the egress keys {@code sources}, {@code pools}, {@code smarthosts},
  * {@code routes}, {@code lanes}, {@code quotas} ({@link EgressSection}), {@code bounces} ({@link BouncesSection}),
- * {@code feedback} ({@link FeedbackSection}), {@code web} ({@link WebSection}) and {@code shaping}
+ * {@code feedback} ({@link FeedbackSection}), {@code web} ({@link WebSection}), {@code dkim} ({@link DkimSection}) and {@code shaping}
  * ({@link ShapingSection}: which files; the loader reads them); each may be absent or null, which means all of its defaults. Problems go to the given
  * {@link ConfigErrors}; when there are any, the returned snapshot holds defaults in their place and must be
  * discarded (the loader throws instead). {@code delivery.ehlo_name} defaults to {@code smtp.hostname}, so smtp is
@@ -36,9 +36,10 @@ final class SettingsReader {
         ShapingSettings shaping = ShapingSection.read(doc.mapping("shaping"));
         BounceRuleSettings bounces = BouncesSection.read(doc.mapping("bounces"));
         WebSettings web = WebSection.read(doc.mapping("web"), listeners, admin);
+        DkimSettings dkim = DkimSection.read(doc);
         doc.finish();
         Settings settings = new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events,
-                egress, shaping, bounces, feedback, web);
+                egress, shaping, bounces, feedback, web, dkim);
         if (!web.enabled()) {
             for (RouteSettings r : egress.routes()) {
                 if (r.unsubscribe() != null) {

@@ -29,7 +29,8 @@ class PackageDependencyTest {
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("util", Set.of()),
             Map.entry("model", Set.of("util")),
-            Map.entry("config", Set.of("util", "model")),
+            Map.entry("signing", Set.of("util", "model")),
+            Map.entry("config", Set.of("util", "model", "signing")),
             Map.entry("classify", Set.of("util", "model", "config")),
             Map.entry("suppression", Set.of("util", "model", "config")),
             Map.entry("metrics", Set.of("util", "model")),
