@@ -19,6 +19,8 @@ import java.nio.file.Path;
  * @param role          {@code role}: {@code relay} (the default: mail to relay, from clients allowed to) or
  *                      {@code feedback} (bounces and complaint reports from anyone, for the feedback domains only;
  *                      never relayed)
+ * @param dkimRequired  {@code dkim_required}: refuse ({@code 550 5.7.1}) a message no DKIM key signs, when keys are
+ *                      configured (default false: stored unsigned and counted)
  */
 public record ListenerSettings(
         String name,
@@ -30,7 +32,8 @@ public record ListenerSettings(
         CidrSet relayNetworks,
         AuthSettings auth,
         SuppressedMode suppressed,
-        Role role) {
+        Role role,
+        boolean dkimRequired) {
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 2525;
@@ -45,7 +48,7 @@ public record ListenerSettings(
     /** A relay listener (as before listener roles). */
     public ListenerSettings(String name, String address, int port, TlsMode tls, Path tlsCertFile, Path tlsKeyFile,
                             CidrSet relayNetworks, AuthSettings auth, SuppressedMode suppressed) {
-        this(name, address, port, tls, tlsCertFile, tlsKeyFile, relayNetworks, auth, suppressed, Role.RELAY);
+        this(name, address, port, tls, tlsCertFile, tlsKeyFile, relayNetworks, auth, suppressed, Role.RELAY, false);
     }
 
     /**

@@ -75,6 +75,7 @@ final class ListenersSection {
         AuthSettings auth = AuthSection.read(m.mapping("auth"), tls);
         SuppressedMode suppressed = m.choice("suppressed", SuppressedMode.class, SuppressedMode.ACCEPT);
         ListenerSettings.Role role = m.choice("role", ListenerSettings.Role.class, ListenerSettings.Role.RELAY);
+        boolean dkimRequired = m.bool("dkim_required", false);
         m.finish();
 
         if (tls != TlsMode.NONE) {
@@ -82,7 +83,8 @@ final class ListenersSection {
             requireFile(m, "tls_cert", cert, why);
             requireFile(m, "tls_key", key, why);
         }
-        return new ListenerSettings(name, address, port, tls, cert, key, relayNetworks, auth, suppressed, role);
+        return new ListenerSettings(name, address, port, tls, cert, key, relayNetworks, auth, suppressed, role,
+                dkimRequired);
     }
 
     private static void requireFile(YamlMapping m, String key, Path file, String why) {

@@ -103,6 +103,8 @@ public final class Daemon implements AutoCloseable {
     /** The feedback loop: what was sent (null without a feedback listener) and the intake of such a listener. */
     private FeedbackIndex feedbackIndex;
     private FeedbackIntake feedbackIntake;
+    /** DKIM signing at accept; its keys are swapped on reload. */
+    private io.sluice.smtp.server.DkimStage dkim;
     /** The public one-click unsubscribe listener ({@code web}); null when off. */
     private io.sluice.web.UnsubscribeServer web;
     /** The routes as ingress asks them which recipients get unsubscribe headers; replaced on reload. */
@@ -241,6 +243,12 @@ public final class Daemon implements AutoCloseable {
             LOG.info("web (one-click unsubscribe) on {}:{} ({})", current.web().address(), web.port(),
                     current.web().tls() ? "https" : "http");
         }
+        dkim = new io.sluice.smtp.server.DkimStage(io.sluice.smtp.server.DkimStage.keysOf(current.dkim()),
+                Math.max(1, Runtime.getRuntime().availableProcessors()), metrics.dkim());
+        if (!current.dkim().keys().isEmpty()) {
+            LOG.info("dkim: {} key(s) for {}", current.dkim().keys().size(), current.dkim().keys().stream()
+                    .map(k -> k.selector() + "._domainkey." + k.domain() + " (" + k.algorithm() + ")").toList());
+        }
         UnsubscribeLinks links = new UnsubscribeLinks(() -> acceptRoutes.anyUnsubscribe(),
                 (inputs, domain) -> acceptRoutes.router().route(inputs, domain).unsubscribe(), unsubscribeLinks,
                 unsubscribeMail);
@@ -257,7 +265,7 @@ public final class Daemon implements AutoCloseable {
                 name -> new IngressMetrics(metrics.forListener(name)), authVerifiers, events,
                 recovered.pending()::pendingRecipientsOf,
                 (recipient, senderDomain, auth) -> suppression.atRcpt(recipient, senderDomain, auth,
-                        System.currentTimeMillis()), feedbackIntake, links));
+                        System.currentTimeMillis()), feedbackIntake, links, dkim));
         smtp.start();
         LOG.info("sluice ready");
     }
@@ -364,10 +372,12 @@ public final class Daemon implements AutoCloseable {
         }
         Runnable tls = smtp.prepareTlsReload(next);
         AcceptRoutes routes = AcceptRoutes.of(next);
+        io.sluice.signing.SigningKeys signingKeys = io.sluice.smtp.server.DkimStage.keysOf(next.dkim());
         return () -> {
             tls.run();
             delivery.reload(next);
             acceptRoutes = routes;
+            dkim.keys(signingKeys);
         };
     }
 
@@ -404,6 +414,7 @@ public final class Daemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             closeQuietly(web);
+            closeQuietly(dkim); // after the listeners: a session waits for its signatures before its 250
             closeQuietly(feedbackIntake); // after the listeners: it answers what they handed it
             closeQuietly(delivery);
             closeQuietly(feedbackIndex);

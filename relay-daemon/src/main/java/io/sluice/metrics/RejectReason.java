@@ -54,7 +54,9 @@ public enum RejectReason {
     /** 452 at MAIL/RCPT: the AUTH identity has {@code quotas[].max_queued} recipients pending. */
     QUOTA_QUEUED,
     /** 550 5.7.1 at RCPT: the recipient is on the suppression list, on a listener with {@code suppressed: reject}. */
-    SUPPRESSED;
+    SUPPRESSED,
+    /** 550 5.7.1 at the end of DATA: no DKIM key covers the From domain, on a listener with {@code dkim_required}. */
+    DKIM_REQUIRED;
 
     private final String label = name().toLowerCase(java.util.Locale.ROOT);
 

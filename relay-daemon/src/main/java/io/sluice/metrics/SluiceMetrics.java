@@ -121,6 +121,7 @@ public final class SluiceMetrics {
 
     private final BounceMetrics bounces;
     private final FeedbackMetrics feedback;
+    private final DkimMetrics dkim;
     private final SuppliedGauge queuePendingMessages;
     private final SuppliedGauge queuePendingRecipients;
     private final SuppliedGauge queueOldestPendingAge;
@@ -198,6 +199,7 @@ public final class SluiceMetrics {
         journalStorage = new JournalStorageMetrics(registry);
         bounces = new BounceMetrics(registry);
         feedback = new FeedbackMetrics(registry);
+        dkim = new DkimMetrics(registry);
 
         // The registry collects in no fixed order, so a failure shows in the scrape where it happened or the next.
         Counter callbackFailures = Counter.builder().name(CALLBACK_FAILURES)
@@ -322,6 +324,10 @@ public final class SluiceMetrics {
     }
 
     /** The feedback loop's handles (failures by reason, the suppression list). */
+    public DkimMetrics dkim() {
+        return dkim;
+    }
+
     public FeedbackMetrics feedback() {
         return feedback;
     }

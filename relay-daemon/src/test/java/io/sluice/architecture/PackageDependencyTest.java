@@ -52,11 +52,11 @@ class PackageDependencyTest {
                     "shaping", "scheduler", "events", "classify")),
             Map.entry("events", Set.of("util", "model", "config", "metrics", "journal")),
             Map.entry("smtp.server", Set.of("util", "model", "config", "metrics", "smtp.codec", "journal",
-                    "events", "smtp.server.auth")),
+                    "events", "smtp.server.auth", "signing")),
             Map.entry("admin", Set.of("util", "model", "config", "metrics")),
             Map.entry("daemon", Set.of("util", "model", "config", "metrics", "smtp.codec", "journal",
                     "smtp.server.auth", "smtp.server", "dns", "delivery", "events", "bounce", "scheduler",
-                    "admin", "routing", "shaping", "classify", "bounce.intake", "suppression", "web")),
+                    "admin", "routing", "shaping", "classify", "bounce.intake", "suppression", "web", "signing")),
             Map.entry("cli", Set.of("util", "model", "config", "metrics", "journal", "smtp.server.auth", "daemon",
                     "routing", "classify", "bounce.intake", "suppression")));
     private static final Set<String> NETTY_ALLOWED = Set.of("smtp.codec", "smtp.server", "admin", "delivery", "daemon",

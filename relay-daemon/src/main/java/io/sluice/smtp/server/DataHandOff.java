@@ -64,6 +64,8 @@ final class DataHandOff implements AppendCallback {
     private long ownBytes;
     /** Offered messages the journal has not answered yet; the last answer hands over to the event loop. */
     private final java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
+    /** The texts are with the DKIM signing threads: nothing may release them until their answer. */
+    private boolean signing;
     /** Offered messages the journal made durable (a split's partial failure is logged with it). */
     private final java.util.concurrent.atomic.AtomicInteger durable = new java.util.concurrent.atomic.AtomicInteger();
     /** Set by the journal writer thread before it hands {@link #completeQueued} to the event loop. */
@@ -167,23 +169,124 @@ final class DataHandOff implements AppendCallback {
                 return;
             }
         }
+        DkimStage dkim = listener.dkim();
+        List<io.sluice.signing.DkimSigner> signers = dkim == null || !dkim.configured() ? List.of()
+                : dkim.signers(cleaned.fromDomain());
+        if (dkim != null && dkim.configured() && signers.isEmpty() && refusedUnsigned(cleaned.fromDomain(), parts)) {
+            return;
+        }
         session.state(SmtpSession.State.QUEUEING);
         session.decoder().pause();
-        if (parts == null) { // the usual case: one message, as received
+        if (parts == null && signers.isEmpty()) { // the usual case: one message, as received
             offer(List.of(new AcceptedMessage(id, receivedAtMillis, listener.name(), session.clientIp(),
                     session.heloName(), session.authIdentity(), transaction.sender(), routingTags(cleaned.tags()),
                     List.copyOf(recipients), text.buffer().nioBuffer(), transaction.smtpUtf8(), stream,
                     cleaned.fromDomain())));
             return;
         }
+        List<UnsubscribeSplit.Part> toStore = parts != null ? parts
+                : List.of(new UnsubscribeSplit.Part(id, List.copyOf(recipients), null));
+        if (signers.isEmpty()) {
+            store(toStore, null, cleaned, stream, receivedAtMillis);
+            return;
+        }
+        List<java.nio.ByteBuffer> texts = new java.util.ArrayList<>(toStore.size());
+        for (UnsubscribeSplit.Part part : toStore) {
+            texts.add((part.text() == null ? text.buffer() : part.text()).nioBuffer());
+        }
+        signing = true;
+        if (!dkim.sign(signers, texts, session.ctx().executor(),
+                (fields, failure) -> signed(toStore, fields, failure, cleaned, stream, receivedAtMillis))) {
+            signing = false;
+            releaseTexts();
+            session.resetTransaction();
+            refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
+            session.decoder().resume();
+        }
+    }
+
+    /**
+     * Keys are configured but none covers this From domain: refused ({@code 550 5.7.1}, true) on a listener with
+     * {@code dkim_required}, else stored unsigned and counted (false).
+     */
+    private boolean refusedUnsigned(String fromDomain, List<UnsubscribeSplit.Part> parts) {
+        io.sluice.config.ListenerSettings current = listener.settings().current().listener(listener.name());
+        io.sluice.config.ListenerSettings ls = current != null ? current : listener.initialSettings();
+        if (!ls.dkimRequired()) {
+            listener.dkim().metrics().unsigned();
+            return false;
+        }
+        listener.dkim().metrics().refusedNoKey();
+        releaseTexts();
+        session.resetTransaction();
+        refuseMessage(SmtpReplies.text("550 5.7.1 No DKIM key signs mail from "
+                + (fromDomain.isEmpty() ? "a message without a From domain" : fromDomain)
+                + " (dkim_required on listener " + listener.name() + "): add a dkim key for it"),
+                Rejection.DKIM_REQUIRED);
+        return true;
+    }
+
+    /**
+     * The signing threads' answer, on the event loop: each field goes in front of its text (in the text's own
+     * headroom when it fits, else in a new buffer), then the messages are offered. A session that closed meanwhile
+     * just returns its memory; a failed signature answers {@code 451 4.3.0} (the client sends again).
+     */
+    private void signed(List<UnsubscribeSplit.Part> parts, List<String> fields, Throwable failure,
+                        SubmissionHygiene.Result cleaned, String stream, long receivedAtMillis) {
+        signing = false;
+        if (session.state() == SmtpSession.State.CLOSED) {
+            releaseTexts();
+            return;
+        }
+        if (failure != null) {
+            LOG.error("message {}: DKIM signing failed: {}", MessageIds.format(parts.get(0).id()), failure.toString());
+            releaseTexts();
+            session.resetTransaction();
+            refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
+            session.decoder().resume();
+            session.ctx().flush();
+            return;
+        }
+        store(parts, fields, cleaned, stream, receivedAtMillis);
+    }
+
+    /** Builds the messages of {@code parts}, each with its signature field in front when there are fields. */
+    private void store(List<UnsubscribeSplit.Part> parts, List<String> fields, SubmissionHygiene.Result cleaned,
+                       String stream, long receivedAtMillis) {
         List<AcceptedMessage> messages = new java.util.ArrayList<>(parts.size());
-        for (UnsubscribeSplit.Part part : parts) {
+        for (int i = 0; i < parts.size(); i++) {
+            UnsubscribeSplit.Part part = parts.get(i);
             ByteBuf body = part.text() == null ? text.buffer() : part.text();
+            if (fields != null) {
+                body = prepend(body, fields.get(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        part.text() == null);
+            }
             messages.add(new AcceptedMessage(part.id(), receivedAtMillis, listener.name(), session.clientIp(),
                     session.heloName(), session.authIdentity(), transaction.sender(), routingTags(cleaned.tags()),
                     part.recipients(), body.nioBuffer(), transaction.smtpUtf8(), stream, cleaned.fromDomain()));
         }
         offer(messages);
+    }
+
+    /**
+     * {@code field} in front of {@code body}: written into its headroom when it fits, else into a new buffer that
+     * takes the old one's place ({@code shared}: the session's text; else one of {@link #ownTexts}).
+     */
+    private ByteBuf prepend(ByteBuf body, byte[] field, boolean shared) {
+        if (body.readerIndex() >= field.length) {
+            body.setBytes(body.readerIndex() - field.length, field);
+            body.readerIndex(body.readerIndex() - field.length);
+            return body;
+        }
+        ByteBuf copy = session.ctx().alloc().directBuffer(field.length + body.readableBytes());
+        copy.writeBytes(field).writeBytes(body, body.readerIndex(), body.readableBytes());
+        if (shared) {
+            text.replaceAndRelease(copy);
+        } else {
+            ownTexts.set(ownTexts.indexOf(body), copy);
+            body.release();
+        }
+        return copy;
     }
 
     /**
@@ -386,7 +489,7 @@ final class DataHandOff implements AppendCallback {
      * {@link #completeQueued} releases it when the journal answers.
      */
     void channelClosed() {
-        if (offered == null) {
+        if (offered == null && !signing) { // else the journal's answer or the signatures release it
             releaseTexts();
         }
     }

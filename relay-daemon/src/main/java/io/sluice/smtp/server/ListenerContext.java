@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  * source, the shared memory budget and back-pressure, the AUTH verifier (null when the listener has no AUTH), the
  * session registry for shutdown, the event log, the observer and the per-AUTH-identity quotas (shared by all
  * listeners), the suppression list's RCPT check, and the routes' one-click unsubscribe headers
- * ({@link UnsubscribeHeaders#NONE} on a feedback listener). Immutable; thread-safe parts only. The TLS
+ * ({@link UnsubscribeHeaders#NONE} on a feedback listener), and the DKIM signing stage (null on a feedback listener or
+ * when the daemon has none). Immutable; thread-safe parts only. The TLS
  * context sits behind a reference that a reload replaces ({@link SmtpServer#prepareTlsReload}); each new session or
  * STARTTLS reads it once.
  */
@@ -36,7 +37,8 @@ record ListenerContext(
         BooleanSupplier shuttingDown,
         Quotas quotas,
         RecipientSuppression suppression,
-        UnsubscribeHeaders unsubscribe) {
+        UnsubscribeHeaders unsubscribe,
+        DkimStage dkim) {
 
     /** The TLS context new sessions use; null when the listener has no TLS. */
     SslContext sslContext() {

@@ -50,6 +50,13 @@ final class MessageText {
         buffer = replacement;
     }
 
+    /** Replaces the buffer with a larger copy of it (a header put in front) and releases the old one. */
+    void replaceAndRelease(ByteBuf replacement) {
+        ByteBuf old = buffer;
+        buffer = replacement;
+        old.release();
+    }
+
     boolean isOpen() {
         return buffer != null;
     }

@@ -60,7 +60,20 @@ public final class SmtpServer {
             ToLongFunction<String> pendingRecipientsOfAuthUser,
             RecipientSuppression suppression,
             MessageSink feedback,
-            UnsubscribeHeaders unsubscribe) {
+            UnsubscribeHeaders unsubscribe,
+            DkimStage dkim) {
+
+        /** Without DKIM signing. */
+        public Dependencies(SettingsHolder settings, EventLoopGroup group,
+                            Class<? extends ServerChannel> serverChannelClass, JournalWriter journal,
+                            LongSupplier messageIds, LongSupplier pendingRecipients, LongSupplier journalFreeBytes,
+                            Function<String, IngressObserver> observers, Map<String, AuthVerifier> authVerifiers,
+                            EventPublisher events, ToLongFunction<String> pendingRecipientsOfAuthUser,
+                            RecipientSuppression suppression, MessageSink feedback, UnsubscribeHeaders unsubscribe) {
+            this(settings, group, serverChannelClass, journal, messageIds, pendingRecipients, journalFreeBytes,
+                    observers, authVerifiers, events, pendingRecipientsOfAuthUser, suppression, feedback,
+                    unsubscribe, null);
+        }
 
         /** Without one-click unsubscribe headers. */
         public Dependencies(SettingsHolder settings, EventLoopGroup group,
@@ -71,7 +84,7 @@ public final class SmtpServer {
                             RecipientSuppression suppression, MessageSink feedback) {
             this(settings, group, serverChannelClass, journal, messageIds, pendingRecipients, journalFreeBytes,
                     observers, authVerifiers, events, pendingRecipientsOfAuthUser, suppression, feedback,
-                    UnsubscribeHeaders.NONE);
+                    UnsubscribeHeaders.NONE, null);
         }
 
         /** Without a feedback intake (a {@code role: feedback} listener cannot start). */
@@ -150,7 +163,8 @@ public final class SmtpServer {
                 deps.messageIds(), deps.observers().apply(listener.name()), budget, backPressure,
                 listener.auth().enabled() ? deps.authVerifiers().get(listener.name()) : null, sessions,
                 deps.events(), () -> shuttingDown, quotas, deps.suppression(),
-                listener.role() == ListenerSettings.Role.FEEDBACK ? UnsubscribeHeaders.NONE : deps.unsubscribe());
+                listener.role() == ListenerSettings.Role.FEEDBACK ? UnsubscribeHeaders.NONE : deps.unsubscribe(),
+                listener.role() == ListenerSettings.Role.FEEDBACK ? null : deps.dkim());
     }
 
     /**

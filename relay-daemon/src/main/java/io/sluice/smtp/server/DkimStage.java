@@ -1,0 +1,125 @@
+package io.sluice.smtp.server;
+
+import io.sluice.config.DkimSettings;
+import io.sluice.metrics.DkimMetrics;
+import io.sluice.signing.Canonicalization;
+import io.sluice.signing.DkimAlgorithm;
+import io.sluice.signing.DkimSigner;
+import io.sluice.signing.SigningKeys;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+
+/**
+ * DKIM signing at accept (docs/DKIM.md), off the event loops: a bounded pool of signing threads
+ * ({@code sluice-dkim-N}, one per core) with a queue of {@value #QUEUE} messages. A session hands the stored texts of
+ * one DATA to {@link #sign}; the signature fields come back on the session's event loop, which puts them in front
+ * and only then offers the messages to the journal, so the 250 waits for both. A full queue refuses ({@code false}):
+ * the session answers {@code 451 4.3.0} (back-pressure, never a dropped message). The keys are swapped on reload
+ * ({@link #keys(SigningKeys)}). Thread-safe.
+ */
+public final class DkimStage implements AutoCloseable {
+    static final int QUEUE = 1024;
+
+    private final AtomicReference<SigningKeys> keys;
+    private final ThreadPoolExecutor pool;
+    private final DkimMetrics metrics;
+
+    public DkimStage(SigningKeys initial, int threads, DkimMetrics metrics) {
+        this.keys = new AtomicReference<>(initial);
+        this.metrics = metrics;
+        int[] n = {0};
+        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(QUEUE), r -> {
+                    Thread t = new Thread(r, "sluice-dkim-" + (++n[0]));
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /** The signing keys of a settings snapshot (its {@code dkim} entries, keys already loaded). */
+    public static SigningKeys keysOf(DkimSettings settings) {
+        List<SigningKeys.Entry> entries = new ArrayList<>();
+        for (DkimSettings.Key k : settings.keys()) {
+            DkimSigner signer = new DkimSigner(new DkimSigner.Key(k.domain(), k.selector(),
+                    DkimAlgorithm.byLabel(k.algorithm()), k.key(), k.headers(), k.oversign(),
+                    canon(k.headerCanon()), canon(k.bodyCanon()), k.expireAfterSeconds()));
+            entries.add(new SigningKeys.Entry(signer, k.activeFrom(), k.fallback()));
+        }
+        return new SigningKeys(entries);
+    }
+
+    private static Canonicalization canon(String label) {
+        return "simple".equals(label) ? Canonicalization.SIMPLE : Canonicalization.RELAXED;
+    }
+
+    /** A reload's keys; messages signed from now on use them. */
+    public void keys(SigningKeys next) {
+        keys.set(next);
+    }
+
+    /** Whether any key is configured (else nothing is asked of this stage). */
+    boolean configured() {
+        return !keys.get().isEmpty();
+    }
+
+    /** The signers for mail from {@code fromDomain} now; empty when none covers it. */
+    List<DkimSigner> signers(String fromDomain) {
+        return keys.get().forFromDomain(fromDomain, Instant.now());
+    }
+
+    DkimMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Signs each of {@code texts} (a stored message each, position to limit; not changed, and not to be released
+     * before {@code done} runs) with every one of {@code signers}, on a signing thread; {@code done} then runs on
+     * {@code loop} with the fields per text (each the signers' fields, one after another) or the failure.
+     *
+     * @return false when the queue is full (nothing was taken)
+     */
+    boolean sign(List<DkimSigner> signers, List<ByteBuffer> texts, Executor loop,
+                 BiConsumer<List<String>, Throwable> done) {
+        try {
+            pool.execute(() -> {
+                List<String> fields = new ArrayList<>(texts.size());
+                Throwable failure = null;
+                try {
+                    long now = System.currentTimeMillis() / 1000;
+                    for (ByteBuffer text : texts) {
+                        StringBuilder sb = new StringBuilder(signers.size() * 600);
+                        for (DkimSigner s : signers) {
+                            sb.append(s.sign(text, now));
+                            metrics.signed(s.key().algorithm().label());
+                        }
+                        fields.add(sb.toString());
+                    }
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+                Throwable f = failure;
+                loop.execute(() -> done.accept(f == null ? fields : null, f));
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            metrics.refusedBusy();
+            return false;
+        }
+    }
+
+    /** Stops the signing threads after the queued messages (at most 10 s). */
+    @Override
+    public void close() throws InterruptedException {
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}
