@@ -8,10 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.PublicKey;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,12 +38,7 @@ public final class DkimVerifier {
 
     /** The TXT record publishing {@code keys}'s public key for {@code algorithm}. */
     public static String record(DkimAlgorithm algorithm, KeyPair keys) {
-        PublicKey pub = keys.getPublic();
-        byte[] encoded = pub.getEncoded();
-        byte[] p = algorithm == DkimAlgorithm.ED25519_SHA256
-                ? Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length) // RFC 8463: the raw 32 bytes
-                : encoded;
-        return "v=DKIM1; k=" + algorithm.keyType() + "; p=" + Base64.getEncoder().encodeToString(p);
+        return DkimKeyGenerator.record(algorithm, keys.getPublic());
     }
 
     /** The verifier's output; exit 0 when every signature passed. */
