@@ -40,6 +40,14 @@ final class SettingsReader {
         doc.finish();
         Settings settings = new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events,
                 egress, shaping, bounces, feedback, web, dkim);
+        if (dkim.keys().isEmpty()) {
+            for (ListenerSettings l : listeners) {
+                if (l.dkimRequired()) {
+                    doc.error("listeners", "listener " + l.name() + " has dkim_required but no dkim keys are"
+                            + " configured: it would refuse every message (add dkim keys, or drop dkim_required)");
+                }
+            }
+        }
         if (!web.enabled()) {
             for (RouteSettings r : egress.routes()) {
                 if (r.unsubscribe() != null) {

@@ -31,7 +31,7 @@ public final class DkimMetrics {
                 .withoutExemplars().register(registry).labelValues();
         Counter refused = Counter.builder().name(REFUSED)
                 .help("Messages refused at the end of DATA for DKIM: no_key (dkim_required and no key for the From"
-                        + " domain), busy (the signing workers' queue was full: 451 4.3.0)")
+                        + " domain), busy (the signing threads' queue was full: 451 4.3.0)")
                 .labelNames("reason").withoutExemplars().register(registry);
         noKey = refused.labelValues("no_key");
         busy = refused.labelValues("busy");

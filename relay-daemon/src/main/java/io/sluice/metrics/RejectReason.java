@@ -56,7 +56,9 @@ public enum RejectReason {
     /** 550 5.7.1 at RCPT: the recipient is on the suppression list, on a listener with {@code suppressed: reject}. */
     SUPPRESSED,
     /** 550 5.7.1 at the end of DATA: no DKIM key covers the From domain, on a listener with {@code dkim_required}. */
-    DKIM_REQUIRED;
+    DKIM_REQUIRED,
+    /** 451 4.3.0 at the end of DATA: the DKIM signing threads' queue was full. */
+    DKIM_BUSY;
 
     private final String label = name().toLowerCase(java.util.Locale.ROOT);
 

@@ -18,6 +18,10 @@ final class BodyHasher {
     private final Canonicalization canon;
     private final MessageDigest sha256;
     private long heldEmptyLines;
+    /** A relaxed line's canonical bytes, reused (grows to the longest line). */
+    private byte[] scratch = new byte[1024];
+    /** A view of the body for whole-line updates ({@code simple}). */
+    private ByteBuffer view;
     private boolean anyLine;
 
     BodyHasher(Canonicalization canon) {
@@ -32,6 +36,7 @@ final class BodyHasher {
     /** The body hash of {@code body} from {@code from} to its limit (absolute reads; the position is not moved). */
     static byte[] of(Canonicalization canon, ByteBuffer body, int from) {
         BodyHasher h = new BodyHasher(canon);
+        h.view = body.duplicate();
         int end = body.limit();
         int line = from;
         while (line < end) {
@@ -62,10 +67,13 @@ final class BodyHasher {
             sha256.update(CRLF);
         }
         if (canon == Canonicalization.SIMPLE) {
-            for (int i = from; i < end; i++) {
-                sha256.update(body.get(i));
-            }
+            view.limit(end).position(from); // the line as it is, in one call
+            sha256.update(view);
         } else {
+            if (scratch.length < end - from) {
+                scratch = new byte[Math.max(end - from, scratch.length * 2)];
+            }
+            int n = 0;
             boolean space = false;
             for (int i = from; i < end; i++) {
                 byte b = body.get(i);
@@ -74,11 +82,12 @@ final class BodyHasher {
                     continue;
                 }
                 if (space) {
-                    sha256.update((byte) ' ');
+                    scratch[n++] = ' ';
                     space = false;
                 }
-                sha256.update(b);
+                scratch[n++] = b;
             }
+            sha256.update(scratch, 0, n);
         }
         sha256.update(CRLF);
         anyLine = true;

@@ -65,10 +65,25 @@ public final class DkimSigner {
      * limit (absolute reads; the buffer is not changed), signed at {@code nowSeconds}.
      */
     public String sign(ByteBuffer message, long nowSeconds) {
+        return sign(message, nowSeconds, bodyHash(key.body(), message));
+    }
+
+    /**
+     * The body hash ({@code bh=}'s bytes) of {@code message} in {@code canon}: one pass over the body, which
+     * {@link #sign(ByteBuffer, long, byte[])} then takes for every key of that canonicalization and every copy of the
+     * message with the same body (one-click unsubscribe copies differ in header fields only).
+     */
+    public static byte[] bodyHash(Canonicalization canon, ByteBuffer message) {
+        byte[] headerSection = headerSection(message);
+        int bodyStart = message.position() + bodyOffset(message, headerSection);
+        return BodyHasher.of(canon, message, bodyStart);
+    }
+
+    /** As {@link #sign(ByteBuffer, long)}, with the body hash already computed for this key's body canonicalization. */
+    public String sign(ByteBuffer message, long nowSeconds, byte[] bodyHash) {
         byte[] headerSection = headerSection(message);
         List<int[]> fields = fields(headerSection);
-        int bodyStart = message.position() + bodyOffset(headerSection, message.remaining());
-        String bh = Base64.getEncoder().encodeToString(BodyHasher.of(key.body(), message, bodyStart));
+        String bh = Base64.getEncoder().encodeToString(bodyHash);
 
         List<String> h = new ArrayList<>();
         for (String name : key.headers()) {
@@ -94,7 +109,19 @@ public final class DkimSigner {
         if (key.expireAfterSeconds() > 0) {
             field.append("; x=").append(nowSeconds + key.expireAfterSeconds());
         }
-        field.append("; h=").append(String.join(":", h)).append(";\r\n\tbh=").append(bh).append(";\r\n\tb=");
+        field.append("; h=");
+        int lineStart = field.lastIndexOf("\n");
+        for (int i = 0; i < h.size(); i++) {
+            if (i > 0) {
+                field.append(':');
+                if (field.length() - lineStart + h.get(i).length() > 76) {
+                    field.append("\r\n\t "); // h= may be folded around its colons (RFC 6376 3.5)
+                    lineStart = field.length() - 3;
+                }
+            }
+            field.append(h.get(i));
+        }
+        field.append(";\r\n\tbh=").append(bh).append(";\r\n\tb=");
         byte[] signature = signature(headerData(headerSection, fields, h, field));
         String b = Base64.getEncoder().encodeToString(signature);
         for (int i = 0; i < b.length(); i += B64_LINE) {
@@ -169,12 +196,14 @@ public final class DkimSigner {
     }
 
     /** Where the body starts, relative to the message's position: after the empty line (or at the end). */
-    private static int bodyOffset(byte[] section, int messageLength) {
+    private static int bodyOffset(ByteBuffer message, byte[] section) {
         int at = section.length;
-        if (at >= messageLength) {
-            return messageLength;
+        int length = message.remaining();
+        if (at >= length) {
+            return length;
         }
-        return Math.min(messageLength, at + 2); // the empty line's CRLF
+        boolean crlf = message.get(message.position() + at) == '\r';
+        return Math.min(length, at + (crlf ? 2 : 1)); // the empty line's CRLF (or a bare LF)
     }
 
     /** Each field's [start, end) in {@code section}, its folded lines included. */

@@ -121,4 +121,55 @@ class DkimEndToEndTest {
         c.send((stuffed + ".\r\n").getBytes(StandardCharsets.UTF_8));
         assertThat(c.reply()).startsWith("250 2.0.0 Ok: queued as ");
     }
+
+    @Test
+    void shouldSignEachOneClickUnsubscribeCopyOverItsOwnHeaders() throws Exception {
+        DkimVerifier.requireInstalled();
+        KeyPair ed = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path edPem = pem(dir.resolve("ed.pem"), ed);
+        int mxPort = FreePorts.next();
+        try (TestDnsServer dns = TestDnsServer.start("test");
+             MxSink sink = MxSink.start("127.0.0.2", mxPort)) {
+            dns.mx("dest.test", 10, "mx1.dest.test").a("mx1.dest.test", "127.0.0.2");
+            try (TestDaemon daemon = TestDaemon.in(dir).dns(dns)
+                    .delivery("mx_port: " + mxPort + "\nallow_private_mx: true\ntls: none")
+                    .topLevel("""
+                            routes:
+                              - name: default
+                                pool: default
+                                unsubscribe: {url_base: "https://u.shop.example"}
+                            web:
+                              enabled: true
+                              port: %d
+                            dkim:
+                              - domain: shop.example
+                                selector: e1
+                                key_file: %s
+                                algorithm: ed25519-sha256
+                            """.formatted(FreePorts.next(), edPem)).start()) {
+                try (SmtpClient c = daemon.connect()) {
+                    assertThat(c.reply()).startsWith("220");
+                    assertThat(c.command("EHLO client.test")).startsWith("250");
+                    c.send("MAIL FROM:<news@shop.example>\r\nRCPT TO:<a@dest.test>\r\nRCPT TO:<b@dest.test>\r\n"
+                            + "DATA\r\n");
+                    assertThat(c.replies(4)).allMatch(r -> r.startsWith("250") || r.startsWith("354"));
+                    c.send(("From: news@shop.example\r\nSubject: news\r\n\r\n" + "a long body line\r\n"
+                            .repeat(200) + ".\r\n").getBytes(StandardCharsets.US_ASCII));
+                    assertThat(c.reply()).startsWith("250 2.0.0 Ok: queued as ");
+                }
+                await().atMost(Duration.ofSeconds(15)).until(() -> sink.messages().size() == 2);
+                Map<String, String> records = Map.of("e1._domainkey.shop.example",
+                        DkimVerifier.record(DkimAlgorithm.ED25519_SHA256, ed));
+                for (MxSink.Received m : sink.messages()) {
+                    String text = new String(m.bytes(), StandardCharsets.UTF_8);
+                    assertThat(text).startsWith("DKIM-Signature: ").contains("list-unsubscribe")
+                            .contains("List-Unsubscribe: <https://u.shop.example/u/");
+                    DkimVerifier.Result r = DkimVerifier.verify(dir, m.bytes(), records);
+                    assertThat(r.exit()).as(text + "\n" + r.output()).isZero();
+                }
+                assertThat(AdminHttp.metric(daemon.adminPort(),
+                        "sluice_dkim_signatures_total{algorithm=\"ed25519-sha256\"}")).isEqualTo(2.0);
+            }
+        }
+    }
 }

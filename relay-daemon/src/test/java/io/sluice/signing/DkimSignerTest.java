@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Every signature Sluice makes verifies with an independent implementation (Debian's python3-dkim), for RSA-2048
  * and Ed25519, both canonicalizations, and the messages that break naive signers: folded headers, trailing white
  * space, an empty body, a body without a final CRLF, 8-bit text, long lines, lines that SMTP dot-stuffs, repeated
- * and oversigned fields. A changed byte in a signed field or the body makes it fail, and an added From (oversigned)
- * too.
+ * fields and forty of them (h= folded). A changed byte in a signed field or the body makes it fail, and so does a
+ * Subject added above the signed one when Subject is oversigned (and, as the control, not when it is not).
  */
 class DkimSignerTest {
     private static final List<String> HEADERS = List.of("from", "to", "subject", "date", "message-id",
@@ -54,6 +54,8 @@ class DkimSignerTest {
             "long-lines", "From: news@shop.example\r\nSubject: long\r\n\r\n" + "x".repeat(5000) + "\r\n"
                     + "y ".repeat(3000) + "\r\n",
             "dots", "From: news@shop.example\r\nSubject: dots\r\n\r\n.\r\n..leading dots\r\n.\r\nend\r\n",
+            "many-fields", "From: news@shop.example\r\n" + "To: someone.with.a.long.name@dest.example\r\n".repeat(40)
+                    + "Subject: forty To fields: h= is folded\r\n\r\nhi\r\n",
             "repeated", "From: news@shop.example\r\nTo: a@dest.example\r\nTo: b@dest.example\r\nSubject: two To\r\n"
                     + "List-Unsubscribe: <https://u.shop.example/u/abc>\r\n"
                     + "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n\r\nhi\r\n");
@@ -109,10 +111,21 @@ class DkimSignerTest {
         assertThat(verify(good.replace("\r\n\r\nbody", "\r\nFrom: evil@attacker.example\r\n\r\nbody")
                 .getBytes(StandardCharsets.UTF_8), DkimAlgorithm.RSA_SHA256).exit()).as("a From added below")
                 .isNotZero();
+        // above the signed Subject: only oversigning (h= names subject once more than present) catches this one
+        assertThat(verify(good.replace("\r\nReceived: ", "\r\nSubject: changed\r\nReceived: ")
+                .getBytes(StandardCharsets.UTF_8), DkimAlgorithm.RSA_SHA256).exit()).as("a Subject added above")
+                .isNotZero();
+        DkimSigner plain = new DkimSigner(new DkimSigner.Key("shop.example", "s1", DkimAlgorithm.RSA_SHA256,
+                rsa.getPrivate(), HEADERS, List.of(), Canonicalization.RELAXED, Canonicalization.RELAXED, 0));
+        String unguarded = new String(signed(plain, MESSAGES.get("folded")), StandardCharsets.UTF_8);
+        assertThat(verify(unguarded.replace("\r\nReceived: ", "\r\nSubject: changed\r\nReceived: ")
+                .getBytes(StandardCharsets.UTF_8), DkimAlgorithm.RSA_SHA256).exit())
+                .as("without oversigning the added Subject passes: what oversigning is for").isZero();
         assertThat(verify(good.replace("\r\n\r\nbody", "\r\n\r\nbody\r\n\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8), DkimAlgorithm.RSA_SHA256).exit())
                 .as("trailing empty lines do not count").isZero();
-        assertThat(good).contains("h=from:from:to:subject:subject:date:message-id:list-unsubscribe;")
+        assertThat(good.replace("\r\n\t ", "")).as("h=, unfolded")
+                .contains("h=from:from:to:subject:subject:date:message-id:list-unsubscribe;")
                 .contains("x=" + (NOW + 7 * 86_400) + ";").contains("t=" + NOW + ";");
     }
 

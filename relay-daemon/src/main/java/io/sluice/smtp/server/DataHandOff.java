@@ -66,6 +66,8 @@ final class DataHandOff implements AppendCallback {
     private final java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
     /** The texts are with the DKIM signing threads: nothing may release them until their answer. */
     private boolean signing;
+    /** The keys that signed the messages of this DATA (counted once they are stored); empty when unsigned. */
+    private List<io.sluice.signing.DkimSigner> signedWith = List.of();
     /** Offered messages the journal made durable (a split's partial failure is logged with it). */
     private final java.util.concurrent.atomic.AtomicInteger durable = new java.util.concurrent.atomic.AtomicInteger();
     /** Set by the journal writer thread before it hands {@link #completeQueued} to the event loop. */
@@ -195,14 +197,29 @@ final class DataHandOff implements AppendCallback {
             texts.add((part.text() == null ? text.buffer() : part.text()).nioBuffer());
         }
         signing = true;
+        signedWith = signers;
         if (!dkim.sign(signers, texts, session.ctx().executor(),
                 (fields, failure) -> signed(toStore, fields, failure, cleaned, stream, receivedAtMillis))) {
             signing = false;
-            releaseTexts();
-            session.resetTransaction();
-            refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
-            session.decoder().resume();
+            refuseQueued(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.DKIM_BUSY);
         }
+    }
+
+    /**
+     * Refuses the message once it is past the end of DATA (in {@code QUEUEING}): its memory returned, the reply
+     * written and flushed (this may run outside a read, from the signing threads' answer), and then reading goes on,
+     * or the session ends with {@code 421} when the daemon is shutting down.
+     */
+    private void refuseQueued(ByteBuf reply, Rejection reason) {
+        releaseTexts();
+        session.resetTransaction();
+        refuseMessage(reply, reason);
+        if (listener.isShuttingDown()) {
+            session.closeWith(SmtpReplies.SHUTTING_DOWN, null);
+            return;
+        }
+        session.decoder().resume();
+        session.ctx().flush();
     }
 
     /**
@@ -213,8 +230,7 @@ final class DataHandOff implements AppendCallback {
         io.sluice.config.ListenerSettings current = listener.settings().current().listener(listener.name());
         io.sluice.config.ListenerSettings ls = current != null ? current : listener.initialSettings();
         if (!ls.dkimRequired()) {
-            listener.dkim().metrics().unsigned();
-            return false;
+            return false; // counted as unsigned once stored
         }
         listener.dkim().metrics().refusedNoKey();
         releaseTexts();
@@ -240,14 +256,16 @@ final class DataHandOff implements AppendCallback {
         }
         if (failure != null) {
             LOG.error("message {}: DKIM signing failed: {}", MessageIds.format(parts.get(0).id()), failure.toString());
-            releaseTexts();
-            session.resetTransaction();
-            refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
-            session.decoder().resume();
-            session.ctx().flush();
+            refuseQueued(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
             return;
         }
-        store(parts, fields, cleaned, stream, receivedAtMillis);
+        try {
+            store(parts, fields, cleaned, stream, receivedAtMillis);
+        } catch (RuntimeException | OutOfMemoryError e) { // a copy for a field that did not fit its headroom
+            LOG.error("message {}: could not put its DKIM signature in front: {}", MessageIds.format(parts.get(0)
+                    .id()), e.toString());
+            refuseQueued(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
+        }
     }
 
     /** Builds the messages of {@code parts}, each with its signature field in front when there are fields. */
@@ -306,10 +324,7 @@ final class DataHandOff implements AppendCallback {
             }
             if (i == 0) {
                 offered = null;
-                releaseTexts();
-                session.resetTransaction();
-                refuseMessage(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
-                session.decoder().resume();
+                refuseQueued(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.JOURNAL_UNAVAILABLE);
                 return;
             }
             for (int k = i; k < messages.size(); k++) {
@@ -473,6 +488,7 @@ final class DataHandOff implements AppendCallback {
                         message.sender(), message.recipients(), message.body().remaining()));
             }
             listener.observer().messageAccepted(recipients, bytes, System.nanoTime() - dataEndNanos);
+            countSignatures(messages.size());
         }
         session.resetTransaction();
         if (listener.isShuttingDown()) {
@@ -482,6 +498,23 @@ final class DataHandOff implements AppendCallback {
         session.timeout().touch();
         session.decoder().resume();
         ctx.flush();
+    }
+
+    /** DKIM metrics for {@code stored} messages of this DATA, now durable: their signatures, or unsigned. */
+    private void countSignatures(int stored) {
+        DkimStage dkim = listener.dkim();
+        if (dkim == null || !dkim.configured() && signedWith.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < stored; i++) {
+            if (signedWith.isEmpty()) {
+                dkim.metrics().unsigned();
+            }
+            for (io.sluice.signing.DkimSigner s : signedWith) {
+                dkim.metrics().signed(s.key().algorithm().label());
+            }
+        }
+        signedWith = List.of();
     }
 
     /**

@@ -19,10 +19,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
 /**
- * DKIM signing at accept (docs/DKIM.md), off the event loops: a bounded pool of signing threads
+ * DKIM signing at accept (docs/DKIM.md), off the event loops. Which keys sign is decided by the header From's domain
+ * alone: any client allowed to relay gets its mail signed for the configured domains, so relaying must be limited
+ * (AUTH, {@code relay_networks}) to the senders of those domains. Signing is a bounded pool of signing threads
  * ({@code sluice-dkim-N}, one per core) with a queue of {@value #QUEUE} messages. A session hands the stored texts of
  * one DATA to {@link #sign}; the signature fields come back on the session's event loop, which puts them in front
- * and only then offers the messages to the journal, so the 250 waits for both. A full queue refuses ({@code false}):
+ * and only then offers the messages to the journal, so the 250 waits for both. The texts of one DATA (the message,
+ * or its one-click unsubscribe copies) share their body, so its hash is computed once per canonicalization. A full queue refuses ({@code false}):
  * the session answers {@code 451 4.3.0} (back-pressure, never a dropped message). The keys are swapped on reload
  * ({@link #keys(SigningKeys)}). Thread-safe.
  */
@@ -36,10 +39,10 @@ public final class DkimStage implements AutoCloseable {
     public DkimStage(SigningKeys initial, int threads, DkimMetrics metrics) {
         this.keys = new AtomicReference<>(initial);
         this.metrics = metrics;
-        int[] n = {0};
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(QUEUE), r -> {
-                    Thread t = new Thread(r, "sluice-dkim-" + (++n[0]));
+                    Thread t = new Thread(r, "sluice-dkim-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
@@ -95,19 +98,28 @@ public final class DkimStage implements AutoCloseable {
                 Throwable failure = null;
                 try {
                     long now = System.currentTimeMillis() / 1000;
+                    // the texts of one DATA share their body: one body hash per canonicalization serves them all
+                    byte[][] bodyHashes = new byte[Canonicalization.values().length][];
                     for (ByteBuffer text : texts) {
                         StringBuilder sb = new StringBuilder(signers.size() * 600);
                         for (DkimSigner s : signers) {
-                            sb.append(s.sign(text, now));
-                            metrics.signed(s.key().algorithm().label());
+                            int c = s.key().body().ordinal();
+                            if (bodyHashes[c] == null) {
+                                bodyHashes[c] = DkimSigner.bodyHash(s.key().body(), text);
+                            }
+                            sb.append(s.sign(text, now, bodyHashes[c]));
                         }
                         fields.add(sb.toString());
                     }
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) { // the session must hear back whatever happens
                     failure = e;
                 }
                 Throwable f = failure;
-                loop.execute(() -> done.accept(f == null ? fields : null, f));
+                try {
+                    loop.execute(() -> done.accept(f == null ? fields : null, f));
+                } catch (RejectedExecutionException e) {
+                    // the event loop is shut down: its channels are closed, their memory freed with the allocator
+                }
             });
             return true;
         } catch (RejectedExecutionException e) {
