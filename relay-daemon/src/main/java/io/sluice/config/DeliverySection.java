@@ -61,7 +61,11 @@ final class DeliverySection {
         Duration maxAge = m.duration("max_age", d.maxAge(), millis(1, Duration.ofDays(365)));
         boolean dsn = m.bool("dsn", d.dsn());
         boolean assumeDelivered = m.bool("assume_delivered_on_dot_timeout", d.assumeDeliveredOnDotTimeout());
+        java.nio.file.Path caFile = m.path("tls_ca_file", null);
         m.finish();
+        if (caFile != null) {
+            FileChecks.requireReadableFile(m, "tls_ca_file", caFile);
+        }
 
         if (retryMax.compareTo(retryFirst) < 0 && !retry.failed("first") && !retry.failed("max")) {
             if (retry.isPresent("max")) {
@@ -74,7 +78,7 @@ final class DeliverySection {
         }
         return new DeliverySettings(mxPort, allowPrivateMx, ehloName, bindAddress, tls, connect, greeting, command,
                 dataInit, dataBlock, dataTerm, maxRecipients, maxConnections, maxDeliveries, connectionMaxAge,
-                idleTimeout, retryFirst, retryMultiplier, retryMax, maxAge, dsn, assumeDelivered);
+                idleTimeout, retryFirst, retryMultiplier, retryMax, maxAge, dsn, assumeDelivered, caFile);
     }
 
     private static double multiplier(String raw) {

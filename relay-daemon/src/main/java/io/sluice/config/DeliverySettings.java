@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param ehloName                  name sent in EHLO ({@code ehlo_name}, default: smtp.hostname)
  * @param bindAddress               source IP literal for outbound connections ({@code bind_address}, default none:
  *                                  the kernel chooses)
- * @param tls                       opportunistic | required | none ({@code tls}, default opportunistic)
+ * @param tls                       opportunistic | required | verify | none ({@code tls}, default opportunistic)
  * @param connectTimeout            TCP connect ({@code connect_timeout}, default 30s)
  * @param greetingTimeout           wait for the 220 ({@code greeting_timeout}, default 5m)
  * @param commandTimeout            EHLO/MAIL/RCPT/RSET/QUIT replies ({@code command_timeout}, default 5m)
@@ -33,6 +33,8 @@ import java.time.Duration;
  * @param dsn                       send RFC 3464 DSNs on bounce/expiry ({@code dsn}, default true)
  * @param assumeDeliveredOnDotTimeout treat a timeout after the final dot as delivered
  *                                  ({@code assume_delivered_on_dot_timeout}, default false)
+ * @param tlsCaFile                 PEM certificates trusted to verify next hops ({@code tls_ca_file}, default none:
+ *                                  the JDK's trust store); for {@code tls: verify} towards private CAs and in tests
  */
 public record DeliverySettings(
         int mxPort,
@@ -56,14 +58,35 @@ public record DeliverySettings(
         Duration retryMax,
         Duration maxAge,
         boolean dsn,
-        boolean assumeDeliveredOnDotTimeout) {
+        boolean assumeDeliveredOnDotTimeout,
+        java.nio.file.Path tlsCaFile) {
+
+    /** Settings trusting the JDK's store (no {@code tls_ca_file}). */
+    public DeliverySettings(int mxPort, boolean allowPrivateMx, String ehloName, String bindAddress, OutboundTls tls,
+                            Duration connectTimeout, Duration greetingTimeout, Duration commandTimeout,
+                            Duration dataInitiationTimeout, Duration dataBlockTimeout,
+                            Duration dataTerminationTimeout, int maxRecipientsPerMessage, int maxConnectionsPerSite,
+                            int maxDeliveriesPerConnection, Duration connectionMaxAge, Duration idleTimeout,
+                            Duration retryFirst, double retryMultiplier, Duration retryMax, Duration maxAge,
+                            boolean dsn, boolean assumeDeliveredOnDotTimeout) {
+        this(mxPort, allowPrivateMx, ehloName, bindAddress, tls, connectTimeout, greetingTimeout, commandTimeout,
+                dataInitiationTimeout, dataBlockTimeout, dataTerminationTimeout, maxRecipientsPerMessage,
+                maxConnectionsPerSite, maxDeliveriesPerConnection, connectionMaxAge, idleTimeout, retryFirst,
+                retryMultiplier, retryMax, maxAge, dsn, assumeDeliveredOnDotTimeout, null);
+    }
 
     /** Outbound TLS policy. */
     public enum OutboundTls {
         /** STARTTLS when offered; after a failed handshake retry in clear text and remember that per site. */
         OPPORTUNISTIC,
-        /** Never send without TLS: a site without STARTTLS gets a temporary failure. */
+        /** Never send without TLS: a site without STARTTLS gets a temporary failure. Encrypted, not authenticated. */
         REQUIRED,
+        /**
+         * As {@code required}, and the next hop's certificate must validate against the trust store (the JDK's, or
+         * {@code tls_ca_file}) and name the host connected to (RFC 6125 DNS-ID, a wildcard for the leftmost label
+         * only); otherwise the attempt fails as a TLS failure and the mail is retried, never sent in clear text.
+         */
+        VERIFY,
         /** Never use STARTTLS. */
         NONE
     }
@@ -76,7 +99,13 @@ public record DeliverySettings(
         return new DeliverySettings(mxPort, allowPrivateMx, sourceEhloName, sourceAddress, tls, connectTimeout,
                 greetingTimeout, commandTimeout, dataInitiationTimeout, dataBlockTimeout, dataTerminationTimeout,
                 maxRecipientsPerMessage, maxConnectionsPerSite, maxDeliveriesPerConnection, connectionMaxAge,
-                idleTimeout, retryFirst, retryMultiplier, retryMax, maxAge, dsn, assumeDeliveredOnDotTimeout);
+                idleTimeout, retryFirst, retryMultiplier, retryMax, maxAge, dsn, assumeDeliveredOnDotTimeout,
+                tlsCaFile);
+    }
+
+    /** Whether this policy never sends without TLS ({@code required} or {@code verify}). */
+    public boolean tlsMandatory() {
+        return tls == OutboundTls.REQUIRED || tls == OutboundTls.VERIFY;
     }
 
     /**
@@ -87,7 +116,8 @@ public record DeliverySettings(
         return new DeliverySettings(port, allowPrivateMx, ehloName, bindAddress, smarthostTls, connectTimeout,
                 greetingTimeout, commandTimeout, dataInitiationTimeout, dataBlockTimeout, dataTerminationTimeout,
                 maxRecipientsPerMessage, maxConnectionsPerSite, maxDeliveriesPerConnection, connectionMaxAge,
-                idleTimeout, retryFirst, retryMultiplier, retryMax, maxAge, dsn, assumeDeliveredOnDotTimeout);
+                idleTimeout, retryFirst, retryMultiplier, retryMax, maxAge, dsn, assumeDeliveredOnDotTimeout,
+                tlsCaFile);
     }
 
     /**
@@ -98,7 +128,8 @@ public record DeliverySettings(
         return new DeliverySettings(mxPort, allowPrivateMx, ehloName, bindAddress, pathTls, connectTimeout,
                 greetingTimeout, commandTimeout, dataInitiationTimeout, dataBlockTimeout, dataTerminationTimeout,
                 maxRecipientsPerMessage, maxConnectionsPerSite, maxDeliveriesPerConnection, connectionMaxAge,
-                pathIdleTimeout, retryFirst, retryMultiplier, retryMax, maxAge, dsn, assumeDeliveredOnDotTimeout);
+                pathIdleTimeout, retryFirst, retryMultiplier, retryMax, maxAge, dsn, assumeDeliveredOnDotTimeout,
+                tlsCaFile);
     }
 
     public static DeliverySettings defaults(String hostname) {

@@ -159,6 +159,7 @@ public final class RestartRequired {
         differ(keys, "delivery.dsn", a.dsn(), b.dsn());
         differ(keys, "delivery.assume_delivered_on_dot_timeout", a.assumeDeliveredOnDotTimeout(),
                 b.assumeDeliveredOnDotTimeout());
+        differ(keys, "delivery.tls_ca_file", a.tlsCaFile(), b.tlsCaFile());
     }
 
     private static void events(List<String> keys, EventsSettings a, EventsSettings b) {

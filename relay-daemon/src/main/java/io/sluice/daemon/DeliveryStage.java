@@ -144,8 +144,10 @@ final class DeliveryStage implements AutoCloseable {
             if (settings.delivery().dsn()) {
                 dsn = DsnStage.start(journal, writer, settings.smtp().hostname(), events);
             }
+            java.nio.file.Path caFile = settings.delivery().tlsCaFile();
             SourceConnectors connectors = new SourceConnectors(loops.group(), loops.socketChannelClass(),
-                    settings.delivery(), settings.egress(), OpportunisticTls.jdkDefault());
+                    settings.delivery(), settings.egress(),
+                    caFile == null ? OpportunisticTls.jdkDefault() : OpportunisticTls.fromCaFile(caFile));
             // One path policy decides each path's caps: the scheduler's window (deliveries in flight) and the pool's
             // open connections follow the same object, swapped on reload.
             AtomicReference<PathPolicy> paths = new AtomicReference<>(PathPolicy.from(settings.delivery(),

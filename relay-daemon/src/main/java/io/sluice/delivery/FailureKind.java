@@ -19,6 +19,11 @@ public enum FailureKind {
     /** {@code tls: required} and the next hop offers no STARTTLS, refuses it, or only speaks HELO. */
     TLS_UNAVAILABLE,
     /**
+     * {@code tls: verify} and the next hop's certificate does not validate against the trust store or does not name
+     * the host: never retried in clear text.
+     */
+    TLS_UNVERIFIED,
+    /**
      * A smarthost did not take our AUTH: credentials refused (535), no mechanism in common (PLAIN, LOGIN), or a
      * malformed exchange.
      */

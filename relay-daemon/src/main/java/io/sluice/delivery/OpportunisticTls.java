@@ -18,8 +18,9 @@ import javax.net.ssl.X509TrustManager;
  * certificates would fail a browser's check), and report afterwards whether the JDK's default trust store
  * (cacerts) vouches for the chain ({@link OutboundConnection#tlsPeerVerified()}, for logs and events).
  *
- * <p>{@code tls: required} uses the same policy for now: it requires encryption, not authentication. Verified
- * delivery (DANE, MTA-STS) would need a separate, failing policy and is not implemented.
+ * <p>{@code tls: required} uses the same policy: it requires encryption, not authentication. {@code tls: verify}
+ * fails the attempt after the handshake unless {@link #isTrusted} and {@link #namesHost} both hold (checked by the
+ * session, so the handshake itself never fails over the certificate and the reason can be reported in words).
  *
  * <p>{@link #isTrusted} runs PKIX path validation (a millisecond or so) once per TLS connection, on the event loop;
  * connections are reused, so this is rare. Thread-safe.
@@ -33,6 +34,83 @@ public final class OpportunisticTls {
     /** Judges peer chains with {@code trust}; tests pass one built from their own certificate. */
     public OpportunisticTls(X509TrustManager trust) {
         this.trust = trust;
+    }
+
+    /** Judges peer chains with the certificates of a PEM file ({@code delivery.tls_ca_file}). */
+    public static OpportunisticTls fromCaFile(java.nio.file.Path pem) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(pem)) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int n = 0;
+            for (Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificates(in)) {
+                store.setCertificateEntry("ca" + n++, c);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            for (TrustManager tm : factory.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x509) {
+                    return new OpportunisticTls(x509);
+                }
+            }
+            throw new IllegalStateException("no X509TrustManager for " + pem);
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read delivery.tls_ca_file " + pem + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the session's leaf certificate names {@code host} (RFC 6125 6.4): a DNS name in subjectAltName equal to
+     * it (case-insensitive, trailing dots ignored), or a wildcard {@code *.rest} that stands for exactly one leftmost
+     * label; the subject CN only when there is no DNS name at all. False for IP literals and when there is no
+     * certificate.
+     */
+    public static boolean namesHost(SSLSession session, String host) {
+        if (host == null || host.isEmpty() || io.sluice.util.IpLiteral.isLiteral(host)) {
+            return false;
+        }
+        String h = strip(host);
+        try {
+            X509Certificate leaf = (X509Certificate) session.getPeerCertificates()[0];
+            java.util.Collection<java.util.List<?>> sans = leaf.getSubjectAlternativeNames();
+            boolean anyDns = false;
+            if (sans != null) {
+                for (java.util.List<?> san : sans) {
+                    if (Integer.valueOf(2).equals(san.get(0))) { // dNSName
+                        anyDns = true;
+                        if (matches(strip(String.valueOf(san.get(1))), h)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            if (!anyDns) {
+                String dn = leaf.getSubjectX500Principal().getName();
+                for (String part : dn.split(",")) {
+                    if (part.startsWith("CN=") && matches(strip(part.substring(3)), h)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException | java.security.cert.CertificateParsingException
+                 | ClassCastException | ArrayIndexOutOfBoundsException e) {
+            return false;
+        }
+    }
+
+    private static String strip(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+    }
+
+    /** {@code pattern} (a DNS-ID, lower case, no trailing dot) names {@code host} (the same form). */
+    static boolean matches(String pattern, String host) {
+        if (pattern.startsWith("*.")) {
+            int dot = host.indexOf('.');
+            return dot > 0 && host.substring(dot + 1).equals(pattern.substring(2)) && pattern.indexOf('*', 1) < 0;
+        }
+        return pattern.equals(host);
     }
 
     /** Judges peer chains with the JDK's default trust store. */

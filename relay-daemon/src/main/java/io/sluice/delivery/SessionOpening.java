@@ -62,7 +62,7 @@ final class SessionOpening implements Exchange {
         this.settings = settings;
         this.sslContext = sslContext;
         this.trust = trust;
-        this.tlsWanted = settings.tls() == OutboundTls.REQUIRED
+        this.tlsWanted = settings.tlsMandatory()
                 || (settings.tls() == OutboundTls.OPPORTUNISTIC && !tlsDisabledForSite);
         this.result = result;
     }
@@ -96,7 +96,7 @@ final class SessionOpening implements Exchange {
             case HELO -> {
                 if (!reply.isPositive()) {
                     reject(FailureKind.HELO_REJECTED, Stage.HELO, reply, "HELO " + reply);
-                } else if (settings.tls() == OutboundTls.REQUIRED) {
+                } else if (settings.tlsMandatory()) {
                     reject(FailureKind.TLS_UNAVAILABLE, Stage.HELO, null, "TLS required, next hop only speaks HELO");
                 } else {
                     succeed(EhloCapabilities.helo());
@@ -105,7 +105,7 @@ final class SessionOpening implements Exchange {
             case STARTTLS -> {
                 if (reply.code() == 220) {
                     beginTls();
-                } else if (settings.tls() == OutboundTls.REQUIRED) {
+                } else if (settings.tlsMandatory()) {
                     reject(FailureKind.TLS_UNAVAILABLE, Stage.STARTTLS, reply, "STARTTLS " + reply);
                 } else {
                     succeed(capabilities);
@@ -190,7 +190,7 @@ final class SessionOpening implements Exchange {
             CommandWriter.startTls(out);
             handler.expect(Stage.STARTTLS, settings.commandTimeout());
             handler.writeAndFlush(out);
-        } else if (settings.tls() == OutboundTls.REQUIRED) {
+        } else if (settings.tlsMandatory()) {
             reject(FailureKind.TLS_UNAVAILABLE, Stage.EHLO, null, "TLS required, STARTTLS not offered");
         } else {
             succeed(caps);
@@ -232,7 +232,17 @@ final class SessionOpening implements Exchange {
         }
         SslHandler tls = handler.context().pipeline().get(SslHandler.class);
         javax.net.ssl.SSLSession session = tls.engine().getSession();
-        connection.tlsStarted(trust.isTrusted(session), session.getProtocol(), session.getCipherSuite());
+        boolean trusted = trust.isTrusted(session);
+        connection.tlsStarted(trusted, session.getProtocol(), session.getCipherSuite());
+        if (settings.tls() == OutboundTls.VERIFY) {
+            String host = sniName(connection.mxHostName());
+            if (!trusted || !OpportunisticTls.namesHost(session, host)) {
+                reject(FailureKind.TLS_UNVERIFIED, Stage.TLS_HANDSHAKE, null, "tls: verify: the certificate of "
+                        + (host == null ? "the next hop" : host) + (trusted ? " does not name it"
+                        : " does not validate against the trust store"));
+                return;
+            }
+        }
         sendHello(State.EHLO_IN_TLS);
     }
 

@@ -98,7 +98,7 @@ class DeliverySectionTest {
                         + " digits, '-' and '.')",
                 "conf/sluice.yaml:5: delivery.bind_address: mx.example.net is not an IP address (write a literal"
                         + " such as 127.0.0.1, ::1 or 0.0.0.0)",
-                "conf/sluice.yaml:6: delivery.tls: sometimes is not one of opportunistic, required, none",
+                "conf/sluice.yaml:6: delivery.tls: sometimes is not one of opportunistic, required, verify, none",
                 "conf/sluice.yaml:7: delivery.connect_timeout: 0s is below the minimum of 1ms",
                 "conf/sluice.yaml:8: delivery.max_recipients_per_transaction: 0 is below the minimum of 1",
                 "conf/sluice.yaml:9: delivery.max_connections_per_site: 0 is below the minimum of 1",

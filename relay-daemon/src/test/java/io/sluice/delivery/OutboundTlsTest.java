@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.sluice.config.DeliverySettings;
 import io.sluice.config.DeliverySettings.OutboundTls;
 import io.sluice.testing.SelfSignedPem;
 import java.io.InputStream;
@@ -196,5 +197,61 @@ class OutboundTlsTest {
 
         assertThat(e.kind()).isEqualTo(FailureKind.PROTOCOL_ERROR);
         mx.assertPlayed();
+    }
+
+    @Test
+    void shouldDeliverWithVerifyWhenTheChainIsTrustedAndNamesTheHost() throws Exception {
+        mx = ScriptedMx.startTls("127.0.0.2", serverTls, EHLO_STARTTLS + """
+                C: STARTTLS
+                S: 220 2.0.0 Ready to start TLS
+                !tls
+                C: EHLO sluice.test
+                S: 250 mx.test
+                """);
+        OutboundConnector connector = fixture.connector(OutboundFixture.settings(OutboundTls.VERIFY,
+                OutboundFixture.NORMAL, OutboundFixture.NORMAL, null), new OpportunisticTls(trustingTheCert));
+
+        OutboundConnection c = await(connector.connect(mx.address(), "MX.test.", false));
+
+        assertThat(c.tlsActive()).isTrue();
+        assertThat(c.tlsSession().state()).isEqualTo("verified");
+        await(c.quit());
+        mx.assertPlayed();
+    }
+
+    @Test
+    void shouldFailVerifyForAnUntrustedChainOrAnotherNameAndNeverFallBackToClearText() throws Exception {
+        String handshake = EHLO_STARTTLS + """
+                C: STARTTLS
+                S: 220 2.0.0 Ready to start TLS
+                !tls
+                C: QUIT
+                """;
+        mx = ScriptedMx.startTls("127.0.0.2", serverTls, handshake, handshake);
+        DeliverySettings verify = OutboundFixture.settings(OutboundTls.VERIFY, OutboundFixture.NORMAL,
+                OutboundFixture.NORMAL, null);
+
+        OutboundException untrusted = failure(fixture.connector(verify).connect(mx.address(), "mx.test", true));
+        OutboundException otherName = failure(fixture.connector(verify, new OpportunisticTls(trustingTheCert))
+                .connect(mx.address(), "mx2.test", true));
+
+        assertThat(untrusted.kind()).isEqualTo(FailureKind.TLS_UNVERIFIED);
+        assertThat(untrusted.getMessage()).contains("tls: verify").contains("does not validate");
+        assertThat(otherName.kind()).isEqualTo(FailureKind.TLS_UNVERIFIED);
+        assertThat(otherName.getMessage()).contains("mx2.test").contains("does not name it");
+        mx.assertPlayed();
+    }
+
+    @Test
+    void shouldMatchHostNamesAsRfc6125Says() {
+        assertThat(matches("*.example.com", "mx1.example.com")).isTrue();
+        assertThat(matches("*.example.com", "a.mx1.example.com")).as("one label only").isFalse();
+        assertThat(matches("*.example.com", "example.com")).isFalse();
+        assertThat(matches("mx.example.com", "MX.Example.com.")).isTrue();
+    }
+
+    private static boolean matches(String pattern, String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        return OpportunisticTls.matches(pattern, h.endsWith(".") ? h.substring(0, h.length() - 1) : h);
     }
 }

@@ -42,7 +42,7 @@ final class ConfigReference {
             "delivery.mx_port", "delivery.allow_private_mx", "delivery.ehlo_name", "delivery.bind_address",
             "delivery.tls", "delivery.max_recipients_per_transaction", "delivery.max_connections_per_site",
             "delivery.max_deliveries_per_connection", "delivery.connection_max_age", "delivery.idle_timeout",
-            "delivery.dsn", "delivery.assume_delivered_on_dot_timeout",
+            "delivery.dsn", "delivery.assume_delivered_on_dot_timeout", "delivery.tls_ca_file",
             "events.log_file", "events.log_max_size", "events.log_max_files", "events.max_stream_size",
             "feedback.key_file", "feedback.index_days",
             "web.enabled", "web.address", "web.port", "web.tls_cert", "web.tls_key", "web.max_connections",
