@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
                 FlushCommand.class, SuspendCommand.class, ResumeCommand.class, HoldCommand.class,
                 ReleaseCommand.class, BounceCommand.class, RouteCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class, ShapingCommand.class, WarmupCommand.class,
-                ClassifyCommand.class, SuppressCommand.class, DkimCommand.class})
+                ClassifyCommand.class, SuppressCommand.class, DkimCommand.class, DnsCommand.class})
 public final class SluiceCli {
 
     public static void main(String[] args) {

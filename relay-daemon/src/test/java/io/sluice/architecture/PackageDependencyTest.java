@@ -58,7 +58,7 @@ class PackageDependencyTest {
                     "smtp.server.auth", "smtp.server", "dns", "delivery", "events", "bounce", "scheduler",
                     "admin", "routing", "shaping", "classify", "bounce.intake", "suppression", "web", "signing")),
             Map.entry("cli", Set.of("util", "model", "config", "metrics", "journal", "smtp.server.auth", "daemon",
-                    "routing", "classify", "bounce.intake", "suppression", "signing")));
+                    "routing", "classify", "bounce.intake", "suppression", "signing", "dns")));
     private static final Set<String> NETTY_ALLOWED = Set.of("smtp.codec", "smtp.server", "admin", "delivery", "daemon",
             "web");
 

@@ -28,6 +28,8 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -58,6 +60,8 @@ public final class TestDnsServer implements AutoCloseable {
     /** {@code name/TYPE} answered REFUSED (dnsmasq answers AAAA of some names so). */
     private final Set<String> refuse = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    /** Further zones this server answers for ({@link #alsoServe}). */
+    private final Set<String> moreZones = ConcurrentHashMap.newKeySet();
     private volatile long ttl = 300;
     private volatile long negativeTtl = 300;
 
@@ -92,6 +96,24 @@ public final class TestDnsServer implements AutoCloseable {
     public TestDnsServer negativeTtl(long seconds) {
         this.negativeTtl = seconds;
         return this;
+    }
+
+    /** Answers for {@code zone} too (e.g. {@code in-addr.arpa} for {@link #ptr}). */
+    public TestDnsServer alsoServe(String zone) {
+        moreZones.add(normalise(zone));
+        return this;
+    }
+
+    /** Adds a TXT record at {@code name}; each string is one character-string (at most 255 characters). */
+    public TestDnsServer txt(String name, String... strings) {
+        return add(new TXTRecord(name(name), DClass.IN, ttl, java.util.Arrays.asList(strings)));
+    }
+
+    /** Adds a PTR record for the IPv4 address {@code ip} pointing at {@code host} (serve {@code in-addr.arpa}). */
+    public TestDnsServer ptr(String ip, String host) {
+        String[] o = ip.split("\\.");
+        return add(new PTRRecord(name(o[3] + "." + o[2] + "." + o[1] + "." + o[0] + ".in-addr.arpa"), DClass.IN, ttl,
+                name(host)));
     }
 
     /** Adds an MX record {@code domain MX preference host}. */
@@ -216,7 +238,7 @@ public final class TestDnsServer implements AutoCloseable {
             header.setFlag(Flags.RD);
         }
         response.addRecord(question, Section.QUESTION);
-        if (!qname.equals(zone) && !qname.endsWith("." + zone)) {
+        if (!inZone(qname)) {
             header.setRcode(Rcode.REFUSED);
             return response.toWire();
         }
@@ -253,6 +275,18 @@ public final class TestDnsServer implements AutoCloseable {
                     name("hostmaster." + zone), 1, 3600, 600, 86400, negative), Section.AUTHORITY);
         }
         return response.toWire();
+    }
+
+    private boolean inZone(String qname) {
+        if (qname.equals(zone) || qname.endsWith("." + zone)) {
+            return true;
+        }
+        for (String z : moreZones) {
+            if (qname.equals(z) || qname.endsWith("." + z)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String normalise(String name) {
