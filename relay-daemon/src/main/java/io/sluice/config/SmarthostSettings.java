@@ -25,7 +25,9 @@ public record SmarthostSettings(String name, String host, int port, Tls tls, Aut
         /** STARTTLS when offered, else clear text. */
         OPPORTUNISTIC,
         /** STARTTLS or no delivery (a temporary failure). */
-        REQUIRED
+        REQUIRED,
+        /** As required, and its certificate validates and names its host (as {@code delivery.tls: verify}). */
+        VERIFY
     }
 
     /**

@@ -145,12 +145,13 @@ public final class SourceConnectors {
         }
         // With AUTH the session must be protected anyway (no password in clear text), so opportunistic is required:
         // a failed handshake must not turn into a clear-text retry remembered for an hour, which AUTH would refuse.
-        return base.towardsSmarthost(s.port(), s.auth() != null ? DeliverySettings.OutboundTls.REQUIRED
-                : switch (s.tls()) {
-                    case NONE -> DeliverySettings.OutboundTls.NONE;
-                    case OPPORTUNISTIC -> DeliverySettings.OutboundTls.OPPORTUNISTIC;
-                    case REQUIRED -> DeliverySettings.OutboundTls.REQUIRED;
-                });
+        return base.towardsSmarthost(s.port(), switch (s.tls()) {
+            case NONE -> DeliverySettings.OutboundTls.NONE;
+            case OPPORTUNISTIC -> s.auth() != null ? DeliverySettings.OutboundTls.REQUIRED
+                    : DeliverySettings.OutboundTls.OPPORTUNISTIC;
+            case REQUIRED -> DeliverySettings.OutboundTls.REQUIRED;
+            case VERIFY -> DeliverySettings.OutboundTls.VERIFY;
+        });
     }
 
     /** The smarthost's login (its password file read now), or null without {@code auth}. */
