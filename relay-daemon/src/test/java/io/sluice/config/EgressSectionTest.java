@@ -189,7 +189,7 @@ class EgressSectionTest {
         assertThat(errors).containsExactly(
                 "conf/sluice.yaml:2: smarthosts[0].host: required (an IP literal or a host name)",
                 "conf/sluice.yaml:3: smarthosts[0].port: 0 is not a port (1-65535)",
-                "conf/sluice.yaml:4: smarthosts[0].tls: maybe is not one of none, opportunistic, required",
+                "conf/sluice.yaml:4: smarthosts[0].tls: maybe is not one of none, opportunistic, required, verify",
                 "conf/sluice.yaml:5: smarthosts[0].circuit.open_after: 0 is below the minimum of 1",
                 "conf/sluice.yaml:5: smarthosts[0].circuit.cooldown: 0s is below the minimum of 1s",
                 "conf/sluice.yaml:7: smarthosts[1].host: bad host is neither an IP address nor a host name",
