@@ -174,6 +174,7 @@ final class DataHandOff implements AppendCallback {
         DkimStage dkim = listener.dkim();
         List<io.sluice.signing.DkimSigner> signers = dkim == null || !dkim.configured() ? List.of()
                 : dkim.signers(cleaned.fromDomain());
+        signedWith = signers; // counted once the messages are stored (none: unsigned)
         if (dkim != null && dkim.configured() && signers.isEmpty() && refusedUnsigned(cleaned.fromDomain(), parts)) {
             return;
         }
@@ -197,7 +198,6 @@ final class DataHandOff implements AppendCallback {
             texts.add((part.text() == null ? text.buffer() : part.text()).nioBuffer());
         }
         signing = true;
-        signedWith = signers;
         if (!dkim.sign(signers, texts, session.ctx().executor(),
                 (fields, failure) -> signed(toStore, fields, failure, cleaned, stream, receivedAtMillis))) {
             signing = false;
