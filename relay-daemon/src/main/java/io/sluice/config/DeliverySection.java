@@ -65,6 +65,16 @@ final class DeliverySection {
         m.finish();
         if (caFile != null) {
             FileChecks.requireReadableFile(m, "tls_ca_file", caFile);
+            if (!m.failed("tls_ca_file")) {
+                try (java.io.InputStream in = java.nio.file.Files.newInputStream(caFile)) {
+                    if (java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)
+                            .isEmpty()) {
+                        m.error("tls_ca_file", caFile + " holds no certificate (PEM)");
+                    }
+                } catch (java.io.IOException | java.security.cert.CertificateException e) {
+                    m.error("tls_ca_file", caFile + " is not PEM certificates: " + e.getMessage());
+                }
+            }
         }
 
         if (retryMax.compareTo(retryFirst) < 0 && !retry.failed("first") && !retry.failed("max")) {

@@ -47,6 +47,10 @@ final class SmarthostsSection {
             Auth auth = auth(m, tls);
             Circuit circuit = circuit(m.mapping("circuit"));
             m.finish();
+            if (tls == Tls.VERIFY && host != null && io.sluice.util.IpLiteral.isLiteral(host)) {
+                m.error("tls", "verify checks the certificate names the host, and " + host + " is an address: give"
+                        + " host as the name its certificate carries");
+            }
             named.add(new ConfigName.Named(name, m));
             smarthosts.add(new SmarthostSettings(name, host, port, tls, auth, circuit));
         }

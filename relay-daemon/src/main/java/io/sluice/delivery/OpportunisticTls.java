@@ -85,16 +85,18 @@ public final class OpportunisticTls {
                 }
             }
             if (!anyDns) {
-                String dn = leaf.getSubjectX500Principal().getName();
-                for (String part : dn.split(",")) {
-                    if (part.startsWith("CN=") && matches(strip(part.substring(3)), h)) {
+                javax.naming.ldap.LdapName dn = new javax.naming.ldap.LdapName(
+                        leaf.getSubjectX500Principal().getName());
+                for (javax.naming.ldap.Rdn rdn : dn.getRdns()) {
+                    if (rdn.getType().equalsIgnoreCase("CN") && rdn.getValue() instanceof String cn
+                            && matches(strip(cn), h)) {
                         return true;
                     }
                 }
             }
             return false;
         } catch (javax.net.ssl.SSLPeerUnverifiedException | java.security.cert.CertificateParsingException
-                 | ClassCastException | ArrayIndexOutOfBoundsException e) {
+                 | javax.naming.InvalidNameException | ClassCastException | ArrayIndexOutOfBoundsException e) {
             return false;
         }
     }
@@ -155,7 +157,7 @@ public final class OpportunisticTls {
             trust.checkServerTrusted(chain, AUTH_TYPE);
             return true;
         } catch (java.security.cert.CertificateException | javax.net.ssl.SSLPeerUnverifiedException
-                 | ClassCastException | IllegalArgumentException e) {
+                 | RuntimeException e) { // an unusable trust store must not look like a failed handshake
             return false;
         }
     }

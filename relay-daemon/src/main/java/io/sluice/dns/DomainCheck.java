@@ -67,15 +67,49 @@ public final class DomainCheck {
     }
 
     static List<Finding> run(DnsQuery dns, String domain, List<Source> sources, List<DkimSettings.Key> keys) {
-        String d = domain.toLowerCase(Locale.ROOT);
+        String stripped = strip(domain.strip());
+        String ascii = io.sluice.util.IdnDomain.toAscii(stripped);
+        String d = (ascii == null ? stripped : ascii).toLowerCase(Locale.ROOT);
         List<Finding> out = new ArrayList<>();
         mx(dns, d, out);
         spf(dns, d, sources, out);
-        List<DkimSettings.Key> own = keys.stream().filter(k -> k.domain().equals(d)).toList();
-        dkim(dns, d, own, out);
-        dmarc(dns, d, !own.isEmpty(), out);
+        String signing = signingDomain(d, keys);
+        List<DkimSettings.Key> own = signing == null ? List.of()
+                : keys.stream().filter(k -> k.domain().equals(signing)).toList();
+        dkim(dns, signing == null ? d : signing, own, out);
+        dmarc(dns, d, signing, out);
         for (Source s : sources) {
             ptr(dns, s, out);
+        }
+        return out;
+    }
+
+    /** The domain whose keys sign mail from {@code d}: itself, else its nearest parent with keys; null when none. */
+    private static String signingDomain(String d, List<DkimSettings.Key> keys) {
+        for (String x = d; x != null; x = parent(x)) {
+            String candidate = x;
+            if (keys.stream().anyMatch(k -> k.domain().equals(candidate))) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    /** The parent of {@code d} while it keeps two labels, else null. */
+    private static String parent(String d) {
+        int dot = d.indexOf('.');
+        return dot < 0 || d.indexOf('.', dot + 1) < 0 ? null : d.substring(dot + 1);
+    }
+
+    /** The TXT strings (joined per record) at {@code name}, or null when DNS did not answer. */
+    private static List<String> txt(DnsQuery dns, String name) {
+        DnsAnswer a = dns.ask(name, Type.TXT);
+        if (a.kind() == DnsAnswer.Kind.FAILED) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (Record r : a.records()) {
+            out.add(String.join("", ((TXTRecord) r).getStrings()));
         }
         return out;
     }
@@ -98,6 +132,10 @@ public final class DomainCheck {
 
     private static void spf(DnsQuery dns, String d, List<Source> sources, List<Finding> out) {
         List<String> records = SpfEvaluator.records(dns, d);
+        if (records == null) {
+            out.add(new Finding("spf", false, "SPF of " + d + ": DNS did not answer; try again"));
+            return;
+        }
         List<String> addresses = sources.stream().map(Source::address).filter(a -> a != null).distinct().toList();
         String suggestion = "\"v=spf1" + addresses.stream().map(a -> (a.contains(":") ? " ip6:" : " ip4:") + a)
                 .reduce("", String::concat) + " -all\"";
@@ -138,9 +176,13 @@ public final class DomainCheck {
         }
         for (DkimSettings.Key k : keys) {
             String name = k.selector() + "._domainkey." + d;
+            List<String> texts = txt(dns, name);
+            if (texts == null) {
+                out.add(new Finding("dkim", false, name + ": DNS did not answer; try again"));
+                continue;
+            }
             String record = null;
-            for (Record r : dns.records(name, Type.TXT)) {
-                String text = String.join("", ((TXTRecord) r).getStrings());
+            for (String text : texts) {
                 if (text.contains("p=")) {
                     record = text;
                 }
@@ -159,12 +201,30 @@ public final class DomainCheck {
         }
     }
 
-    private static void dmarc(DnsQuery dns, String d, boolean signed, List<Finding> out) {
+    /**
+     * DMARC of {@code d}: its own {@code _dmarc} record, else its organizational domain's (approximated by its
+     * parents down to two labels, without the public suffix list); exactly one record counts.
+     */
+    private static void dmarc(DnsQuery dns, String d, String signingDomain, List<Finding> out) {
+        boolean signed = signingDomain != null;
         String record = null;
-        for (Record r : dns.records("_dmarc." + d, Type.TXT)) {
-            String text = String.join("", ((TXTRecord) r).getStrings());
-            if (text.toLowerCase(Locale.ROOT).startsWith("v=dmarc1")) {
-                record = text;
+        String at = null;
+        for (String x = d; x != null && record == null; x = parent(x)) {
+            List<String> texts = txt(dns, "_dmarc." + x);
+            if (texts == null) {
+                out.add(new Finding("dmarc", false, "_dmarc." + x + ": DNS did not answer; try again"));
+                return;
+            }
+            List<String> found = texts.stream().filter(t -> t.toLowerCase(Locale.ROOT).startsWith("v=dmarc1"))
+                    .toList();
+            if (found.size() > 1) {
+                out.add(new Finding("dmarc", false, "_dmarc." + x + " has " + found.size() + " DMARC records;"
+                        + " receivers ignore them all (RFC 7489 6.6.3): publish exactly one"));
+                return;
+            }
+            if (found.size() == 1) {
+                record = found.get(0);
+                at = x;
             }
         }
         if (record == null) {
@@ -174,8 +234,8 @@ public final class DomainCheck {
             return;
         }
         String policy = tag(record, "p");
-        out.add(new Finding("dmarc", true, "_dmarc." + d + ": policy " + (policy == null ? "missing" : policy)
-                + (signed ? "; Sluice signs with d=" + d + ", aligned" : "")));
+        out.add(new Finding("dmarc", true, "_dmarc." + at + ": policy " + (policy == null ? "missing" : policy)
+                + (signed ? "; Sluice signs with d=" + signingDomain + ", aligned" : "")));
         if (!signed) {
             out.add(new Finding("dmarc", false, "no DKIM key signs " + d + ": DMARC passes only through aligned SPF,"
                     + " which forwarding breaks"));
@@ -189,8 +249,13 @@ public final class DomainCheck {
             return;
         }
         String reverse = reverseName(s.address());
+        DnsAnswer answer = dns.ask(reverse, Type.PTR);
+        if (answer.kind() == DnsAnswer.Kind.FAILED) {
+            out.add(new Finding("ptr", false, reverse + ": DNS did not answer; try again"));
+            return;
+        }
         List<String> names = new ArrayList<>();
-        for (Record r : dns.records(reverse, Type.PTR)) {
+        for (Record r : answer.records()) {
             names.add(((PTRRecord) r).getTarget().toString(true).toLowerCase(Locale.ROOT));
         }
         if (names.isEmpty()) {
