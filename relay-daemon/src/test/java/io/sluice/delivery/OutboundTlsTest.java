@@ -254,4 +254,38 @@ class OutboundTlsTest {
         String h = host.toLowerCase(java.util.Locale.ROOT);
         return OpportunisticTls.matches(pattern, h.endsWith(".") ? h.substring(0, h.length() - 1) : h);
     }
+
+    @Test
+    void shouldVerifyBySubjectAltNamesAndIgnoreTheCommonNameWhenThereAreSome() throws Exception {
+        SelfSignedPem pem = SelfSignedPem.create(dir, "cn-only.test", "mx1.test, *.pool.test");
+        SSLContext sanTls = ((JdkSslContext) SslContextBuilder.forServer(pem.cert().toFile(), pem.key().toFile())
+                .sslProvider(SslProvider.JDK).build()).context();
+        String handshake = EHLO_STARTTLS + """
+                C: STARTTLS
+                S: 220 2.0.0 Ready to start TLS
+                !tls
+                """;
+        mx = ScriptedMx.startTls("127.0.0.2", sanTls, handshake + """
+                C: EHLO sluice.test
+                S: 250 mx.test
+                """, handshake + """
+                C: EHLO sluice.test
+                S: 250 mx.test
+                """, handshake + "C: QUIT\n", handshake + "C: QUIT\n");
+        DeliverySettings verify = OutboundFixture.settings(OutboundTls.VERIFY, OutboundFixture.NORMAL,
+                OutboundFixture.NORMAL, null);
+        OutboundConnector connector = fixture.connector(verify, OpportunisticTls.fromCaFile(pem.cert()));
+
+        OutboundConnection byName = await(connector.connect(mx.address(), "MX1.test.", false));
+        OutboundConnection byWildcard = await(connector.connect(mx.address(), "a.pool.test", false));
+        OutboundException cn = failure(connector.connect(mx.address(), "cn-only.test", false));
+        OutboundException deep = failure(connector.connect(mx.address(), "a.b.pool.test", false));
+
+        assertThat(byName.tlsSession().state()).isEqualTo("verified");
+        assertThat(byWildcard.tlsSession().state()).isEqualTo("verified");
+        assertThat(cn.kind()).as("the CN does not count beside DNS names").isEqualTo(FailureKind.TLS_UNVERIFIED);
+        assertThat(deep.kind()).as("a wildcard is one label").isEqualTo(FailureKind.TLS_UNVERIFIED);
+        await(byName.quit());
+        await(byWildcard.quit());
+    }
 }
