@@ -9,7 +9,6 @@ import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Signs a stored message for one DKIM key (RFC 6376 section 5; Ed25519 as RFC 8463): the {@code DKIM-Signature}
@@ -255,15 +254,6 @@ public final class DkimSigner {
             i++;
         }
         return i < end && section[i] == ':';
-    }
-
-    /** Header names as given in config, lower case. */
-    public static List<String> lowerCase(List<String> names) {
-        List<String> out = new ArrayList<>();
-        for (String n : names) {
-            out.add(n.toLowerCase(Locale.ROOT));
-        }
-        return out;
     }
 
     /** A growable byte array as a {@link Canonicalization.ByteSink}. */
