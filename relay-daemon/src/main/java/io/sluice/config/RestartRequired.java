@@ -52,6 +52,8 @@ import java.util.Objects;
  *   <tr><td>feedback.key_file, .index_days</td><td>restart</td><td>the VERP key and the feedback index are opened
  *       once (feedback.domains reloads: read per RCPT)</td></tr>
  *   <tr><td>web.*</td><td>restart</td><td>the unsubscribe listener is bound once with its limits</td></tr>
+ *   <tr><td>mta_sts.*</td><td>restart</td><td>the policy cache and its fetcher are built with the resolver, once
+ *       </td></tr>
  * </table>
  *
  * <p>Listeners are matched by position, as the file lists them; a list of another length is reported as
@@ -88,6 +90,11 @@ public final class RestartRequired {
         differ(keys, "web.tls_key", w.tlsKeyFile(), v.tlsKeyFile());
         differ(keys, "web.max_connections", w.maxConnections(), v.maxConnections());
         differ(keys, "web.max_requests_per_ip", w.maxRequestsPerIp(), v.maxRequestsPerIp());
+        MtaStsSettings s = running.mtaSts();
+        MtaStsSettings t = next.mtaSts();
+        differ(keys, "mta_sts.enabled", s.enabled(), t.enabled());
+        differ(keys, "mta_sts.https_port", s.httpsPort(), t.httpsPort());
+        differ(keys, "mta_sts.fetch_timeout", s.fetchTimeout(), t.fetchTimeout());
         return keys;
     }
 

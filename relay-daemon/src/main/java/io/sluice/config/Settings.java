@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param feedback    the feedback loop: VERP key, feedback domains, how long sent mail can be matched
  * @param web         the public HTTP listener for one-click unsubscribe
  * @param dkim        the DKIM signing keys, loaded
+ * @param mtaSts      MTA-STS (RFC 8461) for direct delivery
  */
 public record Settings(
         Path source,
@@ -41,7 +42,8 @@ public record Settings(
         BounceRuleSettings bounces,
         FeedbackSettings feedback,
         WebSettings web,
-        DkimSettings dkim) {
+        DkimSettings dkim,
+        MtaStsSettings mtaSts) {
 
     public Settings {
         listeners = List.copyOf(listeners);
@@ -58,6 +60,16 @@ public record Settings(
         Objects.requireNonNull(feedback, "feedback");
         Objects.requireNonNull(web, "web");
         Objects.requireNonNull(dkim, "dkim");
+        Objects.requireNonNull(mtaSts, "mtaSts");
+    }
+
+    /** A snapshot with the default {@code mta_sts} section. */
+    public Settings(Path source, List<ListenerSettings> listeners, SmtpSettings smtp, JournalSettings journal,
+                    QueueSettings queue, AdminSettings admin, DnsSettings dns, DeliverySettings delivery,
+                    EventsSettings events, EgressSettings egress, ShapingSettings shaping,
+                    BounceRuleSettings bounces, FeedbackSettings feedback, WebSettings web, DkimSettings dkim) {
+        this(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, shaping, bounces,
+                feedback, web, dkim, MtaStsSettings.defaults());
     }
 
     /** A snapshot without {@code feedback}, {@code web} and {@code dkim} sections (their defaults). */
@@ -72,13 +84,13 @@ public record Settings(
     /** This snapshot with {@code next} as its shaping (the loader adds the rules read from the shaping files). */
     public Settings withShaping(ShapingSettings next) {
         return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, next,
-                bounces, feedback, web, dkim);
+                bounces, feedback, web, dkim, mtaSts);
     }
 
     /** This snapshot with {@code next} as its bounce rules (the loader adds the rules read from the rules files). */
     public Settings withBounces(BounceRuleSettings next) {
         return new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events, egress, shaping,
-                next, feedback, web, dkim);
+                next, feedback, web, dkim, mtaSts);
     }
 
     /**

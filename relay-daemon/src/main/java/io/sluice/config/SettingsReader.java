@@ -10,7 +10,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * <p>Top-level keys: {@code listeners}, {@code smtp}, {@code journal}, {@code queue}, {@code admin}, {@code dns},
  * {@code delivery}, {@code events}, and the egress keys {@code sources}, {@code pools}, {@code smarthosts},
  * {@code routes}, {@code lanes}, {@code quotas} ({@link EgressSection}), {@code bounces} ({@link BouncesSection}),
- * {@code feedback} ({@link FeedbackSection}), {@code web} ({@link WebSection}), {@code dkim} ({@link DkimSection}) and {@code shaping}
+ * {@code feedback} ({@link FeedbackSection}), {@code web} ({@link WebSection}), {@code dkim} ({@link DkimSection}), {@code mta_sts} ({@link MtaStsSection}) and {@code shaping}
  * ({@link ShapingSection}: which files; the loader reads them); each may be absent or null, which means all of its defaults. Problems go to the given
  * {@link ConfigErrors}; when there are any, the returned snapshot holds defaults in their place and must be
  * discarded (the loader throws instead). {@code delivery.ehlo_name} defaults to {@code smtp.hostname}, so smtp is
@@ -37,9 +37,10 @@ final class SettingsReader {
         BounceRuleSettings bounces = BouncesSection.read(doc.mapping("bounces"));
         WebSettings web = WebSection.read(doc.mapping("web"), listeners, admin);
         DkimSettings dkim = DkimSection.read(doc);
+        MtaStsSettings mtaSts = MtaStsSection.read(doc.mapping("mta_sts"));
         doc.finish();
         Settings settings = new Settings(source, listeners, smtp, journal, queue, admin, dns, delivery, events,
-                egress, shaping, bounces, feedback, web, dkim);
+                egress, shaping, bounces, feedback, web, dkim, mtaSts);
         if (dkim.keys().isEmpty()) {
             for (ListenerSettings l : listeners) {
                 if (l.dkimRequired()) {

@@ -136,7 +136,7 @@ final class DeliveryStage implements AutoCloseable {
                                SluiceMetrics metrics, SteeringState steering, ShapingState shaping,
                                WarmupState warmup, SuppressionCheck suppression, HardBounceSink hardBounces,
                                io.sluice.delivery.ReturnPaths returnPaths) {
-        MxResolver resolver = new MxResolver(settings.dns(), settings.delivery());
+        MxResolver resolver = new MxResolver(settings.dns(), settings.delivery(), settings.mtaSts(), journal.dir());
         ConnectionPools<ReadyKey> pools = null;
         DeliveryDispatcher dispatcher = null;
         DsnStage dsn = null;
@@ -218,6 +218,22 @@ final class DeliveryStage implements AutoCloseable {
             DeliveryGauges.bind(metrics, scheduler[0].counters(), pools, resolver.counters(),
                     scheduler[0]::smarthosts, scheduler[0]::shapingState, () -> providerNames(paths.get()),
                     () -> connectors.sourceNames(), scheduler[0]::rotation, scheduler[0]::warmupState);
+            if (resolver.mtaSts() != null) {
+                io.sluice.dns.MtaStsCounters sts = resolver.mtaSts().counters();
+                metrics.bindMtaSts(new io.sluice.metrics.SluiceMetrics.MtaStsReader() {
+                    @Override
+                    public long fetches(boolean ok) {
+                        return ok ? sts.fetchedCount() : sts.fetchFailedCount();
+                    }
+
+                    @Override
+                    public long failures(String mode, String reason) {
+                        return sts.failures(io.sluice.dns.MtaStsPolicy.Mode.valueOf(mode.toUpperCase(
+                                java.util.Locale.ROOT)), io.sluice.dns.MtaStsCounters.Failure.valueOf(
+                                reason.toUpperCase(java.util.Locale.ROOT)));
+                    }
+                });
+            }
             scheduler[0].changeEgress(Router.compile(settings.egress()),
                     EgressPlan.unusableSources(settings.egress()));
             scheduler[0].changePathPolicy(paths.get());
@@ -259,14 +275,18 @@ final class DeliveryStage implements AutoCloseable {
         return names;
     }
 
-    /** The connector of a pool: towards a smarthost, or to MX hosts with the path's TLS and idle timeout. */
+    /**
+     * The connector of a pool: towards a smarthost, or to MX hosts with the path's TLS and idle timeout; a site whose
+     * domains' MTA-STS policy is in enforce mode gets {@code verify}, whatever the path says.
+     */
     private static io.sluice.delivery.OutboundConnector connector(SourceConnectors connectors, PathPolicy paths,
                                                                   ReadyKey key) {
         if (key.site().smarthostName() != null) {
             return connectors.connector(key.source(), key.site().smarthostName());
         }
         io.sluice.shaping.PathShape shape = paths.shape(key.site());
-        return connectors.connector(key.source(), shape.tls(), shape.idleTimeout());
+        return connectors.connector(key.source(), key.site().mtaSts() == io.sluice.dns.MtaStsPolicy.Mode.ENFORCE
+                ? io.sluice.config.DeliverySettings.OutboundTls.VERIFY : shape.tls(), shape.idleTimeout());
     }
 
     /** Whether DNS answers, for readiness and status (thread-safe). */

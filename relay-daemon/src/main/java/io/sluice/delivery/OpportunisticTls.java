@@ -3,20 +3,18 @@ package io.sluice.delivery;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
  * The trust policy of outbound STARTTLS (RFC 7435 opportunistic security, as MTAs do it): encrypt whenever the
  * next hop offers TLS, never fail the handshake over its certificate (self-signed, expired, wrong name: most MX
- * certificates would fail a browser's check), and report afterwards whether the JDK's default trust store
- * (cacerts) vouches for the chain ({@link OutboundConnection#tlsPeerVerified()}, for logs and events).
+ * certificates would fail a browser's check), and report afterwards whether the peer is verified: the JDK's
+ * default trust store (cacerts) vouches for the chain and the certificate names the MX host
+ * ({@link OutboundConnection#tlsPeerVerified()}, for logs, events and MTA-STS testing reports).
  *
  * <p>{@code tls: required} uses the same policy: it requires encryption, not authentication. {@code tls: verify}
  * fails the attempt after the handshake unless {@link #isTrusted} and {@link #namesHost} both hold (checked by the
@@ -38,25 +36,7 @@ public final class OpportunisticTls {
 
     /** Judges peer chains with the certificates of a PEM file ({@code delivery.tls_ca_file}). */
     public static OpportunisticTls fromCaFile(java.nio.file.Path pem) {
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(pem)) {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int n = 0;
-            for (Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificates(in)) {
-                store.setCertificateEntry("ca" + n++, c);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(store);
-            for (TrustManager tm : factory.getTrustManagers()) {
-                if (tm instanceof X509TrustManager x509) {
-                    return new OpportunisticTls(x509);
-                }
-            }
-            throw new IllegalStateException("no X509TrustManager for " + pem);
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read delivery.tls_ca_file " + pem + ": " + e.getMessage(), e);
-        }
+        return new OpportunisticTls(io.sluice.util.TrustStores.trustManager(pem));
     }
 
     /**
@@ -117,18 +97,7 @@ public final class OpportunisticTls {
 
     /** Judges peer chains with the JDK's default trust store. */
     public static OpportunisticTls jdkDefault() {
-        try {
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init((KeyStore) null);
-            for (TrustManager tm : factory.getTrustManagers()) {
-                if (tm instanceof X509TrustManager x509) {
-                    return new OpportunisticTls(x509);
-                }
-            }
-            throw new IllegalStateException("no X509TrustManager in the default TrustManagerFactory");
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load the JDK default trust store", e);
-        }
+        return new OpportunisticTls(io.sluice.util.TrustStores.trustManager(null));
     }
 
     /**

@@ -159,7 +159,10 @@ public final class OutboundConnection {
         return tlsActive;
     }
 
-    /** TLS is active and the peer's chain validated against the trust store ({@link OpportunisticTls}). */
+    /**
+     * TLS is active, the peer's chain validated against the trust store and its certificate names the MX host
+     * ({@link OpportunisticTls}).
+     */
     public boolean tlsPeerVerified() {
         return tlsPeerVerified;
     }

@@ -233,15 +233,15 @@ final class SessionOpening implements Exchange {
         SslHandler tls = handler.context().pipeline().get(SslHandler.class);
         javax.net.ssl.SSLSession session = tls.engine().getSession();
         boolean trusted = trust.isTrusted(session);
-        connection.tlsStarted(trusted, session.getProtocol(), session.getCipherSuite());
-        if (settings.tls() == OutboundTls.VERIFY) {
-            String host = sniName(connection.mxHostName());
-            if (!trusted || !OpportunisticTls.namesHost(session, host)) {
-                reject(FailureKind.TLS_UNVERIFIED, Stage.TLS_HANDSHAKE, null, "tls: verify: the certificate of "
-                        + (host == null ? "the next hop" : host) + (trusted ? " does not name it"
-                        : " does not validate against the trust store"));
-                return;
-            }
+        String host = sniName(connection.mxHostName());
+        boolean named = trusted && OpportunisticTls.namesHost(session, host);
+        connection.tlsStarted(named, session.getProtocol(), session.getCipherSuite());
+        if (settings.tls() == OutboundTls.VERIFY && !named) {
+            reject(FailureKind.TLS_UNVERIFIED, Stage.TLS_HANDSHAKE, null, "verified TLS required (tls: verify, or"
+                    + " the domain's MTA-STS policy in enforce mode): the certificate of "
+                    + (host == null ? "the next hop" : host) + (trusted ? " does not name it"
+                    : " does not validate against the trust store"));
+            return;
         }
         sendHello(State.EHLO_IN_TLS);
     }

@@ -43,6 +43,9 @@ import org.xbill.DNS.Type;
  *       REFUSED to AAAA, as dnsmasq does) is refused as with a NODATA AAAA, not retried for days. Else for an implicit MX permanent
  *       {@code 550 5.1.2} (the domain has neither MX nor address records), for real MX hosts permanent
  *       {@code 550 5.4.4} (no MX host has an address).</li>
+ *   <li>With MTA-STS on, the domain's policy ({@link MtaStsPolicies}, looked up in parallel with the MX) is applied
+ *       to the hosts: enforce keeps only the hosts it lists, on a site marked for verified TLS, or defers
+ *       ({@code 451 4.7.5}) when it lists none; testing marks the site so results are reported.</li>
  * </ol>
  *
  * <p>Caching: every query goes through {@link DnsLookups}' TTL cache (positive answers capped at
@@ -79,10 +82,27 @@ public final class MxResolver implements AutoCloseable {
     private final AddressPolicy policy;
     private final Random random;
     private final ResolutionCounters counters = new ResolutionCounters();
+    /** MTA-STS policies applied to each answer, or null when off. */
+    private final MtaStsPolicies mtaSts;
 
     /** A resolver over {@code dns.*}, refusing private and own addresses unless {@code allow_private_mx}. */
     public MxResolver(DnsSettings dns, DeliverySettings delivery) {
         this(dns, delivery.allowPrivateMx(), AddressPolicy.interfaceAddresses(), new Random());
+    }
+
+    /**
+     * A resolver that also applies MTA-STS ({@code mta_sts}, when enabled): policies are fetched over HTTPS trusting
+     * {@code delivery.tls_ca_file} or the JDK's store, from addresses {@code allow_private_mx} permits, and kept in
+     * {@code cacheDir} (null: memory only).
+     */
+    public MxResolver(DnsSettings dns, DeliverySettings delivery, io.sluice.config.MtaStsSettings sts,
+                      java.nio.file.Path cacheDir) {
+        this.dns = new DnsLookups(dns);
+        this.policy = new AddressPolicy(delivery.allowPrivateMx(), AddressPolicy.interfaceAddresses());
+        this.random = new Random();
+        this.mtaSts = !sts.enabled() ? null : new MtaStsPolicies(this.dns, policy,
+                new MtaStsFetcher(io.sluice.util.TrustStores.trustManager(delivery.tlsCaFile()), sts.httpsPort(),
+                        sts.fetchTimeout()), cacheDir, System::currentTimeMillis);
     }
 
     /** For tests: a chosen own-address set and a seeded random source. */
@@ -90,6 +110,12 @@ public final class MxResolver implements AutoCloseable {
         this.dns = new DnsLookups(dns);
         this.policy = new AddressPolicy(allowPrivateMx, ownAddresses);
         this.random = random;
+        this.mtaSts = null;
+    }
+
+    /** The MTA-STS policies applied to answers, or null when {@code mta_sts.enabled} is false. */
+    public MtaStsPolicies mtaSts() {
+        return mtaSts;
     }
 
     /** Where mail for {@code domain} (e.g. {@code example.com}, any case, trailing dot optional) goes. */
@@ -108,13 +134,18 @@ public final class MxResolver implements AutoCloseable {
             return CompletableFuture.completedFuture(failed(ResolutionCounters.Failure.BAD_NAME,
                     new Destination.Permanent(550, "5.1.2", "Bad destination domain syntax: \"" + domain + "\"")));
         }
-        return dns.query(name, Type.MX)
+        CompletableFuture<Destination> hosts = dns.query(name, Type.MX)
                 .thenCompose(answer -> switch (answer.kind()) {
                     case FOUND -> fromMx(display, answer.records());
                     case NODATA -> addresses(display, List.of(new Candidate(name, display, 0)), true);
                     case NXDOMAIN -> CompletableFuture.completedFuture(notFound(display));
                     case FAILED -> CompletableFuture.completedFuture(temporary(display + "/MX", answer.detail()));
                 })
+                .exceptionally(t -> temporary(display, "unexpected error: " + t));
+        if (mtaSts == null) {
+            return hosts;
+        }
+        return hosts.thenCombine(mtaSts.policy(display), (d, p) -> mtaSts.apply(display, d, p))
                 .exceptionally(t -> temporary(display, "unexpected error: " + t));
     }
 
@@ -175,6 +206,9 @@ public final class MxResolver implements AutoCloseable {
     /** Stops the DNS callback thread; later resolutions complete {@link Destination.Temporary}. Idempotent. */
     @Override
     public void close() {
+        if (mtaSts != null) {
+            mtaSts.close();
+        }
         dns.close();
     }
 
@@ -296,7 +330,7 @@ public final class MxResolver implements AutoCloseable {
     }
 
     /** The address of an A or AAAA record without the host name dnsjava attaches; null for other types. */
-    private static InetAddress address(Record r) {
+    static InetAddress address(Record r) {
         if (r instanceof ARecord a) {
             return AddressPolicy.plain(a.getAddress());
         }

@@ -15,6 +15,11 @@ import java.util.TreeSet;
  * <p>Preferences are deliberately not part of the key: two domains that list the same hosts in a different order
  * still reach the same machines. Immutable and thread-safe; equality and hash are by the name set; the hash is
  * computed once because keys live in hash maps on the scheduler's hot path.
+ *
+ * <p>A domain under an MTA-STS policy in enforce or testing mode gets a key marked with that mode
+ * ({@link #withMtaSts}): the same host names, another site, so its mail never shares a connection with mail that
+ * may go unverified (enforce connects with verified TLS only), and its results can be judged (testing). The mark
+ * is part of equality but not of {@link #toString}: operators still name the site by its hosts.
  */
 public final class SiteKey {
 
@@ -29,16 +34,33 @@ public final class SiteKey {
     private final String smarthost;
     /** The provider's name when this key stands for all of a provider's sites, else null. */
     private final String provider;
+    /** The MTA-STS mode its domains' policy asks for (enforce or testing), else null. */
+    private final MtaStsPolicy.Mode mtaSts;
 
     private SiteKey(String[] names, String smarthost) {
-        this(names, smarthost, null);
+        this(names, smarthost, null, null);
     }
 
-    private SiteKey(String[] names, String smarthost, String provider) {
+    private SiteKey(String[] names, String smarthost, String provider, MtaStsPolicy.Mode mtaSts) {
         this.names = names;
-        this.hash = Arrays.hashCode(names);
+        this.hash = Arrays.hashCode(names) * 31 + (mtaSts == null ? 0 : mtaSts.ordinal() + 1);
         this.smarthost = smarthost;
         this.provider = provider;
+        this.mtaSts = mtaSts;
+    }
+
+    /**
+     * This key marked with an MTA-STS {@code mode} (enforce or testing; null or none: unmarked); a smarthost's key
+     * is never marked (MTA-STS is about MX hosts).
+     */
+    public SiteKey withMtaSts(MtaStsPolicy.Mode mode) {
+        MtaStsPolicy.Mode m = mode == MtaStsPolicy.Mode.NONE || smarthost != null ? null : mode;
+        return m == mtaSts ? this : new SiteKey(names, smarthost, provider, m);
+    }
+
+    /** The MTA-STS mode this site's domains' policy asks for (enforce or testing), or null. */
+    public MtaStsPolicy.Mode mtaSts() {
+        return mtaSts;
     }
 
     /**
@@ -50,7 +72,7 @@ public final class SiteKey {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("empty provider name");
         }
-        return new SiteKey(new String[] {PROVIDER_PREFIX + name}, null, name);
+        return new SiteKey(new String[] {PROVIDER_PREFIX + name}, null, name, null);
     }
 
     /** The provider's name when this is a provider's key ({@link #provider(String)}), else null. */
@@ -116,7 +138,8 @@ public final class SiteKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SiteKey other && hash == other.hash && Arrays.equals(names, other.names);
+        return o instanceof SiteKey other && hash == other.hash && mtaSts == other.mtaSts
+                && Arrays.equals(names, other.names);
     }
 
     @Override

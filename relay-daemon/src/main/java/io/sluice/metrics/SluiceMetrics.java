@@ -69,6 +69,8 @@ public final class SluiceMetrics {
     public static final String OUTBOUND_CONNECTIONS_CURRENT = "sluice_outbound_connections_current";
     public static final String DNS_LOOKUPS = "sluice_dns_lookups_total";
     public static final String DNS_LOOKUP_FAILURES = "sluice_dns_lookup_failures_total";
+    public static final String MTA_STS_FETCHES = "sluice_mta_sts_fetches_total";
+    public static final String MTA_STS_FAILURES = "sluice_mta_sts_failures_total";
     public static final String SMARTHOST_CIRCUIT_OPEN = "sluice_smarthost_circuit_open";
     public static final String SMARTHOST_CIRCUIT_OPENED = "sluice_smarthost_circuit_opened_total";
     public static final String SHAPING_ACTIONS = "sluice_shaping_actions";
@@ -139,6 +141,7 @@ public final class SluiceMetrics {
     private final SuppliedGauge eventLogGaps;
     private final CounterDataPoint dnsFailuresCallbackFailed;
     private volatile ToLongFunction<DnsFailure> dnsFailures;
+    private volatile MtaStsReader mtaSts;
     private volatile SmarthostCircuitReader smarthostCircuits;
     private volatile ShapingActionsReader shapingActions;
     private volatile ShapingActionsReader.RotationReader rotation;
@@ -248,6 +251,33 @@ public final class SluiceMetrics {
         CounterWithCallback.builder().name(DNS_LOOKUP_FAILURES)
                 .help("MX resolutions that gave no usable host, by kind").labelNames(LABEL_KIND)
                 .callback(this::reportDnsFailures).register(registry);
+        CounterDataPoint stsFailed = callbackFailures.labelValues(MTA_STS_FETCHES);
+        CounterWithCallback.builder().name(MTA_STS_FETCHES)
+                .help("MTA-STS policy fetches, by result (ok: a valid policy; failed: DNS, connection, TLS, HTTP or"
+                        + " a malformed policy)").labelNames("result")
+                .callback(cb -> guarded(stsFailed, () -> {
+                    MtaStsReader r = mtaSts;
+                    if (r != null) {
+                        long ok = r.fetches(true);
+                        long failed = r.fetches(false);
+                        cb.call(ok, "ok");
+                        cb.call(failed, "failed");
+                    }
+                })).register(registry);
+        CounterWithCallback.builder().name(MTA_STS_FAILURES)
+                .help("Deliveries that did not meet a domain's MTA-STS policy, by mode (enforce: not done that way;"
+                        + " testing: done anyway) and reason (mx_mismatch: an MX host the policy does not list;"
+                        + " tls_unverified: a session without verified TLS)").labelNames("mode", "reason")
+                .callback(cb -> guarded(stsFailed, () -> {
+                    MtaStsReader r = mtaSts;
+                    if (r != null) {
+                        long[] v = {r.failures("enforce", "mx_mismatch"), r.failures("testing", "mx_mismatch"),
+                                r.failures("testing", "tls_unverified")};
+                        cb.call(v[0], "enforce", "mx_mismatch");
+                        cb.call(v[1], "testing", "mx_mismatch");
+                        cb.call(v[2], "testing", "tls_unverified");
+                    }
+                })).register(registry);
         CounterDataPoint circuitsFailed = callbackFailures.labelValues(SMARTHOST_CIRCUIT_OPEN);
         GaugeWithCallback.builder().name(SMARTHOST_CIRCUIT_OPEN)
                 .help("1 while a smarthost's circuit breaker is open or half-open (or its host has no address), "
@@ -425,6 +455,20 @@ public final class SluiceMetrics {
      */
     public void bindDnsFailures(ToLongFunction<DnsFailure> counts) {
         dnsFailures = Objects.requireNonNull(counts, "counts");
+    }
+
+    /** MTA-STS counts, read at each scrape (counts only grow). */
+    public interface MtaStsReader {
+        /** Policy fetches that gave a valid policy ({@code ok}), or none. */
+        long fetches(boolean ok);
+
+        /** Failures under policies in {@code mode} (enforce, testing) for {@code reason}. */
+        long failures(String mode, String reason);
+    }
+
+    /** Feeds {@value #MTA_STS_FETCHES} and {@value #MTA_STS_FAILURES}. Replaces any earlier one. */
+    public void bindMtaSts(MtaStsReader reader) {
+        mtaSts = Objects.requireNonNull(reader, "reader");
     }
 
     /** Feeds the warm-up gauges; called at each scrape. Replaces any earlier one. */

@@ -98,6 +98,8 @@ public final class Scheduler implements Agent {
     private final AtomicReference<EgressChange> nextEgress = new AtomicReference<>();
     private final SourceChoice sources;
     private final Smarthosts smarthosts;
+    /** Told of sessions to sites under an MTA-STS testing policy that enforce would have refused; null when off. */
+    private final io.sluice.dns.MtaStsPolicies mtaSts;
     private final SmarthostCircuits circuits;
     private final Consumer<Smarthosts.Smarthost> onSmarthostAddresses = this::onSmarthostAddresses;
 
@@ -187,6 +189,7 @@ public final class Scheduler implements Agent {
         this.sources = new SourceChoice(resolutions, lanes, Router.compile(EgressSettings.defaults(null, "localhost")),
                 gate, warmup, health);
         this.smarthosts = new Smarthosts(resolver, wakeUp);
+        this.mtaSts = resolver.mtaSts();
         this.circuits = new SmarthostCircuits(smarthosts, events);
         this.ring = new DispatchRing(options, dispatcher, policy, timers, counters, this::expire,
                 this::parkIfBlocked, gate);
@@ -551,6 +554,11 @@ public final class Scheduler implements Agent {
             return; // unknown or duplicate report: nothing is waiting for it
         }
         SiteState site = b.site;
+        if (mtaSts != null && r.site() == TaskResult.SiteSignal.CONNECTED
+                && site.group.key.mtaSts() == io.sluice.dns.MtaStsPolicy.Mode.TESTING
+                && (r.tls() == null || !r.tls().verified())) {
+            mtaSts.reportUnverified(site.group.key, r.mxHost());
+        }
         if (r.site() == TaskResult.SiteSignal.CONNECTED && site.group.smarthost == null) {
             boolean deferredWhole = r.allDeferred(true);
             boolean blocked = blocked(r);

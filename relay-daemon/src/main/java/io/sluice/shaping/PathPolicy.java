@@ -151,10 +151,12 @@ public final class PathPolicy {
     /**
      * The key of the connection pool that path ({@code source}, {@code site}) uses, given its shape: a provider's
      * key when the provider caps or paces connections per source (its sites share one pool, so idle connections and
-     * new ones count against that budget too), else the site itself.
+     * new ones count against that budget too), else the site itself. A site under MTA-STS keeps its mark on the
+     * provider's key: its connections need verified TLS (enforce) or are judged (testing), so they never mix with
+     * the provider's other sites' (the per-source cap then applies to each of the two pools).
      */
     public static SiteKey poolSite(PathShape shape, SiteKey site) {
-        return shape.sharesPool() ? SiteKey.provider(shape.provider()) : site;
+        return shape.sharesPool() ? SiteKey.provider(shape.provider()).withMtaSts(site.mtaSts()) : site;
     }
 
     /** The cap of a provider's shared pool that has no per-source connection cap: in effect none. */

@@ -46,7 +46,8 @@ final class ConfigReference {
             "events.log_file", "events.log_max_size", "events.log_max_files", "events.max_stream_size",
             "feedback.key_file", "feedback.index_days",
             "web.enabled", "web.address", "web.port", "web.tls_cert", "web.tls_key", "web.max_connections",
-            "web.max_requests_per_ip");
+            "web.max_requests_per_ip",
+            "mta_sts.enabled", "mta_sts.https_port", "mta_sts.fetch_timeout");
 
     /** Key line: indent, optional "- ", key, ':', value (maybe empty), optional comment. */
     private static final Pattern KEY = Pattern.compile("^( *)(- )?([a-z_]+):(?: +([^#]*?))?\\s*(?:#\\s?(.*))?$");

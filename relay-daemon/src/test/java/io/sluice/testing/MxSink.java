@@ -64,7 +64,15 @@ public final class MxSink implements AutoCloseable {
     private final SMTPServer server;
 
     private MxSink(String address, int port, int maxMessageBytes) throws IOException {
-        server = new SMTPServer.Builder()
+        this(address, port, maxMessageBytes, null);
+    }
+
+    private MxSink(String address, int port, int maxMessageBytes, javax.net.ssl.SSLContext tls) throws IOException {
+        SMTPServer.Builder builder = new SMTPServer.Builder();
+        if (tls != null) {
+            builder.enableTLS().startTlsSocketFactory(tls);
+        }
+        server = builder
                 .maxMessageSize(maxMessageBytes)
                 .bindAddress(InetAddress.getByName(address))
                 .port(port)
@@ -93,6 +101,11 @@ public final class MxSink implements AutoCloseable {
     /** Starts a sink on {@code address} (e.g. 127.0.0.2) and {@code port}. */
     public static MxSink start(String address, int port) throws IOException {
         return new MxSink(address, port, 0);
+    }
+
+    /** A sink that offers STARTTLS with {@code tls}'s certificate (and accepts mail without it too). */
+    public static MxSink startTls(String address, int port, javax.net.ssl.SSLContext tls) throws IOException {
+        return new MxSink(address, port, 0, tls);
     }
 
     /** A sink that advertises {@code SIZE maxMessageBytes} (RFC 1870), so larger mail is refused before MAIL. */

@@ -1,0 +1,374 @@
+package io.sluice.dns;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * The MTA-STS policies of recipient domains (RFC 8461 3 and 5): looked up beside each MX resolution, cached for
+ * their {@code max_age}, applied to the resolved hosts.
+ *
+ * <p>{@link #policy(String) policy(domain)}: the {@code _mta-sts.<domain>} TXT record (through the resolver's TTL
+ * cache) gives the policy id. No record, several {@code v=STSv1} records, or DNS failure: the cached policy while
+ * it is valid (a record that vanishes does not withdraw a policy: RFC 8461 3.1 and 10.2), else none. Same id as the
+ * cached policy: the cached one, and a background refetch once it is past half its max_age, so a busy domain's
+ * policy never runs out. A new id, or nothing cached: the policy is fetched ({@link MtaStsFetcher}, on this
+ * class's own threads) and the resolution waits for it; a failed fetch gives the cached policy or none, and is not
+ * retried for that id for {@value #RETRY_FAILED_AFTER_MILLIS} ms (a dead policy host must not hold each resolution
+ * for the fetch timeout). One fetch per domain at a time.
+ *
+ * <p>{@link #apply}: under {@code enforce} only the MX hosts the policy lists are kept, marked for verified TLS
+ * ({@link SiteKey#withMtaSts}); none left is a temporary failure {@code 451 4.7.5} naming the hosts and the policy.
+ * Under {@code testing} every host is kept, mismatches are counted and logged, and the site is marked so that the
+ * scheduler reports sessions that would have failed ({@link #reportUnverified}).
+ *
+ * <p>Cache: at most {@value #MAX_ENTRIES} domains (least recently used out), kept in {@code mta-sts.cache} in the
+ * given directory across restarts (RFC 8461 10.2: a restart must not open a downgrade window), rewritten atomically
+ * after each fetched policy. Threading: {@link #policy} and {@link #apply} from any thread, never blocking; futures
+ * complete on the DNS thread, on this class's threads {@code sluice-mta-sts}, or on the caller's. Never complete
+ * exceptionally.
+ */
+public final class MtaStsPolicies implements AutoCloseable {
+    static final String FILE_NAME = "mta-sts.cache";
+    static final int MAX_ENTRIES = 100_000;
+    static final long RETRY_FAILED_AFTER_MILLIS = 5 * 60_000L;
+    static final int LOG_EVERY = 1000;
+    private static final int THREADS = 4;
+    private static final Logger LOG = LoggerFactory.getLogger(MtaStsPolicies.class);
+
+    /** What is known of one domain: its valid policy (or null), and the last id whose fetch failed. */
+    private record Entry(MtaStsPolicy policy, String failedId, long failedAtMillis) {
+    }
+
+    private final DnsLookups dns;
+    private final AddressPolicy addresses;
+    private final MtaStsFetcher fetcher;
+    private final LongSupplier clock;
+    private final Path dir;
+    private final ExecutorService executor;
+    private final MtaStsCounters counters = new MtaStsCounters();
+    private final ConcurrentHashMap<String, CompletableFuture<MtaStsPolicy>> fetching = new ConcurrentHashMap<>();
+    /** Guarded by itself; access order, so the least recently used domain leaves first. */
+    private final Map<String, Entry> cache = new LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            return size() > MAX_ENTRIES;
+        }
+    };
+
+    MtaStsPolicies(DnsLookups dns, AddressPolicy addresses, MtaStsFetcher fetcher, Path dir, LongSupplier clock) {
+        this.dns = dns;
+        this.addresses = addresses;
+        this.fetcher = fetcher;
+        this.clock = clock;
+        this.dir = dir;
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "sluice-mta-sts");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.executor = pool;
+        load();
+    }
+
+    /** Fetches, failures and mismatches so far. */
+    public MtaStsCounters counters() {
+        return counters;
+    }
+
+    /** The policy in force for {@code domain} (lower case A-labels, no trailing dot), or null for none. */
+    CompletableFuture<MtaStsPolicy> policy(String domain) {
+        Name name;
+        try {
+            name = Name.fromString("_mta-sts." + domain + ".");
+        } catch (TextParseException e) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return dns.query(name, Type.TXT)
+                .thenCompose(answer -> decide(domain, answer))
+                .exceptionally(t -> {
+                    LOG.warn("MTA-STS lookup of {} failed", domain, t);
+                    return cached(domain);
+                });
+    }
+
+    private CompletableFuture<MtaStsPolicy> decide(String domain, DnsAnswer answer) {
+        long now = clock.getAsLong();
+        Entry entry = entry(domain);
+        MtaStsPolicy cached = entry == null || entry.policy() == null || !entry.policy().validAt(now) ? null
+                : entry.policy();
+        String id = answer.kind() == DnsAnswer.Kind.FOUND ? recordId(answer.records()) : null;
+        if (id == null) {
+            return CompletableFuture.completedFuture(cached);
+        }
+        if (cached != null && cached.id().equals(id)) {
+            if (now - cached.fetchedAtMillis() > cached.maxAgeSeconds() * 500L) {
+                fetch(domain, id); // refresh in the background; this delivery uses the cached one
+            }
+            return CompletableFuture.completedFuture(cached);
+        }
+        if (entry != null && id.equals(entry.failedId()) && now - entry.failedAtMillis() < RETRY_FAILED_AFTER_MILLIS) {
+            return CompletableFuture.completedFuture(cached);
+        }
+        return fetch(domain, id).thenApply(fetched -> fetched != null ? fetched : cached);
+    }
+
+    /**
+     * The id of the one {@code v=STSv1} TXT record among {@code records} (RFC 8461 3.1: strings joined, fields
+     * {@code v} first, {@code id} 1-32 letters and digits), or null when there is none, several, or it is malformed.
+     */
+    static String recordId(List<Record> records) {
+        String id = null;
+        int found = 0;
+        for (Record r : records) {
+            if (!(r instanceof TXTRecord txt)) {
+                continue;
+            }
+            String text = String.join("", txt.getStrings());
+            if (!text.startsWith("v=STSv1")) {
+                continue;
+            }
+            found++;
+            id = null;
+            String[] fields = text.split(";");
+            if (!fields[0].trim().equals("v=STSv1")) {
+                continue;
+            }
+            for (int i = 1; i < fields.length; i++) {
+                String f = fields[i].trim();
+                if (f.startsWith("id=")) {
+                    String value = f.substring(3).trim();
+                    if (value.matches("[A-Za-z0-9]{1,32}")) {
+                        id = value;
+                    }
+                }
+            }
+        }
+        return found == 1 ? id : null;
+    }
+
+    /** Starts (or joins) the fetch of {@code domain}'s policy under {@code id}; completes with it, or null. */
+    private CompletableFuture<MtaStsPolicy> fetch(String domain, String id) {
+        CompletableFuture<MtaStsPolicy> mine = new CompletableFuture<>();
+        CompletableFuture<MtaStsPolicy> running = fetching.putIfAbsent(domain, mine);
+        if (running != null) {
+            return running;
+        }
+        String host = "mta-sts." + domain;
+        addressesOf(host).thenAccept(found -> {
+            try {
+                executor.execute(() -> mine.complete(fetchNow(domain, id, host, found)));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                mine.complete(null); // closed
+            }
+        });
+        mine.whenComplete((p, t) -> fetching.remove(domain, mine));
+        return mine;
+    }
+
+    /** Blocking: fetches, parses and stores; null on failure (counted, logged, remembered). */
+    private MtaStsPolicy fetchNow(String domain, String id, String host, List<InetAddress> found) {
+        try {
+            if (found.isEmpty()) {
+                throw new IOException(host + " has no usable address");
+            }
+            MtaStsPolicy p = MtaStsPolicy.parse(fetcher.fetch(host, found), id, clock.getAsLong());
+            counters.fetched();
+            LOG.info("MTA-STS policy of {} (id {}): mode {}, mx {}, max_age {}s", domain, id, p.mode().word(),
+                    p.mx(), p.maxAgeSeconds());
+            synchronized (cache) {
+                cache.put(domain, new Entry(p, null, 0));
+            }
+            save();
+            return p;
+        } catch (IOException | RuntimeException e) {
+            counters.fetchFailed();
+            MtaStsPolicy cached = cached(domain);
+            LOG.warn("MTA-STS policy of {} (id {}) not fetched: {}; {}", domain, id, e.getMessage(),
+                    cached == null ? "delivering as without a policy" : "the cached policy (id " + cached.id()
+                            + ", mode " + cached.mode().word() + ") stays in force");
+            synchronized (cache) {
+                cache.put(domain, new Entry(cached, id, clock.getAsLong()));
+            }
+            return null;
+        }
+    }
+
+    /** The usable addresses of {@code host}, IPv4 first; empty when none (DNS failure, none, or all refused). */
+    private CompletableFuture<List<InetAddress>> addressesOf(String host) {
+        Name name;
+        try {
+            name = Name.fromString(host + ".");
+        } catch (TextParseException e) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return dns.query(name, Type.A).thenCombine(dns.query(name, Type.AAAA), (v4, v6) -> {
+            List<InetAddress> out = new ArrayList<>(4);
+            for (DnsAnswer a : new DnsAnswer[] {v4, v6}) {
+                for (Record r : a.records()) {
+                    InetAddress address = MxResolver.address(r);
+                    if (address != null && addresses.permits(address)) {
+                        out.add(address);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * {@code destination} as the policy of {@code domain} allows it: unchanged without a policy (or mode none) and
+     * for failures; see the class comment for enforce and testing.
+     */
+    Destination apply(String domain, Destination destination, MtaStsPolicy policy) {
+        if (policy == null || policy.mode() == MtaStsPolicy.Mode.NONE
+                || !(destination instanceof Destination.Hosts hosts)) {
+            return destination;
+        }
+        List<MxHost> allowed = new ArrayList<>(hosts.hosts().size());
+        List<String> refused = new ArrayList<>(2);
+        for (MxHost h : hosts.hosts()) {
+            if (policy.allows(h.name())) {
+                allowed.add(h);
+            } else {
+                refused.add(h.name());
+            }
+        }
+        if (!refused.isEmpty()) {
+            counters.failure(policy.mode(), MtaStsCounters.Failure.MX_MISMATCH);
+            LOG.warn("MTA-STS ({}) {}: MX host{} {} not in the policy's mx {}{}", policy.mode().word(), domain,
+                    refused.size() > 1 ? "s" : "", refused, policy.mx(),
+                    policy.mode() == MtaStsPolicy.Mode.ENFORCE ? (allowed.isEmpty() ? ", mail deferred"
+                            : ", not used") : ", delivering anyway (testing)");
+        }
+        if (policy.mode() == MtaStsPolicy.Mode.TESTING) {
+            return new Destination.Hosts(hosts.hosts(), hosts.site().withMtaSts(MtaStsPolicy.Mode.TESTING));
+        }
+        if (allowed.isEmpty()) {
+            return new Destination.Temporary(451, "4.7.5", "MTA-STS policy of " + domain + " (enforce, id "
+                    + policy.id() + ") allows none of its MX hosts " + refused + " (policy mx: " + policy.mx() + ")");
+        }
+        return new Destination.Hosts(allowed,
+                new Destination.Hosts(allowed).site().withMtaSts(MtaStsPolicy.Mode.ENFORCE));
+    }
+
+    /**
+     * A session of a site under a {@code testing} policy that enforce would have refused: its certificate did not
+     * validate or name {@code mxHost}, or it had no TLS. Counted; the first and every {@value #LOG_EVERY}th are
+     * logged (the scheduler calls this for every such result).
+     */
+    public void reportUnverified(SiteKey site, String mxHost) {
+        counters.failure(MtaStsPolicy.Mode.TESTING, MtaStsCounters.Failure.TLS_UNVERIFIED);
+        long n = counters.failures(MtaStsPolicy.Mode.TESTING, MtaStsCounters.Failure.TLS_UNVERIFIED);
+        if (n == 1 || n % LOG_EVERY == 0) {
+            LOG.warn("MTA-STS (testing) {}: session to {} without verified TLS; enforce would defer it ({} so far)",
+                    site, mxHost, n);
+        }
+    }
+
+    private Entry entry(String domain) {
+        synchronized (cache) {
+            return cache.get(domain);
+        }
+    }
+
+    private MtaStsPolicy cached(String domain) {
+        Entry e = entry(domain);
+        return e != null && e.policy() != null && e.policy().validAt(clock.getAsLong()) ? e.policy() : null;
+    }
+
+    /** Writes every valid policy to {@code mta-sts.cache}, one tab-separated line each. */
+    private void save() {
+        if (dir == null) {
+            return;
+        }
+        long now = clock.getAsLong();
+        StringBuilder out = new StringBuilder(256);
+        synchronized (cache) {
+            for (Map.Entry<String, Entry> e : cache.entrySet()) {
+                MtaStsPolicy p = e.getValue().policy();
+                if (p != null && p.validAt(now)) {
+                    out.append(e.getKey()).append('\t').append(p.id()).append('\t').append(p.mode().word())
+                            .append('\t').append(p.maxAgeSeconds()).append('\t').append(p.fetchedAtMillis())
+                            .append('\t').append(String.join(",", p.mx())).append('\n');
+                }
+            }
+        }
+        try {
+            synchronized (this) {
+                io.sluice.util.AtomicFile.replace(dir, FILE_NAME, out.toString());
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot write {}: {} (policies stay cached in memory)", dir.resolve(FILE_NAME), e.getMessage());
+        }
+    }
+
+    /** Reads the valid policies of {@code mta-sts.cache}; a bad line is skipped with a warning. */
+    private void load() {
+        if (dir == null || !Files.exists(dir.resolve(FILE_NAME))) {
+            return;
+        }
+        long now = clock.getAsLong();
+        try {
+            int n = 0;
+            for (String line : Files.readAllLines(dir.resolve(FILE_NAME), StandardCharsets.UTF_8)) {
+                String[] f = line.split("\t", -1);
+                try {
+                    if (f.length != 6) {
+                        throw new IllegalArgumentException("expected 6 fields");
+                    }
+                    StringBuilder body = new StringBuilder("version: STSv1\nmode: ").append(f[2])
+                            .append("\nmax_age: ").append(f[3]).append('\n');
+                    for (String mx : f[5].isEmpty() ? new String[0] : f[5].split(",")) {
+                        body.append("mx: ").append(mx).append('\n');
+                    }
+                    MtaStsPolicy p = MtaStsPolicy.parse(body.toString(), f[1], Long.parseLong(f[4]));
+                    if (p.validAt(now)) {
+                        synchronized (cache) {
+                            cache.put(f[0], new Entry(p, null, 0));
+                        }
+                        n++;
+                    }
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("{}: skipped line \"{}\": {}", dir.resolve(FILE_NAME), line, e.getMessage());
+                }
+            }
+            LOG.info("MTA-STS: {} cached policies from {}", n, dir.resolve(FILE_NAME));
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", dir.resolve(FILE_NAME), e.getMessage());
+        }
+    }
+
+    /** Stops the fetch threads; fetches under way complete with no policy. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        for (CompletableFuture<MtaStsPolicy> f : fetching.values()) {
+            f.complete(null);
+        }
+    }
+}
