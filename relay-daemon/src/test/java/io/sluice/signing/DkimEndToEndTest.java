@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DKIM end to end, the whole daemon on loopback: mail whose From is at a domain with keys arrives at the sink signed
- * twice (RSA-2048 and Ed25519), and the bytes the sink received verify with python3-dkim, also with lines SMTP
+ * twice (RSA-2048 and Ed25519), and the bytes the sink received verify with python3-dkim and OpenDKIM, also with lines SMTP
  * dot-stuffs, 8-bit text and a subdomain's From (relaxed alignment); mail from another domain arrives unsigned and is
  * counted; a listener with {@code dkim_required} refuses it with {@code 550 5.7.1}.
  */
@@ -42,6 +42,7 @@ class DkimEndToEndTest {
     @Test
     void shouldDeliverMailThatVerifiesAtTheSinkByteForByte() throws Exception {
         DkimVerifier.requireInstalled();
+        DkimVerifier.requireOpenDkim();
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         KeyPair rsa = g.generateKeyPair();
@@ -93,6 +94,8 @@ class DkimEndToEndTest {
                     DkimVerifier.Result r = DkimVerifier.verify(dir, m.bytes(), records);
                     assertThat(r.exit()).as(text + "\n" + r.output()).isZero();
                     assertThat(r.output()).contains("pass 0").contains("pass 1");
+                    DkimVerifier.Result o = DkimVerifier.openDkim(dir, m.bytes(), records);
+                    assertThat(o.exit()).as(text + "\n" + o.output()).isZero();
                     signed++;
                 }
                 assertThat(signed).isEqualTo(2);

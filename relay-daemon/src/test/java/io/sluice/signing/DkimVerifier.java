@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs Debian's python3-dkim (an independent DKIM implementation) on a message: every signature must verify against
- * the TXT records given per {@code selector._domainkey.domain}. When python3-dkim is not installed the calling test
- * is skipped with a message, unless {@code SLUICE_REQUIRE_VERIFIERS} is set ({@code .ci/run} installs it and sets
- * it), where the test fails instead.
+ * Runs two independent DKIM implementations from Debian on a message, against the TXT records given per
+ * {@code selector._domainkey.domain}: python3-dkim ({@link #verify}: every signature must verify) and OpenDKIM
+ * ({@link #openDkim}: the filter's own test mode, {@code opendkim -t}, with the records as its {@code TestDNSData},
+ * since {@code opendkim-testmsg} can only ask live DNS). When a verifier is not installed the calling test is skipped
+ * with a message, unless {@code SLUICE_REQUIRE_VERIFIERS} is set ({@code .ci/run} installs both and sets it), where
+ * the test fails instead.
  */
 public final class DkimVerifier {
     static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -34,6 +36,38 @@ public final class DkimVerifier {
         }
         assumeThat(installed).as("python3-dkim is not installed (apt-get install python3-dkim); skipping the"
                 + " independent DKIM verification").isTrue();
+    }
+
+    static final Path OPENDKIM = Path.of("/usr/sbin/opendkim");
+
+    /** Skips (or, in CI, fails) when OpenDKIM is missing. */
+    public static void requireOpenDkim() {
+        boolean installed = Files.isExecutable(OPENDKIM);
+        if (!installed && System.getenv("SLUICE_REQUIRE_VERIFIERS") != null) {
+            throw new AssertionError("OpenDKIM is required: apt-get install opendkim");
+        }
+        assumeThat(installed).as("OpenDKIM is not installed (apt-get install opendkim); skipping the second"
+                + " independent DKIM verification").isTrue();
+    }
+
+    /**
+     * Verifies {@code message} with OpenDKIM's test mode; exit 0 when it reports "verification (...) succeeded"
+     * (it judges the first signature it can evaluate; the output names the selector and domain).
+     */
+    public static Result openDkim(Path dir, byte[] message, Map<String, String> records) throws Exception {
+        Path data = Files.createTempFile(dir, "opendkim-dns", ".txt");
+        StringBuilder lines = new StringBuilder();
+        for (Map.Entry<String, String> r : records.entrySet()) {
+            lines.append(r.getKey()).append(' ').append(r.getValue()).append('\n');
+        }
+        Files.writeString(data, lines, StandardCharsets.US_ASCII);
+        Path conf = Files.createTempFile(dir, "opendkim", ".conf");
+        Files.writeString(conf, "Mode v\nSyslog no\nTestDNSData file:" + data + "\n", StandardCharsets.US_ASCII);
+        Path file = Files.createTempFile(dir, "msg", ".eml");
+        Files.write(file, message);
+        Result r = run(List.of(OPENDKIM.toString(), "-x", conf.toString(), "-t", file.toString()));
+        boolean ok = r.exit == 0 && r.output.contains(") succeeded") && !r.output.contains("failed");
+        return new Result(ok ? 0 : 1, r.output);
     }
 
     /** The TXT record publishing {@code keys}'s public key for {@code algorithm}. */
