@@ -20,8 +20,9 @@ final class BodyHasher {
     private long heldEmptyLines;
     /** A relaxed line's canonical bytes, reused (grows to the longest line). */
     private byte[] scratch = new byte[1024];
-    /** A view of the body for whole-line updates ({@code simple}). */
+    /** A view of the body for whole-line updates ({@code simple}), and the buffer it is a view of. */
     private ByteBuffer view;
+    private ByteBuffer viewOf;
     private boolean anyLine;
 
     BodyHasher(Canonicalization canon) {
@@ -36,7 +37,6 @@ final class BodyHasher {
     /** The body hash of {@code body} from {@code from} to its limit (absolute reads; the position is not moved). */
     static byte[] of(Canonicalization canon, ByteBuffer body, int from) {
         BodyHasher h = new BodyHasher(canon);
-        h.view = body.duplicate();
         int end = body.limit();
         int line = from;
         while (line < end) {
@@ -51,8 +51,17 @@ final class BodyHasher {
         return h.finish();
     }
 
+    /** Starts over for the next message (the digest is reset; the scratch array is kept). */
+    void reset() {
+        sha256.reset();
+        heldEmptyLines = 0;
+        anyLine = false;
+        view = null;
+        viewOf = null;
+    }
+
     /** One line's content (without its CRLF) from {@code from} to {@code to}. */
-    private void line(ByteBuffer body, int from, int to) {
+    void line(ByteBuffer body, int from, int to) {
         int end = to;
         if (canon == Canonicalization.RELAXED) {
             while (end > from && Canonicalization.isWsp(body.get(end - 1))) {
@@ -67,6 +76,10 @@ final class BodyHasher {
             sha256.update(CRLF);
         }
         if (canon == Canonicalization.SIMPLE) {
+            if (viewOf != body) {
+                view = body.duplicate();
+                viewOf = body;
+            }
             view.limit(end).position(from); // the line as it is, in one call
             sha256.update(view);
         } else {
@@ -93,7 +106,7 @@ final class BodyHasher {
         anyLine = true;
     }
 
-    private byte[] finish() {
+    byte[] finish() {
         if (!anyLine && canon == Canonicalization.SIMPLE) {
             sha256.update(CRLF); // an empty body is one CRLF in simple
         }

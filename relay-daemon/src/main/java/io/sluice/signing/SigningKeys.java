@@ -31,6 +31,11 @@ public final class SigningKeys {
         return entries.isEmpty();
     }
 
+    /** Every configured key, in file order. */
+    public List<Entry> entries() {
+        return entries;
+    }
+
     /** The signers for mail whose From domain is {@code fromDomain} ("" when it has none) at {@code now}. */
     public List<DkimSigner> forFromDomain(String fromDomain, Instant now) {
         if (entries.isEmpty()) {

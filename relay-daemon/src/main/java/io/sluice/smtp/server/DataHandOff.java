@@ -66,6 +66,9 @@ final class DataHandOff implements AppendCallback {
     private final java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
     /** The texts are with the DKIM signing threads: nothing may release them until their answer. */
     private boolean signing;
+    /** The body hashes of the DATA under way, computed as it arrives (DKIM keys configured), or null. */
+    private io.sluice.signing.StreamingBodyHash bodyHash;
+    private java.util.Set<io.sluice.signing.Canonicalization> bodyHashCanons;
     /** The keys that signed the messages of this DATA (counted once they are stored); empty when unsigned. */
     private List<io.sluice.signing.DkimSigner> signedWith = List.of();
     /** Offered messages the journal made durable (a split's partial failure is logged with it). */
@@ -119,6 +122,17 @@ final class DataHandOff implements AppendCallback {
 
     private void beginData() {
         ChannelHandlerContext ctx = session.ctx();
+        DkimStage dkim = listener.dkim();
+        if (dkim != null && dkim.configured()) {
+            java.util.Set<io.sluice.signing.Canonicalization> canons = dkim.bodyCanonicalizations();
+            if (bodyHash == null || bodyHashCanons != canons) { // first DATA, or the keys were reloaded
+                bodyHash = new io.sluice.signing.StreamingBodyHash(canons);
+                bodyHashCanons = canons;
+            }
+            bodyHash.reset();
+        } else {
+            bodyHash = null;
+        }
         session.decoder().startData(text.begin(ctx.alloc(), limits.maxMessageBytes()), limits.maxMessageBytes(),
                 limits.enforcedTextLineOctets(),
                 limits.bareLf() == SmtpSettings.BareLfPolicy.NORMALIZE);
@@ -127,9 +141,16 @@ final class DataHandOff implements AppendCallback {
         ctx.writeAndFlush(SmtpReplies.START_DATA.duplicate());
     }
 
-    /** Counts text received so far against the budget (after each read while in DATA). */
+    /**
+     * Counts text received so far against the budget (after each read while in DATA), and hashes its new lines for
+     * DKIM while they are in the cache.
+     */
     void accountGrowth() {
         text.accountGrowth();
+        if (bodyHash != null && text.isOpen()) {
+            ByteBuf b = text.buffer();
+            bodyHash.advance(b.nioBuffer(b.readerIndex(), b.readableBytes()));
+        }
     }
 
     void onDataEnd(DataResult result) {
@@ -147,6 +168,11 @@ final class DataHandOff implements AppendCallback {
             session.resetTransaction();
             refuseMessage(SmtpReplies.INSUFFICIENT_STORAGE, Rejection.BACK_PRESSURE_DISK);
             return;
+        }
+        byte[][] bodyHashes = null;
+        if (bodyHash != null) { // before hygiene: it may copy the text (the body stays the same bytes)
+            ByteBuf b = text.buffer();
+            bodyHashes = bodyHash.finish(b.nioBuffer(b.readerIndex(), b.readableBytes()));
         }
         long id = listener.ids().getAsLong();
         String idText = MessageIds.format(id);
@@ -198,7 +224,7 @@ final class DataHandOff implements AppendCallback {
             texts.add((part.text() == null ? text.buffer() : part.text()).nioBuffer());
         }
         signing = true;
-        if (!dkim.sign(signers, texts, session.ctx().executor(),
+        if (!dkim.sign(signers, texts, bodyHashes, session.ctx().executor(),
                 (fields, failure) -> signed(toStore, fields, failure, cleaned, stream, receivedAtMillis))) {
             signing = false;
             refuseQueued(SmtpReplies.QUEUE_WRITE_ERROR, Rejection.DKIM_BUSY);

@@ -24,8 +24,10 @@ import java.util.function.BiConsumer;
  * (AUTH, {@code relay_networks}) to the senders of those domains. Signing is a bounded pool of signing threads
  * ({@code sluice-dkim-N}, one per core) with a queue of {@value #QUEUE} messages. A session hands the stored texts of
  * one DATA to {@link #sign}; the signature fields come back on the session's event loop, which puts them in front
- * and only then offers the messages to the journal, so the 250 waits for both. The texts of one DATA (the message,
- * or its one-click unsubscribe copies) share their body, so its hash is computed once per canonicalization. A full queue refuses ({@code false}):
+ * and only then offers the messages to the journal, so the 250 waits for both. The body hashes come with them,
+ * computed by the session while the text arrived ({@link io.sluice.signing.StreamingBodyHash}, for the body
+ * canonicalizations of {@link #bodyCanonicalizations}); one missing (a reload brought a key with another) is
+ * computed here, once: the texts of one DATA (the message, or its one-click unsubscribe copies) share their body. A full queue refuses ({@code false}):
  * the session answers {@code 451 4.3.0} (back-pressure, never a dropped message). The keys are swapped on reload
  * ({@link #keys(SigningKeys)}). Thread-safe.
  */
@@ -33,11 +35,13 @@ public final class DkimStage implements AutoCloseable {
     static final int QUEUE = 1024;
 
     private final AtomicReference<SigningKeys> keys;
+    private volatile java.util.Set<Canonicalization> bodyCanons;
     private final ThreadPoolExecutor pool;
     private final DkimMetrics metrics;
 
     public DkimStage(SigningKeys initial, int threads, DkimMetrics metrics) {
         this.keys = new AtomicReference<>(initial);
+        this.bodyCanons = bodyCanonsOf(initial);
         this.metrics = metrics;
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
@@ -66,6 +70,7 @@ public final class DkimStage implements AutoCloseable {
 
     /** A reload's keys; messages signed from now on use them. */
     public void keys(SigningKeys next) {
+        bodyCanons = bodyCanonsOf(next);
         keys.set(next);
     }
 
@@ -84,13 +89,31 @@ public final class DkimStage implements AutoCloseable {
     }
 
     /**
+     * The body canonicalizations the keys in force use (what a session hashes while DATA arrives); the same object
+     * until a reload changes the keys.
+     */
+    java.util.Set<Canonicalization> bodyCanonicalizations() {
+        return bodyCanons;
+    }
+
+    private static java.util.Set<Canonicalization> bodyCanonsOf(SigningKeys keys) {
+        java.util.EnumSet<Canonicalization> out = java.util.EnumSet.noneOf(Canonicalization.class);
+        for (SigningKeys.Entry e : keys.entries()) {
+            out.add(e.signer().key().body());
+        }
+        return java.util.Collections.unmodifiableSet(out);
+    }
+
+    /**
      * Signs each of {@code texts} (a stored message each, position to limit; not changed, and not to be released
      * before {@code done} runs) with every one of {@code signers}, on a signing thread; {@code done} then runs on
      * {@code loop} with the fields per text (each the signers' fields, one after another) or the failure.
+     * {@code bodyHashes}: their common body's hashes by canonicalization ordinal as the session computed them while
+     * DATA arrived (an entry, or the array, null: computed here).
      *
      * @return false when the queue is full (nothing was taken)
      */
-    boolean sign(List<DkimSigner> signers, List<ByteBuffer> texts, Executor loop,
+    boolean sign(List<DkimSigner> signers, List<ByteBuffer> texts, byte[][] bodyHashes, Executor loop,
                  BiConsumer<List<String>, Throwable> done) {
         try {
             pool.execute(() -> {
@@ -99,15 +122,16 @@ public final class DkimStage implements AutoCloseable {
                 try {
                     long now = System.currentTimeMillis() / 1000;
                     // the texts of one DATA share their body: one body hash per canonicalization serves them all
-                    byte[][] bodyHashes = new byte[Canonicalization.values().length][];
+                    byte[][] hashes = bodyHashes != null ? bodyHashes.clone()
+                            : new byte[Canonicalization.values().length][];
                     for (ByteBuffer text : texts) {
                         StringBuilder sb = new StringBuilder(signers.size() * 600);
                         for (DkimSigner s : signers) {
                             int c = s.key().body().ordinal();
-                            if (bodyHashes[c] == null) {
-                                bodyHashes[c] = DkimSigner.bodyHash(s.key().body(), text);
+                            if (hashes[c] == null) {
+                                hashes[c] = DkimSigner.bodyHash(s.key().body(), text);
                             }
-                            sb.append(s.sign(text, now, bodyHashes[c]));
+                            sb.append(s.sign(text, now, hashes[c]));
                         }
                         fields.add(sb.toString());
                     }
