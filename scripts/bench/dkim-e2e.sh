@@ -38,14 +38,17 @@ start_watchdog
 MILTER_PORT=25030
 DKIM_PORT=25031
 check_port "$MILTER_PORT"; check_port "$DKIM_PORT"
-rm -rf "$run"; mkdir -p "$run/opendkim" "$run/ours" "$run/ours-dkim" "$base/results"
+# OpenDKIM refuses a config or key below a directory others may write (/var/tmp): its files go to the rig's state.
+odk="$PEERS_STATE/opendkim"
+rm -rf "$run" "$odk"; mkdir -p "$odk" "$run/ours" "$run/ours-dkim" "$base/results"
+chmod 755 "$odk"
 
 # One RSA-2048 key (PKCS#8 PEM) for both signers; OpenDKIM runs as its own user and must read it.
-key="$run/loadgen.peers.test.bench.pem"
+key="$odk/loadgen.peers.test.bench.pem"
 "$root/scripts/sluice" dkim keygen --domain loadgen.peers.test --selector bench --out "$key" >/dev/null
 chown opendkim "$key"
 
-cat > "$run/opendkim/opendkim.conf" <<EOF
+cat > "$odk/opendkim.conf" <<EOF
 Syslog                  no
 Mode                    s
 Domain                  loadgen.peers.test
@@ -80,7 +83,7 @@ add_cleanup "$here/bench-dns.sh stop"
 OUT="$base/results/dkim-e2e-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 start_sink dkim
 
-/usr/sbin/opendkim -f -x "$run/opendkim/opendkim.conf" > "$PEERS_STATE/log/opendkim.log" 2>&1 < /dev/null &
+/usr/sbin/opendkim -f -x "$odk/opendkim.conf" > "$PEERS_STATE/log/opendkim.log" 2>&1 < /dev/null &
 ODK_PID=$!
 record_pid "$ODK_PID" "opendkim"
 stop_opendkim() { stop_pid "$ODK_PID"; }

@@ -267,7 +267,7 @@ public final class SluiceMetrics {
         CounterWithCallback.builder().name(MTA_STS_FAILURES)
                 .help("Deliveries that did not meet a domain's MTA-STS policy, by mode (enforce: not done that way;"
                         + " testing: done anyway) and reason (mx_mismatch: an MX host the policy does not list;"
-                        + " tls_unverified: a session without verified TLS)").labelNames("mode", "reason")
+                        + " tls_unverified: a delivery attempt over a session without verified TLS)").labelNames("mode", "reason")
                 .callback(cb -> guarded(stsFailed, () -> {
                     MtaStsReader r = mtaSts;
                     if (r != null) {

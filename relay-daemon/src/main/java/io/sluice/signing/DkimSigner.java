@@ -50,9 +50,12 @@ public final class DkimSigner {
     }
 
     private final Key key;
+    /** The RSA key as the provider that signs with it holds it ({@link RsaSigning}); null for Ed25519. */
+    private final RsaSigning.Adopted rsa;
 
     public DkimSigner(Key key) {
         this.key = key;
+        this.rsa = key.algorithm() == DkimAlgorithm.RSA_SHA256 ? RsaSigning.adopt(key.key()) : null;
     }
 
     public Key key() {
@@ -159,9 +162,9 @@ public final class DkimSigner {
 
     private byte[] signature(byte[] data) {
         try {
-            if (key.algorithm() == DkimAlgorithm.RSA_SHA256) {
-                Signature s = Signature.getInstance("SHA256withRSA");
-                s.initSign(key.key());
+            if (rsa != null) {
+                Signature s = rsa.signature();
+                s.initSign(rsa.key());
                 s.update(data);
                 return s.sign();
             }
