@@ -2,8 +2,6 @@ package io.sluice.dns;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,8 +31,8 @@ import org.xbill.DNS.Type;
  * it is valid (a record that vanishes does not withdraw a policy: RFC 8461 3.1 and 10.2), else none. Same id as the
  * cached policy: the cached one, and a background refetch once it is past half its max_age, so a busy domain's
  * policy never runs out. A new id, or nothing cached: the policy is fetched ({@link MtaStsFetcher}, on this
- * class's own threads) and the resolution waits for it; a failed fetch gives the cached policy or none, and is not
- * retried for that id for {@value #RETRY_FAILED_AFTER_MILLIS} ms (a dead policy host must not hold each resolution
+ * class's own threads) and the resolution waits for it; a failed fetch (a refresh too) gives the cached policy or
+ * none, and is not retried for that id for {@value #RETRY_FAILED_AFTER_MILLIS} ms (a dead policy host must not hold each resolution
  * for the fetch timeout). One fetch per domain at a time.
  *
  * <p>{@link #apply}: under {@code enforce} only the MX hosts the policy lists are kept, marked for verified TLS
@@ -42,14 +40,12 @@ import org.xbill.DNS.Type;
  * Under {@code testing} every host is kept, mismatches are counted and logged, and the site is marked so that the
  * scheduler reports sessions that would have failed ({@link #reportUnverified}).
  *
- * <p>Cache: at most {@value #MAX_ENTRIES} domains (least recently used out), kept in {@code mta-sts.cache} in the
- * given directory across restarts (RFC 8461 10.2: a restart must not open a downgrade window), rewritten atomically
- * after each fetched policy. Threading: {@link #policy} and {@link #apply} from any thread, never blocking; futures
+ * <p>Cache: at most {@value #MAX_ENTRIES} domains (least recently used out), kept across restarts in the given
+ * directory ({@link MtaStsCacheFile}), rewritten after each fetched policy. Threading: {@link #policy} and {@link #apply} from any thread, never blocking; futures
  * complete on the DNS thread, on this class's threads {@code sluice-mta-sts}, or on the caller's. Never complete
  * exceptionally.
  */
 public final class MtaStsPolicies implements AutoCloseable {
-    static final String FILE_NAME = "mta-sts.cache";
     static final int MAX_ENTRIES = 100_000;
     static final long RETRY_FAILED_AFTER_MILLIS = 5 * 60_000L;
     static final int LOG_EVERY = 1000;
@@ -125,13 +121,15 @@ public final class MtaStsPolicies implements AutoCloseable {
         if (id == null) {
             return CompletableFuture.completedFuture(cached);
         }
+        boolean failedLately = id.equals(entry == null ? null : entry.failedId())
+                && now - entry.failedAtMillis() < RETRY_FAILED_AFTER_MILLIS;
         if (cached != null && cached.id().equals(id)) {
-            if (now - cached.fetchedAtMillis() > cached.maxAgeSeconds() * 500L) {
+            if (now - cached.fetchedAtMillis() > cached.maxAgeSeconds() * 500L && !failedLately) {
                 fetch(domain, id); // refresh in the background; this delivery uses the cached one
             }
             return CompletableFuture.completedFuture(cached);
         }
-        if (entry != null && id.equals(entry.failedId()) && now - entry.failedAtMillis() < RETRY_FAILED_AFTER_MILLIS) {
+        if (failedLately) {
             return CompletableFuture.completedFuture(cached);
         }
         return fetch(domain, id).thenApply(fetched -> fetched != null ? fetched : cached);
@@ -301,65 +299,36 @@ public final class MtaStsPolicies implements AutoCloseable {
         return e != null && e.policy() != null && e.policy().validAt(clock.getAsLong()) ? e.policy() : null;
     }
 
-    /** Writes every valid policy to {@code mta-sts.cache}, one tab-separated line each. */
+    /** Writes every valid policy to the cache file ({@link MtaStsCacheFile}). */
     private void save() {
         if (dir == null) {
             return;
         }
+        Map<String, MtaStsPolicy> valid = new LinkedHashMap<>();
         long now = clock.getAsLong();
-        StringBuilder out = new StringBuilder(256);
         synchronized (cache) {
             for (Map.Entry<String, Entry> e : cache.entrySet()) {
                 MtaStsPolicy p = e.getValue().policy();
                 if (p != null && p.validAt(now)) {
-                    out.append(e.getKey()).append('\t').append(p.id()).append('\t').append(p.mode().word())
-                            .append('\t').append(p.maxAgeSeconds()).append('\t').append(p.fetchedAtMillis())
-                            .append('\t').append(String.join(",", p.mx())).append('\n');
+                    valid.put(e.getKey(), p);
                 }
             }
         }
-        try {
-            synchronized (this) {
-                io.sluice.util.AtomicFile.replace(dir, FILE_NAME, out.toString());
-            }
-        } catch (IOException e) {
-            LOG.warn("cannot write {}: {} (policies stay cached in memory)", dir.resolve(FILE_NAME), e.getMessage());
+        synchronized (this) { // one writer at a time: the last save holds every policy saved before it
+            MtaStsCacheFile.write(dir, valid);
         }
     }
 
-    /** Reads the valid policies of {@code mta-sts.cache}; a bad line is skipped with a warning. */
+    /** Takes the valid policies of the cache file. */
     private void load() {
-        if (dir == null || !Files.exists(dir.resolve(FILE_NAME))) {
+        if (dir == null) {
             return;
         }
-        long now = clock.getAsLong();
-        try {
-            int n = 0;
-            for (String line : Files.readAllLines(dir.resolve(FILE_NAME), StandardCharsets.UTF_8)) {
-                String[] f = line.split("\t", -1);
-                try {
-                    if (f.length != 6) {
-                        throw new IllegalArgumentException("expected 6 fields");
-                    }
-                    StringBuilder body = new StringBuilder("version: STSv1\nmode: ").append(f[2])
-                            .append("\nmax_age: ").append(f[3]).append('\n');
-                    for (String mx : f[5].isEmpty() ? new String[0] : f[5].split(",")) {
-                        body.append("mx: ").append(mx).append('\n');
-                    }
-                    MtaStsPolicy p = MtaStsPolicy.parse(body.toString(), f[1], Long.parseLong(f[4]));
-                    if (p.validAt(now)) {
-                        synchronized (cache) {
-                            cache.put(f[0], new Entry(p, null, 0));
-                        }
-                        n++;
-                    }
-                } catch (IllegalArgumentException e) {
-                    LOG.warn("{}: skipped line \"{}\": {}", dir.resolve(FILE_NAME), line, e.getMessage());
-                }
+        Map<String, MtaStsPolicy> saved = MtaStsCacheFile.read(dir, clock.getAsLong());
+        synchronized (cache) {
+            for (Map.Entry<String, MtaStsPolicy> e : saved.entrySet()) {
+                cache.put(e.getKey(), new Entry(e.getValue(), null, 0));
             }
-            LOG.info("MTA-STS: {} cached policies from {}", n, dir.resolve(FILE_NAME));
-        } catch (IOException e) {
-            LOG.warn("cannot read {}: {}", dir.resolve(FILE_NAME), e.getMessage());
         }
     }
 

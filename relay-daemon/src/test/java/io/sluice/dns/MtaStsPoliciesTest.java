@@ -161,7 +161,7 @@ class MtaStsPoliciesTest {
     @Test
     void shouldKeepPoliciesAcrossARestartThroughTheCacheFile() throws Exception {
         resolve(resolver(policyCert.cert()));
-        assertThat(Files.readString(dir.resolve(MtaStsPolicies.FILE_NAME))).startsWith("a.test\t1\tenforce\t86400\t");
+        assertThat(Files.readString(dir.resolve(MtaStsCacheFile.FILE_NAME))).startsWith("a.test\t1\tenforce\t86400\t");
         https.stop(0);
         MxResolver restarted = resolver(policyCert.cert());
         Destination d = resolve(restarted);
