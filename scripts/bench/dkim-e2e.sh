@@ -25,19 +25,22 @@ source "$peers_dir/common.sh"
 source "$PEERS_DIR/postfix.sh"
 "$PEERS_DIR/install.sh" --base
 if [[ ! -x /usr/sbin/opendkim ]]; then
-  guard=false
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then # the package's own service must not start
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; guard=true
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d
+    remove_guard() { rm -f /usr/sbin/policy-rc.d; }
+    add_cleanup remove_guard # the rig's EXIT trap runs it even when the install fails
   fi
+  apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends opendkim >/dev/null
-  if $guard; then rm -f /usr/sbin/policy-rc.d; fi
+  if declare -F remove_guard >/dev/null; then remove_guard; fi
 fi
 reap_stale
 start_watchdog
 
 MILTER_PORT=25030
 DKIM_PORT=25031
-check_port "$MILTER_PORT"; check_port "$DKIM_PORT"
+DKIM_ADMIN_PORT=25033
+check_port "$MILTER_PORT"; check_port "$DKIM_PORT"; check_port "$DKIM_ADMIN_PORT"
 # OpenDKIM refuses a config or key below a directory others may write (/var/tmp): its files go to the rig's state.
 odk="$PEERS_STATE/opendkim"
 rm -rf "$run" "$odk"; mkdir -p "$odk" "$run/ours" "$run/ours-dkim" "$base/results"
@@ -65,7 +68,7 @@ EOF
 # Sluice: the delivering bench config; ours-dkim also signs (same key, same canonicalization).
 "$here/make-config.sh" batch "$run/ours/journal" "$run/ours.yaml" deliver >/dev/null
 "$here/make-config.sh" batch "$run/ours-dkim/journal" "$run/ours-dkim.tmp" deliver >/dev/null
-sed -e "s|^\(    port: \)25028|\1$DKIM_PORT|" -e 's|^\(  port: \)8025 |\125033|' -e '/^dkim: \[\]/d' \
+sed -e "s|^\(    port: \)25028|\1$DKIM_PORT|" -e "s|^\(  port: \)8025 |\1$DKIM_ADMIN_PORT|" -e '/^dkim: \[\]/d' \
   "$run/ours-dkim.tmp" > "$run/ours-dkim.yaml"
 cat >> "$run/ours-dkim.yaml" <<EOF
 dkim:
@@ -121,7 +124,8 @@ log "OpenDKIM CPU over the whole run (warm-ups included): $(awk -v t="$odk_ticks
   'BEGIN {printf "%.1f s", t / hz}')"
 
 # Did they sign? Sluice: its counter. OpenDKIM: 20 more messages, each DKIM-Signature logged by Postfix's smtp client.
-signed="$(curl -s "http://127.0.0.1:25033/metrics" | awk '/^sluice_dkim_signatures_total\{algorithm="rsa-sha256"\}/ {print int($2)}')"
+signed="$(curl -s "http://127.0.0.1:$DKIM_ADMIN_PORT/metrics" \
+  | awk '/^sluice_dkim_signatures_total\{algorithm="rsa-sha256"\}/ {print int($2)}' || true)"
 log "Sluice (ours-dkim) signed ${signed:-0} messages of $sent_dkim sent to it"
 printf '/^DKIM-Signature:.* d=loadgen\\.peers\\.test;/ WARN dkim-e2e-signed\n' > "$PF_CONF/dkim_check.regexp"
 postconf -c "$PF_CONF" -e "smtp_header_checks = regexp:$PF_CONF/dkim_check.regexp"

@@ -31,8 +31,9 @@ import org.xbill.DNS.Type;
  * it is valid (a record that vanishes does not withdraw a policy: RFC 8461 3.1 and 10.2), else none. Same id as the
  * cached policy: the cached one, and a background refetch once it is past half its max_age, so a busy domain's
  * policy never runs out. A new id, or nothing cached: the policy is fetched ({@link MtaStsFetcher}, on this
- * class's own threads) and the resolution waits for it; a failed fetch (a refresh too) gives the cached policy or
- * none, and is not retried for that id for {@value #RETRY_FAILED_AFTER_MILLIS} ms (a dead policy host must not hold each resolution
+ * class's own threads) and the resolution waits for it, at most the fetch timeout plus 2 s (waiting for a thread
+ * included), then goes on with the cached policy or none; a failed fetch (a refresh too) gives the same, and is not
+ * retried for that id for {@value #RETRY_FAILED_AFTER_MILLIS} ms (a dead policy host must not hold each resolution
  * for the fetch timeout). One fetch per domain at a time.
  *
  * <p>{@link #apply}: under {@code enforce} only the MX hosts the policy lists are kept, marked for verified TLS
@@ -41,7 +42,8 @@ import org.xbill.DNS.Type;
  * scheduler reports sessions that would have failed ({@link #reportUnverified}).
  *
  * <p>Cache: at most {@value #MAX_ENTRIES} domains (least recently used out), kept across restarts in the given
- * directory ({@link MtaStsCacheFile}), rewritten after each fetched policy. Threading: {@link #policy} and {@link #apply} from any thread, never blocking; futures
+ * directory ({@link MtaStsCacheFile}), rewritten after fetched policies (one write per burst), after the resolutions
+ * waiting for them went on. Threading: {@link #policy} and {@link #apply} from any thread, never blocking; futures
  * complete on the DNS thread, on this class's threads {@code sluice-mta-sts}, or on the caller's. Never complete
  * exceptionally.
  */
@@ -49,7 +51,8 @@ public final class MtaStsPolicies implements AutoCloseable {
     static final int MAX_ENTRIES = 100_000;
     static final long RETRY_FAILED_AFTER_MILLIS = 5 * 60_000L;
     static final int LOG_EVERY = 1000;
-    private static final int THREADS = 4;
+    /** Fetch threads: blocking HTTPS, mostly waiting on the network. */
+    private static final int THREADS = 16;
     private static final Logger LOG = LoggerFactory.getLogger(MtaStsPolicies.class);
 
     /** What is known of one domain: its valid policy (or null), and the last id whose fetch failed. */
@@ -63,6 +66,10 @@ public final class MtaStsPolicies implements AutoCloseable {
     private final Path dir;
     private final ExecutorService executor;
     private final MtaStsCounters counters = new MtaStsCounters();
+    /** The longest a resolution waits for a fetch: the fetch timeout and time to get a thread. */
+    private final long waitMillis;
+    private final java.util.concurrent.atomic.AtomicBoolean savePending =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final ConcurrentHashMap<String, CompletableFuture<MtaStsPolicy>> fetching = new ConcurrentHashMap<>();
     /** Guarded by itself; access order, so the least recently used domain leaves first. */
     private final Map<String, Entry> cache = new LinkedHashMap<>(256, 0.75f, true) {
@@ -74,7 +81,9 @@ public final class MtaStsPolicies implements AutoCloseable {
         }
     };
 
-    MtaStsPolicies(DnsLookups dns, AddressPolicy addresses, MtaStsFetcher fetcher, Path dir, LongSupplier clock) {
+    MtaStsPolicies(DnsLookups dns, AddressPolicy addresses, MtaStsFetcher fetcher, java.time.Duration fetchTimeout,
+                   Path dir, LongSupplier clock) {
+        this.waitMillis = fetchTimeout.toMillis() + 2_000;
         this.dns = dns;
         this.addresses = addresses;
         this.fetcher = fetcher;
@@ -132,7 +141,9 @@ public final class MtaStsPolicies implements AutoCloseable {
         if (failedLately) {
             return CompletableFuture.completedFuture(cached);
         }
-        return fetch(domain, id).thenApply(fetched -> fetched != null ? fetched : cached);
+        // the resolution waits at most the fetch timeout and a little (queueing included), then goes on without it
+        return fetch(domain, id).thenApply(fetched -> fetched != null ? fetched : cached)
+                .completeOnTimeout(cached, waitMillis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -147,15 +158,12 @@ public final class MtaStsPolicies implements AutoCloseable {
                 continue;
             }
             String text = String.join("", txt.getStrings());
-            if (!text.startsWith("v=STSv1")) {
-                continue;
+            if (!text.startsWith("v=STSv1") || !text.substring(7).stripLeading().startsWith(";")) {
+                continue; // RFC 8461 3.1: records that do not begin with "v=STSv1;" are discarded
             }
             found++;
             id = null;
             String[] fields = text.split(";");
-            if (!fields[0].trim().equals("v=STSv1")) {
-                continue;
-            }
             for (int i = 1; i < fields.length; i++) {
                 String f = fields[i].trim();
                 if (f.startsWith("id=")) {
@@ -177,14 +185,25 @@ public final class MtaStsPolicies implements AutoCloseable {
             return running;
         }
         String host = "mta-sts." + domain;
-        addressesOf(host).thenAccept(found -> {
+        mine.whenComplete((p, t) -> fetching.remove(domain, mine));
+        mine.completeOnTimeout(null, 2 * waitMillis, TimeUnit.MILLISECONDS); // a backstop: never held for good
+        addressesOf(host).whenComplete((found, failure) -> {
             try {
-                executor.execute(() -> mine.complete(fetchNow(domain, id, host, found)));
+                executor.execute(() -> {
+                    MtaStsPolicy p = null;
+                    try {
+                        p = fetchNow(domain, id, host, failure == null ? found : List.of());
+                    } finally {
+                        mine.complete(p); // the resolutions waiting for it go on before the file is written
+                    }
+                    if (p != null) {
+                        saveSoon();
+                    }
+                });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 mine.complete(null); // closed
             }
         });
-        mine.whenComplete((p, t) -> fetching.remove(domain, mine));
         return mine;
     }
 
@@ -201,7 +220,6 @@ public final class MtaStsPolicies implements AutoCloseable {
             synchronized (cache) {
                 cache.put(domain, new Entry(p, null, 0));
             }
-            save();
             return p;
         } catch (IOException | RuntimeException e) {
             counters.fetchFailed();
@@ -299,11 +317,23 @@ public final class MtaStsPolicies implements AutoCloseable {
         return e != null && e.policy() != null && e.policy().validAt(clock.getAsLong()) ? e.policy() : null;
     }
 
-    /** Writes every valid policy to the cache file ({@link MtaStsCacheFile}). */
-    private void save() {
-        if (dir == null) {
-            return;
+    /**
+     * Writes the cache file soon, on a fetch thread: a burst of fetched policies costs one write, since a save asked
+     * for while one is queued is that one (it copies the cache when it runs).
+     */
+    private void saveSoon() {
+        if (dir != null && !savePending.getAndSet(true)) {
+            try {
+                executor.execute(this::save);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                savePending.set(false); // closed
+            }
         }
+    }
+
+    /** Writes every valid policy to the cache file ({@link MtaStsCacheFile}); one writer at a time. */
+    private synchronized void save() {
+        savePending.set(false); // a policy stored from now on asks for another save
         Map<String, MtaStsPolicy> valid = new LinkedHashMap<>();
         long now = clock.getAsLong();
         synchronized (cache) {
@@ -314,9 +344,7 @@ public final class MtaStsPolicies implements AutoCloseable {
                 }
             }
         }
-        synchronized (this) { // one writer at a time: the last save holds every policy saved before it
-            MtaStsCacheFile.write(dir, valid);
-        }
+        MtaStsCacheFile.write(dir, valid);
     }
 
     /** Takes the valid policies of the cache file. */

@@ -102,7 +102,7 @@ public final class MxResolver implements AutoCloseable {
         this.random = new Random();
         this.mtaSts = !sts.enabled() ? null : new MtaStsPolicies(this.dns, policy,
                 new MtaStsFetcher(io.sluice.util.TrustStores.trustManager(delivery.tlsCaFile()), sts.httpsPort(),
-                        sts.fetchTimeout()), cacheDir, System::currentTimeMillis);
+                        sts.fetchTimeout()), sts.fetchTimeout(), cacheDir, System::currentTimeMillis);
     }
 
     /** For tests: a chosen own-address set and a seeded random source. */

@@ -110,8 +110,9 @@ final class PathGate {
             g.actions = actions.existing(source, ShapingActions.targetName(shape.provider(), null));
         }
         g.limits(shape.sourceConnections(), shape.sourceMessageRate());
-        if (shape.sharesPool() && g.poolKey == null) {
-            g.poolKey = new ReadyKey(source, PathPolicy.poolSite(shape, s.key));
+        int mark = PathGroup.markIndex(s.key.mtaSts());
+        if (shape.sharesPool() && g.poolKeys[mark] == null) {
+            g.poolKeys[mark] = new ReadyKey(source, PathPolicy.poolSite(shape, s.key));
         }
         if (shape.totalConnections() > 0 || shape.totalMessageRate() != null) {
             PathGroup t = totals.computeIfAbsent(shape.provider(), p -> new PathGroup(p, p));
@@ -121,7 +122,7 @@ final class PathGate {
             g.parent = null;
         }
         s.pathGroup = g;
-        s.poolKey = shape.sharesPool() ? g.poolKey : s.readyKey;
+        s.poolKey = shape.sharesPool() ? g.poolKeys[mark] : s.readyKey;
     }
 
     private void drainWaiters(PathGroup g) {

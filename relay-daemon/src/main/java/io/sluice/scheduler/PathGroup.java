@@ -15,8 +15,17 @@ final class PathGroup {
     /** For messages and status: {@code source/provider}, or {@code provider} for a total. */
     final String name;
     final String provider;
-    /** The connection pool key its queues' tasks carry when the group caps connections, made once; else null. */
-    ReadyKey poolKey;
+    /**
+     * The connection pool keys its queues' tasks carry when the group caps connections, made once each: one for its
+     * sites without an MTA-STS mark, one per mark ({@link #markIndex}), since marked sites' connections must never
+     * serve the others (enforce verifies TLS); null until a site of that kind attaches.
+     */
+    final ReadyKey[] poolKeys = new ReadyKey[io.sluice.dns.MtaStsPolicy.Mode.values().length + 1];
+    /** The index in {@link #poolKeys} of a site with MTA-STS mark {@code mark} (null: none). */
+    static int markIndex(io.sluice.dns.MtaStsPolicy.Mode mark) {
+        return mark == null ? 0 : mark.ordinal() + 1;
+    }
+
     /** The provider-wide group this one belongs to, or null (a total, or no total configured). */
     PathGroup parent;
     /** Deliveries in flight over the group's sites. */

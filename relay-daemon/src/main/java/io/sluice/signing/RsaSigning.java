@@ -50,8 +50,9 @@ public final class RsaSigning {
         try {
             org.conscrypt.Conscrypt.checkAvailability(); // throws, with the reason, where the library cannot load
             Provider p = org.conscrypt.Conscrypt.newProvider();
-            org.conscrypt.Conscrypt.Version v = org.conscrypt.Conscrypt.version();
-            LOG.info("DKIM RSA signatures: Conscrypt {}.{}.{} (BoringSSL)", v.major(), v.minor(), v.patch());
+            org.conscrypt.Conscrypt.Version v = org.conscrypt.Conscrypt.version(); // null without its properties
+            LOG.info("DKIM RSA signatures: Conscrypt {} (BoringSSL)",
+                    v == null ? "" : v.major() + "." + v.minor() + "." + v.patch());
             return p;
         } catch (LinkageError | RuntimeException e) {
             LOG.info("DKIM RSA signatures: JDK (Conscrypt's native library does not load here: {})", e.toString());

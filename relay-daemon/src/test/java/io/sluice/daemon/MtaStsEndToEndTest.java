@@ -145,11 +145,68 @@ class MtaStsEndToEndTest {
                 assertThat(AdminHttp.metric(admin,
                         "sluice_mta_sts_failures_total{mode=\"testing\",reason=\"mx_mismatch\"}")).isZero();
                 assertThat(policyFetches.get()).isEqualTo(4);
-                assertThat(Files.readString(daemon.journalDir().resolve("mta-sts.cache")))
+                Path cacheFile = daemon.journalDir().resolve("mta-sts.cache");
+                await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(cacheFile)
+                        && Files.readString(cacheFile).lines().count() == 4);
+                assertThat(Files.readString(cacheFile))
                         .contains("enforce.test\t20261207T1\tenforce\t86400\t")
                         .contains("testing.test\t20261207T1\ttesting\t86400\t");
             }
         }
+    }
+
+    @Test
+    void shouldKeepEnforcedMailOffAProvidersSharedPoolOfUnverifiedConnections() throws Exception {
+        SelfSignedPem mx = SelfSignedPem.create(dir, "mx1.bigmail.test", "mx1.bigmail.test");
+        SelfSignedPem policyHost = SelfSignedPem.create(dir, "mta-sts.gmail.test", "mta-sts.gmail.test");
+        Path ca = dir.resolve("ca.pem");
+        Files.writeString(ca, Files.readString(mx.cert()) + Files.readString(policyHost.cert()));
+        int httpsPort = startPolicyServer(policyHost, Map.of("gmail.test",
+                "version: STSv1\nmode: enforce\nmx: *.bigmail.test\nmax_age: 86400\n"));
+        // a provider whose sites share one pool per source (it caps connections per source), TLS off for it
+        Files.writeString(dir.resolve("shaping.yaml"), """
+                providers:
+                  - name: bigmail
+                    mx_suffixes: [.bigmail.test]
+                    per_source: {connections: 5}
+                    tls: none
+                """);
+        int mxPort = FreePorts.next();
+        try (TestDnsServer dns = TestDnsServer.start("test");
+             MxSink sink = MxSink.startTls("127.0.0.2", mxPort, serverContext(mx))) {
+            dns.a("mx1.bigmail.test", "127.0.0.2").mx("workspace.test", 10, "mx1.bigmail.test")
+                    .mx("gmail.test", 10, "mx1.bigmail.test")
+                    .txt("_mta-sts.gmail.test", "v=STSv1; id=1").a("mta-sts.gmail.test", "127.0.0.5");
+            try (TestDaemon daemon = TestDaemon.in(dir).dns(dns)
+                    .delivery("mx_port: " + mxPort + "\nallow_private_mx: true\ntls_ca_file: " + ca)
+                    .topLevel("shaping:\n  file: shaping.yaml\nmta_sts:\n  https_port: " + httpsPort + "\n")
+                    .start()) {
+                try (SmtpClient c = daemon.connect()) { // the provider's unmarked site attaches first
+                    assertThat(c.reply()).startsWith("220");
+                    assertThat(c.command("EHLO client.test")).startsWith("250");
+                    send(c, "workspace");
+                    await().atMost(Duration.ofSeconds(15)).until(() -> sink.messages().size() == 1);
+                    send(c, "gmail");
+                }
+                await().atMost(Duration.ofSeconds(15)).until(() -> sink.messages().size() == 2);
+                List<EventLines.Event> events = EventLines.read(daemon.eventLog());
+                assertThat(tlsOf(events, "u@workspace.test")).as("the provider's own tls: none").isEqualTo("none");
+                assertThat(tlsOf(events, "u@gmail.test")).as("enforce: verified, whatever the provider says")
+                        .isEqualTo("verified");
+            }
+        }
+    }
+
+    private static void send(SmtpClient c, String domain) throws Exception {
+        c.send("MAIL FROM:<app@client.test>\r\nRCPT TO:<u@" + domain + ".test>\r\nDATA\r\n");
+        assertThat(c.replies(3)).allMatch(r -> r.startsWith("250") || r.startsWith("354"));
+        c.send(("Subject: to " + domain + "\r\n\r\nhi\r\n.\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertThat(c.reply()).startsWith("250 2.0.0");
+    }
+
+    private static String tlsOf(List<EventLines.Event> events, String recipient) {
+        return events.stream().filter(e -> e.type().equals("delivered") && e.recipient().equals(recipient))
+                .map(e -> EventLines.field(e.line(), "tls")).findFirst().orElse("not delivered");
     }
 
     /** The last deferral text of each deferred recipient. */

@@ -161,7 +161,9 @@ class MtaStsPoliciesTest {
     @Test
     void shouldKeepPoliciesAcrossARestartThroughTheCacheFile() throws Exception {
         resolve(resolver(policyCert.cert()));
-        assertThat(Files.readString(dir.resolve(MtaStsCacheFile.FILE_NAME))).startsWith("a.test\t1\tenforce\t86400\t");
+        Path file = dir.resolve(MtaStsCacheFile.FILE_NAME);
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(file)); // written after the resolution
+        assertThat(Files.readString(file)).startsWith("a.test\t1\tenforce\t86400\t");
         https.stop(0);
         MxResolver restarted = resolver(policyCert.cert());
         Destination d = resolve(restarted);

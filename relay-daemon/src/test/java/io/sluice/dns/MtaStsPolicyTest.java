@@ -65,6 +65,9 @@ class MtaStsPolicyTest {
         assertThat(MtaStsPolicies.recordId(List.of(txt("v=STSv1; id=a"), txt("v=STSv1; id=b"))))
                 .as("several records: no policy (RFC 8461 3.1)").isNull();
         assertThat(MtaStsPolicies.recordId(List.of(txt("v=STSv1; id=not-alnum")))).isNull();
+        assertThat(MtaStsPolicies.recordId(List.of(txt("v=STSv1 ; id=spaced")))).isEqualTo("spaced");
+        assertThat(MtaStsPolicies.recordId(List.of(txt("v=STSv1; id=good"), txt("v=STSv10; id=other"),
+                txt("v=STSv1")))).as("records not beginning with v=STSv1; are discarded").isEqualTo("good");
         assertThat(MtaStsPolicies.recordId(List.of(txt("v=STSv1")))).isNull();
         assertThat(MtaStsPolicies.recordId(List.of())).isNull();
     }
