@@ -23,8 +23,8 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * The MTA-STS policies of recipient domains (RFC 8461 3 and 5): looked up beside each MX resolution, cached for
- * their {@code max_age}, applied to the resolved hosts.
+ * The MTA-STS policies of recipient domains (RFC 8461 3 and 5): looked up beside each MX resolution, fetched and
+ * cached for their {@code max_age}.
  *
  * <p>{@link #policy(String) policy(domain)}: the {@code _mta-sts.<domain>} TXT record (through the resolver's TTL
  * cache) gives the policy id. No record, several {@code v=STSv1} records, or DNS failure: the cached policy while
@@ -36,21 +36,17 @@ import org.xbill.DNS.Type;
  * retried for that id for {@value #RETRY_FAILED_AFTER_MILLIS} ms (a dead policy host must not hold each resolution
  * for the fetch timeout). One fetch per domain at a time.
  *
- * <p>{@link #apply}: under {@code enforce} only the MX hosts the policy lists are kept, marked for verified TLS
- * ({@link SiteKey#withMtaSts}); none left is a temporary failure {@code 451 4.7.5} naming the hosts and the policy.
- * Under {@code testing} every host is kept, mismatches are counted and logged, and the site is marked so that the
- * scheduler reports sessions that would have failed ({@link #reportUnverified}).
+ * <p>What a policy does to the resolved hosts is {@link MtaStsEnforcement}'s.
  *
  * <p>Cache: at most {@value #MAX_ENTRIES} domains (least recently used out), kept across restarts in the given
  * directory ({@link MtaStsCacheFile}), rewritten after fetched policies (one write per burst), after the resolutions
- * waiting for them went on. Threading: {@link #policy} and {@link #apply} from any thread, never blocking; futures
+ * waiting for them went on. Threading: {@link #policy} from any thread, never blocking; futures
  * complete on the DNS thread, on this class's threads {@code sluice-mta-sts}, or on the caller's. Never complete
  * exceptionally.
  */
 public final class MtaStsPolicies implements AutoCloseable {
     static final int MAX_ENTRIES = 100_000;
     static final long RETRY_FAILED_AFTER_MILLIS = 5 * 60_000L;
-    static final int LOG_EVERY = 1000;
     /** Fetch threads: blocking HTTPS, mostly waiting on the network. */
     private static final int THREADS = 16;
     private static final Logger LOG = LoggerFactory.getLogger(MtaStsPolicies.class);
@@ -254,56 +250,6 @@ public final class MtaStsPolicies implements AutoCloseable {
             }
             return out;
         });
-    }
-
-    /**
-     * {@code destination} as the policy of {@code domain} allows it: unchanged without a policy (or mode none) and
-     * for failures; see the class comment for enforce and testing.
-     */
-    Destination apply(String domain, Destination destination, MtaStsPolicy policy) {
-        if (policy == null || policy.mode() == MtaStsPolicy.Mode.NONE
-                || !(destination instanceof Destination.Hosts hosts)) {
-            return destination;
-        }
-        List<MxHost> allowed = new ArrayList<>(hosts.hosts().size());
-        List<String> refused = new ArrayList<>(2);
-        for (MxHost h : hosts.hosts()) {
-            if (policy.allows(h.name())) {
-                allowed.add(h);
-            } else {
-                refused.add(h.name());
-            }
-        }
-        if (!refused.isEmpty()) {
-            counters.failure(policy.mode(), MtaStsCounters.Failure.MX_MISMATCH);
-            LOG.warn("MTA-STS ({}) {}: MX host{} {} not in the policy's mx {}{}", policy.mode().word(), domain,
-                    refused.size() > 1 ? "s" : "", refused, policy.mx(),
-                    policy.mode() == MtaStsPolicy.Mode.ENFORCE ? (allowed.isEmpty() ? ", mail deferred"
-                            : ", not used") : ", delivering anyway (testing)");
-        }
-        if (policy.mode() == MtaStsPolicy.Mode.TESTING) {
-            return new Destination.Hosts(hosts.hosts(), hosts.site().withMtaSts(MtaStsPolicy.Mode.TESTING));
-        }
-        if (allowed.isEmpty()) {
-            return new Destination.Temporary(451, "4.7.5", "MTA-STS policy of " + domain + " (enforce, id "
-                    + policy.id() + ") allows none of its MX hosts " + refused + " (policy mx: " + policy.mx() + ")");
-        }
-        return new Destination.Hosts(allowed,
-                new Destination.Hosts(allowed).site().withMtaSts(MtaStsPolicy.Mode.ENFORCE));
-    }
-
-    /**
-     * A session of a site under a {@code testing} policy that enforce would have refused: its certificate did not
-     * validate or name {@code mxHost}, or it had no TLS. Counted; the first and every {@value #LOG_EVERY}th are
-     * logged (the scheduler calls this for every such result).
-     */
-    public void reportUnverified(SiteKey site, String mxHost) {
-        counters.failure(MtaStsPolicy.Mode.TESTING, MtaStsCounters.Failure.TLS_UNVERIFIED);
-        long n = counters.failures(MtaStsPolicy.Mode.TESTING, MtaStsCounters.Failure.TLS_UNVERIFIED);
-        if (n == 1 || n % LOG_EVERY == 0) {
-            LOG.warn("MTA-STS (testing) {}: session to {} without verified TLS; enforce would defer it ({} so far)",
-                    site, mxHost, n);
-        }
     }
 
     private Entry entry(String domain) {

@@ -82,8 +82,9 @@ public final class MxResolver implements AutoCloseable {
     private final AddressPolicy policy;
     private final Random random;
     private final ResolutionCounters counters = new ResolutionCounters();
-    /** MTA-STS policies applied to each answer, or null when off. */
+    /** MTA-STS policies applied to each answer, and what they do to it; null when off. */
     private final MtaStsPolicies mtaSts;
+    private final MtaStsEnforcement enforcement;
 
     /** A resolver over {@code dns.*}, refusing private and own addresses unless {@code allow_private_mx}. */
     public MxResolver(DnsSettings dns, DeliverySettings delivery) {
@@ -103,6 +104,7 @@ public final class MxResolver implements AutoCloseable {
         this.mtaSts = !sts.enabled() ? null : new MtaStsPolicies(this.dns, policy,
                 new MtaStsFetcher(io.sluice.util.TrustStores.trustManager(delivery.tlsCaFile()), sts.httpsPort(),
                         sts.fetchTimeout()), sts.fetchTimeout(), cacheDir, System::currentTimeMillis);
+        this.enforcement = mtaSts == null ? null : new MtaStsEnforcement(mtaSts.counters());
     }
 
     /** For tests: a chosen own-address set and a seeded random source. */
@@ -111,11 +113,17 @@ public final class MxResolver implements AutoCloseable {
         this.policy = new AddressPolicy(allowPrivateMx, ownAddresses);
         this.random = random;
         this.mtaSts = null;
+        this.enforcement = null;
     }
 
     /** The MTA-STS policies applied to answers, or null when {@code mta_sts.enabled} is false. */
     public MtaStsPolicies mtaSts() {
         return mtaSts;
+    }
+
+    /** What MTA-STS policies do to answers (and testing mode's reports), or null when off. */
+    public MtaStsEnforcement mtaStsEnforcement() {
+        return enforcement;
     }
 
     /** Where mail for {@code domain} (e.g. {@code example.com}, any case, trailing dot optional) goes. */
@@ -145,7 +153,7 @@ public final class MxResolver implements AutoCloseable {
         if (mtaSts == null) {
             return hosts;
         }
-        return hosts.thenCombine(mtaSts.policy(display), (d, p) -> mtaSts.apply(display, d, p))
+        return hosts.thenCombine(mtaSts.policy(display), (d, p) -> enforcement.apply(display, d, p))
                 .exceptionally(t -> temporary(display, "unexpected error: " + t));
     }
 

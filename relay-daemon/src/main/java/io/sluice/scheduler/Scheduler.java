@@ -99,7 +99,7 @@ public final class Scheduler implements Agent {
     private final SourceChoice sources;
     private final Smarthosts smarthosts;
     /** Told of sessions to sites under an MTA-STS testing policy that enforce would have refused; null when off. */
-    private final io.sluice.dns.MtaStsPolicies mtaSts;
+    private final io.sluice.dns.MtaStsEnforcement mtaSts;
     private final SmarthostCircuits circuits;
     private final Consumer<Smarthosts.Smarthost> onSmarthostAddresses = this::onSmarthostAddresses;
 
@@ -189,7 +189,7 @@ public final class Scheduler implements Agent {
         this.sources = new SourceChoice(resolutions, lanes, Router.compile(EgressSettings.defaults(null, "localhost")),
                 gate, warmup, health);
         this.smarthosts = new Smarthosts(resolver, wakeUp);
-        this.mtaSts = resolver.mtaSts();
+        this.mtaSts = resolver.mtaStsEnforcement();
         this.circuits = new SmarthostCircuits(smarthosts, events);
         this.ring = new DispatchRing(options, dispatcher, policy, timers, counters, this::expire,
                 this::parkIfBlocked, gate);
