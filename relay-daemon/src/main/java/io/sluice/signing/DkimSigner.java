@@ -52,10 +52,13 @@ public final class DkimSigner {
     private final Key key;
     /** The RSA key as the provider that signs with it holds it ({@link RsaSigning}); null for Ed25519. */
     private final RsaSigning.Adopted rsa;
+    /** The Ed25519 key as Bouncy Castle signs with it ({@link Ed25519Signing}); null for RSA. */
+    private final org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters ed25519;
 
     public DkimSigner(Key key) {
         this.key = key;
         this.rsa = key.algorithm() == DkimAlgorithm.RSA_SHA256 ? RsaSigning.adopt(key.key()) : null;
+        this.ed25519 = key.algorithm() == DkimAlgorithm.ED25519_SHA256 ? Ed25519Signing.adopt(key.key()) : null;
     }
 
     public Key key() {
@@ -168,10 +171,7 @@ public final class DkimSigner {
                 s.update(data);
                 return s.sign();
             }
-            Signature s = Signature.getInstance("Ed25519");
-            s.initSign(key.key());
-            s.update(MessageDigest.getInstance("SHA-256").digest(data));
-            return s.sign();
+            return Ed25519Signing.sign(ed25519, MessageDigest.getInstance("SHA-256").digest(data));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("DKIM signing with " + key.algorithm().label() + " failed", e);
         }
