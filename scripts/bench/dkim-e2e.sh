@@ -27,8 +27,9 @@ source "$PEERS_DIR/postfix.sh"
 if [[ ! -x /usr/sbin/opendkim ]]; then
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then # the package's own service must not start
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d
-    remove_guard() { rm -f /usr/sbin/policy-rc.d; }
-    add_cleanup remove_guard # the rig's EXIT trap runs it even when the install fails
+    guard_ours=true
+    remove_guard() { if $guard_ours; then rm -f /usr/sbin/policy-rc.d; guard_ours=false; fi; }
+    add_cleanup remove_guard # the rig's EXIT trap runs it even when the install fails; only ours is removed
   fi
   apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends opendkim >/dev/null

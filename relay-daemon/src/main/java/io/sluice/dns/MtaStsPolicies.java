@@ -40,8 +40,9 @@ import org.xbill.DNS.Type;
  *
  * <p>Cache: at most {@value #MAX_ENTRIES} domains (least recently used out), kept across restarts in the given
  * directory ({@link MtaStsCacheFile}), rewritten after fetched policies (one write per burst), after the resolutions
- * waiting for them went on. Threading: {@link #policy} from any thread, never blocking; futures
- * complete on the DNS thread, on this class's threads {@code sluice-mta-sts}, or on the caller's. Never complete
+ * waiting for them went on, and on close when one is still due. Threading: {@link #policy} from any thread, never
+ * blocking; futures complete on the DNS thread, on this class's threads {@code sluice-mta-sts}, on the JDK's
+ * {@code CompletableFuture} delay thread (a wait that ran out), or on the caller's. Never complete
  * exceptionally.
  */
 public final class MtaStsPolicies implements AutoCloseable {
@@ -182,10 +183,18 @@ public final class MtaStsPolicies implements AutoCloseable {
         }
         String host = "mta-sts." + domain;
         mine.whenComplete((p, t) -> fetching.remove(domain, mine));
-        mine.completeOnTimeout(null, 2 * waitMillis, TimeUnit.MILLISECONDS); // a backstop: never held for good
+        // a backstop, never held for good: given up like a failed fetch, so that id is not queued again at once
+        CompletableFuture.delayedExecutor(2 * waitMillis, TimeUnit.MILLISECONDS).execute(() -> {
+            if (mine.complete(null)) {
+                remember(domain, id);
+            }
+        });
         addressesOf(host).whenComplete((found, failure) -> {
             try {
                 executor.execute(() -> {
+                    if (mine.isDone()) {
+                        return; // given up while it waited for a thread
+                    }
                     MtaStsPolicy p = null;
                     try {
                         p = fetchNow(domain, id, host, failure == null ? found : List.of());
@@ -219,15 +228,21 @@ public final class MtaStsPolicies implements AutoCloseable {
             return p;
         } catch (IOException | RuntimeException e) {
             counters.fetchFailed();
-            MtaStsPolicy cached = cached(domain);
+            MtaStsPolicy cached = remember(domain, id);
             LOG.warn("MTA-STS policy of {} (id {}) not fetched: {}; {}", domain, id, e.getMessage(),
                     cached == null ? "delivering as without a policy" : "the cached policy (id " + cached.id()
                             + ", mode " + cached.mode().word() + ") stays in force");
-            synchronized (cache) {
-                cache.put(domain, new Entry(cached, id, clock.getAsLong()));
-            }
             return null;
         }
+    }
+
+    /** Records that {@code id}'s fetch failed now (not retried for a while); returns the policy still in force. */
+    private MtaStsPolicy remember(String domain, String id) {
+        MtaStsPolicy cached = cached(domain);
+        synchronized (cache) {
+            cache.put(domain, new Entry(cached, id, clock.getAsLong()));
+        }
+        return cached;
     }
 
     /** The usable addresses of {@code host}, IPv4 first; empty when none (DNS failure, none, or all refused). */
@@ -310,6 +325,9 @@ public final class MtaStsPolicies implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        if (dir != null && savePending.get()) {
+            save(); // a save still queued would be lost with the executor: the file must hold every policy
+        }
         for (CompletableFuture<MtaStsPolicy> f : fetching.values()) {
             f.complete(null);
         }
