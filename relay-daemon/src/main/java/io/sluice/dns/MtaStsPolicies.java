@@ -321,10 +321,18 @@ public final class MtaStsPolicies implements AutoCloseable {
         }
     }
 
-    /** Stops the fetch threads; fetches under way complete with no policy. */
+    /**
+     * Stops the fetch threads (waiting up to 2 s, so a cache file write under way ends before this returns), writes
+     * the cache file if a save was still due, and completes fetches under way with no policy.
+     */
     @Override
     public void close() {
         executor.shutdownNow();
+        try { // a save under way finishes (fetches blocked in a read may not: at most 2 s for them)
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (dir != null && savePending.get()) {
             save(); // a save still queued would be lost with the executor: the file must hold every policy
         }
