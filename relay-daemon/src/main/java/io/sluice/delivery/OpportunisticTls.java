@@ -58,7 +58,7 @@ public final class OpportunisticTls {
                 for (java.util.List<?> san : sans) {
                     if (Integer.valueOf(2).equals(san.get(0))) { // dNSName
                         anyDns = true;
-                        if (matches(strip(String.valueOf(san.get(1))), h)) {
+                        if (io.sluice.util.HostPattern.matches(strip(String.valueOf(san.get(1))), h)) {
                             return true;
                         }
                     }
@@ -69,7 +69,7 @@ public final class OpportunisticTls {
                         leaf.getSubjectX500Principal().getName());
                 for (javax.naming.ldap.Rdn rdn : dn.getRdns()) {
                     if (rdn.getType().equalsIgnoreCase("CN") && rdn.getValue() instanceof String cn
-                            && matches(strip(cn), h)) {
+                            && io.sluice.util.HostPattern.matches(strip(cn), h)) {
                         return true;
                     }
                 }
@@ -84,15 +84,6 @@ public final class OpportunisticTls {
     private static String strip(String name) {
         String n = name.toLowerCase(java.util.Locale.ROOT);
         return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
-    }
-
-    /** {@code pattern} (a DNS-ID, lower case, no trailing dot) names {@code host} (the same form). */
-    static boolean matches(String pattern, String host) {
-        if (pattern.startsWith("*.")) {
-            int dot = host.indexOf('.');
-            return dot > 0 && host.substring(dot + 1).equals(pattern.substring(2)) && pattern.indexOf('*', 1) < 0;
-        }
-        return pattern.equals(host);
     }
 
     /** Judges peer chains with the JDK's default trust store. */

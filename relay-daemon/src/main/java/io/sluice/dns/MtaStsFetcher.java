@@ -28,7 +28,9 @@ import javax.net.ssl.X509TrustManager;
  * {@code HTTPS} endpoint identification). The request is HTTP/1.0 with {@code Connection: close}, so the body ends
  * at the close (or at {@code Content-Length}); only {@code 200} counts: redirects are not followed (the RFC forbids
  * it). The whole fetch, connect to last byte, is bounded by one timeout; a body over
- * {@value MtaStsPolicy#MAX_BODY_BYTES} bytes fails.
+ * {@value MtaStsPolicy#MAX_BODY_BYTES} bytes fails. Why not {@code java.net.http.HttpClient}: it resolves host names
+ * through the system resolver only, and the policy host must come from the same DNS as the MX (and its address pass
+ * {@code allow_private_mx}), so the request goes over a socket opened here, with the TLS checks set explicitly.
  *
  * <p>Blocking: runs on the policy cache's own threads, never on the scheduler's or an event loop. Thread-safe
  * (no state besides the immutable TLS context). Failures are {@link IOException}s whose message says what went

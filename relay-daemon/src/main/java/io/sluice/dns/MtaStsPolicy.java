@@ -56,12 +56,7 @@ public record MtaStsPolicy(Mode mode, List<String> mx, long maxAgeSeconds, Strin
     public boolean allows(String mxHost) {
         String host = SiteKey.normalise(mxHost);
         for (String pattern : mx) {
-            if (pattern.startsWith("*.")) {
-                int dot = host.indexOf('.');
-                if (dot > 0 && host.substring(dot + 1).equals(pattern.substring(2))) {
-                    return true;
-                }
-            } else if (pattern.equals(host)) {
+            if (io.sluice.util.HostPattern.matches(pattern, host)) {
                 return true;
             }
         }

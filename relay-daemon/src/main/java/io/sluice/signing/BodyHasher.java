@@ -34,22 +34,6 @@ final class BodyHasher {
         }
     }
 
-    /** The body hash of {@code body} from {@code from} to its limit (absolute reads; the position is not moved). */
-    static byte[] of(Canonicalization canon, ByteBuffer body, int from) {
-        BodyHasher h = new BodyHasher(canon);
-        int end = body.limit();
-        int line = from;
-        while (line < end) {
-            int lf = line;
-            while (lf < end && body.get(lf) != '\n') {
-                lf++;
-            }
-            int contentEnd = lf > line && body.get(lf - 1) == '\r' ? lf - 1 : lf; // without its CR (LF)
-            h.line(body, line, contentEnd);
-            line = lf < end ? lf + 1 : end;
-        }
-        return h.finish();
-    }
 
     /** Starts over for the next message (the digest is reset; the scratch array is kept). */
     void reset() {

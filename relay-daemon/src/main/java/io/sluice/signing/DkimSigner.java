@@ -79,9 +79,7 @@ public final class DkimSigner {
      * message with the same body (one-click unsubscribe copies differ in header fields only).
      */
     public static byte[] bodyHash(Canonicalization canon, ByteBuffer message) {
-        byte[] headerSection = headerSection(message);
-        int bodyStart = message.position() + bodyOffset(message, headerSection);
-        return BodyHasher.of(canon, message, bodyStart);
+        return new StreamingBodyHash(java.util.EnumSet.of(canon)).finish(message)[canon.ordinal()];
     }
 
     /** As {@link #sign(ByteBuffer, long)}, with the body hash already computed for this key's body canonicalization. */
@@ -197,16 +195,6 @@ public final class DkimSigner {
         return out;
     }
 
-    /** Where the body starts, relative to the message's position: after the empty line (or at the end). */
-    private static int bodyOffset(ByteBuffer message, byte[] section) {
-        int at = section.length;
-        int length = message.remaining();
-        if (at >= length) {
-            return length;
-        }
-        boolean crlf = message.get(message.position() + at) == '\r';
-        return Math.min(length, at + (crlf ? 2 : 1)); // the empty line's CRLF (or a bare LF)
-    }
 
     /** Each field's [start, end) in {@code section}, its folded lines included. */
     private static List<int[]> fields(byte[] section) {

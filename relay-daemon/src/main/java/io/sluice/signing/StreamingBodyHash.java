@@ -7,8 +7,9 @@ import java.util.Set;
  * The DKIM body hashes of a message computed while it arrives, not by a second pass: after each read the session
  * hands over the text received so far ({@link #advance}); the complete lines past the header section are hashed at
  * once, for each body canonicalization the configured keys use, while they are still in the cache; {@link #finish}
- * hashes a last line without CRLF and gives the hashes. The header section ends at the first empty line, as
- * {@link DkimSigner#bodyHash} reads it, so both give the same hash for the same text (CRLF text, as DATA stores it).
+ * hashes a last line without CRLF and gives the hashes. The header section ends at the first empty line (for CRLF
+ * text, as DATA stores it, where {@link DkimSigner} ends the fields it signs); {@link DkimSigner#bodyHash} is this
+ * class run once over a whole message.
  *
  * <p>One per session, reused: {@link #reset} per message; only the digests' state and a scratch line buffer are
  * kept. Event loop only; not thread-safe.

@@ -252,7 +252,7 @@ class OutboundTlsTest {
 
     private static boolean matches(String pattern, String host) {
         String h = host.toLowerCase(java.util.Locale.ROOT);
-        return OpportunisticTls.matches(pattern, h.endsWith(".") ? h.substring(0, h.length() - 1) : h);
+        return io.sluice.util.HostPattern.matches(pattern, h.endsWith(".") ? h.substring(0, h.length() - 1) : h);
     }
 
     @Test
